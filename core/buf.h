@@ -1,0 +1,23 @@
+/* buf: a growable byte buffer, always NUL-terminated past its length. */
+#ifndef SALVO_BUF_H
+#define SALVO_BUF_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf {
+    char *p;      /* owned; NULL until first append */
+    size_t len;
+    size_t cap;
+};
+
+/* All appenders return 0, or -1 when memory ran out (the buffer is then
+ * unchanged). */
+int buf_reserve(struct buf *b, size_t extra);
+int buf_append(struct buf *b, const void *data, size_t n);
+int buf_append_str(struct buf *b, const char *s);
+int buf_append_byte(struct buf *b, char c);
+int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_reset(struct buf *b);          /* len = 0, memory kept */
+void buf_consume(struct buf *b, size_t n); /* drop n bytes from the front */
+void buf_free(struct buf *b);
+#endif

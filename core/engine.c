@@ -1,0 +1,529 @@
+/* engine: the transfers of one worker, in one libuv loop.
+ *
+ * Shape: curl's multi socket interface, one uv_poll_t per curl socket and
+ * one uv_timer_t for curl's timer. After every curl_multi_socket_action()
+ * (socket path and timer path alike) finished transfers are drained with
+ * curl_multi_info_read() and the caller refills the window: never from
+ * inside a curl callback, where curl 7.88 answers CURLM_RECURSIVE_API_CALL.
+ *
+ * Options chosen for "a new host on every request" (measured, see
+ * docs/architecture.md): FRESH_CONNECT and FORBID_REUSE (no connection
+ * cache walk), DNS_CACHE_TIMEOUT 0 (curl 7.88 walks its whole DNS cache
+ * after every transfer), QUICK_EXIT (a timed-out lookup does not join the
+ * resolver thread inside the loop), HTTP/1.1 (one request per connection
+ * gains nothing from h2), NOSIGNAL with SIGPIPE ignored once per process,
+ * and "Connection: close" so that TIME_WAIT stays on the server's side.
+ *
+ * curl 7.88 may close a socket that was still connecting before it sends
+ * CURL_POLL_REMOVE. So REMOVE always stops and closes the poll handle
+ * (uv_poll_start re-registers from scratch, which heals a reused fd number),
+ * and a socket that cannot be watched fails its own transfer, not all.
+ */
+#include "engine.h"
+
+#include "log.h"
+#include "opt.h"
+#include "res.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+
+#define HDRS_MAX 65536   /* header bytes kept per response */
+
+struct sockctx {
+    uv_poll_t poll;      /* first: the handle's memory is the context's */
+    curl_socket_t fd;
+    struct engine *e;
+};
+
+struct engine {
+    uv_loop_t *loop;
+    CURLM *multi;
+    uv_timer_t timer;
+    const struct conf *c;
+    engine_done_fn done;
+    engine_idle_fn idle;
+    void *ud;
+    struct curl_slist *headers;     /* from the configuration */
+    struct curl_slist *connect_to;
+    struct curl_slist *resolve;
+    struct res_decoder *dec;
+    struct probe *free_list;
+    unsigned inflight;
+    unsigned window;
+    int has_user_agent_header;
+    struct probe *doomed[64];
+    unsigned ndoomed;
+};
+
+/* ---- per-transfer callbacks ---- */
+
+static size_t on_body(char *data, size_t size, size_t n, void *ud)
+{
+    struct probe *p = ud;
+    size_t len = size * n;
+    long max = p->eng->c->max_body;
+    p->res.length += len;
+    size_t room = (size_t)max > p->res.body.len ? (size_t)max - p->res.body.len : 0;
+    if (len > room) {
+        /* Keep what fits and end the transfer: the rest is never read. */
+        buf_append(&p->res.body, data, room);
+        p->res.truncated = 1;
+        return 0;
+    }
+    if (buf_append(&p->res.body, data, len) < 0)
+        return 0;
+    return len;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *ud)
+{
+    struct probe *p = ud;
+    size_t len = size * n;
+    if (len >= 5 && !memcmp(data, "HTTP/", 5)) {
+        buf_reset(&p->res.hdrs); /* a new response (redirect, 100): keep the last */
+        return len;
+    }
+    const char *colon = memchr(data, ':', len);
+    if (!colon || p->res.hdrs.len + len > HDRS_MAX)
+        return len;
+    const char *v = colon + 1, *end = data + len;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+        end--;
+    buf_append(&p->res.hdrs, data, (size_t)(colon - data));
+    buf_append_byte(&p->res.hdrs, '\0');
+    buf_append(&p->res.hdrs, v, (size_t)(end - v));
+    buf_append_byte(&p->res.hdrs, '\0');
+    return len;
+}
+
+/* ---- sockets and timer ---- */
+
+static void on_close_free(uv_handle_t *h)
+{
+    free(h);
+}
+
+static void action(struct engine *e, curl_socket_t fd, int ev);
+
+static void on_poll(uv_poll_t *h, int status, int events)
+{
+    struct sockctx *s = (struct sockctx *)h;
+    int ev = 0;
+    if (status < 0)
+        ev = CURL_CSELECT_ERR; /* libuv stops polling after an error: tell curl */
+    else {
+        if (events & UV_READABLE)
+            ev |= CURL_CSELECT_IN;
+        if (events & UV_WRITABLE)
+            ev |= CURL_CSELECT_OUT;
+    }
+    action(s->e, s->fd, ev);
+}
+
+static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+    struct engine *e = userp;
+    struct sockctx *s = socketp;
+    if (what == CURL_POLL_REMOVE) {
+        if (s) {
+            uv_poll_stop(&s->poll);
+            uv_close((uv_handle_t *)&s->poll, on_close_free);
+            curl_multi_assign(e->multi, fd, NULL);
+        }
+        return 0;
+    }
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s || uv_poll_init_socket(e->loop, &s->poll, fd) < 0) {
+            free(s);
+            goto doom;
+        }
+        s->fd = fd;
+        s->e = e;
+        curl_multi_assign(e->multi, fd, s);
+    }
+    int events = 0;
+    if (what & CURL_POLL_IN)
+        events |= UV_READABLE;
+    if (what & CURL_POLL_OUT)
+        events |= UV_WRITABLE;
+    if (uv_poll_start(&s->poll, events, on_poll) < 0)
+        goto doom;
+    return 0;
+doom: {
+    /* Fail this transfer after socket_action returns, not all of them. */
+    struct probe *p = NULL;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&p);
+    if (p && !p->doomed && e->ndoomed < sizeof e->doomed / sizeof e->doomed[0]) {
+        p->doomed = 1;
+        e->doomed[e->ndoomed++] = p;
+    }
+    return 0;
+}
+}
+
+static void on_timer(uv_timer_t *t)
+{
+    struct engine *e = t->data;
+    action(e, CURL_SOCKET_TIMEOUT, 0);
+}
+
+static int on_curl_timer(CURLM *multi, long ms, void *userp)
+{
+    (void)multi;
+    struct engine *e = userp;
+    if (ms < 0)
+        uv_timer_stop(&e->timer);
+    else
+        uv_timer_start(&e->timer, on_timer, (uint64_t)ms, 0);
+    return 0;
+}
+
+/* ---- completion ---- */
+
+static const char *error_class(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT: return "timeout";
+    case CURLE_COULDNT_RESOLVE_HOST: return "dns";
+    case CURLE_COULDNT_RESOLVE_PROXY: return "proxy-dns";
+    case CURLE_COULDNT_CONNECT: return "connect";
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL: return "url";
+    case CURLE_GOT_NOTHING: return "empty-reply";
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR: return "io";
+    case CURLE_WEIRD_SERVER_REPLY: return "bad-reply";
+    case CURLE_TOO_MANY_REDIRECTS: return "redirects";
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE: return "tls";
+    default: return "http";
+    }
+}
+
+static void finish(struct engine *e, struct probe *p, CURLcode rc)
+{
+    long status = 0;
+    double total = 0;
+    curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(p->easy, CURLINFO_TOTAL_TIME, &total);
+    p->res.status = (int)status;
+    p->res.elapsed = total;
+    if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && p->res.truncated)) {
+        snprintf(p->errmsg, sizeof p->errmsg, "%s: %s", error_class(rc),
+                 p->errbuf[0] ? p->errbuf : curl_easy_strerror(rc));
+        p->res.error = p->errmsg;
+    }
+    e->done(p, e->ud);
+}
+
+static void reap(struct engine *e)
+{
+    for (unsigned i = 0; i < e->ndoomed; i++) {
+        struct probe *p = e->doomed[i];
+        curl_multi_remove_handle(e->multi, p->easy);
+        e->inflight--;
+        snprintf(p->errbuf, sizeof p->errbuf, "cannot watch the socket");
+        finish(e, p, CURLE_COULDNT_CONNECT);
+    }
+    e->ndoomed = 0;
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(e->multi, &left))) {
+        if (m->msg != CURLMSG_DONE)
+            continue;
+        struct probe *p = NULL;
+        CURL *easy = m->easy_handle;
+        CURLcode rc = m->data.result;
+        curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&p);
+        curl_multi_remove_handle(e->multi, easy);
+        e->inflight--;
+        if (p->doomed)
+            continue; /* already finished above */
+        finish(e, p, rc);
+    }
+}
+
+static void action(struct engine *e, curl_socket_t fd, int ev)
+{
+    int running;
+    curl_multi_socket_action(e->multi, fd, ev, &running);
+    reap(e);
+    if (e->idle)
+        e->idle(e->ud);
+}
+
+/* ---- set-up ---- */
+
+static int list_add(struct curl_slist **l, const char *s)
+{
+    struct curl_slist *n = curl_slist_append(*l, s);
+    if (!n)
+        return -1;
+    *l = n;
+    return 0;
+}
+
+static int has_header(const struct strlist *h, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < h->n; i++)
+        if (!strncasecmp(h->v[i], name, n) && h->v[i][n] == ':')
+            return 1;
+    return 0;
+}
+
+/* Raise the descriptor limit to the hard limit and size the window from
+ * it: a socket per transfer plus curl's resolver socket pair. */
+static unsigned size_window(long want)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    long cap = rl.rlim_cur == RLIM_INFINITY ? want : ((long)rl.rlim_cur - 64) / 3;
+    if (cap < 1)
+        cap = 1;
+    if (want > cap) {
+        log_msg(LOG_WARN, "concurrency %ld capped to %ld by the open-files limit (%ld)", want,
+                cap, (long)rl.rlim_cur);
+        return (unsigned)cap;
+    }
+    return (unsigned)want;
+}
+
+struct engine *engine_new(uv_loop_t *loop, const struct conf *c, engine_done_fn done,
+                          engine_idle_fn idle, void *ud, char *err, size_t errlen)
+{
+    struct engine *e = calloc(1, sizeof *e);
+    if (!e) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    e->loop = loop;
+    e->c = c;
+    e->done = done;
+    e->idle = idle;
+    e->ud = ud;
+    e->window = size_window(c->concurrency);
+    e->dec = res_decoder_new();
+    e->multi = curl_multi_init();
+    if (!e->dec || !e->multi) {
+        snprintf(err, errlen, "cannot create the transfer engine");
+        goto fail;
+    }
+    int bad = 0;
+    for (size_t i = 0; i < c->headers.n; i++)
+        bad |= list_add(&e->headers, c->headers.v[i]);
+    if (!has_header(&c->headers, "Connection"))
+        bad |= list_add(&e->headers, "Connection: close");
+    for (size_t i = 0; i < c->connect_to.n; i++)
+        bad |= list_add(&e->connect_to, c->connect_to.v[i]);
+    for (size_t i = 0; i < c->resolve.n; i++)
+        bad |= list_add(&e->resolve, c->resolve.v[i]);
+    if (bad) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    curl_multi_setopt(e->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(e->multi, CURLMOPT_SOCKETDATA, e);
+    curl_multi_setopt(e->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+    curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
+    uv_timer_init(loop, &e->timer);
+    e->timer.data = e;
+    return e;
+fail:
+    res_decoder_free(e->dec);
+    if (e->multi)
+        curl_multi_cleanup(e->multi);
+    curl_slist_free_all(e->headers);
+    curl_slist_free_all(e->connect_to);
+    curl_slist_free_all(e->resolve);
+    free(e);
+    return NULL;
+}
+
+/* Options that never change for this engine's transfers. */
+static void setup_easy(struct engine *e, struct probe *p)
+{
+    const struct conf *c = e->c;
+    CURL *h = p->easy;
+    curl_easy_setopt(h, CURLOPT_PRIVATE, (char *)p);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, p);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, p);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, p->errbuf);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+    curl_easy_setopt(h, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
+#if CURL_AT_LEAST_VERSION(7, 87, 0)
+    curl_easy_setopt(h, CURLOPT_QUICK_EXIT, 1L);
+#endif
+    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(c->timeout * 1000 + 0.5));
+    if (c->connect_timeout > 0)
+        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(c->connect_timeout * 1000 + 0.5));
+    curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, (long)c->follow_redirects);
+    curl_easy_setopt(h, CURLOPT_MAXREDIRS, c->max_redirects);
+    if (c->proxy && *c->proxy)
+        curl_easy_setopt(h, CURLOPT_PROXY, c->proxy);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, (long)c->verify_tls);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->verify_tls ? 2L : 0L);
+    if (e->connect_to)
+        curl_easy_setopt(h, CURLOPT_CONNECT_TO, e->connect_to);
+    if (e->resolve)
+        curl_easy_setopt(h, CURLOPT_RESOLVE, e->resolve);
+}
+
+struct probe *engine_probe_get(struct engine *e)
+{
+    struct probe *p = e->free_list;
+    if (p) {
+        e->free_list = p->next;
+        return p;
+    }
+    p = calloc(1, sizeof *p);
+    if (!p || !(p->easy = curl_easy_init())) {
+        free(p);
+        return NULL;
+    }
+    p->eng = e;
+    p->res.dec = e->dec;
+    setup_easy(e, p);
+    return p;
+}
+
+static void probe_clear(struct probe *p)
+{
+    buf_reset(&p->req.url);
+    buf_reset(&p->req.method);
+    buf_reset(&p->req.body);
+    buf_reset(&p->req.fail);
+    p->req.has_body = 0;
+    curl_slist_free_all(p->req.headers);
+    p->req.headers = NULL;
+    curl_slist_free_all(p->hdrs);
+    p->hdrs = NULL;
+    res_clear(&p->res);
+    buf_reset(&p->word);
+    p->owner = NULL;
+    p->errbuf[0] = '\0';
+    p->errmsg[0] = '\0';
+    p->doomed = 0;
+}
+
+void engine_probe_put(struct engine *e, struct probe *p)
+{
+    probe_clear(p);
+    p->next = e->free_list;
+    e->free_list = p;
+}
+
+/* Options that change per word. */
+static int setup_request(struct engine *e, struct probe *p)
+{
+    CURL *h = p->easy;
+    const char *method = p->req.method.len ? p->req.method.p : e->c->method;
+    curl_easy_setopt(h, CURLOPT_URL, p->req.url.p);
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L); /* resets body and method */
+    curl_easy_setopt(h, CURLOPT_NOBODY, 0L);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, (char *)NULL);
+    if (p->req.has_body) {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)p->req.body.len);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, p->req.body.p ? p->req.body.p : "");
+    }
+    if (!strcmp(method, "HEAD"))
+        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    else if (strcmp(method, p->req.has_body ? "POST" : "GET"))
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    struct curl_slist *hdrs = e->headers;
+    if (p->req.headers) {
+        for (struct curl_slist *l = e->headers; l; l = l->next)
+            if (list_add(&p->hdrs, l->data) < 0)
+                return -1;
+        for (struct curl_slist *l = p->req.headers; l; l = l->next)
+            if (list_add(&p->hdrs, l->data) < 0)
+                return -1;
+        hdrs = p->hdrs;
+    }
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    return 0;
+}
+
+int engine_probe_start(struct engine *e, struct probe *p)
+{
+    p->res.url = p->req.url.p;
+    p->res.word = p->word.p;
+    p->res.wlen = p->word.len;
+    if (setup_request(e, p) < 0) {
+        snprintf(p->errmsg, sizeof p->errmsg, "internal: out of memory");
+        return -1;
+    }
+    CURLMcode rc = curl_multi_add_handle(e->multi, p->easy);
+    if (rc != CURLM_OK) {
+        snprintf(p->errmsg, sizeof p->errmsg, "internal: %s", curl_multi_strerror(rc));
+        return -1;
+    }
+    e->inflight++;
+    return 0;
+}
+
+unsigned engine_inflight(const struct engine *e)
+{
+    return e->inflight;
+}
+
+unsigned engine_window(const struct engine *e)
+{
+    return e->window;
+}
+
+static void on_engine_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+static void free_probe(struct probe *p)
+{
+    probe_clear(p);
+    curl_easy_cleanup(p->easy);
+    buf_free(&p->req.url);
+    buf_free(&p->req.method);
+    buf_free(&p->req.body);
+    buf_free(&p->req.fail);
+    res_free(&p->res);
+    buf_free(&p->word);
+    free(p);
+}
+
+void engine_free(struct engine *e)
+{
+    if (!e)
+        return;
+    curl_multi_cleanup(e->multi);
+    for (struct probe *p = e->free_list, *next; p; p = next) {
+        next = p->next;
+        free_probe(p);
+    }
+    curl_slist_free_all(e->headers);
+    curl_slist_free_all(e->connect_to);
+    curl_slist_free_all(e->resolve);
+    res_decoder_free(e->dec);
+    /* e is freed once libuv is done with its timer: the caller runs the
+     * loop once more. */
+    uv_close((uv_handle_t *)&e->timer, on_engine_closed);
+}

@@ -1,0 +1,133 @@
+/* msg: frames and the result record. Decoding checks every length against
+ * the frame, so a torn or hostile frame is refused, never read past. */
+#include "msg.h"
+
+#include <string.h>
+
+#define MSG_MAX (64u << 20)
+
+int msg_put(struct buf *out, int type, const void *payload, size_t len)
+{
+    uint32_t n = (uint32_t)len + 1;
+    unsigned char t = (unsigned char)type;
+    if (len >= MSG_MAX || buf_reserve(out, 5 + len) < 0)
+        return -1;
+    buf_append(out, &n, 4);
+    buf_append(out, &t, 1);
+    return buf_append(out, payload, len);
+}
+
+int msg_put_u64(struct buf *out, int type, uint64_t v)
+{
+    return msg_put(out, type, &v, sizeof v);
+}
+
+static void put_str(struct buf *b, const char *s, size_t n)
+{
+    uint32_t len = (uint32_t)n;
+    buf_append(b, &len, 4);
+    buf_append(b, s, n);
+    buf_append_byte(b, '\0');
+}
+
+int msg_put_result(struct buf *out, const struct result *r)
+{
+    /* Build in place: reserve the header, fill, then patch the length. */
+    size_t start = out->len;
+    uint32_t zero = 0;
+    unsigned char t = MSG_RESULT;
+    int32_t verdict = r->verdict, status = r->status;
+    uint32_t nf = (uint32_t)r->nfields;
+    buf_append(out, &zero, 4);
+    buf_append(out, &t, 1);
+    buf_append(out, &r->chunk, 8);
+    buf_append(out, &verdict, 4);
+    buf_append(out, &status, 4);
+    buf_append(out, &r->length, 8);
+    buf_append(out, &r->elapsed, 8);
+    put_str(out, r->word, r->wlen);
+    put_str(out, r->url ? r->url : "", r->url ? strlen(r->url) : 0);
+    put_str(out, r->error ? r->error : "", r->error ? strlen(r->error) : 0);
+    put_str(out, r->charset ? r->charset : "", r->charset ? strlen(r->charset) : 0);
+    buf_append(out, &nf, 4);
+    for (size_t i = 0; i < 2 * r->nfields; i++)
+        put_str(out, r->fields[i], strlen(r->fields[i]));
+    if (!out->p)
+        return -1;
+    uint32_t n = (uint32_t)(out->len - start - 4);
+    memcpy(out->p + start, &n, 4);
+    return 0;
+}
+
+long msg_next(const char *in, size_t len, struct frame *f)
+{
+    uint32_t n;
+    if (len < 5)
+        return 0;
+    memcpy(&n, in, 4);
+    if (n < 1 || n > MSG_MAX)
+        return -1;
+    if (len < 4 + (size_t)n)
+        return 0;
+    f->type = (unsigned char)in[4];
+    f->p = in + 5;
+    f->len = n - 1;
+    return (long)(4 + n);
+}
+
+int msg_get_u64(const struct frame *f, uint64_t *v)
+{
+    if (f->len < 8)
+        return -1;
+    memcpy(v, f->p, 8);
+    return 0;
+}
+
+struct cursor {
+    const char *p;
+    size_t left;
+};
+
+static int get(struct cursor *c, void *dst, size_t n)
+{
+    if (c->left < n)
+        return -1;
+    memcpy(dst, c->p, n);
+    c->p += n;
+    c->left -= n;
+    return 0;
+}
+
+static int get_str(struct cursor *c, const char **s, size_t *len)
+{
+    uint32_t n;
+    if (get(c, &n, 4) < 0 || c->left < (size_t)n + 1 || c->p[n] != '\0')
+        return -1;
+    *s = c->p;
+    if (len)
+        *len = n;
+    c->p += n + 1;
+    c->left -= n + 1;
+    return 0;
+}
+
+int msg_get_result(const struct frame *f, struct result *r)
+{
+    struct cursor c = {f->p, f->len};
+    int32_t verdict, status;
+    uint32_t nf;
+    memset(r, 0, sizeof *r);
+    if (get(&c, &r->chunk, 8) || get(&c, &verdict, 4) || get(&c, &status, 4) ||
+        get(&c, &r->length, 8) || get(&c, &r->elapsed, 8) ||
+        get_str(&c, &r->word, &r->wlen) || get_str(&c, &r->url, NULL) ||
+        get_str(&c, &r->error, NULL) || get_str(&c, &r->charset, NULL) || get(&c, &nf, 4) ||
+        nf > RESULT_MAX_FIELDS)
+        return -1;
+    r->verdict = verdict;
+    r->status = status;
+    r->nfields = nf;
+    for (size_t i = 0; i < 2 * (size_t)nf; i++)
+        if (get_str(&c, &r->fields[i], NULL))
+            return -1;
+    return 0;
+}

@@ -1,0 +1,59 @@
+/* msg: framing between the parent and its workers over a socketpair.
+ * A frame is a 32-bit length (host order: both ends are this machine),
+ * a type byte and a payload. */
+#ifndef SALVO_MSG_H
+#define SALVO_MSG_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+enum msg_type {
+    /* worker -> parent */
+    MSG_READY = 1,   /* plugin init done, no payload */
+    MSG_FATAL,       /* worker cannot run: payload = message */
+    MSG_WANT,        /* give me a chunk */
+    MSG_RESULT,      /* one verdict, see struct result */
+    MSG_DONE,        /* u64 chunk id: all its results were sent before */
+    /* parent -> worker */
+    MSG_CHUNK,       /* u64 id, then words separated by '\n' */
+    MSG_END,         /* no more chunks */
+};
+
+enum verdict { V_MISS = 0, V_HIT = 1, V_ERROR = 2 };
+
+#define RESULT_MAX_FIELDS 32
+
+/* One probe's outcome. Strings are NUL-terminated; when decoded they point
+ * into the frame and live as long as it does. */
+struct result {
+    uint64_t chunk;
+    int verdict;
+    int status;
+    uint64_t length;         /* body bytes received (kept or not) */
+    double elapsed;          /* seconds */
+    const char *word;
+    size_t wlen;             /* the word may hold any byte but NUL */
+    const char *url;
+    const char *error;       /* "" if none */
+    const char *charset;     /* "" if not detected */
+    size_t nfields;
+    const char *fields[2 * RESULT_MAX_FIELDS]; /* key, value, ... */
+};
+
+struct frame {
+    int type;
+    const char *p;   /* payload */
+    size_t len;
+};
+
+/* Append a frame to out. */
+int msg_put(struct buf *out, int type, const void *payload, size_t len);
+int msg_put_u64(struct buf *out, int type, uint64_t v);
+int msg_put_result(struct buf *out, const struct result *r);
+/* Take the first whole frame from in[0..len): returns its total size, 0 if
+ * incomplete, -1 if malformed. */
+long msg_next(const char *in, size_t len, struct frame *f);
+int msg_get_u64(const struct frame *f, uint64_t *v);
+int msg_get_result(const struct frame *f, struct result *r);
+#endif

@@ -1,0 +1,497 @@
+/* opt: the option table and everything driven by it.
+ *
+ * Precedence: built-in defaults < the INI file given with -c < the command
+ * line. Repeatable keys (header, connect_to, resolve, contains, ...) add up
+ * across the INI file and the command line. Every value is checked when it
+ * is set, so a bad value is reported with its origin (file:line or option)
+ * before anything runs.
+ */
+#include "opt.h"
+
+#include "conf.h"
+#include "match.h"
+
+#define SALVO_HOST_SIDE
+#include "salvo/plugin.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum type { T_STR, T_INT, T_DOUBLE, T_BOOL, T_LIST, T_ENUM, T_STATUS, T_FLAG };
+
+struct opt {
+    const char *section;  /* INI section; NULL = command line only */
+    const char *key;      /* INI key and long option (with '_' as '-') */
+    int shrt;             /* short option or 0 */
+    enum type type;
+    size_t off;           /* offset in struct conf */
+    const char *def;      /* default as text (NULL = unset) */
+    const char *meta;     /* argument name in --help */
+    const char *help;
+    const char *choices;  /* T_ENUM: "a|b|c" */
+    double min, max;      /* T_INT, T_DOUBLE */
+};
+
+#define O(f) offsetof(struct conf, f)
+static const struct opt opts[] = {
+    {"scan", "wordlist", 'w', T_STR, O(wordlist), NULL, "FILE",
+     "words, one a line; '-' = stdin", NULL, 0, 0},
+    {"scan", "template", 'u', T_STR, O(template), "http://{}.baidu.com", "URL",
+     "URL template, {} = the word", NULL, 0, 0},
+    {"scan", "plugin", 'p', T_STR, O(plugin), "baidu", "NAME|PATH",
+     "plugin name or .so path; 'none' = the rules alone decide", NULL, 0, 0},
+    {"scan", "processes", 'j', T_INT, O(procs), "0", "N",
+     "worker processes (0 = one per core)", NULL, 0, 1024},
+    {"scan", "concurrency", 't', T_INT, O(concurrency), "200", "N",
+     "transfers in flight per worker", NULL, 1, 100000},
+    {"scan", "chunk", 0, T_INT, O(chunk), "256", "N",
+     "lines handed to a worker at a time", NULL, 1, 1000000},
+    {"http", "method", 'X', T_STR, O(method), "GET", "METHOD",
+     "request method", NULL, 0, 0},
+    {"http", "timeout", 0, T_DOUBLE, O(timeout), "2", "SEC",
+     "whole-transfer timeout in seconds", NULL, 0.001, 86400},
+    {"http", "connect_timeout", 0, T_DOUBLE, O(connect_timeout), "0", "SEC",
+     "connect timeout in seconds (0 = the whole timeout)", NULL, 0, 86400},
+    {"http", "user_agent", 'A', T_STR, O(user_agent), "salvo/" SALVO_VERSION, "UA",
+     "User-Agent header", NULL, 0, 0},
+    {"http", "header", 'H', T_LIST, O(headers), NULL, "'K: V'",
+     "extra request header (repeatable)", NULL, 0, 0},
+    {"http", "follow_redirects", 0, T_BOOL, O(follow_redirects), "no", "yes|no",
+     "follow redirects (the final response is matched)", NULL, 0, 0},
+    {"http", "max_redirects", 0, T_INT, O(max_redirects), "5", "N",
+     "redirects followed at most", NULL, 0, 100},
+    {"http", "max_body", 0, T_INT, O(max_body), "1048576", "BYTES",
+     "body bytes kept per response; the rest is dropped", NULL, 0, 1L << 30},
+    {"http", "proxy", 'x', T_STR, O(proxy), "", "URL",
+     "proxy (curl syntax: http://, socks5h://)", NULL, 0, 0},
+    {"http", "verify_tls", 0, T_BOOL, O(verify_tls), "no", "yes|no",
+     "verify TLS certificates", NULL, 0, 0},
+    {"http", "connect_to", 0, T_LIST, O(connect_to), NULL, "H:P:H2:P2",
+     "connect to H2:P2 instead of H:P (curl CONNECT_TO; repeatable)", NULL, 0, 0},
+    {"http", "resolve", 0, T_LIST, O(resolve), NULL, "H:P:ADDR",
+     "resolve H:P to ADDR (curl RESOLVE; repeatable)", NULL, 0, 0},
+    {"match", "status", 0, T_STATUS, O(match_status), "", "LIST",
+     "hit only for these statuses, e.g. 200,301-302", NULL, 0, 0},
+    {"match", "contains", 0, T_LIST, O(match_contains), NULL, "TEXT",
+     "hit only if the decoded page contains TEXT (repeatable)", NULL, 0, 0},
+    {"match", "not_contains", 0, T_LIST, O(match_not_contains), NULL, "TEXT",
+     "hit only if the decoded page lacks TEXT (repeatable)", NULL, 0, 0},
+    {"output", "format", 'f', T_ENUM, O(format), "text", "FMT",
+     "text | jsonl | csv", "text|jsonl|csv", 0, 0},
+    {"output", "file", 'o', T_STR, O(output), "-", "FILE",
+     "write results there ('-' = stdout)", NULL, 0, 0},
+    {"output", "errors", 0, T_BOOL, O(errors), "no", "yes|no",
+     "also report failed probes ('[-] fa URL' on stderr in text format)", NULL, 0, 0},
+    {"output", "quiet", 'q', T_BOOL, O(quiet), "no", "yes|no",
+     "no summary on stderr", NULL, 0, 0},
+    {NULL, "config", 'c', T_STR, O(config_path), NULL, "FILE",
+     "read settings from this INI file first", NULL, 0, 0},
+    {NULL, "arg", 'a', T_LIST, O(plugin_args), NULL, "KEY=VALUE",
+     "a [plugin] setting (repeatable)", NULL, 0, 0},
+    {NULL, "dump_config", 0, T_FLAG, O(dump_config), NULL, NULL,
+     "print the effective configuration as INI and exit", NULL, 0, 0},
+    {NULL, "verbose", 'v', T_FLAG, O(verbose), NULL, NULL,
+     "more messages on stderr", NULL, 0, 0},
+};
+#undef O
+#define NOPTS (sizeof opts / sizeof opts[0])
+
+#define FIELD(c, o, t) ((t *)((char *)(c) + (o)->off))
+
+int strlist_add(struct strlist *l, const char *s)
+{
+    char **v = realloc(l->v, (l->n + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    l->v = v;
+    if (!(v[l->n] = strdup(s)))
+        return -1;
+    l->n++;
+    return 0;
+}
+
+void strlist_free(struct strlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+    static const char *const yes[] = {"yes", "true", "on", "1"};
+    static const char *const no[] = {"no", "false", "off", "0"};
+    for (size_t i = 0; i < 4; i++) {
+        if (!strcasecmp(v, yes[i]))
+            return *out = 1, 0;
+        if (!strcasecmp(v, no[i]))
+            return *out = 0, 0;
+    }
+    return -1;
+}
+
+static int enum_ok(const char *choices, const char *v)
+{
+    size_t n = strlen(v);
+    for (const char *p = choices; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && !strncmp(p, v, n))
+            return 1;
+        p += len + (bar ? 1 : 0);
+    }
+    return 0;
+}
+
+static int has_ctl(const char *v)
+{
+    for (; *v; v++)
+        if ((unsigned char)*v < 0x20 && *v != '\t')
+            return 1;
+    return 0;
+}
+
+/* Check a value for o and store it. err gets the reason alone; callers add
+ * the origin. */
+static int set_value(struct conf *c, const struct opt *o, const char *v,
+                     char *err, size_t errlen)
+{
+    char *end;
+    switch (o->type) {
+    case T_STR:
+    case T_ENUM:
+    case T_STATUS: {
+        if (o->type == T_ENUM && !enum_ok(o->choices, v))
+            return fail(err, errlen, "\"%s\" is not one of %s", v, o->choices);
+        if (o->type == T_STATUS && match_status_check(v, err, errlen) < 0)
+            return -1;
+        char *s = strdup(v);
+        if (!s)
+            return fail(err, errlen, "out of memory");
+        free(*FIELD(c, o, char *));
+        *FIELD(c, o, char *) = s;
+        return 0;
+    }
+    case T_INT: {
+        errno = 0;
+        long n = strtol(v, &end, 10);
+        if (errno || end == v || *end)
+            return fail(err, errlen, "\"%s\" is not an integer", v);
+        if (n < o->min || n > o->max)
+            return fail(err, errlen, "%ld is out of range %.0f..%.0f", n, o->min, o->max);
+        *FIELD(c, o, long) = n;
+        return 0;
+    }
+    case T_DOUBLE: {
+        errno = 0;
+        double d = strtod(v, &end);
+        if (errno || end == v || *end || !isfinite(d))
+            return fail(err, errlen, "\"%s\" is not a number (seconds, e.g. 2 or 0.5)", v);
+        if (d != 0 && (d < o->min || d > o->max))
+            return fail(err, errlen, "%s is out of range %g..%g", v, o->min, o->max);
+        *FIELD(c, o, double) = d;
+        return 0;
+    }
+    case T_BOOL:
+        if (parse_bool(v, FIELD(c, o, int)) < 0)
+            return fail(err, errlen, "\"%s\" is not yes or no", v);
+        return 0;
+    case T_FLAG:
+        *FIELD(c, o, int) = 1;
+        return 0;
+    case T_LIST:
+        if (has_ctl(v))
+            return fail(err, errlen, "control characters are not allowed");
+        if (o->off == offsetof(struct conf, headers) && !strchr(v, ':'))
+            return fail(err, errlen, "\"%s\" is not 'Name: value'", v);
+        if (o->off == offsetof(struct conf, plugin_args) && !strchr(v, '='))
+            return fail(err, errlen, "\"%s\" is not KEY=VALUE", v);
+        if (strlist_add(FIELD(c, o, struct strlist), v) < 0)
+            return fail(err, errlen, "out of memory");
+        return 0;
+    }
+    return fail(err, errlen, "internal: bad option type");
+}
+
+void opt_defaults(struct conf *c)
+{
+    memset(c, 0, sizeof *c);
+    char err[256];
+    for (size_t i = 0; i < NOPTS; i++)
+        if (opts[i].def && set_value(c, &opts[i], opts[i].def, err, sizeof err) < 0)
+            abort(); /* a broken default is a bug in this table */
+}
+
+void opt_free(struct conf *c)
+{
+    for (size_t i = 0; i < NOPTS; i++) {
+        const struct opt *o = &opts[i];
+        if (o->type == T_STR || o->type == T_ENUM || o->type == T_STATUS)
+            free(*FIELD(c, o, char *));
+        else if (o->type == T_LIST)
+            strlist_free(FIELD(c, o, struct strlist));
+    }
+}
+
+int opt_known_section(const char *section)
+{
+    if (!strcmp(section, "plugin"))
+        return 1;
+    for (size_t i = 0; i < NOPTS; i++)
+        if (opts[i].section && !strcmp(opts[i].section, section))
+            return 1;
+    return 0;
+}
+
+static void where(char *out, size_t n, const struct opt_origin *at,
+                  const char *section, const char *key)
+{
+    if (at && at->file)
+        snprintf(out, n, "%s:%d: [%s] %s", at->file, at->line, section, key);
+    else
+        snprintf(out, n, "option --%s", key);
+}
+
+int opt_set_ini(struct conf *c, const char *section, const char *key,
+                const char *value, const struct opt_origin *at,
+                char *err, size_t errlen)
+{
+    char loc[512], why[512];
+    where(loc, sizeof loc, at, section, key);
+    if (!strcmp(section, "plugin")) {
+        char kv[1024];
+        if (snprintf(kv, sizeof kv, "%s=%s", key, value) >= (int)sizeof kv)
+            return fail(err, errlen, "%s: value too long", loc);
+        if (strlist_add(&c->plugin_args, kv) < 0)
+            return fail(err, errlen, "%s: out of memory", loc);
+        return 0;
+    }
+    for (size_t i = 0; i < NOPTS; i++) {
+        const struct opt *o = &opts[i];
+        if (!o->section || strcmp(o->section, section) || strcmp(o->key, key))
+            continue;
+        if (set_value(c, o, value, why, sizeof why) < 0)
+            return fail(err, errlen, "%s: %s", loc, why);
+        return 0;
+    }
+    if (!opt_known_section(section))
+        return fail(err, errlen, "%s:%d: unknown section [%s]", at && at->file ? at->file : "?",
+                    at ? at->line : 0, section);
+    return fail(err, errlen, "%s: unknown key", loc);
+}
+
+static void long_name(const struct opt *o, char *out, size_t n)
+{
+    snprintf(out, n, "%s", o->key);
+    for (char *p = out; *p; p++)
+        if (*p == '_')
+            *p = '-';
+}
+
+enum { LONG_BASE = 256, OPT_HELP = 1000, OPT_VERSION = 1001 };
+
+static int build_getopt(struct option *lo, char names[][32], char *shorts, size_t sn)
+{
+    size_t k = 0, s = 0;
+    for (size_t i = 0; i < NOPTS; i++) {
+        const struct opt *o = &opts[i];
+        long_name(o, names[i], 32);
+        int arg = o->type == T_FLAG ? no_argument : o->type == T_BOOL ? optional_argument
+                                                                      : required_argument;
+        lo[k++] = (struct option){names[i], arg, NULL, (int)(LONG_BASE + i)};
+        if (o->shrt && s + 3 < sn) {
+            shorts[s++] = (char)o->shrt;
+            if (arg == required_argument)
+                shorts[s++] = ':';
+        }
+    }
+    /* ffuf-style aliases and the usual help/version. */
+    lo[k++] = (struct option){"output", required_argument, NULL, 'o'};
+    lo[k++] = (struct option){"url", required_argument, NULL, 'u'};
+    lo[k++] = (struct option){"procs", required_argument, NULL, 'j'};
+    lo[k++] = (struct option){"no-progress", no_argument, NULL, 'q'};
+    lo[k++] = (struct option){"help", no_argument, NULL, OPT_HELP};
+    lo[k++] = (struct option){"version", no_argument, NULL, OPT_VERSION};
+    lo[k] = (struct option){NULL, 0, NULL, 0};
+    memcpy(shorts + s, "hV", 3);
+    return 0;
+}
+
+static const struct opt *by_code(int code)
+{
+    if (code >= LONG_BASE && code < LONG_BASE + (int)NOPTS)
+        return &opts[code - LONG_BASE];
+    for (size_t i = 0; i < NOPTS; i++)
+        if (opts[i].shrt == code)
+            return &opts[i];
+    return NULL;
+}
+
+enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size_t errlen)
+{
+    struct option lo[NOPTS + 8];
+    char names[NOPTS][32];
+    char shorts[2 * NOPTS + 8];
+    build_getopt(lo, names, shorts, sizeof shorts - 3);
+
+    /* Pass 1: --help, --version and the config file, which must be read
+     * before the command line is applied on top of it. */
+    opterr = 0;
+    const char *config = NULL;
+    optind = 0;
+    for (int ch; (ch = getopt_long(argc, argv, shorts, lo, NULL)) != -1;) {
+        if (ch == OPT_HELP || ch == 'h') {
+            opt_usage(stdout);
+            return OPT_EXIT_OK;
+        }
+        if (ch == OPT_VERSION || ch == 'V') {
+            printf("salvo %s (plugin ABI %d)\n", SALVO_VERSION, SALVO_ABI_VERSION);
+            return OPT_EXIT_OK;
+        }
+        const struct opt *o = by_code(ch);
+        if (o && o->off == offsetof(struct conf, config_path))
+            config = optarg;
+    }
+    if (config) {
+        if (conf_load(c, config, err, errlen) < 0)
+            return OPT_ERROR;
+        free(c->config_path);
+        c->config_path = strdup(config);
+    }
+
+    /* Pass 2: everything else, over the INI values. */
+    optind = 0;
+    for (int ch; (ch = getopt_long(argc, argv, shorts, lo, NULL)) != -1;) {
+        if (ch == '?' || ch == ':') {
+            const char *arg = argv[optind - 1];
+            if (optopt && optopt < 256)
+                snprintf(err, errlen, "option -%c: %s", optopt,
+                         ch == ':' ? "needs a value" : "unknown option (see --help)");
+            else
+                snprintf(err, errlen, "option %s: %s", arg,
+                         strchr(arg, '=') || ch == '?' ? "unknown option or bad value (see --help)"
+                                                       : "needs a value");
+            return OPT_ERROR;
+        }
+        const struct opt *o = by_code(ch);
+        if (!o || o->off == offsetof(struct conf, config_path))
+            continue;
+        char name[32], why[512];
+        long_name(o, name, sizeof name);
+        const char *v = optarg ? optarg : o->type == T_BOOL ? "yes" : "";
+        if (set_value(c, o, v, why, sizeof why) < 0) {
+            snprintf(err, errlen, "option --%s: %s", name, why);
+            return OPT_ERROR;
+        }
+    }
+    if (optind < argc) {
+        snprintf(err, errlen, "unexpected argument \"%s\" (the wordlist goes after -w)",
+                 argv[optind]);
+        return OPT_ERROR;
+    }
+    return OPT_RUN;
+}
+
+void opt_dump(const struct conf *c, FILE *f)
+{
+    const char *section = NULL;
+    for (size_t i = 0; i < NOPTS; i++) {
+        const struct opt *o = &opts[i];
+        if (!o->section)
+            continue;
+        if (!section || strcmp(section, o->section)) {
+            fprintf(f, "%s[%s]\n", section ? "\n" : "", o->section);
+            section = o->section;
+        }
+        const void *cc = c;
+        switch (o->type) {
+        case T_STR:
+        case T_ENUM:
+        case T_STATUS: {
+            const char *s = *FIELD(cc, o, char *const);
+            fprintf(f, "%s = %s\n", o->key, s ? s : "");
+            break;
+        }
+        case T_INT:
+            fprintf(f, "%s = %ld\n", o->key, *FIELD(cc, o, const long));
+            break;
+        case T_DOUBLE:
+            fprintf(f, "%s = %g\n", o->key, *FIELD(cc, o, const double));
+            break;
+        case T_BOOL:
+            fprintf(f, "%s = %s\n", o->key, *FIELD(cc, o, const int) ? "yes" : "no");
+            break;
+        case T_LIST: {
+            const struct strlist *l = FIELD(cc, o, const struct strlist);
+            if (!l->n)
+                fprintf(f, "; %s =\n", o->key);
+            for (size_t k = 0; k < l->n; k++)
+                fprintf(f, "%s = %s\n", o->key, l->v[k]);
+            break;
+        }
+        case T_FLAG:
+            break;
+        }
+    }
+    fprintf(f, "\n[plugin]\n");
+    for (size_t k = 0; k < c->plugin_args.n; k++) {
+        const char *kv = c->plugin_args.v[k];
+        const char *eq = strchr(kv, '=');
+        fprintf(f, "%.*s = %s\n", (int)(eq - kv), kv, eq + 1);
+    }
+}
+
+void opt_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: salvo [OPTIONS] -w WORDLIST\n"
+            "Probe a URL template for every word of a wordlist and print the hits.\n"
+            "Default job: http://{}.baidu.com, hit = status 200 and no 不存在 in the page.\n");
+    const char *section = "";
+    for (size_t i = 0; i < NOPTS; i++) {
+        const struct opt *o = &opts[i];
+        const char *s = o->section ? o->section : "general";
+        if (strcmp(s, section)) {
+            fprintf(f, "\n%s:\n", s);
+            section = s;
+        }
+        char name[32], left[96];
+        long_name(o, name, sizeof name);
+        int n = snprintf(left, sizeof left, "  %s%c%s--%s%s%s", o->shrt ? "-" : "  ",
+                         o->shrt ? o->shrt : ' ', o->shrt ? "," : " ", name,
+                         o->meta ? " " : "", o->meta ? o->meta : "");
+        fprintf(f, "%s%*s %s", left, n < 34 ? 34 - n : 1, "", o->help);
+        if (o->def && *o->def)
+            fprintf(f, " [%s]", o->def);
+        fputc('\n', f);
+    }
+    fprintf(f,
+            "  -h, --help                       this help\n"
+            "  -V, --version                    version and plugin ABI\n"
+            "\nEvery [section] key above can be set in the INI file given with -c;\n"
+            "the command line overrides it, repeatable keys add up.\n"
+            "\nexit status:\n"
+            "  0  the scan ran (with or without hits)\n"
+            "  1  the scan ran but failed part-way (a worker died, output failed)\n"
+            "  2  bad usage or bad configuration\n"
+            "  3  the wordlist cannot be read\n"
+            "  4  the plugin cannot be loaded or initialised\n"
+            "  130/143  stopped by SIGINT/SIGTERM\n");
+}

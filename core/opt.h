@@ -1,0 +1,81 @@
+/* opt: the one table of options. Every setting is described once (CLI
+ * name, INI section/key, type, default, help) and that table drives the
+ * command-line parser, the INI handler, --dump-config and --help, so they
+ * cannot disagree. */
+#ifndef SALVO_OPT_H
+#define SALVO_OPT_H
+#include <stddef.h>
+#include <stdio.h>
+
+struct strlist {
+    char **v;  /* owned strings */
+    size_t n;
+};
+
+/* The effective configuration. Strings are owned (malloc'ed). */
+struct conf {
+    /* [scan] */
+    char *wordlist;
+    char *template;
+    char *plugin;
+    long procs;        /* 0 = one per core */
+    long concurrency;  /* transfers in flight per worker */
+    long chunk;        /* lines per chunk handed to a worker */
+    /* [http] */
+    char *method;
+    double timeout;    /* seconds, whole transfer */
+    double connect_timeout;
+    char *user_agent;
+    struct strlist headers;
+    int follow_redirects;
+    long max_redirects;
+    long max_body;
+    char *proxy;
+    int verify_tls;
+    struct strlist connect_to;
+    struct strlist resolve;
+    /* [match] */
+    char *match_status;
+    struct strlist match_contains;
+    struct strlist match_not_contains;
+    /* [output] */
+    char *format;
+    char *output;
+    int errors;
+    int quiet;
+    /* [plugin]: "key=value" strings, in order */
+    struct strlist plugin_args;
+    /* command line only */
+    char *config_path;
+    int dump_config;
+    int verbose;
+};
+
+/* Where a value came from, for messages: "file:line: [sec] key" or
+ * "option --name". */
+struct opt_origin {
+    const char *file;  /* NULL for the command line */
+    int line;
+};
+
+enum opt_result { OPT_RUN = 0, OPT_EXIT_OK = 1, OPT_ERROR = 2 };
+
+void opt_defaults(struct conf *c);
+void opt_free(struct conf *c);
+/* Set INI key section/key from a config file. Returns 0, or -1 with a
+ * message in err ("unknown key" included). */
+int opt_set_ini(struct conf *c, const char *section, const char *key,
+                const char *value, const struct opt_origin *at,
+                char *err, size_t errlen);
+/* Whether section is one salvo knows. */
+int opt_known_section(const char *section);
+/* Parse argv: first finds -c/--config and loads it (INI), then applies the
+ * rest on top. Prints --help/--version itself (OPT_EXIT_OK). On OPT_ERROR
+ * the message is in err. */
+enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size_t errlen);
+/* The effective configuration as INI. */
+void opt_dump(const struct conf *c, FILE *f);
+void opt_usage(FILE *f);
+int strlist_add(struct strlist *l, const char *s);
+void strlist_free(struct strlist *l);
+#endif

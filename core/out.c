@@ -1,0 +1,177 @@
+/* out: formatting results. Each record is formatted whole into a buffer
+ * and written with one fwrite, so a record is never split by a failure
+ * half-way; flushing is the caller's rhythm (after every batch). */
+#include "out.h"
+
+#include "buf.h"
+#include "msg.h"
+
+#include <errno.h>
+#include <string.h>
+
+int out_open(struct out *o, const char *path, const char *format, int errors,
+             char *err, size_t errlen)
+{
+    memset(o, 0, sizeof *o);
+    o->path = path;
+    o->errors = errors;
+    o->format = !strcmp(format, "jsonl") ? FMT_JSONL : !strcmp(format, "csv") ? FMT_CSV : FMT_TEXT;
+    if (!strcmp(path, "-")) {
+        o->f = stdout;
+        o->path = "stdout";
+    } else if (!(o->f = fopen(path, "w"))) {
+        snprintf(err, errlen, "output %s: %s", path, strerror(errno));
+        return -1;
+    } else {
+        o->own = 1;
+    }
+    if (o->format == FMT_CSV)
+        fputs("verdict,url,word,status,length,elapsed,charset,error,fields\n", o->f);
+    return 0;
+}
+
+/* JSON string: valid UTF-8 is kept, other bytes become \u00XX. */
+static void json_str(struct buf *b, const char *s, size_t n)
+{
+    buf_append_byte(b, '"');
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        unsigned char c = *p;
+        if (c == '"' || c == '\\') {
+            buf_append_byte(b, '\\');
+            buf_append_byte(b, (char)c);
+            p++;
+        } else if (c < 0x20 || c == 0x7f) {
+            buf_printf(b, "\\u%04x", c);
+            p++;
+        } else if (c < 0x80) {
+            buf_append_byte(b, (char)c);
+            p++;
+        } else {
+            size_t len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+            size_t ok = len && (size_t)(end - p) >= len;
+            for (size_t i = 1; ok && i < len; i++)
+                ok = (p[i] & 0xc0) == 0x80;
+            if (ok && len == 3 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f)))
+                ok = 0;
+            if (ok && len == 4 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f)))
+                ok = 0;
+            if (ok) {
+                buf_append(b, p, len);
+                p += len;
+            } else {
+                buf_printf(b, "\\u%04x", c);
+                p++;
+            }
+        }
+    }
+    buf_append_byte(b, '"');
+}
+
+static void csv_str(struct buf *b, const char *s, size_t n)
+{
+    if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) &&
+        !memchr(s, '\r', n)) {
+        buf_append(b, s, n);
+        return;
+    }
+    buf_append_byte(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            buf_append_byte(b, '"');
+        buf_append_byte(b, s[i]);
+    }
+    buf_append_byte(b, '"');
+}
+
+static void format_jsonl(struct buf *b, const struct result *r)
+{
+    buf_append_str(b, "{\"verdict\":");
+    buf_append_str(b, r->verdict == V_HIT ? "\"hit\"" : "\"error\"");
+    buf_append_str(b, ",\"url\":");
+    json_str(b, r->url, strlen(r->url));
+    buf_append_str(b, ",\"word\":");
+    json_str(b, r->word, r->wlen);
+    buf_printf(b, ",\"status\":%d,\"length\":%llu,\"elapsed\":%.6f", r->status,
+               (unsigned long long)r->length, r->elapsed);
+    if (*r->charset) {
+        buf_append_str(b, ",\"charset\":");
+        json_str(b, r->charset, strlen(r->charset));
+    }
+    if (*r->error) {
+        buf_append_str(b, ",\"error\":");
+        json_str(b, r->error, strlen(r->error));
+    }
+    if (r->nfields) {
+        buf_append_str(b, ",\"fields\":{");
+        for (size_t i = 0; i < r->nfields; i++) {
+            if (i)
+                buf_append_byte(b, ',');
+            json_str(b, r->fields[2 * i], strlen(r->fields[2 * i]));
+            buf_append_byte(b, ':');
+            json_str(b, r->fields[2 * i + 1], strlen(r->fields[2 * i + 1]));
+        }
+        buf_append_byte(b, '}');
+    }
+    buf_append_str(b, "}\n");
+}
+
+static void format_csv(struct buf *b, const struct result *r)
+{
+    buf_append_str(b, r->verdict == V_HIT ? "hit," : "error,");
+    csv_str(b, r->url, strlen(r->url));
+    buf_append_byte(b, ',');
+    csv_str(b, r->word, r->wlen);
+    buf_printf(b, ",%d,%llu,%.6f,", r->status, (unsigned long long)r->length, r->elapsed);
+    csv_str(b, r->charset, strlen(r->charset));
+    buf_append_byte(b, ',');
+    csv_str(b, r->error, strlen(r->error));
+    buf_append_byte(b, ',');
+    struct buf f = {0};
+    for (size_t i = 0; i < r->nfields; i++)
+        buf_printf(&f, "%s%s=%s", i ? ";" : "", r->fields[2 * i], r->fields[2 * i + 1]);
+    csv_str(b, f.p ? f.p : "", f.len);
+    buf_free(&f);
+    buf_append_byte(b, '\n');
+}
+
+int out_result(struct out *o, const struct result *r)
+{
+    if (r->verdict == V_ERROR && !o->errors)
+        return 0;
+    struct buf b = {0};
+    FILE *f = o->f;
+    if (o->format == FMT_TEXT) {
+        if (r->verdict == V_HIT) {
+            buf_append_str(&b, r->url);
+            buf_append_byte(&b, '\n');
+        } else {
+            /* The recipe's own format for a failed probe, plus the reason. */
+            buf_printf(&b, "[-] fa %s (%s)\n", r->url, r->error);
+            f = stderr;
+        }
+    } else if (o->format == FMT_JSONL) {
+        format_jsonl(&b, r);
+    } else {
+        format_csv(&b, r);
+    }
+    int rc = 0;
+    if (!b.p || fwrite(b.p, 1, b.len, f) != b.len)
+        rc = -1;
+    buf_free(&b);
+    return rc;
+}
+
+int out_flush(struct out *o)
+{
+    return fflush(o->f) == 0 && !ferror(o->f) ? 0 : -1;
+}
+
+int out_close(struct out *o)
+{
+    int rc = out_flush(o);
+    if (o->own && fclose(o->f) != 0)
+        rc = -1;
+    o->f = NULL;
+    return rc;
+}

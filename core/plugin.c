@@ -1,0 +1,365 @@
+/* plugin: the dlopen loader and the host table handed to plugins.
+ *
+ * Load order, each step refusing with a message that names the file:
+ * dlopen(RTLD_NOW|RTLD_LOCAL) so a missing symbol fails now and not in
+ * the middle of a scan, dlsym of the one entry point, the ABI version, then
+ * the descriptor's size. Hooks beyond the size the plugin was built with
+ * are treated as absent.
+ */
+#include "plugin.h"
+
+#include "log.h"
+#include "opt.h"
+#include "probe.h"
+
+#include <curl/curl.h>
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct salvo_args {
+    const struct strlist *kv;
+};
+
+static char plugin_name[64] = "plugin";
+
+/* ---- the host table ---- */
+
+static const char *h_arg(const salvo_args *a, const char *key)
+{
+    size_t klen = strlen(key);
+    const char *found = NULL;
+    for (size_t i = 0; a && a->kv && i < a->kv->n; i++) {
+        const char *kv = a->kv->v[i];
+        if (!strncmp(kv, key, klen) && kv[klen] == '=')
+            found = kv + klen + 1; /* the last one wins, as on a command line */
+    }
+    return found;
+}
+
+static int clean(const char *s)
+{
+    return s && !strpbrk(s, "\r\n");
+}
+
+static int h_req_url(salvo_req *r, const char *url)
+{
+    if (!clean(url))
+        return -1;
+    buf_reset(&r->url);
+    return buf_append_str(&r->url, url);
+}
+
+static int h_req_method(salvo_req *r, const char *m)
+{
+    if (!clean(m) || !*m || strpbrk(m, " \t:"))
+        return -1;
+    buf_reset(&r->method);
+    return buf_append_str(&r->method, m);
+}
+
+static int h_req_header(salvo_req *r, const char *name, const char *value)
+{
+    if (!clean(name) || !clean(value) || !*name || strpbrk(name, " \t:"))
+        return -1;
+    char line[8192];
+    if (snprintf(line, sizeof line, "%s: %s", name, value) >= (int)sizeof line)
+        return -1;
+    struct curl_slist *l = curl_slist_append(r->headers, line);
+    if (!l)
+        return -1;
+    r->headers = l;
+    return 0;
+}
+
+static int h_req_body(salvo_req *r, const void *data, size_t len)
+{
+    buf_reset(&r->body);
+    r->has_body = 1;
+    return buf_append(&r->body, data, len);
+}
+
+static const char *h_req_get_url(const salvo_req *r)
+{
+    return r->url.p ? r->url.p : "";
+}
+
+static void h_req_fail(salvo_req *r, const char *msg)
+{
+    buf_reset(&r->fail);
+    buf_append_str(&r->fail, msg && *msg ? msg : "failed");
+}
+
+static int h_res_status(const salvo_res *r) { return r->status; }
+static const char *h_res_url(const salvo_res *r) { return r->url; }
+
+static const char *h_res_word(const salvo_res *r, size_t *len)
+{
+    if (len)
+        *len = r->wlen;
+    return r->word;
+}
+
+static const char *h_res_header(const salvo_res *r, const char *name)
+{
+    return res_header_get(r, name);
+}
+
+static const void *h_res_body(const salvo_res *r, size_t *len)
+{
+    if (len)
+        *len = r->body.len;
+    return r->body.p ? r->body.p : "";
+}
+
+static const char *h_res_text(const salvo_res *r, size_t *len)
+{
+    /* Decoding fills a cache inside the response: logically const. */
+    return res_text((salvo_res *)r, len);
+}
+
+static const char *h_res_charset(const salvo_res *r)
+{
+    res_text((salvo_res *)r, NULL);
+    return r->charset;
+}
+
+static int h_res_truncated(const salvo_res *r) { return r->truncated; }
+static double h_res_elapsed(const salvo_res *r) { return r->elapsed; }
+static const char *h_res_error(const salvo_res *r) { return r->error; }
+
+static int h_res_field(salvo_res *r, const char *key, const char *value)
+{
+    if (!key || !value || r->nfields >= RESULT_MAX_FIELDS)
+        return -1;
+    char *k = strdup(key), *v = strdup(value);
+    if (!k || !v) {
+        free(k);
+        free(v);
+        return -1;
+    }
+    r->fields[2 * r->nfields] = k;
+    r->fields[2 * r->nfields + 1] = v;
+    r->nfields++;
+    return 0;
+}
+
+static void h_res_fail(salvo_res *r, const char *msg)
+{
+    buf_reset(&r->fail);
+    buf_append_str(&r->fail, msg && *msg ? msg : "failed");
+}
+
+static void h_log(int level, const char *fmt, ...)
+{
+    char prefix[80];
+    snprintf(prefix, sizeof prefix, "%s: ", plugin_name);
+    va_list ap;
+    va_start(ap, fmt);
+    log_vmsg(level, prefix, fmt, ap);
+    va_end(ap);
+}
+
+static const struct salvo_host host = {
+    .abi = SALVO_ABI_VERSION,
+    .size = sizeof(struct salvo_host),
+    .arg = h_arg,
+    .req_url = h_req_url,
+    .req_method = h_req_method,
+    .req_header = h_req_header,
+    .req_body = h_req_body,
+    .req_get_url = h_req_get_url,
+    .req_fail = h_req_fail,
+    .res_status = h_res_status,
+    .res_url = h_res_url,
+    .res_word = h_res_word,
+    .res_header = h_res_header,
+    .res_body = h_res_body,
+    .res_text = h_res_text,
+    .res_charset = h_res_charset,
+    .res_truncated = h_res_truncated,
+    .res_elapsed = h_res_elapsed,
+    .res_error = h_res_error,
+    .res_field = h_res_field,
+    .res_fail = h_res_fail,
+    .log = h_log,
+};
+
+/* ---- loading ---- */
+
+/* Size of the descriptor as ABI 1 first defined it: every plugin has it. */
+#define DESC_MIN_SIZE (offsetof(struct salvo_plugin, finish) + sizeof(void (*)(void *)))
+
+static void exe_dir(char *out, size_t n)
+{
+    char self[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (len <= 0) {
+        snprintf(out, n, ".");
+        return;
+    }
+    self[len] = '\0';
+    char *slash = strrchr(self, '/');
+    if (slash)
+        *slash = '\0';
+    snprintf(out, n, "%s", self);
+}
+
+void plugin_search_path(char *out, size_t outlen)
+{
+    char dir[PATH_MAX];
+    exe_dir(dir, sizeof dir);
+    const char *env = getenv("SALVO_PLUGIN_PATH");
+    snprintf(out, outlen, "%s%s%s/plugins:%s/../lib/salvo/plugins:%s", env ? env : "",
+             env && *env ? ":" : "", dir, dir, SALVO_PLUGINDIR);
+}
+
+static int find_plugin(const char *name, char *path, size_t pathlen, char *err, size_t errlen)
+{
+    char search[3 * PATH_MAX];
+    plugin_search_path(search, sizeof search);
+    for (char *dir = strtok(search, ":"); dir; dir = strtok(NULL, ":")) {
+        if (!*dir)
+            continue;
+        snprintf(path, pathlen, "%s/%s.so", dir, name);
+        if (access(path, F_OK) == 0)
+            return 0;
+    }
+    plugin_search_path(search, sizeof search);
+    snprintf(err, errlen, "plugin \"%s\": no %s.so in the plugin path (%s); give a path "
+             "to the .so, or set SALVO_PLUGIN_PATH", name, name, search);
+    return -1;
+}
+
+static int is_path(const char *spec)
+{
+    size_t n = strlen(spec);
+    return strchr(spec, '/') || (n > 3 && !strcmp(spec + n - 3, ".so"));
+}
+
+int plugin_load(struct plugin *p, const char *spec, char *err, size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    if (!strcmp(spec, "none") || !*spec) {
+        snprintf(p->name, sizeof p->name, "none");
+        return 0;
+    }
+    size_t n = strlen(spec);
+    if (n > 4 && !strcmp(spec + n - 4, ".lua")) {
+        snprintf(err, errlen, "plugin %s: Lua scripts are not supported by this build yet", spec);
+        return -1;
+    }
+    if (is_path(spec))
+        snprintf(p->path, sizeof p->path, "%s", spec);
+    else if (find_plugin(spec, p->path, sizeof p->path, err, errlen) < 0)
+        return -1;
+    if (access(p->path, R_OK) != 0) {
+        snprintf(err, errlen, "plugin %s: no such file or not readable", p->path);
+        return -1;
+    }
+    /* dlopen needs a slash to take a path literally rather than search. */
+    char full[sizeof p->path + 2];
+    snprintf(full, sizeof full, "%s%s", strchr(p->path, '/') ? "" : "./", p->path);
+    p->dl = dlopen(full, RTLD_NOW | RTLD_LOCAL);
+    if (!p->dl) {
+        snprintf(err, errlen, "plugin %s: cannot load: %s (check its dependencies with ldd)",
+                 p->path, dlerror());
+        return -1;
+    }
+    salvo_entry_fn entry;
+    *(void **)&entry = dlsym(p->dl, SALVO_ENTRY_SYMBOL);
+    if (!entry) {
+        snprintf(err, errlen, "plugin %s: no %s() entry point: not a salvo plugin", p->path,
+                 SALVO_ENTRY_SYMBOL);
+        goto refuse;
+    }
+    p->desc = entry(&host);
+    if (!p->desc) {
+        snprintf(err, errlen, "plugin %s: %s() returned no descriptor", p->path,
+                 SALVO_ENTRY_SYMBOL);
+        goto refuse;
+    }
+    if (p->desc->abi != SALVO_ABI_VERSION) {
+        snprintf(err, errlen, "plugin %s: built for plugin ABI %u, this salvo speaks ABI %d "
+                 "(rebuild it against this salvo's salvo/plugin.h)", p->path,
+                 (unsigned)p->desc->abi, SALVO_ABI_VERSION);
+        goto refuse;
+    }
+    if (p->desc->size < DESC_MIN_SIZE) {
+        snprintf(err, errlen, "plugin %s: descriptor of %u bytes is too small for ABI %d",
+                 p->path, (unsigned)p->desc->size, SALVO_ABI_VERSION);
+        goto refuse;
+    }
+    const char *base = strrchr(p->path, '/');
+    snprintf(p->name, sizeof p->name, "%.63s",
+             p->desc->name && *p->desc->name ? p->desc->name : base ? base + 1 : p->path);
+    snprintf(plugin_name, sizeof plugin_name, "%s", p->name);
+    return 0;
+refuse:
+    dlclose(p->dl);
+    p->dl = NULL;
+    p->desc = NULL;
+    return -1;
+}
+
+int plugin_init(struct plugin *p, const struct strlist *args, char *err, size_t errlen)
+{
+    if (!p->desc || !p->desc->init)
+        return 0;
+    struct salvo_args a = {args};
+    char msg[512] = "";
+    if (p->desc->init(&a, &p->state, msg, sizeof msg) != 0) {
+        msg[sizeof msg - 1] = '\0';
+        snprintf(err, errlen, "plugin %s: init: %s", p->name, *msg ? msg : "failed");
+        return -1;
+    }
+    return 0;
+}
+
+void plugin_finish(struct plugin *p)
+{
+    if (p->desc && p->desc->finish)
+        p->desc->finish(p->state);
+    p->state = NULL;
+}
+
+void plugin_unload(struct plugin *p)
+{
+    if (p->dl)
+        dlclose(p->dl);
+    p->dl = NULL;
+    p->desc = NULL;
+}
+
+int plugin_has_target(const struct plugin *p)
+{
+    return p->desc && p->desc->target;
+}
+
+int plugin_has_match(const struct plugin *p)
+{
+    return p->desc && p->desc->match;
+}
+
+int plugin_target(struct plugin *p, const char *word, size_t len, salvo_req *req)
+{
+    int v = p->desc->target(p->state, word, len, req);
+    if (v != SALVO_MISS && !req->fail.len)
+        h_req_fail(req, "target() failed");
+    return v == SALVO_MISS && !req->fail.len ? SALVO_MISS : SALVO_FAIL;
+}
+
+int plugin_match(struct plugin *p, salvo_res *res)
+{
+    int v = p->desc->match(p->state, res);
+    if (v == SALVO_FAIL || res->fail.len) {
+        if (!res->fail.len)
+            h_res_fail(res, "match() failed");
+        return SALVO_FAIL;
+    }
+    return v == SALVO_HIT ? SALVO_HIT : SALVO_MISS;
+}

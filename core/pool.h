@@ -1,0 +1,29 @@
+/* pool: the parent side of the process pool. */
+#ifndef SALVO_POOL_H
+#define SALVO_POOL_H
+#include <stdint.h>
+
+#include "input.h"
+
+struct conf;
+struct plugin;
+struct out;
+
+struct pool_stats {
+    int procs;
+    uint64_t words;        /* handed out */
+    uint64_t words_done;   /* in chunks whose results are all written */
+    uint64_t chunks_done;
+    uint64_t hits;
+    uint64_t errors;
+    uint64_t lost;         /* handed to a worker that died */
+    uint64_t long_lines;
+    double start, elapsed; /* seconds */
+};
+
+/* Run the scan to the end of the input. Returns the exit status (see
+ * --help): 0, 1 (a worker died, output failed), 4 (plugin init failed),
+ * 128+signal after a graceful stop. */
+int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, struct out *out,
+             struct pool_stats *st);
+#endif

@@ -1,0 +1,356 @@
+/* worker: one process of the pool. It runs the plugin's init(), then asks
+ * the parent for chunks of words, keeps the engine's window full, judges
+ * every response and sends hits and errors back. It writes nothing to the
+ * output itself: the parent is the single writer.
+ *
+ * Flow control: a worker asks for the next chunk (MSG_WANT) while fewer
+ * words are queued than its window holds, so a fast worker simply asks
+ * more often. MSG_DONE for a chunk follows all of that chunk's results on
+ * the same stream, which is what lets the parent count a chunk as done
+ * only once its results are written.
+ */
+#include "worker.h"
+
+#include "engine.h"
+#include "log.h"
+#include "match.h"
+#include "msg.h"
+#include "opt.h"
+#include "plugin.h"
+#include "tmpl.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct chunk {
+    uint64_t id;
+    struct buf words;      /* separated by '\n' */
+    size_t pos;            /* next word starts here */
+    size_t open;           /* words started and not finished */
+    struct chunk *next;
+};
+
+struct worker {
+    uv_loop_t loop;
+    uv_pipe_t ipc;
+    struct engine *eng;
+    const struct conf *c;
+    struct plugin *plugin;
+    struct match_rules rules;
+    struct chunk *head, *tail;  /* queued chunks, oldest first */
+    size_t queued;              /* words not yet started */
+    int want_sent;
+    int end;                    /* MSG_END received */
+    int closing;
+    int status;                 /* exit status */
+    struct buf in;              /* bytes from the parent not yet parsed */
+    struct buf out;             /* frames waiting to be written */
+    struct buf wbuf;            /* frames being written */
+    uv_write_t wreq;
+    int writing;
+};
+
+static void flush(struct worker *w);
+static void maybe_finish(struct worker *w);
+
+static void on_written(uv_write_t *req, int status)
+{
+    struct worker *w = req->data;
+    w->writing = 0;
+    buf_reset(&w->wbuf);
+    if (status < 0) {
+        /* The parent is gone: nothing we find can be reported any more. */
+        w->status = 1;
+        uv_stop(&w->loop);
+        return;
+    }
+    flush(w);
+    maybe_finish(w);
+}
+
+static void flush(struct worker *w)
+{
+    if (w->writing || !w->out.len)
+        return;
+    struct buf t = w->wbuf;
+    w->wbuf = w->out;
+    w->out = t;
+    uv_buf_t b = uv_buf_init(w->wbuf.p, (unsigned)w->wbuf.len);
+    w->wreq.data = w;
+    if (uv_write(&w->wreq, (uv_stream_t *)&w->ipc, &b, 1, on_written) == 0)
+        w->writing = 1;
+    else {
+        w->status = 1;
+        uv_stop(&w->loop);
+    }
+}
+
+static void send_result(struct worker *w, const struct chunk *ch, struct probe *p, int verdict,
+                        const char *error)
+{
+    struct result r = {
+        .chunk = ch->id,
+        .verdict = verdict,
+        .status = p->res.status,
+        .length = p->res.length,
+        .elapsed = p->res.elapsed,
+        .word = p->word.p,
+        .wlen = p->word.len,
+        .url = p->req.url.p,
+        .error = error,
+        .charset = p->res.text_ready ? p->res.charset : "",
+        .nfields = p->res.nfields,
+    };
+    for (size_t i = 0; i < 2 * p->res.nfields; i++)
+        r.fields[i] = p->res.fields[i];
+    msg_put_result(&w->out, &r);
+}
+
+/* A chunk whose words have all been started and finished is done. */
+static void chunk_maybe_done(struct worker *w)
+{
+    while (w->head && w->head->open == 0 && w->head->pos >= w->head->words.len) {
+        struct chunk *ch = w->head;
+        msg_put_u64(&w->out, MSG_DONE, ch->id);
+        w->head = ch->next;
+        if (!w->head)
+            w->tail = NULL;
+        buf_free(&ch->words);
+        free(ch);
+    }
+}
+
+/* The verdict for a finished transfer: rules first (cheap), then the
+ * plugin's match() on what passed them. */
+static void judge(struct worker *w, struct probe *p, int *verdict, const char **error)
+{
+    *error = NULL;
+    if (p->res.error) {
+        *verdict = V_ERROR;
+        *error = p->res.error;
+        return;
+    }
+    if (!match_status_ok(&w->rules, p->res.status)) {
+        *verdict = V_MISS;
+        return;
+    }
+    if (match_needs_text(&w->rules)) {
+        size_t len;
+        const char *text = res_text(&p->res, &len);
+        if (!match_text_ok(&w->rules, text, len)) {
+            *verdict = V_MISS;
+            return;
+        }
+    }
+    if (!plugin_has_match(w->plugin)) {
+        *verdict = V_HIT;
+        return;
+    }
+    switch (plugin_match(w->plugin, &p->res)) {
+    case SALVO_HIT:
+        *verdict = V_HIT;
+        break;
+    case SALVO_MISS:
+        *verdict = V_MISS;
+        break;
+    default:
+        *verdict = V_ERROR;
+        *error = p->res.fail.p;
+    }
+}
+
+static void on_done(struct probe *p, void *ud)
+{
+    struct worker *w = ud;
+    struct chunk *ch = p->owner;
+    int verdict;
+    const char *error;
+    judge(w, p, &verdict, &error);
+    if (verdict != V_MISS)
+        send_result(w, ch, p, verdict, error);
+    ch->open--;
+    engine_probe_put(w->eng, p);
+}
+
+/* Build the request for one word; on failure report it as an error. */
+static void start_word(struct worker *w, struct chunk *ch, const char *word, size_t len)
+{
+    struct probe *p = engine_probe_get(w->eng);
+    if (!p) {
+        log_msg(LOG_ERR, "out of memory");
+        w->status = 1;
+        uv_stop(&w->loop);
+        return;
+    }
+    p->owner = ch;
+    ch->open++;
+    buf_append(&p->word, word, len);
+    const char *fail = NULL;
+    if (tmpl_expand(w->c->template, word, len, &p->req.url) < 0)
+        fail = memchr(word, '\0', len) ? "url: the word holds a NUL byte" : "out of memory";
+    else if (plugin_has_target(w->plugin) &&
+             plugin_target(w->plugin, p->word.p, p->word.len, &p->req) != SALVO_MISS) {
+        static char msg[600];
+        snprintf(msg, sizeof msg, "target: %s", p->req.fail.p);
+        fail = msg;
+    } else if (engine_probe_start(w->eng, p) < 0)
+        fail = p->errmsg;
+    if (!fail)
+        return;
+    if (!p->req.url.len)
+        buf_append_str(&p->req.url, "");
+    send_result(w, ch, p, V_ERROR, fail);
+    ch->open--;
+    engine_probe_put(w->eng, p);
+}
+
+static void maybe_finish(struct worker *w)
+{
+    if (w->end && !w->head && engine_inflight(w->eng) == 0 && !w->closing) {
+        w->closing = 1;
+        flush(w);
+    }
+    if (w->closing && !w->writing && !w->out.len)
+        uv_stop(&w->loop);
+}
+
+/* Keep the window full, ask for more words early, push results out. */
+static void refill(void *ud)
+{
+    struct worker *w = ud;
+    unsigned window = engine_window(w->eng);
+    for (struct chunk *ch = w->head; ch && engine_inflight(w->eng) < window; ch = ch->next) {
+        while (ch->pos < ch->words.len && engine_inflight(w->eng) < window) {
+            const char *word = ch->words.p + ch->pos;
+            const char *nl = memchr(word, '\n', ch->words.len - ch->pos);
+            size_t len = nl ? (size_t)(nl - word) : ch->words.len - ch->pos;
+            ch->pos += len + 1;
+            w->queued--;
+            start_word(w, ch, word, len);
+        }
+    }
+    chunk_maybe_done(w);
+    if (!w->end && !w->want_sent && w->queued < window) {
+        msg_put(&w->out, MSG_WANT, NULL, 0);
+        w->want_sent = 1;
+    }
+    flush(w);
+    maybe_finish(w);
+}
+
+static int on_frame(struct worker *w, const struct frame *f)
+{
+    if (f->type == MSG_END) {
+        w->end = 1;
+        return 0;
+    }
+    if (f->type != MSG_CHUNK || f->len < 8)
+        return -1;
+    struct chunk *ch = calloc(1, sizeof *ch);
+    if (!ch)
+        return -1;
+    memcpy(&ch->id, f->p, 8);
+    buf_append(&ch->words, f->p + 8, f->len - 8);
+    size_t n = ch->words.len ? 1 : 0;
+    for (size_t i = 0; i < ch->words.len; i++)
+        n += ch->words.p[i] == '\n';
+    w->queued += n;
+    if (w->tail)
+        w->tail->next = ch;
+    else
+        w->head = ch;
+    w->tail = ch;
+    w->want_sent = 0;
+    return 0;
+}
+
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b)
+{
+    (void)hint;
+    struct worker *w = h->data;
+    if (buf_reserve(&w->in, 65536) < 0) {
+        *b = uv_buf_init(NULL, 0);
+        return;
+    }
+    *b = uv_buf_init(w->in.p + w->in.len, (unsigned)(w->in.cap - w->in.len - 1));
+}
+
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
+{
+    (void)b;
+    struct worker *w = s->data;
+    if (n < 0) {
+        /* The parent closed our socket: it has stopped, so do we. */
+        w->status = w->end ? w->status : 1;
+        uv_stop(&w->loop);
+        return;
+    }
+    w->in.len += (size_t)n;
+    struct frame f;
+    long used;
+    size_t off = 0;
+    while ((used = msg_next(w->in.p + off, w->in.len - off, &f)) > 0) {
+        if (on_frame(w, &f) < 0) {
+            log_msg(LOG_ERR, "worker: bad message from the parent");
+            w->status = 1;
+            uv_stop(&w->loop);
+            return;
+        }
+        off += (size_t)used;
+    }
+    buf_consume(&w->in, off);
+    refill(w);
+}
+
+static void close_walk(uv_handle_t *h, void *arg)
+{
+    (void)arg;
+    if (!uv_is_closing(h))
+        uv_close(h, NULL);
+}
+
+int worker_run(int fd, const struct conf *c, struct plugin *plugin)
+{
+    struct worker w = {.c = c, .plugin = plugin};
+    char err[1024];
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGINT, SIG_IGN); /* the parent decides how a scan stops */
+    uv_loop_init(&w.loop);
+    uv_pipe_init(&w.loop, &w.ipc, 0);
+    uv_pipe_open(&w.ipc, fd);
+    w.ipc.data = &w;
+    match_init(&w.rules, c);
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        snprintf(err, sizeof err, "cannot initialise libcurl");
+        goto fatal;
+    }
+    if (plugin_init(plugin, &c->plugin_args, err, sizeof err) < 0)
+        goto fatal;
+    if (!(w.eng = engine_new(&w.loop, c, on_done, refill, &w, err, sizeof err)))
+        goto fatal;
+    msg_put(&w.out, MSG_READY, NULL, 0);
+    uv_read_start((uv_stream_t *)&w.ipc, on_alloc, on_read);
+    refill(&w);
+    uv_run(&w.loop, UV_RUN_DEFAULT);
+    plugin_finish(plugin);
+    engine_free(w.eng);
+    uv_walk(&w.loop, close_walk, NULL);
+    uv_run(&w.loop, UV_RUN_DEFAULT);
+    uv_loop_close(&w.loop);
+    buf_free(&w.in);
+    buf_free(&w.out);
+    buf_free(&w.wbuf);
+    return w.status;
+fatal:
+    /* Said once, synchronously: nothing else is running yet. */
+    msg_put(&w.out, MSG_FATAL, err, strlen(err));
+    for (size_t off = 0; off < w.out.len;) {
+        ssize_t n = write(fd, w.out.p + off, w.out.len - off);
+        if (n <= 0)
+            break;
+        off += (size_t)n;
+    }
+    return 4;
+}
