@@ -17,7 +17,8 @@ enum msg_type {
     MSG_DONE,        /* u64 chunk id: all its results were sent before */
     /* parent -> worker */
     MSG_CHUNK,       /* u64 id, then words separated by '\n' */
-    MSG_END,         /* no more chunks */
+    MSG_END,         /* no more chunks: finish the ones you have */
+    MSG_STOP,        /* stop: finish the transfers in flight, start no more */
 };
 
 enum verdict { V_MISS = 0, V_HIT = 1, V_ERROR = 2 };

@@ -146,8 +146,14 @@ int out_result(struct out *o, const struct result *r)
             buf_append_str(&b, r->url);
             buf_append_byte(&b, '\n');
         } else {
-            /* The recipe's own format for a failed probe, plus the reason. */
-            buf_printf(&b, "[-] fa %s (%s)\n", r->url, r->error);
+            /* The recipe's own format for a failed probe, plus the reason;
+             * control bytes of hostile words are shown, not sent to the
+             * terminal. */
+            buf_append_str(&b, "[-] fa ");
+            for (const char *c = r->url; *c; c++)
+                (unsigned char)*c < 0x20 || *c == 0x7f ? buf_printf(&b, "\\x%02x", (unsigned char)*c)
+                                                        : buf_append_byte(&b, *c);
+            buf_printf(&b, " (%s)\n", r->error);
             f = stderr;
         }
     } else if (o->format == FMT_JSONL) {

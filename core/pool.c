@@ -105,7 +105,7 @@ static void send_end(struct pool *p, struct wk *w)
 {
     if (w->ended || w->fd < 0)
         return;
-    msg_put(&w->out, MSG_END, NULL, 0);
+    msg_put(&w->out, p->stopping ? MSG_STOP : MSG_END, NULL, 0);
     w->ended = 1;
     wk_write(p, w);
 }
@@ -258,7 +258,7 @@ static void reap_worker(struct pool *p, struct wk *w)
     size_t lost = 0;
     for (size_t i = 0; i < w->npend; i++)
         lost += w->pend[i].words;
-    if (lost && !p->signo) {
+    if (lost && !p->stopping) {
         log_msg(LOG_ERR, "%zu words handed to worker %d were not fully probed", lost,
                 (int)w->pid);
         p->st->lost += lost;

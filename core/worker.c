@@ -29,6 +29,7 @@ struct chunk {
     struct buf words;      /* separated by '\n' */
     size_t pos;            /* next word starts here */
     size_t open;           /* words started and not finished */
+    int abandoned;         /* MSG_STOP came first: never reported done */
     struct chunk *next;
 };
 
@@ -113,7 +114,8 @@ static void chunk_maybe_done(struct worker *w)
 {
     while (w->head && w->head->open == 0 && w->head->pos >= w->head->words.len) {
         struct chunk *ch = w->head;
-        msg_put_u64(&w->out, MSG_DONE, ch->id);
+        if (!ch->abandoned)
+            msg_put_u64(&w->out, MSG_DONE, ch->id);
         w->head = ch->next;
         if (!w->head)
             w->tail = NULL;
@@ -199,8 +201,14 @@ static void start_word(struct worker *w, struct chunk *ch, const char *word, siz
         fail = p->errmsg;
     if (!fail)
         return;
-    if (!p->req.url.len)
-        buf_append_str(&p->req.url, "");
+    if (!p->req.url.len) {
+        /* Show the word in the report even though it made no URL. */
+        struct buf shown = {0};
+        for (size_t i = 0; i < len; i++)
+            word[i] ? buf_append_byte(&shown, word[i]) : buf_append_str(&shown, "%00");
+        tmpl_expand(w->c->template, shown.p ? shown.p : "", shown.len, &p->req.url);
+        buf_free(&shown);
+    }
     send_result(w, ch, p, V_ERROR, fail);
     ch->open--;
     engine_probe_put(w->eng, p);
@@ -244,6 +252,15 @@ static int on_frame(struct worker *w, const struct frame *f)
 {
     if (f->type == MSG_END) {
         w->end = 1;
+        return 0;
+    }
+    if (f->type == MSG_STOP) {
+        w->end = 1;
+        for (struct chunk *ch = w->head; ch; ch = ch->next) {
+            ch->abandoned = 1;
+            ch->pos = ch->words.len;
+        }
+        w->queued = 0;
         return 0;
     }
     if (f->type != MSG_CHUNK || f->len < 8)

@@ -1,0 +1,67 @@
+/* Frames between parent and workers: round trip and refusal of torn or
+ * lying frames. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "msg.h"
+
+static void round_trip(void **s)
+{
+    (void)s;
+    struct buf b = {0};
+    struct result r = {.chunk = 7, .verdict = V_HIT, .status = 200, .length = 1234,
+                       .elapsed = 0.25, .word = "a\xffz", .wlen = 3, .url = "http://a.b/",
+                       .error = "", .charset = "gb18030", .nfields = 1,
+                       .fields = {"title", "百度"}};
+    assert_int_equal(msg_put_result(&b, &r), 0);
+    assert_int_equal(msg_put_u64(&b, MSG_DONE, 7), 0);
+    struct frame f;
+    long used = msg_next(b.p, b.len, &f);
+    assert_true(used > 0);
+    assert_int_equal(f.type, MSG_RESULT);
+    struct result got;
+    assert_int_equal(msg_get_result(&f, &got), 0);
+    assert_int_equal(got.chunk, 7);
+    assert_int_equal(got.status, 200);
+    assert_int_equal(got.wlen, 3);
+    assert_memory_equal(got.word, "a\xffz", 3);
+    assert_string_equal(got.charset, "gb18030");
+    assert_string_equal(got.fields[1], "百度");
+    assert_true(got.elapsed == 0.25);
+    uint64_t id;
+    assert_true(msg_next(b.p + used, b.len - (size_t)used, &f) > 0);
+    assert_int_equal(msg_get_u64(&f, &id), 0);
+    assert_int_equal(id, 7);
+    /* Every truncation of a frame is "incomplete", never a misread. */
+    for (size_t n = 0; n < (size_t)used; n++)
+        assert_int_equal(msg_next(b.p, n, &f), 0);
+    buf_free(&b);
+}
+
+static void lies(void **s)
+{
+    (void)s;
+    struct buf b = {0};
+    /* A result frame whose inner string length points past the frame. */
+    unsigned char payload[8 + 4 + 4 + 8 + 8 + 4] = {0};
+    uint32_t big = 1000;
+    memcpy(payload + 32, &big, 4);
+    msg_put(&b, MSG_RESULT, payload, sizeof payload);
+    struct frame f;
+    assert_true(msg_next(b.p, b.len, &f) > 0);
+    struct result r;
+    assert_int_equal(msg_get_result(&f, &r), -1);
+    buf_free(&b);
+    /* A zero length is malformed. */
+    char zero[8] = {0};
+    assert_int_equal(msg_next(zero, sizeof zero, &f), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(round_trip), cmocka_unit_test(lies)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,48 @@
+/* URL templates: where the word goes and how it is escaped. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "buf.h"
+#include "tmpl.h"
+
+static void expand(const char *t, const char *word, size_t len, const char *want)
+{
+    struct buf b = {0};
+    assert_int_equal(tmpl_expand(t, word, len, &b), 0);
+    assert_string_equal(b.p, want);
+    buf_free(&b);
+}
+
+static void host_and_path(void **s)
+{
+    (void)s;
+    expand("http://{}.baidu.com", "www", 3, "http://www.baidu.com");
+    expand("http://{}.x.test/{}", "a b", 3, "http://a b.x.test/a%20b");
+    expand("http://h.test/p?q={}#{}", "中#", 4, "http://h.test/p?q=%E4%B8%AD%23#%E4%B8%AD%23");
+    expand("http://h.test/{}", "a/b.php?x=1", 11, "http://h.test/a/b.php?x=1");
+    expand("http://h.test:8080/{}", "\x01\x7f<>", 4, "http://h.test:8080/%01%7F%3C%3E");
+}
+
+static void refusals(void **s)
+{
+    (void)s;
+    struct buf b = {0};
+    assert_int_equal(tmpl_expand("http://{}.x", "a\0b", 3, &b), -1);
+    buf_free(&b);
+    char err[256];
+    assert_int_equal(tmpl_check("http://{}.baidu.com", err, sizeof err), 0);
+    assert_int_equal(tmpl_check("http://www.baidu.com", err, sizeof err), -1);
+    assert_non_null(strstr(err, "has no {}"));
+    assert_int_equal(tmpl_check("{}.baidu.com", err, sizeof err), -1);
+    assert_non_null(strstr(err, "no scheme"));
+    assert_int_equal(tmpl_check("http://{} .x", err, sizeof err), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(host_and_path), cmocka_unit_test(refusals)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
