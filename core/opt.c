@@ -34,68 +34,69 @@ struct opt {
     const char *help;
     const char *choices;  /* T_ENUM: "a|b|c" */
     double min, max;      /* T_INT, T_DOUBLE */
+    const char *cli;      /* long option when it differs from the key */
 };
 
 #define O(f) offsetof(struct conf, f)
 static const struct opt opts[] = {
     {"scan", "wordlist", 'w', T_STR, O(wordlist), NULL, "FILE",
-     "words, one a line; '-' = stdin", NULL, 0, 0},
+     "words, one a line; '-' = stdin", NULL, 0, 0, NULL},
     {"scan", "template", 'u', T_STR, O(template), "http://{}.baidu.com", "URL",
-     "URL template, {} = the word", NULL, 0, 0},
+     "URL template, {} = the word", NULL, 0, 0, "url"},
     {"scan", "plugin", 'p', T_STR, O(plugin), "baidu", "NAME|PATH",
-     "plugin name or .so path; 'none' = the rules alone decide", NULL, 0, 0},
+     "plugin name or .so path; 'none' = the rules alone decide", NULL, 0, 0, NULL},
     {"scan", "processes", 'j', T_INT, O(procs), "0", "N",
-     "worker processes (0 = one per core)", NULL, 0, 1024},
+     "worker processes (0 = one per core)", NULL, 0, 1024, "procs"},
     {"scan", "concurrency", 't', T_INT, O(concurrency), "200", "N",
-     "transfers in flight per worker", NULL, 1, 100000},
+     "transfers in flight per worker", NULL, 1, 100000, NULL},
     {"scan", "chunk", 0, T_INT, O(chunk), "256", "N",
-     "lines handed to a worker at a time", NULL, 1, 1000000},
+     "lines handed to a worker at a time", NULL, 1, 1000000, NULL},
     {"http", "method", 'X', T_STR, O(method), "GET", "METHOD",
-     "request method", NULL, 0, 0},
+     "request method", NULL, 0, 0, NULL},
     {"http", "timeout", 0, T_DOUBLE, O(timeout), "2", "SEC",
-     "whole-transfer timeout in seconds", NULL, 0.001, 86400},
+     "whole-transfer timeout in seconds", NULL, 0.001, 86400, NULL},
     {"http", "connect_timeout", 0, T_DOUBLE, O(connect_timeout), "0", "SEC",
-     "connect timeout in seconds (0 = the whole timeout)", NULL, 0, 86400},
+     "connect timeout in seconds (0 = the whole timeout)", NULL, 0, 86400, NULL},
     {"http", "user_agent", 'A', T_STR, O(user_agent), "salvo/" SALVO_VERSION, "UA",
-     "User-Agent header", NULL, 0, 0},
+     "User-Agent header", NULL, 0, 0, NULL},
     {"http", "header", 'H', T_LIST, O(headers), NULL, "'K: V'",
-     "extra request header (repeatable)", NULL, 0, 0},
-    {"http", "follow_redirects", 0, T_BOOL, O(follow_redirects), "no", "yes|no",
-     "follow redirects (the final response is matched)", NULL, 0, 0},
+     "extra request header (repeatable)", NULL, 0, 0, NULL},
+    {"http", "follow_redirects", 0, T_BOOL, O(follow_redirects), "no", NULL,
+     "follow redirects (the final response is matched)", NULL, 0, 0, NULL},
     {"http", "max_redirects", 0, T_INT, O(max_redirects), "5", "N",
-     "redirects followed at most", NULL, 0, 100},
+     "redirects followed at most", NULL, 0, 100, NULL},
     {"http", "max_body", 0, T_INT, O(max_body), "1048576", "BYTES",
-     "body bytes kept per response; the rest is dropped", NULL, 0, 1L << 30},
+     "body bytes kept per response; the rest is dropped", NULL, 0, 1L << 30, NULL},
     {"http", "proxy", 'x', T_STR, O(proxy), "", "URL",
-     "proxy (curl syntax: http://, socks5h://)", NULL, 0, 0},
-    {"http", "verify_tls", 0, T_BOOL, O(verify_tls), "no", "yes|no",
-     "verify TLS certificates", NULL, 0, 0},
+     "proxy (curl syntax: http://, socks5h://)", NULL, 0, 0, NULL},
+    {"http", "verify_tls", 0, T_BOOL, O(verify_tls), "no", NULL,
+     "verify TLS certificates", NULL, 0, 0, NULL},
     {"http", "connect_to", 0, T_LIST, O(connect_to), NULL, "H:P:H2:P2",
-     "connect to H2:P2 instead of H:P (curl CONNECT_TO; repeatable)", NULL, 0, 0},
+     "connect to H2:P2 instead of H:P (curl CONNECT_TO; repeatable)", NULL, 0, 0, NULL},
     {"http", "resolve", 0, T_LIST, O(resolve), NULL, "H:P:ADDR",
-     "resolve H:P to ADDR (curl RESOLVE; repeatable)", NULL, 0, 0},
+     "resolve H:P to ADDR (curl RESOLVE; repeatable)", NULL, 0, 0, NULL},
     {"match", "status", 0, T_STATUS, O(match_status), "", "LIST",
-     "hit only for these statuses, e.g. 200,301-302", NULL, 0, 0},
+     "hit only for these statuses, e.g. 200,301-302", NULL, 0, 0, NULL},
     {"match", "contains", 0, T_LIST, O(match_contains), NULL, "TEXT",
-     "hit only if the decoded page contains TEXT (repeatable)", NULL, 0, 0},
+     "hit only if the decoded page contains TEXT (repeatable)", NULL, 0, 0, NULL},
     {"match", "not_contains", 0, T_LIST, O(match_not_contains), NULL, "TEXT",
-     "hit only if the decoded page lacks TEXT (repeatable)", NULL, 0, 0},
+     "hit only if the decoded page lacks TEXT (repeatable)", NULL, 0, 0, NULL},
     {"output", "format", 'f', T_ENUM, O(format), "text", "FMT",
-     "text | jsonl | csv", "text|jsonl|csv", 0, 0},
+     "text | jsonl | csv", "text|jsonl|csv", 0, 0, NULL},
     {"output", "file", 'o', T_STR, O(output), "-", "FILE",
-     "write results there ('-' = stdout)", NULL, 0, 0},
-    {"output", "errors", 0, T_BOOL, O(errors), "no", "yes|no",
-     "also report failed probes ('[-] fa URL' on stderr in text format)", NULL, 0, 0},
-    {"output", "quiet", 'q', T_BOOL, O(quiet), "no", "yes|no",
-     "no summary on stderr", NULL, 0, 0},
+     "write results there ('-' = stdout)", NULL, 0, 0, "output"},
+    {"output", "errors", 0, T_BOOL, O(errors), "no", NULL,
+     "also report failed probes ('[-] fa URL' on stderr in text format)", NULL, 0, 0, NULL},
+    {"output", "quiet", 'q', T_BOOL, O(quiet), "no", NULL,
+     "no summary on stderr", NULL, 0, 0, NULL},
     {NULL, "config", 'c', T_STR, O(config_path), NULL, "FILE",
-     "read settings from this INI file first", NULL, 0, 0},
+     "read settings from this INI file first", NULL, 0, 0, NULL},
     {NULL, "arg", 'a', T_LIST, O(plugin_args), NULL, "KEY=VALUE",
-     "a [plugin] setting (repeatable)", NULL, 0, 0},
+     "a [plugin] setting (repeatable)", NULL, 0, 0, NULL},
     {NULL, "dump_config", 0, T_FLAG, O(dump_config), NULL, NULL,
-     "print the effective configuration as INI and exit", NULL, 0, 0},
+     "print the effective configuration as INI and exit", NULL, 0, 0, NULL},
     {NULL, "verbose", 'v', T_FLAG, O(verbose), NULL, NULL,
-     "more messages on stderr", NULL, 0, 0},
+     "more messages on stderr", NULL, 0, 0, NULL},
 };
 #undef O
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -299,7 +300,7 @@ int opt_set_ini(struct conf *c, const char *section, const char *key,
 
 static void long_name(const struct opt *o, char *out, size_t n)
 {
-    snprintf(out, n, "%s", o->key);
+    snprintf(out, n, "%s", o->cli ? o->cli : o->key);
     for (char *p = out; *p; p++)
         if (*p == '_')
             *p = '-';
@@ -307,31 +308,35 @@ static void long_name(const struct opt *o, char *out, size_t n)
 
 enum { LONG_BASE = 256, OPT_HELP = 1000, OPT_VERSION = 1001 };
 
-static int build_getopt(struct option *lo, char names[][32], char *shorts, size_t sn)
+/* Long options: the CLI name of every option, and its INI key too when
+ * that differs (--template works as well as --url). */
+static void build_getopt(struct option *lo, char names[][2][32], char *shorts, size_t sn)
 {
     size_t k = 0, s = 0;
     for (size_t i = 0; i < NOPTS; i++) {
         const struct opt *o = &opts[i];
-        long_name(o, names[i], 32);
         int arg = o->type == T_FLAG ? no_argument : o->type == T_BOOL ? optional_argument
                                                                       : required_argument;
-        lo[k++] = (struct option){names[i], arg, NULL, (int)(LONG_BASE + i)};
+        long_name(o, names[i][0], 32);
+        lo[k++] = (struct option){names[i][0], arg, NULL, (int)(LONG_BASE + i)};
+        if (o->cli) {
+            snprintf(names[i][1], 32, "%s", o->key);
+            for (char *p = names[i][1]; *p; p++)
+                if (*p == '_')
+                    *p = '-';
+            lo[k++] = (struct option){names[i][1], arg, NULL, (int)(LONG_BASE + i)};
+        }
         if (o->shrt && s + 3 < sn) {
             shorts[s++] = (char)o->shrt;
             if (arg == required_argument)
                 shorts[s++] = ':';
         }
     }
-    /* ffuf-style aliases and the usual help/version. */
-    lo[k++] = (struct option){"output", required_argument, NULL, 'o'};
-    lo[k++] = (struct option){"url", required_argument, NULL, 'u'};
-    lo[k++] = (struct option){"procs", required_argument, NULL, 'j'};
     lo[k++] = (struct option){"no-progress", no_argument, NULL, 'q'};
     lo[k++] = (struct option){"help", no_argument, NULL, OPT_HELP};
     lo[k++] = (struct option){"version", no_argument, NULL, OPT_VERSION};
     lo[k] = (struct option){NULL, 0, NULL, 0};
     memcpy(shorts + s, "hV", 3);
-    return 0;
 }
 
 static const struct opt *by_code(int code)
@@ -346,8 +351,8 @@ static const struct opt *by_code(int code)
 
 enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size_t errlen)
 {
-    struct option lo[NOPTS + 8];
-    char names[NOPTS][32];
+    struct option lo[2 * NOPTS + 4];
+    char names[NOPTS][2][32];
     char shorts[2 * NOPTS + 8];
     build_getopt(lo, names, shorts, sizeof shorts - 3);
 
@@ -474,17 +479,21 @@ void opt_usage(FILE *f)
         }
         char name[32], left[96];
         long_name(o, name, sizeof name);
-        int n = snprintf(left, sizeof left, "  %s%c%s--%s%s%s", o->shrt ? "-" : "  ",
-                         o->shrt ? o->shrt : ' ', o->shrt ? "," : " ", name,
-                         o->meta ? " " : "", o->meta ? o->meta : "");
-        fprintf(f, "%s%*s %s", left, n < 34 ? 34 - n : 1, "", o->help);
+        const char *meta = o->meta ? o->meta : "";
+        int n = o->type == T_BOOL
+                    ? snprintf(left, sizeof left, "  %c%c%s--%s[=yes|no]", o->shrt ? '-' : ' ',
+                               o->shrt ? o->shrt : ' ', o->shrt ? ", " : "  ", name)
+                    : snprintf(left, sizeof left, "  %c%c%s--%s%s%s", o->shrt ? '-' : ' ',
+                               o->shrt ? o->shrt : ' ', o->shrt ? ", " : "  ", name,
+                               *meta ? " " : "", meta);
+        fprintf(f, "%s%*s %s", left, n < 36 ? 36 - n : 1, "", o->help);
         if (o->def && *o->def)
             fprintf(f, " [%s]", o->def);
         fputc('\n', f);
     }
     fprintf(f,
-            "  -h, --help                       this help\n"
-            "  -V, --version                    version and plugin ABI\n"
+            "  -h, --help                         this help\n"
+            "  -V, --version                      version and plugin ABI\n"
             "\nEvery [section] key above can be set in the INI file given with -c;\n"
             "the command line overrides it, repeatable keys add up.\n"
             "\nexit status:\n"
