@@ -64,6 +64,7 @@ struct pool {
     int fatal;              /* exit status 4 from a worker */
     int failed;             /* exit status 1 */
     int out_broken;
+    int killed;             /* we sent SIGKILL ourselves */
     int input_error;
 };
 
@@ -246,7 +247,7 @@ static void reap_worker(struct pool *p, struct wk *w)
         ;
     int clean = WIFEXITED(status) && (WEXITSTATUS(status) == 0 ||
                                       (WEXITSTATUS(status) == 4 && p->fatal));
-    if (!clean) {
+    if (!clean && !p->killed) {
         if (WIFSIGNALED(status))
             log_msg(LOG_ERR, "worker %d died of signal %d (%s)", (int)w->pid,
                     WTERMSIG(status), strsignal(WTERMSIG(status)));
@@ -312,6 +313,7 @@ static void on_sig(struct pool *p)
         if (p->signo) {
             /* Second signal: stop now. What was written stays written. */
             log_msg(LOG_WARN, "stopping now");
+            p->killed = 1;
             for (int i = 0; i < p->n; i++)
                 if (p->w[i].fd >= 0)
                     kill(p->w[i].pid, SIGKILL);
@@ -434,10 +436,13 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
                 log_msg(LOG_ERR, "output %s: %s", out->path, strerror(errno));
             p.out_broken = p.failed = p.stopping = 1;
         }
-        if (p.out_broken)
+        if (p.out_broken && !p.killed) {
+            /* Nobody reads the results any more (e.g. "| head"). */
+            p.killed = 1;
             for (int i = 0; i < p.n; i++)
                 if (p.w[i].fd >= 0)
                     kill(p.w[i].pid, SIGKILL);
+        }
     }
     st->elapsed = now() - st->start;
     st->long_lines = in->long_lines;

@@ -356,6 +356,20 @@ static void on_trim(uv_timer_t *t)
     malloc_trim(0);
 }
 
+/* glibc's resolver waits 5 s before it asks again, longer than a probe
+ * lives (2 s by default): one lost UDP answer under load turned into a
+ * "Resolving timed out" and a missed hit. Unless the user set
+ * RES_OPTIONS, make each try fit twice into the transfer timeout. */
+static void fit_resolver_timeout(double timeout)
+{
+    if (getenv("RES_OPTIONS"))
+        return;
+    int per_try = (int)(timeout / 2);
+    char opts[64];
+    snprintf(opts, sizeof opts, "timeout:%d attempts:3", per_try < 1 ? 1 : per_try > 5 ? 5 : per_try);
+    setenv("RES_OPTIONS", opts, 0);
+}
+
 int worker_run(int fd, const struct conf *c, struct plugin *plugin)
 {
     struct worker w = {.c = c, .plugin = plugin};
@@ -363,6 +377,7 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin)
     signal(SIGPIPE, SIG_IGN);
     signal(SIGINT, SIG_IGN); /* the parent decides how a scan stops */
     small_thread_stacks();
+    fit_resolver_timeout(c->timeout);
     uv_loop_init(&w.loop);
     uv_pipe_init(&w.loop, &w.ipc, 0);
     uv_pipe_open(&w.ipc, fd);
