@@ -216,6 +216,9 @@ static void finish(struct engine *e, struct probe *p, CURLcode rc)
     double total = 0;
     curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_getinfo(p->easy, CURLINFO_TOTAL_TIME, &total);
+    char *ip = NULL;
+    if (curl_easy_getinfo(p->easy, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
+        snprintf(p->res.ip, sizeof p->res.ip, "%s", ip);
     p->res.status = (int)status;
     p->res.elapsed = total;
     if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && p->res.truncated)) {

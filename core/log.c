@@ -6,6 +6,14 @@
 #include <unistd.h>
 
 static int level = LOG_INFO;
+static log_sink_fn sink;
+static void *sink_ud;
+
+void log_set_sink(log_sink_fn fn, void *ud)
+{
+    sink = fn;
+    sink_ud = ud;
+}
 
 void log_set_level(int l) { level = l; }
 int log_level(void) { return level; }
@@ -27,6 +35,10 @@ void log_vmsg(int l, const char *prefix, const char *fmt, va_list ap)
     if (len > sizeof line - 2)
         len = sizeof line - 2;
     line[len++] = '\n';
+    if (sink) {
+        sink(line, len, sink_ud);
+        return;
+    }
     ssize_t w = write(STDERR_FILENO, line, len);
     (void)w;
 }

@@ -13,6 +13,16 @@
 
 enum { EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_PLUGIN = 4 };
 
+static const char *script_note(const struct pool_stats *st)
+{
+    static char note[64];
+    note[0] = '\0';
+    if (st->script_errors)
+        snprintf(note, sizeof note, " (%llu in the script)",
+                 (unsigned long long)st->script_errors);
+    return note;
+}
+
 int main(int argc, char **argv)
 {
     struct conf c;
@@ -49,7 +59,9 @@ int main(int argc, char **argv)
         goto done;
     }
     struct plugin plugin;
-    if (plugin_load(&plugin, c.plugin, err, sizeof err) < 0) {
+    struct script_limits lim = {c.lua_unsafe, (unsigned long)c.lua_instructions,
+                                (size_t)c.lua_memory};
+    if (plugin_load(&plugin, c.plugin, &lim, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
         rc = EXIT_PLUGIN;
         goto done;
@@ -74,9 +86,9 @@ int main(int argc, char **argv)
     if (out_close(&out) < 0 && rc == 0)
         rc = 1;
     if (!c.quiet)
-        log_msg(LOG_INFO, "%llu words, %llu hits, %llu errors in %.2f s (%.0f words/s, %d "
+        log_msg(LOG_INFO, "%llu words, %llu hits, %llu errors%s in %.2f s (%.0f words/s, %d "
                 "workers)", (unsigned long long)st.words_done, (unsigned long long)st.hits,
-                (unsigned long long)st.errors, st.elapsed,
+                (unsigned long long)st.errors, script_note(&st), st.elapsed,
                 st.elapsed > 0 ? (double)st.words_done / st.elapsed : 0.0, st.procs);
     input_close(&in);
     plugin_unload(&plugin);

@@ -49,6 +49,7 @@ int msg_put_result(struct buf *out, const struct result *r)
     put_str(out, r->url ? r->url : "", r->url ? strlen(r->url) : 0);
     put_str(out, r->error ? r->error : "", r->error ? strlen(r->error) : 0);
     put_str(out, r->charset ? r->charset : "", r->charset ? strlen(r->charset) : 0);
+    put_str(out, r->ip ? r->ip : "", r->ip ? strlen(r->ip) : 0);
     buf_append(out, &nf, 4);
     for (size_t i = 0; i < 2 * r->nfields; i++)
         put_str(out, r->fields[i], strlen(r->fields[i]));
@@ -120,7 +121,8 @@ int msg_get_result(const struct frame *f, struct result *r)
     if (get(&c, &r->chunk, 8) || get(&c, &verdict, 4) || get(&c, &status, 4) ||
         get(&c, &r->length, 8) || get(&c, &r->elapsed, 8) ||
         get_str(&c, &r->word, &r->wlen) || get_str(&c, &r->url, NULL) ||
-        get_str(&c, &r->error, NULL) || get_str(&c, &r->charset, NULL) || get(&c, &nf, 4) ||
+        get_str(&c, &r->error, NULL) || get_str(&c, &r->charset, NULL) ||
+        get_str(&c, &r->ip, NULL) || get(&c, &nf, 4) ||
         nf > RESULT_MAX_FIELDS)
         return -1;
     r->verdict = verdict;

@@ -12,6 +12,7 @@ enum msg_type {
     /* worker -> parent */
     MSG_READY = 1,   /* plugin init done, no payload */
     MSG_FATAL,       /* worker cannot run: payload = message */
+    MSG_LOG,         /* a line for stderr: payload = the line */
     MSG_WANT,        /* give me a chunk */
     MSG_RESULT,      /* one verdict, see struct result */
     MSG_DONE,        /* u64 chunk id: all its results were sent before */
@@ -38,6 +39,7 @@ struct result {
     const char *url;
     const char *error;       /* "" if none */
     const char *charset;     /* "" if not detected */
+    const char *ip;          /* "" if no connection */
     size_t nfields;
     const char *fields[2 * RESULT_MAX_FIELDS]; /* key, value, ... */
 };

@@ -21,6 +21,9 @@ struct conf {
     long procs;        /* 0 = one per core */
     long concurrency;  /* transfers in flight per worker */
     long chunk;        /* lines per chunk handed to a worker */
+    int lua_unsafe;
+    long lua_instructions;
+    long lua_memory;
     /* [http] */
     char *method;
     double timeout;    /* seconds, whole transfer */

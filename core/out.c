@@ -94,6 +94,10 @@ static void format_jsonl(struct buf *b, const struct result *r)
     json_str(b, r->word, r->wlen);
     buf_printf(b, ",\"status\":%d,\"length\":%llu,\"elapsed\":%.6f", r->status,
                (unsigned long long)r->length, r->elapsed);
+    if (*r->ip) {
+        buf_append_str(b, ",\"ip\":");
+        json_str(b, r->ip, strlen(r->ip));
+    }
     if (*r->charset) {
         buf_append_str(b, ",\"charset\":");
         json_str(b, r->charset, strlen(r->charset));
@@ -153,7 +157,7 @@ int out_result(struct out *o, const struct result *r)
             for (const char *c = r->url; *c; c++)
                 (unsigned char)*c < 0x20 || *c == 0x7f ? buf_printf(&b, "\\x%02x", (unsigned char)*c)
                                                         : buf_append_byte(&b, *c);
-            buf_printf(&b, " (%s)\n", r->error);
+            buf_printf(&b, " (%.*s)\n", (int)strcspn(r->error, "\n"), r->error);
             f = stderr;
         }
     } else if (o->format == FMT_JSONL) {

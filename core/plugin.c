@@ -128,6 +128,7 @@ static const char *h_res_charset(const salvo_res *r)
     return r->charset;
 }
 
+static const char *h_res_ip(const salvo_res *r) { return r->ip; }
 static int h_res_truncated(const salvo_res *r) { return r->truncated; }
 static double h_res_elapsed(const salvo_res *r) { return r->elapsed; }
 static const char *h_res_error(const salvo_res *r) { return r->error; }
@@ -187,6 +188,7 @@ static const struct salvo_host host = {
     .res_field = h_res_field,
     .res_fail = h_res_fail,
     .log = h_log,
+    .res_ip = h_res_ip,
 };
 
 /* ---- loading ---- */
@@ -241,7 +243,24 @@ static int is_path(const char *spec)
     return strchr(spec, '/') || (n > 3 && !strcmp(spec + n - 3, ".so"));
 }
 
-int plugin_load(struct plugin *p, const char *spec, char *err, size_t errlen)
+/* A script named without a directory that is not in the current one is
+ * looked up among the installed scripts. */
+static void find_script(const char *spec, char *path, size_t pathlen)
+{
+    snprintf(path, pathlen, "%s", spec);
+    if (strchr(spec, '/') || access(spec, F_OK) == 0)
+        return;
+    char dir[PATH_MAX], c[3200];
+    exe_dir(dir, sizeof dir);
+    snprintf(c, sizeof c, "%.2000s/../share/salvo/scripts/%.1000s", dir, spec);
+    if (access(c, F_OK) != 0)
+        snprintf(c, sizeof c, "%.2000s/scripts/%.1000s", SALVO_DATADIR, spec);
+    if (access(c, F_OK) == 0)
+        snprintf(path, pathlen, "%s", c);
+}
+
+int plugin_load(struct plugin *p, const char *spec, const struct script_limits *lim,
+                char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
     if (!strcmp(spec, "none") || !*spec) {
@@ -250,8 +269,12 @@ int plugin_load(struct plugin *p, const char *spec, char *err, size_t errlen)
     }
     size_t n = strlen(spec);
     if (n > 4 && !strcmp(spec + n - 4, ".lua")) {
-        snprintf(err, errlen, "plugin %s: Lua scripts are not supported by this build yet", spec);
-        return -1;
+        p->is_lua = 1;
+        p->lim = *lim;
+        find_script(spec, p->path, sizeof p->path);
+        const char *base = strrchr(p->path, '/');
+        snprintf(p->name, sizeof p->name, "%.63s", base ? base + 1 : p->path);
+        return script_check(p->path, lim, err, errlen);
     }
     if (is_path(spec))
         snprintf(p->path, sizeof p->path, "%s", spec);
@@ -308,6 +331,8 @@ refuse:
 
 int plugin_init(struct plugin *p, const struct strlist *args, char *err, size_t errlen)
 {
+    if (p->is_lua)
+        return (p->lua = script_new(p->path, &p->lim, args, err, errlen)) ? 0 : -1;
     if (!p->desc || !p->desc->init)
         return 0;
     struct salvo_args a = {args};
@@ -322,6 +347,8 @@ int plugin_init(struct plugin *p, const struct strlist *args, char *err, size_t 
 
 void plugin_finish(struct plugin *p)
 {
+    script_free(p->lua);
+    p->lua = NULL;
     if (p->desc && p->desc->finish)
         p->desc->finish(p->state);
     p->state = NULL;
@@ -337,16 +364,18 @@ void plugin_unload(struct plugin *p)
 
 int plugin_has_target(const struct plugin *p)
 {
-    return p->desc && p->desc->target;
+    return p->is_lua ? script_has_target(p->lua) : p->desc && p->desc->target;
 }
 
 int plugin_has_match(const struct plugin *p)
 {
-    return p->desc && p->desc->match;
+    return p->is_lua ? script_has_match(p->lua) : p->desc && p->desc->match;
 }
 
 int plugin_target(struct plugin *p, const char *word, size_t len, salvo_req *req)
 {
+    if (p->is_lua)
+        return script_target(p->lua, word, len, req);
     int v = p->desc->target(p->state, word, len, req);
     if (v != SALVO_MISS && !req->fail.len)
         h_req_fail(req, "target() failed");
@@ -355,6 +384,8 @@ int plugin_target(struct plugin *p, const char *word, size_t len, salvo_req *req
 
 int plugin_match(struct plugin *p, salvo_res *res)
 {
+    if (p->is_lua)
+        return script_match(p->lua, res);
     int v = p->desc->match(p->state, res);
     if (v == SALVO_FAIL || res->fail.len) {
         if (!res->fail.len)

@@ -8,19 +8,27 @@
 #define SALVO_HOST_SIDE
 #include "salvo/plugin.h"
 
+#include "script.h"
+
 struct strlist;
 
+/* A compiled plugin (.so) or a Lua script (.lua): the same hooks. */
 struct plugin {
     void *dl;                        /* NULL for 'none' */
     const struct salvo_plugin *desc; /* NULL for 'none' */
     char path[4096];
     char name[64];
     void *state;                     /* from init() */
+    int is_lua;
+    struct script_limits lim;        /* for Lua */
+    struct script *lua;              /* in a worker, after plugin_init() */
 };
 
-/* spec: "none", a name looked up in the plugin path, or a path to a .so.
+/* spec: "none", a name looked up in the plugin path, a path to a .so, or
+ * a .lua script (checked here: syntax errors stop salvo now).
  * Returns 0, or -1 with a message naming the file. */
-int plugin_load(struct plugin *p, const char *spec, char *err, size_t errlen);
+int plugin_load(struct plugin *p, const char *spec, const struct script_limits *lim,
+                char *err, size_t errlen);
 /* In each worker: run init() with the [plugin] keys. */
 int plugin_init(struct plugin *p, const struct strlist *args, char *err, size_t errlen);
 void plugin_finish(struct plugin *p);

@@ -65,6 +65,8 @@ struct pool {
     int failed;             /* exit status 1 */
     int out_broken;
     int killed;             /* we sent SIGKILL ourselves */
+    uint64_t seen[256];     /* script error messages already shown */
+    size_t nseen;
     int input_error;
 };
 
@@ -188,12 +190,33 @@ static void chunk_done(struct pool *p, struct wk *w, uint64_t id)
         }
 }
 
+/* Script errors: each distinct message is shown once, in full with its
+ * traceback, however many words it hits; the summary counts them all. */
+static void script_error(struct pool *p, const char *error)
+{
+    const char *msg = !strncmp(error, "target: ", 8) ? error + 8 : error;
+    if (strncmp(msg, "lua: ", 5))
+        return;
+    p->st->script_errors++;
+    uint64_t h = 1469598103934665603ull; /* FNV-1a of the first line */
+    for (const char *c = msg; *c && *c != '\n'; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ull;
+    for (size_t i = 0; i < p->nseen; i++)
+        if (p->seen[i] == h)
+            return;
+    if (p->nseen < sizeof p->seen / sizeof p->seen[0])
+        p->seen[p->nseen++] = h;
+    log_msg(LOG_ERR, "%s", error);
+}
+
 static void emit(struct pool *p, const struct result *r)
 {
     if (r->verdict == V_HIT)
         p->st->hits++;
-    else if (r->verdict == V_ERROR)
+    else if (r->verdict == V_ERROR) {
         p->st->errors++;
+        script_error(p, r->error);
+    }
     if (p->out_broken)
         return;
     if (out_result(p->out, r) < 0) {
@@ -227,6 +250,11 @@ static int on_frame(struct pool *p, struct wk *w, const struct frame *f)
             return -1;
         chunk_done(p, w, id);
         return 0;
+    case MSG_LOG: {
+        ssize_t n = write(STDERR_FILENO, f->p, f->len);
+        (void)n;
+        return 0;
+    }
     case MSG_FATAL:
         log_msg(LOG_ERR, "%.*s", (int)f->len, f->p);
         p->fatal = 1;

@@ -34,6 +34,7 @@ struct salvo_res {
     int truncated;
     double elapsed;
     const char *error;      /* NULL if the transfer succeeded */
+    char ip[64];            /* address connected to, "" if none */
     /* Decoded on first use. */
     struct res_decoder *dec;
     int text_ready;

@@ -250,6 +250,7 @@ void res_clear(struct salvo_res *r)
     r->text = NULL;
     r->tlen = 0;
     r->charset[0] = '\0';
+    r->ip[0] = '\0';
 }
 
 void res_free(struct salvo_res *r)

@@ -105,6 +105,7 @@ static void send_result(struct worker *w, const struct chunk *ch, struct probe *
         .url = p->req.url.p,
         .error = error,
         .charset = p->res.text_ready ? p->res.charset : "",
+        .ip = p->res.ip,
         .nfields = p->res.nfields,
     };
     for (size_t i = 0; i < 2 * p->res.nfields; i++)
@@ -370,6 +371,12 @@ static void fit_resolver_timeout(double timeout)
     setenv("RES_OPTIONS", opts, 0);
 }
 
+static void to_parent(const char *line, size_t len, void *ud)
+{
+    struct worker *w = ud;
+    msg_put(&w->out, MSG_LOG, line, len);
+}
+
 int worker_run(int fd, const struct conf *c, struct plugin *plugin)
 {
     struct worker w = {.c = c, .plugin = plugin};
@@ -391,6 +398,7 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin)
         goto fatal;
     if (!(w.eng = engine_new(&w.loop, c, on_done, refill, &w, err, sizeof err)))
         goto fatal;
+    log_set_sink(to_parent, &w);
     msg_put(&w.out, MSG_READY, NULL, 0);
     uv_read_start((uv_stream_t *)&w.ipc, on_alloc, on_read);
     uv_timer_init(&w.loop, &w.trim);
@@ -399,6 +407,7 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin)
     refill(&w);
     uv_run(&w.loop, UV_RUN_DEFAULT);
     plugin_finish(plugin);
+    log_set_sink(NULL, NULL);
     engine_free(w.eng);
     uv_walk(&w.loop, close_walk, NULL);
     uv_run(&w.loop, UV_RUN_DEFAULT);

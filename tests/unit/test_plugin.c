@@ -10,11 +10,13 @@
 #include "opt.h"
 #include "plugin.h"
 
+static const struct script_limits lim = {0, 1000000, 1 << 26};
+
 static void refused(const char *spec, const char *needle)
 {
     struct plugin p;
     char err[1024] = "";
-    assert_int_equal(plugin_load(&p, spec, err, sizeof err), -1);
+    assert_int_equal(plugin_load(&p, spec, &lim, err, sizeof err), -1);
     if (!strstr(err, needle))
         fail_msg("error \"%s\" lacks \"%s\"", err, needle);
 }
@@ -36,14 +38,14 @@ static void by_name_and_path(void **s)
     struct plugin p;
     char err[1024];
     setenv("SALVO_PLUGIN_PATH", TEST_PLUGINS "/../../plugins", 1);
-    assert_int_equal(plugin_load(&p, "baidu", err, sizeof err), 0);
+    assert_int_equal(plugin_load(&p, "baidu", &lim, err, sizeof err), 0);
     assert_string_equal(p.name, "baidu");
     assert_true(plugin_has_match(&p) && plugin_has_target(&p));
     struct strlist args = {0};
     assert_int_equal(plugin_init(&p, &args, err, sizeof err), 0);
     plugin_finish(&p);
     plugin_unload(&p);
-    assert_int_equal(plugin_load(&p, "none", err, sizeof err), 0);
+    assert_int_equal(plugin_load(&p, "none", &lim, err, sizeof err), 0);
     assert_false(plugin_has_match(&p));
 }
 
@@ -52,7 +54,7 @@ static void init_failure(void **s)
     (void)s;
     struct plugin p;
     char err[1024];
-    assert_int_equal(plugin_load(&p, TEST_PLUGINS "/init_fails.so", err, sizeof err), 0);
+    assert_int_equal(plugin_load(&p, TEST_PLUGINS "/init_fails.so", &lim, err, sizeof err), 0);
     struct strlist args = {0};
     strlist_add(&args, "key=bad");
     assert_int_equal(plugin_init(&p, &args, err, sizeof err), -1);

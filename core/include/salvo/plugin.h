@@ -93,6 +93,7 @@ struct salvo_host {
     int (*res_truncated)(const salvo_res *res);       /* body cut at max_body */
     double (*res_elapsed)(const salvo_res *res);      /* seconds */
     const char *(*res_error)(const salvo_res *res);   /* NULL if none */
+    const char *(*res_ip)(const salvo_res *res);      /* address connected to */
     /* Attach a field to the result (shown by jsonl and csv output). */
     int (*res_field)(salvo_res *res, const char *key, const char *value);
     /* Mark the probe failed; match() then returns SALVO_FAIL. */

@@ -1,0 +1,658 @@
+/* script: Lua 5.4 probes, one lua_State per worker.
+ *
+ * A script is a file that defines any of init(args), target(word) and
+ * match(res). It is loaded as text only (binary chunks can crash Lua) and
+ * runs with string, table, math, utf8, coroutine, the safe part of the base
+ * library and the salvo module; io, os, debug and native modules only with
+ * lua_unsafe = yes.
+ *
+ * Every hook runs under lua_pcall with a traceback handler, so a runtime
+ * error becomes that probe's error (message and traceback) and the scan
+ * goes on. Each call has an instruction budget: a count hook raises an
+ * error once it is spent, and keeps raising at every instruction after
+ * that, so a pcall in the script cannot swallow it. The state's memory is
+ * capped by its allocator: past the cap an allocation fails and Lua raises
+ * "not enough memory" in that call.
+ *
+ * res is a userdata whose fields are computed when read (__index): a
+ * script that never reads res.body never pays for copying it into Lua. It
+ * is valid during match() only; touching it later raises an error.
+ */
+#include "script.h"
+
+#include "log.h"
+#include "opt.h"
+#include "probe.h"
+#include "res.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#define HOOK_STEP 1000
+#define RES_MT "salvo.res"
+#define HEADERS_MT "salvo.headers"
+#define REGEX_CACHE 32
+
+struct script {
+    lua_State *L;
+    char path[1024];
+    struct script_limits lim;
+    size_t mem;
+    unsigned long count;
+    int has_target, has_match;
+    struct {
+        char *pattern;
+        pcre2_code *code;
+    } rx[REGEX_CACHE];
+    unsigned rx_next;
+    pcre2_match_data *md;
+};
+
+/* ---- the state: allocator, budget, calls ---- */
+
+static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    struct script *s = ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        free(ptr);
+        s->mem -= old;
+        return NULL;
+    }
+    if (nsize > old && s->mem + (nsize - old) > s->lim.memory)
+        return NULL;
+    void *p = realloc(ptr, nsize);
+    if (p)
+        s->mem = s->mem - old + nsize;
+    return p;
+}
+
+static struct script *of(lua_State *L)
+{
+    void *ud;
+    lua_getallocf(L, &ud);
+    return ud;
+}
+
+static void l_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    struct script *s = of(L);
+    s->count += HOOK_STEP;
+    if (s->count > s->lim.instructions) {
+        lua_sethook(L, l_hook, LUA_MASKCOUNT, 1); /* unescapable from now on */
+        luaL_error(L, "instruction budget of %lu exceeded (lua_instructions)",
+                   s->lim.instructions);
+    }
+}
+
+static int l_traceback(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+    if (!msg) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+            return 1;
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+/* Call the function under nargs arguments on the stack, within the budget.
+ * On failure err gets "lua: message\ntraceback". */
+static int call(struct script *s, int nargs, int nres, char *err, size_t errlen)
+{
+    lua_State *L = s->L;
+    int base = lua_gettop(L) - nargs;
+    lua_pushcfunction(L, l_traceback);
+    lua_insert(L, base);
+    s->count = 0;
+    lua_sethook(L, l_hook, LUA_MASKCOUNT, HOOK_STEP);
+    int rc = lua_pcall(L, nargs, nres, base);
+    lua_sethook(L, NULL, 0, 0);
+    lua_remove(L, base);
+    if (rc == LUA_OK)
+        return 0;
+    if (rc == LUA_ERRMEM)
+        snprintf(err, errlen, "lua: not enough memory (lua_memory = %zu bytes)", s->lim.memory);
+    else
+        snprintf(err, errlen, "lua: %s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
+    lua_pop(L, 1);
+    return -1;
+}
+
+/* ---- the salvo module ---- */
+
+static pcre2_code *regex_get(struct script *s, lua_State *L, const char *pattern)
+{
+    for (unsigned i = 0; i < REGEX_CACHE; i++)
+        if (s->rx[i].pattern && !strcmp(s->rx[i].pattern, pattern))
+            return s->rx[i].code;
+    int ec;
+    PCRE2_SIZE off;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                     PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec, &off, NULL);
+    if (!code) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        luaL_error(L, "salvo.regex: bad pattern at offset %d: %s", (int)off, (char *)msg);
+    }
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* plain matching if no JIT */
+    unsigned i = s->rx_next++ % REGEX_CACHE;
+    free(s->rx[i].pattern);
+    pcre2_code_free(s->rx[i].code);
+    s->rx[i].pattern = strdup(pattern);
+    s->rx[i].code = code;
+    if (!s->rx[i].pattern) {
+        s->rx[i].code = NULL;
+        pcre2_code_free(code);
+        luaL_error(L, "salvo.regex: out of memory");
+    }
+    return code;
+}
+
+/* salvo.regex(subject, pattern) -> nil | whole match, captures... */
+static int l_regex(lua_State *L)
+{
+    struct script *s = of(L);
+    size_t len;
+    const char *subject = luaL_checklstring(L, 1, &len);
+    const char *pattern = luaL_checkstring(L, 2);
+    pcre2_code *code = regex_get(s, L, pattern);
+    if (!s->md && !(s->md = pcre2_match_data_create(32, NULL)))
+        return luaL_error(L, "salvo.regex: out of memory");
+    int rc = pcre2_match(code, (PCRE2_SPTR)subject, len, 0, 0, s->md, NULL);
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return lua_pushnil(L), 1;
+    if (rc < 0) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(rc, msg, sizeof msg);
+        return luaL_error(L, "salvo.regex: %s", (char *)msg);
+    }
+    if (rc == 0)
+        rc = 32; /* more groups than the match data holds */
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+    luaL_checkstack(L, rc, "too many captures");
+    for (int i = 0; i < rc; i++) {
+        if (ov[2 * i] == PCRE2_UNSET)
+            lua_pushnil(L);
+        else
+            lua_pushlstring(L, subject + ov[2 * i], ov[2 * i + 1] - ov[2 * i]);
+    }
+    return rc;
+}
+
+static const char *find_ci(const char *p, const char *end, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; p + n <= end; p++)
+        if (!strncasecmp(p, needle, n))
+            return p;
+    return NULL;
+}
+
+/* salvo.title(html) -> the <title> text, whitespace collapsed, or nil */
+static int l_title(lua_State *L)
+{
+    size_t len;
+    const char *html = luaL_checklstring(L, 1, &len);
+    const char *end = html + len;
+    const char *t = find_ci(html, end, "<title");
+    const char *gt = t ? memchr(t, '>', (size_t)(end - t)) : NULL;
+    const char *close = gt ? find_ci(gt + 1, end, "</title") : NULL;
+    if (!close)
+        return lua_pushnil(L), 1;
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    int space = 0;
+    for (const char *p = gt + 1; p < close; p++) {
+        if (isspace((unsigned char)*p)) {
+            space = 1;
+            continue;
+        }
+        if (space && luaL_bufflen(&b))
+            luaL_addchar(&b, ' ');
+        space = 0;
+        luaL_addchar(&b, *p);
+    }
+    luaL_pushresult(&b);
+    return 1;
+}
+
+/* salvo.log(...) -> a line on salvo's stderr */
+static int l_log(lua_State *L)
+{
+    int n = lua_gettop(L);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 1; i <= n; i++) {
+        if (i > 1)
+            luaL_addchar(&b, '\t');
+        luaL_tolstring(L, i, NULL);
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    log_msg(LOG_INFO, "script: %s", lua_tostring(L, -1));
+    return 0;
+}
+
+static const luaL_Reg salvo_lib[] = {
+    {"regex", l_regex},
+    {"title", l_title},
+    {"log", l_log},
+    {NULL, NULL},
+};
+
+/* ---- res ---- */
+
+struct lres {
+    salvo_res *r;  /* NULL once match() has returned */
+};
+
+static int l_headers_index(lua_State *L)
+{
+    size_t n;
+    const char *k = luaL_checklstring(L, 2, &n);
+    char low[256];
+    if (n >= sizeof low)
+        return lua_pushnil(L), 1;
+    for (size_t i = 0; i <= n; i++)
+        low[i] = (char)tolower((unsigned char)k[i]);
+    lua_pushstring(L, low);
+    lua_rawget(L, 1);
+    return 1;
+}
+
+static void push_headers(lua_State *L, const salvo_res *r)
+{
+    lua_newtable(L);
+    const char *p = r->hdrs.p, *end = p + r->hdrs.len;
+    while (p && p < end) {
+        const char *value = p + strlen(p) + 1;
+        if (value >= end)
+            break;
+        char low[256];
+        size_t n = strlen(p) < sizeof low - 1 ? strlen(p) : sizeof low - 1;
+        for (size_t i = 0; i < n; i++)
+            low[i] = (char)tolower((unsigned char)p[i]);
+        low[n] = '\0';
+        lua_getfield(L, -1, low);
+        if (lua_isstring(L, -1)) /* repeated header: join as HTTP does */
+            lua_pushfstring(L, "%s, %s", lua_tostring(L, -1), value);
+        else
+            lua_pushstring(L, value);
+        lua_setfield(L, -3, low);
+        lua_pop(L, 1);
+        p = value + strlen(value) + 1;
+    }
+    luaL_setmetatable(L, HEADERS_MT);
+}
+
+static int l_res_index(lua_State *L)
+{
+    struct lres *u = luaL_checkudata(L, 1, RES_MT);
+    const char *k = luaL_checkstring(L, 2);
+    salvo_res *r = u->r;
+    if (!r)
+        return luaL_error(L, "res used after match() returned");
+    if (!strcmp(k, "status"))
+        lua_pushinteger(L, r->status);
+    else if (!strcmp(k, "url"))
+        lua_pushstring(L, r->url ? r->url : "");
+    else if (!strcmp(k, "word"))
+        lua_pushlstring(L, r->word ? r->word : "", r->wlen);
+    else if (!strcmp(k, "body"))
+        lua_pushlstring(L, r->body.p ? r->body.p : "", r->body.len);
+    else if (!strcmp(k, "text")) {
+        size_t len;
+        const char *t = res_text(r, &len);
+        lua_pushlstring(L, t, len);
+    } else if (!strcmp(k, "length"))
+        lua_pushinteger(L, (lua_Integer)r->length);
+    else if (!strcmp(k, "elapsed"))
+        lua_pushnumber(L, r->elapsed);
+    else if (!strcmp(k, "ip"))
+        lua_pushstring(L, r->ip);
+    else if (!strcmp(k, "truncated"))
+        lua_pushboolean(L, r->truncated);
+    else if (!strcmp(k, "charset")) {
+        res_text(r, NULL);
+        lua_pushstring(L, r->charset);
+    } else if (!strcmp(k, "error")) {
+        if (r->error)
+            lua_pushstring(L, r->error);
+        else
+            lua_pushnil(L);
+    } else if (!strcmp(k, "headers")) {
+        if (lua_getiuservalue(L, 1, 1) != LUA_TTABLE) {
+            lua_pop(L, 1);
+            push_headers(L, r);
+            lua_pushvalue(L, -1);
+            lua_setiuservalue(L, 1, 1);
+        }
+    } else
+        return luaL_error(L, "res has no field '%s'", k);
+    return 1;
+}
+
+static int l_res_newindex(lua_State *L)
+{
+    return luaL_error(L, "res is read-only");
+}
+
+/* ---- loading ---- */
+
+static void open_libs(lua_State *L, int unsafe)
+{
+    if (unsafe) {
+        luaL_openlibs(L);
+    } else {
+        static const luaL_Reg safe[] = {
+            {LUA_GNAME, luaopen_base},         {LUA_STRLIBNAME, luaopen_string},
+            {LUA_TABLIBNAME, luaopen_table},   {LUA_MATHLIBNAME, luaopen_math},
+            {LUA_UTF8LIBNAME, luaopen_utf8},   {LUA_COLIBNAME, luaopen_coroutine},
+        };
+        for (size_t i = 0; i < sizeof safe / sizeof *safe; i++) {
+            luaL_requiref(L, safe[i].name, safe[i].func, 1);
+            lua_pop(L, 1);
+        }
+        /* Files and binary chunks stay out of reach. */
+        static const char *const drop[] = {"dofile", "loadfile", "load"};
+        for (size_t i = 0; i < 3; i++) {
+            lua_pushnil(L);
+            lua_setglobal(L, drop[i]);
+        }
+    }
+    luaL_newlib(L, salvo_lib);
+    lua_setglobal(L, "salvo");
+    luaL_newmetatable(L, RES_MT);
+    lua_pushcfunction(L, l_res_index);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, l_res_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, HEADERS_MT);
+    lua_pushcfunction(L, l_headers_index);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+}
+
+static int hook_kind(lua_State *L, const char *name, int *has, char *err, size_t errlen,
+                     const char *path)
+{
+    int t = lua_getglobal(L, name);
+    lua_pop(L, 1);
+    *has = t == LUA_TFUNCTION;
+    if (t != LUA_TNIL && t != LUA_TFUNCTION) {
+        snprintf(err, errlen, "script %s: %s is a %s, not a function", path, name,
+                 lua_typename(L, t));
+        return -1;
+    }
+    return 0;
+}
+
+/* A state with the script loaded and run once. */
+static struct script *load(const char *path, const struct script_limits *lim, char *err,
+                           size_t errlen)
+{
+    struct script *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "script %s: out of memory", path);
+        return NULL;
+    }
+    snprintf(s->path, sizeof s->path, "%s", path);
+    s->lim = *lim;
+    if (!(s->L = lua_newstate(l_alloc, s))) {
+        snprintf(err, errlen, "script %s: cannot create a Lua state", path);
+        free(s);
+        return NULL;
+    }
+    open_libs(s->L, lim->unsafe);
+    char why[2048];
+    int rc = luaL_loadfilex(s->L, path, "t");
+    if (rc != LUA_OK) {
+        /* Syntax errors read "path:line: message"; a missing file "cannot open". */
+        snprintf(err, errlen, "script %s", lua_tostring(s->L, -1));
+        goto fail;
+    }
+    if (call(s, 0, 0, why, sizeof why) < 0) {
+        snprintf(err, errlen, "script %s: %s", path, why);
+        goto fail;
+    }
+    int has_init;
+    if (hook_kind(s->L, "target", &s->has_target, err, errlen, path) < 0 ||
+        hook_kind(s->L, "match", &s->has_match, err, errlen, path) < 0 ||
+        hook_kind(s->L, "init", &has_init, err, errlen, path) < 0)
+        goto fail;
+    if (!s->has_target && !s->has_match) {
+        snprintf(err, errlen, "script %s: defines neither target() nor match()", path);
+        goto fail;
+    }
+    return s;
+fail:
+    script_free(s);
+    return NULL;
+}
+
+int script_check(const char *path, const struct script_limits *lim, char *err, size_t errlen)
+{
+    struct script *s = load(path, lim, err, errlen);
+    if (!s)
+        return -1;
+    script_free(s);
+    return 0;
+}
+
+struct script *script_new(const char *path, const struct script_limits *lim,
+                          const struct strlist *args, char *err, size_t errlen)
+{
+    struct script *s = load(path, lim, err, errlen);
+    if (!s)
+        return NULL;
+    lua_State *L = s->L;
+    if (lua_getglobal(L, "init") != LUA_TFUNCTION) {
+        lua_pop(L, 1);
+        return s;
+    }
+    lua_newtable(L);
+    for (size_t i = 0; args && i < args->n; i++) {
+        const char *eq = strchr(args->v[i], '=');
+        lua_pushlstring(L, args->v[i], (size_t)(eq - args->v[i]));
+        lua_pushstring(L, eq + 1);
+        lua_settable(L, -3);
+    }
+    char why[2048];
+    if (call(s, 1, 2, why, sizeof why) < 0) {
+        snprintf(err, errlen, "script %s: init: %s", path, why);
+        goto fail;
+    }
+    if (lua_isboolean(L, -2) && !lua_toboolean(L, -2)) {
+        const char *reason = lua_tostring(L, -1);
+        snprintf(err, errlen, "script %s: init: %s", path, reason ? reason : "refused");
+        goto fail;
+    }
+    lua_pop(L, 2);
+    return s;
+fail:
+    script_free(s);
+    return NULL;
+}
+
+void script_free(struct script *s)
+{
+    if (!s)
+        return;
+    if (s->L)
+        lua_close(s->L);
+    for (unsigned i = 0; i < REGEX_CACHE; i++) {
+        free(s->rx[i].pattern);
+        pcre2_code_free(s->rx[i].code);
+    }
+    pcre2_match_data_free(s->md);
+    free(s);
+}
+
+int script_has_target(const struct script *s) { return s && s->has_target; }
+int script_has_match(const struct script *s) { return s && s->has_match; }
+
+static void fail_with(struct buf *b, const char *msg)
+{
+    buf_reset(b);
+    buf_append_str(b, msg);
+}
+
+/* target() returned a table: {url=, method=, headers={}, body=} */
+static const char *apply_table(lua_State *L, salvo_req *req)
+{
+    static const char *const bad = "target() returned a table with a bad url, method, "
+                                   "headers or body";
+    int t = lua_getfield(L, -1, "url");
+    if (t == LUA_TSTRING) {
+        buf_reset(&req->url);
+        buf_append_str(&req->url, lua_tostring(L, -1));
+    } else if (t != LUA_TNIL)
+        return bad;
+    lua_pop(L, 1);
+    t = lua_getfield(L, -1, "method");
+    if (t == LUA_TSTRING) {
+        const char *m = lua_tostring(L, -1);
+        if (!*m || strpbrk(m, " \t\r\n:"))
+            return bad;
+        buf_reset(&req->method);
+        buf_append_str(&req->method, m);
+    } else if (t != LUA_TNIL)
+        return bad;
+    lua_pop(L, 1);
+    t = lua_getfield(L, -1, "body");
+    if (t == LUA_TSTRING) {
+        size_t n;
+        const char *p = lua_tolstring(L, -1, &n);
+        buf_reset(&req->body);
+        buf_append(&req->body, p, n);
+        req->has_body = 1;
+    } else if (t != LUA_TNIL)
+        return bad;
+    lua_pop(L, 1);
+    t = lua_getfield(L, -1, "headers");
+    if (t == LUA_TTABLE) {
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            if (lua_type(L, -2) != LUA_TSTRING || !lua_isstring(L, -1))
+                return bad;
+            char line[8192];
+            const char *k = lua_tostring(L, -2), *v = lua_tostring(L, -1);
+            if (strpbrk(k, "\r\n: ") || strpbrk(v, "\r\n") ||
+                snprintf(line, sizeof line, "%s: %s", k, v) >= (int)sizeof line)
+                return bad;
+            struct curl_slist *l = curl_slist_append(req->headers, line);
+            if (!l)
+                return "out of memory";
+            req->headers = l;
+            lua_pop(L, 1);
+        }
+    } else if (t != LUA_TNIL)
+        return bad;
+    lua_pop(L, 1);
+    return NULL;
+}
+
+int script_target(struct script *s, const char *word, size_t len, salvo_req *req)
+{
+    lua_State *L = s->L;
+    int top = lua_gettop(L);
+    lua_getglobal(L, "target");
+    lua_pushlstring(L, word, len);
+    char why[4096];
+    if (call(s, 1, 2, why, sizeof why) < 0) {
+        fail_with(&req->fail, why);
+        return SALVO_FAIL;
+    }
+    /* Stack: first result at -2, second at -1. */
+    const char *bad = NULL;
+    int t = lua_type(L, -2);
+    if (t == LUA_TBOOLEAN && !lua_toboolean(L, -2)) {
+        /* return false, "reason": the script refuses this word; no traceback */
+        snprintf(why, sizeof why, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "refused");
+        lua_settop(L, top);
+        fail_with(&req->fail, why);
+        return SALVO_FAIL;
+    }
+    lua_pop(L, 1);
+    if (t == LUA_TSTRING) {
+        buf_reset(&req->url);
+        buf_append_str(&req->url, lua_tostring(L, -1));
+    } else if (t == LUA_TTABLE) {
+        bad = apply_table(L, req);
+    } else if (t != LUA_TNIL) {
+        bad = "target() must return a URL string, a table, nil or false";
+    }
+    lua_settop(L, top);
+    if (bad) {
+        char msg[1600];
+        snprintf(msg, sizeof msg, "lua: %s: %s", s->path, bad);
+        fail_with(&req->fail, msg);
+        return SALVO_FAIL;
+    }
+    if (strpbrk(req->url.p ? req->url.p : "", "\r\n")) {
+        fail_with(&req->fail, "lua: target() returned a URL with CR or LF");
+        return SALVO_FAIL;
+    }
+    return SALVO_MISS;
+}
+
+static void take_fields(lua_State *L, int idx, salvo_res *r)
+{
+    lua_pushnil(L);
+    while (lua_next(L, idx) && r->nfields < RESULT_MAX_FIELDS) {
+        if (lua_type(L, -2) == LUA_TSTRING) {
+            const char *v = luaL_tolstring(L, -1, NULL); /* numbers, booleans too */
+            char *k = strdup(lua_tostring(L, -3)), *vv = strdup(v);
+            if (k && vv) {
+                r->fields[2 * r->nfields] = k;
+                r->fields[2 * r->nfields + 1] = vv;
+                r->nfields++;
+            } else {
+                free(k);
+                free(vv);
+            }
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+}
+
+int script_match(struct script *s, salvo_res *res)
+{
+    lua_State *L = s->L;
+    int top = lua_gettop(L);
+    struct lres *u = lua_newuserdatauv(L, sizeof *u, 1);
+    u->r = res;
+    luaL_setmetatable(L, RES_MT);
+    /* The copy under the call keeps u alive until it is disarmed. */
+    lua_getglobal(L, "match");
+    lua_pushvalue(L, -2);
+    char why[4096];
+    int rc = call(s, 1, 2, why, sizeof why);
+    u->r = NULL;
+    if (rc < 0) {
+        lua_settop(L, top);
+        fail_with(&res->fail, why);
+        return SALVO_FAIL;
+    }
+    int hit = lua_toboolean(L, -2);
+    if (lua_istable(L, -1))
+        take_fields(L, lua_absindex(L, -1), res);
+    lua_settop(L, top);
+    return hit ? SALVO_HIT : SALVO_MISS;
+}

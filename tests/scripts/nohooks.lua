@@ -1,0 +1,1 @@
+description = "defines no hook"

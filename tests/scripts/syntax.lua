@@ -1,0 +1,3 @@
+function match(res)
+  return res.status == 200 and
+end
