@@ -90,8 +90,8 @@ static void l_hook(lua_State *L, lua_Debug *ar)
     s->count += HOOK_STEP;
     if (s->count > s->lim.instructions) {
         lua_sethook(L, l_hook, LUA_MASKCOUNT, 1); /* unescapable from now on */
-        luaL_error(L, "instruction budget of %lu exceeded (lua_instructions)",
-                   s->lim.instructions);
+        luaL_error(L, "instruction budget of %I exceeded (lua_instructions)",
+                   (lua_Integer)s->lim.instructions);
     }
 }
 

@@ -1,7 +1,7 @@
 -- soft404.lua: a soft-404 detector for any site, no marker text needed.
 -- init() fetches nothing itself: the first responses teach it. It keeps a
--- fingerprint of the site's "not found" page (status, and the length of
--- the text with the word removed, in buckets), learned from the words
+-- fingerprint of the site's "not found" page (status, title, and the
+-- length of the text with the word removed, in buckets), learned from the words
 -- given with -a probe=WORD (a word that surely does not exist, default
 -- "zz-salvo-no-such-name"): put that word first in the list.
 -- Every page whose fingerprint differs is a hit.
@@ -21,7 +21,7 @@ end
 local function fingerprint(res)
   -- The soft-404 often echoes the word: remove it before measuring.
   local text = res.text:gsub(res.word:gsub("%p", "%%%0"), "")
-  return res.status .. ":" .. (#text // 64)
+  return res.status .. ":" .. (salvo.title(text) or "") .. ":" .. (#text // 16)
 end
 
 function match(res)

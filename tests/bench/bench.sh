@@ -48,7 +48,7 @@ in_ns dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 --bind-interface
 
 # The test nginx, on port 80 in the namespace.
 mkdir -p "$dir/www" "$dir/tmp"
-cp "$src"/tests/fixtures/nginx/www/*.html "$dir/www/"
+cp "$src"/tests/fixtures/nginx/www/*.html "$src"/tests/fixtures/nginx/www/*.js "$dir/www/"
 for f in "$src"/tests/fixtures/nginx/www/*.src; do
     iconv -f UTF-8 -t GBK "$f" > "$dir/www/$(basename "$f" .src).html"
 done
@@ -120,6 +120,19 @@ done
 awk '{ t[$1] = $2; r[$1] = $3; c[$1] = $4; m[$1] = $5 }
      END { printf "ratio salvo/ffuf: probes/s %.2fx, wall %.2fx less, CPU %.2fx less, peak RSS %.2fx less\n",
            r["salvo"] / r["ffuf"], t["ffuf"] / t["salvo"], c["ffuf"] / c["salvo"], m["ffuf"] / m["salvo"] }' "$dir/summary"
+
+# The Lua baidu script against the compiled plugin: once as above (DNS and
+# all), once pinned with --connect-to (no DNS), where the match costs most.
+measure salvo-lua "$words" "$build/salvo" -j "$procs" -t "$per" -w "$dir/words.txt" \
+    -u 'http://{}.bench.test/' -p "$src/scripts/baidu.lua"
+measure salvo-pinned "$words" "$build/salvo" -j "$procs" -t "$per" -w "$dir/words.txt" \
+    -u 'http://{}.bench.test/' --connect-to ::127.0.0.1:80
+measure salvo-lua-pinned "$words" "$build/salvo" -j "$procs" -t "$per" -w "$dir/words.txt" \
+    -u 'http://{}.bench.test/' --connect-to ::127.0.0.1:80 -p "$src/scripts/baidu.lua"
+awk '{ r[$1] = $3; c[$1] = $4 }
+     END { printf "Lua baidu.lua vs compiled plugin: probes/s %+.1f%% (DNS), %+.1f%% (pinned); CPU %+.1f%% (DNS), %+.1f%% (pinned)\n",
+           100 * (r["salvo-lua"] / r["salvo"] - 1), 100 * (r["salvo-lua-pinned"] / r["salvo-pinned"] - 1),
+           100 * (c["salvo-lua"] / c["salvo"] - 1), 100 * (c["salvo-lua-pinned"] / c["salvo-pinned"] - 1) }' "$dir/summary"
 
 if [ "$big" -gt 0 ]; then
     gen "$big" > "$dir/big.txt"

@@ -15,18 +15,18 @@ check "installed salvo runs the default plugin" same_set out.txt <(echo http://h
 
 pc=$(find "$WORK/root" -name salvo-plugin.pc | head -1)
 check "pkg-config file installed" [ -n "$pc" ]
-cat > my.c <<'C'
-#include <salvo/plugin.h>
-static int match(void *s, salvo_res *r)
-{ (void)s; return salvo_api->res_status(r) == 404 ? SALVO_HIT : SALVO_MISS; }
-static const struct salvo_plugin d = {SALVO_PLUGIN_HEAD, "only404", "1", "", 0, 0, match, 0};
-SALVO_PLUGIN(d)
-C
+# plugins/example, built out of tree exactly as the SDK guide says.
+cp "$SRC_DIR/plugins/example/example.c" .
 flags=$(PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_SYSROOT_DIR="$WORK/root" pkg-config --cflags salvo-plugin)
-cc -shared -Wall -Wextra -Werror $flags my.c -o only404.so
-check "out-of-tree plugin builds with the SDK" [ -f only404.so ]
-check "it exports one symbol" [ "$(nm -D --defined-only only404.so | grep -c ' T ')" -eq 1 ]
+cc -shared -fPIC -Wall -Wextra -Werror $flags example.c -o example.so
+check "out-of-tree plugin builds with the SDK alone" [ -f example.so ]
+check "it exports one symbol" [ "$(nm -D --defined-only example.so | grep -c ' T ')" -eq 1 ]
 printf 'missing-1\nhit-2\n' > w2.txt
-"$bin" -q -p ./only404.so --connect-to "$CT" -w w2.txt > out2.txt
-check "out-of-tree plugin runs" same_set out2.txt <(echo http://missing-1.baidu.com)
+"$bin" -q -p ./example.so -a status=404 --connect-to "$CT" -f jsonl -w w2.txt > out2.jsonl
+check "out-of-tree plugin runs" contains out2.jsonl '"url":"http://missing-1.baidu.com"'
+check "its fields reach jsonl" contains out2.jsonl '"fields":{"server":"nginx/'
+check "one hit only" [ "$(wc -l < out2.jsonl)" -eq 1 ]
+"$bin" -q -p ./example.so -a status=2xx --connect-to "$CT" -w w2.txt 2> e.txt
+check "its init() refusal names the plugin" contains e.txt "plugin example: init: status \"2xx\" is not an HTTP status"
+check "installed scripts/baidu.lua runs by name" sh -c "\"$bin\" -q -p baidu.lua --connect-to $CT -w w2.txt | grep -qx http://hit-2.baidu.com"
 finish
