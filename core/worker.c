@@ -19,6 +19,8 @@
 #include "plugin.h"
 #include "tmpl.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -371,6 +373,25 @@ static void fit_resolver_timeout(double timeout)
     setenv("RES_OPTIONS", opts, 0);
 }
 
+/* After the loop: what finish() said still goes to the parent. */
+static void drain_sync(struct worker *w, int fd)
+{
+    if (w->writing || !w->out.len)
+        return;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    for (size_t off = 0; off < w->out.len;) {
+        ssize_t n = write(fd, w->out.p + off, w->out.len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        off += (size_t)n;
+    }
+    buf_reset(&w->out);
+}
+
 static void to_parent(const char *line, size_t len, void *ud)
 {
     struct worker *w = ud;
@@ -408,6 +429,7 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin)
     uv_run(&w.loop, UV_RUN_DEFAULT);
     plugin_finish(plugin);
     log_set_sink(NULL, NULL);
+    drain_sync(&w, fd);
     engine_free(w.eng);
     uv_walk(&w.loop, close_walk, NULL);
     uv_run(&w.loop, UV_RUN_DEFAULT);

@@ -1,0 +1,17 @@
+# A compiled plugin's every hook, through the host table.
+. "$(dirname "$0")/lib.sh"
+printf 'a\nb\nrefuse-me\n' > words.txt
+"$SALVO" -j 1 -p "$TEST_PLUGINS/hooks.so" --connect-to "$CT" -f jsonl --errors -w words.txt \
+    > out.jsonl 2> err.txt
+check "exit 0" [ $? -eq 0 ]
+check "target() rewrote URL and added a header" contains out.jsonl '"url":"http://hdr-a.baidu.com/"'
+check "match() fields in jsonl" contains out.jsonl '"ip":"127.0.0.1","truncated":"no","elapsed_ok":"yes","error":"none"'
+check "res_body length" contains out.jsonl '"body_len":"'
+check "target() refusal is an error" contains out.jsonl '"error":"target: refused by the plugin"'
+check "finish() ran and logged through the parent" contains err.txt "salvo: hooks: finish: saw 2 responses"
+"$SALVO" -j 1 -p "$TEST_PLUGINS/hooks.so" -a prefix=missing- --connect-to "$CT" -f jsonl --errors \
+    -w <(echo x) > e.jsonl 2> e.txt
+check "init() read its argument; match() failure is an error" contains e.jsonl \
+    '"url":"http://missing-x.baidu.com/","word":"x","status":404'
+check "res_fail message" contains e.jsonl '"error":"404 is an error for this plugin"'
+finish
