@@ -340,8 +340,6 @@ static void close_walk(uv_handle_t *h, void *arg)
  * fresh zeroed pages. getaddrinfo needs far less than 256 KiB. */
 static void small_thread_stacks(void)
 {
-    if (getenv("SALVO_DEFAULT_STACKS"))
-        return;
     pthread_attr_t attr;
     if (pthread_attr_init(&attr) == 0) {
         if (pthread_attr_setstacksize(&attr, 256 * 1024) == 0)
