@@ -20,6 +20,7 @@ struct probe {
     salvo_res res;
     struct buf word;
     void *owner;                 /* the caller's (its chunk) */
+    uint32_t index;              /* the caller's (the word's place in it) */
     struct curl_slist *hdrs;     /* base + plugin headers, when the plugin added some */
     char errbuf[CURL_ERROR_SIZE];
     char errmsg[CURL_ERROR_SIZE + 64];

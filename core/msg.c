@@ -41,6 +41,7 @@ int msg_put_result(struct buf *out, const struct result *r)
     buf_append(out, &zero, 4);
     buf_append(out, &t, 1);
     buf_append(out, &r->chunk, 8);
+    buf_append(out, &r->index, 4);
     buf_append(out, &verdict, 4);
     buf_append(out, &status, 4);
     buf_append(out, &r->length, 8);
@@ -118,7 +119,7 @@ int msg_get_result(const struct frame *f, struct result *r)
     int32_t verdict, status;
     uint32_t nf;
     memset(r, 0, sizeof *r);
-    if (get(&c, &r->chunk, 8) || get(&c, &verdict, 4) || get(&c, &status, 4) ||
+    if (get(&c, &r->chunk, 8) || get(&c, &r->index, 4) || get(&c, &verdict, 4) || get(&c, &status, 4) ||
         get(&c, &r->length, 8) || get(&c, &r->elapsed, 8) ||
         get_str(&c, &r->word, &r->wlen) || get_str(&c, &r->url, NULL) ||
         get_str(&c, &r->error, NULL) || get_str(&c, &r->charset, NULL) ||

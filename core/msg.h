@@ -17,7 +17,8 @@ enum msg_type {
     MSG_RESULT,      /* one verdict, see struct result */
     MSG_DONE,        /* u64 chunk id: all its results were sent before */
     /* parent -> worker */
-    MSG_CHUNK,       /* u64 id, then words separated by '\n' */
+    MSG_CHUNK,       /* u64 id, u32 n, n u32 word indices to skip, then the
+                        words separated by '\n' */
     MSG_END,         /* no more chunks: finish the ones you have */
     MSG_STOP,        /* stop: finish the transfers in flight, start no more */
 };
@@ -30,6 +31,7 @@ enum verdict { V_MISS = 0, V_HIT = 1, V_ERROR = 2 };
  * into the frame and live as long as it does. */
 struct result {
     uint64_t chunk;
+    uint32_t index;          /* of the word in its chunk */
     int verdict;
     int status;
     uint64_t length;         /* body bytes received (kept or not) */

@@ -18,6 +18,7 @@
 #include "opt.h"
 #include "out.h"
 #include "plugin.h"
+#include "tmpl.h"
 #include "worker.h"
 
 #include <errno.h>
@@ -26,15 +27,27 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-struct pending {
+/* A chunk handed out and not yet done. It keeps its words so that it can
+ * be handed out again if its worker dies, the indices of the results
+ * already written (a second run of the chunk must not write them twice)
+ * and the words that are quarantined (never to be probed again). */
+struct chunkrec {
     uint64_t id;
     size_t words;
+    struct buf text;         /* the words, '\n'-separated */
+    struct buf written;      /* uint32_t indices */
+    struct buf skip;         /* uint32_t indices */
+    struct chunkrec *next;
 };
+
+#define QUARANTINE_AFTER 2   /* deaths on the same word */
+#define MAX_RESPAWNS 64
 
 struct wk {
     pid_t pid;
@@ -43,8 +56,8 @@ struct wk {
     int want;
     int ended;         /* MSG_END sent */
     struct buf in, out;
-    struct pending *pend;  /* chunks sent and not done */
-    size_t npend, cappend;
+    struct chunkrec *pend;  /* chunks sent and not done */
+    struct worker_beacon *beacon;
 };
 
 struct pool {
@@ -57,8 +70,18 @@ struct pool {
     int alive;
     int nready;
     uint64_t next_id;
-    struct buf chunk;       /* the next chunk, prepared */
-    size_t chunk_words;
+    struct chunkrec *next;  /* the next new chunk, prepared */
+    struct chunkrec *requeue, *requeue_tail; /* from dead workers, first */
+    struct plugin *plugin;
+    int respawns;
+    int started;            /* every first worker has run init() */
+    struct worker_beacon *beacons;
+    struct {
+        uint64_t chunk;
+        uint32_t index;
+        int deaths;
+    } suspects[64];
+    size_t nsuspects;
     int stopping;
     int signo;
     int fatal;              /* exit status 4 from a worker */
@@ -113,31 +136,82 @@ static void send_end(struct pool *p, struct wk *w)
     wk_write(p, w);
 }
 
-/* 1 if a chunk is ready, 0 if more input must be read, -1 at the end. */
+static void rec_free(struct chunkrec *r)
+{
+    buf_free(&r->text);
+    buf_free(&r->written);
+    buf_free(&r->skip);
+    free(r);
+}
+
+static int has_index(const struct buf *b, uint32_t idx)
+{
+    const uint32_t *v = (const uint32_t *)b->p;
+    for (size_t i = 0; i < b->len / 4; i++)
+        if (v[i] == idx)
+            return 1;
+    return 0;
+}
+
+/* 1 if a chunk is ready in p->next, 0 if more input must be read, -1 at
+ * the end. */
 static int prepare_chunk(struct pool *p)
 {
-    if (p->chunk_words)
+    if (p->next)
         return 1;
     if (p->input_error)
         return -1;
     for (;;) {
-        size_t words;
-        if (!p->chunk.len) {
-            uint64_t id = p->next_id;
-            buf_append(&p->chunk, &id, 8); /* MSG_CHUNK payload: id, words */
-        }
-        struct buf words_buf = {0};
-        size_t lines = input_take(p->in, (size_t)p->c->chunk, &words_buf, &words);
-        if (words) {
-            buf_append(&p->chunk, words_buf.p, words_buf.len);
-            p->chunk_words = words;
-        }
-        buf_free(&words_buf);
-        if (words)
+        struct chunkrec *r = calloc(1, sizeof *r);
+        if (!r)
+            return 0;
+        size_t lines = input_take(p->in, (size_t)p->c->chunk, &r->text, &r->words);
+        if (r->words) {
+            r->id = p->next_id++;
+            p->st->words += r->words;
+            p->next = r;
             return 1;
+        }
+        rec_free(r);
         if (!lines)
             return input_done(p->in) ? -1 : 0;
     }
+}
+
+/* The next chunk for a worker: one to redo first, else a new one. */
+static struct chunkrec *take_chunk(struct pool *p, int *state)
+{
+    struct chunkrec *r = p->requeue;
+    if (r) {
+        p->requeue = r->next;
+        if (!p->requeue)
+            p->requeue_tail = NULL;
+        r->next = NULL;
+        return r;
+    }
+    *state = prepare_chunk(p);
+    if (*state <= 0)
+        return NULL;
+    r = p->next;
+    p->next = NULL;
+    return r;
+}
+
+static void send_chunk(struct pool *p, struct wk *w, struct chunkrec *r)
+{
+    /* MSG_CHUNK payload: id, number of indices to skip, the indices, words */
+    struct buf f = {0};
+    uint32_t nskip = (uint32_t)(r->skip.len / 4);
+    buf_append(&f, &r->id, 8);
+    buf_append(&f, &nskip, 4);
+    buf_append(&f, r->skip.p, r->skip.len);
+    buf_append(&f, r->text.p, r->text.len);
+    msg_put(&w->out, MSG_CHUNK, f.p, f.len);
+    buf_free(&f);
+    r->next = w->pend;
+    w->pend = r;
+    w->want = 0;
+    wk_write(p, w);
 }
 
 static void dispatch(struct pool *p)
@@ -147,47 +221,56 @@ static void dispatch(struct pool *p)
             send_end(p, &p->w[i]);
         return;
     }
-    if (p->nready < p->n)
-        return;
+    if (!p->started && p->nready < p->n)
+        return; /* no request before every worker's init() succeeded */
+    p->started = 1;
     for (int i = 0; i < p->n; i++) {
         struct wk *w = &p->w[i];
-        if (w->fd < 0 || !w->want || w->ended)
+        if (w->fd < 0 || !w->want || w->ended || !w->ready)
             continue;
-        int r = prepare_chunk(p);
-        if (r == 0)
+        int state = 1;
+        struct chunkrec *r = take_chunk(p, &state);
+        if (r) {
+            send_chunk(p, w, r);
+            continue;
+        }
+        if (state == 0)
             return;
-        if (r < 0) {
+        /* The input is done, but a dying worker may still give chunks
+         * back: a worker ends only when none is out anywhere. */
+        int out = 0;
+        for (int k = 0; k < p->n; k++)
+            out |= p->w[k].pend != NULL;
+        if (!out)
             send_end(p, w);
-            continue;
-        }
-        if (w->npend == w->cappend) {
-            size_t cap = w->cappend ? 2 * w->cappend : 4;
-            struct pending *np = realloc(w->pend, cap * sizeof *np);
-            if (!np)
-                return;
-            w->pend = np;
-            w->cappend = cap;
-        }
-        w->pend[w->npend++] = (struct pending){p->next_id, p->chunk_words};
-        msg_put(&w->out, MSG_CHUNK, p->chunk.p, p->chunk.len);
-        p->st->words += p->chunk_words;
-        p->next_id++;
-        buf_reset(&p->chunk);
-        p->chunk_words = 0;
-        w->want = 0;
-        wk_write(p, w);
     }
 }
 
 static void chunk_done(struct pool *p, struct wk *w, uint64_t id)
 {
-    for (size_t i = 0; i < w->npend; i++)
-        if (w->pend[i].id == id) {
-            p->st->words_done += w->pend[i].words;
+    for (struct chunkrec **pp = &w->pend; *pp; pp = &(*pp)->next)
+        if ((*pp)->id == id) {
+            struct chunkrec *r = *pp;
+            *pp = r->next;
+            p->st->words_done += r->words;
             p->st->chunks_done++;
-            w->pend[i] = w->pend[--w->npend];
+            rec_free(r);
             return;
         }
+}
+
+/* A result of a chunk that may run for the second time: write it once. */
+static int first_time(struct wk *w, const struct result *r)
+{
+    for (struct chunkrec *c = w->pend; c; c = c->next)
+        if (c->id == r->chunk) {
+            uint32_t idx = r->index;
+            if (has_index(&c->written, idx))
+                return 0;
+            buf_append(&c->written, &idx, 4);
+            return 1;
+        }
+    return 1;
 }
 
 /* Script errors: each distinct message is shown once, in full with its
@@ -243,7 +326,8 @@ static int on_frame(struct pool *p, struct wk *w, const struct frame *f)
     case MSG_RESULT:
         if (msg_get_result(f, &r) < 0)
             return -1;
-        emit(p, &r);
+        if (first_time(w, &r))
+            emit(p, &r);
         return 0;
     case MSG_DONE:
         if (msg_get_u64(f, &id) < 0)
@@ -265,37 +349,110 @@ static int on_frame(struct pool *p, struct wk *w, const struct frame *f)
     }
 }
 
+static int spawn_one(struct pool *p, int i);
+
+/* A word that killed QUARANTINE_AFTER workers gets an error verdict and is
+ * never handed out again. Returns 1 if it was quarantined now. */
+static int suspect(struct pool *p, struct wk *w, const char *why)
+{
+    struct worker_beacon *b = w->beacon;
+    size_t k;
+    for (k = 0; k < p->nsuspects; k++)
+        if (p->suspects[k].chunk == b->chunk && p->suspects[k].index == b->index)
+            break;
+    if (k == p->nsuspects) {
+        if (k == sizeof p->suspects / sizeof p->suspects[0])
+            return 0;
+        p->suspects[k].chunk = b->chunk;
+        p->suspects[k].index = b->index;
+        p->suspects[k].deaths = 0;
+        p->nsuspects++;
+    }
+    if (++p->suspects[k].deaths < QUARANTINE_AFTER)
+        return 0;
+    for (struct chunkrec *c = w->pend; c; c = c->next) {
+        if (c->id != b->chunk)
+            continue;
+        uint32_t idx = b->index;
+        buf_append(&c->skip, &idx, 4);
+        buf_append(&c->written, &idx, 4);
+        char error[256];
+        snprintf(error, sizeof error, "quarantined: killed %d workers (%s)",
+                 p->suspects[k].deaths, why);
+        struct buf url = {0};
+        tmpl_expand(p->c->template, b->word, b->len, &url);
+        struct result r = {.chunk = c->id, .index = idx, .verdict = V_ERROR,
+                           .word = b->word, .wlen = b->len, .url = url.p ? url.p : "",
+                           .error = error, .charset = "", .ip = ""};
+        emit(p, &r);
+        buf_free(&url);
+        return 1;
+    }
+    return 0;
+}
+
+/* A worker is gone. If it died, say which word it was judging, give its
+ * chunks to the others (their written results are not written again) and
+ * start a new worker in its place. */
 static void reap_worker(struct pool *p, struct wk *w)
 {
     int status = 0;
     close(w->fd);
     w->fd = -1;
     p->alive--;
+    if (w->ready)
+        p->nready--;
     while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
         ;
     int clean = WIFEXITED(status) && (WEXITSTATUS(status) == 0 ||
                                       (WEXITSTATUS(status) == 4 && p->fatal));
     if (!clean && !p->killed) {
+        char why[96];
         if (WIFSIGNALED(status))
-            log_msg(LOG_ERR, "worker %d died of signal %d (%s)", (int)w->pid,
-                    WTERMSIG(status), strsignal(WTERMSIG(status)));
+            snprintf(why, sizeof why, "signal %d, %s", WTERMSIG(status),
+                     strsignal(WTERMSIG(status)));
         else
-            log_msg(LOG_ERR, "worker %d exited with status %d", (int)w->pid,
-                    WEXITSTATUS(status));
-        p->failed = 1;
+            snprintf(why, sizeof why, "exit status %d", WEXITSTATUS(status));
+        struct worker_beacon *b = w->beacon;
+        if (b->busy) {
+            log_msg(LOG_ERR, "worker %d died (%s) while judging the word \"%.*s\" "
+                    "(chunk %llu, word %u)", (int)w->pid, why, (int)b->len, b->word,
+                    (unsigned long long)b->chunk, (unsigned)b->index);
+            if (suspect(p, w, why))
+                log_msg(LOG_WARN, "the word \"%.*s\" is quarantined: it killed %d workers",
+                        (int)b->len, b->word, QUARANTINE_AFTER);
+        } else {
+            log_msg(LOG_ERR, "worker %d died (%s)", (int)w->pid, why);
+        }
+        b->busy = 0;
+        p->st->crashes++;
     }
-    size_t lost = 0;
-    for (size_t i = 0; i < w->npend; i++)
-        lost += w->pend[i].words;
-    if (lost && !p->stopping) {
-        log_msg(LOG_ERR, "%zu words handed to worker %d were not fully probed", lost,
-                (int)w->pid);
-        p->st->lost += lost;
-        p->failed = 1;
+    /* Its chunks go to the front of the queue, in the order it got them. */
+    while (w->pend) {
+        struct chunkrec *r = w->pend;
+        w->pend = r->next;
+        r->next = p->requeue;
+        p->requeue = r;
+        if (!p->requeue_tail)
+            p->requeue_tail = r;
     }
-    w->npend = 0;
-    if (!w->ready && !p->fatal && !clean)
-        p->fatal = 1, p->stopping = 1; /* died before it could start */
+    if (clean || p->stopping || p->killed)
+        return;
+    if (!w->ready) {
+        p->fatal = 1; /* died before it could even start */
+        p->stopping = 1;
+        return;
+    }
+    if (p->respawns++ >= MAX_RESPAWNS) {
+        log_msg(LOG_ERR, "%d workers died: not starting another", MAX_RESPAWNS);
+        p->failed = 1;
+        return;
+    }
+    w->ready = 0;
+    w->want = 0;
+    w->ended = 0;
+    if (spawn_one(p, (int)(w - p->w)) < 0)
+        p->failed = 1;
 }
 
 static void wk_read(struct pool *p, struct wk *w)
@@ -354,35 +511,62 @@ static void on_sig(struct pool *p)
     }
 }
 
-static int spawn(struct pool *p, struct plugin *plugin)
+static int spawn_one(struct pool *p, int i)
 {
-    for (int i = 0; i < p->n; i++) {
-        int sv[2];
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-            log_msg(LOG_ERR, "socketpair: %s", strerror(errno));
-            return -1;
-        }
-        fflush(NULL);
-        pid_t pid = fork();
-        if (pid < 0) {
-            log_msg(LOG_ERR, "fork: %s", strerror(errno));
-            close(sv[0]);
-            close(sv[1]);
-            return -1;
-        }
-        if (pid == 0) {
-            close(sv[0]);
-            for (int k = 0; k < i; k++)
-                close(p->w[k].fd);
-            if (p->in->own_fd)
-                close(p->in->fd);
-            _exit(worker_run(sv[1], p->c, plugin));
-        }
-        close(sv[1]);
-        fcntl(sv[0], F_SETFL, O_NONBLOCK);
-        p->w[i] = (struct wk){.pid = pid, .fd = sv[0]};
-        p->alive++;
+    struct wk *w = &p->w[i];
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+        log_msg(LOG_ERR, "socketpair: %s", strerror(errno));
+        return -1;
     }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        log_msg(LOG_ERR, "fork: %s", strerror(errno));
+        close(sv[0]);
+        close(sv[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(sv[0]);
+        for (int k = 0; k < p->n; k++)
+            if (k != i && p->w[k].fd >= 0)
+                close(p->w[k].fd);
+        if (p->in->own_fd)
+            close(p->in->fd);
+        if (sigpipe_fds[0] >= 0) {
+            close(sigpipe_fds[0]);
+            close(sigpipe_fds[1]);
+        }
+        _exit(worker_run(sv[1], p->c, p->plugin, w->beacon));
+    }
+    close(sv[1]);
+    fcntl(sv[0], F_SETFL, O_NONBLOCK);
+    w->pid = pid;
+    w->fd = sv[0];
+    buf_reset(&w->in);
+    buf_reset(&w->out);
+    p->alive++;
+    return 0;
+}
+
+static int spawn(struct pool *p)
+{
+    /* One page per worker, shared, made before any fork. */
+    size_t size = sizeof(struct worker_beacon) * (size_t)p->n;
+    void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {
+        log_msg(LOG_ERR, "mmap: %s", strerror(errno));
+        return -1;
+    }
+    p->beacons = m;
+    for (int i = 0; i < p->n; i++) {
+        p->w[i].fd = -1;
+        p->w[i].beacon = (struct worker_beacon *)m + i;
+    }
+    for (int i = 0; i < p->n; i++)
+        if (spawn_one(p, i) < 0)
+            return -1;
     return 0;
 }
 
@@ -411,7 +595,8 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
     if (!(p.w = calloc((size_t)p.n, sizeof *p.w)))
         return 1;
     signal(SIGPIPE, SIG_IGN);
-    if (spawn(&p, plugin) < 0) {
+    p.plugin = plugin;
+    if (spawn(&p) < 0) {
         p.stopping = 1;
         p.failed = 1;
         p.n = p.alive;
@@ -429,7 +614,8 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
         int wants = 0;
         for (int i = 0; i < p.n; i++)
             wants |= p.w[i].fd >= 0 && p.w[i].want;
-        if (wants && !p.stopping && p.nready == p.n && !p.chunk_words && !in->eof) {
+        if (wants && !p.stopping && (p.started || p.nready == p.n) && !p.next &&
+            !p.requeue && !in->eof) {
             input_slot = k;
             pfd[k++] = (struct pollfd){in->fd, POLLIN, 0};
         }
@@ -481,11 +667,29 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
     for (int i = 0; i < p.n; i++) {
         buf_free(&p.w[i].in);
         buf_free(&p.w[i].out);
-        free(p.w[i].pend);
+        for (struct chunkrec *r = p.w[i].pend, *nx; r; r = nx) {
+            nx = r->next;
+            rec_free(r);
+        }
     }
     free(p.w);
     free(pfd);
-    buf_free(&p.chunk);
+    /* Chunks no worker was left to finish. */
+    for (struct chunkrec *r = p.requeue, *nx; r; r = nx) {
+        nx = r->next;
+        if (!p.stopping) {
+            st->lost += r->words;
+            p.failed = 1;
+        }
+        rec_free(r);
+    }
+    if (st->lost)
+        log_msg(LOG_ERR, "%llu words were not probed: no worker was left to take them",
+                (unsigned long long)st->lost);
+    if (p.next)
+        rec_free(p.next);
+    if (p.beacons)
+        munmap(p.beacons, sizeof(struct worker_beacon) * (size_t)p.n);
     if (p.fatal)
         return 4;
     if (p.signo)

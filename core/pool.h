@@ -17,7 +17,8 @@ struct pool_stats {
     uint64_t hits;
     uint64_t errors;
     uint64_t script_errors; /* of which raised by the Lua script */
-    uint64_t lost;         /* handed to a worker that died */
+    uint64_t lost;         /* never probed: every worker died */
+    uint64_t crashes;      /* workers that died and were replaced */
     uint64_t long_lines;
     double start, elapsed; /* seconds */
 };

@@ -33,6 +33,8 @@ struct chunk {
     struct buf words;      /* separated by '\n' */
     size_t pos;            /* next word starts here */
     size_t open;           /* words started and not finished */
+    uint32_t next_index;   /* of the next word */
+    struct buf skip;       /* uint32_t indices not to probe (quarantined) */
     int abandoned;         /* MSG_STOP came first: never reported done */
     struct chunk *next;
 };
@@ -43,6 +45,7 @@ struct worker {
     struct engine *eng;
     const struct conf *c;
     struct plugin *plugin;
+    struct worker_beacon *beacon;
     struct match_rules rules;
     struct chunk *head, *tail;  /* queued chunks, oldest first */
     size_t queued;              /* words not yet started */
@@ -98,6 +101,7 @@ static void send_result(struct worker *w, const struct chunk *ch, struct probe *
 {
     struct result r = {
         .chunk = ch->id,
+        .index = p->index,
         .verdict = verdict,
         .status = p->res.status,
         .length = p->res.length,
@@ -126,8 +130,30 @@ static void chunk_maybe_done(struct worker *w)
         if (!w->head)
             w->tail = NULL;
         buf_free(&ch->words);
+        buf_free(&ch->skip);
         free(ch);
     }
+}
+
+/* Plugin code is about to run on this word: if it kills the process, the
+ * parent reads here which word it was. */
+static void beacon_on(struct worker *w, const struct chunk *ch, uint32_t index,
+                      const char *word, size_t len)
+{
+    struct worker_beacon *b = w->beacon;
+    if (!b)
+        return;
+    b->chunk = ch->id;
+    b->index = index;
+    b->len = (uint32_t)(len < sizeof b->word ? len : sizeof b->word);
+    memcpy(b->word, word, b->len);
+    b->busy = 1;
+}
+
+static void beacon_off(struct worker *w)
+{
+    if (w->beacon)
+        w->beacon->busy = 0;
 }
 
 /* The verdict for a finished transfer: rules first (cheap), then the
@@ -156,7 +182,10 @@ static void judge(struct worker *w, struct probe *p, int *verdict, const char **
         *verdict = V_HIT;
         return;
     }
-    switch (plugin_match(w->plugin, &p->res)) {
+    beacon_on(w, p->owner, p->index, p->word.p, p->word.len);
+    int v = plugin_match(w->plugin, &p->res);
+    beacon_off(w);
+    switch (v) {
     case SALVO_HIT:
         *verdict = V_HIT;
         break;
@@ -182,8 +211,17 @@ static void on_done(struct probe *p, void *ud)
     engine_probe_put(w->eng, p);
 }
 
+static int target_fails(struct worker *w, struct chunk *ch, struct probe *p)
+{
+    beacon_on(w, ch, p->index, p->word.p, p->word.len);
+    int v = plugin_target(w->plugin, p->word.p, p->word.len, &p->req);
+    beacon_off(w);
+    return v != SALVO_MISS;
+}
+
 /* Build the request for one word; on failure report it as an error. */
-static void start_word(struct worker *w, struct chunk *ch, const char *word, size_t len)
+static void start_word(struct worker *w, struct chunk *ch, uint32_t index, const char *word,
+                       size_t len)
 {
     struct probe *p = engine_probe_get(w->eng);
     if (!p) {
@@ -193,13 +231,13 @@ static void start_word(struct worker *w, struct chunk *ch, const char *word, siz
         return;
     }
     p->owner = ch;
+    p->index = index;
     ch->open++;
     buf_append(&p->word, word, len);
     const char *fail = NULL;
     if (tmpl_expand(w->c->template, word, len, &p->req.url) < 0)
         fail = memchr(word, '\0', len) ? "url: the word holds a NUL byte" : "out of memory";
-    else if (plugin_has_target(w->plugin) &&
-             plugin_target(w->plugin, p->word.p, p->word.len, &p->req) != SALVO_MISS) {
+    else if (plugin_has_target(w->plugin) && target_fails(w, ch, p)) {
         static char msg[600];
         snprintf(msg, sizeof msg, "target: %s", p->req.fail.p);
         fail = msg;
@@ -230,6 +268,15 @@ static void maybe_finish(struct worker *w)
         uv_stop(&w->loop);
 }
 
+static int skipped(const struct chunk *ch, uint32_t index)
+{
+    const uint32_t *v = (const uint32_t *)ch->skip.p;
+    for (size_t i = 0; i < ch->skip.len / 4; i++)
+        if (v[i] == index)
+            return 1;
+    return 0;
+}
+
 /* Keep the window full, ask for more words early, push results out. */
 static void refill(void *ud)
 {
@@ -242,7 +289,9 @@ static void refill(void *ud)
             size_t len = nl ? (size_t)(nl - word) : ch->words.len - ch->pos;
             ch->pos += len + 1;
             w->queued--;
-            start_word(w, ch, word, len);
+            uint32_t index = ch->next_index++;
+            if (!skipped(ch, index))
+                start_word(w, ch, index, word, len);
         }
     }
     chunk_maybe_done(w);
@@ -269,13 +318,19 @@ static int on_frame(struct worker *w, const struct frame *f)
         w->queued = 0;
         return 0;
     }
-    if (f->type != MSG_CHUNK || f->len < 8)
+    uint32_t nskip;
+    if (f->type != MSG_CHUNK || f->len < 12)
+        return -1;
+    memcpy(&nskip, f->p + 8, 4);
+    size_t head = 12 + 4 * (size_t)nskip;
+    if (nskip > f->len / 4 || head > f->len)
         return -1;
     struct chunk *ch = calloc(1, sizeof *ch);
     if (!ch)
         return -1;
     memcpy(&ch->id, f->p, 8);
-    buf_append(&ch->words, f->p + 8, f->len - 8);
+    buf_append(&ch->skip, f->p + 12, 4 * (size_t)nskip);
+    buf_append(&ch->words, f->p + head, f->len - head);
     size_t n = ch->words.len ? 1 : 0;
     for (size_t i = 0; i < ch->words.len; i++)
         n += ch->words.p[i] == '\n';
@@ -396,12 +451,14 @@ static void to_parent(const char *line, size_t len, void *ud)
     msg_put(&w->out, MSG_LOG, line, len);
 }
 
-int worker_run(int fd, const struct conf *c, struct plugin *plugin)
+int worker_run(int fd, const struct conf *c, struct plugin *plugin,
+               struct worker_beacon *beacon)
 {
-    struct worker w = {.c = c, .plugin = plugin};
+    struct worker w = {.c = c, .plugin = plugin, .beacon = beacon};
     char err[1024];
     signal(SIGPIPE, SIG_IGN);
     signal(SIGINT, SIG_IGN); /* the parent decides how a scan stops */
+    signal(SIGTERM, SIG_DFL); /* a replacement worker inherits the parent's */
     small_thread_stacks();
     fit_resolver_timeout(c->timeout);
     uv_loop_init(&w.loop);

@@ -12,7 +12,7 @@ static void round_trip(void **s)
 {
     (void)s;
     struct buf b = {0};
-    struct result r = {.chunk = 7, .verdict = V_HIT, .status = 200, .length = 1234,
+    struct result r = {.chunk = 7, .index = 9, .verdict = V_HIT, .status = 200, .length = 1234,
                        .elapsed = 0.25, .word = "a\xffz", .wlen = 3, .url = "http://a.b/",
                        .error = "", .charset = "gb18030", .nfields = 1,
                        .fields = {"title", "百度"}};
@@ -25,6 +25,7 @@ static void round_trip(void **s)
     struct result got;
     assert_int_equal(msg_get_result(&f, &got), 0);
     assert_int_equal(got.chunk, 7);
+    assert_int_equal(got.index, 9);
     assert_int_equal(got.status, 200);
     assert_int_equal(got.wlen, 3);
     assert_memory_equal(got.word, "a\xffz", 3);
@@ -46,9 +47,9 @@ static void lies(void **s)
     (void)s;
     struct buf b = {0};
     /* A result frame whose inner string length points past the frame. */
-    unsigned char payload[8 + 4 + 4 + 8 + 8 + 4] = {0};
+    unsigned char payload[8 + 4 + 4 + 4 + 8 + 8 + 4] = {0};
     uint32_t big = 1000;
-    memcpy(payload + 32, &big, 4);
+    memcpy(payload + 36, &big, 4);
     msg_put(&b, MSG_RESULT, payload, sizeof payload);
     struct frame f;
     assert_true(msg_next(b.p, b.len, &f) > 0);
