@@ -6,6 +6,7 @@
 #include "out.h"
 #include "plugin.h"
 #include "pool.h"
+#include "report.h"
 #include "tmpl.h"
 
 #include <stdio.h>
@@ -81,8 +82,21 @@ int main(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
+    if (c.report && *c.report && !(out.report = report_open(c.report, err, sizeof err))) {
+        log_msg(LOG_ERR, "%s", err);
+        out_close(&out);
+        input_close(&in);
+        plugin_unload(&plugin);
+        rc = EXIT_USAGE;
+        goto done;
+    }
     struct pool_stats st;
     rc = pool_run(&c, &plugin, &in, &out, &st);
+    if (out.report && report_close(out.report, &c, &st, err, sizeof err) < 0) {
+        log_msg(LOG_ERR, "%s", err);
+        if (rc == 0)
+            rc = 1;
+    }
     if (out_close(&out) < 0 && rc == 0)
         rc = 1;
     if (!c.quiet)

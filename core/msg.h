@@ -13,6 +13,8 @@ enum msg_type {
     MSG_READY = 1,   /* plugin init done, no payload */
     MSG_FATAL,       /* worker cannot run: payload = message */
     MSG_LOG,         /* a line for stderr: payload = the line */
+    MSG_STATS,       /* counts since the last one: {u16 key, u32 n}...; key <
+                        600 = a status, STATS_SIZE + b = body size bucket b */
     MSG_WANT,        /* give me a chunk */
     MSG_RESULT,      /* one verdict, see struct result */
     MSG_DONE,        /* u64 chunk id: all its results were sent before */
@@ -26,6 +28,8 @@ enum msg_type {
 enum verdict { V_MISS = 0, V_HIT = 1, V_ERROR = 2 };
 
 #define RESULT_MAX_FIELDS 32
+#define STATS_SIZE 1000      /* first key of the size buckets */
+#define SIZE_BUCKETS 32      /* bucket b: lengths in [2^(b-1), 2^b), 0 alone */
 
 /* One probe's outcome. Strings are NUL-terminated; when decoded they point
  * into the frame and live as long as it does. */

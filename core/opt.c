@@ -93,6 +93,8 @@ static const struct opt opts[] = {
      "write results there ('-' = stdout)", NULL, 0, 0, "output"},
     {"output", "errors", 0, T_BOOL, O(errors), "no", NULL,
      "also report failed probes ('[-] fa URL' on stderr in text format)", NULL, 0, 0, NULL},
+    {"output", "report", 0, T_STR, O(report), "", "FILE.html",
+     "also write a self-contained HTML report of the scan", NULL, 0, 0, NULL},
     {"output", "quiet", 'q', T_BOOL, O(quiet), "no", NULL,
      "no summary on stderr", NULL, 0, 0, NULL},
     {NULL, "config", 'c', T_STR, O(config_path), NULL, "FILE",

@@ -46,6 +46,7 @@ struct conf {
     char *output;
     int errors;
     int quiet;
+    char *report;
     /* [plugin]: "key=value" strings, in order */
     struct strlist plugin_args;
     /* command line only */

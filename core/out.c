@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "msg.h"
+#include "report.h"
 
 #include <errno.h>
 #include <string.h>
@@ -30,14 +31,18 @@ int out_open(struct out *o, const char *path, const char *format, int errors,
     return 0;
 }
 
-/* JSON string: valid UTF-8 is kept, other bytes become \u00XX. */
-static void json_str(struct buf *b, const char *s, size_t n)
+/* JSON string: valid UTF-8 is kept, other bytes become \u00XX. With html,
+ * <, > and & are escaped too, so the string is safe inside <script>. */
+void out_json_str(struct buf *b, const char *s, size_t n, int html)
 {
     buf_append_byte(b, '"');
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
     while (p < end) {
         unsigned char c = *p;
-        if (c == '"' || c == '\\') {
+        if (html && (c == '<' || c == '>' || c == '&')) {
+            buf_printf(b, "\\u%04x", c);
+            p++;
+        } else if (c == '"' || c == '\\') {
             buf_append_byte(b, '\\');
             buf_append_byte(b, (char)c);
             p++;
@@ -89,31 +94,31 @@ static void format_jsonl(struct buf *b, const struct result *r)
     buf_append_str(b, "{\"verdict\":");
     buf_append_str(b, r->verdict == V_HIT ? "\"hit\"" : "\"error\"");
     buf_append_str(b, ",\"url\":");
-    json_str(b, r->url, strlen(r->url));
+    out_json_str(b, r->url, strlen(r->url), 0);
     buf_append_str(b, ",\"word\":");
-    json_str(b, r->word, r->wlen);
+    out_json_str(b, r->word, r->wlen, 0);
     buf_printf(b, ",\"status\":%d,\"length\":%llu,\"elapsed\":%.6f", r->status,
                (unsigned long long)r->length, r->elapsed);
     if (*r->ip) {
         buf_append_str(b, ",\"ip\":");
-        json_str(b, r->ip, strlen(r->ip));
+        out_json_str(b, r->ip, strlen(r->ip), 0);
     }
     if (*r->charset) {
         buf_append_str(b, ",\"charset\":");
-        json_str(b, r->charset, strlen(r->charset));
+        out_json_str(b, r->charset, strlen(r->charset), 0);
     }
     if (*r->error) {
         buf_append_str(b, ",\"error\":");
-        json_str(b, r->error, strlen(r->error));
+        out_json_str(b, r->error, strlen(r->error), 0);
     }
     if (r->nfields) {
         buf_append_str(b, ",\"fields\":{");
         for (size_t i = 0; i < r->nfields; i++) {
             if (i)
                 buf_append_byte(b, ',');
-            json_str(b, r->fields[2 * i], strlen(r->fields[2 * i]));
+            out_json_str(b, r->fields[2 * i], strlen(r->fields[2 * i]), 0);
             buf_append_byte(b, ':');
-            json_str(b, r->fields[2 * i + 1], strlen(r->fields[2 * i + 1]));
+            out_json_str(b, r->fields[2 * i + 1], strlen(r->fields[2 * i + 1]), 0);
         }
         buf_append_byte(b, '}');
     }
@@ -141,6 +146,8 @@ static void format_csv(struct buf *b, const struct result *r)
 
 int out_result(struct out *o, const struct result *r)
 {
+    if (o->report)
+        report_result(o->report, r);
     if (r->verdict == V_ERROR && !o->errors)
         return 0;
     struct buf b = {0};

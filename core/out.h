@@ -15,7 +15,14 @@ struct out {
     int format;
     int errors;       /* report errors too */
     const char *path;
+    struct report *report;   /* --report, or NULL */
 };
+
+struct buf;
+struct report;
+/* A JSON string literal of s[0..n) (quotes included); html = also escape
+ * <, > and & for embedding in a <script>. */
+void out_json_str(struct buf *b, const char *s, size_t n, int html);
 
 int out_open(struct out *o, const char *path, const char *format, int errors,
              char *err, size_t errlen);

@@ -334,6 +334,18 @@ static int on_frame(struct pool *p, struct wk *w, const struct frame *f)
             return -1;
         chunk_done(p, w, id);
         return 0;
+    case MSG_STATS:
+        for (size_t off = 0; off + 6 <= f->len; off += 6) {
+            uint16_t key;
+            uint32_t n;
+            memcpy(&key, f->p + off, 2);
+            memcpy(&n, f->p + off + 2, 4);
+            if (key < 600)
+                p->st->status[key] += n;
+            else if (key >= STATS_SIZE && key < STATS_SIZE + SIZE_BUCKETS)
+                p->st->sizes[key - STATS_SIZE] += n;
+        }
+        return 0;
     case MSG_LOG: {
         ssize_t n = write(STDERR_FILENO, f->p, f->len);
         (void)n;

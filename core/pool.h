@@ -21,6 +21,8 @@ struct pool_stats {
     uint64_t crashes;      /* workers that died and were replaced */
     uint64_t long_lines;
     double start, elapsed; /* seconds */
+    uint64_t status[600];  /* responses by status (hits and misses) */
+    uint64_t sizes[32];    /* responses by body size, log2 buckets */
 };
 
 /* Run the scan to the end of the input. Returns the exit status (see

@@ -59,6 +59,9 @@ struct worker {
     uv_write_t wreq;
     int writing;
     uv_timer_t trim;
+    uint32_t status_count[600];       /* responses since the last MSG_STATS */
+    uint32_t size_count[SIZE_BUCKETS];
+    int counted;
 };
 
 static void flush(struct worker *w);
@@ -198,9 +201,48 @@ static void judge(struct worker *w, struct probe *p, int *verdict, const char **
     }
 }
 
+static unsigned size_bucket(unsigned long long len)
+{
+    unsigned b = 0;
+    while (len && b < SIZE_BUCKETS - 1) {
+        len >>= 1;
+        b++;
+    }
+    return b;
+}
+
+/* Send what was counted since last time: only the non-zero counts. */
+static void send_stats(struct worker *w)
+{
+    if (!w->counted)
+        return;
+    struct buf b = {0};
+    for (uint16_t k = 0; k < 600; k++)
+        if (w->status_count[k]) {
+            buf_append(&b, &k, 2);
+            buf_append(&b, &w->status_count[k], 4);
+            w->status_count[k] = 0;
+        }
+    for (uint16_t k = 0; k < SIZE_BUCKETS; k++)
+        if (w->size_count[k]) {
+            uint16_t key = STATS_SIZE + k;
+            buf_append(&b, &key, 2);
+            buf_append(&b, &w->size_count[k], 4);
+            w->size_count[k] = 0;
+        }
+    msg_put(&w->out, MSG_STATS, b.p, b.len);
+    buf_free(&b);
+    w->counted = 0;
+}
+
 static void on_done(struct probe *p, void *ud)
 {
     struct worker *w = ud;
+    if (!p->res.error && p->res.status > 0 && p->res.status < 600) {
+        w->status_count[p->res.status]++;
+        w->size_count[size_bucket(p->res.length)]++;
+        w->counted = 1;
+    }
     struct chunk *ch = p->owner;
     int verdict;
     const char *error;
@@ -262,6 +304,7 @@ static void maybe_finish(struct worker *w)
 {
     if (w->end && !w->head && engine_inflight(w->eng) == 0 && !w->closing) {
         w->closing = 1;
+        send_stats(w);
         flush(w);
     }
     if (w->closing && !w->writing && !w->out.len)
@@ -408,8 +451,10 @@ static void small_thread_stacks(void)
  * Giving free pages back now and then keeps it flat over any list. */
 static void on_trim(uv_timer_t *t)
 {
-    (void)t;
+    struct worker *w = t->data;
     malloc_trim(0);
+    send_stats(w);
+    flush(w);
 }
 
 /* glibc's resolver waits 5 s before it asks again, longer than a probe
@@ -478,6 +523,7 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin,
     msg_put(&w.out, MSG_READY, NULL, 0);
     uv_read_start((uv_stream_t *)&w.ipc, on_alloc, on_read);
     uv_timer_init(&w.loop, &w.trim);
+    w.trim.data = &w;
     uv_timer_start(&w.trim, on_trim, 2000, 2000);
     uv_unref((uv_handle_t *)&w.trim);
     refill(&w);
