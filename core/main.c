@@ -48,6 +48,16 @@ int main(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
+    if (c.man || c.completion || c.list_plugins) {
+        if (c.man)
+            opt_man(stdout);
+        else if (c.completion)
+            opt_completion(stdout);
+        else
+            plugin_list(stdout);
+        rc = 0;
+        goto done;
+    }
     if (c.dump_config) {
         opt_dump(&c, stdout);
         rc = 0;

@@ -53,6 +53,9 @@ struct conf {
     char *config_path;
     int dump_config;
     int verbose;
+    int list_plugins;
+    int man;
+    char *completion;
 };
 
 /* Where a value came from, for messages: "file:line: [sec] key" or
@@ -80,6 +83,10 @@ enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size
 /* The effective configuration as INI. */
 void opt_dump(const struct conf *c, FILE *f);
 void opt_usage(FILE *f);
+/* The manual page, roff, from the same table. */
+void opt_man(FILE *f);
+/* A bash completion script; plugins come from "salvo --list-plugins". */
+void opt_completion(FILE *f);
 int strlist_add(struct strlist *l, const char *s);
 void strlist_free(struct strlist *l);
 #endif

@@ -13,6 +13,7 @@
 #include "probe.h"
 
 #include <curl/curl.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -216,8 +217,8 @@ void plugin_search_path(char *out, size_t outlen)
     char dir[PATH_MAX];
     exe_dir(dir, sizeof dir);
     const char *env = getenv("SALVO_PLUGIN_PATH");
-    snprintf(out, outlen, "%s%s%s/plugins:%s/../lib/salvo/plugins:%s", env ? env : "",
-             env && *env ? ":" : "", dir, dir, SALVO_PLUGINDIR);
+    snprintf(out, outlen, "%s%s%s/plugins:%s/../%s:%s", env ? env : "",
+             env && *env ? ":" : "", dir, dir, SALVO_PLUGINDIR_REL, SALVO_PLUGINDIR);
 }
 
 static int find_plugin(const char *name, char *path, size_t pathlen, char *err, size_t errlen)
@@ -393,4 +394,64 @@ int plugin_match(struct plugin *p, salvo_res *res)
         return SALVO_FAIL;
     }
     return v == SALVO_HIT ? SALVO_HIT : SALVO_MISS;
+}
+
+static int listed(char names[][64], size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(names[i], name))
+            return 1;
+    return 0;
+}
+
+static void list_dir(FILE *f, const char *dir, const char *ext, char names[][64], size_t *n,
+                     size_t cap)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    size_t elen = strlen(ext);
+    while ((e = readdir(d)) && *n < cap) {
+        size_t len = strlen(e->d_name);
+        if (len <= elen || strcmp(e->d_name + len - elen, ext))
+            continue;
+        char path[PATH_MAX + 256];
+        snprintf(path, sizeof path, "%.2000s/%.255s", dir, e->d_name);
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(len - (ext[1] == 's' ? elen : 0)), e->d_name);
+        if (listed(names, *n, name))
+            continue;
+        snprintf(names[(*n)++], 64, "%s", name);
+        if (ext[1] == 'l') {
+            fprintf(f, "%-16s %-8s %-6s %s\n", name, "-", "lua", path);
+            continue;
+        }
+        struct plugin p;
+        char err[512];
+        static const struct script_limits none = {0, 0, 0};
+        if (plugin_load(&p, path, &none, err, sizeof err) < 0) {
+            fprintf(f, "%-16s %-8s %-6s %s (refused: %s)\n", name, "?", "?", path, err);
+            continue;
+        }
+        fprintf(f, "%-16s %-8s %-6u %s\n", name, p.desc->version ? p.desc->version : "?",
+                (unsigned)p.desc->abi, path);
+        plugin_unload(&p);
+    }
+    closedir(d);
+}
+
+void plugin_list(FILE *f)
+{
+    static char names[256][64];
+    size_t n = 0;
+    char search[3 * PATH_MAX], dir[PATH_MAX], sdir[PATH_MAX + 64];
+    plugin_search_path(search, sizeof search);
+    for (char *d = strtok(search, ":"); d; d = strtok(NULL, ":"))
+        if (*d)
+            list_dir(f, d, ".so", names, &n, 256);
+    exe_dir(dir, sizeof dir);
+    snprintf(sdir, sizeof sdir, "%s/../share/salvo/scripts", dir);
+    list_dir(f, sdir, ".lua", names, &n, 256);
+    list_dir(f, SALVO_DATADIR "/scripts", ".lua", names, &n, 256);
 }

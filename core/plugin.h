@@ -4,6 +4,7 @@
 #ifndef SALVO_PLUGIN_INTERNAL_H
 #define SALVO_PLUGIN_INTERNAL_H
 #include <stddef.h>
+#include <stdio.h>
 
 #define SALVO_HOST_SIDE
 #include "salvo/plugin.h"
@@ -38,6 +39,9 @@ int plugin_has_match(const struct plugin *p);
 /* Hooks; both return enum salvo_verdict. */
 int plugin_target(struct plugin *p, const char *word, size_t len, salvo_req *req);
 int plugin_match(struct plugin *p, salvo_res *res);
+/* Print every plugin in the plugin path (name, version, ABI, path; the
+ * first of a name wins, as when loading) and every installed script. */
+void plugin_list(FILE *f);
 /* The directories searched for plugin names, ':'-separated, for messages. */
 void plugin_search_path(char *out, size_t outlen);
 #endif

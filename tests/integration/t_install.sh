@@ -17,7 +17,7 @@ pc=$(find "$WORK/root" -name salvo-plugin.pc | head -1)
 check "pkg-config file installed" [ -n "$pc" ]
 # plugins/example, built out of tree exactly as the SDK guide says.
 cp "$SRC_DIR/plugins/example/example.c" .
-flags=$(PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_SYSROOT_DIR="$WORK/root" pkg-config --cflags salvo-plugin)
+flags=$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags salvo-plugin)
 cc -shared -fPIC -Wall -Wextra -Werror $flags example.c -o example.so
 check "out-of-tree plugin builds with the SDK alone" [ -f example.so ]
 check "it exports one symbol" [ "$(nm -D --defined-only example.so | grep -c ' T ')" -eq 1 ]

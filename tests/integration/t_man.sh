@@ -1,0 +1,29 @@
+# The man page and the bash completion, generated from the option table:
+# every option of --help is in both; the completion works in a real bash.
+. "$(dirname "$0")/lib.sh"
+MANWIDTH=100 man -l "$BUILD_DIR/salvo.1" > man.txt 2> man.err
+check "man renders the page" [ -s man.txt ]
+check "man: no roff warnings" [ ! -s man.err ]
+"$SALVO" --help > help.txt
+opts=$(grep -oE -- '--[a-z][a-z-]+' help.txt | sort -u)
+missing=""
+for o in $opts; do grep -qF -- "$o" man.txt || missing="$missing $o"; done
+check "man lists every option of --help (missing:$missing)" [ -z "$missing" ]
+tr -s ' \n' '  ' < man.txt > flat.txt
+for k in wordlist template concurrency follow_redirects not_contains lua_memory report; do
+    check "man names INI key $k" grep -qF "INI: $k in [" flat.txt
+done
+for s in "EXIT STATUS" "FILES" "EXAMPLES" "ENVIRONMENT"; do
+    check "man has $s" grep -q "^$s" man.txt
+done
+
+comp() { # comp WORDS...: what completing the last word offers
+    bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _salvo; printf "%s\n" "${COMPREPLY[@]}"' \
+        _ "$BUILD_DIR/salvo.bash" "$SALVO" "$@"
+}
+check "completes long options" [ "$(comp --form)" = "--format" ]
+check "completes formats" [ "$(comp -f "" | sort | tr '\n' ' ')" = "csv jsonl text " ]
+check "completes plugin names from the plugin path" sh -c "$(declare -f comp); comp -p ba | grep -qx baidu" 
+touch words-a.txt
+check "completes files for -w" [ "$(comp -w words-a)" = "words-a.txt" ]
+finish

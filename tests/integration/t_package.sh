@@ -1,0 +1,25 @@
+# cpack builds a .deb; unpacked into an empty tree it runs --version and a
+# scan, and its control file declares the Debian dependencies.
+. "$(dirname "$0")/lib.sh"
+(cd "$BUILD_DIR" && cpack -G DEB -B "$WORK/pkg" > "$WORK/cpack.log" 2>&1)
+deb=$(ls "$WORK"/pkg/*.deb 2>/dev/null | head -1)
+check "cpack built a .deb" [ -n "$deb" ]
+dpkg-deb -f "$deb" Depends > depends.txt
+for d in libcurl4 libuv1 libinih1 liblua5.4-0 libpcre2-8-0; do
+    check "depends on $d" grep -q "$d" depends.txt
+done
+dpkg-deb -c "$deb" > contents.txt
+for f in ./usr/bin/salvo ./usr/lib/salvo/plugins/baidu.so ./usr/include/salvo/plugin.h \
+    ./usr/share/salvo/scripts/baidu.lua ./usr/share/salvo/conf/baidu.ini \
+    ./usr/share/man/man1/salvo.1 ./usr/share/bash-completion/completions/salvo \
+    ./usr/lib/pkgconfig/salvo-plugin.pc; do
+    check "package holds $f" grep -qF " $f" contents.txt
+done
+dpkg -x "$deb" root
+check "--version from the unpacked tree" sh -c "root/usr/bin/salvo --version | grep -q 'plugin ABI 1'"
+printf 'hit-1\nw2\n' > w.txt
+root/usr/bin/salvo -q --connect-to "$CT" -w w.txt > out.txt
+check "a scan from the unpacked tree (default plugin found)" same_set out.txt <(echo http://hit-1.baidu.com)
+root/usr/bin/salvo -q -p baidu.lua --connect-to "$CT" -w w.txt > lua.txt
+check "its Lua script found by name" same_set lua.txt out.txt
+finish
