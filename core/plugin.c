@@ -253,7 +253,9 @@ static void find_script(const char *spec, char *path, size_t pathlen)
         return;
     char dir[PATH_MAX], c[3200];
     exe_dir(dir, sizeof dir);
-    snprintf(c, sizeof c, "%.2000s/../share/salvo/scripts/%.1000s", dir, spec);
+    snprintf(c, sizeof c, "%.2000s/scripts/%.1000s", dir, spec);
+    if (access(c, F_OK) != 0)
+        snprintf(c, sizeof c, "%.2000s/../share/salvo/scripts/%.1000s", dir, spec);
     if (access(c, F_OK) != 0)
         snprintf(c, sizeof c, "%.2000s/scripts/%.1000s", SALVO_DATADIR, spec);
     if (access(c, F_OK) == 0)
@@ -451,6 +453,8 @@ void plugin_list(FILE *f)
         if (*d)
             list_dir(f, d, ".so", names, &n, 256);
     exe_dir(dir, sizeof dir);
+    snprintf(sdir, sizeof sdir, "%s/scripts", dir);
+    list_dir(f, sdir, ".lua", names, &n, 256);
     snprintf(sdir, sizeof sdir, "%s/../share/salvo/scripts", dir);
     list_dir(f, sdir, ".lua", names, &n, 256);
     list_dir(f, SALVO_DATADIR "/scripts", ".lua", names, &n, 256);
