@@ -49,6 +49,8 @@ static const struct opt opts[] = {
      "worker processes (0 = one per core)", NULL, 0, 1024, "procs"},
     {"scan", "concurrency", 't', T_INT, O(concurrency), "200", "N",
      "transfers in flight per worker", NULL, 1, 100000, NULL},
+    {"scan", "rate", 0, T_DOUBLE, O(rate), "0", "N",
+     "requests a second across all workers (0 = no limit)", NULL, 0.01, 1e7, NULL},
     {"scan", "chunk", 0, T_INT, O(chunk), "256", "N",
      "lines handed to a worker at a time", NULL, 1, 1000000, NULL},
     {"scan", "lua_unsafe", 0, T_BOOL, O(lua_unsafe), "no", NULL,

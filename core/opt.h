@@ -21,6 +21,7 @@ struct conf {
     long procs;        /* 0 = one per core */
     long concurrency;  /* transfers in flight per worker */
     long chunk;        /* lines per chunk handed to a worker */
+    double rate;       /* requests a second, all workers together; 0 = no limit */
     int lua_unsafe;
     long lua_instructions;
     long lua_memory;

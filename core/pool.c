@@ -18,6 +18,7 @@
 #include "opt.h"
 #include "out.h"
 #include "plugin.h"
+#include "rate.h"
 #include "tmpl.h"
 #include "worker.h"
 
@@ -76,6 +77,7 @@ struct pool {
     int respawns;
     int started;            /* every first worker has run init() */
     struct worker_beacon *beacons;
+    struct rate *rate;      /* shared by the workers, made before they fork */
     struct {
         uint64_t chunk;
         uint32_t index;
@@ -550,7 +552,7 @@ static int spawn_one(struct pool *p, int i)
             close(sigpipe_fds[0]);
             close(sigpipe_fds[1]);
         }
-        _exit(worker_run(sv[1], p->c, p->plugin, w->beacon));
+        _exit(worker_run(sv[1], p->c, p->plugin, w->beacon, p->rate));
     }
     close(sv[1]);
     fcntl(sv[0], F_SETFL, O_NONBLOCK);
@@ -608,6 +610,7 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
         return 1;
     signal(SIGPIPE, SIG_IGN);
     p.plugin = plugin;
+    p.rate = rate_new(c->rate);
     if (spawn(&p) < 0) {
         p.stopping = 1;
         p.failed = 1;
@@ -700,6 +703,7 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
                 (unsigned long long)st->lost);
     if (p.next)
         rec_free(p.next);
+    rate_free(p.rate);
     if (p.beacons)
         munmap(p.beacons, sizeof(struct worker_beacon) * (size_t)p.n);
     if (p.fatal)

@@ -17,6 +17,7 @@
 #include "msg.h"
 #include "opt.h"
 #include "plugin.h"
+#include "rate.h"
 #include "tmpl.h"
 
 #include <errno.h>
@@ -59,12 +60,16 @@ struct worker {
     uv_write_t wreq;
     int writing;
     uv_timer_t trim;
+    struct rate *rate;          /* the shared --rate limiter, or NULL */
+    uv_timer_t rate_timer;
+    int rate_waiting;
     uint32_t status_count[600];       /* responses since the last MSG_STATS */
     uint32_t size_count[SIZE_BUCKETS];
     int counted;
 };
 
 static void flush(struct worker *w);
+static void refill(void *ud);
 static void maybe_finish(struct worker *w);
 
 static void on_written(uv_write_t *req, int status)
@@ -311,6 +316,28 @@ static void maybe_finish(struct worker *w)
         uv_stop(&w->loop);
 }
 
+static void on_rate_timer(uv_timer_t *t)
+{
+    struct worker *w = t->data;
+    w->rate_waiting = 0;
+    refill(w);
+}
+
+/* 1 if a request may start now; else the refill waits for the limiter. */
+static int rate_ok(struct worker *w)
+{
+    if (!w->rate)
+        return 1;
+    if (w->rate_waiting)
+        return 0;
+    uint64_t wait = rate_take(w->rate, rate_now());
+    if (!wait)
+        return 1;
+    w->rate_waiting = 1;
+    uv_timer_start(&w->rate_timer, on_rate_timer, (wait + 999999) / 1000000, 0);
+    return 0;
+}
+
 static int skipped(const struct chunk *ch, uint32_t index)
 {
     const uint32_t *v = (const uint32_t *)ch->skip.p;
@@ -327,6 +354,8 @@ static void refill(void *ud)
     unsigned window = engine_window(w->eng);
     for (struct chunk *ch = w->head; ch && engine_inflight(w->eng) < window; ch = ch->next) {
         while (ch->pos < ch->words.len && engine_inflight(w->eng) < window) {
+            if (!skipped(ch, ch->next_index) && !rate_ok(w))
+                goto wait;
             const char *word = ch->words.p + ch->pos;
             const char *nl = memchr(word, '\n', ch->words.len - ch->pos);
             size_t len = nl ? (size_t)(nl - word) : ch->words.len - ch->pos;
@@ -337,6 +366,7 @@ static void refill(void *ud)
                 start_word(w, ch, index, word, len);
         }
     }
+wait:
     chunk_maybe_done(w);
     if (!w->end && !w->want_sent && w->queued < window) {
         msg_put(&w->out, MSG_WANT, NULL, 0);
@@ -497,9 +527,9 @@ static void to_parent(const char *line, size_t len, void *ud)
 }
 
 int worker_run(int fd, const struct conf *c, struct plugin *plugin,
-               struct worker_beacon *beacon)
+               struct worker_beacon *beacon, struct rate *rate)
 {
-    struct worker w = {.c = c, .plugin = plugin, .beacon = beacon};
+    struct worker w = {.c = c, .plugin = plugin, .beacon = beacon, .rate = rate};
     char err[1024];
     signal(SIGPIPE, SIG_IGN);
     signal(SIGINT, SIG_IGN); /* the parent decides how a scan stops */
@@ -522,6 +552,8 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin,
     log_set_sink(to_parent, &w);
     msg_put(&w.out, MSG_READY, NULL, 0);
     uv_read_start((uv_stream_t *)&w.ipc, on_alloc, on_read);
+    uv_timer_init(&w.loop, &w.rate_timer);
+    w.rate_timer.data = &w;
     uv_timer_init(&w.loop, &w.trim);
     w.trim.data = &w;
     uv_timer_start(&w.trim, on_trim, 2000, 2000);

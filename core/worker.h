@@ -5,6 +5,7 @@
 
 struct conf;
 struct plugin;
+struct rate;
 
 /* What a worker's plugin code is judging right now, in memory shared with
  * the parent, so that the parent can name the word that killed it. */
@@ -19,5 +20,5 @@ struct worker_beacon {
 /* Run one worker on the socket fd to the parent until the parent says the
  * input has ended and every result is sent. Returns the exit status. */
 int worker_run(int fd, const struct conf *c, struct plugin *plugin,
-               struct worker_beacon *beacon);
+               struct worker_beacon *beacon, struct rate *rate);
 #endif
