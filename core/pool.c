@@ -18,6 +18,7 @@
 #include "opt.h"
 #include "out.h"
 #include "plugin.h"
+#include "prog.h"
 #include "rate.h"
 #include "tmpl.h"
 #include "worker.h"
@@ -41,6 +42,7 @@
 struct chunkrec {
     uint64_t id;
     size_t words;
+    size_t lines;            /* input lines it covers, blank ones included */
     struct buf text;         /* the words, '\n'-separated */
     struct buf written;      /* uint32_t indices */
     struct buf skip;         /* uint32_t indices */
@@ -96,6 +98,15 @@ struct pool {
 };
 
 static int sigpipe_fds[2] = {-1, -1};
+
+/* The parent's own messages clear the progress line first. */
+static void parent_log(const char *line, size_t len, void *ud)
+{
+    (void)ud;
+    prog_clear();
+    ssize_t n = write(STDERR_FILENO, line, len);
+    (void)n;
+}
 
 static void on_signal(int sig)
 {
@@ -168,6 +179,9 @@ static int prepare_chunk(struct pool *p)
         if (!r)
             return 0;
         size_t lines = input_take(p->in, (size_t)p->c->chunk, &r->text, &r->words);
+        r->lines = lines;
+        if (!r->words)
+            p->st->lines_done += lines; /* only blank lines: done already */
         if (r->words) {
             r->id = p->next_id++;
             p->st->words += r->words;
@@ -255,6 +269,7 @@ static void chunk_done(struct pool *p, struct wk *w, uint64_t id)
             struct chunkrec *r = *pp;
             *pp = r->next;
             p->st->words_done += r->words;
+            p->st->lines_done += r->lines;
             p->st->chunks_done++;
             rec_free(r);
             return;
@@ -304,6 +319,8 @@ static void emit(struct pool *p, const struct result *r)
     }
     if (p->out_broken)
         return;
+    if (r->verdict == V_HIT || p->out->errors)
+        prog_clear();
     if (out_result(p->out, r) < 0) {
         if (errno != EPIPE)
             log_msg(LOG_ERR, "output %s: %s", p->out->path, strerror(errno));
@@ -349,6 +366,7 @@ static int on_frame(struct pool *p, struct wk *w, const struct frame *f)
         }
         return 0;
     case MSG_LOG: {
+        prog_clear();
         ssize_t n = write(STDERR_FILENO, f->p, f->len);
         (void)n;
         return 0;
@@ -617,6 +635,8 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
         p.n = p.alive;
     }
     install_signals();
+    prog_start(!c->quiet, in->fd);
+    log_set_sink(parent_log, NULL);
     struct pollfd *pfd = calloc((size_t)p.n + 2, sizeof *pfd);
     while (p.alive > 0 && pfd) {
         int k = 0, input_slot = -1;
@@ -635,7 +655,7 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
             pfd[k++] = (struct pollfd){in->fd, POLLIN, 0};
         }
         pfd[k++] = (struct pollfd){sigpipe_fds[0], POLLIN, 0};
-        if (poll(pfd, (nfds_t)k, -1) < 0) {
+        if (poll(pfd, (nfds_t)k, prog_enabled() ? 250 : -1) < 0) {
             if (errno == EINTR)
                 continue;
             log_msg(LOG_ERR, "poll: %s", strerror(errno));
@@ -665,6 +685,8 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
                 log_msg(LOG_ERR, "output %s: %s", out->path, strerror(errno));
             p.out_broken = p.failed = p.stopping = 1;
         }
+        prog_count();
+        prog_draw(st, 0);
         if (p.out_broken && !p.killed) {
             /* Nobody reads the results any more (e.g. "| head"). */
             p.killed = 1;
@@ -673,6 +695,8 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
                     kill(p.w[i].pid, SIGKILL);
         }
     }
+    prog_stop();
+    log_set_sink(NULL, NULL);
     st->elapsed = now() - st->start;
     st->long_lines = in->long_lines;
     if (in->long_lines)

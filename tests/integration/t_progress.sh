@@ -1,0 +1,19 @@
+# The progress line: on a terminal (a pseudo-terminal made by script(1)) it
+# is drawn and hits never tear it; on a pipe and with -q it is not drawn.
+. "$(dirname "$0")/lib.sh"
+{ seq -f "hit-%g" 1 1500; seq -f "w%g" 1 1500; } | shuf --random-source=/dev/zero > words.txt
+cmd="\"$SALVO\" -j 2 --rate 2000 --connect-to $CT -w words.txt"
+script -qfec "$cmd" tty.log > /dev/null
+check "scan under a terminal ok" grep -q 'COMMAND_EXIT_CODE="0"' tty.log
+tr '\r' '\n' < tty.log | sed 's/\x1b\[K//g' > lines.txt
+check "progress drawn with total and ETA" grep -qE '^[0-9,]+/3,000 lines \([0-9]+%\) .* ETA [0-9]+:[0-9]{2}$' lines.txt
+check "progress shows hits and rates" grep -qE '/s now +[0-9]+/s avg +[0-9]+ hits' lines.txt
+check "every hit is a whole line" [ "$(grep -c '^http://hit-[0-9]*\.baidu\.com$' lines.txt)" -eq 1500 ]
+check "no hit mixed with progress" [ -z "$(grep 'baidu\.com' lines.txt | grep -v '^http://hit-[0-9]*\.baidu\.com$')" ]
+check "summary on its own line" grep -qx 'salvo: 3000 words, 1500 hits, 0 errors in .*' lines.txt
+
+"$SALVO" -j 2 --connect-to "$CT" -w words.txt > out.txt 2> err.txt
+check "no progress on a pipe" [ -z "$(grep -e 'ETA' -e $'\x1b' err.txt)" ]
+script -qfec "$cmd -q" quiet.log > /dev/null
+check "no progress with -q" [ -z "$(grep 'ETA' quiet.log)" ]
+finish
