@@ -424,6 +424,7 @@ static void probe_clear(struct probe *p)
     res_clear(&p->res);
     buf_reset(&p->word);
     p->owner = NULL;
+    p->attempt = 0;
     p->errbuf[0] = '\0';
     p->errmsg[0] = '\0';
     p->doomed = 0;
@@ -469,6 +470,12 @@ static int setup_request(struct engine *e, struct probe *p)
 
 int engine_probe_start(struct engine *e, struct probe *p)
 {
+    if (p->attempt) { /* a retry: forget the last response */
+        res_clear(&p->res);
+        p->errbuf[0] = '\0';
+        p->errmsg[0] = '\0';
+        p->doomed = 0;
+    }
     p->res.url = p->req.url.p;
     p->res.word = p->word.p;
     p->res.wlen = p->word.len;

@@ -21,6 +21,8 @@ struct probe {
     struct buf word;
     void *owner;                 /* the caller's (its chunk) */
     uint32_t index;              /* the caller's (the word's place in it) */
+    int attempt;                 /* retries made so far */
+    uint64_t due;                /* when a retry may start (ns) */
     struct curl_slist *hdrs;     /* base + plugin headers, when the plugin added some */
     char errbuf[CURL_ERROR_SIZE];
     char errmsg[CURL_ERROR_SIZE + 64];

@@ -16,11 +16,15 @@ enum { EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_PLUGIN = 4 };
 
 static const char *script_note(const struct pool_stats *st)
 {
-    static char note[64];
+    static char note[96];
+    int n = 0;
     note[0] = '\0';
     if (st->script_errors)
-        snprintf(note, sizeof note, " (%llu in the script)",
-                 (unsigned long long)st->script_errors);
+        n = snprintf(note, sizeof note, " (%llu in the script)",
+                     (unsigned long long)st->script_errors);
+    if (st->retries)
+        snprintf(note + n, sizeof note - (size_t)n, ", %llu retries",
+                 (unsigned long long)st->retries);
     return note;
 }
 

@@ -30,6 +30,7 @@ enum verdict { V_MISS = 0, V_HIT = 1, V_ERROR = 2 };
 #define RESULT_MAX_FIELDS 32
 #define STATS_SIZE 1000      /* first key of the size buckets */
 #define SIZE_BUCKETS 32      /* bucket b: lengths in [2^(b-1), 2^b), 0 alone */
+#define STATS_RETRIES 2000   /* key of the retry count */
 
 /* One probe's outcome. Strings are NUL-terminated; when decoded they point
  * into the frame and live as long as it does. */

@@ -63,6 +63,8 @@ static const struct opt opts[] = {
      "request method", NULL, 0, 0, NULL},
     {"http", "timeout", 0, T_DOUBLE, O(timeout), "2", "SEC",
      "whole-transfer timeout in seconds", NULL, 0.001, 86400, NULL},
+    {"http", "retries", 0, T_INT, O(retries), "0", "N",
+     "retries after a connect error, timeout, 429 or 503, with backoff", NULL, 0, 20, NULL},
     {"http", "connect_timeout", 0, T_DOUBLE, O(connect_timeout), "0", "SEC",
      "connect timeout in seconds (0 = the whole timeout)", NULL, 0, 86400, NULL},
     {"http", "user_agent", 'A', T_STR, O(user_agent), "salvo/" SALVO_VERSION, "UA",

@@ -29,6 +29,7 @@ struct conf {
     char *method;
     double timeout;    /* seconds, whole transfer */
     double connect_timeout;
+    long retries;
     char *user_agent;
     struct strlist headers;
     int follow_redirects;

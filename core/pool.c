@@ -361,6 +361,8 @@ static int on_frame(struct pool *p, struct wk *w, const struct frame *f)
             memcpy(&n, f->p + off + 2, 4);
             if (key < 600)
                 p->st->status[key] += n;
+            else if (key == STATS_RETRIES)
+                p->st->retries += n;
             else if (key >= STATS_SIZE && key < STATS_SIZE + SIZE_BUCKETS)
                 p->st->sizes[key - STATS_SIZE] += n;
         }

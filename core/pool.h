@@ -19,7 +19,8 @@ struct pool_stats {
     uint64_t errors;
     uint64_t script_errors; /* of which raised by the Lua script */
     uint64_t lost;         /* never probed: every worker died */
-    uint64_t crashes;      /* workers that died and were replaced */
+    uint64_t crashes;
+    uint64_t retries;      /* tries made again (connect errors, timeouts, 429, 503) */      /* workers that died and were replaced */
     uint64_t long_lines;
     double start, elapsed; /* seconds */
     uint64_t status[600];  /* responses by status (hits and misses) */

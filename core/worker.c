@@ -23,6 +23,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <stdio.h>
+#include <time.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -63,6 +65,11 @@ struct worker {
     struct rate *rate;          /* the shared --rate limiter, or NULL */
     uv_timer_t rate_timer;
     int rate_waiting;
+    int stopping;               /* MSG_STOP: no new tries either */
+    struct probe **retry;       /* waiting to be tried again, by due time */
+    size_t nretry, capretry;
+    uv_timer_t retry_timer;
+    uint32_t retries;           /* since the last MSG_STATS */
     uint32_t status_count[600];       /* responses since the last MSG_STATS */
     uint32_t size_count[SIZE_BUCKETS];
     int counted;
@@ -70,6 +77,7 @@ struct worker {
 
 static void flush(struct worker *w);
 static void refill(void *ud);
+static void on_retry_timer(uv_timer_t *t);
 static void maybe_finish(struct worker *w);
 
 static void on_written(uv_write_t *req, int status)
@@ -235,14 +243,112 @@ static void send_stats(struct worker *w)
             buf_append(&b, &w->size_count[k], 4);
             w->size_count[k] = 0;
         }
+    if (w->retries) {
+        uint16_t key = STATS_RETRIES;
+        buf_append(&b, &key, 2);
+        buf_append(&b, &w->retries, 4);
+        w->retries = 0;
+    }
     msg_put(&w->out, MSG_STATS, b.p, b.len);
     buf_free(&b);
     w->counted = 0;
 }
 
+/* Worth another try: no answer at all (connect error, reset, timeout), or
+ * an answer that says "later" (429, 503). Never a definite answer. */
+static int retryable(const struct probe *p)
+{
+    if (p->res.error) {
+        static const char *const classes[] = {"timeout:", "connect:", "empty-reply:", "io:"};
+        for (size_t i = 0; i < 4; i++)
+            if (!strncmp(p->res.error, classes[i], strlen(classes[i])))
+                return 1;
+        return 0;
+    }
+    return p->res.status == 429 || p->res.status == 503;
+}
+
+/* Backoff 0.25 s * 2^attempt (jittered, at most 30 s), or what the
+ * server's Retry-After says (seconds or an HTTP date, at most 60 s). */
+static uint64_t retry_delay(const struct probe *p)
+{
+    const char *ra = p->res.error ? NULL : res_header_get(&p->res, "retry-after");
+    if (ra) {
+        char *end;
+        long s = strtol(ra, &end, 10);
+        if (end == ra) {
+            time_t t = curl_getdate(ra, NULL);
+            s = t > 0 ? (long)(t - time(NULL)) : -1;
+        }
+        if (s >= 0)
+            return (uint64_t)(s > 60 ? 60 : s) * 1000000000u;
+    }
+    double d = 0.25 * (double)(1u << (p->attempt < 7 ? p->attempt : 7));
+    d = d > 30 ? 30 : d;
+    d *= 0.5 + (double)(rand() % 1000) / 1000.0;
+    return (uint64_t)(d * 1e9);
+}
+
+static void arm_retry_timer(struct worker *w)
+{
+    if (!w->nretry)
+        return;
+    uint64_t now = rate_now(), due = w->retry[0]->due;
+    uv_timer_start(&w->retry_timer, on_retry_timer, due > now ? (due - now + 999999) / 1000000 : 0,
+                   0);
+}
+
+static void retry_later(struct worker *w, struct probe *p)
+{
+    if (w->nretry == w->capretry) {
+        size_t cap = w->capretry ? 2 * w->capretry : 16;
+        struct probe **v = realloc(w->retry, cap * sizeof *v);
+        if (!v)
+            return;
+        w->retry = v;
+        w->capretry = cap;
+    }
+    p->due = rate_now() + retry_delay(p);
+    p->attempt++;
+    w->retries++;
+    w->counted = 1;
+    size_t i = w->nretry++;
+    while (i > 0 && w->retry[i - 1]->due > p->due) { /* keep them sorted */
+        w->retry[i] = w->retry[i - 1];
+        i--;
+    }
+    w->retry[i] = p;
+    arm_retry_timer(w);
+}
+
+static void on_retry_timer(uv_timer_t *t)
+{
+    struct worker *w = t->data;
+    uint64_t now = rate_now();
+    size_t n = 0;
+    while (n < w->nretry && w->retry[n]->due <= now)
+        n++;
+    for (size_t i = 0; i < n; i++) {
+        struct probe *p = w->retry[i];
+        if (engine_probe_start(w->eng, p) < 0) {
+            send_result(w, p->owner, p, V_ERROR, p->errmsg);
+            ((struct chunk *)p->owner)->open--;
+            engine_probe_put(w->eng, p);
+        }
+    }
+    memmove(w->retry, w->retry + n, (w->nretry - n) * sizeof *w->retry);
+    w->nretry -= n;
+    arm_retry_timer(w);
+    refill(w);
+}
+
 static void on_done(struct probe *p, void *ud)
 {
     struct worker *w = ud;
+    if (p->attempt < w->c->retries && retryable(p) && !w->stopping) {
+        retry_later(w, p);
+        return;
+    }
     if (!p->res.error && p->res.status > 0 && p->res.status < 600) {
         w->status_count[p->res.status]++;
         w->size_count[size_bucket(p->res.length)]++;
@@ -307,7 +413,7 @@ static void start_word(struct worker *w, struct chunk *ch, uint32_t index, const
 
 static void maybe_finish(struct worker *w)
 {
-    if (w->end && !w->head && engine_inflight(w->eng) == 0 && !w->closing) {
+    if (w->end && !w->head && engine_inflight(w->eng) == 0 && !w->nretry && !w->closing) {
         w->closing = 1;
         send_stats(w);
         flush(w);
@@ -352,8 +458,9 @@ static void refill(void *ud)
 {
     struct worker *w = ud;
     unsigned window = engine_window(w->eng);
-    for (struct chunk *ch = w->head; ch && engine_inflight(w->eng) < window; ch = ch->next) {
-        while (ch->pos < ch->words.len && engine_inflight(w->eng) < window) {
+    for (struct chunk *ch = w->head; ch && engine_inflight(w->eng) + w->nretry < window;
+         ch = ch->next) {
+        while (ch->pos < ch->words.len && engine_inflight(w->eng) + w->nretry < window) {
             if (!skipped(ch, ch->next_index) && !rate_ok(w))
                 goto wait;
             const char *word = ch->words.p + ch->pos;
@@ -384,6 +491,19 @@ static int on_frame(struct worker *w, const struct frame *f)
     }
     if (f->type == MSG_STOP) {
         w->end = 1;
+        w->stopping = 1;
+        /* Tries waiting for their turn end now, with what they last got. */
+        for (size_t i = 0; i < w->nretry; i++) {
+            struct probe *p = w->retry[i];
+            char msg[160];
+            snprintf(msg, sizeof msg, "stopped before retry %d (%s)", p->attempt,
+                     p->res.error ? p->res.error : "429/503");
+            send_result(w, p->owner, p, V_ERROR, msg);
+            ((struct chunk *)p->owner)->open--;
+            engine_probe_put(w->eng, p);
+        }
+        w->nretry = 0;
+        uv_timer_stop(&w->retry_timer);
         for (struct chunk *ch = w->head; ch; ch = ch->next) {
             ch->abandoned = 1;
             ch->pos = ch->words.len;
@@ -552,6 +672,8 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin,
     log_set_sink(to_parent, &w);
     msg_put(&w.out, MSG_READY, NULL, 0);
     uv_read_start((uv_stream_t *)&w.ipc, on_alloc, on_read);
+    uv_timer_init(&w.loop, &w.retry_timer);
+    w.retry_timer.data = &w;
     uv_timer_init(&w.loop, &w.rate_timer);
     w.rate_timer.data = &w;
     uv_timer_init(&w.loop, &w.trim);
@@ -570,6 +692,7 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin,
     buf_free(&w.in);
     buf_free(&w.out);
     buf_free(&w.wbuf);
+    free(w.retry);
     return w.status;
 fatal:
     /* Said once, synchronously: nothing else is running yet. */
