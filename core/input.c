@@ -112,7 +112,8 @@ size_t input_take(struct input *in, size_t maxlines, struct buf *out, size_t *nw
             break; /* wait for the rest of this line */
         if (out->len + n + 1 > INPUT_MAX_CHUNK_BYTES && *nwords)
             break;
-        *nwords += (size_t)add_word(out, p, n);
+        if (!in->skip || !in->skip(in->skip_ud, in->line + lines))
+            *nwords += (size_t)add_word(out, p, n);
         pos += n + (nl ? 1 : 0);
         lines++;
     }

@@ -6,13 +6,88 @@
 #include "out.h"
 #include "plugin.h"
 #include "pool.h"
+#include "journal.h"
 #include "report.h"
 #include "tmpl.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+#include <sys/stat.h>
+
 enum { EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_PLUGIN = 4 };
+
+/* A fingerprint of every option that changes what a scan reports, so that
+ * a resume with other options is refused. Speed, output place and
+ * bookkeeping options are left out. */
+static uint64_t fingerprint(const struct conf *c)
+{
+    struct conf k = *c; /* a shallow copy: nothing here is freed */
+    char empty[] = "";
+    k.procs = k.concurrency = k.chunk = 0;
+    k.rate = 0;
+    k.quiet = 0;
+    k.wordlist = k.output = k.report = k.state = k.resume = k.config_path = empty;
+    k.lua_instructions = k.lua_memory = 0;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m)
+        return 0;
+    opt_dump(&k, m);
+    fclose(m);
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)text[i]) * 1099511628211ull;
+    free(text);
+    return h;
+}
+
+/* Check the state against this run, and prepare the journal either way. */
+static int setup_journal(struct journal *j, const struct conf *c, char *err, size_t errlen)
+{
+    struct stat sb;
+    int have = c->resume && *c->resume;
+    if (have) {
+        if (journal_load(j, c->resume, err, errlen) < 0)
+            return -1;
+        if (!strcmp(c->wordlist, "-")) {
+            snprintf(err, errlen, "--resume needs the wordlist as a file (-w FILE), not stdin");
+            return -1;
+        }
+        if (j->fingerprint != fingerprint(c)) {
+            snprintf(err, errlen, "state %s was written by a scan with other options (template, "
+                     "plugin, rules, http or output format): resume with the same options",
+                     c->resume);
+            return -1;
+        }
+        if (stat(c->wordlist, &sb) < 0 || (uint64_t)sb.st_size != j->wl_size ||
+            (int64_t)sb.st_mtime != j->wl_mtime) {
+            snprintf(err, errlen, "state %s: the wordlist %s is not the one it was made with "
+                     "(%.1000s, %llu bytes): refusing to resume", c->resume, c->wordlist, j->wordlist,
+                     (unsigned long long)j->wl_size);
+            return -1;
+        }
+        if (strcmp(c->output, j->output)) {
+            snprintf(err, errlen, "state %s wrote its results to %.1000s, not %s: give -o %.1000s",
+                     c->resume, j->output, c->output, j->output);
+            return -1;
+        }
+        /* Keep saving where the user asked, else in the same file. */
+        snprintf(j->path, sizeof j->path, "%s", c->state && *c->state ? c->state : c->resume);
+        return 0;
+    }
+    journal_init(j, c->state && *c->state ? c->state : NULL);
+    j->fingerprint = fingerprint(c);
+    snprintf(j->wordlist, sizeof j->wordlist, "%s", c->wordlist);
+    snprintf(j->output, sizeof j->output, "%s", c->output);
+    if (strcmp(c->wordlist, "-") && stat(c->wordlist, &sb) == 0) {
+        j->wl_size = (uint64_t)sb.st_size;
+        j->wl_mtime = (int64_t)sb.st_mtime;
+    }
+    return 0;
+}
 
 static const char *script_note(const struct pool_stats *st)
 {
@@ -88,8 +163,18 @@ int main(int argc, char **argv)
         rc = EXIT_INPUT;
         goto done;
     }
+    struct journal journal;
+    if (setup_journal(&journal, &c, err, sizeof err) < 0) {
+        log_msg(LOG_ERR, "%s", err);
+        input_close(&in);
+        plugin_unload(&plugin);
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    int resuming = c.resume && *c.resume;
     struct out out;
-    if (out_open(&out, c.output, c.format, c.errors, err, sizeof err) < 0) {
+    if (out_open(&out, c.output, c.format, c.errors, resuming, err, sizeof err) < 0 ||
+        (resuming && out_resume(&out, journal.out_bytes, err, sizeof err) < 0)) {
         log_msg(LOG_ERR, "%s", err);
         input_close(&in);
         plugin_unload(&plugin);
@@ -105,7 +190,8 @@ int main(int argc, char **argv)
         goto done;
     }
     struct pool_stats st;
-    rc = pool_run(&c, &plugin, &in, &out, &st);
+    rc = pool_run(&c, &plugin, &in, &out, &journal, &st);
+    journal_free(&journal);
     if (out.report && report_close(out.report, &c, &st, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
         if (rc == 0)

@@ -49,6 +49,8 @@ struct conf {
     int errors;
     int quiet;
     char *report;
+    char *state;
+    char *resume;
     /* [plugin]: "key=value" strings, in order */
     struct strlist plugin_args;
     /* command line only */

@@ -8,9 +8,11 @@
 #include "report.h"
 
 #include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <string.h>
 
-int out_open(struct out *o, const char *path, const char *format, int errors,
+int out_open(struct out *o, const char *path, const char *format, int errors, int keep,
              char *err, size_t errlen)
 {
     memset(o, 0, sizeof *o);
@@ -20,14 +22,17 @@ int out_open(struct out *o, const char *path, const char *format, int errors,
     if (!strcmp(path, "-")) {
         o->f = stdout;
         o->path = "stdout";
-    } else if (!(o->f = fopen(path, "w"))) {
+    } else if (!(o->f = fopen(path, keep ? "r+" : "w"))) {
         snprintf(err, errlen, "output %s: %s", path, strerror(errno));
         return -1;
     } else {
         o->own = 1;
     }
-    if (o->format == FMT_CSV)
-        fputs("verdict,url,word,status,length,elapsed,charset,error,fields\n", o->f);
+    if (o->format == FMT_CSV && !keep) {
+        static const char head[] = "verdict,url,word,status,length,elapsed,charset,error,fields\n";
+        fputs(head, o->f);
+        o->bytes = sizeof head - 1;
+    }
     return 0;
 }
 
@@ -144,39 +149,78 @@ static void format_csv(struct buf *b, const struct result *r)
     buf_append_byte(b, '\n');
 }
 
-int out_result(struct out *o, const struct result *r)
+void out_format(struct out *o, const struct result *r, struct buf *dst)
 {
     if (o->report)
         report_result(o->report, r);
     if (r->verdict == V_ERROR && !o->errors)
-        return 0;
-    struct buf b = {0};
-    FILE *f = o->f;
+        return;
     if (o->format == FMT_TEXT) {
         if (r->verdict == V_HIT) {
-            buf_append_str(&b, r->url);
-            buf_append_byte(&b, '\n');
-        } else {
-            /* The recipe's own format for a failed probe, plus the reason;
-             * control bytes of hostile words are shown, not sent to the
-             * terminal. */
-            buf_append_str(&b, "[-] fa ");
-            for (const char *c = r->url; *c; c++)
-                (unsigned char)*c < 0x20 || *c == 0x7f ? buf_printf(&b, "\\x%02x", (unsigned char)*c)
-                                                        : buf_append_byte(&b, *c);
-            buf_printf(&b, " (%.*s)\n", (int)strcspn(r->error, "\n"), r->error);
-            f = stderr;
+            buf_append_str(dst, r->url);
+            buf_append_byte(dst, '\n');
+            return;
         }
+        /* The recipe's own format for a failed probe, plus the reason, on
+         * stderr at once; control bytes of hostile words are shown, not
+         * sent to the terminal. */
+        struct buf b = {0};
+        buf_append_str(&b, "[-] fa ");
+        for (const char *c = r->url; *c; c++)
+            (unsigned char)*c < 0x20 || *c == 0x7f ? buf_printf(&b, "\\x%02x", (unsigned char)*c)
+                                                    : buf_append_byte(&b, *c);
+        buf_printf(&b, " (%.*s)\n", (int)strcspn(r->error, "\n"), r->error);
+        if (b.p)
+            fwrite(b.p, 1, b.len, stderr);
+        buf_free(&b);
     } else if (o->format == FMT_JSONL) {
-        format_jsonl(&b, r);
+        format_jsonl(dst, r);
     } else {
-        format_csv(&b, r);
+        format_csv(dst, r);
     }
-    int rc = 0;
-    if (!b.p || fwrite(b.p, 1, b.len, f) != b.len)
-        rc = -1;
-    buf_free(&b);
-    return rc;
+}
+
+int out_write(struct out *o, const char *p, size_t n)
+{
+    if (n && fwrite(p, 1, n, o->f) != n)
+        return -1;
+    o->bytes += n;
+    return 0;
+}
+
+int out_sync(struct out *o)
+{
+    if (out_flush(o) < 0)
+        return -1;
+    struct stat sb;
+    if (fstat(fileno(o->f), &sb) == 0 && S_ISREG(sb.st_mode) && fsync(fileno(o->f)) != 0)
+        return -1;
+    return 0;
+}
+
+int out_resume(struct out *o, uint64_t bytes, char *err, size_t errlen)
+{
+    struct stat sb;
+    if (out_flush(o) < 0 || fstat(fileno(o->f), &sb) < 0) {
+        snprintf(err, errlen, "output %s: %s", o->path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        o->bytes = bytes; /* a pipe or terminal: nothing to cut back */
+        return 0;
+    }
+    if ((uint64_t)sb.st_size < bytes) {
+        snprintf(err, errlen, "output %s holds %lld bytes, the state says %llu were written: "
+                 "not the output of this scan", o->path, (long long)sb.st_size,
+                 (unsigned long long)bytes);
+        return -1;
+    }
+    if (ftruncate(fileno(o->f), (off_t)bytes) < 0 || fseeko(o->f, (off_t)bytes, SEEK_SET) < 0) {
+        snprintf(err, errlen, "output %s: %s", o->path, strerror(errno));
+        return -1;
+    }
+    o->bytes = bytes;
+    return 0;
 }
 
 int out_flush(struct out *o)

@@ -15,6 +15,7 @@ struct out {
     int format;
     int errors;       /* report errors too */
     const char *path;
+    uint64_t bytes;          /* written so far */
     struct report *report;   /* --report, or NULL */
 };
 
@@ -24,10 +25,18 @@ struct report;
  * <, > and & for embedding in a <script>. */
 void out_json_str(struct buf *b, const char *s, size_t n, int html);
 
-int out_open(struct out *o, const char *path, const char *format, int errors,
+/* keep: open an existing file without truncating it (resume). */
+int out_open(struct out *o, const char *path, const char *format, int errors, int keep,
              char *err, size_t errlen);
-/* Write one hit or error. Returns 0, or -1 on a write error (errno). */
-int out_result(struct out *o, const struct result *r);
+/* Format one hit or error into dst (text-format error lines go to stderr
+ * at once); also hands it to the report. */
+void out_format(struct out *o, const struct result *r, struct buf *dst);
+/* Write formatted bytes. Returns 0, or -1 on a write error (errno). */
+int out_write(struct out *o, const char *p, size_t n);
+/* Flush, and fsync a regular file: what the journal then records is on disk. */
+int out_sync(struct out *o);
+/* Cut a resumed output back to the bytes the state recorded. */
+int out_resume(struct out *o, uint64_t bytes, char *err, size_t errlen);
 int out_flush(struct out *o);
 int out_close(struct out *o);
 #endif

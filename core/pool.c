@@ -17,6 +17,7 @@
 #include "msg.h"
 #include "opt.h"
 #include "out.h"
+#include "journal.h"
 #include "plugin.h"
 #include "prog.h"
 #include "rate.h"
@@ -43,6 +44,8 @@ struct chunkrec {
     uint64_t id;
     size_t words;
     size_t lines;            /* input lines it covers, blank ones included */
+    uint64_t first_line;     /* 0-based number of the first of them */
+    struct buf results;      /* formatted output, written when the chunk is done */
     struct buf text;         /* the words, '\n'-separated */
     struct buf written;      /* uint32_t indices */
     struct buf skip;         /* uint32_t indices */
@@ -80,6 +83,9 @@ struct pool {
     int started;            /* every first worker has run init() */
     struct worker_beacon *beacons;
     struct rate *rate;      /* shared by the workers, made before they fork */
+    struct journal *j;      /* lines done; saved when it has a path */
+    double last_save;
+    int state_made;
     struct {
         uint64_t chunk;
         uint32_t index;
@@ -151,6 +157,7 @@ static void send_end(struct pool *p, struct wk *w)
 
 static void rec_free(struct chunkrec *r)
 {
+    buf_free(&r->results);
     buf_free(&r->text);
     buf_free(&r->written);
     buf_free(&r->skip);
@@ -178,10 +185,13 @@ static int prepare_chunk(struct pool *p)
         struct chunkrec *r = calloc(1, sizeof *r);
         if (!r)
             return 0;
+        r->first_line = p->in->line;
         size_t lines = input_take(p->in, (size_t)p->c->chunk, &r->text, &r->words);
         r->lines = lines;
-        if (!r->words)
-            p->st->lines_done += lines; /* only blank lines: done already */
+        if (!r->words) { /* only blank or skipped lines: done already */
+            p->st->lines_done += lines;
+            journal_done(p->j, r->first_line, r->first_line + lines);
+        }
         if (r->words) {
             r->id = p->next_id++;
             p->st->words += r->words;
@@ -262,6 +272,9 @@ static void dispatch(struct pool *p)
     }
 }
 
+static void out_failed(struct pool *p);
+static void save_state(struct pool *p);
+
 static void chunk_done(struct pool *p, struct wk *w, uint64_t id)
 {
     for (struct chunkrec **pp = &w->pend; *pp; pp = &(*pp)->next)
@@ -271,23 +284,34 @@ static void chunk_done(struct pool *p, struct wk *w, uint64_t id)
             p->st->words_done += r->words;
             p->st->lines_done += r->lines;
             p->st->chunks_done++;
+            if (!p->out_broken && r->results.len) {
+                prog_clear();
+                if (out_write(p->out, r->results.p, r->results.len) < 0)
+                    out_failed(p);
+            }
+            if (!p->out_broken)
+                journal_done(p->j, r->first_line, r->first_line + r->lines);
             rec_free(r);
+            if (p->j->path[0] && now() - p->last_save >= 1.0)
+                save_state(p);
             return;
         }
 }
 
 /* A result of a chunk that may run for the second time: write it once. */
-static int first_time(struct wk *w, const struct result *r)
+/* The chunk a result belongs to, or NULL if this result was already
+ * taken (its chunk runs for the second time) or the chunk is unknown. */
+static struct chunkrec *first_time(struct wk *w, const struct result *r)
 {
     for (struct chunkrec *c = w->pend; c; c = c->next)
         if (c->id == r->chunk) {
             uint32_t idx = r->index;
             if (has_index(&c->written, idx))
-                return 0;
+                return NULL;
             buf_append(&c->written, &idx, 4);
-            return 1;
+            return c;
         }
-    return 1;
+    return NULL;
 }
 
 /* Script errors: each distinct message is shown once, in full with its
@@ -309,7 +333,19 @@ static void script_error(struct pool *p, const char *error)
     log_msg(LOG_ERR, "%s", error);
 }
 
-static void emit(struct pool *p, const struct result *r)
+static void out_failed(struct pool *p)
+{
+    if (errno != EPIPE)
+        log_msg(LOG_ERR, "output %s: %s", p->out->path, strerror(errno));
+    p->out_broken = 1;
+    p->failed = 1;
+    p->stopping = 1;
+}
+
+/* A result is formatted into its chunk's buffer: the output gets it when
+ * the whole chunk is done (see chunk_done), so the output file always ends
+ * on a chunk boundary and the journal can name exactly what it holds. */
+static void emit(struct pool *p, struct chunkrec *c, const struct result *r)
 {
     if (r->verdict == V_HIT)
         p->st->hits++;
@@ -319,15 +355,27 @@ static void emit(struct pool *p, const struct result *r)
     }
     if (p->out_broken)
         return;
-    if (r->verdict == V_HIT || p->out->errors)
-        prog_clear();
-    if (out_result(p->out, r) < 0) {
-        if (errno != EPIPE)
-            log_msg(LOG_ERR, "output %s: %s", p->out->path, strerror(errno));
-        p->out_broken = 1;
-        p->failed = 1;
-        p->stopping = 1;
+    if (r->verdict == V_ERROR && p->out->errors)
+        prog_clear(); /* a text error line goes to stderr now */
+    out_format(p->out, r, &c->results);
+}
+
+/* Save the journal: output flushed and on disk first, then the state. */
+static void save_state(struct pool *p)
+{
+    char err[512];
+    if (!p->j->path[0] || p->out_broken)
+        return;
+    if (out_sync(p->out) < 0) {
+        out_failed(p);
+        return;
     }
+    p->j->out_bytes = p->out->bytes;
+    if (journal_save(p->j, err, sizeof err) < 0) {
+        log_msg(LOG_ERR, "%s", err);
+        p->failed = 1;
+    }
+    p->last_save = now();
 }
 
 static int on_frame(struct pool *p, struct wk *w, const struct frame *f)
@@ -345,8 +393,9 @@ static int on_frame(struct pool *p, struct wk *w, const struct frame *f)
     case MSG_RESULT:
         if (msg_get_result(f, &r) < 0)
             return -1;
-        if (first_time(w, &r))
-            emit(p, &r);
+        struct chunkrec *c = first_time(w, &r);
+        if (c)
+            emit(p, c, &r);
         return 0;
     case MSG_DONE:
         if (msg_get_u64(f, &id) < 0)
@@ -418,7 +467,7 @@ static int suspect(struct pool *p, struct wk *w, const char *why)
         struct result r = {.chunk = c->id, .index = idx, .verdict = V_ERROR,
                            .word = b->word, .wlen = b->len, .url = url.p ? url.p : "",
                            .error = error, .charset = "", .ip = ""};
-        emit(p, &r);
+        emit(p, c, &r);
         buf_free(&url);
         return 1;
     }
@@ -615,10 +664,19 @@ static void install_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
-int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, struct out *out,
-             struct pool_stats *st)
+static int skip_done(void *ud, uint64_t line)
 {
-    struct pool p = {.c = c, .in = in, .out = out, .st = st, .n = (int)c->procs};
+    return journal_is_done(ud, line);
+}
+
+int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, struct out *out,
+             struct journal *j, struct pool_stats *st)
+{
+    struct pool p = {.c = c, .in = in, .out = out, .st = st, .n = (int)c->procs, .j = j};
+    if (j->low || j->n) { /* resuming: pass over what is done */
+        in->skip = skip_done;
+        in->skip_ud = j;
+    }
     if (p.n < 1) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         p.n = cores > 0 ? (int)cores : 1;
@@ -665,12 +723,12 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
         }
         if (pfd[k - 1].revents)
             on_sig(&p);
-        int j = 0;
+        int slot = 0;
         for (int i = 0; i < p.n; i++) {
             struct wk *w = &p.w[i];
             if (w->fd < 0)
                 continue;
-            short rev = pfd[j++].revents;
+            short rev = pfd[slot++].revents;
             if (rev & POLLOUT)
                 wk_write(&p, w);
             if (rev & (POLLIN | POLLHUP | POLLERR))
@@ -682,11 +740,8 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
             p.failed = 1;
         }
         dispatch(&p);
-        if (!p.out_broken && out_flush(out) < 0) {
-            if (errno != EPIPE)
-                log_msg(LOG_ERR, "output %s: %s", out->path, strerror(errno));
-            p.out_broken = p.failed = p.stopping = 1;
-        }
+        if (!p.out_broken && out_flush(out) < 0)
+            out_failed(&p);
         prog_count();
         prog_draw(st, 0);
         if (p.out_broken && !p.killed) {
@@ -698,6 +753,15 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
         }
     }
     prog_stop();
+    /* Interrupted without --state: keep what is done, and say where. */
+    if (p.signo && !j->path[0]) {
+        snprintf(j->path, sizeof j->path, "salvo-%d.state", (int)getpid());
+        p.state_made = 1;
+    }
+    save_state(&p);
+    if (p.signo && j->path[0])
+        log_msg(LOG_WARN, "state saved in %s: continue with --resume %s (and the same "
+                "options)", j->path, j->path);
     log_set_sink(NULL, NULL);
     st->elapsed = now() - st->start;
     st->long_lines = in->long_lines;

@@ -30,6 +30,9 @@ struct pool_stats {
 /* Run the scan to the end of the input. Returns the exit status (see
  * --help): 0, 1 (a worker died, output failed), 4 (plugin init failed),
  * 128+signal after a graceful stop. */
+struct journal;
+/* j: the done lines (from --resume, or empty); saved to j->path now and
+ * then when it has one, and at the end. */
 int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, struct out *out,
-             struct pool_stats *st);
+             struct journal *j, struct pool_stats *st);
 #endif

@@ -1,0 +1,181 @@
+/* journal: the state file that makes resume exact.
+ *
+ * The parent writes a chunk's results only when the whole chunk is done,
+ * so the output file always ends on a chunk boundary. The journal records,
+ * at one moment, which input lines are done (everything below a low-water
+ * mark, plus a few ranges above it, one per chunk finished out of order)
+ * and how many bytes of output those lines produced. It is saved after the
+ * output has been flushed and fsync'ed, by writing a new file, fsyncing it
+ * and renaming it over the old one: whatever kills salvo (Ctrl-C, SIGKILL,
+ * OOM, power loss), the journal on disk is whole and never claims more
+ * than the output holds. Resume cuts the output back to the recorded size
+ * and probes every line that is not recorded as done: nothing is lost and
+ * nothing is written twice.
+ *
+ * Format (text, one item a line):
+ *   salvo-state 1
+ *   config <fingerprint of the options that change results>
+ *   wordlist <size> <mtime> <path>
+ *   output <bytes> <path>
+ *   low <lines done from the start>
+ *   done <first line> <end line>      (0-based, end excluded; repeated)
+ */
+#include "journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void journal_init(struct journal *j, const char *path)
+{
+    memset(j, 0, sizeof *j);
+    snprintf(j->path, sizeof j->path, "%s", path ? path : "");
+}
+
+void journal_free(struct journal *j)
+{
+    free(j->r);
+    j->r = NULL;
+    j->n = j->cap = 0;
+}
+
+void journal_done(struct journal *j, uint64_t a, uint64_t b)
+{
+    if (b <= a || b <= j->low)
+        return;
+    if (a < j->low)
+        a = j->low;
+    /* Insert [a, b) in order, merging with what it touches. */
+    size_t i = 0;
+    while (i < j->n && j->r[i].b < a)
+        i++;
+    size_t k = i;
+    while (k < j->n && j->r[k].a <= b) {
+        a = j->r[k].a < a ? j->r[k].a : a;
+        b = j->r[k].b > b ? j->r[k].b : b;
+        k++;
+    }
+    if (k == i) { /* no overlap: make room */
+        if (j->n == j->cap) {
+            size_t cap = j->cap ? 2 * j->cap : 16;
+            struct jrange *r = realloc(j->r, cap * sizeof *r);
+            if (!r)
+                return; /* the range stays undone: it will be redone, never lost */
+            j->r = r;
+            j->cap = cap;
+        }
+        memmove(j->r + i + 1, j->r + i, (j->n - i) * sizeof *j->r);
+        j->n++;
+        k = i + 1;
+    }
+    j->r[i].a = a;
+    j->r[i].b = b;
+    memmove(j->r + i + 1, j->r + k, (j->n - k) * sizeof *j->r);
+    j->n -= k - (i + 1);
+    while (j->n && j->r[0].a <= j->low) {
+        j->low = j->r[0].b > j->low ? j->r[0].b : j->low;
+        memmove(j->r, j->r + 1, (j->n - 1) * sizeof *j->r);
+        j->n--;
+    }
+}
+
+int journal_is_done(const struct journal *j, uint64_t line)
+{
+    if (line < j->low)
+        return 1;
+    size_t lo = 0, hi = j->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (j->r[mid].b <= line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < j->n && j->r[lo].a <= line;
+}
+
+int journal_save(struct journal *j, char *err, size_t errlen)
+{
+    char tmp[sizeof j->path + 16];
+    snprintf(tmp, sizeof tmp, "%s.tmp", j->path);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        goto fail;
+    fprintf(f, "salvo-state 1\nconfig %016" PRIx64 "\nwordlist %" PRIu64 " %" PRId64 " %s\n"
+            "output %" PRIu64 " %s\nlow %" PRIu64 "\n", j->fingerprint, j->wl_size,
+            j->wl_mtime, j->wordlist, j->out_bytes, j->output, j->low);
+    for (size_t i = 0; i < j->n; i++)
+        fprintf(f, "done %" PRIu64 " %" PRIu64 "\n", j->r[i].a, j->r[i].b);
+    if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
+        fclose(f);
+        goto fail;
+    }
+    if (fclose(f) != 0 || rename(tmp, j->path) != 0)
+        goto fail;
+    return 0;
+fail:
+    snprintf(err, errlen, "state %s: %s", j->path, strerror(errno));
+    unlink(tmp);
+    return -1;
+}
+
+static int path_field(const char *line, const char *key, int skip, char *out, size_t outlen)
+{
+    /* key, then `skip` numbers, then the rest of the line is a path */
+    size_t n = strlen(key);
+    if (strncmp(line, key, n) || line[n] != ' ')
+        return 0;
+    const char *p = line + n + 1;
+    for (int i = 0; i < skip; i++) {
+        p = strchr(p, ' ');
+        if (!p)
+            return 0;
+        p++;
+    }
+    snprintf(out, outlen, "%.*s", (int)strcspn(p, "\n"), p);
+    return 1;
+}
+
+int journal_load(struct journal *j, const char *path, char *err, size_t errlen)
+{
+    journal_init(j, path);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "state %s: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[8192];
+    int lineno = 0, ok = 1, seen_head = 0;
+    while (ok && fgets(line, sizeof line, f)) {
+        lineno++;
+        uint64_t a, b;
+        int64_t m;
+        if (lineno == 1)
+            ok = seen_head = !strcmp(line, "salvo-state 1\n");
+        else if (sscanf(line, "config %" SCNx64, &j->fingerprint) == 1)
+            ;
+        else if (sscanf(line, "wordlist %" SCNu64 " %" SCNd64, &a, &m) == 2 &&
+                 path_field(line, "wordlist", 2, j->wordlist, sizeof j->wordlist))
+            j->wl_size = a, j->wl_mtime = m;
+        else if (sscanf(line, "output %" SCNu64, &a) == 1 &&
+                 path_field(line, "output", 1, j->output, sizeof j->output))
+            j->out_bytes = a;
+        else if (sscanf(line, "low %" SCNu64, &a) == 1)
+            j->low = a;
+        else if (sscanf(line, "done %" SCNu64 " %" SCNu64, &a, &b) == 2 && a < b)
+            journal_done(j, a, b);
+        else
+            ok = 0;
+    }
+    fclose(f);
+    if (!ok || !seen_head) {
+        snprintf(err, errlen, "state %s:%d: not a salvo state file, or damaged", path, lineno);
+        journal_free(j);
+        return -1;
+    }
+    return 0;
+}
