@@ -336,7 +336,9 @@ static void script_error(struct pool *p, const char *error)
 static void out_failed(struct pool *p)
 {
     if (errno != EPIPE)
-        log_msg(LOG_ERR, "output %s: %s", p->out->path, strerror(errno));
+        log_msg(LOG_ERR, "output %s: %s: stopping%s%s", p->out->path, strerror(errno),
+                p->j->path[0] && p->last_save > 0 ? "; continue later with --resume " : "",
+                p->j->path[0] && p->last_save > 0 ? p->j->path : "");
     p->out_broken = 1;
     p->failed = 1;
     p->stopping = 1;
@@ -695,6 +697,7 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
         p.n = p.alive;
     }
     install_signals();
+    save_state(&p); /* with --state, a state exists from the start */
     prog_start(!c->quiet, in->fd);
     log_set_sink(parent_log, NULL);
     struct pollfd *pfd = calloc((size_t)p.n + 2, sizeof *pfd);

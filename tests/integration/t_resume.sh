@@ -59,4 +59,12 @@ check "changed options refused" contains err7.txt "written by a scan with other 
 printf 'bogus\n' > bad.state
 run -q --resume bad.state 2> err8.txt
 check "a damaged state is refused" contains err8.txt "bad.state:1: not a salvo state file"
+
+# 6. A full disk stops the scan, and the state saved so far is named
+"$SALVO" -j 2 --connect-to "$CT" -w words.txt -o /dev/full --state full.st 2> err9.txt
+rc=$?
+check "full disk: exit 1 (got $rc)" [ $rc -eq 1 ]
+check "full disk: said, with the state to resume from" contains err9.txt \
+    "output /dev/full: No space left on device: stopping; continue later with --resume full.st"
+check "full disk: the state is a valid one" grep -q '^salvo-state 1$' full.st
 finish
