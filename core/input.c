@@ -86,7 +86,8 @@ static int add_word(struct buf *out, const char *p, size_t n)
     return 1;
 }
 
-size_t input_take(struct input *in, size_t maxlines, struct buf *out, size_t *nwords)
+size_t input_take(struct input *in, size_t maxlines, struct buf *out, size_t *nwords,
+                  struct buf *offsets)
 {
     size_t lines = 0, pos = 0;
     *nwords = 0;
@@ -112,8 +113,12 @@ size_t input_take(struct input *in, size_t maxlines, struct buf *out, size_t *nw
             break; /* wait for the rest of this line */
         if (out->len + n + 1 > INPUT_MAX_CHUNK_BYTES && *nwords)
             break;
-        if (!in->skip || !in->skip(in->skip_ud, in->line + lines))
-            *nwords += (size_t)add_word(out, p, n);
+        if ((!in->skip || !in->skip(in->skip_ud, in->line + lines)) && add_word(out, p, n)) {
+            (*nwords)++;
+            uint32_t off = (uint32_t)lines;
+            if (offsets)
+                buf_append(offsets, &off, 4);
+        }
         pos += n + (nl ? 1 : 0);
         lines++;
     }

@@ -34,8 +34,11 @@ ssize_t input_fill(struct input *in);
 /* Move up to maxlines whole lines into out as words separated by '\n'
  * (CR/LF stripped, blank lines skipped). Returns the number of lines
  * consumed (0 = more input is needed first), *nwords the words appended.
- * At end of input a last line without '\n' counts too. */
-size_t input_take(struct input *in, size_t maxlines, struct buf *out, size_t *nwords);
+ * At end of input a last line without '\n' counts too. If offsets is not
+ * NULL, it gets each word's line as a uint32_t offset from the first line
+ * taken. */
+size_t input_take(struct input *in, size_t maxlines, struct buf *out, size_t *nwords,
+                  struct buf *offsets);
 /* Whether everything has been read and handed out. */
 int input_done(const struct input *in);
 #endif

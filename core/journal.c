@@ -17,6 +17,7 @@
  *   config <fingerprint of the options that change results>
  *   wordlist <size> <mtime> <path>
  *   output <bytes> <path>
+ *   failed <bytes of PATH.failed, one failed word's line number a line>
  *   low <lines done from the start>
  *   done <first line> <end line>      (0-based, end excluded; repeated)
  */
@@ -106,8 +107,9 @@ int journal_save(struct journal *j, char *err, size_t errlen)
     if (!f)
         goto fail;
     fprintf(f, "salvo-state 1\nconfig %016" PRIx64 "\nwordlist %" PRIu64 " %" PRId64 " %s\n"
-            "output %" PRIu64 " %s\nlow %" PRIu64 "\n", j->fingerprint, j->wl_size,
-            j->wl_mtime, j->wordlist, j->out_bytes, j->output, j->low);
+            "output %" PRIu64 " %s\nfailed %" PRIu64 "\nlow %" PRIu64 "\n", j->fingerprint,
+            j->wl_size, j->wl_mtime, j->wordlist, j->out_bytes, j->output, j->failed_bytes,
+            j->low);
     for (size_t i = 0; i < j->n; i++)
         fprintf(f, "done %" PRIu64 " %" PRIu64 "\n", j->r[i].a, j->r[i].b);
     if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
@@ -164,6 +166,8 @@ int journal_load(struct journal *j, const char *path, char *err, size_t errlen)
         else if (sscanf(line, "output %" SCNu64, &a) == 1 &&
                  path_field(line, "output", 1, j->output, sizeof j->output))
             j->out_bytes = a;
+        else if (sscanf(line, "failed %" SCNu64, &a) == 1)
+            j->failed_bytes = a;
         else if (sscanf(line, "low %" SCNu64, &a) == 1)
             j->low = a;
         else if (sscanf(line, "done %" SCNu64 " %" SCNu64, &a, &b) == 2 && a < b)

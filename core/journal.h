@@ -16,6 +16,7 @@ struct journal {
     int64_t wl_mtime;
     char output[4096];
     uint64_t out_bytes;     /* output written for the done lines */
+    uint64_t failed_bytes;  /* of PATH.failed: line numbers of words that failed */
     uint64_t low;           /* every line below this is done */
     struct jrange *r;       /* done ranges above low, sorted, disjoint */
     size_t n, cap;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -44,6 +45,82 @@ static uint64_t fingerprint(const struct conf *c)
     return h;
 }
 
+static int same_wordlist(const struct journal *j, const char *wordlist, const char *state,
+                         char *err, size_t errlen)
+{
+    struct stat sb;
+    if (!strcmp(wordlist, "-")) {
+        snprintf(err, errlen, "state %s: give the wordlist as a file (-w FILE), not stdin", state);
+        return -1;
+    }
+    if (stat(wordlist, &sb) < 0 || (uint64_t)sb.st_size != j->wl_size ||
+        (int64_t)sb.st_mtime != j->wl_mtime) {
+        snprintf(err, errlen, "state %s: the wordlist %s is not the one it was made with "
+                 "(%.1000s, %llu bytes): refusing", state, wordlist, j->wordlist,
+                 (unsigned long long)j->wl_size);
+        return -1;
+    }
+    return 0;
+}
+
+/* --retry-failed: the line numbers of the words that failed, sorted. */
+struct failed_set {
+    uint64_t *v;
+    size_t n;
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int not_failed(void *ud, uint64_t line)
+{
+    const struct failed_set *s = ud;
+    return !bsearch(&line, s->v, s->n, sizeof *s->v, cmp_u64);
+}
+
+static int load_failed(struct failed_set *s, const char *state, const char *wordlist,
+                       char *err, size_t errlen)
+{
+    struct journal j;
+    memset(s, 0, sizeof *s);
+    if (journal_load(&j, state, err, errlen) < 0)
+        return -1;
+    int rc = same_wordlist(&j, wordlist, state, err, errlen);
+    journal_free(&j);
+    if (rc < 0)
+        return -1;
+    char path[4200];
+    snprintf(path, sizeof path, "%s.failed", state);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (j.failed_bytes == 0)
+            return 0; /* nothing failed */
+        snprintf(err, errlen, "%.1000s: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t cap = 0;
+    unsigned long long line;
+    while (ftello(f) < (off_t)j.failed_bytes && fscanf(f, "%llu\n", &line) == 1) {
+        if (s->n == cap) {
+            cap = cap ? 2 * cap : 1024;
+            uint64_t *v = realloc(s->v, cap * sizeof *v);
+            if (!v) {
+                fclose(f);
+                snprintf(err, errlen, "%.1000s: out of memory", path);
+                return -1;
+            }
+            s->v = v;
+        }
+        s->v[s->n++] = line;
+    }
+    fclose(f);
+    qsort(s->v, s->n, sizeof *s->v, cmp_u64);
+    return 0;
+}
+
 /* Check the state against this run, and prepare the journal either way. */
 static int setup_journal(struct journal *j, const struct conf *c, char *err, size_t errlen)
 {
@@ -52,23 +129,14 @@ static int setup_journal(struct journal *j, const struct conf *c, char *err, siz
     if (have) {
         if (journal_load(j, c->resume, err, errlen) < 0)
             return -1;
-        if (!strcmp(c->wordlist, "-")) {
-            snprintf(err, errlen, "--resume needs the wordlist as a file (-w FILE), not stdin");
-            return -1;
-        }
         if (j->fingerprint != fingerprint(c)) {
             snprintf(err, errlen, "state %s was written by a scan with other options (template, "
                      "plugin, rules, http or output format): resume with the same options",
                      c->resume);
             return -1;
         }
-        if (stat(c->wordlist, &sb) < 0 || (uint64_t)sb.st_size != j->wl_size ||
-            (int64_t)sb.st_mtime != j->wl_mtime) {
-            snprintf(err, errlen, "state %s: the wordlist %s is not the one it was made with "
-                     "(%.1000s, %llu bytes): refusing to resume", c->resume, c->wordlist, j->wordlist,
-                     (unsigned long long)j->wl_size);
+        if (same_wordlist(j, c->wordlist, c->resume, err, errlen) < 0)
             return -1;
-        }
         if (strcmp(c->output, j->output)) {
             snprintf(err, errlen, "state %s wrote its results to %.1000s, not %s: give -o %.1000s",
                      c->resume, j->output, c->output, j->output);
@@ -163,6 +231,21 @@ int main(int argc, char **argv)
         rc = EXIT_INPUT;
         goto done;
     }
+    struct failed_set failed = {0};
+    if (c.retry_failed && *c.retry_failed) {
+        if (c.resume && *c.resume) {
+            log_msg(LOG_ERR, "--retry-failed and --resume do not go together");
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        if (load_failed(&failed, c.retry_failed, c.wordlist, err, sizeof err) < 0) {
+            log_msg(LOG_ERR, "%s", err);
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        in.skip = not_failed;
+        in.skip_ud = &failed;
+    }
     struct journal journal;
     if (setup_journal(&journal, &c, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
@@ -192,6 +275,7 @@ int main(int argc, char **argv)
     struct pool_stats st;
     rc = pool_run(&c, &plugin, &in, &out, &journal, &st);
     journal_free(&journal);
+    free(failed.v);
     if (out.report && report_close(out.report, &c, &st, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
         if (rc == 0)

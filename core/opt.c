@@ -107,6 +107,8 @@ static const struct opt opts[] = {
      "read settings from this INI file first", NULL, 0, 0, NULL},
     {NULL, "resume", 0, T_STR, O(resume), NULL, "STATE",
      "continue the interrupted scan recorded in STATE (same options)", NULL, 0, 0, NULL},
+    {NULL, "retry_failed", 0, T_STR, O(retry_failed), NULL, "STATE",
+     "probe again only the words that failed in the scan recorded in STATE", NULL, 0, 0, NULL},
     {NULL, "arg", 'a', T_LIST, O(plugin_args), NULL, "KEY=VALUE",
      "a [plugin] setting (repeatable)", NULL, 0, 0, NULL},
     {NULL, "dump_config", 0, T_FLAG, O(dump_config), NULL, NULL,

@@ -51,6 +51,7 @@ struct conf {
     char *report;
     char *state;
     char *resume;
+    char *retry_failed;
     /* [plugin]: "key=value" strings, in order */
     struct strlist plugin_args;
     /* command line only */

@@ -46,6 +46,8 @@ struct chunkrec {
     size_t lines;            /* input lines it covers, blank ones included */
     uint64_t first_line;     /* 0-based number of the first of them */
     struct buf results;      /* formatted output, written when the chunk is done */
+    struct buf offs;         /* uint32_t line offset of each word */
+    struct buf failed;       /* uint64_t line numbers of its words that failed */
     struct buf text;         /* the words, '\n'-separated */
     struct buf written;      /* uint32_t indices */
     struct buf skip;         /* uint32_t indices */
@@ -86,6 +88,8 @@ struct pool {
     struct journal *j;      /* lines done; saved when it has a path */
     double last_save;
     int state_made;
+    FILE *failed_f;         /* STATE.failed, with --state */
+    uint64_t failed_bytes;
     struct {
         uint64_t chunk;
         uint32_t index;
@@ -158,6 +162,8 @@ static void send_end(struct pool *p, struct wk *w)
 static void rec_free(struct chunkrec *r)
 {
     buf_free(&r->results);
+    buf_free(&r->offs);
+    buf_free(&r->failed);
     buf_free(&r->text);
     buf_free(&r->written);
     buf_free(&r->skip);
@@ -186,7 +192,7 @@ static int prepare_chunk(struct pool *p)
         if (!r)
             return 0;
         r->first_line = p->in->line;
-        size_t lines = input_take(p->in, (size_t)p->c->chunk, &r->text, &r->words);
+        size_t lines = input_take(p->in, (size_t)p->c->chunk, &r->text, &r->words, &r->offs);
         r->lines = lines;
         if (!r->words) { /* only blank or skipped lines: done already */
             p->st->lines_done += lines;
@@ -275,6 +281,20 @@ static void dispatch(struct pool *p)
 static void out_failed(struct pool *p);
 static void save_state(struct pool *p);
 
+/* The line numbers of a done chunk's failed words go to STATE.failed, a
+ * file beside the state (not memory: most words of a subdomain scan fail). */
+static void record_failed(struct pool *p, const struct chunkrec *r)
+{
+    if (!p->failed_f)
+        return;
+    const uint64_t *v = (const uint64_t *)r->failed.p;
+    for (size_t i = 0; i < r->failed.len / 8; i++) {
+        int n = fprintf(p->failed_f, "%llu\n", (unsigned long long)v[i]);
+        if (n > 0)
+            p->failed_bytes += (uint64_t)n;
+    }
+}
+
 static void chunk_done(struct pool *p, struct wk *w, uint64_t id)
 {
     for (struct chunkrec **pp = &w->pend; *pp; pp = &(*pp)->next)
@@ -289,8 +309,10 @@ static void chunk_done(struct pool *p, struct wk *w, uint64_t id)
                 if (out_write(p->out, r->results.p, r->results.len) < 0)
                     out_failed(p);
             }
-            if (!p->out_broken)
+            if (!p->out_broken) {
                 journal_done(p->j, r->first_line, r->first_line + r->lines);
+                record_failed(p, r);
+            }
             rec_free(r);
             if (p->j->path[0] && now() - p->last_save >= 1.0)
                 save_state(p);
@@ -354,6 +376,10 @@ static void emit(struct pool *p, struct chunkrec *c, const struct result *r)
     else if (r->verdict == V_ERROR) {
         p->st->errors++;
         script_error(p, r->error);
+        if (r->index < c->offs.len / 4) { /* for --retry-failed */
+            uint64_t line = c->first_line + ((const uint32_t *)c->offs.p)[r->index];
+            buf_append(&c->failed, &line, 8);
+        }
     }
     if (p->out_broken)
         return;
@@ -373,6 +399,12 @@ static void save_state(struct pool *p)
         return;
     }
     p->j->out_bytes = p->out->bytes;
+    if (p->failed_f && (fflush(p->failed_f) != 0 || fsync(fileno(p->failed_f)) != 0)) {
+        log_msg(LOG_ERR, "state %s.failed: %s", p->j->path, strerror(errno));
+        p->failed = 1;
+        return;
+    }
+    p->j->failed_bytes = p->failed_bytes;
     if (journal_save(p->j, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
         p->failed = 1;
@@ -675,9 +707,26 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
              struct journal *j, struct pool_stats *st)
 {
     struct pool p = {.c = c, .in = in, .out = out, .st = st, .n = (int)c->procs, .j = j};
-    if (j->low || j->n) { /* resuming: pass over what is done */
+    int resuming = j->low || j->n;
+    if (resuming) { /* pass over what is done */
         in->skip = skip_done;
         in->skip_ud = j;
+    }
+    if (j->path[0]) {
+        char fp[sizeof j->path + 8];
+        snprintf(fp, sizeof fp, "%s.failed", j->path);
+        p.failed_f = fopen(fp, resuming ? "r+" : "w");
+        if (!p.failed_f && resuming)
+            p.failed_f = fopen(fp, "w");
+        if (p.failed_f && resuming && (ftruncate(fileno(p.failed_f), (off_t)j->failed_bytes) < 0 ||
+                                       fseeko(p.failed_f, 0, SEEK_END) < 0)) {
+            fclose(p.failed_f);
+            p.failed_f = NULL;
+        }
+        if (!p.failed_f)
+            log_msg(LOG_WARN, "%s: %s: failed words are not recorded", fp, strerror(errno));
+        else
+            p.failed_bytes = resuming ? j->failed_bytes : 0;
     }
     if (p.n < 1) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -797,6 +846,8 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
     if (p.next)
         rec_free(p.next);
     rate_free(p.rate);
+    if (p.failed_f)
+        fclose(p.failed_f);
     if (p.beacons)
         munmap(p.beacons, sizeof(struct worker_beacon) * (size_t)p.n);
     if (p.fatal)

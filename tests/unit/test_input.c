@@ -30,7 +30,10 @@ static void drain(size_t maxlines, struct buf *all)
     for (;;) {
         struct buf chunk = {0};
         size_t words;
-        size_t lines = input_take(&in, maxlines, &chunk, &words);
+        struct buf offs = {0};
+        size_t lines = input_take(&in, maxlines, &chunk, &words, &offs);
+        assert_int_equal(offs.len, 4 * words);
+        buf_free(&offs);
         if (!lines) {
             buf_free(&chunk);
             if (input_done(&in))
