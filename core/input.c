@@ -113,7 +113,9 @@ size_t input_take(struct input *in, size_t maxlines, struct buf *out, size_t *nw
             break; /* wait for the rest of this line */
         if (out->len + n + 1 > INPUT_MAX_CHUNK_BYTES && *nwords)
             break;
-        if ((!in->skip || !in->skip(in->skip_ud, in->line + lines)) && add_word(out, p, n)) {
+        uint64_t no = in->line + lines;
+        int mine = in->shard_n < 2 || no % in->shard_n == in->shard_k;
+        if (mine && (!in->skip || !in->skip(in->skip_ud, no)) && add_word(out, p, n)) {
             (*nwords)++;
             uint32_t off = (uint32_t)lines;
             if (offsets)

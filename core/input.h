@@ -24,6 +24,8 @@ struct input {
     /* Lines to pass over (done in an earlier run); line numbers from 0. */
     int (*skip)(void *ud, uint64_t line);
     void *skip_ud;
+    /* --shard K/N: only lines whose number modulo n is k (0-based k). */
+    uint32_t shard_k, shard_n;
 };
 
 /* Open path ("-" = standard input). Returns 0 or -1 with err. */

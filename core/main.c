@@ -231,6 +231,16 @@ int main(int argc, char **argv)
         rc = EXIT_INPUT;
         goto done;
     }
+    if (c.shard && *c.shard) {
+        unsigned k, n;
+        if (opt_shard(c.shard, &k, &n, err, sizeof err) < 0) {
+            log_msg(LOG_ERR, "%s", err);
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        in.shard_k = k - 1;
+        in.shard_n = n;
+    }
     struct failed_set failed = {0};
     if (c.retry_failed && *c.retry_failed) {
         if (c.resume && *c.resume) {

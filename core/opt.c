@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum type { T_STR, T_INT, T_DOUBLE, T_BOOL, T_LIST, T_ENUM, T_STATUS, T_FLAG };
+enum type { T_STR, T_INT, T_DOUBLE, T_BOOL, T_LIST, T_ENUM, T_STATUS, T_FLAG, T_SHARD };
 
 struct opt {
     const char *section;  /* INI section; NULL = command line only */
@@ -51,6 +51,9 @@ static const struct opt opts[] = {
      "transfers in flight per worker", NULL, 1, 100000, NULL},
     {"scan", "rate", 0, T_DOUBLE, O(rate), "0", "N",
      "requests a second across all workers (0 = no limit)", NULL, 0.01, 1e7, NULL},
+    {"scan", "shard", 0, T_SHARD, O(shard), "", "K/N",
+     "only shard K of N of the input (1-based; auto/N: K from JOB_COMPLETION_INDEX)", NULL, 0,
+     0, NULL},
     {"scan", "chunk", 0, T_INT, O(chunk), "256", "N",
      "lines handed to a worker at a time", NULL, 1, 1000000, NULL},
     {"scan", "lua_unsafe", 0, T_BOOL, O(lua_unsafe), "no", NULL,
@@ -127,6 +130,47 @@ static const struct opt opts[] = {
 
 #define FIELD(c, o, t) ((t *)((char *)(c) + (o)->off))
 
+int opt_shard(const char *v, unsigned *k, unsigned *n, char *err, size_t errlen)
+{
+    char *end;
+    const char *slash = strchr(v, '/');
+    if (!slash)
+        goto bad;
+    unsigned long nn = strtoul(slash + 1, &end, 10), kk;
+    if (end == slash + 1 || *end || nn < 1 || nn > 1000000)
+        goto bad;
+    if (!strncmp(v, "auto/", 5)) {
+        /* A Kubernetes Indexed Job, else a Slurm job array: both count from 0. */
+        const char *idx = getenv("JOB_COMPLETION_INDEX");
+        if (!idx)
+            idx = getenv("SLURM_ARRAY_TASK_ID");
+        if (!idx) {
+            snprintf(err, errlen, "shard \"%s\": auto needs JOB_COMPLETION_INDEX or "
+                     "SLURM_ARRAY_TASK_ID in the environment", v);
+            return -1;
+        }
+        kk = strtoul(idx, &end, 10) + 1;
+        if (end == idx || *end) {
+            snprintf(err, errlen, "shard \"%s\": the job index \"%s\" is not a number", v, idx);
+            return -1;
+        }
+    } else {
+        kk = strtoul(v, &end, 10);
+        if (end != slash)
+            goto bad;
+    }
+    if (kk < 1 || kk > nn) {
+        snprintf(err, errlen, "shard %lu/%lu: K must be within 1..%lu", kk, nn, nn);
+        return -1;
+    }
+    *k = (unsigned)kk;
+    *n = (unsigned)nn;
+    return 0;
+bad:
+    snprintf(err, errlen, "shard \"%s\" is not K/N (e.g. 3/20, or auto/20)", v);
+    return -1;
+}
+
 int strlist_add(struct strlist *l, const char *s)
 {
     char **v = realloc(l->v, (l->n + 1) * sizeof *v);
@@ -202,7 +246,11 @@ static int set_value(struct conf *c, const struct opt *o, const char *v,
     switch (o->type) {
     case T_STR:
     case T_ENUM:
+    case T_SHARD:
     case T_STATUS: {
+        unsigned k, n;
+        if (o->type == T_SHARD && *v && opt_shard(v, &k, &n, err, errlen) < 0)
+            return -1;
         if (o->type == T_ENUM && !enum_ok(o->choices, v))
             return fail(err, errlen, "\"%s\" is not one of %s", v, o->choices);
         if (o->type == T_STATUS && match_status_check(v, err, errlen) < 0)
@@ -268,7 +316,7 @@ void opt_free(struct conf *c)
 {
     for (size_t i = 0; i < NOPTS; i++) {
         const struct opt *o = &opts[i];
-        if (o->type == T_STR || o->type == T_ENUM || o->type == T_STATUS)
+        if (o->type == T_STR || o->type == T_ENUM || o->type == T_STATUS || o->type == T_SHARD)
             free(*FIELD(c, o, char *));
         else if (o->type == T_LIST)
             strlist_free(FIELD(c, o, struct strlist));
@@ -453,6 +501,7 @@ void opt_dump(const struct conf *c, FILE *f)
         switch (o->type) {
         case T_STR:
         case T_ENUM:
+        case T_SHARD:
         case T_STATUS: {
             const char *s = *FIELD(cc, o, char *const);
             fprintf(f, "%s = %s\n", o->key, s ? s : "");

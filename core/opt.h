@@ -22,6 +22,7 @@ struct conf {
     long concurrency;  /* transfers in flight per worker */
     long chunk;        /* lines per chunk handed to a worker */
     double rate;       /* requests a second, all workers together; 0 = no limit */
+    char *shard;       /* "K/N", "auto/N" or "" */
     int lua_unsafe;
     long lua_instructions;
     long lua_memory;
@@ -92,6 +93,8 @@ void opt_usage(FILE *f);
 void opt_man(FILE *f);
 /* A bash completion script; plugins come from "salvo --list-plugins". */
 void opt_completion(FILE *f);
+/* Parse "K/N" (1-based) or "auto/N" into k and n. 0, or -1 with err. */
+int opt_shard(const char *v, unsigned *k, unsigned *n, char *err, size_t errlen);
 int strlist_add(struct strlist *l, const char *s);
 void strlist_free(struct strlist *l);
 #endif

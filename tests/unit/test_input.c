@@ -82,6 +82,41 @@ static void long_lines(void **s)
     input_close(&in);
 }
 
+/* --shard K/N: for N up to 1024 and beyond, the shards are disjoint and
+ * together they are the whole list. */
+static void shards(void **s)
+{
+    (void)s;
+    struct buf text = {0};
+    for (int i = 0; i < 3000; i++)
+        buf_printf(&text, "w%d\n%s", i, i % 100 == 0 ? "\n" : ""); /* blank lines too */
+    static unsigned char seen[3000];
+    unsigned ns[] = {1, 2, 7, 1024, 5000};
+    for (size_t t = 0; t < sizeof ns / sizeof *ns; t++) {
+        memset(seen, 0, sizeof seen);
+        for (unsigned k = 0; k < ns[t]; k++) {
+            open_text(text.p, text.len);
+            in.shard_k = k;
+            in.shard_n = ns[t];
+            struct buf all = {0};
+            drain(64, &all);
+            for (char *w = all.p; w && *w;) {
+                int n = atoi(w + 1);
+                assert_true(n >= 0 && n < 3000);
+                assert_int_equal(seen[n], 0); /* disjoint */
+                seen[n] = 1;
+                w += strcspn(w, "\n|");
+                w += strspn(w, "\n|");
+            }
+            buf_free(&all);
+            input_close(&in);
+        }
+        for (int i = 0; i < 3000; i++)
+            assert_int_equal(seen[i], 1); /* the union is the whole list */
+    }
+    buf_free(&text);
+}
+
 static void missing(void **s)
 {
     (void)s;
@@ -94,7 +129,7 @@ static void missing(void **s)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(lines), cmocka_unit_test(long_lines),
+    const struct CMUnitTest tests[] = {cmocka_unit_test(lines), cmocka_unit_test(long_lines), cmocka_unit_test(shards),
                                        cmocka_unit_test(missing)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
