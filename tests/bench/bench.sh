@@ -12,7 +12,7 @@
 # usage: sudo tests/bench/bench.sh [BUILD_DIR] [WORDS] [BIG_WORDS]
 #   WORDS      probes per run (default 100000)
 #   BIG_WORDS  words for salvo's memory check (default 1000000; 0 = skip)
-# Needs: ip (iproute2), dnsmasq, nginx, ffuf. Cleans up after itself.
+# Needs: ip (iproute2), dnsmasq, nginx, ffuf, time. Cleans up after itself.
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 words=${2:-100000}
@@ -23,8 +23,8 @@ dir=$(mktemp -d /tmp/salvo-bench.XXXXXX)
 conc=400                         # total transfers in flight for each tool
 procs=$(nproc)
 
-for t in ip dnsmasq nginx ffuf; do
-    command -v $t >/dev/null || { echo "bench: $t is missing (apt-get install iproute2 dnsmasq-base nginx-light ffuf)" >&2; exit 2; }
+for t in ip dnsmasq nginx ffuf /usr/bin/time; do
+    command -v $t >/dev/null || { echo "bench: $t is missing (apt-get install iproute2 dnsmasq-base nginx-light ffuf time)" >&2; exit 2; }
 done
 
 cleanup() {
@@ -61,12 +61,13 @@ gen() { awk -v n="$1" 'BEGIN { for (i = 1; i <= n; i++) print (i % 100 == 0 ? "h
 gen "$words" > "$dir/words.txt"
 expected=$(( words / 100 ))
 
-# tree_rss PID: resident KB of PID and all its descendants.
+# tree_rss PID: resident KB of all descendants of PID (PID is time(1)).
 tree_rss() {
     ps -e -o pid=,ppid=,rss= | awk -v root="$1" '
         { parent[$1] = $2; rss[$1] = $3 }
-        END { for (p in rss) { q = p; while (q != "" && q != 0 && q != 1) {
-                  if (q == root) { s += rss[p]; break } q = parent[q] } }
+        END { for (p in rss) { if (p == root) continue; q = parent[p];
+                  while (q != "" && q != 0 && q != 1) {
+                      if (q == root) { s += rss[p]; break } q = parent[q] } }
               print s + 0 }'
 }
 
@@ -76,7 +77,9 @@ run() {
     local name=$1; shift
     local start end
     start=$(date +%s.%N)
-    in_ns "$@" > "$dir/$name.out" 2> "$dir/$name.err" &
+    # time(1) reports the CPU of the tool and every process it waited for
+    # (salvo's workers), not that of this script's sampling.
+    in_ns /usr/bin/time -f "%U %S" -o "$dir/$name.cpu" "$@" > "$dir/$name.out" 2> "$dir/$name.err" &
     local pid=$! peak=0 rss
     while kill -0 $pid 2>/dev/null; do
         rss=$(tree_rss $pid)
@@ -88,22 +91,17 @@ run() {
     echo "$start $end $peak" > "$dir/$name.res"
 }
 
-# CPU: ask the kernel for the children's times around each run.
-cputime() { awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat; }
-hz=$(getconf CLK_TCK)
-
 measure() {
     local name=$1 n=$2; shift 2
-    local c0 c1
-    c0=$(cputime)
     run "$name" "$@"
-    c1=$(cputime)
     read -r start end peak < "$dir/$name.res"
+    local cpu
+    cpu=$(awk '{ print $1 + $2 }' "$dir/$name.cpu")
     local hits
     hits=$(grep -c . "$dir/$name.out" || true)
-    awk -v n="$name" -v w="$n" -v s="$start" -v e="$end" -v c0="$c0" -v c1="$c1" -v hz="$hz" \
+    awk -v n="$name" -v w="$n" -v s="$start" -v e="$end" -v cpu="$cpu" \
         -v p="$peak" -v h="$hits" 'BEGIN {
-        t = e - s; cpu = (c1 - c0) / hz;
+        t = e - s;
         printf "%-14s %9d words %8.2f s %9.0f probes/s %8.2f CPU s %9.1f MB peak RSS %7d hits\n",
             n, w, t, w / t, cpu, p / 1024, h;
         printf "%s %f %f %f %d\n", n, t, w / t, cpu, p > "/dev/stderr" }' 2>> "$dir/summary"
