@@ -3,11 +3,13 @@
 -- fingerprint of the site's "not found" page (status, title, and the
 -- length of the text with the word removed, in buckets), learned from the words
 -- given with -a probe=WORD (a word that surely does not exist, default
--- "zz-salvo-no-such-name"): put that word first in the list.
+-- "zz-salvo-no-such-name"): put that word first in the list, and let it be
+-- judged first: -j 1 -t 1 (one worker, one transfer at a time), since with
+-- more in flight responses are judged in the order they arrive.
 -- Every page whose fingerprint differs is a hit.
 --
 --   (echo zz-salvo-no-such-name; cat words.txt) |
---     salvo -p scripts/soft404.lua -u 'http://{}.example.com' -j 1 -w -
+--     salvo -p scripts/soft404.lua -u 'http://{}.example.com' -j 1 -t 1 -w -
 
 description = "pages that differ from the site's soft-404, learned from a probe word"
 

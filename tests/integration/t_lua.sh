@@ -22,9 +22,11 @@ for want in '"status":"200"' '"word":"hit-1"' '"url":"http://hit-1.baidu.com"' '
     '"truncated":"false"' '"error":"nil"' '"elapsed_ok":"true"' '"ip":"127.0.0.1"'; do
     check "res field $want" contains f.jsonl "$want"
 done
-check "length = body bytes" [ "$(grep -c '"length":"\([0-9]*\)","body_len":' f.jsonl)" -ge 0 ]
-python_free_len=$(grep '"word":"hit-1"' f.jsonl | sed 's/.*"body_len":"\([0-9]*\)".*/\1/')
-check "body is the raw page" [ "$python_free_len" = "$(wc -c < "$NGX_DIR/www/hit.html")" ]
+hit1=$(grep '"word":"hit-1"' f.jsonl)
+body_len=$(echo "$hit1" | sed 's/.*"body_len":"\([0-9]*\)".*/\1/')
+length=$(echo "$hit1" | sed 's/.*"fields":{[^}]*"length":"\([0-9]*\)".*/\1/')
+check "body is the raw page ($body_len bytes)" [ "$body_len" = "$(wc -c < "$NGX_DIR/www/hit.html")" ]
+check "length is the bytes received ($length)" [ "$length" = "$body_len" ]
 "$SALVO" -q -p "$S/fields.lua" --connect-to "$CT" -f csv -w <(printf 'hit-1\n') > f.csv
 check "script fields in csv" contains f.csv "title=百度一下"
 
@@ -87,7 +89,7 @@ check "token.lua: token extracted" contains to.jsonl '"fields":{"token":"AbCdEf0
 check "token.lua: pages without a token are not hits" [ "$(wc -l < to.jsonl)" -eq 1 ]
 "$SALVO" -q -p "$SRC_DIR/scripts/token.lua" -a 'pattern=(((' --connect-to "$CT" -w <(echo token-1) 2> tb.err
 check "token.lua: a bad pattern stops the scan (exit $?)" contains tb.err "bad pattern at offset"
-"$SALVO" -q -j 1 -p "$SRC_DIR/scripts/soft404.lua" --connect-to "$CT" \
+"$SALVO" -q -j 1 -t 1 -p "$SRC_DIR/scripts/soft404.lua" --connect-to "$CT" \
     -w <(printf 'zz-salvo-no-such-name\nhit-1\nw5x\nw7x\nmissing-3\n') > s4.txt
 check "soft404.lua: real pages, not the learned soft-404" same_set s4.txt \
     <(printf 'http://hit-1.baidu.com\nhttp://missing-3.baidu.com\n')
