@@ -87,7 +87,6 @@ struct pool {
     struct rate *rate;      /* shared by the workers, made before they fork */
     struct journal *j;      /* lines done; saved when it has a path */
     double last_save;
-    int state_made;
     FILE *failed_f;         /* STATE.failed, with --state */
     uint64_t failed_bytes;
     struct {
@@ -200,7 +199,6 @@ static int prepare_chunk(struct pool *p)
         }
         if (r->words) {
             r->id = p->next_id++;
-            p->st->words += r->words;
             p->next = r;
             return 1;
         }
@@ -303,7 +301,6 @@ static void chunk_done(struct pool *p, struct wk *w, uint64_t id)
             *pp = r->next;
             p->st->words_done += r->words;
             p->st->lines_done += r->lines;
-            p->st->chunks_done++;
             if (!p->out_broken && r->results.len) {
                 prog_clear();
                 if (out_write(p->out, r->results.p, r->results.len) < 0)
@@ -808,7 +805,6 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
     /* Interrupted without --state: keep what is done, and say where. */
     if (p.signo && !j->path[0]) {
         snprintf(j->path, sizeof j->path, "salvo-%d.state", (int)getpid());
-        p.state_made = 1;
     }
     save_state(&p);
     if (p.signo && j->path[0])

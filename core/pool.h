@@ -11,10 +11,8 @@ struct out;
 
 struct pool_stats {
     int procs;
-    uint64_t words;        /* handed out */
     uint64_t words_done;   /* in chunks whose results are all written */
     uint64_t lines_done;   /* the input lines of those, blank ones included */
-    uint64_t chunks_done;
     uint64_t hits;
     uint64_t errors;
     uint64_t script_errors; /* of which raised by the Lua script */
