@@ -8,6 +8,7 @@
 #include "pool.h"
 #include "journal.h"
 #include "report.h"
+#include "summary.h"
 #include "tmpl.h"
 
 #include <stdio.h>
@@ -30,6 +31,7 @@ static uint64_t fingerprint(const struct conf *c)
     k.rate = 0;
     k.quiet = 0;
     k.wordlist = k.output = k.report = k.state = k.resume = k.config_path = empty;
+    k.summary_json = empty;
     k.lua_instructions = k.lua_memory = 0;
     char *text = NULL;
     size_t len = 0;
@@ -157,18 +159,18 @@ static int setup_journal(struct journal *j, const struct conf *c, char *err, siz
     return 0;
 }
 
-static const char *script_note(const struct pool_stats *st)
+/* ffuf's -ms/-fs are size rules; here they look for text. A number there
+ * is most likely meant as a size, so say how to write that. */
+static void warn_numeric_contains(const struct conf *c)
 {
-    static char note[96];
-    int n = 0;
-    note[0] = '\0';
-    if (st->script_errors)
-        n = snprintf(note, sizeof note, " (%llu in the script)",
-                     (unsigned long long)st->script_errors);
-    if (st->retries)
-        snprintf(note + n, sizeof note - (size_t)n, ", %llu retries",
-                 (unsigned long long)st->retries);
-    return note;
+    const struct strlist *l[2] = {&c->match.contains, &c->filter.contains};
+    for (int f = 0; f < 2; f++)
+        for (size_t i = 0; i < l[f]->n; i++) {
+            const char *v = l[f]->v[i];
+            if (*v && strspn(v, "0123456789") == strlen(v))
+                log_msg(LOG_WARN, "--%s %s looks for the text \"%s\" in the page; for a size "
+                        "rule write --%s %s", f ? "fs" : "ms", v, v, f ? "fsize" : "msize", v);
+        }
 }
 
 int main(int argc, char **argv)
@@ -216,6 +218,7 @@ int main(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
+    warn_numeric_contains(&c);
     struct plugin plugin;
     struct script_limits lim = {c.lua_unsafe, (unsigned long)c.lua_instructions,
                                 (size_t)c.lua_memory};
@@ -294,10 +297,15 @@ int main(int argc, char **argv)
     if (out_close(&out) < 0 && rc == 0)
         rc = 1;
     if (!c.quiet)
-        log_msg(LOG_INFO, "%llu words, %llu hits, %llu errors%s in %.2f s (%.0f words/s, %d "
-                "workers)", (unsigned long long)st.words_done, (unsigned long long)st.hits,
-                (unsigned long long)st.errors, script_note(&st), st.elapsed,
-                st.elapsed > 0 ? (double)st.words_done / st.elapsed : 0.0, st.procs);
+        summary_print(&c, &st);
+    if (c.summary_json && *c.summary_json &&
+        summary_json(&c, &st, c.summary_json, err, sizeof err) < 0) {
+        log_msg(LOG_ERR, "%s", err);
+        if (rc == 0)
+            rc = 1;
+    }
+    free(st.calib_text);
+    free(st.calib_json);
     input_close(&in);
     plugin_unload(&plugin);
 done:

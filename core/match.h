@@ -1,25 +1,46 @@
-/* match: the declarative [match] rules. All configured rules must hold. */
+/* match: the declarative [match] and [filter] rules.
+ *
+ * A response is a hit when the match rules accept it (all of them, or any
+ * one with match_mode = any) and no filter rule rejects it. Each value of a
+ * repeatable key is a rule of its own. Rules are compiled once (regexes
+ * with PCRE2's JIT where available) and run cheapest first: status, size,
+ * time and headers need no decoding; words, lines, contains and regex see
+ * the body decoded to UTF-8, or the raw bytes with raw = yes. */
 #ifndef SALVO_MATCH_H
 #define SALVO_MATCH_H
 #include <stddef.h>
+#include <stdint.h>
+
 struct conf;
+struct salvo_res;
+struct rule;
 
 struct match_rules {
-    int has_status;
-    unsigned char status[600];   /* status[s] = 1 if s is accepted */
-    char **contains;             /* borrowed from struct conf */
-    size_t ncontains;
-    char **not_contains;
-    size_t nnot_contains;
+    struct rule *v;     /* match rules first, then filters, each cheapest first */
+    size_t n, nmatch;
+    int any;            /* match_mode = any */
+    int raw;            /* text rules on the raw bytes */
+    int needs_text;
+    void *md;           /* pcre2_match_data, shared by the regex rules */
 };
 
-/* Validate a status list such as "200,301-302" ("" = any). */
+/* Checks of one value, for the option table: 0, or -1 with a reason. */
 int match_status_check(const char *list, char *err, size_t errlen);
-/* Build rules from the configuration (already validated). */
-void match_init(struct match_rules *m, const struct conf *c);
-/* Whether any rule is configured at all. */
+int match_range_check(const char *list, char *err, size_t errlen);
+int match_regex_check(const char *re, char *err, size_t errlen);
+int match_header_check(const char *rule, char *err, size_t errlen);
+
+/* Build rules from the (already validated) configuration. 0, or -1 with a
+ * message (out of memory, or a regex that failed to compile). */
+int match_init(struct match_rules *m, const struct conf *c, char *err, size_t errlen);
+void match_free(struct match_rules *m);
 int match_any_rule(const struct match_rules *m);
-int match_needs_text(const struct match_rules *m);
-int match_status_ok(const struct match_rules *m, int status);
-int match_text_ok(const struct match_rules *m, const char *text, size_t len);
+
+/* 1 if r is accepted; 0 if a rule rejected it, with *why naming the rule
+ * and its value ("match.status=200", "filter.size=1234"). */
+int match_eval(struct match_rules *m, struct salvo_res *r, const char **why);
+
+/* Words (runs of non-space bytes) and lines ('\n'-separated; a last line
+ * without '\n' counts) of text. */
+void match_count(const char *t, size_t n, uint64_t *words, uint64_t *lines);
 #endif

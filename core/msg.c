@@ -51,6 +51,11 @@ int msg_put_result(struct buf *out, const struct result *r)
     put_str(out, r->error ? r->error : "", r->error ? strlen(r->error) : 0);
     put_str(out, r->charset ? r->charset : "", r->charset ? strlen(r->charset) : 0);
     put_str(out, r->ip ? r->ip : "", r->ip ? strlen(r->ip) : 0);
+    buf_append(out, &r->words, 8);
+    buf_append(out, &r->lines, 8);
+    const char *const more[] = {r->content_type, r->title, r->location, r->filtered_by};
+    for (size_t i = 0; i < 4; i++)
+        put_str(out, more[i] ? more[i] : "", more[i] ? strlen(more[i]) : 0);
     buf_append(out, &nf, 4);
     for (size_t i = 0; i < 2 * r->nfields; i++)
         put_str(out, r->fields[i], strlen(r->fields[i]));
@@ -123,7 +128,10 @@ int msg_get_result(const struct frame *f, struct result *r)
         get(&c, &r->length, 8) || get(&c, &r->elapsed, 8) ||
         get_str(&c, &r->word, &r->wlen) || get_str(&c, &r->url, NULL) ||
         get_str(&c, &r->error, NULL) || get_str(&c, &r->charset, NULL) ||
-        get_str(&c, &r->ip, NULL) || get(&c, &nf, 4) ||
+        get_str(&c, &r->ip, NULL) || get(&c, &r->words, 8) || get(&c, &r->lines, 8) ||
+        get_str(&c, &r->content_type, NULL) || get_str(&c, &r->title, NULL) ||
+        get_str(&c, &r->location, NULL) || get_str(&c, &r->filtered_by, NULL) ||
+        get(&c, &nf, 4) ||
         nf > RESULT_MAX_FIELDS)
         return -1;
     r->verdict = verdict;

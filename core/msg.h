@@ -18,6 +18,7 @@ enum msg_type {
     MSG_WANT,        /* give me a chunk */
     MSG_RESULT,      /* one verdict, see struct result */
     MSG_DONE,        /* u64 chunk id: all its results were sent before */
+    MSG_CALIB,       /* what calibration learned: text '\0' JSON array */
     /* parent -> worker */
     MSG_CHUNK,       /* u64 id, u32 n, n u32 word indices to skip, then the
                         words separated by '\n' */
@@ -25,12 +26,15 @@ enum msg_type {
     MSG_STOP,        /* stop: finish the transfers in flight, start no more */
 };
 
-enum verdict { V_MISS = 0, V_HIT = 1, V_ERROR = 2 };
+enum verdict { V_MISS = 0, V_HIT = 1, V_ERROR = 2, V_FILTERED = 3 };
 
 #define RESULT_MAX_FIELDS 32
 #define STATS_SIZE 1000      /* first key of the size buckets */
 #define SIZE_BUCKETS 32      /* bucket b: lengths in [2^(b-1), 2^b), 0 alone */
 #define STATS_RETRIES 2000   /* key of the retry count */
+#define STATS_MISSES 2001    /* responses the plugin or script turned down */
+#define STATS_FILTERED 2002  /* responses a [match]/[filter] rule turned down */
+#define STATS_CALIBRATED 2003 /* responses taken for a learned not-found page */
 
 /* One probe's outcome. Strings are NUL-terminated; when decoded they point
  * into the frame and live as long as it does. */
@@ -47,6 +51,11 @@ struct result {
     const char *error;       /* "" if none */
     const char *charset;     /* "" if not detected */
     const char *ip;          /* "" if no connection */
+    uint64_t words, lines;   /* of the text the rules see */
+    const char *content_type; /* "" if none */
+    const char *title;       /* "" if none */
+    const char *location;    /* "" if no redirect */
+    const char *filtered_by; /* V_FILTERED: the rule or the learned page */
     size_t nfields;
     const char *fields[2 * RESULT_MAX_FIELDS]; /* key, value, ... */
 };

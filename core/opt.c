@@ -35,95 +35,147 @@ struct opt {
     const char *choices;  /* T_ENUM: "a|b|c" */
     double min, max;      /* T_INT, T_DOUBLE */
     const char *cli;      /* long option when it differs from the key */
+    int (*check)(const char *v, char *err, size_t errlen); /* T_STR, T_LIST */
 };
 
 #define O(f) offsetof(struct conf, f)
 static const struct opt opts[] = {
     {"scan", "wordlist", 'w', T_STR, O(wordlist), NULL, "FILE",
-     "words, one a line; '-' = stdin", NULL, 0, 0, NULL},
+     "words, one a line; '-' = stdin", NULL, 0, 0, NULL, NULL},
     {"scan", "template", 'u', T_STR, O(template), "http://{}.baidu.com", "URL",
-     "URL template, {} = the word", NULL, 0, 0, "url"},
+     "URL template, {} = the word", NULL, 0, 0, "url", NULL},
     {"scan", "plugin", 'p', T_STR, O(plugin), "baidu", "NAME|PATH",
-     "plugin name or .so path; 'none' = the rules alone decide", NULL, 0, 0, NULL},
+     "plugin name or .so path; 'none' = the rules alone decide", NULL, 0, 0, NULL, NULL},
     {"scan", "processes", 'j', T_INT, O(procs), "0", "N",
-     "worker processes (0 = one per core)", NULL, 0, 1024, "procs"},
+     "worker processes (0 = one per core)", NULL, 0, 1024, "procs", NULL},
     {"scan", "concurrency", 't', T_INT, O(concurrency), "200", "N",
-     "transfers in flight per worker", NULL, 1, 100000, NULL},
+     "transfers in flight per worker", NULL, 1, 100000, NULL, NULL},
     {"scan", "rate", 0, T_DOUBLE, O(rate), "0", "N",
-     "requests a second across all workers (0 = no limit)", NULL, 0.01, 1e7, NULL},
+     "requests a second across all workers (0 = no limit)", NULL, 0.01, 1e7, NULL, NULL},
     {"scan", "shard", 0, T_SHARD, O(shard), "", "K/N",
      "only shard K of N of the input (1-based; auto/N: K from JOB_COMPLETION_INDEX)", NULL, 0,
-     0, NULL},
+     0, NULL, NULL},
     {"scan", "chunk", 0, T_INT, O(chunk), "256", "N",
-     "lines handed to a worker at a time", NULL, 1, 1000000, NULL},
+     "lines handed to a worker at a time", NULL, 1, 1000000, NULL, NULL},
     {"scan", "lua_unsafe", 0, T_BOOL, O(lua_unsafe), "no", NULL,
-     "give Lua scripts io, os, debug and native modules", NULL, 0, 0, NULL},
+     "give Lua scripts io, os, debug and native modules", NULL, 0, 0, NULL, NULL},
     {"scan", "lua_instructions", 0, T_INT, O(lua_instructions), "1000000", "N",
-     "Lua instructions allowed per hook call", NULL, 1000, 1e12, NULL},
+     "Lua instructions allowed per hook call", NULL, 1000, 1e12, NULL, NULL},
     {"scan", "lua_memory", 0, T_INT, O(lua_memory), "67108864", "BYTES",
-     "memory cap of each worker's Lua state", NULL, 1 << 20, 1L << 40, NULL},
+     "memory cap of each worker's Lua state", NULL, 1 << 20, 1L << 40, NULL, NULL},
     {"http", "method", 'X', T_STR, O(method), "GET", "METHOD",
-     "request method", NULL, 0, 0, NULL},
+     "request method", NULL, 0, 0, NULL, NULL},
     {"http", "timeout", 0, T_DOUBLE, O(timeout), "2", "SEC",
-     "whole-transfer timeout in seconds", NULL, 0.001, 86400, NULL},
+     "whole-transfer timeout in seconds", NULL, 0.001, 86400, NULL, NULL},
     {"http", "retries", 0, T_INT, O(retries), "0", "N",
-     "retries after a connect error, timeout, 429 or 503, with backoff", NULL, 0, 20, NULL},
+     "retries after a connect error, timeout, 429 or 503, with backoff", NULL, 0, 20, NULL, NULL},
     {"http", "connect_timeout", 0, T_DOUBLE, O(connect_timeout), "0", "SEC",
-     "connect timeout in seconds (0 = the whole timeout)", NULL, 0, 86400, NULL},
+     "connect timeout in seconds (0 = the whole timeout)", NULL, 0, 86400, NULL, NULL},
     {"http", "user_agent", 'A', T_STR, O(user_agent), "salvo/" SALVO_VERSION, "UA",
-     "User-Agent header", NULL, 0, 0, NULL},
+     "User-Agent header", NULL, 0, 0, NULL, NULL},
     {"http", "header", 'H', T_LIST, O(headers), NULL, "'K: V'",
-     "extra request header (repeatable)", NULL, 0, 0, NULL},
+     "extra request header (repeatable)", NULL, 0, 0, NULL, NULL},
     {"http", "follow_redirects", 0, T_BOOL, O(follow_redirects), "no", NULL,
-     "follow redirects (the final response is matched)", NULL, 0, 0, NULL},
+     "follow redirects (the final response is matched)", NULL, 0, 0, NULL, NULL},
     {"http", "max_redirects", 0, T_INT, O(max_redirects), "5", "N",
-     "redirects followed at most", NULL, 0, 100, NULL},
+     "redirects followed at most", NULL, 0, 100, NULL, NULL},
     {"http", "max_body", 0, T_INT, O(max_body), "1048576", "BYTES",
-     "body bytes kept per response; the rest is dropped", NULL, 0, 1L << 30, NULL},
+     "body bytes kept per response; the rest is dropped", NULL, 0, 1L << 30, NULL, NULL},
     {"http", "proxy", 'x', T_STR, O(proxy), "", "URL",
-     "proxy (curl syntax: http://, socks5h://)", NULL, 0, 0, NULL},
+     "proxy (curl syntax: http://, socks5h://)", NULL, 0, 0, NULL, NULL},
     {"http", "verify_tls", 0, T_BOOL, O(verify_tls), "no", NULL,
-     "verify TLS certificates", NULL, 0, 0, NULL},
+     "verify TLS certificates", NULL, 0, 0, NULL, NULL},
     {"http", "connect_to", 0, T_LIST, O(connect_to), NULL, "H:P:H2:P2",
-     "connect to H2:P2 instead of H:P (curl CONNECT_TO; repeatable)", NULL, 0, 0, NULL},
+     "connect to H2:P2 instead of H:P (curl CONNECT_TO; repeatable)", NULL, 0, 0, NULL, NULL},
     {"http", "resolve", 0, T_LIST, O(resolve), NULL, "H:P:ADDR",
-     "resolve H:P to ADDR (curl RESOLVE; repeatable)", NULL, 0, 0, NULL},
-    {"match", "status", 0, T_STATUS, O(match_status), "", "LIST",
-     "hit only for these statuses, e.g. 200,301-302", NULL, 0, 0, NULL},
-    {"match", "contains", 0, T_LIST, O(match_contains), NULL, "TEXT",
-     "hit only if the decoded page contains TEXT (repeatable)", NULL, 0, 0, NULL},
+     "resolve H:P to ADDR (curl RESOLVE; repeatable)", NULL, 0, 0, NULL, NULL},
+    {"match", "status", 0, T_STATUS, O(match.status), "", "LIST",
+     "hit only for these statuses, e.g. 200,301-302", NULL, 0, 0, "mc", NULL},
+    {"match", "contains", 0, T_LIST, O(match.contains), NULL, "TEXT",
+     "hit only if the page contains TEXT (repeatable)", NULL, 0, 0, "ms", NULL},
     {"match", "not_contains", 0, T_LIST, O(match_not_contains), NULL, "TEXT",
-     "hit only if the decoded page lacks TEXT (repeatable)", NULL, 0, 0, NULL},
+     "hit only if the page lacks TEXT (repeatable)", NULL, 0, 0, NULL, NULL},
+    {"match", "regex", 0, T_LIST, O(match.regex), NULL, "PCRE",
+     "hit only if the page matches this PCRE2 regex (repeatable)", NULL, 0, 0, "mr",
+     match_regex_check},
+    {"match", "size", 0, T_STR, O(match.size), "", "RANGES",
+     "hit only for these body sizes in bytes, e.g. 0,100-200,>5000", NULL, 0, 0, "msize",
+     match_range_check},
+    {"match", "words", 0, T_STR, O(match.words), "", "RANGES",
+     "hit only for these word counts", NULL, 0, 0, "mw", match_range_check},
+    {"match", "lines", 0, T_STR, O(match.lines), "", "RANGES",
+     "hit only for these line counts", NULL, 0, 0, "ml", match_range_check},
+    {"match", "header", 0, T_LIST, O(match.header), NULL, "'NAME: PCRE'",
+     "hit only if response header NAME matches (repeatable)", NULL, 0, 0, "mh",
+     match_header_check},
+    {"match", "time", 0, T_STR, O(match.time), "", "MS",
+     "hit only for these response times in ms, e.g. <500", NULL, 0, 0, "mt",
+     match_range_check},
+    {"match", "match_mode", 0, T_ENUM, O(match_mode), "all", "MODE",
+     "all: every match rule must hold; any: one is enough", "all|any", 0, 0, NULL, NULL},
+    {"match", "raw", 0, T_BOOL, O(match_raw), "no", NULL,
+     "text rules see the raw bytes, not the page decoded to UTF-8", NULL, 0, 0, NULL, NULL},
+    {"filter", "status", 0, T_STATUS, O(filter.status), "", "LIST",
+     "not a hit for these statuses", NULL, 0, 0, "fc", NULL},
+    {"filter", "contains", 0, T_LIST, O(filter.contains), NULL, "TEXT",
+     "not a hit if the page contains TEXT (repeatable)", NULL, 0, 0, "fs", NULL},
+    {"filter", "regex", 0, T_LIST, O(filter.regex), NULL, "PCRE",
+     "not a hit if the page matches this regex (repeatable)", NULL, 0, 0, "fr",
+     match_regex_check},
+    {"filter", "size", 0, T_STR, O(filter.size), "", "RANGES",
+     "not a hit for these body sizes in bytes", NULL, 0, 0, "fsize", match_range_check},
+    {"filter", "words", 0, T_STR, O(filter.words), "", "RANGES",
+     "not a hit for these word counts", NULL, 0, 0, "fw", match_range_check},
+    {"filter", "lines", 0, T_STR, O(filter.lines), "", "RANGES",
+     "not a hit for these line counts", NULL, 0, 0, "fl", match_range_check},
+    {"filter", "header", 0, T_LIST, O(filter.header), NULL, "'NAME: PCRE'",
+     "not a hit if response header NAME matches (repeatable)", NULL, 0, 0, "fh",
+     match_header_check},
+    {"filter", "time", 0, T_STR, O(filter.time), "", "MS",
+     "not a hit for these response times in ms", NULL, 0, 0, "ft", match_range_check},
+    {"filter", "calibrate", 0, T_BOOL, O(calibrate), "no", NULL,
+     "learn the target's not-found page(s) from random words first and filter them", NULL, 0,
+     0, NULL, NULL},
+    {"filter", "calibrate_words", 0, T_INT, O(calibrate_words), "6", "N",
+     "random words probed to calibrate", NULL, 2, 64, NULL, NULL},
+    {"filter", "recalibrate", 0, T_INT, O(recalibrate), "2000", "N",
+     "probes between checks that the not-found page has not changed (0 = never)", NULL, 0,
+     1e9, NULL, NULL},
     {"output", "format", 'f', T_ENUM, O(format), "text", "FMT",
-     "text | jsonl | csv", "text|jsonl|csv", 0, 0, NULL},
+     "text | jsonl | csv", "text|jsonl|csv", 0, 0, NULL, NULL},
     {"output", "file", 'o', T_STR, O(output), "-", "FILE",
-     "write results there ('-' = stdout)", NULL, 0, 0, "output"},
+     "write results there ('-' = stdout)", NULL, 0, 0, "output", NULL},
     {"output", "errors", 0, T_BOOL, O(errors), "no", NULL,
-     "also report failed probes ('[-] fa URL' on stderr in text format)", NULL, 0, 0, NULL},
+     "also report failed probes ('[-] fa URL' on stderr in text format)", NULL, 0, 0, NULL, NULL},
+    {"output", "show_filtered", 0, T_BOOL, O(show_filtered), "no", NULL,
+     "also report responses a rule or the calibration rejected, with the reason", NULL, 0, 0,
+     NULL, NULL},
+    {"output", "summary_json", 0, T_STR, O(summary_json), "", "FILE",
+     "also write the end-of-scan summary there as JSON", NULL, 0, 0, NULL, NULL},
     {"output", "report", 0, T_STR, O(report), "", "FILE.html",
-     "also write a self-contained HTML report of the scan", NULL, 0, 0, NULL},
+     "also write a self-contained HTML report of the scan", NULL, 0, 0, NULL, NULL},
     {"output", "state", 0, T_STR, O(state), "", "FILE",
-     "keep a journal there while scanning, for --resume", NULL, 0, 0, NULL},
+     "keep a journal there while scanning, for --resume", NULL, 0, 0, NULL, NULL},
     {"output", "quiet", 'q', T_BOOL, O(quiet), "no", NULL,
-     "no summary on stderr", NULL, 0, 0, NULL},
+     "no summary on stderr", NULL, 0, 0, NULL, NULL},
     {NULL, "config", 'c', T_STR, O(config_path), NULL, "FILE",
-     "read settings from this INI file first", NULL, 0, 0, NULL},
+     "read settings from this INI file first", NULL, 0, 0, NULL, NULL},
     {NULL, "resume", 0, T_STR, O(resume), NULL, "STATE",
-     "continue the interrupted scan recorded in STATE (same options)", NULL, 0, 0, NULL},
+     "continue the interrupted scan recorded in STATE (same options)", NULL, 0, 0, NULL, NULL},
     {NULL, "retry_failed", 0, T_STR, O(retry_failed), NULL, "STATE",
-     "probe again only the words that failed in the scan recorded in STATE", NULL, 0, 0, NULL},
+     "probe again only the words that failed in the scan recorded in STATE", NULL, 0, 0, NULL, NULL},
     {NULL, "arg", 'a', T_LIST, O(plugin_args), NULL, "KEY=VALUE",
-     "a [plugin] setting (repeatable)", NULL, 0, 0, NULL},
+     "a [plugin] setting (repeatable)", NULL, 0, 0, NULL, NULL},
     {NULL, "dump_config", 0, T_FLAG, O(dump_config), NULL, NULL,
-     "print the effective configuration as INI and exit", NULL, 0, 0, NULL},
+     "print the effective configuration as INI and exit", NULL, 0, 0, NULL, NULL},
     {NULL, "list_plugins", 0, T_FLAG, O(list_plugins), NULL, NULL,
-     "list the plugins and scripts found, with version, ABI and path", NULL, 0, 0, NULL},
+     "list the plugins and scripts found, with version, ABI and path", NULL, 0, 0, NULL, NULL},
     {NULL, "man", 0, T_FLAG, O(man), NULL, NULL,
-     "print the manual page (roff)", NULL, 0, 0, NULL},
+     "print the manual page (roff)", NULL, 0, 0, NULL, NULL},
     {NULL, "completion", 0, T_ENUM, O(completion), NULL, "bash",
-     "print the shell completion script", "bash", 0, 0, NULL},
+     "print the shell completion script", "bash", 0, 0, NULL, NULL},
     {NULL, "verbose", 'v', T_FLAG, O(verbose), NULL, NULL,
-     "more messages on stderr", NULL, 0, 0, NULL},
+     "more messages on stderr", NULL, 0, 0, NULL, NULL},
 };
 #undef O
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -255,6 +307,8 @@ static int set_value(struct conf *c, const struct opt *o, const char *v,
             return fail(err, errlen, "\"%s\" is not one of %s", v, o->choices);
         if (o->type == T_STATUS && match_status_check(v, err, errlen) < 0)
             return -1;
+        if (o->check && *v && o->check(v, err, errlen) < 0)
+            return -1;
         char *s = strdup(v);
         if (!s)
             return fail(err, errlen, "out of memory");
@@ -296,6 +350,8 @@ static int set_value(struct conf *c, const struct opt *o, const char *v,
             return fail(err, errlen, "\"%s\" is not 'Name: value'", v);
         if (o->off == offsetof(struct conf, plugin_args) && !strchr(v, '='))
             return fail(err, errlen, "\"%s\" is not KEY=VALUE", v);
+        if (o->check && o->check(v, err, errlen) < 0)
+            return -1;
         if (strlist_add(FIELD(c, o, struct strlist), v) < 0)
             return fail(err, errlen, "out of memory");
         return 0;
@@ -396,7 +452,13 @@ static void build_getopt(struct option *lo, char names[][2][32], char *shorts, s
             for (char *p = names[i][1]; *p; p++)
                 if (*p == '_')
                     *p = '-';
-            lo[k++] = (struct option){names[i][1], arg, NULL, (int)(LONG_BASE + i)};
+            /* An alias that an earlier option already has as its name
+             * (--header, --status of [filter]) stays with that one. */
+            int taken = 0;
+            for (size_t j = 0; j < k && !taken; j++)
+                taken = !strcmp(lo[j].name, names[i][1]);
+            if (!taken)
+                lo[k++] = (struct option){names[i][1], arg, NULL, (int)(LONG_BASE + i)};
         }
         if (o->shrt && s + 3 < sn) {
             shorts[s++] = (char)o->shrt;
@@ -594,7 +656,9 @@ static void roff(FILE *f, const char *s)
 static const char *const man_sections[][2] = {
     {"scan", "What to probe and how many at once."},
     {"http", "How each request is made."},
-    {"match", "Declarative rules: all that are set must hold for a hit."},
+    {"match", "Declarative rules: all that are set must hold for a hit (or one, with "
+              "\\fB\\-\\-match\\-mode any\\fR)."},
+    {"filter", "Rules that turn a response down, and the calibration of not-found pages."},
     {"output", "Where and how results are written."},
 };
 

@@ -12,6 +12,18 @@ struct strlist {
     size_t n;
 };
 
+/* One of [match] and [filter]: "" or an empty list = no such rule. */
+struct rules_conf {
+    char *status;          /* "200,301-302" */
+    struct strlist contains;
+    struct strlist regex;
+    char *size;            /* body bytes: "0,100-200,>5000" */
+    char *words;
+    char *lines;
+    struct strlist header; /* "Name: regex" */
+    char *time;            /* milliseconds */
+};
+
 /* The effective configuration. Strings are owned (malloc'ed). */
 struct conf {
     /* [scan] */
@@ -40,14 +52,20 @@ struct conf {
     int verify_tls;
     struct strlist connect_to;
     struct strlist resolve;
-    /* [match] */
-    char *match_status;
-    struct strlist match_contains;
+    /* [match] and [filter] */
+    struct rules_conf match, filter;
     struct strlist match_not_contains;
+    char *match_mode;  /* all | any */
+    int match_raw;     /* text rules on the raw bytes */
+    int calibrate;
+    long calibrate_words;
+    long recalibrate;  /* probes between checks that "not found" has not changed */
     /* [output] */
     char *format;
     char *output;
     int errors;
+    int show_filtered;
+    char *summary_json;
     int quiet;
     char *report;
     char *state;

@@ -29,7 +29,9 @@ int out_open(struct out *o, const char *path, const char *format, int errors, in
         o->own = 1;
     }
     if (o->format == FMT_CSV && !keep) {
-        static const char head[] = "verdict,url,word,status,length,elapsed,charset,error,fields\n";
+        static const char head[] = "verdict,url,word,status,length,words,lines,content_type,"
+                                   "charset,title,location,elapsed_ms,ip,error_class,error,"
+                                   "filtered_by,fields\n";
         fputs(head, o->f);
         o->bytes = sizeof head - 1;
     }
@@ -94,28 +96,66 @@ static void csv_str(struct buf *b, const char *s, size_t n)
     buf_append_byte(b, '"');
 }
 
+static const char *const classes[] = {"dns",    "connect", "timeout", "tls",
+                                      "http",   "script",  "plugin",  "input",
+                                      "crash",  "internal"};
+
+int out_error_class(const char *error)
+{
+    static const struct {
+        const char *prefix;
+        int cls;
+    } map[] = {
+        {"dns:", 0},         {"proxy-dns:", 0},   {"connect:", 1},     {"timeout:", 2},
+        {"tls:", 3},         {"http:", 4},        {"empty-reply:", 4}, {"io:", 4},
+        {"bad-reply:", 4},   {"redirects:", 4},   {"lua:", 5},         {"target: lua:", 5},
+        {"url:", 7},         {"quarantined:", 8}, {"internal:", 9},    {"stopped before", 2},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (!strncmp(error, map[i].prefix, strlen(map[i].prefix)))
+            return map[i].cls;
+    return 6; /* what a plugin's target() or match() said */
+}
+
+const char *out_error_class_name(int cls)
+{
+    return cls >= 0 && cls < OUT_ERROR_CLASSES ? classes[cls] : "internal";
+}
+
+static const char *verdict_name(int v)
+{
+    return v == V_HIT ? "hit" : v == V_ERROR ? "error" : v == V_FILTERED ? "filtered" : "miss";
+}
+
+static void json_field(struct buf *b, const char *key, const char *v)
+{
+    if (!v || !*v)
+        return;
+    buf_printf(b, ",\"%s\":", key);
+    out_json_str(b, v, strlen(v), 0);
+}
+
 static void format_jsonl(struct buf *b, const struct result *r)
 {
-    buf_append_str(b, "{\"verdict\":");
-    buf_append_str(b, r->verdict == V_HIT ? "\"hit\"" : "\"error\"");
-    buf_append_str(b, ",\"url\":");
+    buf_printf(b, "{\"verdict\":\"%s\",\"url\":", verdict_name(r->verdict));
     out_json_str(b, r->url, strlen(r->url), 0);
     buf_append_str(b, ",\"word\":");
     out_json_str(b, r->word, r->wlen, 0);
-    buf_printf(b, ",\"status\":%d,\"length\":%llu,\"elapsed\":%.6f", r->status,
-               (unsigned long long)r->length, r->elapsed);
-    if (*r->ip) {
-        buf_append_str(b, ",\"ip\":");
-        out_json_str(b, r->ip, strlen(r->ip), 0);
+    buf_printf(b, ",\"status\":%d,\"length\":%llu", r->status, (unsigned long long)r->length);
+    if (r->verdict != V_ERROR)
+        buf_printf(b, ",\"words\":%llu,\"lines\":%llu", (unsigned long long)r->words,
+                   (unsigned long long)r->lines);
+    json_field(b, "content_type", r->content_type);
+    json_field(b, "charset", r->charset);
+    json_field(b, "title", r->title);
+    json_field(b, "location", r->location);
+    buf_printf(b, ",\"elapsed_ms\":%.3f", r->elapsed * 1000.0);
+    json_field(b, "ip", r->ip);
+    if (r->verdict == V_ERROR) {
+        json_field(b, "error_class", out_error_class_name(out_error_class(r->error)));
+        json_field(b, "error", r->error);
     }
-    if (*r->charset) {
-        buf_append_str(b, ",\"charset\":");
-        out_json_str(b, r->charset, strlen(r->charset), 0);
-    }
-    if (*r->error) {
-        buf_append_str(b, ",\"error\":");
-        out_json_str(b, r->error, strlen(r->error), 0);
-    }
+    json_field(b, "filtered_by", r->filtered_by);
     if (r->nfields) {
         buf_append_str(b, ",\"fields\":{");
         for (size_t i = 0; i < r->nfields; i++) {
@@ -130,23 +170,55 @@ static void format_jsonl(struct buf *b, const struct result *r)
     buf_append_str(b, "}\n");
 }
 
+static void csv_col(struct buf *b, const char *s)
+{
+    buf_append_byte(b, ',');
+    csv_str(b, s ? s : "", s ? strlen(s) : 0);
+}
+
 static void format_csv(struct buf *b, const struct result *r)
 {
-    buf_append_str(b, r->verdict == V_HIT ? "hit," : "error,");
+    buf_append_str(b, verdict_name(r->verdict));
+    buf_append_byte(b, ',');
     csv_str(b, r->url, strlen(r->url));
     buf_append_byte(b, ',');
     csv_str(b, r->word, r->wlen);
-    buf_printf(b, ",%d,%llu,%.6f,", r->status, (unsigned long long)r->length, r->elapsed);
-    csv_str(b, r->charset, strlen(r->charset));
-    buf_append_byte(b, ',');
-    csv_str(b, r->error, strlen(r->error));
-    buf_append_byte(b, ',');
+    buf_printf(b, ",%d,%llu,%llu,%llu", r->status, (unsigned long long)r->length,
+               (unsigned long long)r->words, (unsigned long long)r->lines);
+    csv_col(b, r->content_type);
+    csv_col(b, r->charset);
+    csv_col(b, r->title);
+    csv_col(b, r->location);
+    buf_printf(b, ",%.3f", r->elapsed * 1000.0);
+    csv_col(b, r->ip);
+    csv_col(b, r->verdict == V_ERROR ? out_error_class_name(out_error_class(r->error)) : "");
+    csv_col(b, r->error);
+    csv_col(b, r->filtered_by);
     struct buf f = {0};
     for (size_t i = 0; i < r->nfields; i++)
         buf_printf(&f, "%s%s=%s", i ? ";" : "", r->fields[2 * i], r->fields[2 * i + 1]);
+    buf_append_byte(b, ',');
     csv_str(b, f.p ? f.p : "", f.len);
     buf_free(&f);
     buf_append_byte(b, '\n');
+}
+
+/* Text format: errors and filtered responses go to stderr at once, with
+ * control bytes of hostile words shown, not sent to the terminal. */
+static void text_note(const struct result *r)
+{
+    struct buf b = {0};
+    buf_append_str(&b, r->verdict == V_ERROR ? "[-] fa " : "[~] ");
+    for (const char *c = r->url; *c; c++)
+        (unsigned char)*c < 0x20 || *c == 0x7f ? buf_printf(&b, "\\x%02x", (unsigned char)*c)
+                                                : buf_append_byte(&b, *c);
+    if (r->verdict == V_ERROR)
+        buf_printf(&b, " (%.*s)\n", (int)strcspn(r->error, "\n"), r->error);
+    else
+        buf_printf(&b, " (%d, filtered by %s)\n", r->status, r->filtered_by);
+    if (b.p)
+        fwrite(b.p, 1, b.len, stderr);
+    buf_free(&b);
 }
 
 void out_format(struct out *o, const struct result *r, struct buf *dst)
@@ -159,20 +231,9 @@ void out_format(struct out *o, const struct result *r, struct buf *dst)
         if (r->verdict == V_HIT) {
             buf_append_str(dst, r->url);
             buf_append_byte(dst, '\n');
-            return;
+        } else {
+            text_note(r);
         }
-        /* The recipe's own format for a failed probe, plus the reason, on
-         * stderr at once; control bytes of hostile words are shown, not
-         * sent to the terminal. */
-        struct buf b = {0};
-        buf_append_str(&b, "[-] fa ");
-        for (const char *c = r->url; *c; c++)
-            (unsigned char)*c < 0x20 || *c == 0x7f ? buf_printf(&b, "\\x%02x", (unsigned char)*c)
-                                                    : buf_append_byte(&b, *c);
-        buf_printf(&b, " (%.*s)\n", (int)strcspn(r->error, "\n"), r->error);
-        if (b.p)
-            fwrite(b.p, 1, b.len, stderr);
-        buf_free(&b);
     } else if (o->format == FMT_JSONL) {
         format_jsonl(dst, r);
     } else {

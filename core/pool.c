@@ -370,8 +370,11 @@ static void emit(struct pool *p, struct chunkrec *c, const struct result *r)
 {
     if (r->verdict == V_HIT)
         p->st->hits++;
+    else if (r->verdict == V_FILTERED)
+        p->st->shown_filtered++;
     else if (r->verdict == V_ERROR) {
         p->st->errors++;
+        p->st->errclass[out_error_class(r->error)]++;
         script_error(p, r->error);
         if (r->index < c->offs.len / 4) { /* for --retry-failed */
             uint64_t line = c->first_line + ((const uint32_t *)c->offs.p)[r->index];
@@ -409,6 +412,37 @@ static void save_state(struct pool *p)
     p->last_save = now();
 }
 
+/* The first worker's calibration is the one reported; later reports of
+ * a worker say the not-found page changed during the scan. */
+static int on_calib(struct pool *p, const struct frame *f)
+{
+    uint32_t head[3]; /* probes, pages, changed during the scan */
+    if (f->len < sizeof head)
+        return -1;
+    memcpy(head, f->p, sizeof head);
+    const char *text = f->p + sizeof head, *end = f->p + f->len;
+    const char *nul = memchr(text, '\0', (size_t)(end - text));
+    if (!nul)
+        return -1;
+    if (head[2])
+        p->st->calib_changes++;
+    else if (p->st->calib_text)
+        return 0;
+    char *t = strndup(text, (size_t)(nul - text)), *j = strndup(nul + 1, (size_t)(end - nul - 1));
+    if (!t || !j) {
+        free(t);
+        free(j);
+        return 0;
+    }
+    free(p->st->calib_text);
+    free(p->st->calib_json);
+    p->st->calib_text = t;
+    p->st->calib_json = j;
+    p->st->calib_probes = head[0];
+    p->st->calib_pages = head[1];
+    return 0;
+}
+
 static int on_frame(struct pool *p, struct wk *w, const struct frame *f)
 {
     struct result r;
@@ -443,10 +477,18 @@ static int on_frame(struct pool *p, struct wk *w, const struct frame *f)
                 p->st->status[key] += n;
             else if (key == STATS_RETRIES)
                 p->st->retries += n;
+            else if (key == STATS_MISSES)
+                p->st->misses += n;
+            else if (key == STATS_FILTERED)
+                p->st->filtered += n;
+            else if (key == STATS_CALIBRATED)
+                p->st->calibrated += n;
             else if (key >= STATS_SIZE && key < STATS_SIZE + SIZE_BUCKETS)
                 p->st->sizes[key - STATS_SIZE] += n;
         }
         return 0;
+    case MSG_CALIB:
+        return on_calib(p, f);
     case MSG_LOG: {
         prog_clear();
         ssize_t n = write(STDERR_FILENO, f->p, f->len);

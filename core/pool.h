@@ -18,7 +18,17 @@ struct pool_stats {
     uint64_t script_errors; /* of which raised by the Lua script */
     uint64_t lost;         /* never probed: every worker died */
     uint64_t crashes;
-    uint64_t retries;      /* tries made again (connect errors, timeouts, 429, 503) */      /* workers that died and were replaced */
+    uint64_t retries;      /* tries made again (connect errors, timeouts, 429, 503) */
+    uint64_t misses;       /* answers the plugin or script turned down */
+    uint64_t filtered;     /* answers a [match]/[filter] rule turned down */
+    uint64_t calibrated;   /* answers taken for a learned not-found page */
+    uint64_t shown_filtered; /* of those, written with --show-filtered */
+    uint64_t errclass[16]; /* errors by out_error_class() index */
+    /* What calibration learned (the first worker to finish it), and how
+     * often a worker saw the not-found page change during the scan. */
+    uint32_t calib_probes, calib_pages;
+    char *calib_text, *calib_json;
+    uint64_t calib_changes;
     uint64_t long_lines;
     double start, elapsed; /* seconds */
     uint64_t status[600];  /* responses by status (hits and misses) */

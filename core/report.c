@@ -8,6 +8,7 @@
  * own code) are all inline.
  */
 #include "report.h"
+#include "summary.h"
 
 #include "buf.h"
 #include "msg.h"
@@ -56,10 +57,7 @@ struct report *report_open(const char *path, char *err, size_t errlen)
 
 static void count_class(struct report *r, const char *error)
 {
-    /* The class is the word before the first ':' ("timeout", "lua", ...). */
-    size_t n = strcspn(error, ": \n");
-    char name[24];
-    snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name - 1 ? n : sizeof name - 1), error);
+    const char *name = out_error_class_name(out_error_class(error));
     for (size_t i = 0; i < r->nclasses; i++)
         if (!strcmp(r->classes[i].name, name)) {
             r->classes[i].n++;
@@ -255,8 +253,14 @@ int report_close(struct report *r, const struct conf *c, const struct pool_stats
         json_pair(&b, r->classes[i].name, v);
     }
     buf_append_str(&b, "],\n\"calibration\": ");
-    const char *cal = "not enabled: the hits above were judged by the rules and the plugin alone";
-    out_json_str(&b, cal, strlen(cal), 1);
+    struct buf cal = {0};
+    if (!c->calibrate)
+        buf_append_str(&cal, "not enabled: the hits above were judged by the rules and the "
+                       "plugin alone");
+    else
+        summary_calibration(c, st, &cal);
+    out_json_str(&b, cal.p ? cal.p : "", cal.len, 1);
+    buf_free(&cal);
     buf_append_str(&b, ",\n\"config\": ");
     char *ini = NULL;
     size_t inilen = 0;

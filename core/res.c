@@ -261,3 +261,35 @@ void res_free(struct salvo_res *r)
     buf_free(&r->textbuf);
     buf_free(&r->fail);
 }
+
+static const char *find_ci(const char *p, const char *end, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; p + n <= end; p++)
+        if (!strncasecmp(p, needle, n))
+            return p;
+    return NULL;
+}
+
+int res_title(const char *html, size_t len, struct buf *out)
+{
+    const char *end = html + len;
+    const char *t = find_ci(html, end, "<title");
+    const char *gt = t ? memchr(t, '>', (size_t)(end - t)) : NULL;
+    const char *close = gt ? find_ci(gt + 1, end, "</title") : NULL;
+    if (!close)
+        return -1;
+    int space = 0;
+    size_t start = out->len;
+    for (const char *p = gt + 1; p < close; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') {
+            space = 1;
+            continue;
+        }
+        if (space && out->len > start)
+            buf_append_byte(out, ' ');
+        space = 0;
+        buf_append_byte(out, *p);
+    }
+    return 0;
+}

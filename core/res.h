@@ -26,4 +26,8 @@ void res_decoder_free(struct res_decoder *d);
  * that do not decode become U+FFFD. Returns 0, or -1 when out of memory. */
 int res_decode(struct res_decoder *d, const char *charset, const char *body, size_t len,
                struct buf *out, const char **text, size_t *tlen);
+struct buf;
+/* Append the <title> text of html to out, whitespace collapsed: 0, or -1
+ * when there is none. */
+int res_title(const char *html, size_t len, struct buf *out);
 #endif

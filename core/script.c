@@ -191,40 +191,17 @@ static int l_regex(lua_State *L)
     return rc;
 }
 
-static const char *find_ci(const char *p, const char *end, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (; p + n <= end; p++)
-        if (!strncasecmp(p, needle, n))
-            return p;
-    return NULL;
-}
-
 /* salvo.title(html) -> the <title> text, whitespace collapsed, or nil */
 static int l_title(lua_State *L)
 {
     size_t len;
     const char *html = luaL_checklstring(L, 1, &len);
-    const char *end = html + len;
-    const char *t = find_ci(html, end, "<title");
-    const char *gt = t ? memchr(t, '>', (size_t)(end - t)) : NULL;
-    const char *close = gt ? find_ci(gt + 1, end, "</title") : NULL;
-    if (!close)
-        return lua_pushnil(L), 1;
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    int space = 0;
-    for (const char *p = gt + 1; p < close; p++) {
-        if (isspace((unsigned char)*p)) {
-            space = 1;
-            continue;
-        }
-        if (space && luaL_bufflen(&b))
-            luaL_addchar(&b, ' ');
-        space = 0;
-        luaL_addchar(&b, *p);
-    }
-    luaL_pushresult(&b);
+    struct buf b = {0};
+    if (res_title(html, len, &b) < 0)
+        lua_pushnil(L);
+    else
+        lua_pushlstring(L, b.p ? b.p : "", b.len);
+    buf_free(&b);
     return 1;
 }
 

@@ -11,6 +11,7 @@
  */
 #include "worker.h"
 
+#include "calib.h"
 #include "engine.h"
 #include "log.h"
 #include "match.h"
@@ -18,6 +19,7 @@
 #include "opt.h"
 #include "plugin.h"
 #include "rate.h"
+#include "res.h"
 #include "tmpl.h"
 
 #include <errno.h>
@@ -72,7 +74,16 @@ struct worker {
     uint32_t retries;           /* since the last MSG_STATS */
     uint32_t status_count[600];       /* responses since the last MSG_STATS */
     uint32_t size_count[SIZE_BUCKETS];
+    uint32_t misses, filtered, calibrated;
     int counted;
+    /* --calibrate */
+    struct calib calib;
+    char calib_name[CALIB_MAX][96];   /* filtered_by of each learned page */
+    unsigned calibrating;             /* first probes still out: no chunks yet */
+    int recal_out;                    /* a check probe is out */
+    uint64_t since_recal, calib_seed;
+    unsigned calib_tries;
+    struct buf scratch;
 };
 
 static void flush(struct worker *w);
@@ -112,8 +123,18 @@ static void flush(struct worker *w)
     }
 }
 
+/* What the rules saw: the decoded text, or the raw bytes with raw = yes. */
+static const char *rules_text(struct worker *w, struct salvo_res *r, size_t *len)
+{
+    if (w->rules.raw) {
+        *len = r->body.len;
+        return r->body.p ? r->body.p : "";
+    }
+    return res_text(r, len);
+}
+
 static void send_result(struct worker *w, const struct chunk *ch, struct probe *p, int verdict,
-                        const char *error)
+                        const char *error, const char *why)
 {
     struct result r = {
         .chunk = ch->id,
@@ -126,13 +147,26 @@ static void send_result(struct worker *w, const struct chunk *ch, struct probe *
         .wlen = p->word.len,
         .url = p->req.url.p,
         .error = error,
-        .charset = p->res.text_ready ? p->res.charset : "",
         .ip = p->res.ip,
+        .filtered_by = why,
         .nfields = p->res.nfields,
     };
+    struct buf title = {0};
+    if (verdict != V_ERROR && !p->res.error) {
+        size_t len;
+        const char *t = rules_text(w, &p->res, &len);
+        match_count(t, len, &r.words, &r.lines);
+        const char *html = res_text(&p->res, &len);
+        res_title(html, len, &title);
+        r.content_type = res_header_get(&p->res, "content-type");
+        r.location = res_header_get(&p->res, "location");
+    }
+    r.title = title.p ? title.p : "";
+    r.charset = p->res.text_ready ? p->res.charset : "";
     for (size_t i = 0; i < 2 * p->res.nfields; i++)
         r.fields[i] = p->res.fields[i];
     msg_put_result(&w->out, &r);
+    buf_free(&title);
 }
 
 /* A chunk whose words have all been started and finished is done. */
@@ -172,27 +206,48 @@ static void beacon_off(struct worker *w)
         w->beacon->busy = 0;
 }
 
+/* The response's signature against the learned not-found pages: the
+ * page's index, or -1. */
+static int calibrated(struct worker *w, struct probe *p)
+{
+    size_t len;
+    struct calib_sig sig;
+    struct buf title = {0};
+    const char *text = res_text(&p->res, &len);
+    res_title(text, len, &title);
+    calib_sig_head(&sig, p->res.status, p->word.p, p->word.len,
+                   res_header_get(&p->res, "location"), title.p);
+    buf_free(&title);
+    if (!calib_maybe(&w->calib, &sig))
+        return -1;
+    calib_sig_text(&sig, text, len, p->word.p, p->word.len, &w->scratch);
+    return calib_match(&w->calib, &sig);
+}
+
 /* The verdict for a finished transfer: rules first (cheap), then the
- * plugin's match() on what passed them. */
-static void judge(struct worker *w, struct probe *p, int *verdict, const char **error)
+ * learned not-found pages, then the plugin's match() on what passed.
+ * *why names what turned a response down. */
+static void judge(struct worker *w, struct probe *p, int *verdict, const char **error,
+                  const char **why)
 {
     *error = NULL;
+    *why = NULL;
     if (p->res.error) {
         *verdict = V_ERROR;
         *error = p->res.error;
         return;
     }
-    if (!match_status_ok(&w->rules, p->res.status)) {
-        *verdict = V_MISS;
+    if (!match_eval(&w->rules, &p->res, why)) {
+        *verdict = V_FILTERED;
+        w->filtered++;
         return;
     }
-    if (match_needs_text(&w->rules)) {
-        size_t len;
-        const char *text = res_text(&p->res, &len);
-        if (!match_text_ok(&w->rules, text, len)) {
-            *verdict = V_MISS;
-            return;
-        }
+    int k = w->calib.n ? calibrated(w, p) : -1;
+    if (k >= 0) {
+        *verdict = V_FILTERED;
+        *why = w->calib_name[k];
+        w->calibrated++;
+        return;
     }
     if (!plugin_has_match(w->plugin)) {
         *verdict = V_HIT;
@@ -207,6 +262,8 @@ static void judge(struct worker *w, struct probe *p, int *verdict, const char **
         break;
     case SALVO_MISS:
         *verdict = V_MISS;
+        *why = w->plugin->name;
+        w->misses++;
         break;
     default:
         *verdict = V_ERROR;
@@ -243,12 +300,14 @@ static void send_stats(struct worker *w)
             buf_append(&b, &w->size_count[k], 4);
             w->size_count[k] = 0;
         }
-    if (w->retries) {
-        uint16_t key = STATS_RETRIES;
-        buf_append(&b, &key, 2);
-        buf_append(&b, &w->retries, 4);
-        w->retries = 0;
-    }
+    uint32_t *const counts[] = {&w->retries, &w->misses, &w->filtered, &w->calibrated};
+    const uint16_t keys[] = {STATS_RETRIES, STATS_MISSES, STATS_FILTERED, STATS_CALIBRATED};
+    for (size_t i = 0; i < 4; i++)
+        if (*counts[i]) {
+            buf_append(&b, &keys[i], 2);
+            buf_append(&b, counts[i], 4);
+            *counts[i] = 0;
+        }
     msg_put(&w->out, MSG_STATS, b.p, b.len);
     buf_free(&b);
     w->counted = 0;
@@ -331,7 +390,7 @@ static void on_retry_timer(uv_timer_t *t)
     for (size_t i = 0; i < n; i++) {
         struct probe *p = w->retry[i];
         if (engine_probe_start(w->eng, p) < 0) {
-            send_result(w, p->owner, p, V_ERROR, p->errmsg);
+            send_result(w, p->owner, p, V_ERROR, p->errmsg, NULL);
             ((struct chunk *)p->owner)->open--;
             engine_probe_put(w->eng, p);
         }
@@ -342,9 +401,16 @@ static void on_retry_timer(uv_timer_t *t)
     refill(w);
 }
 
+static void calib_probe(struct worker *w);
+static void calib_done(struct worker *w, struct probe *p);
+
 static void on_done(struct probe *p, void *ud)
 {
     struct worker *w = ud;
+    if (!p->owner) {
+        calib_done(w, p);
+        return;
+    }
     if (p->attempt < w->c->retries && retryable(p) && !w->stopping) {
         retry_later(w, p);
         return;
@@ -352,16 +418,24 @@ static void on_done(struct probe *p, void *ud)
     if (!p->res.error && p->res.status > 0 && p->res.status < 600) {
         w->status_count[p->res.status]++;
         w->size_count[size_bucket(p->res.length)]++;
-        w->counted = 1;
     }
+    w->counted = 1;
     struct chunk *ch = p->owner;
     int verdict;
-    const char *error;
-    judge(w, p, &verdict, &error);
-    if (verdict != V_MISS)
-        send_result(w, ch, p, verdict, error);
+    const char *error, *why;
+    judge(w, p, &verdict, &error, &why);
+    if (verdict == V_HIT || verdict == V_ERROR)
+        send_result(w, ch, p, verdict, error, NULL);
+    else if (w->c->show_filtered)
+        send_result(w, ch, p, V_FILTERED, NULL, why);
     ch->open--;
     engine_probe_put(w->eng, p);
+    if (w->c->calibrate && w->c->recalibrate && ++w->since_recal >= (uint64_t)w->c->recalibrate &&
+        !w->recal_out && !w->stopping) {
+        w->since_recal = 0;
+        w->recal_out = 1;
+        calib_probe(w);
+    }
 }
 
 static int target_fails(struct worker *w, struct chunk *ch, struct probe *p)
@@ -406,9 +480,110 @@ static void start_word(struct worker *w, struct chunk *ch, uint32_t index, const
         tmpl_expand(w->c->template, shown.p ? shown.p : "", shown.len, &p->req.url);
         buf_free(&shown);
     }
-    send_result(w, ch, p, V_ERROR, fail);
+    send_result(w, ch, p, V_ERROR, fail, NULL);
     ch->open--;
     engine_probe_put(w->eng, p);
+}
+
+/* ---- calibration ---- */
+
+/* Random words of several lengths, so that a page whose size follows the
+ * word's length shows it. */
+static const unsigned calib_lengths[] = {8, 12, 16, 20, 24, 32, 10, 14};
+
+static void calib_report(struct worker *w, const struct calib_fp *changed)
+{
+    struct buf b = {0};
+    uint32_t head[3] = {w->calib_tries, (uint32_t)w->calib.n, changed != NULL};
+    buf_append(&b, head, sizeof head);
+    for (size_t i = 0; i < w->calib.n; i++) {
+        buf_printf(&b, "%s%s: ", i ? "\n" : "", w->calib_name[i]);
+        calib_describe(&w->calib.fp[i], &b);
+    }
+    buf_append_byte(&b, '\0');
+    buf_append_byte(&b, '[');
+    for (size_t i = 0; i < w->calib.n; i++) {
+        if (i)
+            buf_append_byte(&b, ',');
+        calib_json(&w->calib.fp[i], &b);
+    }
+    buf_append_byte(&b, ']');
+    if (b.p)
+        msg_put(&w->out, MSG_CALIB, b.p, b.len);
+    buf_free(&b);
+    if (changed) {
+        struct buf d = {0};
+        calib_describe(changed, &d);
+        log_msg(LOG_WARN, "calibration: the not-found page changed during the scan, now also "
+                "%s; filtered from here on (hits before may be such pages)", d.p ? d.p : "");
+        buf_free(&d);
+    }
+    flush(w);
+}
+
+static void calib_settle(struct worker *w, const struct calib_fp *changed)
+{
+    if (w->calibrating) {
+        if (--w->calibrating == 0) {
+            calib_report(w, NULL);
+            refill(w);
+        }
+    } else {
+        w->recal_out = 0;
+        if (changed)
+            calib_report(w, changed);
+    }
+}
+
+static void calib_done(struct worker *w, struct probe *p)
+{
+    const struct calib_fp *changed = NULL;
+    if (!p->res.error && !w->stopping) {
+        size_t len;
+        struct calib_sig sig;
+        struct buf title = {0};
+        const char *text = res_text(&p->res, &len);
+        res_title(text, len, &title);
+        calib_sig_head(&sig, p->res.status, p->word.p, p->word.len,
+                       res_header_get(&p->res, "location"), title.p);
+        buf_free(&title);
+        calib_sig_text(&sig, text, len, p->word.p, p->word.len, &w->scratch);
+        size_t before = w->calib.n;
+        if (w->calibrating || calib_match(&w->calib, &sig) < 0) {
+            int k = calib_learn(&w->calib, &sig);
+            if (k >= 0 && (size_t)k == before) {
+                snprintf(w->calib_name[k], sizeof w->calib_name[k], "calibration#%d(status=%d)",
+                         k + 1, sig.status);
+                if (!w->calibrating)
+                    changed = &w->calib.fp[k];
+            }
+        }
+    }
+    engine_probe_put(w->eng, p);
+    calib_settle(w, changed);
+}
+
+/* Probe one random word through the same template and plugin. */
+static void calib_probe(struct worker *w)
+{
+    struct probe *p = engine_probe_get(w->eng);
+    if (!p) {
+        calib_settle(w, NULL);
+        return;
+    }
+    char word[40];
+    size_t len = calib_lengths[w->calib_tries++ % (sizeof calib_lengths / sizeof *calib_lengths)];
+    calib_word(word, len, &w->calib_seed);
+    p->owner = NULL;
+    p->index = 0;
+    buf_append(&p->word, word, len);
+    if (tmpl_expand(w->c->template, word, len, &p->req.url) < 0 ||
+        (plugin_has_target(w->plugin) &&
+         plugin_target(w->plugin, word, len, &p->req) != SALVO_MISS) ||
+        engine_probe_start(w->eng, p) < 0) {
+        engine_probe_put(w->eng, p);
+        calib_settle(w, NULL);
+    }
 }
 
 static void maybe_finish(struct worker *w)
@@ -457,6 +632,10 @@ static int skipped(const struct chunk *ch, uint32_t index)
 static void refill(void *ud)
 {
     struct worker *w = ud;
+    if (w->calibrating) { /* words wait until "not found" is known */
+        flush(w);
+        return;
+    }
     unsigned window = engine_window(w->eng);
     for (struct chunk *ch = w->head; ch && engine_inflight(w->eng) + w->nretry < window;
          ch = ch->next) {
@@ -498,7 +677,7 @@ static int on_frame(struct worker *w, const struct frame *f)
             char msg[160];
             snprintf(msg, sizeof msg, "stopped before retry %d (%s)", p->attempt,
                      p->res.error ? p->res.error : "429/503");
-            send_result(w, p->owner, p, V_ERROR, msg);
+            send_result(w, p->owner, p, V_ERROR, msg, NULL);
             ((struct chunk *)p->owner)->open--;
             engine_probe_put(w->eng, p);
         }
@@ -660,7 +839,8 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin,
     uv_pipe_init(&w.loop, &w.ipc, 0);
     uv_pipe_open(&w.ipc, fd);
     w.ipc.data = &w;
-    match_init(&w.rules, c);
+    if (match_init(&w.rules, c, err, sizeof err) < 0)
+        goto fatal;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         snprintf(err, sizeof err, "cannot initialise libcurl");
         goto fatal;
@@ -680,6 +860,12 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin,
     w.trim.data = &w;
     uv_timer_start(&w.trim, on_trim, 2000, 2000);
     uv_unref((uv_handle_t *)&w.trim);
+    if (c->calibrate) {
+        w.calib_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)&w;
+        w.calibrating = (unsigned)c->calibrate_words;
+        for (long i = 0; i < c->calibrate_words; i++)
+            calib_probe(&w);
+    }
     refill(&w);
     uv_run(&w.loop, UV_RUN_DEFAULT);
     plugin_finish(plugin);
@@ -692,6 +878,8 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin,
     buf_free(&w.in);
     buf_free(&w.out);
     buf_free(&w.wbuf);
+    buf_free(&w.scratch);
+    match_free(&w.rules);
     free(w.retry);
     return w.status;
 fatal:

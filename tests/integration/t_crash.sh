@@ -12,7 +12,7 @@ check "the word that killed it is named" contains err.txt 'died (signal 11, Segm
 check "quarantined after two deaths" contains err.txt 'the word "crash" is quarantined: it killed 2 workers'
 check "every other hit is there" [ "$(grep -c '"verdict":"hit"' out.jsonl)" -eq 800 ]
 check "no hit written twice" [ -z "$(grep -o '"url":"[^"]*"' out.jsonl | sort | uniq -d)" ]
-check "the word gets an error verdict" contains out.jsonl '"word":"crash","status":0,"length":0,"elapsed":0.000000,"error":"quarantined: killed 2 workers (signal 11, Segmentation fault)"'
+check "the word gets an error verdict" contains out.jsonl '"word":"crash","status":0,"length":0,"elapsed_ms":0.000,"error_class":"crash","error":"quarantined: killed 2 workers (signal 11, Segmentation fault)"'
 check "fields from match() in jsonl" contains out.jsonl '"fields":{"len":"x"}'
 check "no torn json line" [ -z "$(grep -v '^{.*}$' out.jsonl)" ]
 check "summary counts every word" contains err.txt "801 words, 800 hits, 1 errors"

@@ -1,0 +1,230 @@
+/* calib: signatures of responses and the learned not-found pages. */
+#include "calib.h"
+
+#include "buf.h"
+#include "out.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* Texts longer than this are summarised by their first part: enough to
+ * tell pages apart, and a bound on the cost per response. */
+#define TEXT_MAX (64 * 1024)
+
+/* s with every case-insensitive occurrence of word replaced by rep. */
+static void replace_word(struct buf *out, const char *s, size_t n, const char *word,
+                         size_t wlen, const char *rep)
+{
+    for (size_t i = 0; i < n;) {
+        if (wlen && i + wlen <= n && !strncasecmp(s + i, word, wlen)) {
+            buf_append_str(out, rep);
+            i += wlen;
+        } else {
+            buf_append_byte(out, s[i++]);
+        }
+    }
+}
+
+static void copy_replaced(char *dst, size_t cap, const char *s, const char *word, size_t wlen)
+{
+    struct buf b = {0};
+    if (s)
+        replace_word(&b, s, strlen(s), word, wlen, "{}");
+    snprintf(dst, cap, "%.*s", (int)b.len, b.p ? b.p : "");
+    buf_free(&b);
+}
+
+void calib_sig_head(struct calib_sig *s, int status, const char *word, size_t wlen,
+                    const char *location, const char *title)
+{
+    memset(s, 0, sizeof *s);
+    s->status = status;
+    copy_replaced(s->location, sizeof s->location, location, word, wlen);
+    copy_replaced(s->title, sizeof s->title, title, word, wlen);
+}
+
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    return x ^ (x >> 33);
+}
+
+/* Charikar's simhash over overlapping 4-byte shingles: pages that share
+ * most of their shingles get hashes a few bits apart. */
+static uint64_t simhash(const unsigned char *t, size_t n)
+{
+    int v[64] = {0};
+    if (n < 4)
+        return n ? mix(t[0] | (n > 1 ? t[1] << 8 : 0) | (n > 2 ? t[2] << 16 : 0)) : 0;
+    for (size_t i = 0; i + 4 <= n; i++) {
+        uint64_t h = mix((uint64_t)t[i] | (uint64_t)t[i + 1] << 8 | (uint64_t)t[i + 2] << 16 |
+                         (uint64_t)t[i + 3] << 24);
+        for (int b = 0; b < 64; b++)
+            v[b] += (int)((h >> b) & 1) * 2 - 1;
+    }
+    uint64_t out = 0;
+    for (int b = 0; b < 64; b++)
+        if (v[b] > 0)
+            out |= 1ull << b;
+    return out;
+}
+
+static int alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Runs of letters and digits that hold a digit (request ids, timestamps,
+ * counters, hashes) become one '#', in place: they change on every
+ * request and say nothing about which page it is. */
+static size_t mask_volatile(char *t, size_t n)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        if (!alnum((unsigned char)t[i])) {
+            t[o++] = t[i++];
+            continue;
+        }
+        size_t j = i;
+        int digit = 0;
+        for (; j < n && alnum((unsigned char)t[j]); j++)
+            digit |= t[j] >= '0' && t[j] <= '9';
+        if (digit) {
+            t[o++] = '#';
+        } else {
+            memmove(t + o, t + i, j - i);
+            o += j - i;
+        }
+        i = j;
+    }
+    return o;
+}
+
+void calib_sig_text(struct calib_sig *s, const char *text, size_t len, const char *word,
+                    size_t wlen, struct buf *scratch)
+{
+    buf_reset(scratch);
+    replace_word(scratch, text, len > TEXT_MAX ? TEXT_MAX : len, word, wlen, "");
+    const char *t = scratch->p ? scratch->p : "";
+    size_t n = scratch->p ? mask_volatile(scratch->p, scratch->len) : 0;
+    s->size = n + (len > TEXT_MAX ? len - TEXT_MAX : 0);
+    uint64_t w = 0, l = 0;
+    int in = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)t[i];
+        int sp = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        w += !sp && !in;
+        in = !sp;
+        l += c == '\n';
+    }
+    s->words = w;
+    s->lines = l + (n && t[n - 1] != '\n');
+    s->simhash = simhash((const unsigned char *)t, n);
+}
+
+static int same_head(const struct calib_sig *a, const struct calib_sig *b)
+{
+    return a->status == b->status && !strcmp(a->location, b->location) &&
+           !strcmp(a->title, b->title);
+}
+
+int calib_maybe(const struct calib *c, const struct calib_sig *s)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (same_head(&c->fp[i].sig, s))
+            return 1;
+    return 0;
+}
+
+static int distance(uint64_t a, uint64_t b)
+{
+    return __builtin_popcountll(a ^ b);
+}
+
+/* Near enough: the text hashes differ by little more than the learned
+ * samples differed among themselves, and the size is within a tenth of
+ * what was seen. */
+static int near(const struct calib_fp *f, const struct calib_sig *s)
+{
+    int limit = f->spread + 4 > 8 ? f->spread + 4 : 8;
+    uint64_t tol = f->size_hi / 10 > 32 ? f->size_hi / 10 : 32;
+    uint64_t lo = f->size_lo > tol ? f->size_lo - tol : 0;
+    return same_head(&f->sig, s) && distance(f->sig.simhash, s->simhash) <= limit &&
+           s->size >= lo && s->size <= f->size_hi + tol;
+}
+
+int calib_match(const struct calib *c, const struct calib_sig *s)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (near(&c->fp[i], s))
+            return (int)i;
+    return -1;
+}
+
+int calib_learn(struct calib *c, const struct calib_sig *s)
+{
+    /* Samples of one page join it even when they differ more than a scan
+     * would allow, as long as their head is the same and the hash is not
+     * far off: that spread is what the page's variation looks like. */
+    for (size_t i = 0; i < c->n; i++) {
+        struct calib_fp *f = &c->fp[i];
+        int d = distance(f->sig.simhash, s->simhash);
+        if (same_head(&f->sig, s) && (near(f, s) || d <= 16)) {
+            f->spread = d > f->spread ? d : f->spread;
+            f->size_lo = s->size < f->size_lo ? s->size : f->size_lo;
+            f->size_hi = s->size > f->size_hi ? s->size : f->size_hi;
+            f->samples++;
+            return (int)i;
+        }
+    }
+    if (c->n == CALIB_MAX)
+        return -1;
+    struct calib_fp *f = &c->fp[c->n];
+    f->sig = *s;
+    f->size_lo = f->size_hi = s->size;
+    f->spread = 0;
+    f->samples = 1;
+    return (int)c->n++;
+}
+
+void calib_describe(const struct calib_fp *f, struct buf *out)
+{
+    buf_printf(out, "status=%d text_size=%llu", f->sig.status, (unsigned long long)f->size_lo);
+    if (f->size_hi != f->size_lo)
+        buf_printf(out, "-%llu", (unsigned long long)f->size_hi);
+    buf_printf(out, " words=%llu lines=%llu", (unsigned long long)f->sig.words,
+               (unsigned long long)f->sig.lines);
+    if (*f->sig.title)
+        buf_printf(out, " title=\"%s\"", f->sig.title);
+    if (*f->sig.location)
+        buf_printf(out, " location=%s", f->sig.location);
+    buf_printf(out, " simhash=%016llx±%d (%u samples)", (unsigned long long)f->sig.simhash,
+               f->spread, f->samples);
+}
+
+void calib_json(const struct calib_fp *f, struct buf *out)
+{
+    buf_printf(out, "{\"status\":%d,\"text_size_min\":%llu,\"text_size_max\":%llu,\"words\":%llu,"
+               "\"lines\":%llu,\"title\":", f->sig.status, (unsigned long long)f->size_lo,
+               (unsigned long long)f->size_hi, (unsigned long long)f->sig.words,
+               (unsigned long long)f->sig.lines);
+    out_json_str(out, f->sig.title, strlen(f->sig.title), 0);
+    buf_append_str(out, ",\"location\":");
+    out_json_str(out, f->sig.location, strlen(f->sig.location), 0);
+    buf_printf(out, ",\"simhash\":\"%016llx\",\"spread\":%d,\"samples\":%u}",
+               (unsigned long long)f->sig.simhash, f->spread, f->samples);
+}
+
+void calib_word(char *out, size_t len, uint64_t *seed)
+{
+    static const char set[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    for (size_t i = 0; i < len; i++) {
+        *seed = mix(*seed + 0x9e3779b97f4a7c15ull);
+        out[i] = set[*seed % (sizeof set - 1)];
+    }
+    out[len] = '\0';
+}

@@ -1,0 +1,64 @@
+/* calib: what a target's "not found" looks like, learned from words that
+ * cannot exist.
+ *
+ * A response is reduced to a signature: status, redirect target and title
+ * with the probed word taken out, and the decoded text with every
+ * occurrence of the word (any case) removed and every run of letters and
+ * digits that holds a digit (ids, timestamps) masked, summarised as its
+ * length, word and line counts and a 64-bit simhash of its 4-byte
+ * shingles. Removing the word is what lets pages that echo it (the host
+ * name, the path, "foo.example.com does not exist") still compare equal,
+ * masking takes out what changes on every request, and the simhash
+ * tolerates the small rest. */
+#ifndef SALVO_CALIB_H
+#define SALVO_CALIB_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf;
+
+#define CALIB_MAX 8        /* distinct not-found pages kept */
+
+struct calib_sig {
+    int status;
+    uint64_t size;         /* of the text with the word removed */
+    uint64_t words, lines;
+    uint64_t simhash;
+    char title[128];       /* word replaced by {} */
+    char location[256];    /* word replaced by {} */
+};
+
+struct calib_fp {
+    struct calib_sig sig;  /* the first sample */
+    uint64_t size_lo, size_hi;
+    int spread;            /* largest simhash distance among the samples */
+    unsigned samples;
+};
+
+struct calib {
+    struct calib_fp fp[CALIB_MAX];
+    size_t n;
+};
+
+/* The cheap part of a signature: status, redirect target, title (each
+ * may be NULL). */
+void calib_sig_head(struct calib_sig *s, int status, const char *word, size_t wlen,
+                    const char *location, const char *title);
+/* Whether some learned page has the same head, so the text is worth
+ * summarising at all. */
+int calib_maybe(const struct calib *c, const struct calib_sig *s);
+/* The text part: text is the decoded body; scratch is reused memory. */
+void calib_sig_text(struct calib_sig *s, const char *text, size_t len, const char *word,
+                    size_t wlen, struct buf *scratch);
+/* Index of the learned page s (head and text) is taken for, or -1. */
+int calib_match(const struct calib *c, const struct calib_sig *s);
+/* Learn s: merged into the page it matches, else a new one. Returns the
+ * index, or -1 when CALIB_MAX pages are known already. */
+int calib_learn(struct calib *c, const struct calib_sig *s);
+/* One learned page for people: "status=200 size=1234-1240 words=56 ...". */
+void calib_describe(const struct calib_fp *f, struct buf *out);
+/* The same as a JSON object. */
+void calib_json(const struct calib_fp *f, struct buf *out);
+/* A random word of len bytes from [a-z0-9] that no wordlist would hold. */
+void calib_word(char *out, size_t len, uint64_t *seed);
+#endif

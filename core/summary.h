@@ -1,0 +1,20 @@
+/* summary: what a scan did, at the end: on stderr for people, and with
+ * --summary-json as JSON for programs. */
+#ifndef SALVO_SUMMARY_H
+#define SALVO_SUMMARY_H
+#include <stddef.h>
+
+struct buf;
+struct conf;
+struct pool_stats;
+
+/* One paragraph on what calibration learned. */
+void summary_calibration(const struct conf *c, const struct pool_stats *st, struct buf *out);
+/* The summary lines on stderr (the first one is the classic
+ * "N words, N hits, N errors in T s"). */
+void summary_print(const struct conf *c, const struct pool_stats *st);
+/* Write the summary as one JSON object to path (atomically). 0, or -1
+ * with a message. */
+int summary_json(const struct conf *c, const struct pool_stats *st, const char *path,
+                 char *err, size_t errlen);
+#endif
