@@ -38,6 +38,48 @@ int out_open(struct out *o, const char *path, const char *format, int errors, in
     return 0;
 }
 
+/* Length of the valid UTF-8 sequence at p (no overlongs, surrogates or
+ * code points past U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *end)
+{
+    unsigned char c = *p;
+    if (c < 0x80)
+        return 1;
+    size_t len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+    if (!len || (size_t)(end - p) < len)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    if (len == 3 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f)))
+        return 0;
+    if (len == 4 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f)))
+        return 0;
+    return len;
+}
+
+static int utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    for (size_t len; p < end; p += len)
+        if (!(len = utf8_len(p, end)))
+            return 0;
+    return 1;
+}
+
+static void base64(struct buf *b, const char *s, size_t n)
+{
+    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
+                     (i + 2 < n ? p[i + 2] : 0);
+        char q[4] = {a[v >> 18], a[(v >> 12) & 63], i + 1 < n ? a[(v >> 6) & 63] : '=',
+                     i + 2 < n ? a[v & 63] : '='};
+        buf_append(b, q, 4);
+    }
+}
+
 /* JSON string: valid UTF-8 is kept, other bytes become \u00XX. With html,
  * <, > and & are escaped too, so the string is safe inside <script>. */
 void out_json_str(struct buf *b, const char *s, size_t n, int html)
@@ -60,15 +102,8 @@ void out_json_str(struct buf *b, const char *s, size_t n, int html)
             buf_append_byte(b, (char)c);
             p++;
         } else {
-            size_t len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-            size_t ok = len && (size_t)(end - p) >= len;
-            for (size_t i = 1; ok && i < len; i++)
-                ok = (p[i] & 0xc0) == 0x80;
-            if (ok && len == 3 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f)))
-                ok = 0;
-            if (ok && len == 4 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f)))
-                ok = 0;
-            if (ok) {
+            size_t len = utf8_len(p, end);
+            if (len) {
                 buf_append(b, p, len);
                 p += len;
             } else {
@@ -135,12 +170,34 @@ static void json_field(struct buf *b, const char *key, const char *v)
     out_json_str(b, v, strlen(v), 0);
 }
 
+static void fields_json(struct buf *b, const struct result *r)
+{
+    if (!r->nfields)
+        return;
+    buf_append_byte(b, '{');
+    for (size_t i = 0; i < r->nfields; i++) {
+        if (i)
+            buf_append_byte(b, ',');
+        out_json_str(b, r->fields[2 * i], strlen(r->fields[2 * i]), 0);
+        buf_append_byte(b, ':');
+        out_json_str(b, r->fields[2 * i + 1], strlen(r->fields[2 * i + 1]), 0);
+    }
+    buf_append_byte(b, '}');
+}
+
 static void format_jsonl(struct buf *b, const struct result *r)
 {
     buf_printf(b, "{\"verdict\":\"%s\",\"url\":", verdict_name(r->verdict));
     out_json_str(b, r->url, strlen(r->url), 0);
     buf_append_str(b, ",\"word\":");
     out_json_str(b, r->word, r->wlen, 0);
+    if (!utf8_valid(r->word, r->wlen)) {
+        /* \u00XX stands for a byte that is not UTF-8, which a reader cannot
+         * tell from the character U+00XX: the exact bytes go along. */
+        buf_append_str(b, ",\"word_base64\":\"");
+        base64(b, r->word, r->wlen);
+        buf_append_byte(b, '"');
+    }
     buf_printf(b, ",\"status\":%d,\"length\":%llu", r->status, (unsigned long long)r->length);
     if (r->verdict != V_ERROR)
         buf_printf(b, ",\"words\":%llu,\"lines\":%llu", (unsigned long long)r->words,
@@ -157,15 +214,8 @@ static void format_jsonl(struct buf *b, const struct result *r)
     }
     json_field(b, "filtered_by", r->filtered_by);
     if (r->nfields) {
-        buf_append_str(b, ",\"fields\":{");
-        for (size_t i = 0; i < r->nfields; i++) {
-            if (i)
-                buf_append_byte(b, ',');
-            out_json_str(b, r->fields[2 * i], strlen(r->fields[2 * i]), 0);
-            buf_append_byte(b, ':');
-            out_json_str(b, r->fields[2 * i + 1], strlen(r->fields[2 * i + 1]), 0);
-        }
-        buf_append_byte(b, '}');
+        buf_append_str(b, ",\"fields\":");
+        fields_json(b, r);
     }
     buf_append_str(b, "}\n");
 }
@@ -194,9 +244,10 @@ static void format_csv(struct buf *b, const struct result *r)
     csv_col(b, r->verdict == V_ERROR ? out_error_class_name(out_error_class(r->error)) : "");
     csv_col(b, r->error);
     csv_col(b, r->filtered_by);
+    /* The plugin's fields as one JSON object: unambiguous whatever the
+     * values hold, and no raw control bytes in the file. */
     struct buf f = {0};
-    for (size_t i = 0; i < r->nfields; i++)
-        buf_printf(&f, "%s%s=%s", i ? ";" : "", r->fields[2 * i], r->fields[2 * i + 1]);
+    fields_json(&f, r);
     buf_append_byte(b, ',');
     csv_str(b, f.p ? f.p : "", f.len);
     buf_free(&f);

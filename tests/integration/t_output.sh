@@ -1,0 +1,89 @@
+# Output formats read back by real parsers (Python's json and csv), field
+# by field, with hostile bytes in words, pages and plugin fields; error
+# records with their stable class.
+. "$(dirname "$0")/lib.sh"
+printf 'a"b\nc,d\ne\\f\ng\001h\n\377\376x\n百度\nq r\n' > h.txt
+cat > h.lua <<'LUA'
+function match(res)
+  if res.status ~= 200 then return false end
+  return true, { quote = 'say "hi", then\nleave', ctl = "\1\2\27", bad = "\xff\xfe ok", cjk = "百度" }
+LUA
+echo end >> h.lua
+for f in jsonl csv; do
+    "$SALVO" -q -j 1 -p ./h.lua -u "http://hit-1.x/{}" --connect-to "$CT" -w h.txt -f $f > out.$f
+    check "$f scan ok" [ $? -eq 0 ]
+done
+python3 - h.txt out.jsonl out.csv <<'PY' || fail "formats read back"
+import base64, csv, json, sys
+words = open(sys.argv[1], "rb").read().split(b"\n")[:-1]
+hits = words
+fields = {"quote": 'say "hi", then\nleave', "ctl": "\x01\x02\x1b", "bad": "\u00ff\u00fe ok", "cjk": "百度"}
+recs = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+got = [base64.b64decode(r["word_base64"]) if "word_base64" in r else r["word"].encode() for r in recs]
+assert sorted(got) == sorted(hits), got
+for r in recs:
+    assert r["verdict"] == "hit" and r["status"] == 200 and r["length"] == 140, r
+    assert r["words"] == 7 and r["lines"] == 3 and r["title"] == "百度一下", r
+    assert r["content_type"] == "text/html; charset=utf-8" and r["charset"] == "utf-8", r
+    assert r["ip"] == "127.0.0.1" and 0 < r["elapsed_ms"] < 2000, r
+    assert r["fields"] == fields, r["fields"]
+    assert r["url"].startswith("http://hit-1.x/"), r
+assert [r for r in recs if r["word"] == "\u00ff\u00fex"][0]["word_base64"] == "//54"
+with open(sys.argv[3], encoding="utf-8", errors="surrogateescape", newline="") as f:
+    rows = list(csv.DictReader(f))
+assert sorted(r["word"].encode("utf-8", "surrogateescape") for r in rows) == sorted(hits)
+for r in rows:
+    assert r["verdict"] == "hit" and r["status"] == "200" and r["words"] == "7", r
+    assert r["title"] == "百度一下" and r["lines"] == "3" and r["ip"] == "127.0.0.1", r
+    assert json.loads(r["fields"]) == fields, r["fields"]
+print("ok: jsonl and csv read back, every field")
+PY
+
+# --errors: error records with a stable class, in both formats.
+cat > boom.lua <<'LUA'
+function match(res) error("boom") end
+LUA
+"$BLACKHOLE" > bh.port & bh=$!
+for i in $(seq 50); do [ -s bh.port ] && break; sleep 0.1; done
+run_err() { # CLASS ARGS...: one word, one error record of that class
+    local cls=$1; shift
+    "$SALVO" -q -j 1 --errors -f jsonl --timeout 1 "$@" > e.jsonl 2> e.err
+    python3 -c 'import json, sys
+r = [json.loads(l) for l in open("e.jsonl")]
+assert len(r) == 1 and r[0]["verdict"] == "error" and r[0]["error_class"] == sys.argv[1], r
+assert r[0]["error"], r' "$cls" && ok "error class $cls" || { fail "error class $cls"; cat e.jsonl e.err >&2; }
+}
+printf 'hit-1\n' > one.txt
+run_err connect  -p none -u 'http://{}.x:1/' --connect-to ::127.0.0.1:1 -w one.txt
+run_err timeout  -p none -u "http://{}.x:$(cat bh.port)/" -w one.txt --connect-to "::127.0.0.1:$(cat bh.port)"
+run_err tls      -p none -u 'https://{}.x/' --connect-to "::127.0.0.1:$PORT" -w one.txt
+run_err script   -p ./boom.lua --connect-to "$CT" -w one.txt
+printf 'bad word\n' > bad.txt
+run_err plugin   --connect-to "$CT" -w bad.txt
+printf 'a\0b\n' > nul.txt
+run_err input    -p none --connect-to "$CT" -w nul.txt
+kill $bh 2>/dev/null
+"$SALVO" -q -j 1 --errors -f csv -p none -u 'http://{}.x:1/' --connect-to ::127.0.0.1:1 -w one.txt > e.csv
+check "csv error record with its class" python3 -c 'import csv
+r = list(csv.DictReader(open("e.csv", newline="")))
+assert len(r) == 1 and r[0]["verdict"] == "error" and r[0]["error_class"] == "connect", r'
+
+# The summary: on stderr and as JSON.
+gen_words 2000
+"$SALVO" -j 2 --connect-to "$CT" -w words.txt --summary-json s.json > /dev/null 2> s.err
+check "summary: statuses" contains s.err "statuses: 200: "
+check "summary: what turned responses down" contains s.err "turned down: "
+python3 - s.json expected.txt <<'PY' || fail "summary JSON"
+import json, sys
+s = json.load(open(sys.argv[1]))
+hits = sum(1 for _ in open(sys.argv[2]))
+assert s["words"] == 2000 and s["hits"] == hits and s["errors"] == 0, s
+assert sum(s["status"].values()) == 2000, s["status"]
+assert s["turned_down"]["plugin"] == 2000 - hits, s
+assert s["workers"] == 2 and s["elapsed_s"] > 0 and s["calibration"] == {"enabled": False}, s
+print("ok: summary JSON")
+PY
+"$SALVO" -q -j 1 --connect-to "$CT" -w words.txt --summary-json /nonexistent/dir/s.json > /dev/null 2> s2.err
+check "summary JSON that cannot be written: exit 1, said" [ $? -eq 1 ]
+check "and named" contains s2.err "summary /nonexistent/dir/s.json"
+finish

@@ -1,0 +1,106 @@
+/* Signatures of not-found pages: echoes and ids do not matter, real pages
+ * stay apart. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "calib.h"
+
+static struct buf scratch;
+
+static void sig(struct calib_sig *s, int status, const char *text, const char *word,
+                const char *location, const char *title)
+{
+    calib_sig_head(s, status, word, strlen(word), location, title);
+    calib_sig_text(s, text, strlen(text), word, strlen(word), &scratch);
+}
+
+static void echoing_page(void **st)
+{
+    (void)st;
+    struct calib c = {0};
+    struct calib_sig s;
+    char text[512], word[40];
+    uint64_t seed = 1;
+    for (int i = 0; i < 6; i++) {
+        calib_word(word, 8 + 4 * (size_t)i, &seed);
+        snprintf(text, sizeof text, "<html><title>Not here</title><p>Sorry, %s.EXAMPLE.com has "
+                 "no page (request %08x%08x at 17%08d.%03d).</p></html>", word,
+                 (unsigned)seed, (unsigned)(seed >> 32), i * 7919, i * 17);
+        for (char *p = strstr(text, word); p && *p && *p != '.'; p++)
+            if (i % 2)
+                *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p); /* echoed in upper case */
+        sig(&s, 200, text, word, NULL, "Not here");
+        assert_int_equal(calib_learn(&c, &s), 0);
+    }
+    assert_int_equal(c.n, 1);
+    sig(&s, 200, "<html><title>Not here</title><p>Sorry, another-word-that-is-long.EXAMPLE.com "
+        "has no page (request 0123456789abcdef at 1799999999.999).</p></html>",
+        "another-word-that-is-long", NULL, "Not here");
+    assert_int_equal(calib_match(&c, &s), 0);
+    /* A real page of the same site. */
+    sig(&s, 200, "<html><title>Welcome</title><p>Our products and services.</p></html>", "shop",
+        NULL, "Welcome");
+    assert_int_equal(calib_maybe(&c, &s), 0);
+    assert_int_equal(calib_match(&c, &s), -1);
+    /* Same status and title, other text. */
+    sig(&s, 200, "<html><title>Not here</title><p>This one is a real page with real content "
+        "about a great many things, much longer than the other.</p><ul><li>one</li><li>two"
+        "</li></ul></html>", "real", NULL, "Not here");
+    assert_int_equal(calib_match(&c, &s), -1);
+    /* Same text, other status. */
+    sig(&s, 404, text, word, NULL, "Not here");
+    assert_int_equal(calib_match(&c, &s), -1);
+}
+
+static void redirects(void **st)
+{
+    (void)st;
+    struct calib c = {0};
+    struct calib_sig s;
+    sig(&s, 302, "", "abc", "http://landing/?from=abc.example.com", NULL);
+    calib_learn(&c, &s);
+    sig(&s, 302, "", "xyzzy", "http://landing/?from=xyzzy.example.com", NULL);
+    assert_int_equal(calib_match(&c, &s), 0);
+    sig(&s, 302, "", "admin", "http://admin.example.com/login", NULL);
+    assert_int_equal(calib_match(&c, &s), -1);
+    struct buf d = {0};
+    calib_describe(&c.fp[0], &d);
+    buf_append_byte(&d, '\0');
+    assert_non_null(strstr(d.p, "status=302"));
+    assert_non_null(strstr(d.p, "location=http://landing/?from={}.example.com"));
+    buf_free(&d);
+}
+
+static void several_pages(void **st)
+{
+    (void)st;
+    struct calib c = {0};
+    struct calib_sig s;
+    char t[64];
+    for (int i = 0; i < CALIB_MAX + 2; i++) {
+        snprintf(t, sizeof t, "page kind %c", 'a' + i);
+        sig(&s, 200 + i, t, "w", NULL, NULL);
+        assert_int_equal(calib_learn(&c, &s), i < CALIB_MAX ? i : -1);
+    }
+    char w[33];
+    uint64_t seed = 7;
+    calib_word(w, 32, &seed);
+    assert_int_equal(strlen(w), 32);
+    assert_int_equal(strspn(w, "abcdefghijklmnopqrstuvwxyz0123456789"), 32);
+    buf_free(&scratch);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(echoing_page),
+        cmocka_unit_test(redirects),
+        cmocka_unit_test(several_pages),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,123 @@
+/* The JSON and CSV encoders with hostile strings. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "buf.h"
+#include "msg.h"
+#include "out.h"
+
+static void json_is(const char *in, size_t n, const char *want)
+{
+    struct buf b = {0};
+    out_json_str(&b, in, n, 0);
+    buf_append_byte(&b, '\0');
+    assert_string_equal(b.p, want);
+    buf_free(&b);
+}
+
+static void json_strings(void **s)
+{
+    (void)s;
+    json_is("", 0, "\"\"");
+    json_is("a\"b\\c", 5, "\"a\\\"b\\\\c\"");
+    json_is("\n\r\t\x01\x1f\x7f", 6, "\"\\u000a\\u000d\\u0009\\u0001\\u001f\\u007f\"");
+    json_is("百度", 6, "\"百度\"");
+    json_is("\xf0\x9f\x98\x80", 4, "\"\xf0\x9f\x98\x80\"");           /* U+1F600 kept */
+    json_is("\xff\xfe", 2, "\"\\u00ff\\u00fe\"");                       /* not UTF-8 */
+    json_is("\xc0\x80", 2, "\"\\u00c0\\u0080\"");                       /* overlong NUL */
+    json_is("\xe0\x80\xaf", 3, "\"\\u00e0\\u0080\\u00af\"");            /* overlong '/' */
+    json_is("\xed\xa0\x80", 3, "\"\\u00ed\\u00a0\\u0080\"");            /* a surrogate */
+    json_is("\xf4\x90\x80\x80", 4, "\"\\u00f4\\u0090\\u0080\\u0080\""); /* past U+10FFFF */
+    json_is("\xe7\x99", 2, "\"\\u00e7\\u0099\"");                       /* cut short */
+    json_is("a\0b", 3, "\"a\\u0000b\"");
+    struct buf b = {0};
+    out_json_str(&b, "</script>&", 10, 1);
+    buf_append_byte(&b, '\0');
+    assert_string_equal(b.p, "\"\\u003c/script\\u003e\\u0026\"");
+    buf_free(&b);
+}
+
+static struct result hostile(int verdict)
+{
+    static const char word[] = "a\"b,c\xff";
+    struct result r = {.verdict = verdict, .status = 200, .length = 5, .words = 1, .lines = 1,
+                       .word = word, .wlen = sizeof word - 1, .url = "http://x/a%22b,c%FF",
+                       .error = verdict == V_ERROR ? "connect: refused, \"really\"\nline 2" : "",
+                       .charset = "", .ip = "127.0.0.1", .title = "t\"1\"", .content_type = "",
+                       .location = "", .filtered_by = "", .nfields = 1,
+                       .fields = {"k;=", "v\n;="}};
+    return r;
+}
+
+static void format_as(const char *fmt, const struct result *r, struct buf *b)
+{
+    struct out o;
+    char err[256];
+    assert_int_equal(out_open(&o, "/dev/null", fmt, 1, 0, err, sizeof err), 0);
+    out_format(&o, r, b);
+    out_close(&o);
+    buf_append_byte(b, '\0');
+}
+
+static void jsonl_records(void **s)
+{
+    (void)s;
+    struct buf b = {0};
+    struct result r = hostile(V_HIT);
+    format_as("jsonl", &r, &b);
+    assert_non_null(strstr(b.p, "\"word\":\"a\\\"b,c\\u00ff\",\"word_base64\":\"YSJiLGP/\""));
+    assert_non_null(strstr(b.p, "\"title\":\"t\\\"1\\\"\""));
+    assert_non_null(strstr(b.p, "\"fields\":{\"k;=\":\"v\\u000a;=\"}"));
+    assert_null(strstr(b.p, "error"));
+    assert_int_equal(strchr(b.p, '\n') - b.p, (long)strlen(b.p) - 1); /* one line */
+    buf_free(&b);
+    r = hostile(V_ERROR);
+    format_as("jsonl", &r, &b);
+    assert_non_null(strstr(b.p, "\"error_class\":\"connect\",\"error\":\"connect: refused, "
+                                "\\\"really\\\"\\u000aline 2\""));
+    buf_free(&b);
+}
+
+static void csv_records(void **s)
+{
+    (void)s;
+    struct buf b = {0};
+    struct result r = hostile(V_ERROR);
+    format_as("csv", &r, &b);
+    assert_true(!strncmp(b.p, "error,\"http://x/a%22b,c%FF\",\"a\"\"b,c\xff\",200,", 40));
+    assert_non_null(strstr(b.p, ",connect,\"connect: refused, \"\"really\"\"\nline 2\","));
+    assert_non_null(strstr(b.p, ",\"{\"\"k;=\"\":\"\"v\\u000a;=\"\"}\"\n"));
+    buf_free(&b);
+}
+
+static void error_classes(void **s)
+{
+    (void)s;
+    static const struct {
+        const char *error, *cls;
+    } t[] = {
+        {"dns: Could not resolve host", "dns"},   {"connect: refused", "connect"},
+        {"timeout: after 2000 ms", "timeout"},    {"tls: handshake", "tls"},
+        {"empty-reply: nothing", "http"},         {"io: reset", "http"},
+        {"lua: x.lua:1: boom", "script"},         {"target: lua: x.lua:2: boom", "script"},
+        {"target: not a host name", "plugin"},    {"match() failed", "plugin"},
+        {"url: the word holds a NUL byte", "input"}, {"quarantined: killed 2 workers", "crash"},
+        {"internal: out of memory", "internal"},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        assert_string_equal(out_error_class_name(out_error_class(t[i].error)), t[i].cls);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(json_strings),
+        cmocka_unit_test(jsonl_records),
+        cmocka_unit_test(csv_records),
+        cmocka_unit_test(error_classes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
