@@ -28,7 +28,7 @@ length=$(echo "$hit1" | sed 's/.*"fields":{[^}]*"length":"\([0-9]*\)".*/\1/')
 check "body is the raw page ($body_len bytes)" [ "$body_len" = "$(wc -c < "$NGX_DIR/www/hit.html")" ]
 check "length is the bytes received ($length)" [ "$length" = "$body_len" ]
 "$SALVO" -q -p "$S/fields.lua" --connect-to "$CT" -f csv -w <(printf 'hit-1\n') > f.csv
-check "script fields in csv" contains f.csv "title=百度一下"
+check "script fields in csv" contains f.csv "\"\"title\"\":\"\"百度一下\"\""
 
 # target() forms
 "$SALVO" -q -p "$S/target_table.lua" --connect-to "$CT" -w <(printf 'str\nnil\nab\n') > t.txt
