@@ -3,6 +3,7 @@
 
 #include "buf.h"
 #include "out.h"
+#include "tmpl.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -12,14 +13,30 @@
  * tell pages apart, and a bound on the cost per response. */
 #define TEXT_MAX (64 * 1024)
 
-/* s with every case-insensitive occurrence of word replaced by rep. */
+/* The length of the part of word (parts joined by TMPL_SEP, for several
+ * wordlists) that s starts with, or 0. */
+static size_t echoed(const char *s, size_t left, const char *word, size_t wlen)
+{
+    for (const char *p = word, *end = word + wlen; p < end;) {
+        const char *sep = memchr(p, TMPL_SEP, (size_t)(end - p));
+        size_t n = sep ? (size_t)(sep - p) : (size_t)(end - p);
+        if (n && n <= left && !strncasecmp(s, p, n))
+            return n;
+        p += n + 1;
+    }
+    return 0;
+}
+
+/* s with every case-insensitive occurrence of the word (or of each of its
+ * parts) replaced by rep. */
 static void replace_word(struct buf *out, const char *s, size_t n, const char *word,
                          size_t wlen, const char *rep)
 {
     for (size_t i = 0; i < n;) {
-        if (wlen && i + wlen <= n && !strncasecmp(s + i, word, wlen)) {
+        size_t m = wlen ? echoed(s + i, n - i, word, wlen) : 0;
+        if (m) {
             buf_append_str(out, rep);
-            i += wlen;
+            i += m;
         } else {
             buf_append_byte(out, s[i++]);
         }

@@ -327,8 +327,10 @@ struct engine *engine_new(uv_loop_t *loop, const struct conf *c, engine_done_fn 
         goto fail;
     }
     int bad = 0;
+    /* Headers with a placeholder are filled in per word by the worker. */
     for (size_t i = 0; i < c->headers.n; i++)
-        bad |= list_add(&e->headers, c->headers.v[i]);
+        if (!strchr(c->headers.v[i], '{'))
+            bad |= list_add(&e->headers, c->headers.v[i]);
     if (!has_header(&c->headers, "Connection"))
         bad |= list_add(&e->headers, "Connection: close");
     for (size_t i = 0; i < c->connect_to.n; i++)
@@ -442,6 +444,9 @@ static int setup_request(struct engine *e, struct probe *p)
 {
     CURL *h = p->easy;
     const char *method = p->req.method.len ? p->req.method.p : e->c->method;
+    /* A body with the default method is a POST (curl -d does the same). */
+    if (p->req.has_body && !p->req.method.len && !strcmp(method, "GET"))
+        method = "POST";
     curl_easy_setopt(h, CURLOPT_URL, p->req.url.p);
     curl_easy_setopt(h, CURLOPT_HTTPGET, 1L); /* resets body and method */
     curl_easy_setopt(h, CURLOPT_NOBODY, 0L);

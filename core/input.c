@@ -39,6 +39,17 @@ int input_open(struct input *in, const char *path, char *err, size_t errlen)
     return 0;
 }
 
+int input_open_fd(struct input *in, int fd, const char *name, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    memset(in, 0, sizeof *in);
+    in->fd = fd;
+    in->own_fd = 1;
+    in->name = name;
+    return 0;
+}
+
 void input_close(struct input *in)
 {
     if (in->own_fd && in->fd >= 0)

@@ -30,6 +30,8 @@ struct input {
 
 /* Open path ("-" = standard input). Returns 0 or -1 with err. */
 int input_open(struct input *in, const char *path, char *err, size_t errlen);
+/* Read an open descriptor (a pipe), which is then owned. */
+int input_open_fd(struct input *in, int fd, const char *name, char *err, size_t errlen);
 void input_close(struct input *in);
 /* One read() into the buffer: >0 bytes, 0 at end of input, -1 error (errno). */
 ssize_t input_fill(struct input *in);

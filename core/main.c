@@ -7,6 +7,7 @@
 #include "plugin.h"
 #include "pool.h"
 #include "journal.h"
+#include "combo.h"
 #include "report.h"
 #include "summary.h"
 #include "tmpl.h"
@@ -27,6 +28,23 @@ static uint64_t fingerprint(const struct conf *c)
 {
     struct conf k = *c; /* a shallow copy: nothing here is freed */
     char empty[] = "";
+    /* One list is checked by its size and time (same_wordlist); several
+     * are named here, each with its size and time. */
+    struct stat sb;
+    uint64_t h = 1469598103934665603ull;
+    if (c->wordlists.n > 1) {
+        for (size_t i = 0; i < c->wordlists.n; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s", c->wordlists.v[i]);
+            char *colon = strrchr(path, ':');
+            if (colon && stat(path, &sb) != 0)
+                *colon = '\0';
+            if (stat(path, &sb) == 0)
+                h = (h ^ (uint64_t)sb.st_size ^ ((uint64_t)sb.st_mtime << 32)) * 1099511628211ull;
+        }
+    } else {
+        k.wordlists = (struct strlist){0};
+    }
     k.procs = k.concurrency = k.chunk = 0;
     k.rate = 0;
     k.quiet = 0;
@@ -40,7 +58,6 @@ static uint64_t fingerprint(const struct conf *c)
         return 0;
     opt_dump(&k, m);
     fclose(m);
-    uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < len; i++)
         h = (h ^ (unsigned char)text[i]) * 1099511628211ull;
     free(text);
@@ -176,6 +193,7 @@ static void warn_numeric_contains(const struct conf *c)
 int main(int argc, char **argv)
 {
     struct conf c;
+    struct combo combo = {0};
     char err[2048];
     opt_defaults(&c);
     int rc;
@@ -192,11 +210,12 @@ int main(int argc, char **argv)
     }
     if (c.verbose)
         log_set_level(LOG_DEBUG);
-    if (tmpl_check(c.template, err, sizeof err) < 0) {
+    if (combo_parse(&combo, &c, err, sizeof err) < 0 || combo_check(&combo, &c, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
         rc = EXIT_USAGE;
         goto done;
     }
+    c.wordlist = combo.n ? combo.path[0] : NULL;
     if (c.man || c.completion || c.list_plugins) {
         if (c.man)
             opt_man(stdout);
@@ -228,7 +247,10 @@ int main(int argc, char **argv)
         goto done;
     }
     struct input in;
-    if (input_open(&in, c.wordlist, err, sizeof err) < 0) {
+    int lists_fd = -1;
+    if ((combo.keys.n && combo_start(&combo, &lists_fd, err, sizeof err) < 0) ||
+        (lists_fd >= 0 ? input_open_fd(&in, lists_fd, "the combined wordlists", err, sizeof err)
+                       : input_open(&in, c.wordlist, err, sizeof err)) < 0) {
         log_msg(LOG_ERR, "%s", err);
         plugin_unload(&plugin);
         rc = EXIT_INPUT;
@@ -277,6 +299,7 @@ int main(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
+    out.keys = combo.keys.n ? &combo.keys : NULL;
     if (c.report && *c.report && !(out.report = report_open(c.report, err, sizeof err))) {
         log_msg(LOG_ERR, "%s", err);
         out_close(&out);
@@ -287,6 +310,11 @@ int main(int argc, char **argv)
     }
     struct pool_stats st;
     rc = pool_run(&c, &plugin, &in, &out, &journal, &st);
+    if (combo_stop(&combo, input_done(&in)) < 0) {
+        log_msg(LOG_ERR, "combining the wordlists failed: the scan did not see every word");
+        if (rc == 0)
+            rc = EXIT_INPUT;
+    }
     journal_free(&journal);
     free(failed.v);
     if (out.report && report_close(out.report, &c, &st, err, sizeof err) < 0) {
@@ -309,6 +337,8 @@ int main(int argc, char **argv)
     input_close(&in);
     plugin_unload(&plugin);
 done:
+    combo_stop(&combo, 0);
+    combo_free(&combo);
     opt_free(&c);
     return rc;
 }

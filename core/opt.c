@@ -40,8 +40,12 @@ struct opt {
 
 #define O(f) offsetof(struct conf, f)
 static const struct opt opts[] = {
-    {"scan", "wordlist", 'w', T_STR, O(wordlist), NULL, "FILE",
-     "words, one a line; '-' = stdin", NULL, 0, 0, NULL, NULL},
+    {"scan", "wordlist", 'w', T_LIST, O(wordlists), NULL, "FILE[:KEY]",
+     "words, one a line ('-' = stdin); several as FILE:KEY, each used as {KEY}", NULL, 0, 0,
+     NULL, NULL},
+    {"scan", "mode", 0, T_ENUM, O(mode), "clusterbomb", "MODE",
+     "several wordlists: clusterbomb (every combination) or pitchfork (line i of each)",
+     "clusterbomb|pitchfork", 0, 0, NULL, NULL},
     {"scan", "template", 'u', T_STR, O(template), "http://{}.baidu.com", "URL",
      "URL template, {} = the word", NULL, 0, 0, "url", NULL},
     {"scan", "plugin", 'p', T_STR, O(plugin), "baidu", "NAME|PATH",
@@ -65,6 +69,9 @@ static const struct opt opts[] = {
      "memory cap of each worker's Lua state", NULL, 1 << 20, 1L << 40, NULL, NULL},
     {"http", "method", 'X', T_STR, O(method), "GET", "METHOD",
      "request method", NULL, 0, 0, NULL, NULL},
+    {"http", "data", 'd', T_STR, O(data), "", "BODY",
+     "request body, with the word filled in like the template (method POST unless -X)", NULL,
+     0, 0, NULL, NULL},
     {"http", "timeout", 0, T_DOUBLE, O(timeout), "2", "SEC",
      "whole-transfer timeout in seconds", NULL, 0.001, 86400, NULL, NULL},
     {"http", "retries", 0, T_INT, O(retries), "0", "N",
@@ -517,6 +524,7 @@ enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size
 
     /* Pass 2: everything else, over the INI values. */
     optind = 0;
+    int cli_wordlists = 0;
     for (int ch; (ch = getopt_long(argc, argv, shorts, lo, NULL)) != -1;) {
         if (ch == '?' || ch == ':') {
             const char *arg = argv[optind - 1];
@@ -532,6 +540,10 @@ enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size
         const struct opt *o = by_code(ch);
         if (!o || o->off == offsetof(struct conf, config_path))
             continue;
+        /* Wordlists on the command line replace the config file's, where
+         * other repeatable keys add up. */
+        if (o->off == offsetof(struct conf, wordlists) && !cli_wordlists++)
+            strlist_free(&c->wordlists);
         char name[32], why[512];
         long_name(o, name, sizeof name);
         const char *v = optarg ? optarg : o->type == T_BOOL ? "yes" : "";

@@ -27,7 +27,9 @@ struct rules_conf {
 /* The effective configuration. Strings are owned (malloc'ed). */
 struct conf {
     /* [scan] */
-    char *wordlist;
+    struct strlist wordlists; /* -w specs: FILE, or FILE:KEY each */
+    const char *wordlist;     /* the (first) file, set from wordlists by main */
+    char *mode;               /* clusterbomb | pitchfork */
     char *template;
     char *plugin;
     long procs;        /* 0 = one per core */
@@ -40,6 +42,7 @@ struct conf {
     long lua_memory;
     /* [http] */
     char *method;
+    char *data;        /* request body, "" = none */
     double timeout;    /* seconds, whole transfer */
     double connect_timeout;
     long retries;

@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "msg.h"
 #include "report.h"
+#include "tmpl.h"
 
 #include <errno.h>
 #include <sys/stat.h>
@@ -185,12 +186,42 @@ static void fields_json(struct buf *b, const struct result *r)
     buf_append_byte(b, '}');
 }
 
-static void format_jsonl(struct buf *b, const struct result *r)
+/* Several wordlists: the word shown as its parts joined by ':', and each
+ * part by its list's name. */
+static void shown_word(const struct result *r, struct buf *w)
+{
+    for (size_t i = 0; i < r->wlen; i++)
+        buf_append_byte(w, r->word[i] == TMPL_SEP ? ':' : r->word[i]);
+}
+
+static void input_json(struct buf *b, const struct out *o, const struct result *r)
+{
+    buf_append_str(b, ",\"input\":{");
+    const char *p = r->word, *end = r->word + r->wlen;
+    for (size_t i = 0; i < o->keys->n; i++) {
+        const char *sep = memchr(p, TMPL_SEP, (size_t)(end - p));
+        size_t n = sep ? (size_t)(sep - p) : (size_t)(end - p);
+        buf_printf(b, "%s\"%s\":", i ? "," : "", o->keys->name[i]);
+        out_json_str(b, p, n, 0);
+        p = sep ? sep + 1 : end;
+    }
+    buf_append_byte(b, '}');
+}
+
+static void format_jsonl(const struct out *o, struct buf *b, const struct result *r)
 {
     buf_printf(b, "{\"verdict\":\"%s\",\"url\":", verdict_name(r->verdict));
     out_json_str(b, r->url, strlen(r->url), 0);
     buf_append_str(b, ",\"word\":");
-    out_json_str(b, r->word, r->wlen, 0);
+    if (o->keys) {
+        struct buf w = {0};
+        shown_word(r, &w);
+        out_json_str(b, w.p ? w.p : "", w.len, 0);
+        buf_free(&w);
+        input_json(b, o, r);
+    } else {
+        out_json_str(b, r->word, r->wlen, 0);
+    }
     if (!utf8_valid(r->word, r->wlen)) {
         /* \u00XX stands for a byte that is not UTF-8, which a reader cannot
          * tell from the character U+00XX: the exact bytes go along. */
@@ -226,13 +257,20 @@ static void csv_col(struct buf *b, const char *s)
     csv_str(b, s ? s : "", s ? strlen(s) : 0);
 }
 
-static void format_csv(struct buf *b, const struct result *r)
+static void format_csv(const struct out *o, struct buf *b, const struct result *r)
 {
     buf_append_str(b, verdict_name(r->verdict));
     buf_append_byte(b, ',');
     csv_str(b, r->url, strlen(r->url));
     buf_append_byte(b, ',');
-    csv_str(b, r->word, r->wlen);
+    if (o->keys) {
+        struct buf w = {0};
+        shown_word(r, &w);
+        csv_str(b, w.p ? w.p : "", w.len);
+        buf_free(&w);
+    } else {
+        csv_str(b, r->word, r->wlen);
+    }
     buf_printf(b, ",%d,%llu,%llu,%llu", r->status, (unsigned long long)r->length,
                (unsigned long long)r->words, (unsigned long long)r->lines);
     csv_col(b, r->content_type);
@@ -286,9 +324,9 @@ void out_format(struct out *o, const struct result *r, struct buf *dst)
             text_note(r);
         }
     } else if (o->format == FMT_JSONL) {
-        format_jsonl(dst, r);
+        format_jsonl(o, dst, r);
     } else {
-        format_csv(dst, r);
+        format_csv(o, dst, r);
     }
 }
 

@@ -17,10 +17,12 @@ struct out {
     const char *path;
     uint64_t bytes;          /* written so far */
     struct report *report;   /* --report, or NULL */
+    const struct tmpl_keys *keys; /* several wordlists (words joined by TMPL_SEP), or NULL */
 };
 
 struct buf;
 struct report;
+struct tmpl_keys;
 /* A JSON string literal of s[0..n) (quotes included); html = also escape
  * <, > and & for embedding in a <script>. */
 void out_json_str(struct buf *b, const char *s, size_t n, int html);

@@ -1,4 +1,4 @@
-/* tmpl: filling a URL template with a word. */
+/* tmpl: filling templates with words. */
 #include "tmpl.h"
 
 #include "buf.h"
@@ -6,9 +6,68 @@
 #include <stdio.h>
 #include <string.h>
 
-int tmpl_check(const char *tmpl, char *err, size_t errlen)
+static int name_char(char c)
 {
-    if (!strstr(tmpl, "{}")) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The next placeholder at or after p: its start (NULL if none), length,
+ * and key index (-1 for a {NAME} that is no key). */
+static const char *next_hole(const char *p, const struct tmpl_keys *k, size_t *len, int *idx)
+{
+    if (!k || !k->n) {
+        const char *h = strstr(p, "{}");
+        *len = 2;
+        *idx = 0;
+        return h;
+    }
+    for (const char *h = strchr(p, '{'); h; h = strchr(h + 1, '{')) {
+        size_t n = 0;
+        while (name_char(h[1 + n]))
+            n++;
+        if (!n || h[1 + n] != '}')
+            continue;
+        *len = n + 2;
+        *idx = -1;
+        for (size_t i = 0; i < k->n; i++)
+            if (strlen(k->name[i]) == n && !strncmp(k->name[i], h + 1, n))
+                *idx = (int)i;
+        return h;
+    }
+    return NULL;
+}
+
+int tmpl_has_holes(const char *s, const struct tmpl_keys *k)
+{
+    size_t len;
+    int idx;
+    for (const char *h = next_hole(s, k, &len, &idx); h; h = next_hole(h + len, k, &len, &idx))
+        if (idx >= 0)
+            return 1;
+    return 0;
+}
+
+int tmpl_check_keys(const char *tmpl, const struct tmpl_keys *k, int url, char *err,
+                    size_t errlen)
+{
+    size_t len;
+    int idx, holes = 0;
+    for (const char *h = next_hole(tmpl, k, &len, &idx); h; h = next_hole(h + len, k, &len, &idx)) {
+        if (idx < 0) {
+            snprintf(err, errlen, "\"%s\" has %.*s, but no wordlist is named %.*s (-w FILE:%.*s)",
+                     tmpl, (int)len, h, (int)len - 2, h + 1, (int)len - 2, h + 1);
+            return -1;
+        }
+        holes++;
+    }
+    if (k && k->n && strstr(tmpl, "{}")) {
+        snprintf(err, errlen, "\"%s\" has {}, but the wordlists are named: use {%s}", tmpl,
+                 k->name[0]);
+        return -1;
+    }
+    if (!url)
+        return 0;
+    if (!holes && (!k || !k->n)) {
         snprintf(err, errlen, "template \"%s\" has no {} for the word", tmpl);
         return -1;
     }
@@ -25,38 +84,74 @@ int tmpl_check(const char *tmpl, char *err, size_t errlen)
     return 0;
 }
 
+int tmpl_check(const char *tmpl, char *err, size_t errlen)
+{
+    return tmpl_check_keys(tmpl, NULL, 1, err, errlen);
+}
+
 static int needs_escape(unsigned char c)
 {
     return c <= 0x20 || c >= 0x7f || strchr("\"#<>\\^`{|}", c);
 }
 
-int tmpl_expand(const char *tmpl, const char *word, size_t len, struct buf *out)
+/* Part i of a word whose parts are joined by TMPL_SEP. */
+static void part(const char *word, size_t len, size_t i, const char **p, size_t *n)
+{
+    const char *s = word, *end = word + len;
+    for (; i > 0 && s; i--) {
+        const char *sep = memchr(s, TMPL_SEP, (size_t)(end - s));
+        s = sep ? sep + 1 : NULL;
+    }
+    if (!s) {
+        *p = "";
+        *n = 0;
+        return;
+    }
+    const char *sep = memchr(s, TMPL_SEP, (size_t)(end - s));
+    *p = s;
+    *n = sep ? (size_t)(sep - s) : (size_t)(end - s);
+}
+
+int tmpl_fill(const char *tmpl, const struct tmpl_keys *k, const char *word, size_t len, int url,
+              struct buf *out)
 {
     if (memchr(word, '\0', len))
         return -1;
-    const char *scheme = strstr(tmpl, "://");
+    const char *scheme = url ? strstr(tmpl, "://") : NULL;
     const char *host = scheme ? scheme + 3 : tmpl;
-    const char *host_end = host + strcspn(host, "/?#");
+    const char *host_end = url ? host + strcspn(host, "/?#") : tmpl + strlen(tmpl);
+    size_t hl;
+    int idx;
     for (const char *p = tmpl; *p;) {
-        const char *hole = strstr(p, "{}");
-        size_t lit = hole ? (size_t)(hole - p) : strlen(p);
+        const char *hole = next_hole(p, k, &hl, &idx);
+        size_t lit = hole ? (size_t)(hole - p) + (idx < 0 ? hl : 0) : strlen(p);
         if (buf_append(out, p, lit) < 0)
             return -1;
         if (!hole)
             break;
-        if (hole < host_end) {
-            if (buf_append(out, word, len) < 0)
+        p = hole + hl;
+        if (idx < 0)
+            continue;
+        const char *w = word;
+        size_t n = len;
+        if (k && k->n)
+            part(word, len, (size_t)idx, &w, &n);
+        if (!url || hole < host_end) {
+            if (buf_append(out, w, n) < 0)
                 return -1;
-        } else {
-            for (size_t i = 0; i < len; i++) {
-                unsigned char c = (unsigned char)word[i];
-                int rc = needs_escape(c) ? buf_printf(out, "%%%02X", c)
-                                         : buf_append_byte(out, (char)c);
-                if (rc < 0)
-                    return -1;
-            }
+            continue;
         }
-        p = hole + 2;
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)w[i];
+            int rc = needs_escape(c) ? buf_printf(out, "%%%02X", c) : buf_append_byte(out, (char)c);
+            if (rc < 0)
+                return -1;
+        }
     }
     return 0;
+}
+
+int tmpl_expand(const char *tmpl, const char *word, size_t len, struct buf *out)
+{
+    return tmpl_fill(tmpl, NULL, word, len, 1, out);
 }

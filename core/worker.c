@@ -12,6 +12,7 @@
 #include "worker.h"
 
 #include "calib.h"
+#include "combo.h"
 #include "engine.h"
 #include "log.h"
 #include "match.h"
@@ -84,6 +85,7 @@ struct worker {
     uint64_t since_recal, calib_seed;
     unsigned calib_tries;
     struct buf scratch;
+    struct combo combo;        /* the wordlists' names, for {KEY} */
 };
 
 static void flush(struct worker *w);
@@ -438,12 +440,58 @@ static void on_done(struct probe *p, void *ud)
     }
 }
 
+/* With several wordlists, target() sees the word of each list in turn:
+ * a plugin that checks words checks every one; the request is the same. */
+static int target_parts(struct worker *w, const char *word, size_t len, salvo_req *req)
+{
+    int v = SALVO_MISS;
+    const char *s = word, *end = word + len;
+    do {
+        const char *sep = w->combo.keys.n ? memchr(s, TMPL_SEP, (size_t)(end - s)) : NULL;
+        size_t n = sep ? (size_t)(sep - s) : (size_t)(end - s);
+        v = plugin_target(w->plugin, s, n, req);
+        s = sep ? sep + 1 : end;
+    } while (v == SALVO_MISS && s < end);
+    return v;
+}
+
 static int target_fails(struct worker *w, struct chunk *ch, struct probe *p)
 {
     beacon_on(w, ch, p->index, p->word.p, p->word.len);
-    int v = plugin_target(w->plugin, p->word.p, p->word.len, &p->req);
+    int v = target_parts(w, p->word.p, p->word.len, &p->req);
     beacon_off(w);
     return v != SALVO_MISS;
+}
+
+/* The word into the URL, the headers that have a placeholder and the
+ * body. NULL, or why it cannot be done. */
+static const char *fill_request(struct worker *w, const char *word, size_t len, struct probe *p)
+{
+    const struct tmpl_keys *k = w->combo.keys.n ? &w->combo.keys : NULL;
+    if (tmpl_fill(w->c->template, k, word, len, 1, &p->req.url) < 0)
+        return memchr(word, '\0', len) ? "url: the word holds a NUL byte" : "internal: out of memory";
+    for (size_t i = 0; i < w->c->headers.n; i++) {
+        const char *h = w->c->headers.v[i];
+        if (!strchr(h, '{'))
+            continue;
+        /* A line end from a word would start a header of its own. */
+        for (size_t j = 0; j < len; j++)
+            if ((unsigned char)word[j] < 0x20 && word[j] != '\t' && word[j] != TMPL_SEP)
+                return "url: the word holds a control byte, which a header cannot carry";
+        struct buf v = {0};
+        int bad = tmpl_fill(h, k, word, len, 0, &v) < 0 || buf_append_byte(&v, '\0') < 0;
+        struct curl_slist *l = bad ? NULL : curl_slist_append(p->req.headers, v.p);
+        buf_free(&v);
+        if (!l)
+            return "internal: out of memory";
+        p->req.headers = l;
+    }
+    if (w->c->data && *w->c->data) {
+        if (tmpl_fill(w->c->data, k, word, len, 0, &p->req.body) < 0)
+            return "internal: out of memory";
+        p->req.has_body = 1;
+    }
+    return NULL;
 }
 
 /* Build the request for one word; on failure report it as an error. */
@@ -461,9 +509,9 @@ static void start_word(struct worker *w, struct chunk *ch, uint32_t index, const
     p->index = index;
     ch->open++;
     buf_append(&p->word, word, len);
-    const char *fail = NULL;
-    if (tmpl_expand(w->c->template, word, len, &p->req.url) < 0)
-        fail = memchr(word, '\0', len) ? "url: the word holds a NUL byte" : "out of memory";
+    const char *fail = fill_request(w, word, len, p);
+    if (fail)
+        ;
     else if (plugin_has_target(w->plugin) && target_fails(w, ch, p)) {
         static char msg[600];
         snprintf(msg, sizeof msg, "target: %s", p->req.fail.p);
@@ -477,7 +525,8 @@ static void start_word(struct worker *w, struct chunk *ch, uint32_t index, const
         struct buf shown = {0};
         for (size_t i = 0; i < len; i++)
             word[i] ? buf_append_byte(&shown, word[i]) : buf_append_str(&shown, "%00");
-        tmpl_expand(w->c->template, shown.p ? shown.p : "", shown.len, &p->req.url);
+        tmpl_fill(w->c->template, w->combo.keys.n ? &w->combo.keys : NULL,
+                  shown.p ? shown.p : "", shown.len, 1, &p->req.url);
         buf_free(&shown);
     }
     send_result(w, ch, p, V_ERROR, fail, NULL);
@@ -571,15 +620,22 @@ static void calib_probe(struct worker *w)
         calib_settle(w, NULL);
         return;
     }
-    char word[40];
-    size_t len = calib_lengths[w->calib_tries++ % (sizeof calib_lengths / sizeof *calib_lengths)];
-    calib_word(word, len, &w->calib_seed);
+    /* One random word per wordlist. */
+    char word[TMPL_MAX_KEYS * 41];
+    size_t len = 0;
+    for (size_t i = 0; i < (w->combo.keys.n ? w->combo.keys.n : 1); i++) {
+        size_t n = calib_lengths[(w->calib_tries + i) % (sizeof calib_lengths / sizeof *calib_lengths)];
+        if (i)
+            word[len++] = TMPL_SEP;
+        calib_word(word + len, n, &w->calib_seed);
+        len += n;
+    }
+    w->calib_tries++;
     p->owner = NULL;
     p->index = 0;
     buf_append(&p->word, word, len);
-    if (tmpl_expand(w->c->template, word, len, &p->req.url) < 0 ||
-        (plugin_has_target(w->plugin) &&
-         plugin_target(w->plugin, word, len, &p->req) != SALVO_MISS) ||
+    if (fill_request(w, word, len, p) ||
+        (plugin_has_target(w->plugin) && target_parts(w, word, len, &p->req) != SALVO_MISS) ||
         engine_probe_start(w->eng, p) < 0) {
         engine_probe_put(w->eng, p);
         calib_settle(w, NULL);
@@ -839,7 +895,8 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin,
     uv_pipe_init(&w.loop, &w.ipc, 0);
     uv_pipe_open(&w.ipc, fd);
     w.ipc.data = &w;
-    if (match_init(&w.rules, c, err, sizeof err) < 0)
+    if (match_init(&w.rules, c, err, sizeof err) < 0 ||
+        combo_parse(&w.combo, c, err, sizeof err) < 0)
         goto fatal;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         snprintf(err, sizeof err, "cannot initialise libcurl");
@@ -880,6 +937,7 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin,
     buf_free(&w.wbuf);
     buf_free(&w.scratch);
     match_free(&w.rules);
+    combo_free(&w.combo);
     free(w.retry);
     return w.status;
 fatal:

@@ -18,6 +18,6 @@ check "the token itself" contains token.jsonl '"token":"AbCdEf0123456789XyZ_"'
 check "nothing else" [ "$(wc -l < token.jsonl)" -eq 1 ]
 
 run -c "$B/tech.ini" -u 'http://{}.baidu.com/' > tech.csv
-check "tech fingerprint by header" grep -q '^hit,http://tech-5.baidu.com/,tech-5,200,.*x-powered-by=PHP/8.2.7' tech.csv
+check "tech fingerprint by header" grep -q '^hit,http://tech-5.baidu.com/,tech-5,200,.*""x-powered-by"":""PHP/8.2.7""' tech.csv
 check "nothing else" [ "$(wc -l < tech.csv)" -eq 2 ]
 finish
