@@ -20,7 +20,7 @@ static size_t echoed(const char *s, size_t left, const char *word, size_t wlen)
     for (const char *p = word, *end = word + wlen; p < end;) {
         const char *sep = memchr(p, TMPL_SEP, (size_t)(end - p));
         size_t n = sep ? (size_t)(sep - p) : (size_t)(end - p);
-        if (n && n <= left && !strncasecmp(s, p, n))
+        if (n && n <= left && (*s | 0x20) == (*p | 0x20) && !strncasecmp(s, p, n))
             return n;
         p += n + 1;
     }

@@ -262,12 +262,15 @@ void res_free(struct salvo_res *r)
     buf_free(&r->fail);
 }
 
+/* needle starts with '<', so memchr skips to the candidates. */
 static const char *find_ci(const char *p, const char *end, const char *needle)
 {
     size_t n = strlen(needle);
-    for (; p + n <= end; p++)
+    while (p + n <= end && (p = memchr(p, '<', (size_t)(end - p))) && p + n <= end) {
         if (!strncasecmp(p, needle, n))
             return p;
+        p++;
+    }
     return NULL;
 }
 

@@ -122,7 +122,7 @@ static void cli_over_ini(void **s)
 {
     (void)s;
     const char *ini = write_ini("[scan]\nconcurrency = 50\ntemplate = http://{}.a.test\n"
-                                "[http]\nheader = X-A: 1\n");
+                                "wordlist = from-ini.txt\n[http]\nheader = X-A: 1\n");
     char *argv[] = {"salvo", "-t", "7", "-c", (char *)ini, "-H", "X-B: 2", "-w", "-",
                     "--follow-redirects", NULL};
     struct conf c;
@@ -133,7 +133,9 @@ static void cli_over_ini(void **s)
     assert_int_equal(c.concurrency, 7);
     assert_string_equal(c.template, "http://{}.a.test");
     assert_int_equal(c.headers.n, 2);
-    assert_string_equal(c.wordlist, "-");
+    /* Wordlists on the command line replace the file's; headers add up. */
+    assert_int_equal(c.wordlists.n, 1);
+    assert_string_equal(c.wordlists.v[0], "-");
     assert_int_equal(c.follow_redirects, 1);
     opt_free(&c);
 }
