@@ -423,6 +423,8 @@ static void probe_clear(struct probe *p)
     p->req.headers = NULL;
     curl_slist_free_all(p->hdrs);
     p->hdrs = NULL;
+    curl_slist_free_all(p->pin);
+    p->pin = NULL;
     res_clear(&p->res);
     buf_reset(&p->word);
     p->owner = NULL;
@@ -470,6 +472,7 @@ static int setup_request(struct engine *e, struct probe *p)
         hdrs = p->hdrs;
     }
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(h, CURLOPT_CONNECT_TO, p->pin ? p->pin : e->connect_to);
     return 0;
 }
 
@@ -500,6 +503,11 @@ int engine_probe_start(struct engine *e, struct probe *p)
 unsigned engine_inflight(const struct engine *e)
 {
     return e->inflight;
+}
+
+void *engine_ud(const struct engine *e)
+{
+    return e->ud;
 }
 
 unsigned engine_window(const struct engine *e)

@@ -24,6 +24,9 @@ struct probe {
     int attempt;                 /* retries made so far */
     uint64_t due;                /* when a retry may start (ns) */
     struct curl_slist *hdrs;     /* base + plugin headers, when the plugin added some */
+    struct curl_slist *pin;      /* CONNECT_TO to the DNS stage's answer, or NULL */
+    char host[256];              /* the URL's host and port, for the DNS stage */
+    long port;
     char errbuf[CURL_ERROR_SIZE];
     char errmsg[CURL_ERROR_SIZE + 64];
     int doomed;                  /* a socket could not be watched */
@@ -48,6 +51,8 @@ void engine_probe_put(struct engine *e, struct probe *p);
  * caller's). */
 int engine_probe_start(struct engine *e, struct probe *p);
 unsigned engine_inflight(const struct engine *e);
+/* The ud given to engine_new(). */
+void *engine_ud(const struct engine *e);
 /* The window actually used: -t, capped by the file descriptor limit. */
 unsigned engine_window(const struct engine *e);
 #endif

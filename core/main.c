@@ -334,6 +334,7 @@ int main(int argc, char **argv)
     }
     free(st.calib_text);
     free(st.calib_json);
+    free(st.wild_text);
     input_close(&in);
     plugin_unload(&plugin);
 done:

@@ -51,6 +51,9 @@ int msg_put_result(struct buf *out, const struct result *r)
     put_str(out, r->error ? r->error : "", r->error ? strlen(r->error) : 0);
     put_str(out, r->charset ? r->charset : "", r->charset ? strlen(r->charset) : 0);
     put_str(out, r->ip ? r->ip : "", r->ip ? strlen(r->ip) : 0);
+    put_str(out, r->ips ? r->ips : "", r->ips ? strlen(r->ips) : 0);
+    int32_t wild = r->wildcard;
+    buf_append(out, &wild, 4);
     buf_append(out, &r->words, 8);
     buf_append(out, &r->lines, 8);
     const char *const more[] = {r->content_type, r->title, r->location, r->filtered_by};
@@ -121,14 +124,15 @@ static int get_str(struct cursor *c, const char **s, size_t *len)
 int msg_get_result(const struct frame *f, struct result *r)
 {
     struct cursor c = {f->p, f->len};
-    int32_t verdict, status;
+    int32_t verdict, status, wild;
     uint32_t nf;
     memset(r, 0, sizeof *r);
     if (get(&c, &r->chunk, 8) || get(&c, &r->index, 4) || get(&c, &verdict, 4) || get(&c, &status, 4) ||
         get(&c, &r->length, 8) || get(&c, &r->elapsed, 8) ||
         get_str(&c, &r->word, &r->wlen) || get_str(&c, &r->url, NULL) ||
         get_str(&c, &r->error, NULL) || get_str(&c, &r->charset, NULL) ||
-        get_str(&c, &r->ip, NULL) || get(&c, &r->words, 8) || get(&c, &r->lines, 8) ||
+        get_str(&c, &r->ip, NULL) || get_str(&c, &r->ips, NULL) || get(&c, &wild, 4) ||
+        get(&c, &r->words, 8) || get(&c, &r->lines, 8) ||
         get_str(&c, &r->content_type, NULL) || get_str(&c, &r->title, NULL) ||
         get_str(&c, &r->location, NULL) || get_str(&c, &r->filtered_by, NULL) ||
         get(&c, &nf, 4) ||
@@ -136,6 +140,7 @@ int msg_get_result(const struct frame *f, struct result *r)
         return -1;
     r->verdict = verdict;
     r->status = status;
+    r->wildcard = wild;
     r->nfields = nf;
     for (size_t i = 0; i < 2 * (size_t)nf; i++)
         if (get_str(&c, &r->fields[i], NULL))

@@ -19,6 +19,7 @@ enum msg_type {
     MSG_RESULT,      /* one verdict, see struct result */
     MSG_DONE,        /* u64 chunk id: all its results were sent before */
     MSG_CALIB,       /* what calibration learned: text '\0' JSON array */
+    MSG_WILD,        /* --wildcard-dns: "*.domain ip,ip" ("-" for none) */
     /* parent -> worker */
     MSG_CHUNK,       /* u64 id, u32 n, n u32 word indices to skip, then the
                         words separated by '\n' */
@@ -35,6 +36,7 @@ enum verdict { V_MISS = 0, V_HIT = 1, V_ERROR = 2, V_FILTERED = 3 };
 #define STATS_MISSES 2001    /* responses the plugin or script turned down */
 #define STATS_FILTERED 2002  /* responses a [match]/[filter] rule turned down */
 #define STATS_CALIBRATED 2003 /* responses taken for a learned not-found page */
+#define STATS_WILDCARDS 2004  /* names whose answers are the wildcard's */
 
 /* One probe's outcome. Strings are NUL-terminated; when decoded they point
  * into the frame and live as long as it does. */
@@ -51,6 +53,8 @@ struct result {
     const char *error;       /* "" if none */
     const char *charset;     /* "" if not detected */
     const char *ip;          /* "" if no connection */
+    const char *ips;         /* the DNS stage's answers "a,b", "" if none */
+    int wildcard;            /* they are the domain's wildcard's */
     uint64_t words, lines;   /* of the text the rules see */
     const char *content_type; /* "" if none */
     const char *title;       /* "" if none */

@@ -9,6 +9,7 @@
 #include "opt.h"
 
 #include "conf.h"
+#include "dns.h"
 #include "match.h"
 
 #define SALVO_HOST_SIDE
@@ -96,6 +97,31 @@ static const struct opt opts[] = {
      "connect to H2:P2 instead of H:P (curl CONNECT_TO; repeatable)", NULL, 0, 0, NULL, NULL},
     {"http", "resolve", 0, T_LIST, O(resolve), NULL, "H:P:ADDR",
      "resolve H:P to ADDR (curl RESOLVE; repeatable)", NULL, 0, 0, NULL, NULL},
+    {"dns", "resolver", 0, T_ENUM, O(resolver), "salvo", "WHO",
+     "salvo: resolve in the event loop (c-ares), curl only for names that exist; curl: let "
+     "curl resolve", "salvo|curl", 0, 0, NULL, NULL},
+    {"dns", "resolvers", 'r', T_LIST, O(resolvers), NULL, "FILE|IP[:PORT],...",
+     "resolvers to use in turn (default: /etc/resolv.conf; repeatable)", NULL, 0, 0, NULL,
+     dns_resolvers_check},
+    {"dns", "dns_per_resolver", 0, T_INT, O(dns_per_resolver), "100", "N",
+     "queries in flight per resolver and worker", NULL, 1, 10000, NULL, NULL},
+    {"dns", "dns_tries", 0, T_INT, O(dns_tries), "3", "N",
+     "resolvers asked at most per name (another one after a timeout or SERVFAIL)", NULL, 1, 20,
+     NULL, NULL},
+    {"dns", "dns_timeout", 0, T_DOUBLE, O(dns_timeout), "3", "SEC",
+     "seconds for all tries of a name together", NULL, 0.05, 600, NULL, NULL},
+    {"dns", "dns_family", 0, T_ENUM, O(dns_family), "ipv4", "FAMILY",
+     "ipv4 (A), ipv6 (AAAA) or any (both; IPv4 is used first)", "ipv4|ipv6|any", 0, 0, NULL,
+     NULL},
+    {"dns", "dns_rate", 0, T_DOUBLE, O(dns_rate), "0", "N",
+     "DNS queries a second across all workers (0 = no limit)", NULL, 0.01, 1e7, NULL, NULL},
+    {"dns", "wildcard_dns", 0, T_BOOL, O(wildcard_dns), "no", NULL,
+     "resolve random names under the domain first; names with the same answers are wildcards",
+     NULL, 0, 0, NULL, NULL},
+    {"dns", "wildcard_tests", 0, T_INT, O(wildcard_tests), "5", "N",
+     "random names resolved to learn the wildcard's answers", NULL, 1, 100, NULL, NULL},
+    {"dns", "dns_only", 0, T_BOOL, O(dns_only), "no", NULL,
+     "stop at DNS: report the names that resolve (no HTTP)", NULL, 0, 0, NULL, NULL},
     {"match", "status", 0, T_STATUS, O(match.status), "", "LIST",
      "hit only for these statuses, e.g. 200,301-302", NULL, 0, 0, "mc", NULL},
     {"match", "contains", 0, T_LIST, O(match.contains), NULL, "TEXT",
@@ -668,6 +694,8 @@ static void roff(FILE *f, const char *s)
 static const char *const man_sections[][2] = {
     {"scan", "What to probe and how many at once."},
     {"http", "How each request is made."},
+    {"dns", "Resolving names: salvo asks the resolvers itself and fetches only the names that "
+            "exist."},
     {"match", "Declarative rules: all that are set must hold for a hit (or one, with "
               "\\fB\\-\\-match\\-mode any\\fR)."},
     {"filter", "Rules that turn a response down, and the calibration of not-found pages."},

@@ -55,6 +55,17 @@ struct conf {
     int verify_tls;
     struct strlist connect_to;
     struct strlist resolve;
+    /* [dns] */
+    char *resolver;        /* salvo (c-ares stage) | curl */
+    struct strlist resolvers;
+    long dns_per_resolver; /* queries in flight per resolver */
+    long dns_tries;        /* resolvers asked at most per name */
+    double dns_timeout;    /* seconds, all tries together */
+    char *dns_family;      /* ipv4 | ipv6 | any */
+    double dns_rate;       /* queries a second, all workers; 0 = no limit */
+    int wildcard_dns;
+    long wildcard_tests;
+    int dns_only;
     /* [match] and [filter] */
     struct rules_conf match, filter;
     struct strlist match_not_contains;

@@ -31,8 +31,8 @@ int out_open(struct out *o, const char *path, const char *format, int errors, in
     }
     if (o->format == FMT_CSV && !keep) {
         static const char head[] = "verdict,url,word,status,length,words,lines,content_type,"
-                                   "charset,title,location,elapsed_ms,ip,error_class,error,"
-                                   "filtered_by,fields\n";
+                                   "charset,title,location,elapsed_ms,ip,ips,dns_wildcard,"
+                                   "error_class,error,filtered_by,fields\n";
         fputs(head, o->f);
         o->bytes = sizeof head - 1;
     }
@@ -230,7 +230,7 @@ static void format_jsonl(const struct out *o, struct buf *b, const struct result
         buf_append_byte(b, '"');
     }
     buf_printf(b, ",\"status\":%d,\"length\":%llu", r->status, (unsigned long long)r->length);
-    if (r->verdict != V_ERROR)
+    if (r->verdict != V_ERROR && r->status)
         buf_printf(b, ",\"words\":%llu,\"lines\":%llu", (unsigned long long)r->words,
                    (unsigned long long)r->lines);
     json_field(b, "content_type", r->content_type);
@@ -239,6 +239,19 @@ static void format_jsonl(const struct out *o, struct buf *b, const struct result
     json_field(b, "location", r->location);
     buf_printf(b, ",\"elapsed_ms\":%.3f", r->elapsed * 1000.0);
     json_field(b, "ip", r->ip);
+    if (r->ips && *r->ips) {
+        buf_append_str(b, ",\"ips\":[");
+        for (const char *p = r->ips; *p;) {
+            size_t n = strcspn(p, ",");
+            if (p != r->ips)
+                buf_append_byte(b, ',');
+            out_json_str(b, p, n, 0);
+            p += n + (p[n] == ',');
+        }
+        buf_append_byte(b, ']');
+    }
+    if (r->wildcard)
+        buf_append_str(b, ",\"dns_wildcard\":true");
     if (r->verdict == V_ERROR) {
         json_field(b, "error_class", out_error_class_name(out_error_class(r->error)));
         json_field(b, "error", r->error);
@@ -279,6 +292,8 @@ static void format_csv(const struct out *o, struct buf *b, const struct result *
     csv_col(b, r->location);
     buf_printf(b, ",%.3f", r->elapsed * 1000.0);
     csv_col(b, r->ip);
+    csv_col(b, r->ips);
+    csv_col(b, r->wildcard ? "yes" : "");
     csv_col(b, r->verdict == V_ERROR ? out_error_class_name(out_error_class(r->error)) : "");
     csv_col(b, r->error);
     csv_col(b, r->filtered_by);

@@ -85,6 +85,7 @@ struct pool {
     int started;            /* every first worker has run init() */
     struct worker_beacon *beacons;
     struct rate *rate;      /* shared by the workers, made before they fork */
+    struct rate *dns_rate;  /* dns_rate, the same way */
     struct journal *j;      /* lines done; saved when it has a path */
     double last_save;
     FILE *failed_f;         /* STATE.failed, with --state */
@@ -483,12 +484,18 @@ static int on_frame(struct pool *p, struct wk *w, const struct frame *f)
                 p->st->filtered += n;
             else if (key == STATS_CALIBRATED)
                 p->st->calibrated += n;
+            else if (key == STATS_WILDCARDS)
+                p->st->wildcards += n;
             else if (key >= STATS_SIZE && key < STATS_SIZE + SIZE_BUCKETS)
                 p->st->sizes[key - STATS_SIZE] += n;
         }
         return 0;
     case MSG_CALIB:
         return on_calib(p, f);
+    case MSG_WILD:
+        if (!p->st->wild_text)
+            p->st->wild_text = strndup(f->p, f->len);
+        return 0;
     case MSG_LOG: {
         prog_clear();
         ssize_t n = write(STDERR_FILENO, f->p, f->len);
@@ -694,7 +701,7 @@ static int spawn_one(struct pool *p, int i)
             close(sigpipe_fds[0]);
             close(sigpipe_fds[1]);
         }
-        _exit(worker_run(sv[1], p->c, p->plugin, w->beacon, p->rate));
+        _exit(worker_run(sv[1], p->c, p->plugin, w->beacon, p->rate, p->dns_rate));
     }
     close(sv[1]);
     fcntl(sv[0], F_SETFL, O_NONBLOCK);
@@ -779,6 +786,7 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
     signal(SIGPIPE, SIG_IGN);
     p.plugin = plugin;
     p.rate = rate_new(c->rate);
+    p.dns_rate = rate_new(c->dns_rate);
     if (spawn(&p) < 0) {
         p.stopping = 1;
         p.failed = 1;
@@ -884,6 +892,7 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
     if (p.next)
         rec_free(p.next);
     rate_free(p.rate);
+    rate_free(p.dns_rate);
     if (p.failed_f)
         fclose(p.failed_f);
     if (p.beacons)

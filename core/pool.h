@@ -29,6 +29,8 @@ struct pool_stats {
     uint32_t calib_probes, calib_pages;
     char *calib_text, *calib_json;
     uint64_t calib_changes;
+    uint64_t wildcards;    /* names whose DNS answers are the wildcard's */
+    char *wild_text;       /* "*.domain ip,ip" from the first worker, or NULL */
     uint64_t long_lines;
     double start, elapsed; /* seconds */
     uint64_t status[600];  /* responses by status (hits and misses) */

@@ -35,6 +35,8 @@ struct salvo_res {
     double elapsed;
     const char *error;      /* NULL if the transfer succeeded */
     char ip[64];            /* address connected to, "" if none */
+    char ips[400];          /* the DNS stage's answers, "a,b", "" if none */
+    int dns_wildcard;       /* the answers are the domain's wildcard's */
     /* Decoded on first use. */
     struct res_decoder *dec;
     int text_ready;

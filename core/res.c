@@ -251,6 +251,8 @@ void res_clear(struct salvo_res *r)
     r->tlen = 0;
     r->charset[0] = '\0';
     r->ip[0] = '\0';
+    r->ips[0] = '\0';
+    r->dns_wildcard = 0;
 }
 
 void res_free(struct salvo_res *r)

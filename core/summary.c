@@ -65,6 +65,9 @@ void summary_print(const struct conf *c, const struct pool_stats *st)
                        (unsigned long long)st->errclass[k]);
     if (b.len)
         log_msg(LOG_INFO, "errors: %s", b.p);
+    if (c->wildcard_dns && st->wild_text)
+        log_msg(LOG_INFO, "wildcard DNS: %s; %llu names answered the same", st->wild_text,
+                (unsigned long long)st->wildcards);
     if (c->calibrate) {
         buf_reset(&b);
         summary_calibration(c, st, &b);
@@ -108,6 +111,13 @@ int summary_json(const struct conf *c, const struct pool_stats *st, const char *
     out_json_str(&b, c->template, strlen(c->template), 0);
     buf_append_str(&b, ",\"plugin\":");
     out_json_str(&b, c->plugin, strlen(c->plugin), 0);
+    buf_printf(&b, ",\"dns\":{\"resolver\":\"%s\",\"wildcard_names\":%llu", c->resolver,
+               (unsigned long long)st->wildcards);
+    if (st->wild_text) {
+        buf_append_str(&b, ",\"wildcard\":");
+        out_json_str(&b, st->wild_text, strlen(st->wild_text), 0);
+    }
+    buf_append_byte(&b, '}');
     buf_printf(&b, ",\"calibration\":{\"enabled\":%s", c->calibrate ? "true" : "false");
     if (c->calibrate && st->calib_text)
         buf_printf(&b, ",\"probes\":%u,\"pages\":%s,\"changes\":%llu", st->calib_probes,

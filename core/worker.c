@@ -13,6 +13,7 @@
 
 #include "calib.h"
 #include "combo.h"
+#include "dns.h"
 #include "engine.h"
 #include "log.h"
 #include "match.h"
@@ -23,6 +24,7 @@
 #include "res.h"
 #include "tmpl.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
@@ -32,6 +34,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 struct chunk {
@@ -86,6 +89,19 @@ struct worker {
     unsigned calib_tries;
     struct buf scratch;
     struct combo combo;        /* the wordlists' names, for {KEY} */
+    /* The DNS stage (resolver = salvo), or NULL. */
+    struct dns *dns;
+    unsigned dns_wait;         /* probes waiting for their answer */
+    struct probe **ready;      /* resolved, waiting for the HTTP rate */
+    size_t nready, capready;
+    struct rate *dns_rate;     /* the shared dns_rate limiter, or NULL */
+    uv_timer_t dns_rate_timer;
+    int dns_rate_waiting;
+    char wild[64][48];         /* the wildcard's answers (--wildcard-dns) */
+    size_t nwild;
+    unsigned wild_learning;    /* random names still out */
+    const char *wild_domain;   /* the template's host after "{}." */
+    uint32_t dns_errors, wildcards;
 };
 
 static void flush(struct worker *w);
@@ -150,6 +166,8 @@ static void send_result(struct worker *w, const struct chunk *ch, struct probe *
         .url = p->req.url.p,
         .error = error,
         .ip = p->res.ip,
+        .ips = p->res.ips,
+        .wildcard = p->res.dns_wildcard,
         .filtered_by = why,
         .nfields = p->res.nfields,
     };
@@ -302,9 +320,11 @@ static void send_stats(struct worker *w)
             buf_append(&b, &w->size_count[k], 4);
             w->size_count[k] = 0;
         }
-    uint32_t *const counts[] = {&w->retries, &w->misses, &w->filtered, &w->calibrated};
-    const uint16_t keys[] = {STATS_RETRIES, STATS_MISSES, STATS_FILTERED, STATS_CALIBRATED};
-    for (size_t i = 0; i < 4; i++)
+    uint32_t *const counts[] = {&w->retries, &w->misses, &w->filtered, &w->calibrated,
+                                &w->wildcards};
+    const uint16_t keys[] = {STATS_RETRIES, STATS_MISSES, STATS_FILTERED, STATS_CALIBRATED,
+                             STATS_WILDCARDS};
+    for (size_t i = 0; i < 5; i++)
         if (*counts[i]) {
             buf_append(&b, &keys[i], 2);
             buf_append(&b, counts[i], 4);
@@ -405,6 +425,9 @@ static void on_retry_timer(uv_timer_t *t)
 
 static void calib_probe(struct worker *w);
 static void calib_done(struct worker *w, struct probe *p);
+static int dns_wanted(struct worker *w, struct probe *p);
+static int dns_start(struct worker *w, struct probe *p);
+static void ready_push(struct worker *w, struct probe *p);
 
 static void on_done(struct probe *p, void *ud)
 {
@@ -516,6 +539,11 @@ static void start_word(struct worker *w, struct chunk *ch, uint32_t index, const
         static char msg[600];
         snprintf(msg, sizeof msg, "target: %s", p->req.fail.p);
         fail = msg;
+    } else if (dns_wanted(w, p)) {
+        if (dns_start(w, p) < 0)
+            fail = "internal: out of memory";
+    } else if (w->dns) {
+        ready_push(w, p); /* --rate is taken in start_ready() */
     } else if (engine_probe_start(w->eng, p) < 0)
         fail = p->errmsg;
     if (!fail)
@@ -636,7 +664,7 @@ static void calib_probe(struct worker *w)
     buf_append(&p->word, word, len);
     if (fill_request(w, word, len, p) ||
         (plugin_has_target(w->plugin) && target_parts(w, word, len, &p->req) != SALVO_MISS) ||
-        engine_probe_start(w->eng, p) < 0) {
+        (dns_wanted(w, p) ? dns_start(w, p) : engine_probe_start(w->eng, p)) < 0) {
         engine_probe_put(w->eng, p);
         calib_settle(w, NULL);
     }
@@ -644,7 +672,8 @@ static void calib_probe(struct worker *w)
 
 static void maybe_finish(struct worker *w)
 {
-    if (w->end && !w->head && engine_inflight(w->eng) == 0 && !w->nretry && !w->closing) {
+    if (w->end && !w->head && engine_inflight(w->eng) == 0 && !w->nretry && !w->dns_wait &&
+        !w->nready && !w->closing) {
         w->closing = 1;
         send_stats(w);
         flush(w);
@@ -656,23 +685,250 @@ static void maybe_finish(struct worker *w)
 static void on_rate_timer(uv_timer_t *t)
 {
     struct worker *w = t->data;
-    w->rate_waiting = 0;
+    if (t == &w->rate_timer)
+        w->rate_waiting = 0;
+    else
+        w->dns_rate_waiting = 0;
     refill(w);
 }
 
-/* 1 if a request may start now; else the refill waits for the limiter. */
-static int rate_ok(struct worker *w)
+/* 1 if one more may start now; else the refill waits for the limiter. */
+static int limiter_ok(struct rate *r, uv_timer_t *t, int *waiting)
 {
-    if (!w->rate)
+    if (!r)
         return 1;
-    if (w->rate_waiting)
+    if (*waiting)
         return 0;
-    uint64_t wait = rate_take(w->rate, rate_now());
+    uint64_t wait = rate_take(r, rate_now());
     if (!wait)
         return 1;
-    w->rate_waiting = 1;
-    uv_timer_start(&w->rate_timer, on_rate_timer, (wait + 999999) / 1000000, 0);
+    *waiting = 1;
+    uv_timer_start(t, on_rate_timer, (wait + 999999) / 1000000, 0);
     return 0;
+}
+
+static int rate_ok(struct worker *w)
+{
+    return limiter_ok(w->rate, &w->rate_timer, &w->rate_waiting);
+}
+
+/* ---- the DNS stage ---- */
+
+/* p->host and p->port from the filled-in URL. */
+static int host_of(struct probe *p)
+{
+    CURLU *u = curl_url();
+    char *host = NULL, *port = NULL;
+    int ok = u && !curl_url_set(u, CURLUPART_URL, p->req.url.p, 0) &&
+             !curl_url_get(u, CURLUPART_HOST, &host, 0) &&
+             !curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) &&
+             strlen(host) < sizeof p->host;
+    if (ok) {
+        snprintf(p->host, sizeof p->host, "%s", host);
+        p->port = strtol(port, NULL, 10);
+    }
+    curl_free(host);
+    curl_free(port);
+    curl_url_cleanup(u);
+    return ok ? 0 : -1;
+}
+
+/* --connect-to and --resolve entries "HOST:PORT:..." (empty = any) that
+ * cover this host: curl is told where to go already. */
+static int pinned_by_user(const struct strlist *l, const char *host, long port)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        const char *e = l->v[i] + (l->v[i][0] == '+');
+        const char *c1 = strchr(e, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2)
+            continue;
+        size_t hl = (size_t)(c1 - e);
+        int host_ok = !hl || (hl == strlen(host) && !strncasecmp(e, host, hl));
+        int port_ok = c2 == c1 + 1 || strtol(c1 + 1, NULL, 10) == port;
+        if (host_ok && port_ok)
+            return 1;
+    }
+    return 0;
+}
+
+static int dns_wanted(struct worker *w, struct probe *p)
+{
+    if (!w->dns || host_of(p) < 0)
+        return 0; /* a URL curl cannot parse: curl says why */
+    unsigned char a[16];
+    if (p->host[0] == '[' || inet_pton(AF_INET, p->host, a) == 1)
+        return 0; /* numeric already */
+    return !pinned_by_user(&w->c->connect_to, p->host, p->port) &&
+           !pinned_by_user(&w->c->resolve, p->host, p->port);
+}
+
+static void ready_push(struct worker *w, struct probe *p)
+{
+    if (w->nready == w->capready) {
+        size_t cap = w->capready ? 2 * w->capready : 64;
+        struct probe **v = realloc(w->ready, cap * sizeof *v);
+        if (!v) {
+            log_msg(LOG_ERR, "out of memory");
+            w->status = 1;
+            uv_stop(&w->loop);
+            return;
+        }
+        w->ready = v;
+        w->capready = cap;
+    }
+    w->ready[w->nready++] = p;
+}
+
+static void probe_failed(struct worker *w, struct probe *p, const char *error)
+{
+    if (!p->owner) { /* a calibration probe: no answer */
+        p->res.error = error;
+        calib_done(w, p);
+        return;
+    }
+    send_result(w, p->owner, p, V_ERROR, error, NULL);
+    ((struct chunk *)p->owner)->open--;
+    engine_probe_put(w->eng, p);
+}
+
+/* HTTP for the resolved probes, as fast as --rate lets. */
+static void start_ready(struct worker *w)
+{
+    size_t i = 0;
+    while (i < w->nready && rate_ok(w)) {
+        struct probe *p = w->ready[i++];
+        if (engine_probe_start(w->eng, p) < 0)
+            probe_failed(w, p, p->errmsg);
+    }
+    memmove(w->ready, w->ready + i, (w->nready - i) * sizeof *w->ready);
+    w->nready -= i;
+}
+
+static int in_wildcard(const struct worker *w, const struct dns_result *r)
+{
+    if (!w->nwild)
+        return 0;
+    for (size_t i = 0; i < r->naddr; i++) {
+        int found = 0;
+        for (size_t k = 0; k < w->nwild && !found; k++)
+            found = !strcmp(w->wild[k], r->addr[i]);
+        if (!found)
+            return 0;
+    }
+    return r->naddr > 0;
+}
+
+static void on_resolved(void *ud, const struct dns_result *r)
+{
+    struct probe *p = ud;
+    struct worker *w = engine_ud(p->eng);
+    w->dns_wait--;
+    if (r->status != DNS_OK) {
+        snprintf(p->errmsg, sizeof p->errmsg, "dns: %s: %s", p->host, r->reason);
+        probe_failed(w, p, p->errmsg);
+        refill(w);
+        return;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < r->naddr && o < sizeof p->res.ips - 50; i++)
+        o += (size_t)snprintf(p->res.ips + o, sizeof p->res.ips - o, "%s%s", i ? "," : "",
+                              r->addr[i]);
+    p->res.dns_wildcard = p->owner && in_wildcard(w, r);
+    w->wildcards += p->res.dns_wildcard;
+    w->counted |= p->res.dns_wildcard;
+    if (w->c->dns_only && p->owner) {
+        snprintf(p->res.ip, sizeof p->res.ip, "%s", r->addr[0]);
+        p->res.elapsed = (double)(rate_now() - p->due) / 1e9;
+        buf_reset(&p->req.url);
+        buf_append_str(&p->req.url, p->host);
+        struct chunk *ch = p->owner;
+        if (!p->res.dns_wildcard)
+            send_result(w, ch, p, V_HIT, NULL, NULL);
+        else if (w->c->show_filtered)
+            send_result(w, ch, p, V_FILTERED, NULL, "wildcard-dns");
+        ch->open--;
+        engine_probe_put(w->eng, p);
+        refill(w);
+        return;
+    }
+    char pin[600];
+    int v6 = strchr(r->addr[0], ':') != NULL;
+    snprintf(pin, sizeof pin, "%s:%ld:%s%s%s:%ld", p->host, p->port, v6 ? "[" : "", r->addr[0],
+             v6 ? "]" : "", p->port);
+    if (!(p->pin = curl_slist_append(NULL, pin))) {
+        probe_failed(w, p, "internal: out of memory");
+        refill(w);
+        return;
+    }
+    ready_push(w, p);
+    refill(w);
+}
+
+static int dns_start(struct worker *w, struct probe *p)
+{
+    p->due = rate_now(); /* the DNS time, for dns_only */
+    if (dns_resolve(w->dns, p->host, on_resolved, p) < 0)
+        return -1;
+    w->dns_wait++;
+    return 0;
+}
+
+/* --wildcard-dns: the answers of random names under the template's
+ * domain. Words wait until they are known. */
+static void on_wild(void *ud, const struct dns_result *r)
+{
+    struct worker *w = ud;
+    for (size_t i = 0; r->status == DNS_OK && i < r->naddr; i++) {
+        int known = 0;
+        for (size_t k = 0; k < w->nwild && !known; k++)
+            known = !strcmp(w->wild[k], r->addr[i]);
+        if (!known && w->nwild < sizeof w->wild / sizeof w->wild[0])
+            snprintf(w->wild[w->nwild++], sizeof w->wild[0], "%s", r->addr[i]);
+    }
+    if (--w->wild_learning)
+        return;
+    struct buf b = {0};
+    buf_printf(&b, "*.%s", w->wild_domain);
+    for (size_t k = 0; k < w->nwild; k++)
+        buf_printf(&b, "%s%s", k ? "," : " ", w->wild[k]);
+    if (!w->nwild)
+        buf_append_str(&b, " -");
+    msg_put(&w->out, MSG_WILD, b.p, b.len);
+    buf_free(&b);
+    refill(w);
+}
+
+/* The domain the words go under: the host of "scheme://{}.DOMAIN/...". */
+static const char *template_domain(const char *t, char *out, size_t n)
+{
+    const char *h = strstr(t, "://");
+    if (!h || h[3] != '{')
+        return NULL;
+    const char *close = strchr(h + 3, '}');
+    if (!close || close[1] != '.')
+        return NULL;
+    size_t len = strcspn(close + 2, "/:?#");
+    if (!len || len >= n || memchr(close + 2, '{', len))
+        return NULL;
+    snprintf(out, n, "%.*s", (int)len, close + 2);
+    return out;
+}
+
+static void wild_learn(struct worker *w)
+{
+    static char domain[256];
+    if (!(w->wild_domain = template_domain(w->c->template, domain, sizeof domain))) {
+        log_msg(LOG_WARN, "--wildcard-dns: the template's host is not {}.DOMAIN: not checked");
+        return;
+    }
+    w->wild_learning = (unsigned)w->c->wildcard_tests;
+    for (long i = 0; i < w->c->wildcard_tests; i++) {
+        char label[20], name[300];
+        calib_word(label, 14, &w->calib_seed);
+        snprintf(name, sizeof name, "%s.%s", label, domain);
+        if (dns_resolve(w->dns, name, on_wild, w) < 0)
+            w->wild_learning--;
+    }
 }
 
 static int skipped(const struct chunk *ch, uint32_t index)
@@ -688,15 +944,21 @@ static int skipped(const struct chunk *ch, uint32_t index)
 static void refill(void *ud)
 {
     struct worker *w = ud;
-    if (w->calibrating) { /* words wait until "not found" is known */
+    if (w->nready)
+        start_ready(w);
+    if (w->calibrating || w->wild_learning) { /* words wait until "not found" is known */
         flush(w);
         return;
     }
     unsigned window = engine_window(w->eng);
-    for (struct chunk *ch = w->head; ch && engine_inflight(w->eng) + w->nretry < window;
-         ch = ch->next) {
-        while (ch->pos < ch->words.len && engine_inflight(w->eng) + w->nretry < window) {
-            if (!skipped(ch, ch->next_index) && !rate_ok(w))
+#define BUSY (engine_inflight(w->eng) + w->nretry + w->dns_wait + w->nready)
+    for (struct chunk *ch = w->head; ch && BUSY < window; ch = ch->next) {
+        while (ch->pos < ch->words.len && BUSY < window) {
+            /* With the DNS stage, words start at the DNS rate and their
+             * HTTP waits for --rate in start_ready(). */
+            int ok = w->dns ? limiter_ok(w->dns_rate, &w->dns_rate_timer, &w->dns_rate_waiting)
+                            : rate_ok(w);
+            if (!skipped(ch, ch->next_index) && !ok)
                 goto wait;
             const char *word = ch->words.p + ch->pos;
             const char *nl = memchr(word, '\n', ch->words.len - ch->pos);
@@ -708,7 +970,10 @@ static void refill(void *ud)
                 start_word(w, ch, index, word, len);
         }
     }
+#undef BUSY
 wait:
+    if (w->nready) /* words that need no DNS went straight there */
+        start_ready(w);
     chunk_maybe_done(w);
     if (!w->end && !w->want_sent && w->queued < window) {
         msg_put(&w->out, MSG_WANT, NULL, 0);
@@ -882,9 +1147,10 @@ static void to_parent(const char *line, size_t len, void *ud)
 }
 
 int worker_run(int fd, const struct conf *c, struct plugin *plugin,
-               struct worker_beacon *beacon, struct rate *rate)
+               struct worker_beacon *beacon, struct rate *rate, struct rate *dns_rate)
 {
-    struct worker w = {.c = c, .plugin = plugin, .beacon = beacon, .rate = rate};
+    struct worker w = {.c = c, .plugin = plugin, .beacon = beacon, .rate = rate,
+                       .dns_rate = dns_rate};
     char err[1024];
     signal(SIGPIPE, SIG_IGN);
     signal(SIGINT, SIG_IGN); /* the parent decides how a scan stops */
@@ -906,6 +1172,10 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin,
         goto fatal;
     if (!(w.eng = engine_new(&w.loop, c, on_done, refill, &w, err, sizeof err)))
         goto fatal;
+    /* Through a proxy, the proxy resolves (socks5h, HTTP proxies). */
+    if (!strcmp(c->resolver, "salvo") && !(c->proxy && *c->proxy) &&
+        !(w.dns = dns_new(&w.loop, c, err, sizeof err)))
+        goto fatal;
     log_set_sink(to_parent, &w);
     msg_put(&w.out, MSG_READY, NULL, 0);
     uv_read_start((uv_stream_t *)&w.ipc, on_alloc, on_read);
@@ -913,10 +1183,15 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin,
     w.retry_timer.data = &w;
     uv_timer_init(&w.loop, &w.rate_timer);
     w.rate_timer.data = &w;
+    uv_timer_init(&w.loop, &w.dns_rate_timer);
+    w.dns_rate_timer.data = &w;
     uv_timer_init(&w.loop, &w.trim);
     w.trim.data = &w;
     uv_timer_start(&w.trim, on_trim, 2000, 2000);
     uv_unref((uv_handle_t *)&w.trim);
+    w.calib_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)&w;
+    if (c->wildcard_dns && w.dns)
+        wild_learn(&w);
     if (c->calibrate) {
         w.calib_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)&w;
         w.calibrating = (unsigned)c->calibrate_words;
@@ -928,6 +1203,7 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin,
     plugin_finish(plugin);
     log_set_sink(NULL, NULL);
     drain_sync(&w, fd);
+    dns_free(w.dns);
     engine_free(w.eng);
     uv_walk(&w.loop, close_walk, NULL);
     uv_run(&w.loop, UV_RUN_DEFAULT);
@@ -936,6 +1212,7 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin,
     buf_free(&w.out);
     buf_free(&w.wbuf);
     buf_free(&w.scratch);
+    free(w.ready);
     match_free(&w.rules);
     combo_free(&w.combo);
     free(w.retry);

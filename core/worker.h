@@ -20,5 +20,5 @@ struct worker_beacon {
 /* Run one worker on the socket fd to the parent until the parent says the
  * input has ended and every result is sent. Returns the exit status. */
 int worker_run(int fd, const struct conf *c, struct plugin *plugin,
-               struct worker_beacon *beacon, struct rate *rate);
+               struct worker_beacon *beacon, struct rate *rate, struct rate *dns_rate);
 #endif

@@ -1,0 +1,49 @@
+/* dns: the DNS stage. A worker resolves a word's host itself, with
+ * c-ares driven by its own libuv loop (no threads), and hands curl only
+ * the names that exist, pinned to the answer. One c-ares channel per
+ * resolver, so that each resolver has its own cap on queries in flight
+ * (UDP loss at one server is the real limit) and a query that timed out
+ * is asked again of another resolver. */
+#ifndef SALVO_DNS_H
+#define SALVO_DNS_H
+#include <stddef.h>
+#include <uv.h>
+
+struct conf;
+struct dns;
+
+enum dns_status { DNS_OK = 0, DNS_NXDOMAIN, DNS_NODATA, DNS_SERVFAIL, DNS_REFUSED,
+                  DNS_TIMEOUT, DNS_ERROR };
+
+#define DNS_MAX_ADDRS 8
+#define DNS_MAX_CNAMES 4
+
+struct dns_result {
+    int status;
+    const char *reason;            /* for people: "NXDOMAIN (no such name)" */
+    size_t naddr;
+    char addr[DNS_MAX_ADDRS][48];  /* IPv4 first */
+    size_t ncname;
+    char cname[DNS_MAX_CNAMES][256];
+    int tries;                     /* resolvers asked */
+};
+
+typedef void (*dns_cb)(void *ud, const struct dns_result *r);
+
+/* Resolvers from c (--resolvers), else the system's. NULL with err. */
+struct dns *dns_new(uv_loop_t *loop, const struct conf *c, char *err, size_t errlen);
+/* Ask for name; cb runs later from the loop (never from inside this
+ * call). Queued while every resolver is at its cap. 0, or -1 when out of
+ * memory. */
+int dns_resolve(struct dns *d, const char *name, dns_cb cb, void *ud);
+/* Queries asked or waiting. */
+unsigned dns_pending(const struct dns *d);
+/* "127.0.0.1:53, ..." for messages. */
+const char *dns_servers(const struct dns *d);
+/* Cancel what is left (no callbacks) and close the handles; the loop must
+ * run afterwards. */
+void dns_free(struct dns *d);
+
+/* Check one --resolvers value: a file of resolvers, or "IP[:PORT],..." */
+int dns_resolvers_check(const char *v, char *err, size_t errlen);
+#endif
