@@ -1,0 +1,80 @@
+# lib.sh: what the benchmarks share: a network namespace with its own
+# resolv.conf, and measuring a tool's whole process tree. Sourced, with
+# $dir (a scratch directory) and $ns (the namespace's name) set.
+
+in_ns() { ip netns exec "$ns" "$@"; }
+
+ns_up() {
+    ip netns add "$ns"
+    ip -n "$ns" link set lo up
+    mkdir -p "/etc/netns/$ns"
+    echo "nameserver 127.0.0.1" > "/etc/netns/$ns/resolv.conf"
+}
+
+ns_down() {
+    [ -f "$dir/nginx.pid" ] && kill "$(cat "$dir/nginx.pid")" 2>/dev/null || true
+    [ -f "$dir/dnsmasq.pid" ] && kill "$(cat "$dir/dnsmasq.pid")" 2>/dev/null || true
+    ip netns del "$ns" 2>/dev/null || true
+    rm -rf "/etc/netns/$ns"
+    [ -n "${KEEP:-}" ] && echo "bench: kept $dir" >&2 || rm -rf "$dir"
+}
+
+# The test nginx (answers per Host like the real site), on port 80 in the namespace.
+nginx_up() {
+    local src=$1
+    mkdir -p "$dir/www" "$dir/tmp"
+    cp "$src"/tests/fixtures/nginx/www/*.html "$src"/tests/fixtures/nginx/www/*.js "$dir/www/"
+    for f in "$src"/tests/fixtures/nginx/www/*.src; do
+        iconv -f UTF-8 -t GBK "$f" > "$dir/www/$(basename "$f" .src).html"
+    done
+    sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|80|g" -e "s|^worker_processes .*|worker_processes 1;|" \
+        "$src/tests/fixtures/nginx/nginx.conf.in" > "$dir/nginx.conf"
+    in_ns nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log"
+}
+
+# tree_rss PID: resident KB of all descendants of PID (PID is time(1)).
+tree_rss() {
+    ps -e -o pid=,ppid=,rss= | awk -v root="$1" '
+        { parent[$1] = $2; rss[$1] = $3 }
+        END { for (p in rss) { if (p == root) continue; q = parent[p];
+                  while (q != "" && q != 0 && q != 1) {
+                      if (q == root) { s += rss[p]; break } q = parent[q] } }
+              print s + 0 }'
+}
+
+# run NAME CMD...: wall, CPU (user+sys of the tree), peak RSS (sum over the
+# tree, sampled every 50 ms) and hits, as one line in $dir/NAME.res
+run() {
+    local name=$1; shift
+    local start end
+    start=$(date +%s.%N)
+    # time(1) reports the CPU of the tool and every process it waited for
+    # (salvo's workers), not that of this script's sampling.
+    in_ns /usr/bin/time -f "%U %S" -o "$dir/$name.cpu" "$@" > "$dir/$name.out" 2> "$dir/$name.err" &
+    local pid=$! peak=0 rss
+    while kill -0 $pid 2>/dev/null; do
+        rss=$(tree_rss $pid)
+        if [ "$rss" -gt "$peak" ]; then peak=$rss; fi
+        sleep 0.05
+    done
+    wait $pid || true
+    end=$(date +%s.%N)
+    echo "$start $end $peak" > "$dir/$name.res"
+}
+
+measure() {
+    local name=$1 n=$2; shift 2
+    run "$name" "$@"
+    read -r start end peak < "$dir/$name.res"
+    local cpu
+    cpu=$(awk '{ print $1 + $2 }' "$dir/$name.cpu")
+    local hits
+    hits=$(grep -c . "$dir/$name.out" || true)
+    awk -v n="$name" -v w="$n" -v s="$start" -v e="$end" -v cpu="$cpu" \
+        -v p="$peak" -v h="$hits" 'BEGIN {
+        t = e - s;
+        printf "%-14s %9d words %8.2f s %9.0f probes/s %8.2f CPU s %9.1f MB peak RSS %7d hits\n",
+            n, w, t, w / t, cpu, p / 1024, h;
+        printf "%s %f %f %f %d\n", n, t, w / t, cpu, p > "/dev/stderr" }' 2>> "$dir/summary"
+}
+
