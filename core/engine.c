@@ -425,6 +425,8 @@ static void probe_clear(struct probe *p)
     p->hdrs = NULL;
     curl_slist_free_all(p->pin);
     p->pin = NULL;
+    p->dest[0] = '\0';
+    p->perip_held = 0;
     res_clear(&p->res);
     buf_reset(&p->word);
     p->owner = NULL;

@@ -26,6 +26,8 @@ struct probe {
     struct curl_slist *hdrs;     /* base + plugin headers, when the plugin added some */
     struct curl_slist *pin;      /* CONNECT_TO to the DNS stage's answer, or NULL */
     char host[256];              /* the URL's host and port, for the DNS stage */
+    char dest[48];               /* the address it goes to, "" if unknown */
+    int perip_held;              /* counted in the per-address table */
     long port;
     char errbuf[CURL_ERROR_SIZE];
     char errmsg[CURL_ERROR_SIZE + 64];

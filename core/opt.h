@@ -36,6 +36,8 @@ struct conf {
     long concurrency;  /* transfers in flight per worker */
     long chunk;        /* lines per chunk handed to a worker */
     double rate;       /* requests a second, all workers together; 0 = no limit */
+    long per_ip_concurrency; /* transfers in flight to one address; 0 = no cap */
+    double per_ip_rate;      /* requests a second to one address; 0 = no limit */
     char *shard;       /* "K/N", "auto/N" or "" */
     int lua_unsafe;
     long lua_instructions;

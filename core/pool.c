@@ -20,6 +20,7 @@
 #include "journal.h"
 #include "plugin.h"
 #include "prog.h"
+#include "perip.h"
 #include "rate.h"
 #include "tmpl.h"
 #include "worker.h"
@@ -86,6 +87,7 @@ struct pool {
     struct worker_beacon *beacons;
     struct rate *rate;      /* shared by the workers, made before they fork */
     struct rate *dns_rate;  /* dns_rate, the same way */
+    struct perip *perip;    /* per_ip_concurrency and per_ip_rate, the same way */
     struct journal *j;      /* lines done; saved when it has a path */
     double last_save;
     FILE *failed_f;         /* STATE.failed, with --state */
@@ -701,7 +703,7 @@ static int spawn_one(struct pool *p, int i)
             close(sigpipe_fds[0]);
             close(sigpipe_fds[1]);
         }
-        _exit(worker_run(sv[1], p->c, p->plugin, w->beacon, p->rate, p->dns_rate));
+        _exit(worker_run(sv[1], p->c, p->plugin, w->beacon, p->rate, p->dns_rate, p->perip));
     }
     close(sv[1]);
     fcntl(sv[0], F_SETFL, O_NONBLOCK);
@@ -787,6 +789,7 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
     p.plugin = plugin;
     p.rate = rate_new(c->rate);
     p.dns_rate = rate_new(c->dns_rate);
+    p.perip = perip_new(c->per_ip_concurrency, c->per_ip_rate);
     if (spawn(&p) < 0) {
         p.stopping = 1;
         p.failed = 1;
@@ -892,6 +895,9 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
     if (p.next)
         rec_free(p.next);
     rate_free(p.rate);
+    if (p.perip && c->verbose)
+        log_msg(LOG_DEBUG, "per-address peak: %ld transfers in flight", perip_peak(p.perip));
+    perip_free(p.perip);
     rate_free(p.dns_rate);
     if (p.failed_f)
         fclose(p.failed_f);

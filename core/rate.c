@@ -56,14 +56,19 @@ void rate_free(struct rate *r)
         munmap(r, sizeof *r);
 }
 
-uint64_t rate_take(struct rate *r, uint64_t now)
+uint64_t rate_gcra(_Atomic uint64_t *tatp, uint64_t interval, uint64_t burst, uint64_t now)
 {
-    uint64_t tat = atomic_load(&r->tat);
+    uint64_t tat = atomic_load(tatp);
     for (;;) {
-        if (tat > now + r->burst)
-            return tat - r->burst - now;
-        uint64_t next = (tat > now ? tat : now) + r->interval;
-        if (atomic_compare_exchange_weak(&r->tat, &tat, next))
+        if (tat > now + burst)
+            return tat - burst - now;
+        uint64_t next = (tat > now ? tat : now) + interval;
+        if (atomic_compare_exchange_weak(tatp, &tat, next))
             return 0;
     }
+}
+
+uint64_t rate_take(struct rate *r, uint64_t now)
+{
+    return rate_gcra(&r->tat, r->interval, r->burst, now);
 }

@@ -13,4 +13,6 @@ void rate_free(struct rate *r);
  * nanoseconds to wait before asking again (nothing is taken then). */
 uint64_t rate_take(struct rate *r, uint64_t now_ns);
 uint64_t rate_now(void);
+/* The same step on any shared TAT (see rate.c): 0 if taken, else the wait. */
+uint64_t rate_gcra(_Atomic uint64_t *tat, uint64_t interval, uint64_t burst, uint64_t now);
 #endif

@@ -20,6 +20,7 @@
 #include "msg.h"
 #include "opt.h"
 #include "plugin.h"
+#include "perip.h"
 #include "rate.h"
 #include "res.h"
 #include "tmpl.h"
@@ -102,12 +103,15 @@ struct worker {
     unsigned wild_learning;    /* random names still out */
     const char *wild_domain;   /* the template's host after "{}." */
     uint32_t dns_errors, wildcards;
+    struct perip *perip;       /* per-address caps, or NULL */
+    uv_timer_t perip_timer;    /* a blocked address may be free again */
 };
 
 static void flush(struct worker *w);
 static void refill(void *ud);
 static void on_retry_timer(uv_timer_t *t);
 static void maybe_finish(struct worker *w);
+static void ready_push(struct worker *w, struct probe *p);
 
 static void on_written(uv_write_t *req, int status)
 {
@@ -411,6 +415,10 @@ static void on_retry_timer(uv_timer_t *t)
         n++;
     for (size_t i = 0; i < n; i++) {
         struct probe *p = w->retry[i];
+        if (w->dns) { /* again past the rate and the per-address caps */
+            ready_push(w, p);
+            continue;
+        }
         if (engine_probe_start(w->eng, p) < 0) {
             send_result(w, p->owner, p, V_ERROR, p->errmsg, NULL);
             ((struct chunk *)p->owner)->open--;
@@ -427,11 +435,14 @@ static void calib_probe(struct worker *w);
 static void calib_done(struct worker *w, struct probe *p);
 static int dns_wanted(struct worker *w, struct probe *p);
 static int dns_start(struct worker *w, struct probe *p);
-static void ready_push(struct worker *w, struct probe *p);
 
 static void on_done(struct probe *p, void *ud)
 {
     struct worker *w = ud;
+    if (p->perip_held) {
+        perip_release(w->perip, p->dest);
+        p->perip_held = 0;
+    }
     if (!p->owner) {
         calib_done(w, p);
         return;
@@ -781,6 +792,10 @@ static void ready_push(struct worker *w, struct probe *p)
 
 static void probe_failed(struct worker *w, struct probe *p, const char *error)
 {
+    if (p->perip_held) {
+        perip_release(w->perip, p->dest);
+        p->perip_held = 0;
+    }
     if (!p->owner) { /* a calibration probe: no answer */
         p->res.error = error;
         calib_done(w, p);
@@ -791,17 +806,42 @@ static void probe_failed(struct worker *w, struct probe *p, const char *error)
     engine_probe_put(w->eng, p);
 }
 
-/* HTTP for the resolved probes, as fast as --rate lets. */
+static void on_perip_timer(uv_timer_t *t)
+{
+    refill(t->data);
+}
+
+/* HTTP for the resolved probes, as fast as --rate and the per-address
+ * caps let. A probe whose address is at its cap waits without holding
+ * up the probes to other addresses. */
 static void start_ready(struct worker *w)
 {
-    size_t i = 0;
-    while (i < w->nready && rate_ok(w)) {
-        struct probe *p = w->ready[i++];
+    size_t keep = 0, i = 0;
+    uint64_t wake = 0;
+    int blocked = 0;
+    for (; i < w->nready; i++) {
+        struct probe *p = w->ready[i];
+        if (w->perip && p->dest[0] && !p->perip_held) {
+            uint64_t wait;
+            if (!perip_take(w->perip, p->dest, rate_now(), &wait)) {
+                wait = wait ? wait : 2000000; /* a transfer there must end first */
+                wake = !blocked || wait < wake ? wait : wake;
+                blocked = 1;
+                w->ready[keep++] = p;
+                continue;
+            }
+            p->perip_held = 1;
+        }
+        if (!rate_ok(w))
+            break;
         if (engine_probe_start(w->eng, p) < 0)
             probe_failed(w, p, p->errmsg);
     }
-    memmove(w->ready, w->ready + i, (w->nready - i) * sizeof *w->ready);
-    w->nready -= i;
+    for (; i < w->nready; i++)
+        w->ready[keep++] = w->ready[i];
+    w->nready = keep;
+    if (blocked)
+        uv_timer_start(&w->perip_timer, on_perip_timer, (wake + 999999) / 1000000, 0);
 }
 
 static int in_wildcard(const struct worker *w, const struct dns_result *r)
@@ -851,6 +891,7 @@ static void on_resolved(void *ud, const struct dns_result *r)
         refill(w);
         return;
     }
+    snprintf(p->dest, sizeof p->dest, "%s", r->addr[0]);
     char pin[600];
     int v6 = strchr(r->addr[0], ':') != NULL;
     snprintf(pin, sizeof pin, "%s:%ld:%s%s%s:%ld", p->host, p->port, v6 ? "[" : "", r->addr[0],
@@ -1147,10 +1188,11 @@ static void to_parent(const char *line, size_t len, void *ud)
 }
 
 int worker_run(int fd, const struct conf *c, struct plugin *plugin,
-               struct worker_beacon *beacon, struct rate *rate, struct rate *dns_rate)
+               struct worker_beacon *beacon, struct rate *rate, struct rate *dns_rate,
+               struct perip *perip)
 {
     struct worker w = {.c = c, .plugin = plugin, .beacon = beacon, .rate = rate,
-                       .dns_rate = dns_rate};
+                       .dns_rate = dns_rate, .perip = perip};
     char err[1024];
     signal(SIGPIPE, SIG_IGN);
     signal(SIGINT, SIG_IGN); /* the parent decides how a scan stops */
@@ -1185,6 +1227,8 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin,
     w.rate_timer.data = &w;
     uv_timer_init(&w.loop, &w.dns_rate_timer);
     w.dns_rate_timer.data = &w;
+    uv_timer_init(&w.loop, &w.perip_timer);
+    w.perip_timer.data = &w;
     uv_timer_init(&w.loop, &w.trim);
     w.trim.data = &w;
     uv_timer_start(&w.trim, on_trim, 2000, 2000);

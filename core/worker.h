@@ -5,6 +5,7 @@
 
 struct conf;
 struct plugin;
+struct perip;
 struct rate;
 
 /* What a worker's plugin code is judging right now, in memory shared with
@@ -20,5 +21,6 @@ struct worker_beacon {
 /* Run one worker on the socket fd to the parent until the parent says the
  * input has ended and every result is sent. Returns the exit status. */
 int worker_run(int fd, const struct conf *c, struct plugin *plugin,
-               struct worker_beacon *beacon, struct rate *rate, struct rate *dns_rate);
+               struct worker_beacon *beacon, struct rate *rate, struct rate *dns_rate,
+               struct perip *perip);
 #endif

@@ -68,6 +68,17 @@ check "csv error record with its class" python3 -c 'import csv
 r = list(csv.DictReader(open("e.csv", newline="")))
 assert len(r) == 1 and r[0]["verdict"] == "error" and r[0]["error_class"] == "connect", r'
 
+# Every word ends with a verdict: with --errors and --show-filtered, one
+# record per word (hit, filtered with its reason, or error with its class).
+printf 'hit-1\nw2x\nmissing-3\nredir-4\nbad word\ngbkhit-5\n' > all.txt
+"$SALVO" -q -j 2 --connect-to "$CT" --errors --show-filtered -f jsonl -w all.txt > all.jsonl
+check "one verdict per word" python3 -c 'import json
+r = {d["word"]: d for d in map(json.loads, open("all.jsonl"))}
+assert len(r) == 6, r.keys()
+assert r["hit-1"]["verdict"] == r["gbkhit-5"]["verdict"] == "hit"
+assert r["w2x"]["filtered_by"] == r["missing-3"]["filtered_by"] == "baidu"
+assert r["bad word"]["error_class"] == "plugin"'
+
 # The summary: on stderr and as JSON.
 gen_words 2000
 "$SALVO" -j 2 --connect-to "$CT" -w words.txt --summary-json s.json > /dev/null 2> s.err

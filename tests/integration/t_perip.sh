@@ -1,0 +1,43 @@
+# Politeness per address: per_ip_concurrency and per_ip_rate hold across
+# all workers, together with the global --rate. Every name of the wildcard
+# zone resolves to 127.0.0.1, where a counting server records how many
+# requests it had at once and when they came.
+. "$(dirname "$0")/lib.sh"
+: "${DNS_DIR:?}" "${HELPERS:?}"
+R="127.0.0.1:$(cat "$DNS_DIR/port")"
+serve() { # serve DELAY: a fresh counting server; $sport, $spid
+    rm -f s.port
+    python3 "$HELPERS/concserver.py" "$1" > s.port & spid=$!
+    for i in $(seq 50); do [ -s s.port ] && break; sleep 0.1; done
+    sport=$(cat s.port)
+}
+stats() { curl -s "http://127.0.0.1:$sport/_stats"; kill $spid; wait $spid 2>/dev/null; }
+scan() { "$SALVO" -q -j 2 -t 50 -p none -r "$R" --timeout 5 -u "http://{}.wild.dns.test:$sport/" "$@"; }
+awk 'BEGIN { for (i = 1; i <= 40; i++) print "n" i }' > w.txt
+
+serve 0.2
+scan -w w.txt > a.out
+check "no cap: 40 answers" [ "$(wc -l < a.out)" -eq 40 ]
+peak=$(stats | python3 -c 'import json, sys; print(json.load(sys.stdin)["peak"])')
+check "no cap: many at once ($peak)" [ "$peak" -gt 3 ]
+
+serve 0.2
+scan -w w.txt --per-ip-concurrency 3 > b.out
+check "per_ip_concurrency 3: 40 answers" [ "$(wc -l < b.out)" -eq 40 ]
+peak=$(stats | python3 -c 'import json, sys; print(json.load(sys.stdin)["peak"])')
+check "per_ip_concurrency 3 over two workers: at most 3 at once ($peak)" [ "$peak" -le 3 ] && [ "$peak" -ge 2 ]
+
+# rate of the requests the server saw, from first to last arrival
+seen_rate() { python3 -c 'import json, sys
+t = json.load(sys.stdin)["times"]
+print("%.1f" % ((len(t) - 1) / (max(t) - min(t))))'; }
+serve 0
+scan -w w.txt --per-ip-rate 20 > c.out
+r=$(stats | seen_rate)
+check "per_ip_rate 20: $r/s (within 10 %)" [ "$(echo "$r >= 18 && $r <= 22" | bc)" -eq 1 ]
+serve 0
+head -20 w.txt > w20.txt
+scan -w w20.txt --per-ip-rate 40 --rate 10 > d.out
+r=$(stats | seen_rate)
+check "per_ip_rate 40 with --rate 10: the lower one holds, $r/s" [ "$(echo "$r >= 9 && $r <= 11" | bc)" -eq 1 ]
+finish
