@@ -48,6 +48,7 @@ struct engine {
     engine_idle_fn idle;
     void *ud;
     struct curl_slist *headers;     /* from the configuration */
+    struct curl_slist *headers_ka;  /* the same without "Connection: close" */
     struct curl_slist *connect_to;
     struct curl_slist *resolve;
     struct res_decoder *dec;
@@ -331,6 +332,8 @@ struct engine *engine_new(uv_loop_t *loop, const struct conf *c, engine_done_fn 
     for (size_t i = 0; i < c->headers.n; i++)
         if (!strchr(c->headers.v[i], '{'))
             bad |= list_add(&e->headers, c->headers.v[i]);
+    for (struct curl_slist *l = e->headers; l; l = l->next)
+        bad |= list_add(&e->headers_ka, l->data);
     if (!has_header(&c->headers, "Connection"))
         bad |= list_add(&e->headers, "Connection: close");
     for (size_t i = 0; i < c->connect_to.n; i++)
@@ -341,6 +344,8 @@ struct engine *engine_new(uv_loop_t *loop, const struct conf *c, engine_done_fn 
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
+    /* Room for a kept-alive connection per transfer of the window. */
+    curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->window);
     curl_multi_setopt(e->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(e->multi, CURLMOPT_SOCKETDATA, e);
     curl_multi_setopt(e->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
@@ -353,6 +358,7 @@ fail:
     if (e->multi)
         curl_multi_cleanup(e->multi);
     curl_slist_free_all(e->headers);
+    curl_slist_free_all(e->headers_ka);
     curl_slist_free_all(e->connect_to);
     curl_slist_free_all(e->resolve);
     free(e);
@@ -425,6 +431,7 @@ static void probe_clear(struct probe *p)
     p->hdrs = NULL;
     curl_slist_free_all(p->pin);
     p->pin = NULL;
+    buf_reset(&p->wire);
     p->dest[0] = '\0';
     p->perip_held = 0;
     res_clear(&p->res);
@@ -451,7 +458,6 @@ static int setup_request(struct engine *e, struct probe *p)
     /* A body with the default method is a POST (curl -d does the same). */
     if (p->req.has_body && !p->req.method.len && !strcmp(method, "GET"))
         method = "POST";
-    curl_easy_setopt(h, CURLOPT_URL, p->req.url.p);
     curl_easy_setopt(h, CURLOPT_HTTPGET, 1L); /* resets body and method */
     curl_easy_setopt(h, CURLOPT_NOBODY, 0L);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, (char *)NULL);
@@ -463,9 +469,18 @@ static int setup_request(struct engine *e, struct probe *p)
         curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
     else if (strcmp(method, p->req.has_body ? "POST" : "GET"))
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    struct curl_slist *hdrs = e->headers;
+    /* A probe with a wire URL goes out on a kept-alive connection to its
+     * address; every other one on a connection of its own (see above). */
+    int reuse = p->wire.len > 0;
+    struct curl_slist *base = reuse ? e->headers_ka : e->headers;
+    struct curl_slist *hdrs = base;
+    curl_easy_setopt(h, CURLOPT_URL, reuse ? p->wire.p : p->req.url.p);
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, reuse ? 0L : 1L);
+    curl_easy_setopt(h, CURLOPT_FORBID_REUSE, reuse ? 0L : 1L);
+    curl_slist_free_all(p->hdrs); /* a retry builds them again */
+    p->hdrs = NULL;
     if (p->req.headers) {
-        for (struct curl_slist *l = e->headers; l; l = l->next)
+        for (struct curl_slist *l = base; l; l = l->next)
             if (list_add(&p->hdrs, l->data) < 0)
                 return -1;
         for (struct curl_slist *l = p->req.headers; l; l = l->next)
@@ -527,6 +542,7 @@ static void free_probe(struct probe *p)
     probe_clear(p);
     curl_easy_cleanup(p->easy);
     buf_free(&p->req.url);
+    buf_free(&p->wire);
     buf_free(&p->req.method);
     buf_free(&p->req.body);
     buf_free(&p->req.fail);
@@ -545,6 +561,7 @@ void engine_free(struct engine *e)
         free_probe(p);
     }
     curl_slist_free_all(e->headers);
+    curl_slist_free_all(e->headers_ka);
     curl_slist_free_all(e->connect_to);
     curl_slist_free_all(e->resolve);
     res_decoder_free(e->dec);

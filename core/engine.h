@@ -25,6 +25,8 @@ struct probe {
     uint64_t due;                /* when a retry may start (ns) */
     struct curl_slist *hdrs;     /* base + plugin headers, when the plugin added some */
     struct curl_slist *pin;      /* CONNECT_TO to the DNS stage's answer, or NULL */
+    struct buf wire;             /* the URL with the address for the host, "" if
+                                    none: sent on a kept-alive connection */
     char host[256];              /* the URL's host and port, for the DNS stage */
     char dest[48];               /* the address it goes to, "" if unknown */
     int perip_held;              /* counted in the per-address table */

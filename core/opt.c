@@ -99,6 +99,9 @@ static const struct opt opts[] = {
      "proxy (curl syntax: http://, socks5h://)", NULL, 0, 0, NULL, NULL},
     {"http", "verify_tls", 0, T_BOOL, O(verify_tls), "no", NULL,
      "verify TLS certificates", NULL, 0, 0, NULL, NULL},
+    {"http", "reuse_connections", 0, T_BOOL, O(reuse_connections), "yes", NULL,
+     "plain HTTP to an address the DNS stage resolved: send the next names' requests on open "
+     "connections to that address (Host names the site)", NULL, 0, 0, NULL, NULL},
     {"http", "connect_to", 0, T_LIST, O(connect_to), NULL, "H:P:H2:P2",
      "connect to H2:P2 instead of H:P (curl CONNECT_TO; repeatable)", NULL, 0, 0, NULL, NULL},
     {"http", "resolve", 0, T_LIST, O(resolve), NULL, "H:P:ADDR",

@@ -55,6 +55,7 @@ struct conf {
     long max_body;
     char *proxy;
     int verify_tls;
+    int reuse_connections; /* plain HTTP to a resolved address: keep-alive across names */
     struct strlist connect_to;
     struct strlist resolve;
     /* [dns] */

@@ -104,6 +104,7 @@ struct worker {
     const char *wild_domain;   /* the template's host after "{}." */
     uint32_t dns_errors, wildcards;
     struct perip *perip;       /* per-address caps, or NULL */
+    int reuse;                 /* keep-alive to resolved addresses (see keep_alive()) */
     uv_timer_t perip_timer;    /* a blocked address may be free again */
 };
 
@@ -112,6 +113,7 @@ static void refill(void *ud);
 static void on_retry_timer(uv_timer_t *t);
 static void maybe_finish(struct worker *w);
 static void ready_push(struct worker *w, struct probe *p);
+static int keep_alive(struct worker *w, struct probe *p, const char *addr);
 
 static void on_written(uv_write_t *req, int status)
 {
@@ -495,6 +497,14 @@ static int target_fails(struct worker *w, struct chunk *ch, struct probe *p)
     int v = target_parts(w, p->word.p, p->word.len, &p->req);
     beacon_off(w);
     return v != SALVO_MISS;
+}
+
+static int user_host_header(const struct conf *c)
+{
+    for (size_t i = 0; i < c->headers.n; i++)
+        if (!strncasecmp(c->headers.v[i], "host:", 5))
+            return 1;
+    return 0;
 }
 
 /* The word into the URL, the headers that have a placeholder and the
@@ -892,6 +902,11 @@ static void on_resolved(void *ud, const struct dns_result *r)
         return;
     }
     snprintf(p->dest, sizeof p->dest, "%s", r->addr[0]);
+    if (w->reuse && keep_alive(w, p, r->addr[0]) == 0) {
+        ready_push(w, p);
+        refill(w);
+        return;
+    }
     char pin[600];
     int v6 = strchr(r->addr[0], ':') != NULL;
     snprintf(pin, sizeof pin, "%s:%ld:%s%s%s:%ld", p->host, p->port, v6 ? "[" : "", r->addr[0],
@@ -903,6 +918,39 @@ static void on_resolved(void *ud, const struct dns_result *r)
     }
     ready_push(w, p);
     refill(w);
+}
+
+/* Plain HTTP to a resolved address: the URL names the address and the Host
+ * header the site, so curl keeps the connection and sends the next name's
+ * request to the same address on it, instead of a new TCP connection per
+ * name. Only where nothing else depends on the URL's host: no TLS (SNI and
+ * certificate are per name), no redirects followed. */
+static int keep_alive(struct worker *w, struct probe *p, const char *addr)
+{
+    CURLU *u = curl_url();
+    char *url = NULL, host[300], ip[64];
+    int v6 = strchr(addr, ':') != NULL;
+    snprintf(ip, sizeof ip, v6 ? "[%s]" : "%s", addr);
+    int ok = u && !curl_url_set(u, CURLUPART_URL, p->req.url.p, 0) &&
+             !curl_url_set(u, CURLUPART_HOST, ip, 0) && !curl_url_get(u, CURLUPART_URL, &url, 0);
+    if (ok) {
+        buf_reset(&p->wire);
+        buf_append_str(&p->wire, url);
+        if (p->port == 80)
+            snprintf(host, sizeof host, "Host: %s", p->host);
+        else
+            snprintf(host, sizeof host, "Host: %s:%ld", p->host, p->port);
+        struct curl_slist *l = curl_slist_append(p->req.headers, host);
+        ok = l != NULL;
+        if (l)
+            p->req.headers = l;
+        else
+            buf_reset(&p->wire);
+    }
+    curl_free(url);
+    curl_url_cleanup(u);
+    (void)w;
+    return ok ? 0 : -1;
 }
 
 static int dns_start(struct worker *w, struct probe *p)
@@ -1218,6 +1266,8 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin,
     if (!strcmp(c->resolver, "salvo") && !(c->proxy && *c->proxy) &&
         !(w.dns = dns_new(&w.loop, c, err, sizeof err)))
         goto fatal;
+    w.reuse = w.dns && c->reuse_connections && !c->follow_redirects &&
+              !strncasecmp(c->template, "http://", 7) && !user_host_header(c);
     log_set_sink(to_parent, &w);
     msg_put(&w.out, MSG_READY, NULL, 0);
     uv_read_start((uv_stream_t *)&w.ipc, on_alloc, on_read);

@@ -1,7 +1,8 @@
 # An HTTP server on 127.0.0.1 that counts, for the politeness tests: every
 # request waits DELAY seconds (argv[1]) and is recorded with its arrival
-# time; GET /_stats answers {"peak": most requests in progress at once,
-# "times": arrival times}. Prints the port it got.
+# time and the client port it came from; GET /_stats answers {"peak": most
+# requests in progress at once, "times": arrival times, "conns": how many
+# connections carried them}. HTTP/1.1 with keep-alive. Prints the port it got.
 import http.server
 import json
 import sys
@@ -12,18 +13,22 @@ delay = float(sys.argv[1])
 lock = threading.Lock()
 now = peak = 0
 times = []
+ports = set()
 
 
 class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
     def do_GET(self):
         global now, peak
         if self.path == "/_stats":
-            body = json.dumps({"peak": peak, "times": times}).encode()
+            body = json.dumps({"peak": peak, "times": times, "conns": len(ports)}).encode()
         else:
             with lock:
                 now += 1
                 peak = max(peak, now)
                 times.append(time.monotonic())
+                ports.add(self.client_address[1])
             time.sleep(delay)
             with lock:
                 now -= 1

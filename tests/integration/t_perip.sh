@@ -12,6 +12,7 @@ serve() { # serve DELAY: a fresh counting server; $sport, $spid
     sport=$(cat s.port)
 }
 stats() { curl -s "http://127.0.0.1:$sport/_stats"; kill $spid; wait $spid 2>/dev/null; }
+field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 scan() { "$SALVO" -q -j 2 -t 50 -p none -r "$R" --timeout 5 -u "http://{}.wild.dns.test:$sport/" "$@"; }
 awk 'BEGIN { for (i = 1; i <= 40; i++) print "n" i }' > w.txt
 
@@ -26,6 +27,20 @@ scan -w w.txt --per-ip-concurrency 3 > b.out
 check "per_ip_concurrency 3: 40 answers" [ "$(wc -l < b.out)" -eq 40 ]
 peak=$(stats | python3 -c 'import json, sys; print(json.load(sys.stdin)["peak"])')
 check "per_ip_concurrency 3 over two workers: at most 3 at once ($peak)" [ "$peak" -le 3 ] && [ "$peak" -ge 2 ]
+
+# Plain HTTP to a resolved address: requests for many names share kept-alive
+# connections to it (the Host header names the site); with
+# --reuse-connections=no, a connection each.
+awk 'BEGIN { for (i = 1; i <= 300; i++) print "k" i }' > k.txt
+serve 0
+scan -w k.txt -t 10 -j 1 > k.out
+conns=$(stats | field conns)
+check "keep-alive: 300 answers" [ "$(wc -l < k.out)" -eq 300 ]
+check "keep-alive: 300 names on at most 10 connections ($conns)" [ "$conns" -le 10 ]
+serve 0
+scan -w k.txt -t 10 -j 1 --reuse-connections=no > k2.out
+conns=$(stats | field conns)
+check "--reuse-connections=no: a connection per name ($conns)" [ "$conns" -eq 300 ] && [ "$(wc -l < k2.out)" -eq 300 ]
 
 # rate of the requests the server saw, from first to last arrival
 seen_rate() { python3 -c 'import json, sys
