@@ -136,7 +136,8 @@ static int load_failed(struct failed_set *s, const char *state, const char *word
         s->v[s->n++] = line;
     }
     fclose(f);
-    qsort(s->v, s->n, sizeof *s->v, cmp_u64);
+    if (s->n)
+        qsort(s->v, s->n, sizeof *s->v, cmp_u64);
     return 0;
 }
 

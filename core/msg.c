@@ -82,7 +82,7 @@ long msg_next(const char *in, size_t len, struct frame *f)
     f->type = (unsigned char)in[4];
     f->p = in + 5;
     f->len = n - 1;
-    return (long)(4 + n);
+    return 4 + (long)n;
 }
 
 int msg_get_u64(const struct frame *f, uint64_t *v)

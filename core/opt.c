@@ -375,6 +375,8 @@ static int set_value(struct conf *c, const struct opt *o, const char *v,
             return fail(err, errlen, "\"%s\" is not a number (seconds, e.g. 2 or 0.5)", v);
         if (d != 0 && (d < o->min || d > o->max))
             return fail(err, errlen, "%s is out of range %g..%g", v, o->min, o->max);
+        /* FIELD() points at the double that o->off names, not at chars. */
+        // cppcheck-suppress invalidPointerCast
         *FIELD(c, o, double) = d;
         return 0;
     }
@@ -620,6 +622,7 @@ void opt_dump(const struct conf *c, FILE *f)
             fprintf(f, "%s = %ld\n", o->key, *FIELD(cc, o, const long));
             break;
         case T_DOUBLE:
+            // cppcheck-suppress invalidPointerCast
             fprintf(f, "%s = %g\n", o->key, *FIELD(cc, o, const double));
             break;
         case T_BOOL:
