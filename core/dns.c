@@ -53,6 +53,7 @@ struct dns {
     struct sock *socks;
     char servers[512];
     int in_call;                 /* inside dns_resolve(): defer callbacks */
+    int open_handles;            /* while closing */
     struct done {
         struct query *q;
         struct dns_result r;
@@ -555,8 +556,8 @@ fail:
 static void on_closed(uv_handle_t *h)
 {
     struct dns *d = h->data;
-    if (h == (uv_handle_t *)&d->later)
-        free(d); /* closed last */
+    if (--d->open_handles == 0) /* the timer and the idle handle, in any order */
+        free(d);
 }
 
 void dns_free(struct dns *d)
@@ -582,6 +583,7 @@ void dns_free(struct dns *d)
         uv_poll_stop(&s->poll);
         uv_close((uv_handle_t *)&s->poll, on_sock_closed);
     }
+    d->open_handles = 2;
     uv_close((uv_handle_t *)&d->timer, on_closed);
     uv_close((uv_handle_t *)&d->later, on_closed);
 }

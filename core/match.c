@@ -297,7 +297,8 @@ int match_init(struct match_rules *m, const struct conf *c, char *err, size_t er
                            errlen))
             goto fail;
     }
-    qsort(m->v, m->n, sizeof *m->v, by_cost);
+    if (m->n)
+        qsort(m->v, m->n, sizeof *m->v, by_cost);
     for (size_t i = 0; i < m->n; i++) {
         m->nmatch += !m->v[i].filter;
         if (m->v[i].kind >= K_WORDS)
