@@ -223,7 +223,11 @@ static void finish(struct engine *e, struct probe *p, CURLcode rc)
     p->res.status = (int)status;
     p->res.elapsed = total;
     if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && p->res.truncated)) {
-        snprintf(p->errmsg, sizeof p->errmsg, "%s: %s", error_class(rc),
+        /* curl calls a reply without an HTTP status line an unsupported
+         * protocol (HTTP/0.9): the server's fault, not the URL's. */
+        const char *cls = rc == CURLE_UNSUPPORTED_PROTOCOL && strstr(p->errbuf, "HTTP/0.9")
+                              ? "bad-reply" : error_class(rc);
+        snprintf(p->errmsg, sizeof p->errmsg, "%s: %s", cls,
                  p->errbuf[0] ? p->errbuf : curl_easy_strerror(rc));
         p->res.error = p->errmsg;
     }

@@ -1,0 +1,109 @@
+# A fault-injecting HTTP server on 127.0.0.1 for the tests: what it does
+# depends on the first label of the Host header. Prints its port, then a
+# second port where connections are accepted and never answered (a TLS
+# handshake that never completes).
+#   ok        a small page
+#   resethdr  half a status line and headers, then a reset
+#   resetbody headers promising 100000 bytes, 1000 of them, then a reset
+#   slow      one byte every 0.5 s, for ever
+#   huge      a 1 GiB body, as fast as the client reads
+#   bomb      2 MB of gzip that inflates to 2 GiB, Content-Encoding: gzip
+#   badchunk  chunked encoding with a chunk size that is not hex
+#   garbage   a status line of garbage
+#   manyhdr   100,000 headers
+#   bighdr    one header of 10 MB
+#   nul       a body of NUL bytes and invalid UTF-8
+#   badcs     a charset iconv does not know
+#   loop      a redirect to itself
+import asyncio
+import gzip
+import socket
+import struct
+import sys
+
+BOMB = gzip.compress(b"\0" * (64 << 20), 9) * 32  # each member inflates to 64 MiB
+
+
+def reset(writer):
+    sock = writer.get_extra_info("socket")
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    writer.transport.abort()
+
+
+async def handle(reader, writer):
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except Exception:
+        writer.close()
+        return
+    host = b""
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"host:"):
+            host = line[5:].strip()
+    kind = host.split(b".")[0].split(b"-")[0].decode(errors="replace")
+    w = writer.write
+    try:
+        if kind == "resethdr":
+            w(b"HTTP/1.1 200 OK\r\nContent-Ty")
+            await writer.drain()
+            reset(writer)
+            return
+        if kind == "resetbody":
+            w(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + b"x" * 1000)
+            await writer.drain()
+            reset(writer)
+            return
+        if kind == "slow":
+            for c in b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"y" * 100:
+                w(bytes([c]))
+                await writer.drain()
+                await asyncio.sleep(0.5)
+        elif kind == "huge":
+            w(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % (1 << 30))
+            block = b"z" * (1 << 20)
+            for _ in range(1024):
+                w(block)
+                await writer.drain()
+        elif kind == "bomb":
+            w(b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n"
+              % len(BOMB) + BOMB)
+        elif kind == "badchunk":
+            w(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nxx\r\n0\r\n\r\n")
+        elif kind == "garbage":
+            w(b"\x00\xffGARBAGE 99 what\r\n\r\n")
+        elif kind == "manyhdr":
+            w(b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(100000))
+              + b"Content-Length: 2\r\n\r\nok")
+        elif kind == "bighdr":
+            w(b"HTTP/1.1 200 OK\r\nX-Big: " + b"b" * (10 << 20) + b"\r\nContent-Length: 2\r\n\r\nok")
+        elif kind == "nul":
+            body = b"\0\0\0\xff\xfe\xc0\x80 half \xe7\x99" * 100
+            w(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n\r\n"
+              % len(body) + body)
+        elif kind == "badcs":
+            body = b"<title>caf\xe9</title>"
+            w(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=x-no-such-9\r\nContent-Length: %d\r\n\r\n"
+              % len(body) + body)
+        elif kind == "loop":
+            w(b"HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n")
+        else:
+            w(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 20\r\n\r\n<title>fine</title>\n")
+        await writer.drain()
+        writer.close()
+    except Exception:
+        writer.transport.abort()
+
+
+async def stall(reader, writer):
+    await asyncio.sleep(3600)
+
+
+async def main():
+    s = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=512)
+    t = await asyncio.start_server(stall, "127.0.0.1", 0, backlog=512)
+    print(s.sockets[0].getsockname()[1], flush=True)
+    print(t.sockets[0].getsockname()[1], flush=True)
+    await asyncio.gather(s.serve_forever(), t.serve_forever())
+
+
+asyncio.run(main())
