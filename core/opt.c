@@ -221,6 +221,8 @@ static const struct opt opts[] = {
 };
 #undef O
 #define NOPTS (sizeof opts / sizeof opts[0])
+_Static_assert(NOPTS <= sizeof ((struct conf *)0)->ini_line / sizeof(int),
+               "struct conf's ini_line[] must hold every option");
 
 #define FIELD(c, o, t) ((t *)((char *)(c) + (o)->off))
 
@@ -460,6 +462,11 @@ int opt_set_ini(struct conf *c, const char *section, const char *key,
         const struct opt *o = &opts[i];
         if (!o->section || strcmp(o->section, section) || strcmp(o->key, key))
             continue;
+        /* A key that does not add up, given twice, is a mistake either way. */
+        if (at && at->file && o->type != T_LIST && c->ini_line[i])
+            return fail(err, errlen, "%s: given twice (first at line %d)", loc, c->ini_line[i]);
+        if (at && at->file)
+            c->ini_line[i] = at->line;
         if (set_value(c, o, value, why, sizeof why) < 0)
             return fail(err, errlen, "%s: %s", loc, why);
         return 0;

@@ -92,6 +92,7 @@ struct conf {
     struct strlist plugin_args;
     /* command line only */
     char *config_path;
+    int ini_line[128];  /* line where the INI file set each option, 0 = not */
     int dump_config;
     int verbose;
     int list_plugins;

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static int name_char(char c)
 {
@@ -74,6 +75,10 @@ int tmpl_check_keys(const char *tmpl, const struct tmpl_keys *k, int url, char *
     const char *scheme = strstr(tmpl, "://");
     if (!scheme || scheme == tmpl) {
         snprintf(err, errlen, "template \"%s\" has no scheme (e.g. http://{}.example.com)", tmpl);
+        return -1;
+    }
+    if (strncasecmp(tmpl, "http://", 7) && strncasecmp(tmpl, "https://", 8)) {
+        snprintf(err, errlen, "template \"%s\": only http:// and https:// are probed", tmpl);
         return -1;
     }
     for (const char *p = tmpl; *p; p++)
