@@ -232,18 +232,26 @@ static void beacon_off(struct worker *w)
         w->beacon->busy = 0;
 }
 
+/* The cheap part of p's signature (status, redirect, title, with the word
+ * taken out); returns the decoded text for calib_sig_text(). */
+static const char *sig_head(struct probe *p, struct calib_sig *sig, size_t *len)
+{
+    struct buf title = {0};
+    const char *text = res_text(&p->res, len);
+    res_title(text, *len, &title);
+    calib_sig_head(sig, p->res.status, p->word.p, p->word.len,
+                   res_header_get(&p->res, "location"), title.p);
+    buf_free(&title);
+    return text;
+}
+
 /* The response's signature against the learned not-found pages: the
  * page's index, or -1. */
 static int calibrated(struct worker *w, struct probe *p)
 {
     size_t len;
     struct calib_sig sig;
-    struct buf title = {0};
-    const char *text = res_text(&p->res, &len);
-    res_title(text, len, &title);
-    calib_sig_head(&sig, p->res.status, p->word.p, p->word.len,
-                   res_header_get(&p->res, "location"), title.p);
-    buf_free(&title);
+    const char *text = sig_head(p, &sig, &len);
     if (!calib_maybe(&w->calib, &sig))
         return -1;
     calib_sig_text(&sig, text, len, p->word.p, p->word.len, &w->scratch);
@@ -639,12 +647,7 @@ static void calib_done(struct worker *w, struct probe *p)
     if (!p->res.error && !w->stopping) {
         size_t len;
         struct calib_sig sig;
-        struct buf title = {0};
-        const char *text = res_text(&p->res, &len);
-        res_title(text, len, &title);
-        calib_sig_head(&sig, p->res.status, p->word.p, p->word.len,
-                       res_header_get(&p->res, "location"), title.p);
-        buf_free(&title);
+        const char *text = sig_head(p, &sig, &len);
         calib_sig_text(&sig, text, len, p->word.p, p->word.len, &w->scratch);
         size_t before = w->calib.n;
         if (w->calibrating || calib_match(&w->calib, &sig) < 0) {
