@@ -6,6 +6,7 @@
 #include "out.h"
 #include "plugin.h"
 #include "pool.h"
+#include "queue.h"
 #include "journal.h"
 #include "combo.h"
 #include "report.h"
@@ -21,13 +22,48 @@
 
 enum { EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_PLUGIN = 4 };
 
-/* A fingerprint of every option that changes what a scan reports, so that
- * a resume with other options is refused. Speed, output place and
- * bookkeeping options are left out. */
-static uint64_t fingerprint(const struct conf *c)
+/* The options that change what a scan reports, as INI text: speed,
+ * output place and bookkeeping options are left out. For the queue, the
+ * output format and the wordlists are left out too (collect picks the
+ * format, and the words travel in the chunks). Returns malloc'ed text. */
+static char *config_text(const struct conf *c, int queue)
 {
     struct conf k = *c; /* a shallow copy: nothing here is freed */
     char empty[] = "";
+    k.procs = k.concurrency = k.chunk = 0;
+    k.rate = 0;
+    k.quiet = 0;
+    k.wordlist = k.output = k.report = k.state = k.resume = k.config_path = empty;
+    k.summary_json = empty;
+    k.lua_instructions = k.lua_memory = 0;
+    k.redis = k.queue = empty;
+    k.claim_idle = 0;
+    if (queue) {
+        k.wordlists = (struct strlist){0};
+        k.format = k.shard = empty;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m)
+        return NULL;
+    opt_dump(&k, m);
+    fclose(m);
+    return text;
+}
+
+static uint64_t fnv(uint64_t h, const char *s)
+{
+    for (; s && *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* A fingerprint of the options that change what a scan reports, so that
+ * a resume with other options is refused. */
+static uint64_t fingerprint(const struct conf *c)
+{
+    struct conf k = *c;
     /* One list is checked by its size and time (same_wordlist); several
      * are named here, each with its size and time. */
     struct stat sb;
@@ -45,21 +81,8 @@ static uint64_t fingerprint(const struct conf *c)
     } else {
         k.wordlists = (struct strlist){0};
     }
-    k.procs = k.concurrency = k.chunk = 0;
-    k.rate = 0;
-    k.quiet = 0;
-    k.wordlist = k.output = k.report = k.state = k.resume = k.config_path = empty;
-    k.summary_json = empty;
-    k.lua_instructions = k.lua_memory = 0;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&text, &len);
-    if (!m)
-        return 0;
-    opt_dump(&k, m);
-    fclose(m);
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)text[i]) * 1099511628211ull;
+    char *text = config_text(&k, 0);
+    h = fnv(h, text);
     free(text);
     return h;
 }
@@ -191,13 +214,101 @@ static void warn_numeric_contains(const struct conf *c)
         }
 }
 
+static const char *const queue_cmds[] = {"push", "work", "status", "collect", "drop"};
+enum { Q_NONE = -1, Q_PUSH, Q_WORK, Q_STATUS, Q_COLLECT, Q_DROP };
+
+/* salvo queue CMD [OPTIONS]: the options are the scan's, the same on
+ * every machine and for push. */
+static int run_queue(int cmd, struct conf *c, const struct combo *combo)
+{
+    char err[2048];
+    if (cmd == Q_STATUS)
+        return queue_status(c);
+    if (cmd == Q_DROP)
+        return queue_drop(c);
+    if (cmd == Q_COLLECT) {
+        struct out out;
+        if (out_open(&out, c->output, c->format, 1, 0, err, sizeof err) < 0) {
+            log_msg(LOG_ERR, "%s", err);
+            return EXIT_USAGE;
+        }
+        int rc = queue_collect(c, &out);
+        if (out_close(&out) < 0 && rc == 0)
+            rc = 1;
+        return rc;
+    }
+    if (cmd == Q_PUSH && (!c->wordlist || !*c->wordlist || combo->keys.n || combo->n > 1)) {
+        log_msg(LOG_ERR, "queue push takes one wordlist: -w FILE (or -w - for stdin)");
+        return EXIT_USAGE;
+    }
+    if (cmd == Q_WORK && combo->n)
+        log_msg(LOG_WARN, "queue work takes its words from the queue: the wordlist %s is not "
+                "read", combo->path[0]);
+    warn_numeric_contains(c);
+    struct plugin plugin;
+    struct script_limits lim = {c->lua_unsafe, (unsigned long)c->lua_instructions,
+                                (size_t)c->lua_memory};
+    if (plugin_load(&plugin, c->plugin, &lim, err, sizeof err) < 0) {
+        log_msg(LOG_ERR, "%s", err);
+        return EXIT_PLUGIN;
+    }
+    char *config = config_text(c, 1), fp[20];
+    if (!config) {
+        plugin_unload(&plugin);
+        return 1;
+    }
+    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)fnv(1469598103934665603ull, config));
+    int rc;
+    if (cmd == Q_PUSH) {
+        rc = queue_push(c, fp, config);
+    } else {
+        struct out out;
+        struct pool_stats st;
+        if (out_open(&out, c->output, c->format, c->errors, 0, err, sizeof err) < 0) {
+            log_msg(LOG_ERR, "%s", err);
+            rc = EXIT_USAGE;
+        } else {
+            rc = queue_work(c, &plugin, fp, config, &out, &st);
+            if (out_close(&out) < 0 && rc == 0)
+                rc = 1;
+            if (!c->quiet)
+                summary_print(c, &st);
+            if (c->summary_json && *c->summary_json &&
+                summary_json(c, &st, c->summary_json, err, sizeof err) < 0) {
+                log_msg(LOG_ERR, "%s", err);
+                if (rc == 0)
+                    rc = 1;
+            }
+            free(st.calib_text);
+            free(st.calib_json);
+            free(st.wild_text);
+        }
+    }
+    free(config);
+    plugin_unload(&plugin);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct conf c;
     struct combo combo = {0};
     char err[2048];
     opt_defaults(&c);
-    int rc;
+    int rc, qcmd = Q_NONE;
+    if (argc >= 2 && !strcmp(argv[1], "queue")) {
+        for (int i = 0; argc >= 3 && i < (int)(sizeof queue_cmds / sizeof queue_cmds[0]); i++)
+            if (!strcmp(argv[2], queue_cmds[i]))
+                qcmd = i;
+        if (qcmd == Q_NONE) {
+            log_msg(LOG_ERR, "usage: salvo queue push|work|status|collect|drop [OPTIONS] "
+                    "(see salvo --help for the options)");
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        argc -= 2;
+        argv += 2;
+    }
     switch (opt_parse(&c, argc, argv, err, sizeof err)) {
     case OPT_EXIT_OK:
         rc = 0;
@@ -230,6 +341,10 @@ int main(int argc, char **argv)
     if (c.dump_config) {
         opt_dump(&c, stdout);
         rc = 0;
+        goto done;
+    }
+    if (qcmd != Q_NONE) {
+        rc = run_queue(qcmd, &c, &combo);
         goto done;
     }
     if (!c.wordlist || !*c.wordlist) {

@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "dns.h"
 #include "match.h"
+#include "queue.h"
 
 #define SALVO_HOST_SIDE
 #include "salvo/plugin.h"
@@ -200,6 +201,15 @@ static const struct opt opts[] = {
      "keep a journal there while scanning, for --resume", NULL, 0, 0, NULL, NULL},
     {"output", "quiet", 'q', T_BOOL, O(quiet), "no", NULL,
      "no summary on stderr", NULL, 0, 0, NULL, NULL},
+    {"queue", "redis", 0, T_STR, O(redis), "redis://127.0.0.1:6379", "URL",
+     "Redis of the work queue: redis://[USER[:PASSWORD]@]HOST[:PORT][/DB] (password also "
+     "from SALVO_REDIS_PASSWORD)", NULL, 0, 0, NULL, queue_url_check},
+    {"queue", "queue", 0, T_STR, O(queue), "salvo", "NAME",
+     "name of the work queue (its Redis keys start with salvo:NAME:)", NULL, 0, 0, NULL,
+     queue_name_check},
+    {"queue", "claim_idle", 0, T_DOUBLE, O(claim_idle), "60", "SEC",
+     "queue work: take over chunks another worker has left untouched this long", NULL, 0.1,
+     86400, NULL, NULL},
     {NULL, "config", 'c', T_STR, O(config_path), NULL, "FILE",
      "read settings from this INI file first", NULL, 0, 0, NULL, NULL},
     {NULL, "resume", 0, T_STR, O(resume), NULL, "STATE",
@@ -719,6 +729,7 @@ static const char *const man_sections[][2] = {
               "\\fB\\-\\-match\\-mode any\\fR)."},
     {"filter", "Rules that turn a response down, and the calibration of not-found pages."},
     {"output", "Where and how results are written."},
+    {"queue", "The Redis work queue (\\fBsalvo queue push|work|status|collect|drop\\fR)."},
 };
 
 void opt_man(FILE *f)

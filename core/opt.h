@@ -88,6 +88,10 @@ struct conf {
     char *state;
     char *resume;
     char *retry_failed;
+    /* [queue] */
+    char *redis;       /* redis://[user[:password]@]host[:port][/db] */
+    char *queue;       /* name: keys salvo:NAME:* */
+    double claim_idle; /* seconds before another worker's chunk is taken over */
     /* [plugin]: "key=value" strings, in order */
     struct strlist plugin_args;
     /* command line only */

@@ -36,6 +36,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <uv.h>
 
 /* A chunk handed out and not yet done. It keeps its words so that it can
  * be handed out again if its worker dies, the indices of the results
@@ -52,6 +53,9 @@ struct chunkrec {
     struct buf text;         /* the words, '\n'-separated */
     struct buf written;      /* uint32_t indices */
     struct buf skip;         /* uint32_t indices */
+    struct buf frames;       /* with a pool_src: the results as frames, for done() */
+    uint32_t nframes;
+    uint64_t tag;            /* the pool_src's name for it */
     struct chunkrec *next;
 };
 
@@ -72,6 +76,7 @@ struct wk {
 struct pool {
     const struct conf *c;
     struct input *in;
+    const struct pool_src *src; /* or NULL: chunks from in */
     struct out *out;
     struct pool_stats *st;
     struct wk *w;
@@ -169,6 +174,7 @@ static void rec_free(struct chunkrec *r)
     buf_free(&r->text);
     buf_free(&r->written);
     buf_free(&r->skip);
+    buf_free(&r->frames);
     free(r);
 }
 
@@ -189,6 +195,20 @@ static int prepare_chunk(struct pool *p)
         return 1;
     if (p->input_error)
         return -1;
+    if (p->src) {
+        struct chunkrec *r = calloc(1, sizeof *r);
+        if (!r)
+            return 0;
+        int got = p->src->take(p->src->ud, &r->text, &r->words, &r->tag);
+        if (got <= 0 || !r->words) {
+            rec_free(r);
+            return got < 0 ? -1 : 0;
+        }
+        r->lines = r->words;
+        r->id = p->next_id++;
+        p->next = r;
+        return 1;
+    }
     for (;;) {
         struct chunkrec *r = calloc(1, sizeof *r);
         if (!r)
@@ -309,7 +329,9 @@ static void chunk_done(struct pool *p, struct wk *w, uint64_t id)
                 if (out_write(p->out, r->results.p, r->results.len) < 0)
                     out_failed(p);
             }
-            if (!p->out_broken) {
+            if (p->src)
+                p->src->done(p->src->ud, r->tag, &r->frames, r->nframes);
+            else if (!p->out_broken) {
                 journal_done(p->j, r->first_line, r->first_line + r->lines);
                 record_failed(p, r);
             }
@@ -383,6 +405,11 @@ static void emit(struct pool *p, struct chunkrec *c, const struct result *r)
             uint64_t line = c->first_line + ((const uint32_t *)c->offs.p)[r->index];
             buf_append(&c->failed, &line, 8);
         }
+    }
+    if (p->src && (r->verdict == V_HIT || (r->verdict == V_ERROR && p->out->errors) ||
+                   r->verdict == V_FILTERED)) {
+        msg_put_result(&c->frames, r);
+        c->nframes++;
     }
     if (p->out_broken)
         return;
@@ -697,8 +724,10 @@ static int spawn_one(struct pool *p, int i)
         for (int k = 0; k < p->n; k++)
             if (k != i && p->w[k].fd >= 0)
                 close(p->w[k].fd);
-        if (p->in->own_fd)
+        if (p->in && p->in->own_fd)
             close(p->in->fd);
+        if (p->src && p->src->child)
+            p->src->child(p->src->ud);
         if (sigpipe_fds[0] >= 0) {
             close(sigpipe_fds[0]);
             close(sigpipe_fds[1]);
@@ -751,10 +780,12 @@ static int skip_done(void *ud, uint64_t line)
     return journal_is_done(ud, line);
 }
 
-int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, struct out *out,
-             struct journal *j, struct pool_stats *st)
+static int run(const struct conf *c, struct plugin *plugin, struct input *in,
+               const struct pool_src *src, struct out *out, struct journal *j,
+               struct pool_stats *st)
 {
-    struct pool p = {.c = c, .in = in, .out = out, .st = st, .n = (int)c->procs, .j = j};
+    struct pool p = {.c = c, .in = in, .src = src, .out = out, .st = st, .n = (int)c->procs,
+                     .j = j};
     int resuming = j->low || j->n;
     if (resuming) { /* pass over what is done */
         in->skip = skip_done;
@@ -799,7 +830,7 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
     save_state(&p); /* with --state, a state exists from the start */
     prog_start(!c->quiet, in->fd);
     log_set_sink(parent_log, NULL);
-    struct pollfd *pfd = calloc((size_t)p.n + 2, sizeof *pfd);
+    struct pollfd *pfd = calloc((size_t)p.n + 3, sizeof *pfd);
     while (p.alive > 0 && pfd) {
         int k = 0, input_slot = -1;
         for (int i = 0; i < p.n; i++) {
@@ -816,8 +847,15 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
             input_slot = k;
             pfd[k++] = (struct pollfd){in->fd, POLLIN, 0};
         }
+        int timeout = prog_enabled() ? 250 : -1;
+        if (src) {
+            int t = uv_backend_timeout(src->loop);
+            if (t >= 0 && (timeout < 0 || t < timeout))
+                timeout = t;
+            pfd[k++] = (struct pollfd){uv_backend_fd(src->loop), POLLIN, 0};
+        }
         pfd[k++] = (struct pollfd){sigpipe_fds[0], POLLIN, 0};
-        if (poll(pfd, (nfds_t)k, prog_enabled() ? 250 : -1) < 0) {
+        if (poll(pfd, (nfds_t)k, timeout) < 0) {
             if (errno == EINTR)
                 continue;
             log_msg(LOG_ERR, "poll: %s", strerror(errno));
@@ -836,6 +874,8 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
             if (rev & (POLLIN | POLLHUP | POLLERR))
                 wk_read(&p, w);
         }
+        if (src)
+            uv_run(src->loop, UV_RUN_NOWAIT);
         if (input_slot >= 0 && pfd[input_slot].revents && input_fill(in) < 0) {
             log_msg(LOG_ERR, "wordlist %s: %s", in->name, strerror(errno));
             p.input_error = 1;
@@ -856,7 +896,7 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
     }
     prog_stop();
     /* Interrupted without --state: keep what is done, and say where. */
-    if (p.signo && !j->path[0]) {
+    if (p.signo && !j->path[0] && !src) {
         snprintf(j->path, sizeof j->path, "salvo-%d.state", (int)getpid());
     }
     save_state(&p);
@@ -908,4 +948,21 @@ int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, stru
     if (p.signo)
         return 128 + p.signo;
     return p.failed ? 1 : 0;
+}
+
+int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, struct out *out,
+             struct journal *j, struct pool_stats *st)
+{
+    return run(c, plugin, in, NULL, out, j, st);
+}
+
+int pool_run_src(const struct conf *c, struct plugin *plugin, const struct pool_src *src,
+                 struct out *out, struct pool_stats *st)
+{
+    struct input none = {.fd = -1, .eof = 1, .name = "the queue"};
+    struct journal j;
+    journal_init(&j, NULL);
+    int rc = run(c, plugin, &none, src, out, &j, st);
+    journal_free(&j);
+    return rc;
 }

@@ -37,6 +37,24 @@ struct pool_stats {
     uint64_t sizes[32];    /* responses by body size, log2 buckets */
 };
 
+/* Where chunks come from and where their results go when they are not
+ * the wordlist and the output alone: the Redis work queue. Its event loop
+ * is polled together with the workers, so it lives in the parent's loop. */
+struct buf;
+struct uv_loop_s;
+struct pool_src {
+    void *ud;
+    struct uv_loop_s *loop;
+    /* The next chunk: words '\n'-separated into text, their number, and a
+     * tag for done(). 1 = one given, 0 = none now, -1 = no more ever. */
+    int (*take)(void *ud, struct buf *text, size_t *words, uint64_t *tag);
+    /* A chunk is scanned: frames holds its results as MSG_RESULT frames
+     * (msg_put_result), which done() may take over (then it resets frames). */
+    void (*done)(void *ud, uint64_t tag, struct buf *frames, uint32_t nresults);
+    /* In a newly forked worker: close what belongs to the parent's loop. */
+    void (*child)(void *ud);
+};
+
 /* Run the scan to the end of the input. Returns the exit status (see
  * --help): 0, 1 (a worker died, output failed), 4 (plugin init failed),
  * 128+signal after a graceful stop. */
@@ -45,4 +63,7 @@ struct journal;
  * then when it has one, and at the end. */
 int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, struct out *out,
              struct journal *j, struct pool_stats *st);
+/* The same with chunks from src instead of in (which is then unused). */
+int pool_run_src(const struct conf *c, struct plugin *plugin, const struct pool_src *src,
+                 struct out *out, struct pool_stats *st);
 #endif

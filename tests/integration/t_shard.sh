@@ -10,6 +10,17 @@ check "7 shards together: exactly the expected hits" same_set all.txt expected.t
 check "no hit in two shards" [ -z "$(sort all.txt | uniq -d)" ]
 check "shards are balanced (1428 or 1429 words each)" \
     [ "$(cat e?.txt | grep -oE '^salvo: 14(28|29) words' | wc -l)" -eq 7 ]
+# N = 1, 2 and 64: disjoint, and together the unsharded run's hits
+"$SALVO" -q -j 2 --connect-to "$CT" -w words.txt -o whole.txt
+for n in 1 2 64; do
+    rm -f n$n-*.txt
+    for k in $(seq "$n"); do
+        "$SALVO" -q -j 1 -t 50 --shard "$k/$n" --connect-to "$CT" -w words.txt -o "n$n-$k.txt"
+    done
+    cat n$n-*.txt > n$n.txt
+    check "$n shard(s) together: the unsharded run's hits" same_set n$n.txt whole.txt
+    check "$n shard(s): no hit twice" [ -z "$(sort n$n.txt | uniq -d)" ]
+done
 JOB_COMPLETION_INDEX=2 "$SALVO" -q --shard auto/7 --connect-to "$CT" -w words.txt > auto.txt
 check "auto/7 with JOB_COMPLETION_INDEX=2 is shard 3/7" same_set auto.txt s3.txt
 printf '[scan]\nshard = 0/7\n' > bad.ini

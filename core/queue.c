@@ -1,0 +1,601 @@
+/* queue: the Redis URL, and the subcommands that talk to Redis plainly
+ * (push, status, collect, drop). queue work, which talks to Redis from
+ * the event loop, is in qwork.c.
+ *
+ * A chunk carries its words rather than a byte range of a shared file:
+ * the machines of a queue share nothing but Redis, so a chunk must be
+ * scannable anywhere; done chunks are deleted from the stream, so Redis
+ * holds about the words not yet scanned, not the whole list.
+ */
+#include "queue.h"
+
+#include "buf.h"
+#include "input.h"
+#include "log.h"
+#include "msg.h"
+#include "opt.h"
+#include "out.h"
+
+#include <hiredis/hiredis.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+static int take_int(const char **s, long max, long *v)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(*s, &end, 10);
+    if (end == *s || errno || n < 0 || n > max)
+        return -1;
+    *s = end;
+    *v = n;
+    return 0;
+}
+
+/* %XX in the user and password of a URL. */
+static int unescape(const char *p, size_t n, char *out, size_t outlen)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned hex;
+        char c = p[i];
+        if (c == '%' && i + 2 < n && sscanf(p + i + 1, "%2x", &hex) == 1) {
+            c = (char)hex;
+            i += 2;
+        }
+        if (k + 1 >= outlen)
+            return -1;
+        out[k++] = c;
+    }
+    out[k] = '\0';
+    return 0;
+}
+
+int queue_url_parse(const char *v, struct queue_url *u, char *err, size_t errlen)
+{
+    memset(u, 0, sizeof *u);
+    u->port = 6379;
+    if (!strncmp(v, "rediss://", 9)) {
+        snprintf(err, errlen, "redis URL \"%s\": TLS (rediss://) is not built in: Debian 12's "
+                 "hiredis has no TLS; reach a TLS Redis through a local TLS tunnel (see "
+                 "docs/deploy/redis-queue.md) and give redis://127.0.0.1:PORT", v);
+        return -1;
+    }
+    if (strncmp(v, "redis://", 8)) {
+        snprintf(err, errlen, "redis URL \"%s\" does not start with redis://", v);
+        return -1;
+    }
+    const char *s = v + 8, *at = strrchr(s, '@'), *slash;
+    if (at) {
+        const char *colon = memchr(s, ':', (size_t)(at - s));
+        size_t ulen = colon ? (size_t)(colon - s) : (size_t)(at - s);
+        if (unescape(s, ulen, u->user, sizeof u->user) < 0 ||
+            (colon && unescape(colon + 1, (size_t)(at - colon - 1), u->pass, sizeof u->pass) < 0)) {
+            snprintf(err, errlen, "redis URL: user or password too long");
+            return -1;
+        }
+        s = at + 1;
+    }
+    const char *env = getenv("SALVO_REDIS_PASSWORD");
+    if (!u->pass[0] && env && *env)
+        snprintf(u->pass, sizeof u->pass, "%s", env);
+    size_t hlen = strcspn(s, ":/");
+    if (*s == '[') { /* [IPv6] */
+        const char *close = strchr(s, ']');
+        if (!close) {
+            snprintf(err, errlen, "redis URL \"%s\": missing ]", v);
+            return -1;
+        }
+        s++;
+        hlen = (size_t)(close - s);
+    }
+    if (!hlen || hlen >= sizeof u->host) {
+        snprintf(err, errlen, "redis URL \"%s\" has no host", v);
+        return -1;
+    }
+    memcpy(u->host, s, hlen);
+    s += hlen + (s[hlen] == ']');
+    long n;
+    if (*s == ':') {
+        s++;
+        if (take_int(&s, 65535, &n) < 0 || n == 0) {
+            snprintf(err, errlen, "redis URL \"%s\": bad port", v);
+            return -1;
+        }
+        u->port = (int)n;
+    }
+    if ((slash = s, *slash == '/') && slash[1]) {
+        s++;
+        if (take_int(&s, 1 << 20, &n) < 0) {
+            snprintf(err, errlen, "redis URL \"%s\": the database after / must be a number", v);
+            return -1;
+        }
+        u->db = (int)n;
+    } else if (*s == '/') {
+        s++;
+    }
+    if (*s) {
+        snprintf(err, errlen, "redis URL \"%s\": unexpected \"%s\"", v, s);
+        return -1;
+    }
+    return 0;
+}
+
+int queue_url_check(const char *v, char *err, size_t errlen)
+{
+    struct queue_url u;
+    return queue_url_parse(v, &u, err, errlen);
+}
+
+int queue_name_check(const char *v, char *err, size_t errlen)
+{
+    size_t n = strlen(v);
+    if (!n || n > 100 || strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                   "0123456789_-.") != n) {
+        snprintf(err, errlen, "queue name \"%s\": use 1 to 100 letters, digits, _ - or .", v);
+        return -1;
+    }
+    return 0;
+}
+
+void queue_key(const struct conf *c, const char *what, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "salvo:%s:%s", c->queue, what);
+}
+
+/* --- plain connection ------------------------------------------------- */
+
+static redisContext *connect_sync(const struct conf *c, struct queue_url *u)
+{
+    char err[512];
+    if (queue_url_parse(c->redis, u, err, sizeof err) < 0) {
+        log_msg(LOG_ERR, "%s", err);
+        return NULL;
+    }
+    struct timeval tv = {5, 0};
+    redisContext *r = redisConnectWithTimeout(u->host, u->port, tv);
+    if (!r || r->err) {
+        log_msg(LOG_ERR, "redis %s:%d: %s", u->host, u->port, r ? r->errstr : "out of memory");
+        redisFree(r);
+        return NULL;
+    }
+    redisSetTimeout(r, (struct timeval){30, 0});
+    redisReply *rep = NULL;
+    if (u->pass[0])
+        rep = u->user[0] ? redisCommand(r, "AUTH %s %s", u->user, u->pass)
+                         : redisCommand(r, "AUTH %s", u->pass);
+    if (u->pass[0] && (!rep || rep->type == REDIS_REPLY_ERROR)) {
+        log_msg(LOG_ERR, "redis %s:%d: AUTH%s%s: %s", u->host, u->port, u->user[0] ? " as " : "",
+                u->user, rep ? rep->str : r->errstr);
+        freeReplyObject(rep);
+        redisFree(r);
+        return NULL;
+    }
+    freeReplyObject(rep);
+    if (u->db) {
+        rep = redisCommand(r, "SELECT %d", u->db);
+        int bad = !rep || rep->type == REDIS_REPLY_ERROR;
+        if (bad)
+            log_msg(LOG_ERR, "redis %s:%d: SELECT %d: %s", u->host, u->port, u->db,
+                    rep ? rep->str : r->errstr);
+        freeReplyObject(rep);
+        if (bad) {
+            redisFree(r);
+            return NULL;
+        }
+    }
+    return r;
+}
+
+/* A reply that must not be an error; logs and returns NULL if it is. */
+static redisReply *checked(redisContext *r, redisReply *rep, const char *what)
+{
+    if (rep && rep->type != REDIS_REPLY_ERROR)
+        return rep;
+    log_msg(LOG_ERR, "redis: %s: %s", what, rep ? rep->str : r->errstr);
+    freeReplyObject(rep);
+    return NULL;
+}
+
+static long long hget_ll(redisContext *r, const char *key, const char *field, long long def)
+{
+    redisReply *rep = redisCommand(r, "HGET %s %s", key, field);
+    long long v = def;
+    if (rep && rep->type == REDIS_REPLY_STRING)
+        v = strtoll(rep->str, NULL, 10);
+    freeReplyObject(rep);
+    return v;
+}
+
+/* --- push ------------------------------------------------------------- */
+
+/* Replies of the pipelined XADDs, pending at most `upto`. */
+static int drain(redisContext *r, long *pending, long upto)
+{
+    while (*pending > upto) {
+        redisReply *rep = NULL;
+        if (redisGetReply(r, (void **)&rep) != REDIS_OK || !rep || rep->type == REDIS_REPLY_ERROR) {
+            log_msg(LOG_ERR, "redis: XADD: %s", rep ? rep->str : r->errstr);
+            freeReplyObject(rep);
+            return -1;
+        }
+        freeReplyObject(rep);
+        (*pending)--;
+    }
+    return 0;
+}
+
+static int add_chunk(redisContext *r, const char *key, uint64_t seq, const char *fp,
+                     const struct buf *text, size_t words)
+{
+    char s[24], n[24];
+    snprintf(s, sizeof s, "%llu", (unsigned long long)seq);
+    snprintf(n, sizeof n, "%zu", words);
+    const char *argv[] = {"XADD", key, "*", "seq", s, "fp", fp, "n", n, "words", text->p};
+    size_t len[] = {4, strlen(key), 1, 3, strlen(s), 2, strlen(fp), 1, strlen(n), 5, text->len};
+    return redisAppendCommandArgv(r, 11, argv, len) == REDIS_OK ? 0 : -1;
+}
+
+static int push_words(redisContext *r, const struct conf *c, const char *fp, struct input *in,
+                      uint64_t *chunks, uint64_t *words)
+{
+    char key[256];
+    queue_key(c, "chunks", key, sizeof key);
+    struct buf text = {0};
+    size_t have = 0;
+    long pending = 0;
+    int rc = 0;
+    for (;;) {
+        size_t got;
+        size_t lines = input_take(in, (size_t)c->chunk - have, &text, &got, NULL);
+        have += got;
+        int full = have >= (size_t)c->chunk ||
+                   text.len + INPUT_MAX_LINE + 1 > INPUT_MAX_CHUNK_BYTES || input_done(in);
+        if (full && have) {
+            if (add_chunk(r, key, *chunks, fp, &text, have) < 0 || drain(r, &pending, 256) < 0) {
+                rc = -1;
+                break;
+            }
+            pending++;
+            (*chunks)++;
+            *words += have;
+            have = 0;
+            buf_reset(&text);
+        }
+        if (input_done(in))
+            break;
+        if (!lines && input_fill(in) < 0) {
+            log_msg(LOG_ERR, "wordlist %s: %s", in->name, strerror(errno));
+            rc = -2;
+            break;
+        }
+    }
+    if (rc == 0 && drain(r, &pending, 0) < 0)
+        rc = -1;
+    buf_free(&text);
+    return rc;
+}
+
+int queue_push(const struct conf *c, const char *fp, const char *config)
+{
+    char err[1024], meta[256], chunks_key[256];
+    struct input in;
+    if (input_open(&in, c->wordlist, err, sizeof err) < 0) {
+        log_msg(LOG_ERR, "%s", err);
+        return 3;
+    }
+    struct queue_url u;
+    redisContext *r = connect_sync(c, &u);
+    if (!r) {
+        input_close(&in);
+        return QUEUE_EXIT;
+    }
+    queue_key(c, "meta", meta, sizeof meta);
+    queue_key(c, "chunks", chunks_key, sizeof chunks_key);
+    int rc = QUEUE_EXIT;
+    redisReply *rep = checked(r, redisCommand(r, "HSETNX %s fingerprint %s", meta, fp), "HSETNX");
+    if (!rep)
+        goto out;
+    if (rep->integer == 0) {
+        log_msg(LOG_ERR, "queue \"%s\" already exists on %s:%d (%lld chunks): drop it first "
+                "(salvo queue drop --queue %s) or name another one with --queue NAME", c->queue,
+                u.host, u.port, hget_ll(r, meta, "chunks", 0), c->queue);
+        freeReplyObject(rep);
+        goto out;
+    }
+    freeReplyObject(rep);
+    char now[24];
+    snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+    rep = checked(r, redisCommand(r, "HSET %s config %s template %s chunk_words %ld created %s "
+                                     "complete 0 chunks 0 words 0 hits 0 results 0", meta, config,
+                                  c->template, c->chunk, now), "HSET");
+    freeReplyObject(rep);
+    if (!rep)
+        goto out;
+    rep = redisCommand(r, "XGROUP CREATE %s workers 0 MKSTREAM", chunks_key);
+    if (!checked(r, rep, "XGROUP CREATE"))
+        goto out;
+    freeReplyObject(rep);
+    uint64_t nchunks = 0, nwords = 0;
+    int pr = push_words(r, c, fp, &in, &nchunks, &nwords);
+    rep = checked(r, redisCommand(r, "HSET %s chunks %llu words %llu complete %d", meta,
+                                  (unsigned long long)nchunks, (unsigned long long)nwords,
+                                  pr == 0), "HSET");
+    freeReplyObject(rep);
+    if (pr == 0 && rep) {
+        if (!c->quiet)
+            log_msg(LOG_INFO, "queue \"%s\": %llu words in %llu chunks on %s:%d", c->queue,
+                    (unsigned long long)nwords, (unsigned long long)nchunks, u.host, u.port);
+        rc = 0;
+    } else if (pr == -2) {
+        rc = 3;
+    }
+    if (in.long_lines)
+        log_msg(LOG_WARN, "%s: %llu line(s) longer than %d bytes skipped (first: line %llu)",
+                in.name, (unsigned long long)in.long_lines, INPUT_MAX_LINE,
+                (unsigned long long)in.first_long_line);
+out:
+    redisFree(r);
+    input_close(&in);
+    return rc;
+}
+
+/* --- status ----------------------------------------------------------- */
+
+static const char *field(const redisReply *arr, const char *name)
+{
+    for (size_t i = 0; arr && i + 1 < arr->elements; i += 2)
+        if (arr->element[i]->type == REDIS_REPLY_STRING && !strcmp(arr->element[i]->str, name) &&
+            arr->element[i + 1]->type == REDIS_REPLY_STRING)
+            return arr->element[i + 1]->str;
+    return NULL;
+}
+
+static long long num(const char *s)
+{
+    return s ? strtoll(s, NULL, 10) : 0;
+}
+
+int queue_status(const struct conf *c)
+{
+    char meta[256], chunks[256], done[256], workers[256];
+    struct queue_url u;
+    redisContext *r = connect_sync(c, &u);
+    if (!r)
+        return QUEUE_EXIT;
+    queue_key(c, "meta", meta, sizeof meta);
+    queue_key(c, "chunks", chunks, sizeof chunks);
+    queue_key(c, "done", done, sizeof done);
+    queue_key(c, "workers", workers, sizeof workers);
+    int rc = QUEUE_EXIT;
+    redisReply *m = checked(r, redisCommand(r, "HGETALL %s", meta), "HGETALL");
+    redisReply *d = NULL, *p = NULL, *w = NULL;
+    if (!m)
+        goto out;
+    if (!m->elements) {
+        log_msg(LOG_ERR, "no queue \"%s\" on %s:%d (salvo queue push makes it)", c->queue, u.host,
+                u.port);
+        goto out;
+    }
+    d = checked(r, redisCommand(r, "SCARD %s", done), "SCARD");
+    p = checked(r, redisCommand(r, "XPENDING %s workers", chunks), "XPENDING");
+    w = checked(r, redisCommand(r, "HGETALL %s", workers), "HGETALL");
+    if (!d || !p || !w)
+        goto out;
+    long long total = num(field(m, "chunks")), ndone = d->integer;
+    long long pending = p->elements && p->element[0]->type == REDIS_REPLY_INTEGER
+                            ? p->element[0]->integer : 0;
+    int complete = num(field(m, "complete")) == 1;
+    long long now = (long long)time(NULL);
+    if (c->format && !strcmp(c->format, "jsonl")) {
+        printf("{\"queue\":\"%s\",\"complete\":%s,\"chunks\":%lld,\"done\":%lld,\"pending\":%lld,"
+               "\"waiting\":%lld,\"words\":%lld,\"hits\":%lld,\"results\":%lld,\"finished\":%s,"
+               "\"workers\":[", c->queue, complete ? "true" : "false", total, ndone, pending,
+               total - ndone - pending > 0 ? total - ndone - pending : 0,
+               num(field(m, "words")), num(field(m, "hits")), num(field(m, "results")),
+               complete && ndone >= total ? "true" : "false");
+        for (size_t i = 0; i + 1 < w->elements; i += 2)
+            printf("%s{\"name\":\"%s\",\"seen_s_ago\":%lld}", i ? "," : "", w->element[i]->str,
+                   now - num(w->element[i + 1]->str));
+        printf("]}\n");
+    } else {
+        printf("queue %s on %s:%d: %s\n", c->queue, u.host, u.port,
+               !complete ? "still being pushed" : ndone >= total ? "finished" : "scanning");
+        printf("  template   %s\n", field(m, "template") ? field(m, "template") : "?");
+        printf("  chunks     %lld: %lld done, %lld pending (taken, not done), %lld waiting\n",
+               total, ndone, pending, total - ndone - pending > 0 ? total - ndone - pending : 0);
+        printf("  words      %lld\n", num(field(m, "words")));
+        printf("  hits       %lld (%lld results stored)\n", num(field(m, "hits")),
+               num(field(m, "results")));
+        printf("  workers    %zu seen\n", w->elements / 2);
+        for (size_t i = 0; i + 1 < w->elements; i += 2)
+            printf("    %-40s last heard of %llds ago\n", w->element[i]->str,
+                   now - num(w->element[i + 1]->str));
+    }
+    rc = 0;
+out:
+    freeReplyObject(m);
+    freeReplyObject(d);
+    freeReplyObject(p);
+    freeReplyObject(w);
+    redisFree(r);
+    return rc;
+}
+
+/* --- collect ---------------------------------------------------------- */
+
+/* (chunk, index) pairs already written, so that each result is written
+ * once even if it was stored twice by some older writer. */
+struct seen {
+    uint64_t *v; /* seq << 24 | index, + 1 so that 0 is free */
+    size_t cap, n;
+};
+
+static int seen_add(struct seen *s, uint64_t k)
+{
+    k++;
+    if (2 * (s->n + 1) > s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 4096;
+        uint64_t *v = calloc(cap, sizeof *v);
+        if (!v)
+            return 1; /* no memory to check: write it */
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->v[i])
+                for (size_t h = (s->v[i] * 0x9E3779B97F4A7C15ull) >> 20;; h++)
+                    if (!v[h & (cap - 1)]) {
+                        v[h & (cap - 1)] = s->v[i];
+                        break;
+                    }
+        free(s->v);
+        s->v = v;
+        s->cap = cap;
+    }
+    for (size_t h = (k * 0x9E3779B97F4A7C15ull) >> 20;; h++) {
+        uint64_t *slot = &s->v[h & (s->cap - 1)];
+        if (*slot == k)
+            return 0;
+        if (!*slot) {
+            *slot = k;
+            s->n++;
+            return 1;
+        }
+    }
+}
+
+static const redisReply *entry_field(const redisReply *fields, const char *name)
+{
+    for (size_t i = 0; fields && i + 1 < fields->elements; i += 2)
+        if (fields->element[i]->type == REDIS_REPLY_STRING && !strcmp(fields->element[i]->str, name))
+            return fields->element[i + 1];
+    return NULL;
+}
+
+/* One result entry to the output; -1 if it is not a result salvo wrote. */
+static int collect_one(struct out *out, struct seen *s, const redisReply *fields, struct buf *b,
+                       uint64_t *dups)
+{
+    const redisReply *chunk = entry_field(fields, "chunk"), *index = entry_field(fields, "index"),
+                     *res = entry_field(fields, "result");
+    if (!chunk || !index || !res || res->type != REDIS_REPLY_STRING)
+        return -1;
+    uint64_t k = (strtoull(chunk->str, NULL, 10) << 24) | (strtoull(index->str, NULL, 10) & 0xffffff);
+    if (!seen_add(s, k)) {
+        (*dups)++;
+        return 0;
+    }
+    struct frame f;
+    struct result r;
+    if (msg_next(res->str, res->len, &f) != (long)res->len || f.type != MSG_RESULT ||
+        msg_get_result(&f, &r) < 0)
+        return -1;
+    out_format(out, &r, b);
+    return 0;
+}
+
+int queue_collect(const struct conf *c, struct out *out)
+{
+    char key[256], meta[256], start[64] = "-";
+    struct queue_url u;
+    redisContext *r = connect_sync(c, &u);
+    if (!r)
+        return QUEUE_EXIT;
+    queue_key(c, "results", key, sizeof key);
+    queue_key(c, "meta", meta, sizeof meta);
+    int rc = 0;
+    struct seen s = {0};
+    struct buf b = {0};
+    uint64_t n = 0, bad = 0, dups = 0;
+    long long chunks = hget_ll(r, meta, "chunks", -1);
+    if (chunks < 0) {
+        log_msg(LOG_ERR, "no queue \"%s\" on %s:%d", c->queue, u.host, u.port);
+        rc = QUEUE_EXIT;
+        goto out;
+    }
+    for (;;) {
+        redisReply *rep = checked(r, redisCommand(r, "XRANGE %s %s + COUNT 1000", key, start),
+                                  "XRANGE");
+        if (!rep) {
+            rc = QUEUE_EXIT;
+            break;
+        }
+        size_t got = rep->type == REDIS_REPLY_ARRAY ? rep->elements : 0;
+        for (size_t i = 0; i < got; i++) {
+            const redisReply *e = rep->element[i];
+            if (e->type != REDIS_REPLY_ARRAY || e->elements < 2)
+                continue;
+            snprintf(start, sizeof start, "(%s", e->element[0]->str);
+            if (collect_one(out, &s, e->element[1], &b, &dups) < 0)
+                bad++;
+            else
+                n++;
+        }
+        freeReplyObject(rep);
+        if (b.len && out_write(out, b.p, b.len) < 0) {
+            log_msg(LOG_ERR, "output %s: %s", out->path, strerror(errno));
+            rc = 1;
+            break;
+        }
+        buf_reset(&b);
+        if (got < 1000)
+            break;
+    }
+    if (bad)
+        log_msg(LOG_WARN, "queue \"%s\": %llu entries of the results stream are not salvo "
+                "results: skipped", c->queue, (unsigned long long)bad);
+    if (dups)
+        log_msg(LOG_WARN, "queue \"%s\": %llu results were stored twice: written once",
+                c->queue, (unsigned long long)dups);
+    if (rc == 0) {
+        char done[256];
+        queue_key(c, "done", done, sizeof done);
+        redisReply *d = redisCommand(r, "SCARD %s", done);
+        long long ndone = d && d->type == REDIS_REPLY_INTEGER ? d->integer : -1;
+        freeReplyObject(d);
+        long long complete = hget_ll(r, meta, "complete", 0);
+        if (!complete || ndone < chunks)
+            log_msg(LOG_WARN, "queue \"%s\" is not finished (%lld of %lld chunks done%s): "
+                    "these are the results so far", c->queue, ndone, chunks,
+                    complete ? "" : ", still being pushed");
+        if (!c->quiet)
+            log_msg(LOG_INFO, "queue \"%s\": %llu results", c->queue, (unsigned long long)n);
+    }
+out:
+    free(s.v);
+    buf_free(&b);
+    redisFree(r);
+    return rc;
+}
+
+/* --- drop ------------------------------------------------------------- */
+
+int queue_drop(const struct conf *c)
+{
+    static const char *const what[] = {"chunks", "results", "done", "meta", "workers"};
+    struct queue_url u;
+    redisContext *r = connect_sync(c, &u);
+    if (!r)
+        return QUEUE_EXIT;
+    long long gone = 0;
+    int rc = 0;
+    for (size_t i = 0; i < sizeof what / sizeof what[0]; i++) {
+        char key[256];
+        queue_key(c, what[i], key, sizeof key);
+        redisReply *rep = checked(r, redisCommand(r, "DEL %s", key), "DEL");
+        if (!rep) {
+            rc = QUEUE_EXIT;
+            break;
+        }
+        gone += rep->integer;
+        freeReplyObject(rep);
+    }
+    if (rc == 0 && !c->quiet)
+        log_msg(LOG_INFO, gone ? "queue \"%s\" dropped" : "no queue \"%s\" to drop", c->queue);
+    redisFree(r);
+    return rc;
+}

@@ -1,0 +1,52 @@
+/* queue: the Redis work queue (salvo queue push|work|status|collect|drop).
+ *
+ * Keys, all under salvo:NAME: (NAME = --queue):
+ *   chunks   a stream; one entry per chunk: seq, fp (configuration
+ *            fingerprint), n (words) and words ('\n'-separated). Consumer
+ *            group "workers". An entry is deleted once its results are in.
+ *   results  a stream; one entry per result: chunk (seq), index, verdict,
+ *            url, status, and result (the binary result frame that
+ *            collect turns into any output format).
+ *   done     a set of the seqs whose results are stored: a chunk scanned
+ *            twice is stored once.
+ *   meta     a hash: fingerprint, config, template, chunk_words, chunks,
+ *            words, complete (1 once push ended), created, hits, results.
+ *   workers  a hash: consumer name -> unix time last heard of.
+ */
+#ifndef SALVO_QUEUE_H
+#define SALVO_QUEUE_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct conf;
+struct plugin;
+struct out;
+struct pool_stats;
+
+#define QUEUE_EXIT 5 /* the queue cannot be reached or used */
+
+struct queue_url {
+    char host[256];
+    int port;
+    char user[128];
+    char pass[256];
+    int db;
+};
+
+/* redis://[USER[:PASSWORD]@]HOST[:PORT][/DB]; the password may also come
+ * from SALVO_REDIS_PASSWORD. 0, or -1 with err. */
+int queue_url_parse(const char *v, struct queue_url *u, char *err, size_t errlen);
+int queue_url_check(const char *v, char *err, size_t errlen);
+int queue_name_check(const char *v, char *err, size_t errlen);
+/* "salvo:NAME:what" into out. */
+void queue_key(const struct conf *c, const char *what, char *out, size_t outlen);
+
+/* The subcommands; each returns the exit status. fp and config are the
+ * scan's fingerprint (16 hex digits) and the configuration it covers. */
+int queue_push(const struct conf *c, const char *fp, const char *config);
+int queue_status(const struct conf *c);
+int queue_collect(const struct conf *c, struct out *out);
+int queue_drop(const struct conf *c);
+int queue_work(const struct conf *c, struct plugin *plugin, const char *fp, const char *config,
+               struct out *out, struct pool_stats *st);
+#endif

@@ -1,0 +1,830 @@
+/* qwork: salvo queue work. Chunks come from the Redis stream through the
+ * consumer group, are scanned by the local process pool, and their
+ * results go back to Redis in one script that stores them, marks the
+ * chunk done and acknowledges it, all at once: a chunk is acknowledged
+ * only with its results stored, and a chunk scanned twice (its first
+ * worker was only slow) is stored once.
+ *
+ * Redis is driven by hiredis from a libuv loop that the pool polls with
+ * its workers (pool_src). Redis going away is a pause, not an error: the
+ * chunks being scanned go on, their results wait in memory, and the
+ * connection is made again with a growing delay. A chunk whose results
+ * never reach Redis is never acknowledged, so another worker scans it.
+ *
+ * Chunks this worker holds are claimed again now and then (XCLAIM JUSTID
+ * resets their idle time), so that only a dead or stuck worker's chunks
+ * go idle long enough for XAUTOCLAIM by the others.
+ */
+#include "queue.h"
+
+#include "buf.h"
+#include "log.h"
+#include "msg.h"
+#include "opt.h"
+#include "pool.h"
+
+#include <hiredis/hiredis.h>
+#include <hiredis/async.h>
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wunused-function"
+#include <hiredis/adapters/libuv.h>
+#pragma GCC diagnostic pop
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TICK_MS 100
+#define CONNECT_TIMEOUT 5.0  /* seconds to connect before trying again */
+#define ANSWER_TIMEOUT 20.0  /* a connection that answers nothing this long is dead */
+#define CLAIM_EVERY 1.0      /* seconds between XAUTOCLAIM rounds */
+
+/* Store the results of a chunk, mark it done, acknowledge and delete it.
+ * KEYS: chunks results done meta workers. ARGV: group id seq consumer
+ * time n, then n times: index verdict url status frame. */
+static const char store_lua[] =
+    "local stored = 0\n"
+    "if redis.call('SADD', KEYS[3], ARGV[3]) == 1 then\n"
+    "  local n = tonumber(ARGV[6])\n"
+    "  local hits = 0\n"
+    "  for i = 0, n - 1 do\n"
+    "    local b = 7 + i * 5\n"
+    "    redis.call('XADD', KEYS[2], '*', 'chunk', ARGV[3], 'index', ARGV[b], 'verdict',\n"
+    "               ARGV[b + 1], 'url', ARGV[b + 2], 'status', ARGV[b + 3], 'result', ARGV[b + 4])\n"
+    "    if ARGV[b + 1] == 'hit' then hits = hits + 1 end\n"
+    "  end\n"
+    "  redis.call('HINCRBY', KEYS[4], 'hits', hits)\n"
+    "  redis.call('HINCRBY', KEYS[4], 'results', n)\n"
+    "  stored = 1\n"
+    "end\n"
+    "redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])\n"
+    "redis.call('XDEL', KEYS[1], ARGV[2])\n"
+    "redis.call('HSET', KEYS[5], ARGV[4], ARGV[5])\n"
+    "return stored\n";
+
+/* A chunk taken from the stream and not yet stored. */
+struct held {
+    char id[48];          /* stream entry id */
+    uint64_t seq, tag;
+    struct buf text;
+    size_t words;
+    int given;            /* handed to the pool */
+    int scanned;          /* its results are in frames */
+    int sending;          /* the store command is in flight */
+    double retry_at;      /* after an error reply */
+    struct buf frames;
+    uint32_t nframes;
+    struct held *next;
+};
+
+struct qw {
+    const struct conf *c;
+    struct queue_url u;
+    char k_chunks[256], k_results[256], k_done[256], k_meta[256], k_workers[256];
+    char consumer[192];
+    const char *fp, *config;
+    uv_loop_t loop;
+    uv_timer_t tick;
+    redisAsyncContext *ac;
+    int up;                    /* connected, authenticated, database selected */
+    int ever_up;
+    int auth_failed;
+    double connect_started, next_connect, backoff, last_reply;
+    int down_said;
+    struct held *held;
+    uint64_t next_tag;
+    int fetching;              /* a fetch round in flight */
+    double next_fetch, last_claim, last_refresh;
+    int waiting_said;          /* "no queue yet" was said */
+    int checked_fp;            /* the queue's fingerprint was compared */
+    int finished;              /* the whole queue is done, nothing of ours left */
+    int fatal;                 /* stop: exit status */
+    int closing;               /* the end: a lost connection is no news */
+    uint64_t twice;            /* chunks another worker had stored first */
+};
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void send_argv(struct qw *q, redisCallbackFn *cb, void *pd, int argc, const char **argv,
+                      const size_t *len)
+{
+    if (!q->ac || redisAsyncCommandArgv(q->ac, cb, pd, argc, argv, len) != REDIS_OK)
+        return;
+}
+
+/* Send a command of plain strings. */
+static void send_cmd(struct qw *q, redisCallbackFn *cb, void *pd, int argc, const char **argv)
+{
+    size_t len[16];
+    for (int i = 0; i < argc && i < 16; i++)
+        len[i] = strlen(argv[i]);
+    send_argv(q, cb, pd, argc, argv, len);
+}
+
+static int is_error(const redisReply *r)
+{
+    return !r || r->type == REDIS_REPLY_ERROR;
+}
+
+/* --- connection -------------------------------------------------------- */
+
+/* The connection is gone (or given up on): what was in flight is unsent. */
+static void conn_lost(struct qw *q, const char *why)
+{
+    q->up = 0;
+    q->fetching = 0;
+    for (struct held *h = q->held; h; h = h->next)
+        h->sending = 0;
+    if (!q->down_said && !q->fatal && !q->closing)
+        log_msg(LOG_WARN, "redis %s:%d: %s; waiting for it and connecting again", q->u.host,
+                q->u.port, why);
+    q->down_said = 1;
+    q->backoff = q->backoff ? (q->backoff * 2 > 5 ? 5 : q->backoff * 2) : 0.25;
+    q->next_connect = mono() + q->backoff;
+}
+
+static void on_disconnect(const redisAsyncContext *ac, int status)
+{
+    struct qw *q = ac->data;
+    if (q->ac == ac)
+        q->ac = NULL;
+    conn_lost(q, status == REDIS_OK ? "connection closed" : ac->errstr);
+}
+
+static void on_connect(const redisAsyncContext *ac, int status)
+{
+    struct qw *q = ac->data;
+    if (status == REDIS_OK)
+        return;
+    /* hiredis frees the context after this callback. */
+    if (q->ac == ac)
+        q->ac = NULL;
+    conn_lost(q, ac->errstr);
+}
+
+static void drop_conn(struct qw *q, const char *why)
+{
+    redisAsyncContext *ac = q->ac;
+    q->ac = NULL;
+    if (ac)
+        redisAsyncFree(ac);
+    conn_lost(q, why);
+}
+
+static void on_auth(redisAsyncContext *ac, void *reply, void *pd)
+{
+    struct qw *q = ac->data;
+    if (reply)
+        q->last_reply = mono();
+    redisReply *r = reply;
+    (void)pd;
+    if (r && r->type == REDIS_REPLY_ERROR && !q->auth_failed) {
+        q->auth_failed = 1;
+        log_msg(LOG_ERR, "redis %s:%d: %s%s%s: %s", q->u.host, q->u.port,
+                pd ? "SELECT" : "AUTH", !pd && q->u.user[0] ? " as " : "",
+                pd ? "" : q->u.user, r->str);
+    }
+}
+
+static void on_hello(redisAsyncContext *ac, void *reply, void *pd)
+{
+    struct qw *q = ac->data;
+    if (reply)
+        q->last_reply = mono();
+    (void)pd;
+    if (!reply || q->ac != ac)
+        return;
+    if (q->auth_failed) {
+        q->fatal = QUEUE_EXIT;
+        return;
+    }
+    q->up = 1;
+    q->backoff = 0;
+    q->last_reply = mono();
+    if (q->down_said)
+        log_msg(LOG_INFO, "redis %s:%d: connected%s", q->u.host, q->u.port,
+                q->ever_up ? " again" : "");
+    q->ever_up = 1;
+    q->down_said = 0;
+}
+
+static void start_connect(struct qw *q)
+{
+    redisAsyncContext *ac = redisAsyncConnect(q->u.host, q->u.port);
+    q->connect_started = mono();
+    if (!ac || ac->err) {
+        conn_lost(q, ac ? ac->errstr : "out of memory");
+        if (ac)
+            redisAsyncFree(ac);
+        return;
+    }
+    ac->data = q;
+    if (redisLibuvAttach(ac, &q->loop) != REDIS_OK) {
+        redisAsyncFree(ac);
+        conn_lost(q, "cannot watch the connection");
+        return;
+    }
+    redisAsyncSetConnectCallback(ac, on_connect);
+    redisAsyncSetDisconnectCallback(ac, on_disconnect);
+    q->ac = ac;
+    q->auth_failed = 0;
+    if (q->u.pass[0]) {
+        const char *a[] = {"AUTH", q->u.user, q->u.pass};
+        if (q->u.user[0])
+            send_cmd(q, on_auth, NULL, 3, a);
+        else {
+            a[1] = q->u.pass;
+            send_cmd(q, on_auth, NULL, 2, a);
+        }
+    }
+    if (q->u.db) {
+        char db[16];
+        snprintf(db, sizeof db, "%d", q->u.db);
+        const char *a[] = {"SELECT", db};
+        send_cmd(q, on_auth, q, 2, a);
+    }
+    const char *ping[] = {"PING"};
+    send_cmd(q, on_hello, NULL, 1, ping);
+}
+
+/* --- the queue's fingerprint ------------------------------------------ */
+
+/* Which lines of one configuration the other lacks, for the message. */
+static void say_diff(const char *theirs, const char *ours)
+{
+    struct buf b = {0};
+    for (int side = 0; side < 2; side++) {
+        const char *a = side ? ours : theirs, *other = side ? theirs : ours;
+        for (const char *l = a; *l;) {
+            size_t n = strcspn(l, "\n");
+            int found = 0;
+            for (const char *m = other; *m && !found;) {
+                size_t k = strcspn(m, "\n");
+                found = k == n && !memcmp(l, m, n);
+                m += k + (m[k] == '\n');
+            }
+            if (!found && n && *l != '[' && *l != '#')
+                buf_printf(&b, "\n  %s %.*s", side ? "this worker:" : "the queue:  ", (int)n, l);
+            l += n + (l[n] == '\n');
+        }
+    }
+    log_msg(LOG_ERR, "options that differ:%s", b.len ? b.p : " (none shown: compare "
+            "salvo --dump-config)");
+    buf_free(&b);
+}
+
+static void on_config(redisAsyncContext *ac, void *reply, void *pd)
+{
+    struct qw *q = ac->data;
+    if (reply)
+        q->last_reply = mono();
+    redisReply *r = reply;
+    (void)pd;
+    if (r && r->type == REDIS_REPLY_STRING)
+        say_diff(r->str, q->config);
+}
+
+static void refuse(struct qw *q, const char *what, const char *theirs)
+{
+    if (q->fatal)
+        return;
+    log_msg(LOG_ERR, "queue \"%s\": %s was pushed with configuration %s, this worker has %s: "
+            "refusing it; start queue work with the options given to queue push", q->c->queue,
+            what, theirs, q->fp);
+    q->fatal = 2;
+    const char *a[] = {"HGET", q->k_meta, "config"};
+    send_cmd(q, on_config, NULL, 3, a);
+}
+
+static void on_meta_fp(redisAsyncContext *ac, void *reply, void *pd)
+{
+    struct qw *q = ac->data;
+    if (reply)
+        q->last_reply = mono();
+    redisReply *r = reply;
+    (void)pd;
+    if (!r || r->type == REDIS_REPLY_ERROR)
+        return;
+    if (r->type == REDIS_REPLY_STRING) {
+        q->checked_fp = 1;
+        if (strcmp(r->str, q->fp))
+            refuse(q, "it", r->str);
+    }
+}
+
+/* --- taking chunks ----------------------------------------------------- */
+
+static const redisReply *fieldv(const redisReply *f, const char *name)
+{
+    for (size_t i = 0; f && f->type == REDIS_REPLY_ARRAY && i + 1 < f->elements; i += 2)
+        if (f->element[i]->type == REDIS_REPLY_STRING && !strcmp(f->element[i]->str, name) &&
+            f->element[i + 1]->type == REDIS_REPLY_STRING)
+            return f->element[i + 1];
+    return NULL;
+}
+
+static int holds(const struct qw *q, const char *id)
+{
+    for (const struct held *h = q->held; h; h = h->next)
+        if (!strcmp(h->id, id))
+            return 1;
+    return 0;
+}
+
+/* Entries [[id, [field, value, ...]], ...] become held chunks. */
+static size_t take_entries(struct qw *q, const redisReply *list)
+{
+    size_t n = 0;
+    for (size_t i = 0; list && list->type == REDIS_REPLY_ARRAY && i < list->elements; i++) {
+        const redisReply *e = list->element[i];
+        if (e->type != REDIS_REPLY_ARRAY || e->elements < 2 ||
+            e->element[0]->type != REDIS_REPLY_STRING || holds(q, e->element[0]->str))
+            continue; /* deleted meanwhile, or ours already */
+        const redisReply *seq = fieldv(e->element[1], "seq"), *fp = fieldv(e->element[1], "fp"),
+                         *words = fieldv(e->element[1], "words"), *cnt = fieldv(e->element[1], "n");
+        if (!seq || !fp || !words || !cnt) {
+            log_msg(LOG_WARN, "queue \"%s\": entry %s is not a salvo chunk: skipped", q->c->queue,
+                    e->element[0]->str);
+            continue;
+        }
+        if (strcmp(fp->str, q->fp)) {
+            char what[96];
+            snprintf(what, sizeof what, "chunk %s", seq->str);
+            refuse(q, what, fp->str);
+            continue; /* left pending: a worker with the right options takes it over */
+        }
+        struct held *h = calloc(1, sizeof *h);
+        if (!h || buf_append(&h->text, words->str, words->len) < 0) {
+            if (h)
+                buf_free(&h->text);
+            free(h);
+            continue;
+        }
+        snprintf(h->id, sizeof h->id, "%s", e->element[0]->str);
+        h->seq = strtoull(seq->str, NULL, 10);
+        h->words = strtoull(cnt->str, NULL, 10);
+        h->tag = ++q->next_tag;
+        struct held **tail = &q->held;
+        while (*tail)
+            tail = &(*tail)->next;
+        *tail = h;
+        n++;
+    }
+    return n;
+}
+
+static void fetch_end(struct qw *q, size_t got)
+{
+    q->fetching = 0;
+    if (!got)
+        q->next_fetch = mono() + 0.25;
+}
+
+/* Not one chunk waits: is the whole queue done? */
+static void on_finish_check(redisAsyncContext *ac, void *reply, void *pd)
+{
+    struct qw *q = ac->data;
+    if (reply)
+        q->last_reply = mono();
+    redisReply *r = reply;
+    (void)pd;
+    if (is_error(r) || r->type != REDIS_REPLY_ARRAY || r->elements < 3 || q->held)
+        return;
+    const redisReply *complete = r->element[0], *chunks = r->element[1], *done = r->element[2];
+    if (complete->type == REDIS_REPLY_STRING && !strcmp(complete->str, "1") &&
+        chunks->type == REDIS_REPLY_STRING && done->type == REDIS_REPLY_INTEGER &&
+        done->integer >= strtoll(chunks->str, NULL, 10))
+        q->finished = 1;
+}
+
+static void check_finished(struct qw *q)
+{
+    /* One script-free round trip: MULTI is not needed, a late answer only
+     * delays the end by a tick. */
+    static const char lua[] =
+        "return {redis.call('HGET', KEYS[1], 'complete') or '0', "
+        "redis.call('HGET', KEYS[1], 'chunks') or '0', redis.call('SCARD', KEYS[2])}";
+    const char *a[] = {"EVAL", lua, "2", q->k_meta, q->k_done};
+    send_cmd(q, on_finish_check, NULL, 5, a);
+}
+
+static void no_queue(struct qw *q, const redisReply *r)
+{
+    if (r && r->type == REDIS_REPLY_ERROR && !strncmp(r->str, "NOGROUP", 7)) {
+        if (!q->waiting_said)
+            log_msg(LOG_WARN, "queue \"%s\" is not on %s:%d (yet): waiting for salvo queue push",
+                    q->c->queue, q->u.host, q->u.port);
+        q->waiting_said = 1;
+    } else if (r && r->type == REDIS_REPLY_ERROR) {
+        log_msg(LOG_ERR, "redis: %s", r->str);
+    }
+    q->fetching = 0;
+    q->next_fetch = mono() + 1.0;
+}
+
+static void on_read(redisAsyncContext *ac, void *reply, void *pd)
+{
+    struct qw *q = ac->data;
+    if (reply)
+        q->last_reply = mono();
+    redisReply *r = reply;
+    (void)pd;
+    if (!r || q->ac != ac) {
+        q->fetching = 0;
+        return;
+    }
+    if (r->type == REDIS_REPLY_ERROR) {
+        no_queue(q, r);
+        return;
+    }
+    size_t got = 0;
+    /* [[stream, entries]] or nil */
+    if (r->type == REDIS_REPLY_ARRAY && r->elements && r->element[0]->type == REDIS_REPLY_ARRAY &&
+        r->element[0]->elements == 2)
+        got = take_entries(q, r->element[0]->element[1]);
+    if (q->waiting_said && !q->checked_fp) {
+        const char *a[] = {"HGET", q->k_meta, "fingerprint"};
+        send_cmd(q, on_meta_fp, NULL, 3, a);
+    }
+    fetch_end(q, got);
+    if (!got && !q->held)
+        check_finished(q);
+}
+
+static int ready_count(const struct qw *q)
+{
+    int n = 0;
+    for (const struct held *h = q->held; h; h = h->next)
+        n += !h->given;
+    return n;
+}
+
+static void read_new(struct qw *q)
+{
+    char count[16];
+    int want = (int)(q->c->procs > 0 ? q->c->procs : 1) + 1 - ready_count(q);
+    snprintf(count, sizeof count, "%d", want > 0 ? want : 1);
+    const char *a[] = {"XREADGROUP", "GROUP", "workers", q->consumer, "COUNT", count,
+                       "STREAMS", q->k_chunks, ">"};
+    send_cmd(q, on_read, NULL, 9, a);
+}
+
+static void on_claim(redisAsyncContext *ac, void *reply, void *pd)
+{
+    struct qw *q = ac->data;
+    if (reply)
+        q->last_reply = mono();
+    redisReply *r = reply;
+    (void)pd;
+    if (!r || q->ac != ac) {
+        q->fetching = 0;
+        return;
+    }
+    if (r->type == REDIS_REPLY_ERROR) {
+        no_queue(q, r);
+        return;
+    }
+    size_t got = 0;
+    /* [cursor, entries, deleted ids] */
+    if (r->type == REDIS_REPLY_ARRAY && r->elements >= 2)
+        got = take_entries(q, r->element[1]);
+    if (got) {
+        log_msg(LOG_INFO, "queue \"%s\": took over %zu chunk(s) idle for %gs", q->c->queue, got,
+                q->c->claim_idle);
+        fetch_end(q, got);
+        return;
+    }
+    read_new(q);
+}
+
+static void fetch(struct qw *q, double now)
+{
+    int procs = (int)(q->c->procs > 0 ? q->c->procs : 1);
+    if (q->fetching || q->fatal || q->finished || now < q->next_fetch || ready_count(q) >= procs)
+        return;
+    q->fetching = 1;
+    if (now - q->last_claim < CLAIM_EVERY) {
+        read_new(q);
+        return;
+    }
+    q->last_claim = now;
+    char idle[32], count[16];
+    snprintf(idle, sizeof idle, "%lld", (long long)(q->c->claim_idle * 1000));
+    snprintf(count, sizeof count, "%d", procs);
+    const char *a[] = {"XAUTOCLAIM", q->k_chunks, "workers", q->consumer, idle, "0-0",
+                       "COUNT", count};
+    send_cmd(q, on_claim, NULL, 8, a);
+}
+
+/* Claim what we hold again, so that it does not look idle to others. */
+static void refresh(struct qw *q, double now)
+{
+    if (now - q->last_refresh < q->c->claim_idle / 3 || !q->held)
+        return;
+    q->last_refresh = now;
+    int n = 0;
+    for (struct held *h = q->held; h; h = h->next)
+        n++;
+    const char **argv = calloc((size_t)n + 6, sizeof *argv);
+    size_t *len = calloc((size_t)n + 6, sizeof *len);
+    if (argv && len) {
+        int k = 0;
+        argv[k++] = "XCLAIM";
+        argv[k++] = q->k_chunks;
+        argv[k++] = "workers";
+        argv[k++] = q->consumer;
+        argv[k++] = "0";
+        for (struct held *h = q->held; h; h = h->next)
+            argv[k++] = h->id;
+        argv[k++] = "JUSTID";
+        for (int i = 0; i < k; i++)
+            len[i] = strlen(argv[i]);
+        send_argv(q, NULL, NULL, k, argv, len);
+    }
+    free(argv);
+    free(len);
+}
+
+/* --- storing results --------------------------------------------------- */
+
+static void held_free(struct held *h)
+{
+    buf_free(&h->text);
+    buf_free(&h->frames);
+    free(h);
+}
+
+static void on_stored(redisAsyncContext *ac, void *reply, void *pd)
+{
+    struct qw *q = ac->data;
+    if (reply)
+        q->last_reply = mono();
+    struct held *h = pd;
+    redisReply *r = reply;
+    h->sending = 0;
+    if (!r)
+        return; /* the connection went: sent again once it is back */
+    if (r->type == REDIS_REPLY_ERROR) {
+        log_msg(LOG_ERR, "redis: storing chunk %llu: %s (trying again)",
+                (unsigned long long)h->seq, r->str);
+        h->retry_at = mono() + 1.0;
+        return;
+    }
+    if (r->type == REDIS_REPLY_INTEGER && r->integer == 0)
+        q->twice++;
+    for (struct held **pp = &q->held; *pp; pp = &(*pp)->next)
+        if (*pp == h) {
+            *pp = h->next;
+            held_free(h);
+            return;
+        }
+}
+
+static const char *verdict_name(int v)
+{
+    return v == V_HIT ? "hit" : v == V_ERROR ? "error" : v == V_FILTERED ? "filtered" : "miss";
+}
+
+static void send_store(struct qw *q, struct held *h)
+{
+    size_t argc = 14 + 5 * (size_t)h->nframes;
+    const char **argv = calloc(argc, sizeof *argv);
+    size_t *len = calloc(argc, sizeof *len);
+    char *nums = calloc((size_t)h->nframes + 4, 48);
+    if (!argv || !len || !nums)
+        goto out;
+    char *num = nums;
+#define NUM(fmt, v) (snprintf(num, 48, fmt, v), num += 48, num - 48)
+    size_t k = 0;
+    argv[k++] = "EVAL";
+    argv[k++] = store_lua;
+    argv[k++] = "5";
+    argv[k++] = q->k_chunks;
+    argv[k++] = q->k_results;
+    argv[k++] = q->k_done;
+    argv[k++] = q->k_meta;
+    argv[k++] = q->k_workers;
+    argv[k++] = "workers";
+    argv[k++] = h->id;
+    argv[k++] = NUM("%llu", (unsigned long long)h->seq);
+    argv[k++] = q->consumer;
+    argv[k++] = NUM("%lld", (long long)time(NULL));
+    size_t nargs = k;
+    argv[k++] = NUM("%u", h->nframes);
+    for (size_t i = 0; i < k; i++)
+        len[i] = strlen(argv[i]);
+    struct frame f;
+    struct result r;
+    size_t off = 0;
+    long used;
+    uint32_t n = 0;
+    while (n < h->nframes && (used = msg_next(h->frames.p + off, h->frames.len - off, &f)) > 0) {
+        if (msg_get_result(&f, &r) == 0) {
+            char *idx = num;
+            snprintf(idx, 16, "%u", r.index);
+            char *st = num + 16;
+            snprintf(st, 16, "%d", r.status);
+            num += 48;
+            const char *v[] = {idx, verdict_name(r.verdict), r.url, st};
+            for (int i = 0; i < 4; i++) {
+                argv[k] = v[i];
+                len[k++] = strlen(v[i]);
+            }
+            argv[k] = h->frames.p + off;
+            len[k++] = (size_t)used;
+            n++;
+        }
+        off += (size_t)used;
+    }
+#undef NUM
+    if (n != h->nframes) { /* cannot happen: the frames were made here */
+        snprintf(nums + 48 * 2, 48, "%u", n);
+        argv[nargs] = nums + 48 * 2;
+        len[nargs] = strlen(argv[nargs]);
+    }
+    h->sending = 1;
+    if (redisAsyncCommandArgv(q->ac, on_stored, h, (int)k, argv, len) != REDIS_OK)
+        h->sending = 0;
+out:
+    free(argv);
+    free(len);
+    free(nums);
+}
+
+static void send_stores(struct qw *q, double now)
+{
+    for (struct held *h = q->held; h; h = h->next)
+        if (h->scanned && !h->sending && now >= h->retry_at)
+            send_store(q, h);
+}
+
+/* --- the loop ---------------------------------------------------------- */
+
+static void on_tick(uv_timer_t *t)
+{
+    struct qw *q = t->data;
+    double now = mono();
+    if (!q->ac && !q->fatal && now >= q->next_connect)
+        start_connect(q);
+    int soerr = 0;
+    socklen_t sl = sizeof soerr;
+    /* hiredis 0.14's libuv adapter drops poll errors (a refused connect, a
+     * reset): ask the socket itself. */
+    if (q->ac && q->ac->c.fd >= 0 &&
+        getsockopt(q->ac->c.fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 && soerr)
+        drop_conn(q, strerror(soerr));
+    else if (q->ac && !q->up && now - q->connect_started > CONNECT_TIMEOUT)
+        drop_conn(q, "no answer to connecting");
+    else if (q->ac && q->up && q->ac->replies.head && now - q->last_reply > ANSWER_TIMEOUT)
+        drop_conn(q, "no answer");
+    if (!q->up || !q->ac)
+        return;
+    if (!q->ac->replies.head)
+        q->last_reply = now; /* nothing asked: nothing overdue */
+    send_stores(q, now);
+    refresh(q, now);
+    fetch(q, now);
+}
+
+static int src_take(void *ud, struct buf *text, size_t *words, uint64_t *tag)
+{
+    struct qw *q = ud;
+    if (q->fatal)
+        return -1;
+    for (struct held *h = q->held; h; h = h->next)
+        if (!h->given) {
+            if (buf_append(text, h->text.p, h->text.len) < 0)
+                return 0;
+            h->given = 1;
+            *words = h->words;
+            *tag = h->tag;
+            buf_free(&h->text);
+            return 1;
+        }
+    return q->finished ? -1 : 0;
+}
+
+static void src_done(void *ud, uint64_t tag, struct buf *frames, uint32_t n)
+{
+    struct qw *q = ud;
+    for (struct held *h = q->held; h; h = h->next)
+        if (h->tag == tag) {
+            h->frames = *frames;
+            *frames = (struct buf){0};
+            h->nframes = n;
+            h->scanned = 1;
+            if (q->up && q->ac)
+                send_store(q, h);
+            return;
+        }
+}
+
+static void src_child(void *ud)
+{
+    struct qw *q = ud;
+    close(uv_backend_fd(&q->loop));
+    if (q->ac)
+        close(q->ac->c.fd);
+}
+
+static void init_keys(struct qw *q)
+{
+    queue_key(q->c, "chunks", q->k_chunks, sizeof q->k_chunks);
+    queue_key(q->c, "results", q->k_results, sizeof q->k_results);
+    queue_key(q->c, "done", q->k_done, sizeof q->k_done);
+    queue_key(q->c, "meta", q->k_meta, sizeof q->k_meta);
+    queue_key(q->c, "workers", q->k_workers, sizeof q->k_workers);
+    char host[128] = "host";
+    gethostname(host, sizeof host - 1);
+    snprintf(q->consumer, sizeof q->consumer, "%s:%d", host, (int)getpid());
+}
+
+/* After the pool: store what was scanned, while Redis can be reached. */
+static int drain(struct qw *q)
+{
+    double until = mono() + 30;
+    for (;;) {
+        int left = 0;
+        for (struct held *h = q->held; h; h = h->next)
+            left += h->scanned;
+        if (!left || q->fatal == QUEUE_EXIT)
+            return left;
+        if (mono() > until) {
+            log_msg(LOG_ERR, "queue \"%s\": the results of %d scanned chunk(s) could not be "
+                    "stored; they stay unacknowledged and another worker scans them again",
+                    q->c->queue, left);
+            return left;
+        }
+        uv_run(&q->loop, UV_RUN_ONCE);
+    }
+}
+
+static void close_cb(uv_handle_t *h)
+{
+    (void)h;
+}
+
+int queue_work(const struct conf *c, struct plugin *plugin, const char *fp, const char *config,
+               struct out *out, struct pool_stats *st)
+{
+    char err[512];
+    struct qw *q = calloc(1, sizeof *q);
+    if (!q)
+        return 1;
+    q->c = c;
+    q->fp = fp;
+    q->config = config;
+    if (queue_url_parse(c->redis, &q->u, err, sizeof err) < 0) {
+        log_msg(LOG_ERR, "%s", err);
+        free(q);
+        return 2;
+    }
+    init_keys(q);
+    uv_loop_init(&q->loop);
+    uv_timer_init(&q->loop, &q->tick);
+    q->tick.data = q;
+    uv_timer_start(&q->tick, on_tick, 0, TICK_MS);
+    struct pool_src src = {q, &q->loop, src_take, src_done, src_child};
+    int rc = pool_run_src(c, plugin, &src, out, st);
+    int left = drain(q);
+    int unfinished = 0;
+    for (struct held *h = q->held; h; h = h->next)
+        unfinished += !h->scanned;
+    if (unfinished && !q->fatal)
+        log_msg(LOG_WARN, "queue \"%s\": %d chunk(s) taken and not finished: other workers take "
+                "them over after %gs (claim_idle)", c->queue, unfinished, c->claim_idle);
+    if (q->twice)
+        log_msg(LOG_INFO, "queue \"%s\": %llu chunk(s) had been stored by another worker "
+                "first: their results were not stored again", c->queue,
+                (unsigned long long)q->twice);
+    q->closing = 1;
+    uv_timer_stop(&q->tick);
+    uv_close((uv_handle_t *)&q->tick, close_cb);
+    if (q->ac) {
+        redisAsyncContext *ac = q->ac;
+        q->ac = NULL;
+        redisAsyncFree(ac);
+    }
+    uv_run(&q->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&q->loop);
+    while (q->held) {
+        struct held *h = q->held;
+        q->held = h->next;
+        held_free(h);
+    }
+    if (q->fatal)
+        rc = q->fatal;
+    else if (left && rc == 0)
+        rc = 1;
+    free(q);
+    return rc;
+}

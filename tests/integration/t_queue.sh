@@ -1,0 +1,147 @@
+# The Redis work queue, against a redis-server of its own on 127.0.0.1
+# (persistence on): three "machines", one SIGKILLed mid-scan; Redis
+# restarted mid-scan; workers that start before Redis and before the push;
+# the fingerprint check; AUTH; bad URLs and an unreachable Redis.
+. "$(dirname "$0")/lib.sh"
+command -v redis-server > /dev/null || { echo "FAIL: redis-server is not installed" >&2; exit 1; }
+RPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+R=redis://127.0.0.1:$RPORT
+mkdir -p redis
+redis_start() {
+    redis-server --port "$RPORT" --bind 127.0.0.1 --dir "$WORK/redis" --appendonly yes \
+        --appendfsync always --save "" --daemonize yes --pidfile "$WORK/redis/pid" \
+        --logfile "$WORK/redis/log" || return 1
+    for _ in $(seq 50); do redis-cli -p "$RPORT" ping > /dev/null 2>&1 && return 0; sleep 0.1; done
+    return 1
+}
+redis_stop() { redis-cli -p "$RPORT" shutdown > /dev/null 2>&1; for _ in $(seq 50); do
+    [ -e "$WORK/redis/pid" ] && kill -0 "$(cat "$WORK/redis/pid")" 2> /dev/null || return 0; sleep 0.1; done; }
+trap 'redis_stop; kill $(jobs -p) 2> /dev/null' EXIT
+redis_start || { echo "FAIL: redis-server did not start" >&2; exit 1; }
+Q=(--redis "$R" --connect-to "$CT")
+# hits URL list from a jsonl file, and whether any appears twice
+hits() { python3 -c 'import json,sys
+u=[json.loads(l)["url"] for l in open(sys.argv[1]) if l.strip()]
+print("\n".join(u))' "$1"; }
+status_json() { "$SALVO" queue status "${Q[@]}" "$@" -f jsonl; }
+field() { python3 -c 'import json,sys; print(json.loads(sys.stdin.read())[sys.argv[1]])' "$1"; }
+# wait_done FRACTION: until that share of the chunks is done
+wait_done() { local done total; for _ in $(seq 300); do
+    done=$(status_json | field done); total=$(status_json | field chunks)
+    python3 -c "import sys; sys.exit(0 if $done >= $1 * $total else 1)" && return 0; sleep 0.1; done
+    return 1; }
+# wait_for FILE TEXT: until FILE holds TEXT (10 s at most)
+wait_for() { for _ in $(seq 100); do grep -qF -- "$2" "$1" && return 0; sleep 0.1; done; return 1; }
+
+gen_words 20000
+"$SALVO" -q -j 2 --connect-to "$CT" -w words.txt -f jsonl -o single.jsonl
+hits single.jsonl > single.txt
+check "single machine: the expected hits" same_set single.txt expected.txt
+
+# --- three machines, one killed -----------------------------------------
+"$SALVO" queue push "${Q[@]}" -w words.txt --chunk 100 2> push.err
+check "push: 20000 words in 200 chunks" contains push.err 'queue "salvo": 20000 words in 200 chunks'
+check "status before any worker: 200 waiting" [ "$(status_json | field waiting)" = 200 ]
+for m in 1 2 3; do
+    "$SALVO" queue work "${Q[@]}" -j 2 --rate 1200 --claim-idle 2 -f jsonl -o m$m.jsonl \
+        2> m$m.err &
+    eval "pid$m=$!"
+done
+check "a fifth of the chunks done" wait_done 0.2
+kill -9 "$pid2"
+wait "$pid1"; rc1=$?
+wait "$pid3"; rc3=$?
+check "the two other machines finish (exit 0)" [ "$rc1$rc3" = 00 ]
+check "status: finished, 200 done, none pending" \
+    [ "$(status_json | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["finished"], s["done"], s["pending"])')" = "True 200 0" ]
+check "the killed machine's chunks were taken over" grep -q "took over" m1.err m3.err
+"$SALVO" queue collect "${Q[@]}" -f jsonl > collected.jsonl 2> collect.err
+hits collected.jsonl > collected.txt
+check "collect equals the single-machine result" same_set collected.txt single.txt
+check "each hit once" [ -z "$(sort collected.txt | uniq -d)" ]
+check "status counts the hits" [ "$(status_json | field hits)" = "$(wc -l < single.txt)" ]
+"$SALVO" queue collect "${Q[@]}" -f csv -o collected.csv
+check "collect as csv: one row per hit" [ "$(python3 -c 'import csv,sys; print(sum(1 for r in csv.DictReader(open("collected.csv"))))')" = "$(wc -l < single.txt)" ]
+"$SALVO" queue collect "${Q[@]}" > collected.txt2
+check "collect as text: the URLs" same_set collected.txt2 single.txt
+check "three workers seen" [ "$(status_json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["workers"]))')" = 3 ]
+sleep 0.5
+check "no worker process of the killed machine is left" \
+    [ -z "$(pgrep -f "queue work --redis $R" || true)" ]
+
+# --- Redis restarted mid-scan ---------------------------------------------
+"$SALVO" queue drop "${Q[@]}" 2> /dev/null
+"$SALVO" queue push "${Q[@]}" -w words.txt --chunk 100 2> /dev/null
+for m in 1 2; do
+    "$SALVO" queue work "${Q[@]}" -j 2 --rate 1500 -f jsonl -o r$m.jsonl 2> r$m.err &
+    eval "pid$m=$!"
+done
+check "restart: a fifth done" wait_done 0.2
+redis_stop
+sleep 1.5
+check "restart: Redis is back (same data dir)" redis_start
+wait "$pid1"; rc1=$?
+wait "$pid2"; rc2=$?
+check "restart: both workers finish (exit 0)" [ "$rc1$rc2" = 00 ]
+check "restart: the workers said Redis went away" grep -q "waiting for it and connecting again" r1.err
+check "restart: and that they connected again" grep -q "connected again" r1.err
+"$SALVO" queue collect "${Q[@]}" -f jsonl -q > rc.jsonl
+hits rc.jsonl > rc.txt
+check "restart: collect equals the single-machine result" same_set rc.txt single.txt
+
+# --- workers first, Redis later, push last --------------------------------
+"$SALVO" queue drop "${Q[@]}" 2> /dev/null
+head -2000 words.txt > w2k.txt
+grep -E '^(hit|gbkhit|metahit|big)-' w2k.txt | sed 's|.*|http://&.baidu.com|' > exp2k.txt
+redis_stop
+"$SALVO" queue work "${Q[@]}" -j 1 -f jsonl -o early.jsonl 2> early.err &
+pe=$!
+sleep 1.5
+redis_start
+wait_for early.err "waiting for salvo queue push"
+"$SALVO" queue push "${Q[@]}" -w w2k.txt 2> /dev/null
+wait "$pe"
+check "early worker: exit 0 once the queue is done" [ $? = 0 ]
+check "early worker: waited for Redis" contains early.err "waiting for it and connecting again"
+check "early worker: waited for the push" contains early.err "waiting for salvo queue push"
+hits early.jsonl > early.txt
+check "early worker: every hit" same_set early.txt exp2k.txt
+
+# --- the configuration fingerprint ------------------------------------------
+"$SALVO" queue push "${Q[@]}" --queue fp -w w2k.txt 2> /dev/null
+"$SALVO" queue work "${Q[@]}" --queue fp -H 'X-Other: 1' --mc 200 -j 1 -o fp.txt 2> fp.err
+check "other options: exit 2" [ $? = 2 ]
+check "other options: refused with both fingerprints" contains fp.err "was pushed with configuration"
+check "other options: the differing lines are named" contains fp.err "this worker: header = X-Other: 1"
+check "other options: nothing scanned" [ ! -s fp.txt ]
+"$SALVO" queue push "${Q[@]}" --queue fp -w w2k.txt 2> again.err
+check "push to an existing queue: exit 5" [ $? = 5 ]
+check "push to an existing queue: says so" contains again.err 'queue "fp" already exists'
+
+# --- AUTH, bad URLs, no Redis -------------------------------------------------
+redis-cli -p "$RPORT" ACL SETUSER scanner on '>s3cr%t' '~*' '&*' '+@all' > /dev/null
+"$SALVO" queue status --redis "redis://scanner:s3cr%25t@127.0.0.1:$RPORT" --queue fp > auth.txt
+check "AUTH user:password (URL-escaped)" contains auth.txt "queue fp on 127.0.0.1:$RPORT"
+SALVO_REDIS_PASSWORD='s3cr%t' "$SALVO" queue status --redis "redis://scanner@127.0.0.1:$RPORT" \
+    --queue fp > /dev/null 2> auth.err
+check "AUTH password from SALVO_REDIS_PASSWORD" [ $? = 0 ]
+"$SALVO" queue status --redis "redis://scanner:wrong@127.0.0.1:$RPORT" 2> wrong.err
+check "wrong password: exit 5" [ $? = 5 ]
+check "wrong password: says so" contains wrong.err "AUTH as scanner: WRONGPASS"
+"$SALVO" queue work --redis "redis://scanner:wrong@127.0.0.1:$RPORT" -j 1 -q 2> wwrong.err
+check "worker with a wrong password: exit 5, not a wait" [ $? = 5 ]
+"$SALVO" queue status --redis redis://127.0.0.1:1 2> down.err
+check "no Redis: exit 5" [ $? = 5 ]
+check "no Redis: says so" contains down.err "redis 127.0.0.1:1: Connection refused"
+"$SALVO" queue status --redis rediss://127.0.0.1:1 2> tls.err
+check "rediss://: exit 2" [ $? = 2 ]
+check "rediss://: explains the TLS tunnel" contains tls.err "TLS (rediss://) is not built in"
+"$SALVO" queue status --redis http://x 2> url.err
+check "not redis://: exit 2" [ $? = 2 ]
+"$SALVO" queue status --queue 'a b' 2> name.err
+check "bad queue name: exit 2" contains name.err 'queue name "a b"'
+"$SALVO" queue frobnicate 2> sub.err
+check "unknown subcommand: exit 2 and usage" contains sub.err "usage: salvo queue push|work|status|collect|drop"
+"$SALVO" queue status "${Q[@]}" --queue nothere 2> none.err
+check "status of no queue: exit 5" [ $? = 5 ]
+finish
