@@ -669,6 +669,7 @@ void opt_usage(FILE *f)
 {
     fprintf(f,
             "usage: salvo [OPTIONS] -w WORDLIST\n"
+            "       salvo queue push|work|status|collect|drop [OPTIONS]  (the Redis work queue)\n"
             "Probe a URL template for every word of a wordlist and print the hits.\n"
             "Default job: http://{}.baidu.com, hit = status 200 and no 不存在 in the page.\n");
     const char *section = "";
@@ -704,6 +705,7 @@ void opt_usage(FILE *f)
             "  2  bad usage or bad configuration\n"
             "  3  the wordlist cannot be read\n"
             "  4  the plugin cannot be loaded or initialised\n"
+            "  5  queue: Redis cannot be reached or used, or the queue is missing/exists\n"
             "  130/143  stopped by SIGINT/SIGTERM\n");
 }
 
@@ -806,8 +808,12 @@ void opt_man(FILE *f)
           ".TP\n2\nBad usage or bad configuration.\n"
           ".TP\n3\nThe wordlist cannot be read.\n"
           ".TP\n4\nThe plugin or script cannot be loaded, or its init() refused.\n"
+          ".TP\n5\n\\fBsalvo queue\\fR: Redis cannot be reached or refused the login, or the "
+          "queue is missing (status, collect) or exists already (push).\n"
           ".TP\n130, 143\nStopped by SIGINT, SIGTERM (the probes in flight were finished).\n"
           ".SH ENVIRONMENT\n"
+          ".TP\n.B SALVO_REDIS_PASSWORD\nThe Redis password when the \\fB\\-\\-redis\\fR URL "
+          "has none (keeps it out of the process list).\n"
           ".TP\n.B SALVO_PLUGIN_PATH\nColon\\-separated directories searched first for "
           "plugin names.\n"
           ".TP\n.B RES_OPTIONS\nglibc resolver options; when unset, salvo's workers use "
@@ -825,6 +831,9 @@ void opt_man(FILE *f)
           "\\-u \\(aqhttp://{}.example.com\\(aq \\-w words.txt\n"
           "salvo \\-p title.lua \\-f jsonl \\-u \\(aqhttps://{}.example.com\\(aq \\-w words.txt\n"
           "salvo \\-w words.txt \\-\\-connect\\-to ::127.0.0.1:8080 \\-\\-report scan.html\n"
+          "salvo queue push \\-\\-redis redis://queue.lan \\-w big.txt \\-c scan.ini\n"
+          "salvo queue work \\-\\-redis redis://queue.lan \\-c scan.ini    # on every machine\n"
+          "salvo queue collect \\-\\-redis redis://queue.lan \\-f jsonl > hits.jsonl\n"
           ".fi\n"
           ".SH SEE ALSO\n"
           "The user guide, INI reference, Lua API and plugin SDK in the documentation "

@@ -104,7 +104,10 @@ struct qw {
     int finished;              /* the whole queue is done, nothing of ours left */
     int fatal;                 /* stop: exit status */
     int closing;               /* the end: a lost connection is no news */
+    int released;              /* the unscanned chunks were let go */
+    int release_pending;       /* and Redis has not answered that yet */
     uint64_t twice;            /* chunks another worker had stored first */
+    uint64_t taken_over;       /* chunks claimed from other workers */
 };
 
 static double mono(void)
@@ -142,6 +145,7 @@ static void conn_lost(struct qw *q, const char *why)
 {
     q->up = 0;
     q->fetching = 0;
+    q->release_pending = 0;
     for (struct held *h = q->held; h; h = h->next)
         h->sending = 0;
     if (!q->down_said && !q->fatal && !q->closing)
@@ -498,8 +502,11 @@ static void on_claim(redisAsyncContext *ac, void *reply, void *pd)
     if (r->type == REDIS_REPLY_ARRAY && r->elements >= 2)
         got = take_entries(q, r->element[1]);
     if (got) {
-        log_msg(LOG_INFO, "queue \"%s\": took over %zu chunk(s) idle for %gs", q->c->queue, got,
-                q->c->claim_idle);
+        if (!q->taken_over)
+            log_msg(LOG_INFO, "queue \"%s\": taking over chunks idle for %gs (a worker died, "
+                    "stalled or let them go)", q->c->queue, q->c->claim_idle);
+        q->taken_over += got;
+        q->last_claim = 0; /* there may be more: look again at once */
         fetch_end(q, got);
         return;
     }
@@ -519,7 +526,7 @@ static void fetch(struct qw *q, double now)
     q->last_claim = now;
     char idle[32], count[16];
     snprintf(idle, sizeof idle, "%lld", (long long)(q->c->claim_idle * 1000));
-    snprintf(count, sizeof count, "%d", procs);
+    snprintf(count, sizeof count, "%d", procs + 1 - ready_count(q));
     const char *a[] = {"XAUTOCLAIM", q->k_chunks, "workers", q->consumer, idle, "0-0",
                        "COUNT", count};
     send_cmd(q, on_claim, NULL, 8, a);
@@ -748,6 +755,53 @@ static void init_keys(struct qw *q)
     snprintf(q->consumer, sizeof q->consumer, "%s:%d", host, (int)getpid());
 }
 
+static void on_released(redisAsyncContext *ac, void *reply, void *pd)
+{
+    struct qw *q = ac->data;
+    (void)reply;
+    (void)pd;
+    q->release_pending = 0;
+}
+
+/* Chunks taken and not scanned (a stop, a refusal) are made to look idle
+ * for long, so that the other workers take them over at once instead of
+ * after claim_idle. Redis has no way to give an entry back; this is the
+ * nearest. Returns how many. */
+static int release(struct qw *q)
+{
+    int n = 0;
+    for (struct held *h = q->held; h; h = h->next)
+        n += !h->scanned;
+    if (!n || !q->up || !q->ac)
+        return n;
+    const char **argv = calloc((size_t)n + 8, sizeof *argv);
+    size_t *len = calloc((size_t)n + 8, sizeof *len);
+    char idle[32];
+    snprintf(idle, sizeof idle, "%lld", (long long)(q->c->claim_idle * 1000) + 3600000);
+    if (argv && len) {
+        int k = 0;
+        argv[k++] = "XCLAIM";
+        argv[k++] = q->k_chunks;
+        argv[k++] = "workers";
+        argv[k++] = q->consumer;
+        argv[k++] = "0";
+        for (struct held *h = q->held; h; h = h->next)
+            if (!h->scanned)
+                argv[k++] = h->id;
+        argv[k++] = "IDLE";
+        argv[k++] = idle;
+        argv[k++] = "JUSTID";
+        for (int i = 0; i < k; i++)
+            len[i] = strlen(argv[i]);
+        send_argv(q, on_released, NULL, k, argv, len);
+        q->released = 1;
+        q->release_pending = 1;
+    }
+    free(argv);
+    free(len);
+    return n;
+}
+
 /* After the pool: store what was scanned, while Redis can be reached. */
 static int drain(struct qw *q)
 {
@@ -756,7 +810,7 @@ static int drain(struct qw *q)
         int left = 0;
         for (struct held *h = q->held; h; h = h->next)
             left += h->scanned;
-        if (!left || q->fatal == QUEUE_EXIT)
+        if ((!left && !q->release_pending) || q->fatal == QUEUE_EXIT)
             return left;
         if (mono() > until) {
             log_msg(LOG_ERR, "queue \"%s\": the results of %d scanned chunk(s) could not be "
@@ -795,13 +849,15 @@ int queue_work(const struct conf *c, struct plugin *plugin, const char *fp, cons
     uv_timer_start(&q->tick, on_tick, 0, TICK_MS);
     struct pool_src src = {q, &q->loop, src_take, src_done, src_child};
     int rc = pool_run_src(c, plugin, &src, out, st);
+    int unfinished = release(q);
     int left = drain(q);
-    int unfinished = 0;
-    for (struct held *h = q->held; h; h = h->next)
-        unfinished += !h->scanned;
-    if (unfinished && !q->fatal)
-        log_msg(LOG_WARN, "queue \"%s\": %d chunk(s) taken and not finished: other workers take "
-                "them over after %gs (claim_idle)", c->queue, unfinished, c->claim_idle);
+    if (unfinished)
+        log_msg(LOG_WARN, "queue \"%s\": %d chunk(s) taken and not finished: %s", c->queue,
+                unfinished, q->released ? "let go, for the other workers to take over at once"
+                                        : "the other workers take them over after claim_idle");
+    if (q->taken_over)
+        log_msg(LOG_INFO, "queue \"%s\": took over %llu chunk(s) from other workers", c->queue,
+                (unsigned long long)q->taken_over);
     if (q->twice)
         log_msg(LOG_INFO, "queue \"%s\": %llu chunk(s) had been stored by another worker "
                 "first: their results were not stored again", c->queue,

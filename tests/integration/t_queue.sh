@@ -88,6 +88,7 @@ check "restart: and that they connected again" grep -q "connected again" r1.err
 "$SALVO" queue collect "${Q[@]}" -f jsonl -q > rc.jsonl
 hits rc.jsonl > rc.txt
 check "restart: collect equals the single-machine result" same_set rc.txt single.txt
+check "restart: each hit once" [ -z "$(sort rc.txt | uniq -d)" ]
 
 # --- workers first, Redis later, push last --------------------------------
 "$SALVO" queue drop "${Q[@]}" 2> /dev/null
@@ -107,6 +108,23 @@ check "early worker: waited for the push" contains early.err "waiting for salvo 
 hits early.jsonl > early.txt
 check "early worker: every hit" same_set early.txt exp2k.txt
 
+# --- Ctrl-C on a worker: what is whole is stored, the rest is taken over ----
+"$SALVO" queue drop "${Q[@]}" -q
+"$SALVO" queue push "${Q[@]}" -w w2k.txt --chunk 50 2> /dev/null
+"$SALVO" queue work "${Q[@]}" -j 1 --rate 400 -f jsonl -o int1.jsonl 2> int1.err &
+pi=$!
+wait_done 0.25
+kill -INT "$pi"
+wait "$pi"
+check "SIGINT: the worker stops with 130" [ $? = 130 ]
+check "SIGINT: it says its unfinished chunks go to others" contains int1.err "taken and not finished"
+# With --claim-idle 600, only chunks that were let go can be taken now.
+timeout 60 "$SALVO" queue work "${Q[@]}" -j 1 --claim-idle 600 -f jsonl -o int2.jsonl 2> int2.err
+check "SIGINT: a second worker takes the chunks let go and finishes the queue" [ $? = 0 ]
+"$SALVO" queue collect "${Q[@]}" -f jsonl -q > int.jsonl
+hits int.jsonl > int.txt
+check "SIGINT: collect has every hit once" same_set int.txt exp2k.txt
+
 # --- the configuration fingerprint ------------------------------------------
 "$SALVO" queue push "${Q[@]}" --queue fp -w w2k.txt 2> /dev/null
 "$SALVO" queue work "${Q[@]}" --queue fp -H 'X-Other: 1' --mc 200 -j 1 -o fp.txt 2> fp.err
@@ -119,7 +137,14 @@ check "push to an existing queue: exit 5" [ $? = 5 ]
 check "push to an existing queue: says so" contains again.err 'queue "fp" already exists'
 
 # --- AUTH, bad URLs, no Redis -------------------------------------------------
-redis-cli -p "$RPORT" ACL SETUSER scanner on '>s3cr%t' '~*' '&*' '+@all' > /dev/null
+# the ACL that docs/deploy/redis-queue.md gives
+redis-cli -p "$RPORT" ACL SETUSER scanner on '>s3cr%t' '~salvo:*' +@stream +@hash +@set \
+    +@scripting +ping +select +del > /dev/null
+A=(--redis "redis://scanner:s3cr%25t@127.0.0.1:$RPORT" --connect-to "$CT" --queue acl)
+"$SALVO" queue push "${A[@]}" -w w2k.txt 2> /dev/null && "$SALVO" queue work "${A[@]}" -q -j 1 -o /dev/null &&
+    "$SALVO" queue collect "${A[@]}" -q > acl.txt && "$SALVO" queue drop "${A[@]}" -q
+check "the documented ACL is enough for push, work, collect and drop" [ $? = 0 ]
+check "ACL user: every hit" same_set acl.txt exp2k.txt
 "$SALVO" queue status --redis "redis://scanner:s3cr%25t@127.0.0.1:$RPORT" --queue fp > auth.txt
 check "AUTH user:password (URL-escaped)" contains auth.txt "queue fp on 127.0.0.1:$RPORT"
 SALVO_REDIS_PASSWORD='s3cr%t' "$SALVO" queue status --redis "redis://scanner@127.0.0.1:$RPORT" \
