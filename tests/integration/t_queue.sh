@@ -136,6 +136,23 @@ check "other options: nothing scanned" [ ! -s fp.txt ]
 check "push to an existing queue: exit 5" [ $? = 5 ]
 check "push to an existing queue: says so" contains again.err 'queue "fp" already exists'
 
+# --- under valgrind: push, work (hiredis in the loop), collect ------------------
+if command -v valgrind > /dev/null; then
+    head -300 words.txt > w300.txt
+    V=(--redis "$R" --connect-to "$CT" --queue vg)
+    vg() { valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+        --show-leak-kinds=definite --error-exitcode=99 "$SALVO" "$@"; }
+    vg queue push "${V[@]}" -q -w w300.txt --chunk 30 2> vg1.err &&
+        vg queue work "${V[@]}" -q -j 2 -o vg.txt 2> vg2.err &&
+        vg queue collect "${V[@]}" -q -f csv -o vg.csv 2> vg3.err
+    check "valgrind: push, work and collect clean (exit 0)" [ $? = 0 ]
+    check "valgrind: no report" [ -z "$(cat vg?.err | grep '^==[0-9]*==' || true)" ]
+    grep -E '^(hit|gbkhit|metahit|big)-' w300.txt | sed 's|.*|http://&.baidu.com|' > exp300.txt
+    check "valgrind: the hits" same_set vg.txt exp300.txt
+else
+    fail "valgrind is missing (apt-get install valgrind)"
+fi
+
 # --- AUTH, bad URLs, no Redis -------------------------------------------------
 # the ACL that docs/deploy/redis-queue.md gives
 redis-cli -p "$RPORT" ACL SETUSER scanner on '>s3cr%t' '~salvo:*' +@stream +@hash +@set \
