@@ -237,6 +237,10 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
             rc = 1;
         return rc;
     }
+    if (c->shard && *c->shard) {
+        log_msg(LOG_ERR, "--shard is for static shards; the queue hands out its chunks itself");
+        return EXIT_USAGE;
+    }
     if (cmd == Q_PUSH && (!c->wordlist || !*c->wordlist || combo->keys.n || combo->n > 1)) {
         log_msg(LOG_ERR, "queue push takes one wordlist: -w FILE (or -w - for stdin)");
         return EXIT_USAGE;

@@ -484,16 +484,16 @@ static int collect_one(struct out *out, struct seen *s, const redisReply *fields
                      *res = entry_field(fields, "result");
     if (!chunk || !index || !res || res->type != REDIS_REPLY_STRING)
         return -1;
-    uint64_t k = (strtoull(chunk->str, NULL, 10) << 24) | (strtoull(index->str, NULL, 10) & 0xffffff);
-    if (!seen_add(s, k)) {
-        (*dups)++;
-        return 0;
-    }
     struct frame f;
     struct result r;
     if (msg_next(res->str, res->len, &f) != (long)res->len || f.type != MSG_RESULT ||
         msg_get_result(&f, &r) < 0)
-        return -1;
+        return -1; /* checked first: a bad entry must not hide the good one */
+    uint64_t k = (strtoull(chunk->str, NULL, 10) << 24) | (r.index & 0xffffff);
+    if (!seen_add(s, k)) {
+        (*dups)++;
+        return 0;
+    }
     out_format(out, &r, b);
     return 0;
 }

@@ -214,6 +214,10 @@ static void on_hello(redisAsyncContext *ac, void *reply, void *pd)
     q->up = 1;
     q->backoff = 0;
     q->last_reply = mono();
+    char now[24];
+    snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+    const char *a[] = {"HSET", q->k_workers, q->consumer, now};
+    send_cmd(q, NULL, NULL, 4, a);
     if (q->down_said)
         log_msg(LOG_INFO, "redis %s:%d: connected%s", q->u.host, q->u.port,
                 q->ever_up ? " again" : "");
@@ -355,9 +359,12 @@ static size_t take_entries(struct qw *q, const redisReply *list)
             continue; /* deleted meanwhile, or ours already */
         const redisReply *seq = fieldv(e->element[1], "seq"), *fp = fieldv(e->element[1], "fp"),
                          *words = fieldv(e->element[1], "words"), *cnt = fieldv(e->element[1], "n");
-        if (!seq || !fp || !words || !cnt) {
-            log_msg(LOG_WARN, "queue \"%s\": entry %s is not a salvo chunk: skipped", q->c->queue,
-                    e->element[0]->str);
+        if (!seq || !fp || !words || !cnt || !words->len) {
+            /* Acknowledged, so that it is not handed out again and again. */
+            log_msg(LOG_WARN, "queue \"%s\": entry %s of %s is not a salvo chunk: skipped",
+                    q->c->queue, e->element[0]->str, q->k_chunks);
+            const char *a[] = {"XACK", q->k_chunks, "workers", e->element[0]->str};
+            send_cmd(q, NULL, NULL, 4, a);
             continue;
         }
         if (strcmp(fp->str, q->fp)) {
@@ -375,7 +382,9 @@ static size_t take_entries(struct qw *q, const redisReply *list)
         }
         snprintf(h->id, sizeof h->id, "%s", e->element[0]->str);
         h->seq = strtoull(seq->str, NULL, 10);
-        h->words = strtoull(cnt->str, NULL, 10);
+        h->words = 1; /* counted, not taken from the entry's n */
+        for (size_t c = 0; c < words->len; c++)
+            h->words += words->str[c] == '\n';
         h->tag = ++q->next_tag;
         struct held **tail = &q->held;
         while (*tail)

@@ -136,6 +136,20 @@ check "other options: nothing scanned" [ ! -s fp.txt ]
 check "push to an existing queue: exit 5" [ $? = 5 ]
 check "push to an existing queue: says so" contains again.err 'queue "fp" already exists'
 
+# --- entries that are not salvo's -------------------------------------------------
+"$SALVO" queue drop "${Q[@]}" -q
+"$SALVO" queue push "${Q[@]}" -w w2k.txt --chunk 500 2> /dev/null
+redis-cli -p "$RPORT" XADD salvo:salvo:chunks '*' junk 1 > /dev/null
+redis-cli -p "$RPORT" XADD salvo:salvo:results '*' chunk 1 index 2 result garbage > /dev/null
+"$SALVO" queue work "${Q[@]}" -j 1 -o /dev/null 2> junk.err
+check "a foreign chunk entry: skipped, and the queue finishes" [ $? = 0 ]
+check "a foreign chunk entry: named" contains junk.err "is not a salvo chunk: skipped"
+"$SALVO" queue collect "${Q[@]}" -q > junk.txt 2> junkc.err
+check "a foreign result entry: skipped with a warning" contains junkc.err "1 entries of the results stream are not salvo results"
+check "a foreign result entry: the real results all there" same_set junk.txt exp2k.txt
+"$SALVO" queue push "${Q[@]}" --queue sh --shard 1/2 -w w2k.txt 2> shard.err
+check "--shard with the queue: refused" contains shard.err "--shard is for static shards"
+
 # --- under valgrind: push, work (hiredis in the loop), collect ------------------
 # (not for the sanitizer build: valgrind cannot run it; the normal build runs this)
 if ldd "$SALVO" | grep -q libasan; then
