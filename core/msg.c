@@ -2,6 +2,7 @@
  * the frame, so a torn or hostile frame is refused, never read past. */
 #include "msg.h"
 
+#include <math.h>
 #include <string.h>
 
 #define MSG_MAX (64u << 20)
@@ -137,6 +138,12 @@ int msg_get_result(const struct frame *f, struct result *r)
         get_str(&c, &r->location, NULL) || get_str(&c, &r->filtered_by, NULL) ||
         get(&c, &nf, 4) ||
         nf > RESULT_MAX_FIELDS)
+        return -1;
+    /* Records also come back from Redis (queue collect), where anything
+     * may have been written: numbers that no output format can print are
+     * refused, not printed as nan. */
+    if (verdict < V_MISS || verdict > V_FILTERED || status < 0 || status > 999 ||
+        !isfinite(r->elapsed) || r->elapsed < 0 || r->elapsed > 1e7)
         return -1;
     r->verdict = verdict;
     r->status = status;

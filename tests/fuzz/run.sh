@@ -25,7 +25,7 @@ for f in "$src"/core/*.c; do
     objs+=("$o")
 done
 status=0
-for t in ini tmpl charset out calib; do
+for t in ini tmpl charset out calib msg; do
     # shellcheck disable=SC2086
     clang $cflags -fsanitize=fuzzer "$src/tests/fuzz/fuzz_$t.c" "${objs[@]}" $libs -o "$out/fuzz_$t"
     rm -rf "$out/corpus_$t" && cp -r "$src/tests/fuzz/corpus/$t" "$out/corpus_$t"

@@ -1,0 +1,40 @@
+/* Result records as collect reads them back from Redis (where anyone with
+ * access may have written anything): any bytes through msg_next and
+ * msg_get_result, and what decodes through every output format. A jsonl
+ * record must be one line without raw control bytes. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "msg.h"
+#include "out.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct frame f;
+    struct result r;
+    if (msg_next((const char *)data, size, &f) <= 0 || f.type != MSG_RESULT ||
+        msg_get_result(&f, &r) < 0)
+        return 0;
+    for (int fmt = FMT_TEXT; fmt <= FMT_CSV; fmt++) {
+        struct out o = {.format = fmt, .path = "-"};
+        struct buf b = {0};
+        out_format(&o, &r, &b);
+        if (fmt == FMT_JSONL && b.len) {
+            if (b.p[b.len - 1] != '\n' || b.p[0] != '{')
+                abort();
+            for (size_t i = 0; i + 1 < b.len; i++)
+                if ((unsigned char)b.p[i] < 0x20)
+                    abort();
+            /* The only number that could be nan or inf; in a string the
+             * quotes would be escaped, so this is the key itself. */
+            const char *e = strstr(b.p, ",\"elapsed_ms\":");
+            const char *d = e ? e + 14 + (e[14] == '-') : NULL;
+            if (d && (*d < '0' || *d > '9'))
+                abort();
+        }
+        buf_free(&b);
+    }
+    return 0;
+}
