@@ -111,9 +111,11 @@ check "early worker: every hit" same_set early.txt exp2k.txt
 # --- Ctrl-C on a worker: what is whole is stored, the rest is taken over ----
 "$SALVO" queue drop "${Q[@]}" -q
 "$SALVO" queue push "${Q[@]}" -w w2k.txt --chunk 50 2> /dev/null
-"$SALVO" queue work "${Q[@]}" -j 1 --rate 400 -f jsonl -o int1.jsonl 2> int1.err &
+"$SALVO" queue work "${Q[@]}" -j 1 --rate 250 -f jsonl -o int1.jsonl 2> int1.err &
 pi=$!
-wait_done 0.25
+check "SIGINT: a quarter done while the worker runs" wait_done 0.25
+check "SIGINT: the worker is still running" kill -0 "$pi"
+status_json > int-status.json
 kill -INT "$pi"
 wait "$pi"
 check "SIGINT: the worker stops with 130" [ $? = 130 ]
