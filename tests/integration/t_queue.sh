@@ -9,7 +9,7 @@ R=redis://127.0.0.1:$RPORT
 mkdir -p redis
 redis_start() {
     redis-server --port "$RPORT" --bind 127.0.0.1 --dir "$WORK/redis" --appendonly yes \
-        --appendfsync always --save "" --daemonize yes --pidfile "$WORK/redis/pid" \
+        --appendfsync everysec --save "" --daemonize yes --pidfile "$WORK/redis/pid" \
         --logfile "$WORK/redis/log" || return 1
     for _ in $(seq 50); do redis-cli -p "$RPORT" ping > /dev/null 2>&1 && return 0; sleep 0.1; done
     return 1
@@ -26,10 +26,13 @@ print("\n".join(u))' "$1"; }
 status_json() { "$SALVO" queue status "${Q[@]}" "$@" -f jsonl; }
 field() { python3 -c 'import json,sys; print(json.loads(sys.stdin.read())[sys.argv[1]])' "$1"; }
 # wait_done FRACTION: until that share of the chunks is done
-wait_done() { local done total; for _ in $(seq 300); do
-    done=$(status_json | field done); total=$(status_json | field chunks)
-    python3 -c "import sys; sys.exit(0 if $done >= $1 * $total else 1)" && return 0; sleep 0.1; done
-    return 1; }
+wait_done() { for _ in $(seq 300); do
+    status_json | python3 -c 'import json,sys
+s=json.load(sys.stdin); sys.exit(0 if s["done"] >= float(sys.argv[1]) * s["chunks"] else 1)' "$1" \
+        2> /dev/null && return 0; sleep 0.1; done; return 1; }
+# mid_scan: some chunks done, not all
+mid_scan() { status_json | python3 -c 'import json,sys
+s=json.load(sys.stdin); sys.exit(0 if 0 < s["done"] < s["chunks"] else 1)'; }
 # wait_for FILE TEXT: until FILE holds TEXT (10 s at most)
 wait_for() { for _ in $(seq 100); do grep -qF -- "$2" "$1" && return 0; sleep 0.1; done; return 1; }
 
@@ -43,11 +46,12 @@ check "single machine: the expected hits" same_set single.txt expected.txt
 check "push: 20000 words in 200 chunks" contains push.err 'queue "salvo": 20000 words in 200 chunks'
 check "status before any worker: 200 waiting" [ "$(status_json | field waiting)" = 200 ]
 for m in 1 2 3; do
-    "$SALVO" queue work "${Q[@]}" -j 2 --rate 1200 --claim-idle 2 -f jsonl -o m$m.jsonl \
+    "$SALVO" queue work "${Q[@]}" -j 2 --rate 800 --claim-idle 2 -f jsonl -o m$m.jsonl \
         2> m$m.err &
     eval "pid$m=$!"
 done
-check "a fifth of the chunks done" wait_done 0.2
+check "a tenth of the chunks done" wait_done 0.1
+check "the kill comes mid-scan" mid_scan
 kill -9 "$pid2"
 wait "$pid1"; rc1=$?
 wait "$pid3"; rc3=$?
@@ -73,10 +77,11 @@ check "no worker process of the killed machine is left" \
 "$SALVO" queue drop "${Q[@]}" 2> /dev/null
 "$SALVO" queue push "${Q[@]}" -w words.txt --chunk 100 2> /dev/null
 for m in 1 2; do
-    "$SALVO" queue work "${Q[@]}" -j 2 --rate 1500 -f jsonl -o r$m.jsonl 2> r$m.err &
+    "$SALVO" queue work "${Q[@]}" -j 2 --rate 1000 -f jsonl -o r$m.jsonl 2> r$m.err &
     eval "pid$m=$!"
 done
-check "restart: a fifth done" wait_done 0.2
+check "restart: a tenth done" wait_done 0.1
+check "restart: Redis goes away mid-scan" mid_scan
 redis_stop
 sleep 1.5
 check "restart: Redis is back (same data dir)" redis_start
