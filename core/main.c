@@ -214,6 +214,25 @@ static void warn_numeric_contains(const struct conf *c)
         }
 }
 
+/* The summary on stderr and in --summary-json; frees what the scan's
+ * statistics hold. Returns rc, or 1 if the JSON could not be written. */
+static int summarise(const struct conf *c, struct pool_stats *st, int rc)
+{
+    char err[1024];
+    if (!c->quiet)
+        summary_print(c, st);
+    if (c->summary_json && *c->summary_json &&
+        summary_json(c, st, c->summary_json, err, sizeof err) < 0) {
+        log_msg(LOG_ERR, "%s", err);
+        if (rc == 0)
+            rc = 1;
+    }
+    free(st->calib_text);
+    free(st->calib_json);
+    free(st->wild_text);
+    return rc;
+}
+
 static const char *const queue_cmds[] = {"push", "work", "status", "collect", "drop"};
 enum { Q_NONE = -1, Q_PUSH, Q_WORK, Q_STATUS, Q_COLLECT, Q_DROP };
 
@@ -275,17 +294,7 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
             rc = queue_work(c, &plugin, fp, config, &out, &st);
             if (out_close(&out) < 0 && rc == 0)
                 rc = 1;
-            if (!c->quiet)
-                summary_print(c, &st);
-            if (c->summary_json && *c->summary_json &&
-                summary_json(c, &st, c->summary_json, err, sizeof err) < 0) {
-                log_msg(LOG_ERR, "%s", err);
-                if (rc == 0)
-                    rc = 1;
-            }
-            free(st.calib_text);
-            free(st.calib_json);
-            free(st.wild_text);
+            rc = summarise(c, &st, rc);
         }
     }
     free(config);
@@ -444,17 +453,7 @@ int main(int argc, char **argv)
     }
     if (out_close(&out) < 0 && rc == 0)
         rc = 1;
-    if (!c.quiet)
-        summary_print(&c, &st);
-    if (c.summary_json && *c.summary_json &&
-        summary_json(&c, &st, c.summary_json, err, sizeof err) < 0) {
-        log_msg(LOG_ERR, "%s", err);
-        if (rc == 0)
-            rc = 1;
-    }
-    free(st.calib_text);
-    free(st.calib_json);
-    free(st.wild_text);
+    rc = summarise(&c, &st, rc);
     input_close(&in);
     plugin_unload(&plugin);
 done:

@@ -348,13 +348,19 @@ out:
 
 /* --- status ----------------------------------------------------------- */
 
+const struct redisReply *queue_field(const struct redisReply *flat, const char *name)
+{
+    for (size_t i = 0; flat && flat->type == REDIS_REPLY_ARRAY && i + 1 < flat->elements; i += 2)
+        if (flat->element[i]->type == REDIS_REPLY_STRING && !strcmp(flat->element[i]->str, name) &&
+            flat->element[i + 1]->type == REDIS_REPLY_STRING)
+            return flat->element[i + 1];
+    return NULL;
+}
+
 static const char *field(const redisReply *arr, const char *name)
 {
-    for (size_t i = 0; arr && i + 1 < arr->elements; i += 2)
-        if (arr->element[i]->type == REDIS_REPLY_STRING && !strcmp(arr->element[i]->str, name) &&
-            arr->element[i + 1]->type == REDIS_REPLY_STRING)
-            return arr->element[i + 1]->str;
-    return NULL;
+    const redisReply *v = queue_field(arr, name);
+    return v ? v->str : NULL;
 }
 
 static long long num(const char *s)
@@ -468,21 +474,13 @@ static int seen_add(struct seen *s, uint64_t k)
     }
 }
 
-static const redisReply *entry_field(const redisReply *fields, const char *name)
-{
-    for (size_t i = 0; fields && i + 1 < fields->elements; i += 2)
-        if (fields->element[i]->type == REDIS_REPLY_STRING && !strcmp(fields->element[i]->str, name))
-            return fields->element[i + 1];
-    return NULL;
-}
-
 /* One result entry to the output; -1 if it is not a result salvo wrote. */
 static int collect_one(struct out *out, struct seen *s, const redisReply *fields, struct buf *b,
                        uint64_t *dups)
 {
-    const redisReply *chunk = entry_field(fields, "chunk"), *index = entry_field(fields, "index"),
-                     *res = entry_field(fields, "result");
-    if (!chunk || !index || !res || res->type != REDIS_REPLY_STRING)
+    const redisReply *chunk = queue_field(fields, "chunk"), *index = queue_field(fields, "index"),
+                     *res = queue_field(fields, "result");
+    if (!chunk || !index || !res)
         return -1;
     struct frame f;
     struct result r;

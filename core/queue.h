@@ -38,6 +38,10 @@ struct queue_url {
 int queue_url_parse(const char *v, struct queue_url *u, char *err, size_t errlen);
 int queue_url_check(const char *v, char *err, size_t errlen);
 int queue_name_check(const char *v, char *err, size_t errlen);
+/* The string value of field name in a flat [field, value, ...] reply
+ * (HGETALL, a stream entry), or NULL. */
+struct redisReply;
+const struct redisReply *queue_field(const struct redisReply *flat, const char *name);
 /* "salvo:NAME:what" into out. */
 void queue_key(const struct conf *c, const char *what, char *out, size_t outlen);
 

@@ -331,15 +331,6 @@ static void on_meta_fp(redisAsyncContext *ac, void *reply, void *pd)
 
 /* --- taking chunks ----------------------------------------------------- */
 
-static const redisReply *fieldv(const redisReply *f, const char *name)
-{
-    for (size_t i = 0; f && f->type == REDIS_REPLY_ARRAY && i + 1 < f->elements; i += 2)
-        if (f->element[i]->type == REDIS_REPLY_STRING && !strcmp(f->element[i]->str, name) &&
-            f->element[i + 1]->type == REDIS_REPLY_STRING)
-            return f->element[i + 1];
-    return NULL;
-}
-
 static int holds(const struct qw *q, const char *id)
 {
     for (const struct held *h = q->held; h; h = h->next)
@@ -357,8 +348,8 @@ static size_t take_entries(struct qw *q, const redisReply *list)
         if (e->type != REDIS_REPLY_ARRAY || e->elements < 2 ||
             e->element[0]->type != REDIS_REPLY_STRING || holds(q, e->element[0]->str))
             continue; /* deleted meanwhile, or ours already */
-        const redisReply *seq = fieldv(e->element[1], "seq"), *fp = fieldv(e->element[1], "fp"),
-                         *words = fieldv(e->element[1], "words"), *cnt = fieldv(e->element[1], "n");
+        const redisReply *seq = queue_field(e->element[1], "seq"), *fp = queue_field(e->element[1], "fp"),
+                         *words = queue_field(e->element[1], "words"), *cnt = queue_field(e->element[1], "n");
         if (!seq || !fp || !words || !cnt || !words->len) {
             /* Acknowledged, so that it is not handed out again and again. */
             log_msg(LOG_WARN, "queue \"%s\": entry %s of %s is not a salvo chunk: skipped",
@@ -444,21 +435,32 @@ static void no_queue(struct qw *q, const redisReply *r)
     q->next_fetch = mono() + 1.0;
 }
 
-static void on_read(redisAsyncContext *ac, void *reply, void *pd)
+/* The reply to XREADGROUP or XAUTOCLAIM, or NULL when the round ends
+ * here (connection gone, or an error, said). */
+static const redisReply *fetch_reply(redisAsyncContext *ac, void *reply)
 {
     struct qw *q = ac->data;
-    if (reply)
-        q->last_reply = mono();
     redisReply *r = reply;
-    (void)pd;
+    if (r)
+        q->last_reply = mono();
     if (!r || q->ac != ac) {
         q->fetching = 0;
-        return;
+        return NULL;
     }
     if (r->type == REDIS_REPLY_ERROR) {
         no_queue(q, r);
-        return;
+        return NULL;
     }
+    return r;
+}
+
+static void on_read(redisAsyncContext *ac, void *reply, void *pd)
+{
+    struct qw *q = ac->data;
+    const redisReply *r = fetch_reply(ac, reply);
+    (void)pd;
+    if (!r)
+        return;
     size_t got = 0;
     /* [[stream, entries]] or nil */
     if (r->type == REDIS_REPLY_ARRAY && r->elements && r->element[0]->type == REDIS_REPLY_ARRAY &&
@@ -494,18 +496,10 @@ static void read_new(struct qw *q)
 static void on_claim(redisAsyncContext *ac, void *reply, void *pd)
 {
     struct qw *q = ac->data;
-    if (reply)
-        q->last_reply = mono();
-    redisReply *r = reply;
+    const redisReply *r = fetch_reply(ac, reply);
     (void)pd;
-    if (!r || q->ac != ac) {
-        q->fetching = 0;
+    if (!r)
         return;
-    }
-    if (r->type == REDIS_REPLY_ERROR) {
-        no_queue(q, r);
-        return;
-    }
     size_t got = 0;
     /* [cursor, entries, deleted ids] */
     if (r->type == REDIS_REPLY_ARRAY && r->elements >= 2)

@@ -56,6 +56,16 @@ r = {d["word"]: d for d in map(json.loads, open("wdo.jsonl"))}
 assert r["real"]["verdict"] == "hit" and r["real"]["ips"] == ["127.0.0.2"], r
 assert r["hit-1"]["filtered_by"] == "wildcard-dns" and r["w-2"]["verdict"] == "filtered", r'
 
+# Wildcard detection per shard: each of 4 shards learns the wildcard, and
+# together they keep only the name with its own address.
+awk 'BEGIN { for (i = 1; i <= 40; i++) print "w" i "x"; print "real" }' > wsh.txt
+for k in 1 2 3 4; do
+    "$SALVO" -j 1 -r "$R" --wildcard-dns --dns-only --shard "$k/4" \
+        -u "http://{}.wild.dns.test/" -w wsh.txt > "wsh$k.out" 2> "wsh$k.err"
+done
+check "wildcard per shard: every shard learned it" [ "$(grep -l 'wildcard DNS: \*.wild.dns.test' wsh?.err | wc -l)" -eq 4 ]
+check "wildcard per shard: together only the real name" [ "$(cat wsh?.out)" = "real.wild.dns.test" ]
+
 # dns_only: the names that resolve, no HTTP at all (port 9 would refuse).
 printf 'hit-7\nnope\nw-9\nsix\nboth\n' > d.txt
 "$SALVO" -q -j 1 -r "$R" --dns-only -u 'http://{}.plain.dns.test:9/' -w d.txt > d4.out

@@ -21,6 +21,16 @@ for n in 1 2 64; do
     check "$n shard(s) together: the unsharded run's hits" same_set n$n.txt whole.txt
     check "$n shard(s): no hit twice" [ -z "$(sort n$n.txt | uniq -d)" ]
 done
+# Calibration runs per shard: a wildcard site whose soft-404 echoes the
+# host, 3 shards, each learns it; together exactly the real pages.
+awk 'BEGIN { for (i = 1; i <= 900; i++) { w = (i % 10 == 0 ? "hit-" i : "w" i "x");
+    print w > "wild.txt"; if (i % 10 == 0) print "http://" w ".wild.test/" > "wild.expected" } }'
+for k in 1 2 3; do
+    "$SALVO" -q -j 1 -p none --calibrate --shard "$k/3" -u 'http://{}.wild.test/' \
+        --connect-to "$CT" -w wild.txt -o "wild$k.txt"
+done
+cat wild?.txt > wild.all
+check "calibration per shard: 3 shards together, exactly the real pages" same_set wild.all wild.expected
 JOB_COMPLETION_INDEX=2 "$SALVO" -q --shard auto/7 --connect-to "$CT" -w words.txt > auto.txt
 check "auto/7 with JOB_COMPLETION_INDEX=2 is shard 3/7" same_set auto.txt s3.txt
 printf '[scan]\nshard = 0/7\n' > bad.ini
