@@ -368,6 +368,24 @@ static long long num(const char *s)
     return s ? strtoll(s, NULL, 10) : 0;
 }
 
+/* The chunks a consumer holds, from XINFO CONSUMERS: [[name N pending N
+ * idle N ...], ...]. */
+static long long holds(const redisReply *consumers, const char *name)
+{
+    for (size_t i = 0; consumers && consumers->type == REDIS_REPLY_ARRAY &&
+                       i < consumers->elements; i++) {
+        const redisReply *cn = consumers->element[i], *v = queue_field(cn, "name");
+        if (!v || strcmp(v->str, name))
+            continue;
+        for (size_t k = 0; k + 1 < cn->elements; k += 2)
+            if (cn->element[k]->type == REDIS_REPLY_STRING &&
+                !strcmp(cn->element[k]->str, "pending") &&
+                cn->element[k + 1]->type == REDIS_REPLY_INTEGER)
+                return cn->element[k + 1]->integer;
+    }
+    return 0;
+}
+
 int queue_status(const struct conf *c)
 {
     char meta[256], chunks[256], done[256], workers[256];
@@ -381,7 +399,7 @@ int queue_status(const struct conf *c)
     queue_key(c, "workers", workers, sizeof workers);
     int rc = QUEUE_EXIT;
     redisReply *m = checked(r, redisCommand(r, "HGETALL %s", meta), "HGETALL");
-    redisReply *d = NULL, *p = NULL, *w = NULL;
+    redisReply *d = NULL, *p = NULL, *w = NULL, *x = NULL;
     if (!m)
         goto out;
     if (!m->elements) {
@@ -399,17 +417,27 @@ int queue_status(const struct conf *c)
                             ? p->element[0]->integer : 0;
     int complete = num(field(m, "complete")) == 1;
     long long now = (long long)time(NULL);
+    /* Who holds how many chunks now (the consumer group's view). */
+    x = redisCommand(r, "XINFO CONSUMERS %s workers", chunks);
     if (c->format && !strcmp(c->format, "jsonl")) {
-        printf("{\"queue\":\"%s\",\"complete\":%s,\"chunks\":%lld,\"done\":%lld,\"pending\":%lld,"
-               "\"waiting\":%lld,\"words\":%lld,\"hits\":%lld,\"results\":%lld,\"finished\":%s,"
-               "\"workers\":[", c->queue, complete ? "true" : "false", total, ndone, pending,
-               total - ndone - pending > 0 ? total - ndone - pending : 0,
-               num(field(m, "words")), num(field(m, "hits")), num(field(m, "results")),
-               complete && ndone >= total ? "true" : "false");
-        for (size_t i = 0; i + 1 < w->elements; i += 2)
-            printf("%s{\"name\":\"%s\",\"seen_s_ago\":%lld}", i ? "," : "", w->element[i]->str,
-                   now - num(w->element[i + 1]->str));
-        printf("]}\n");
+        struct buf b = {0};
+        buf_append_str(&b, "{\"queue\":");
+        out_json_str(&b, c->queue, strlen(c->queue), 0);
+        buf_printf(&b, ",\"complete\":%s,\"chunks\":%lld,\"done\":%lld,\"pending\":%lld,"
+                   "\"waiting\":%lld,\"words\":%lld,\"hits\":%lld,\"results\":%lld,"
+                   "\"finished\":%s,\"workers\":[", complete ? "true" : "false", total, ndone,
+                   pending, total - ndone - pending > 0 ? total - ndone - pending : 0,
+                   num(field(m, "words")), num(field(m, "hits")), num(field(m, "results")),
+                   complete && ndone >= total ? "true" : "false");
+        for (size_t i = 0; i + 1 < w->elements; i += 2) {
+            buf_append_str(&b, i ? ",{\"name\":" : "{\"name\":");
+            out_json_str(&b, w->element[i]->str, w->element[i]->len, 0);
+            buf_printf(&b, ",\"seen_s_ago\":%lld,\"holds\":%lld}",
+                       now - num(w->element[i + 1]->str), holds(x, w->element[i]->str));
+        }
+        buf_append_str(&b, "]}\n");
+        fwrite(b.p, 1, b.len, stdout);
+        buf_free(&b);
     } else {
         printf("queue %s on %s:%d: %s\n", c->queue, u.host, u.port,
                !complete ? "still being pushed" : ndone >= total ? "finished" : "scanning");
@@ -421,8 +449,9 @@ int queue_status(const struct conf *c)
                num(field(m, "results")));
         printf("  workers    %zu seen\n", w->elements / 2);
         for (size_t i = 0; i + 1 < w->elements; i += 2)
-            printf("    %-40s last heard of %llds ago\n", w->element[i]->str,
-                   now - num(w->element[i + 1]->str));
+            printf("    %-40s last heard of %llds ago, holds %lld chunk(s)\n",
+                   w->element[i]->str, now - num(w->element[i + 1]->str),
+                   holds(x, w->element[i]->str));
     }
     rc = 0;
 out:
@@ -430,6 +459,7 @@ out:
     freeReplyObject(d);
     freeReplyObject(p);
     freeReplyObject(w);
+    freeReplyObject(x);
     redisFree(r);
     return rc;
 }

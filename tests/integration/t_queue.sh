@@ -122,6 +122,14 @@ check "SIGINT: a quarter done while the worker runs" wait_done 0.25
 check "SIGINT: the worker is still running" kill -0 "$pi"
 status_json > int-status.json
 kill -INT "$pi"
+check "status: the running worker holds chunks" python3 -c 'import json
+s = json.load(open("int-status.json"))
+assert any(w["holds"] > 0 for w in s["workers"]), s'
+redis-cli -p "$RPORT" HSET salvo:salvo:workers 'odd "name"\' 0 > /dev/null
+check "status: a worker name with quotes is still JSON" python3 -c 'import json,subprocess,sys
+s = json.loads(subprocess.check_output(sys.argv[1:]))
+assert "odd \"name\"\\" in [w["name"] for w in s["workers"]], s' \
+    "$SALVO" queue status "${Q[@]}" -f jsonl
 wait "$pi"
 check "SIGINT: the worker stops with 130" [ $? = 130 ]
 check "SIGINT: it says its unfinished chunks go to others" contains int1.err "taken and not finished"
