@@ -276,7 +276,7 @@ static const char *find_ci(const char *p, const char *end, const char *needle)
     return NULL;
 }
 
-int res_title(const char *html, size_t len, struct buf *out)
+long res_title_to(const char *html, size_t len, char *out, size_t cap)
 {
     const char *end = html + len;
     const char *t = find_ci(html, end, "<title");
@@ -284,17 +284,31 @@ int res_title(const char *html, size_t len, struct buf *out)
     const char *close = gt ? find_ci(gt + 1, end, "</title") : NULL;
     if (!close)
         return -1;
+    if (!out)
+        return (long)(close - gt - 1);
     int space = 0;
-    size_t start = out->len;
-    for (const char *p = gt + 1; p < close; p++) {
+    size_t n = 0;
+    for (const char *p = gt + 1; p < close && n < cap; p++) {
         if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') {
             space = 1;
             continue;
         }
-        if (space && out->len > start)
-            buf_append_byte(out, ' ');
+        if (space && n && n + 1 < cap)
+            out[n++] = ' ';
         space = 0;
-        buf_append_byte(out, *p);
+        out[n++] = *p;
     }
+    return (long)n;
+}
+
+int res_title(const char *html, size_t len, struct buf *out)
+{
+    long max = res_title_to(html, len, NULL, 0);
+    if (max < 0)
+        return -1;
+    if (buf_reserve(out, (size_t)max) < 0)
+        return 0; /* no memory: no title, not "none" */
+    out->len += (size_t)res_title_to(html, len, out->p + out->len, (size_t)max);
+    out->p[out->len] = '\0';
     return 0;
 }

@@ -30,4 +30,7 @@ struct buf;
 /* Append the <title> text of html to out, whitespace collapsed: 0, or -1
  * when there is none. */
 int res_title(const char *html, size_t len, struct buf *out);
+/* The same into out[0..cap): the length written, or -1 when there is no
+ * title. With out NULL, the most it can need (the raw title's length). */
+long res_title_to(const char *html, size_t len, char *out, size_t cap);
 #endif

@@ -196,12 +196,16 @@ static int l_title(lua_State *L)
 {
     size_t len;
     const char *html = luaL_checklstring(L, 1, &len);
-    struct buf b = {0};
-    if (res_title(html, len, &b) < 0)
+    long max = res_title_to(html, len, NULL, 0);
+    if (max < 0) {
         lua_pushnil(L);
-    else
-        lua_pushlstring(L, b.p ? b.p : "", b.len);
-    buf_free(&b);
+        return 1;
+    }
+    /* Lua's own buffer: if the script's memory cap stops it half-way, the
+     * collector frees it (a malloc'ed one would leak on that longjmp). */
+    luaL_Buffer b;
+    char *p = luaL_buffinitsize(L, &b, (size_t)max);
+    luaL_pushresultsize(&b, (size_t)res_title_to(html, len, p, (size_t)max));
     return 1;
 }
 

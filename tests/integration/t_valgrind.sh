@@ -23,6 +23,10 @@ vg dns -j 2 -r "$R" --wildcard-dns --calibrate --mr 'real|不存在' --errors --
 check "dns: a record per word" [ "$(wc -l < dns.out)" -eq 4 ]
 printf 'hit-1\nw2x\n' > l.txt
 vg lua -j 1 -p "$SRC_DIR/scripts/title.lua" --connect-to "$CT" -w l.txt -f csv
+vg bigtitle -j 1 -t 1 -p "$SRC_DIR/tests/scripts/bigtitle.lua" --lua-memory 4194304 --errors \
+    --connect-to "$CT" -w <(printf 'big-1\nbig-2\nbig-3\nhit-2\n')
+check "bigtitle: the title that does not fit is a script error" contains bigtitle.err "not enough memory"
+check "bigtitle: the other word still hits" contains bigtitle.out "http://hit-2.baidu.com"
 printf 'hit\nw\n' > k.txt
 printf '1\n2\n' > n.txt
 vg multi -j 1 --connect-to "$CT" -u 'http://{K}-{N}.baidu.com' -w k.txt:K -w n.txt:N -f jsonl
