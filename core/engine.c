@@ -227,8 +227,14 @@ static void finish(struct engine *e, struct probe *p, CURLcode rc)
          * protocol (HTTP/0.9): the server's fault, not the URL's. */
         const char *cls = rc == CURLE_UNSUPPORTED_PROTOCOL && strstr(p->errbuf, "HTTP/0.9")
                               ? "bad-reply" : error_class(rc);
-        snprintf(p->errmsg, sizeof p->errmsg, "%s: %s", cls,
-                 p->errbuf[0] ? p->errbuf : curl_easy_strerror(rc));
+        /* curl 7.88 answers a header line over its 100 KB cap with "Out of
+         * memory" and no message: after a status line that is the reply's
+         * doing, and it says so. */
+        const char *why = p->errbuf[0] ? p->errbuf
+                          : rc == CURLE_OUT_OF_MEMORY && status > 0
+                              ? "a response header over curl's 100 KB limit (or out of memory)"
+                              : curl_easy_strerror(rc);
+        snprintf(p->errmsg, sizeof p->errmsg, "%s: %s", cls, why);
         p->res.error = p->errmsg;
     }
     e->done(p, e->ud);

@@ -36,6 +36,7 @@ for w, (v, cls) in want.items():
 assert r["huge-1"]["length"] <= 1100000, r["huge-1"]      # stopped at max_body
 assert r["bomb-1"]["length"] <= 1100000, r["bomb-1"]      # never inflated
 assert "redirects" in r["loop-1"]["error"] and "HTTP/0.9" in r["garbage-1"]["error"]
+assert "header over curl's 100 KB limit" in r["bighdr-1"]["error"], r["bighdr-1"]
 print("ok: every probe has its verdict, the 60 good ones are hits")
 PY
 printf 'a\nb\n' > t.txt
