@@ -100,7 +100,6 @@ struct qw {
     int fetching;              /* a fetch round in flight */
     double next_fetch, last_claim, last_refresh;
     int waiting_said;          /* "no queue yet" was said */
-    int checked_fp;            /* the queue's fingerprint was compared */
     int finished;              /* the whole queue is done, nothing of ours left */
     int fatal;                 /* stop: exit status */
     int closing;               /* the end: a lost connection is no news */
@@ -313,22 +312,6 @@ static void refuse(struct qw *q, const char *what, const char *theirs)
     send_cmd(q, on_config, NULL, 3, a);
 }
 
-static void on_meta_fp(redisAsyncContext *ac, void *reply, void *pd)
-{
-    struct qw *q = ac->data;
-    if (reply)
-        q->last_reply = mono();
-    redisReply *r = reply;
-    (void)pd;
-    if (!r || r->type == REDIS_REPLY_ERROR)
-        return;
-    if (r->type == REDIS_REPLY_STRING) {
-        q->checked_fp = 1;
-        if (strcmp(r->str, q->fp))
-            refuse(q, "it", r->str);
-    }
-}
-
 /* --- taking chunks ----------------------------------------------------- */
 
 static int holds(const struct qw *q, const char *id)
@@ -466,10 +449,6 @@ static void on_read(redisAsyncContext *ac, void *reply, void *pd)
     if (r->type == REDIS_REPLY_ARRAY && r->elements && r->element[0]->type == REDIS_REPLY_ARRAY &&
         r->element[0]->elements == 2)
         got = take_entries(q, r->element[0]->element[1]);
-    if (q->waiting_said && !q->checked_fp) {
-        const char *a[] = {"HGET", q->k_meta, "fingerprint"};
-        send_cmd(q, on_meta_fp, NULL, 3, a);
-    }
     fetch_end(q, got);
     if (!got && !q->held)
         check_finished(q);
