@@ -462,10 +462,21 @@ static int ready_count(const struct qw *q)
     return n;
 }
 
+/* Chunks to keep at hand, taken and not yet handed to the pool: two per
+ * worker process, so that a worker asking for more never waits for a
+ * round trip to Redis. */
+static int lookahead(const struct qw *q)
+{
+    long procs = q->c->procs;
+    if (procs < 1)
+        procs = sysconf(_SC_NPROCESSORS_ONLN);
+    return procs > 0 ? 2 * (int)procs : 2;
+}
+
 static void read_new(struct qw *q)
 {
     char count[16];
-    int want = (int)(q->c->procs > 0 ? q->c->procs : 1) + 1 - ready_count(q);
+    int want = lookahead(q) - ready_count(q);
     snprintf(count, sizeof count, "%d", want > 0 ? want : 1);
     const char *a[] = {"XREADGROUP", "GROUP", "workers", q->consumer, "COUNT", count,
                        "STREAMS", q->k_chunks, ">"};
@@ -497,8 +508,8 @@ static void on_claim(redisAsyncContext *ac, void *reply, void *pd)
 
 static void fetch(struct qw *q, double now)
 {
-    int procs = (int)(q->c->procs > 0 ? q->c->procs : 1);
-    if (q->fetching || q->fatal || q->finished || now < q->next_fetch || ready_count(q) >= procs)
+    int want = lookahead(q) - ready_count(q);
+    if (q->fetching || q->fatal || q->finished || now < q->next_fetch || want <= 0)
         return;
     q->fetching = 1;
     if (now - q->last_claim < CLAIM_EVERY) {
@@ -508,7 +519,7 @@ static void fetch(struct qw *q, double now)
     q->last_claim = now;
     char idle[32], count[16];
     snprintf(idle, sizeof idle, "%lld", (long long)(q->c->claim_idle * 1000));
-    snprintf(count, sizeof count, "%d", procs + 1 - ready_count(q));
+    snprintf(count, sizeof count, "%d", want);
     const char *a[] = {"XAUTOCLAIM", q->k_chunks, "workers", q->consumer, idle, "0-0",
                        "COUNT", count};
     send_cmd(q, on_claim, NULL, 8, a);
@@ -697,6 +708,8 @@ static int src_take(void *ud, struct buf *text, size_t *words, uint64_t *tag)
             *words = h->words;
             *tag = h->tag;
             buf_free(&h->text);
+            if (q->up && q->ac)
+                fetch(q, mono()); /* top up now, not at the next tick */
             return 1;
         }
     return q->finished ? -1 : 0;
