@@ -525,17 +525,17 @@ static void fetch(struct qw *q, double now)
     send_cmd(q, on_claim, NULL, 8, a);
 }
 
-/* Claim what we hold again, so that it does not look idle to others. */
-static void refresh(struct qw *q, double now)
+/* XCLAIM to ourselves (JUSTID) of the chunks we hold, or only of those
+ * not scanned; idle: NULL = reset their idle time, else set it to that
+ * many ms. Returns 0 if the command was sent. */
+static int reclaim(struct qw *q, int unscanned_only, const char *idle, redisCallbackFn *cb)
 {
-    if (now - q->last_refresh < q->c->claim_idle / 3 || !q->held)
-        return;
-    q->last_refresh = now;
     int n = 0;
     for (struct held *h = q->held; h; h = h->next)
         n++;
-    const char **argv = calloc((size_t)n + 6, sizeof *argv);
-    size_t *len = calloc((size_t)n + 6, sizeof *len);
+    const char **argv = calloc((size_t)n + 8, sizeof *argv);
+    size_t *len = calloc((size_t)n + 8, sizeof *len);
+    int rc = -1;
     if (argv && len) {
         int k = 0;
         argv[k++] = "XCLAIM";
@@ -544,14 +544,30 @@ static void refresh(struct qw *q, double now)
         argv[k++] = q->consumer;
         argv[k++] = "0";
         for (struct held *h = q->held; h; h = h->next)
-            argv[k++] = h->id;
+            if (!unscanned_only || !h->scanned)
+                argv[k++] = h->id;
+        if (idle) {
+            argv[k++] = "IDLE";
+            argv[k++] = idle;
+        }
         argv[k++] = "JUSTID";
         for (int i = 0; i < k; i++)
             len[i] = strlen(argv[i]);
-        send_argv(q, NULL, NULL, k, argv, len);
+        send_argv(q, cb, NULL, k, argv, len);
+        rc = 0;
     }
     free(argv);
     free(len);
+    return rc;
+}
+
+/* Claim what we hold again, so that it does not look idle to others. */
+static void refresh(struct qw *q, double now)
+{
+    if (now - q->last_refresh < q->c->claim_idle / 3 || !q->held)
+        return;
+    q->last_refresh = now;
+    reclaim(q, 0, NULL, NULL);
 }
 
 /* --- storing results --------------------------------------------------- */
@@ -769,31 +785,12 @@ static int release(struct qw *q)
         n += !h->scanned;
     if (!n || !q->up || !q->ac)
         return n;
-    const char **argv = calloc((size_t)n + 8, sizeof *argv);
-    size_t *len = calloc((size_t)n + 8, sizeof *len);
     char idle[32];
     snprintf(idle, sizeof idle, "%lld", (long long)(q->c->claim_idle * 1000) + 3600000);
-    if (argv && len) {
-        int k = 0;
-        argv[k++] = "XCLAIM";
-        argv[k++] = q->k_chunks;
-        argv[k++] = "workers";
-        argv[k++] = q->consumer;
-        argv[k++] = "0";
-        for (struct held *h = q->held; h; h = h->next)
-            if (!h->scanned)
-                argv[k++] = h->id;
-        argv[k++] = "IDLE";
-        argv[k++] = idle;
-        argv[k++] = "JUSTID";
-        for (int i = 0; i < k; i++)
-            len[i] = strlen(argv[i]);
-        send_argv(q, on_released, NULL, k, argv, len);
+    if (reclaim(q, 1, idle, on_released) == 0) {
         q->released = 1;
         q->release_pending = 1;
     }
-    free(argv);
-    free(len);
     return n;
 }
 
