@@ -85,3 +85,57 @@ void buf_free(struct buf *b)
     b->p = NULL;
     b->len = b->cap = 0;
 }
+
+/* The length of the valid UTF-8 sequence at p, 0 if none starts there. */
+size_t buf_utf8_len(const unsigned char *p, const unsigned char *end)
+{
+    unsigned char c = *p;
+    if (c < 0x80)
+        return 1;
+    size_t len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+    if (!len || (size_t)(end - p) < len)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    if (len == 3 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f)))
+        return 0;
+    if (len == 4 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f)))
+        return 0;
+    return len;
+}
+
+/* JSON string: valid UTF-8 is kept, other bytes become \u00XX. With html,
+ * <, > and & are escaped too, so the string is safe inside <script>. */
+void buf_json_str(struct buf *b, const char *s, size_t n, int html)
+{
+    buf_append_byte(b, '"');
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        unsigned char c = *p;
+        if (html && (c == '<' || c == '>' || c == '&')) {
+            buf_printf(b, "\\u%04x", c);
+            p++;
+        } else if (c == '"' || c == '\\') {
+            buf_append_byte(b, '\\');
+            buf_append_byte(b, (char)c);
+            p++;
+        } else if (c < 0x20 || c == 0x7f) {
+            buf_printf(b, "\\u%04x", c);
+            p++;
+        } else if (c < 0x80) {
+            buf_append_byte(b, (char)c);
+            p++;
+        } else {
+            size_t len = buf_utf8_len(p, end);
+            if (len) {
+                buf_append(b, p, len);
+                p += len;
+            } else {
+                buf_printf(b, "\\u%04x", c);
+                p++;
+            }
+        }
+    }
+    buf_append_byte(b, '"');
+}

@@ -20,4 +20,9 @@ int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf
 void buf_reset(struct buf *b);          /* len = 0, memory kept */
 void buf_consume(struct buf *b, size_t n); /* drop n bytes from the front */
 void buf_free(struct buf *b);
+/* The length of the valid UTF-8 sequence at p (< end), 0 if none. */
+size_t buf_utf8_len(const unsigned char *p, const unsigned char *end);
+/* A JSON string literal of s[0..n) (quotes included): valid UTF-8 kept,
+ * other bytes as \u00XX; html = also escape <, > and & for a <script>. */
+void buf_json_str(struct buf *b, const char *s, size_t n, int html);
 #endif

@@ -2,7 +2,6 @@
 #include "calib.h"
 
 #include "buf.h"
-#include "out.h"
 #include "tmpl.h"
 
 #include <stdio.h>
@@ -229,9 +228,9 @@ void calib_json(const struct calib_fp *f, struct buf *out)
                "\"lines\":%llu,\"title\":", f->sig.status, (unsigned long long)f->size_lo,
                (unsigned long long)f->size_hi, (unsigned long long)f->sig.words,
                (unsigned long long)f->sig.lines);
-    out_json_str(out, f->sig.title, strlen(f->sig.title), 0);
+    buf_json_str(out, f->sig.title, strlen(f->sig.title), 0);
     buf_append_str(out, ",\"location\":");
-    out_json_str(out, f->sig.location, strlen(f->sig.location), 0);
+    buf_json_str(out, f->sig.location, strlen(f->sig.location), 0);
     buf_printf(out, ",\"simhash\":\"%016llx\",\"spread\":%d,\"samples\":%u}",
                (unsigned long long)f->sig.simhash, f->spread, f->samples);
 }

@@ -21,8 +21,8 @@
  */
 #include "engine.h"
 
+#include "codes.h"
 #include "log.h"
-#include "opt.h"
 #include "res.h"
 
 #include <errno.h>
@@ -43,7 +43,7 @@ struct engine {
     uv_loop_t *loop;
     CURLM *multi;
     uv_timer_t timer;
-    const struct conf *c;
+    const struct engine_settings *s;
     engine_done_fn done;
     engine_idle_fn idle;
     void *ud;
@@ -52,11 +52,10 @@ struct engine {
     struct curl_slist *connect_to;
     struct curl_slist *resolve;
     struct res_decoder *dec;
-    struct probe *free_list;
     unsigned inflight;
     unsigned window;
     int has_user_agent_header;
-    struct probe *doomed[64];
+    struct xfer *doomed[64];
     unsigned ndoomed;
 };
 
@@ -64,9 +63,9 @@ struct engine {
 
 static size_t on_body(char *data, size_t size, size_t n, void *ud)
 {
-    struct probe *p = ud;
+    struct xfer *p = ud;
     size_t len = size * n;
-    long max = p->eng->c->max_body;
+    long max = p->eng->s->max_body;
     p->res.length += len;
     size_t room = (size_t)max > p->res.body.len ? (size_t)max - p->res.body.len : 0;
     if (len > room) {
@@ -82,7 +81,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
 
 static size_t on_header(char *data, size_t size, size_t n, void *ud)
 {
-    struct probe *p = ud;
+    struct xfer *p = ud;
     size_t len = size * n;
     if (len >= 5 && !memcmp(data, "HTTP/", 5)) {
         buf_reset(&p->res.hdrs); /* a new response (redirect, 100): keep the last */
@@ -159,7 +158,7 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
     return 0;
 doom: {
     /* Fail this transfer after socket_action returns, not all of them. */
-    struct probe *p = NULL;
+    struct xfer *p = NULL;
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&p);
     if (p && !p->doomed && e->ndoomed < sizeof e->doomed / sizeof e->doomed[0]) {
         p->doomed = 1;
@@ -188,30 +187,30 @@ static int on_curl_timer(CURLM *multi, long ms, void *userp)
 
 /* ---- completion ---- */
 
-static const char *error_class(CURLcode rc)
+static int error_kind(CURLcode rc)
 {
     switch (rc) {
-    case CURLE_OPERATION_TIMEDOUT: return "timeout";
-    case CURLE_COULDNT_RESOLVE_HOST: return "dns";
-    case CURLE_COULDNT_RESOLVE_PROXY: return "proxy-dns";
-    case CURLE_COULDNT_CONNECT: return "connect";
+    case CURLE_OPERATION_TIMEDOUT: return ERR_TIMEOUT;
+    case CURLE_COULDNT_RESOLVE_HOST: return ERR_DNS;
+    case CURLE_COULDNT_RESOLVE_PROXY: return ERR_PROXY_DNS;
+    case CURLE_COULDNT_CONNECT: return ERR_CONNECT;
     case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL: return "url";
-    case CURLE_GOT_NOTHING: return "empty-reply";
+    case CURLE_UNSUPPORTED_PROTOCOL: return ERR_URL;
+    case CURLE_GOT_NOTHING: return ERR_EMPTY;
     case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR: return "io";
-    case CURLE_WEIRD_SERVER_REPLY: return "bad-reply";
-    case CURLE_TOO_MANY_REDIRECTS: return "redirects";
+    case CURLE_SEND_ERROR: return ERR_IO;
+    case CURLE_WEIRD_SERVER_REPLY: return ERR_BAD_REPLY;
+    case CURLE_TOO_MANY_REDIRECTS: return ERR_REDIRECTS;
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE: return "tls";
-    default: return "http";
+    case CURLE_SSL_CACERT_BADFILE: return ERR_TLS;
+    default: return ERR_HTTP;
     }
 }
 
-static void finish(struct engine *e, struct probe *p, CURLcode rc)
+static void finish(struct engine *e, struct xfer *p, CURLcode rc)
 {
     long status = 0;
     double total = 0;
@@ -225,8 +224,8 @@ static void finish(struct engine *e, struct probe *p, CURLcode rc)
     if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && p->res.truncated)) {
         /* curl calls a reply without an HTTP status line an unsupported
          * protocol (HTTP/0.9): the server's fault, not the URL's. */
-        const char *cls = rc == CURLE_UNSUPPORTED_PROTOCOL && strstr(p->errbuf, "HTTP/0.9")
-                              ? "bad-reply" : error_class(rc);
+        p->kind = rc == CURLE_UNSUPPORTED_PROTOCOL && strstr(p->errbuf, "HTTP/0.9")
+                      ? ERR_BAD_REPLY : error_kind(rc);
         /* curl 7.88 answers a header line over its 100 KB cap with "Out of
          * memory" and no message: after a status line that is the reply's
          * doing, and it says so. */
@@ -234,7 +233,7 @@ static void finish(struct engine *e, struct probe *p, CURLcode rc)
                           : rc == CURLE_OUT_OF_MEMORY && status > 0
                               ? "a response header over curl's 100 KB limit (or out of memory)"
                               : curl_easy_strerror(rc);
-        snprintf(p->errmsg, sizeof p->errmsg, "%s: %s", cls, why);
+        snprintf(p->errmsg, sizeof p->errmsg, "%s: %s", codes_prefix(p->kind), why);
         p->res.error = p->errmsg;
     }
     e->done(p, e->ud);
@@ -243,7 +242,7 @@ static void finish(struct engine *e, struct probe *p, CURLcode rc)
 static void reap(struct engine *e)
 {
     for (unsigned i = 0; i < e->ndoomed; i++) {
-        struct probe *p = e->doomed[i];
+        struct xfer *p = e->doomed[i];
         curl_multi_remove_handle(e->multi, p->easy);
         e->inflight--;
         snprintf(p->errbuf, sizeof p->errbuf, "cannot watch the socket");
@@ -255,7 +254,7 @@ static void reap(struct engine *e)
     while ((m = curl_multi_info_read(e->multi, &left))) {
         if (m->msg != CURLMSG_DONE)
             continue;
-        struct probe *p = NULL;
+        struct xfer *p = NULL;
         CURL *easy = m->easy_handle;
         CURLcode rc = m->data.result;
         curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&p);
@@ -317,7 +316,7 @@ static unsigned size_window(long want)
     return (unsigned)want;
 }
 
-struct engine *engine_new(uv_loop_t *loop, const struct conf *c, engine_done_fn done,
+struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *c, engine_done_fn done,
                           engine_idle_fn idle, void *ud, char *err, size_t errlen)
 {
     struct engine *e = calloc(1, sizeof *e);
@@ -326,7 +325,7 @@ struct engine *engine_new(uv_loop_t *loop, const struct conf *c, engine_done_fn 
         return NULL;
     }
     e->loop = loop;
-    e->c = c;
+    e->s = c;
     e->done = done;
     e->idle = idle;
     e->ud = ud;
@@ -339,17 +338,17 @@ struct engine *engine_new(uv_loop_t *loop, const struct conf *c, engine_done_fn 
     }
     int bad = 0;
     /* Headers with a placeholder are filled in per word by the worker. */
-    for (size_t i = 0; i < c->headers.n; i++)
-        if (!strchr(c->headers.v[i], '{'))
-            bad |= list_add(&e->headers, c->headers.v[i]);
+    for (size_t i = 0; i < c->headers->n; i++)
+        if (!strchr(c->headers->v[i], '{'))
+            bad |= list_add(&e->headers, c->headers->v[i]);
     for (struct curl_slist *l = e->headers; l; l = l->next)
         bad |= list_add(&e->headers_ka, l->data);
-    if (!has_header(&c->headers, "Connection"))
+    if (!has_header(c->headers, "Connection"))
         bad |= list_add(&e->headers, "Connection: close");
-    for (size_t i = 0; i < c->connect_to.n; i++)
-        bad |= list_add(&e->connect_to, c->connect_to.v[i]);
-    for (size_t i = 0; i < c->resolve.n; i++)
-        bad |= list_add(&e->resolve, c->resolve.v[i]);
+    for (size_t i = 0; i < c->connect_to->n; i++)
+        bad |= list_add(&e->connect_to, c->connect_to->v[i]);
+    for (size_t i = 0; i < c->resolve->n; i++)
+        bad |= list_add(&e->resolve, c->resolve->v[i]);
     if (bad) {
         snprintf(err, errlen, "out of memory");
         goto fail;
@@ -376,9 +375,9 @@ fail:
 }
 
 /* Options that never change for this engine's transfers. */
-static void setup_easy(struct engine *e, struct probe *p)
+static void setup_easy(struct engine *e, struct xfer *p)
 {
-    const struct conf *c = e->c;
+    const struct engine_settings *c = e->s;
     CURL *h = p->easy;
     curl_easy_setopt(h, CURLOPT_PRIVATE, (char *)p);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
@@ -410,25 +409,17 @@ static void setup_easy(struct engine *e, struct probe *p)
         curl_easy_setopt(h, CURLOPT_RESOLVE, e->resolve);
 }
 
-struct probe *engine_probe_get(struct engine *e)
+int engine_xfer_init(struct engine *e, struct xfer *x)
 {
-    struct probe *p = e->free_list;
-    if (p) {
-        e->free_list = p->next;
-        return p;
-    }
-    p = calloc(1, sizeof *p);
-    if (!p || !(p->easy = curl_easy_init())) {
-        free(p);
-        return NULL;
-    }
-    p->eng = e;
-    p->res.dec = e->dec;
-    setup_easy(e, p);
-    return p;
+    if (!(x->easy = curl_easy_init()))
+        return -1;
+    x->eng = e;
+    x->res.dec = e->dec;
+    setup_easy(e, x);
+    return 0;
 }
 
-static void probe_clear(struct probe *p)
+void engine_xfer_clear(struct xfer *p)
 {
     buf_reset(&p->req.url);
     buf_reset(&p->req.method);
@@ -442,29 +433,18 @@ static void probe_clear(struct probe *p)
     curl_slist_free_all(p->pin);
     p->pin = NULL;
     buf_reset(&p->wire);
-    p->dest[0] = '\0';
-    p->perip_held = 0;
     res_clear(&p->res);
-    buf_reset(&p->word);
-    p->owner = NULL;
-    p->attempt = 0;
+    p->kind = ERR_NONE;
     p->errbuf[0] = '\0';
     p->errmsg[0] = '\0';
     p->doomed = 0;
 }
 
-void engine_probe_put(struct engine *e, struct probe *p)
-{
-    probe_clear(p);
-    p->next = e->free_list;
-    e->free_list = p;
-}
-
 /* Options that change per word. */
-static int setup_request(struct engine *e, struct probe *p)
+static int setup_request(struct engine *e, struct xfer *p)
 {
     CURL *h = p->easy;
-    const char *method = p->req.method.len ? p->req.method.p : e->c->method;
+    const char *method = p->req.method.len ? p->req.method.p : e->s->method;
     /* A body with the default method is a POST (curl -d does the same). */
     if (p->req.has_body && !p->req.method.len && !strcmp(method, "GET"))
         method = "POST";
@@ -503,23 +483,35 @@ static int setup_request(struct engine *e, struct probe *p)
     return 0;
 }
 
-int engine_probe_start(struct engine *e, struct probe *p)
+int engine_start(struct engine *e, struct xfer *p)
 {
-    if (p->attempt) { /* a retry: forget the last response */
+    /* A retry forgets the last response; the word and what the DNS stage
+     * found stay. */
+    if (p->res.status || p->res.error || p->res.hdrs.len || p->res.body.len) {
+        const char *word = p->res.word;
+        size_t wlen = p->res.wlen;
+        int wild = p->res.dns_wildcard;
+        char ips[sizeof p->res.ips];
+        memcpy(ips, p->res.ips, sizeof ips);
         res_clear(&p->res);
-        p->errbuf[0] = '\0';
-        p->errmsg[0] = '\0';
-        p->doomed = 0;
+        p->res.word = word;
+        p->res.wlen = wlen;
+        p->res.dns_wildcard = wild;
+        memcpy(p->res.ips, ips, sizeof ips);
     }
+    p->kind = ERR_NONE;
+    p->errbuf[0] = '\0';
+    p->errmsg[0] = '\0';
+    p->doomed = 0;
     p->res.url = p->req.url.p;
-    p->res.word = p->word.p;
-    p->res.wlen = p->word.len;
     if (setup_request(e, p) < 0) {
+        p->kind = ERR_INTERNAL;
         snprintf(p->errmsg, sizeof p->errmsg, "internal: out of memory");
         return -1;
     }
     CURLMcode rc = curl_multi_add_handle(e->multi, p->easy);
     if (rc != CURLM_OK) {
+        p->kind = ERR_INTERNAL;
         snprintf(p->errmsg, sizeof p->errmsg, "internal: %s", curl_multi_strerror(rc));
         return -1;
     }
@@ -532,11 +524,6 @@ unsigned engine_inflight(const struct engine *e)
     return e->inflight;
 }
 
-void *engine_ud(const struct engine *e)
-{
-    return e->ud;
-}
-
 unsigned engine_window(const struct engine *e)
 {
     return e->window;
@@ -547,9 +534,11 @@ static void on_engine_closed(uv_handle_t *h)
     free(h->data);
 }
 
-static void free_probe(struct probe *p)
+void engine_xfer_free(struct xfer *p)
 {
-    probe_clear(p);
+    if (!p->easy)
+        return;
+    engine_xfer_clear(p);
     curl_easy_cleanup(p->easy);
     buf_free(&p->req.url);
     buf_free(&p->wire);
@@ -557,8 +546,7 @@ static void free_probe(struct probe *p)
     buf_free(&p->req.body);
     buf_free(&p->req.fail);
     res_free(&p->res);
-    buf_free(&p->word);
-    free(p);
+    p->easy = NULL;
 }
 
 void engine_free(struct engine *e)
@@ -566,10 +554,6 @@ void engine_free(struct engine *e)
     if (!e)
         return;
     curl_multi_cleanup(e->multi);
-    for (struct probe *p = e->free_list, *next; p; p = next) {
-        next = p->next;
-        free_probe(p);
-    }
     curl_slist_free_all(e->headers);
     curl_slist_free_all(e->headers_ka);
     curl_slist_free_all(e->connect_to);

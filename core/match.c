@@ -3,7 +3,7 @@
 #include "match.h"
 
 #include "opt.h"
-#include "probe.h"
+#include "reqres.h"
 
 #include <ctype.h>
 #include <pcre2.h>

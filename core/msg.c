@@ -2,6 +2,8 @@
  * the frame, so a torn or hostile frame is refused, never read past. */
 #include "msg.h"
 
+#include "codes.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -37,13 +39,14 @@ int msg_put_result(struct buf *out, const struct result *r)
     size_t start = out->len;
     uint32_t zero = 0;
     unsigned char t = MSG_RESULT;
-    int32_t verdict = r->verdict, status = r->status;
+    int32_t verdict = r->verdict, status = r->status, kind = r->kind;
     uint32_t nf = (uint32_t)r->nfields;
     buf_append(out, &zero, 4);
     buf_append(out, &t, 1);
     buf_append(out, &r->chunk, 8);
     buf_append(out, &r->index, 4);
     buf_append(out, &verdict, 4);
+    buf_append(out, &kind, 4);
     buf_append(out, &status, 4);
     buf_append(out, &r->length, 8);
     buf_append(out, &r->elapsed, 8);
@@ -125,10 +128,11 @@ static int get_str(struct cursor *c, const char **s, size_t *len)
 int msg_get_result(const struct frame *f, struct result *r)
 {
     struct cursor c = {f->p, f->len};
-    int32_t verdict, status, wild;
+    int32_t verdict, status, wild, kind;
     uint32_t nf;
     memset(r, 0, sizeof *r);
-    if (get(&c, &r->chunk, 8) || get(&c, &r->index, 4) || get(&c, &verdict, 4) || get(&c, &status, 4) ||
+    if (get(&c, &r->chunk, 8) || get(&c, &r->index, 4) || get(&c, &verdict, 4) || get(&c, &kind, 4) ||
+        get(&c, &status, 4) ||
         get(&c, &r->length, 8) || get(&c, &r->elapsed, 8) ||
         get_str(&c, &r->word, &r->wlen) || get_str(&c, &r->url, NULL) ||
         get_str(&c, &r->error, NULL) || get_str(&c, &r->charset, NULL) ||
@@ -142,10 +146,11 @@ int msg_get_result(const struct frame *f, struct result *r)
     /* Records also come back from Redis (queue collect), where anything
      * may have been written: numbers that no output format can print are
      * refused, not printed as nan. */
-    if (verdict < V_MISS || verdict > V_FILTERED || status < 0 || status > 999 ||
+    if (verdict < V_MISS || verdict > V_FILTERED || !codes_valid_kind(kind) || status < 0 || status > 999 ||
         !isfinite(r->elapsed) || r->elapsed < 0 || r->elapsed > 1e7)
         return -1;
     r->verdict = verdict;
+    r->kind = kind;
     r->status = status;
     r->wildcard = wild;
     r->nfields = nf;

@@ -44,6 +44,7 @@ struct result {
     uint64_t chunk;
     uint32_t index;          /* of the word in its chunk */
     int verdict;
+    int kind;                /* enum err_kind (codes.h), ERR_NONE unless an error */
     int status;
     uint64_t length;         /* body bytes received (kept or not) */
     double elapsed;          /* seconds */

@@ -277,27 +277,6 @@ bad:
     return -1;
 }
 
-int strlist_add(struct strlist *l, const char *s)
-{
-    char **v = realloc(l->v, (l->n + 1) * sizeof *v);
-    if (!v)
-        return -1;
-    l->v = v;
-    if (!(v[l->n] = strdup(s)))
-        return -1;
-    l->n++;
-    return 0;
-}
-
-void strlist_free(struct strlist *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free(l->v[i]);
-    free(l->v);
-    l->v = NULL;
-    l->n = 0;
-}
-
 static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t errlen, const char *fmt, ...)

@@ -7,10 +7,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-struct strlist {
-    char **v;  /* owned strings */
-    size_t n;
-};
+#include "strlist.h"
+
 
 /* One of [match] and [filter]: "" or an empty list = no such rule. */
 struct rules_conf {
@@ -135,6 +133,4 @@ void opt_man(FILE *f);
 void opt_completion(FILE *f);
 /* Parse "K/N" (1-based) or "auto/N" into k and n. 0, or -1 with err. */
 int opt_shard(const char *v, unsigned *k, unsigned *n, char *err, size_t errlen);
-int strlist_add(struct strlist *l, const char *s);
-void strlist_free(struct strlist *l);
 #endif

@@ -4,6 +4,7 @@
 #include "out.h"
 
 #include "buf.h"
+#include "codes.h"
 #include "msg.h"
 #include "report.h"
 #include "tmpl.h"
@@ -41,29 +42,11 @@ int out_open(struct out *o, const char *path, const char *format, int errors, in
 
 /* Length of the valid UTF-8 sequence at p (no overlongs, surrogates or
  * code points past U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end)
-{
-    unsigned char c = *p;
-    if (c < 0x80)
-        return 1;
-    size_t len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-    if (!len || (size_t)(end - p) < len)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    if (len == 3 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f)))
-        return 0;
-    if (len == 4 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f)))
-        return 0;
-    return len;
-}
-
 static int utf8_valid(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
     for (size_t len; p < end; p += len)
-        if (!(len = utf8_len(p, end)))
+        if (!(len = buf_utf8_len(p, end)))
             return 0;
     return 1;
 }
@@ -81,40 +64,6 @@ static void base64(struct buf *b, const char *s, size_t n)
     }
 }
 
-/* JSON string: valid UTF-8 is kept, other bytes become \u00XX. With html,
- * <, > and & are escaped too, so the string is safe inside <script>. */
-void out_json_str(struct buf *b, const char *s, size_t n, int html)
-{
-    buf_append_byte(b, '"');
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    while (p < end) {
-        unsigned char c = *p;
-        if (html && (c == '<' || c == '>' || c == '&')) {
-            buf_printf(b, "\\u%04x", c);
-            p++;
-        } else if (c == '"' || c == '\\') {
-            buf_append_byte(b, '\\');
-            buf_append_byte(b, (char)c);
-            p++;
-        } else if (c < 0x20 || c == 0x7f) {
-            buf_printf(b, "\\u%04x", c);
-            p++;
-        } else if (c < 0x80) {
-            buf_append_byte(b, (char)c);
-            p++;
-        } else {
-            size_t len = utf8_len(p, end);
-            if (len) {
-                buf_append(b, p, len);
-                p += len;
-            } else {
-                buf_printf(b, "\\u%04x", c);
-                p++;
-            }
-        }
-    }
-    buf_append_byte(b, '"');
-}
 
 static void csv_str(struct buf *b, const char *s, size_t n)
 {
@@ -132,32 +81,6 @@ static void csv_str(struct buf *b, const char *s, size_t n)
     buf_append_byte(b, '"');
 }
 
-static const char *const classes[] = {"dns",    "connect", "timeout", "tls",
-                                      "http",   "script",  "plugin",  "input",
-                                      "crash",  "internal"};
-
-int out_error_class(const char *error)
-{
-    static const struct {
-        const char *prefix;
-        int cls;
-    } map[] = {
-        {"dns:", 0},         {"proxy-dns:", 0},   {"connect:", 1},     {"timeout:", 2},
-        {"tls:", 3},         {"http:", 4},        {"empty-reply:", 4}, {"io:", 4},
-        {"bad-reply:", 4},   {"redirects:", 4},   {"lua:", 5},         {"target: lua:", 5},
-        {"url:", 7},         {"quarantined:", 8}, {"internal:", 9},    {"stopped before", 2},
-    };
-    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-        if (!strncmp(error, map[i].prefix, strlen(map[i].prefix)))
-            return map[i].cls;
-    return 6; /* what a plugin's target() or match() said */
-}
-
-const char *out_error_class_name(int cls)
-{
-    return cls >= 0 && cls < OUT_ERROR_CLASSES ? classes[cls] : "internal";
-}
-
 static const char *verdict_name(int v)
 {
     return v == V_HIT ? "hit" : v == V_ERROR ? "error" : v == V_FILTERED ? "filtered" : "miss";
@@ -168,7 +91,7 @@ static void json_field(struct buf *b, const char *key, const char *v)
     if (!v || !*v)
         return;
     buf_printf(b, ",\"%s\":", key);
-    out_json_str(b, v, strlen(v), 0);
+    buf_json_str(b, v, strlen(v), 0);
 }
 
 static void fields_json(struct buf *b, const struct result *r)
@@ -179,9 +102,9 @@ static void fields_json(struct buf *b, const struct result *r)
     for (size_t i = 0; i < r->nfields; i++) {
         if (i)
             buf_append_byte(b, ',');
-        out_json_str(b, r->fields[2 * i], strlen(r->fields[2 * i]), 0);
+        buf_json_str(b, r->fields[2 * i], strlen(r->fields[2 * i]), 0);
         buf_append_byte(b, ':');
-        out_json_str(b, r->fields[2 * i + 1], strlen(r->fields[2 * i + 1]), 0);
+        buf_json_str(b, r->fields[2 * i + 1], strlen(r->fields[2 * i + 1]), 0);
     }
     buf_append_byte(b, '}');
 }
@@ -202,7 +125,7 @@ static void input_json(struct buf *b, const struct out *o, const struct result *
         const char *sep = memchr(p, TMPL_SEP, (size_t)(end - p));
         size_t n = sep ? (size_t)(sep - p) : (size_t)(end - p);
         buf_printf(b, "%s\"%s\":", i ? "," : "", o->keys->name[i]);
-        out_json_str(b, p, n, 0);
+        buf_json_str(b, p, n, 0);
         p = sep ? sep + 1 : end;
     }
     buf_append_byte(b, '}');
@@ -211,16 +134,16 @@ static void input_json(struct buf *b, const struct out *o, const struct result *
 static void format_jsonl(const struct out *o, struct buf *b, const struct result *r)
 {
     buf_printf(b, "{\"verdict\":\"%s\",\"url\":", verdict_name(r->verdict));
-    out_json_str(b, r->url, strlen(r->url), 0);
+    buf_json_str(b, r->url, strlen(r->url), 0);
     buf_append_str(b, ",\"word\":");
     if (o->keys) {
         struct buf w = {0};
         shown_word(r, &w);
-        out_json_str(b, w.p ? w.p : "", w.len, 0);
+        buf_json_str(b, w.p ? w.p : "", w.len, 0);
         buf_free(&w);
         input_json(b, o, r);
     } else {
-        out_json_str(b, r->word, r->wlen, 0);
+        buf_json_str(b, r->word, r->wlen, 0);
     }
     if (!utf8_valid(r->word, r->wlen)) {
         /* \u00XX stands for a byte that is not UTF-8, which a reader cannot
@@ -245,7 +168,7 @@ static void format_jsonl(const struct out *o, struct buf *b, const struct result
             size_t n = strcspn(p, ",");
             if (p != r->ips)
                 buf_append_byte(b, ',');
-            out_json_str(b, p, n, 0);
+            buf_json_str(b, p, n, 0);
             p += n + (p[n] == ',');
         }
         buf_append_byte(b, ']');
@@ -253,7 +176,7 @@ static void format_jsonl(const struct out *o, struct buf *b, const struct result
     if (r->wildcard)
         buf_append_str(b, ",\"dns_wildcard\":true");
     if (r->verdict == V_ERROR) {
-        json_field(b, "error_class", out_error_class_name(out_error_class(r->error)));
+        json_field(b, "error_class", codes_class_name(codes_class(r->kind)));
         json_field(b, "error", r->error);
     }
     json_field(b, "filtered_by", r->filtered_by);
@@ -294,7 +217,7 @@ static void format_csv(const struct out *o, struct buf *b, const struct result *
     csv_col(b, r->ip);
     csv_col(b, r->ips);
     csv_col(b, r->wildcard ? "yes" : "");
-    csv_col(b, r->verdict == V_ERROR ? out_error_class_name(out_error_class(r->error)) : "");
+    csv_col(b, r->verdict == V_ERROR ? codes_class_name(codes_class(r->kind)) : "");
     csv_col(b, r->error);
     csv_col(b, r->filtered_by);
     /* The plugin's fields as one JSON object: unambiguous whatever the

@@ -23,15 +23,6 @@ struct out {
 struct buf;
 struct report;
 struct tmpl_keys;
-/* A JSON string literal of s[0..n) (quotes included); html = also escape
- * <, > and & for embedding in a <script>. */
-void out_json_str(struct buf *b, const char *s, size_t n, int html);
-
-/* The stable class of an error message: an index into dns, connect,
- * timeout, tls, http, script, plugin, input, crash, internal. */
-#define OUT_ERROR_CLASSES 10
-int out_error_class(const char *error);
-const char *out_error_class_name(int cls);
 
 /* keep: open an existing file without truncating it (resume). */
 int out_open(struct out *o, const char *path, const char *format, int errors, int keep,

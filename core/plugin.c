@@ -8,9 +8,10 @@
  */
 #include "plugin.h"
 
+#include "codes.h"
 #include "log.h"
-#include "opt.h"
-#include "probe.h"
+#include "strlist.h"
+#include "reqres.h"
 
 #include <curl/curl.h>
 #include <dirent.h>
@@ -25,6 +26,19 @@
 struct salvo_args {
     const struct strlist *kv;
 };
+
+/* A compiled plugin, a Lua script, or none: the same hooks. */
+struct matcher_ops {
+    int (*init)(struct plugin *p, const struct strlist *args, char *err, size_t errlen);
+    int (*has_target)(const struct plugin *p);
+    int (*has_match)(const struct plugin *p);
+    int (*target)(struct plugin *p, const char *word, size_t len, salvo_req *req);
+    int (*match)(struct plugin *p, salvo_res *res);
+    void (*finish)(struct plugin *p);
+    int error_kind;   /* what a failing hook's error is */
+};
+
+static const struct matcher_ops so_ops, lua_ops, none_ops;
 
 static char plugin_name[64] = "plugin";
 
@@ -266,13 +280,14 @@ int plugin_load(struct plugin *p, const char *spec, const struct script_limits *
                 char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
+    p->ops = &none_ops;
     if (!strcmp(spec, "none") || !*spec) {
         snprintf(p->name, sizeof p->name, "none");
         return 0;
     }
     size_t n = strlen(spec);
     if (n > 4 && !strcmp(spec + n - 4, ".lua")) {
-        p->is_lua = 1;
+        p->ops = &lua_ops;
         p->lim = *lim;
         find_script(spec, p->path, sizeof p->path);
         const char *base = strrchr(p->path, '/');
@@ -324,6 +339,7 @@ int plugin_load(struct plugin *p, const char *spec, const struct script_limits *
     snprintf(p->name, sizeof p->name, "%.63s",
              p->desc->name && *p->desc->name ? p->desc->name : base ? base + 1 : p->path);
     snprintf(plugin_name, sizeof plugin_name, "%s", p->name);
+    p->ops = &so_ops;
     return 0;
 refuse:
     dlclose(p->dl);
@@ -332,11 +348,12 @@ refuse:
     return -1;
 }
 
-int plugin_init(struct plugin *p, const struct strlist *args, char *err, size_t errlen)
+/* ---- the three matchers: compiled plugin, Lua script, none ---- */
+
+
+static int so_init(struct plugin *p, const struct strlist *args, char *err, size_t errlen)
 {
-    if (p->is_lua)
-        return (p->lua = script_new(p->path, &p->lim, args, err, errlen)) ? 0 : -1;
-    if (!p->desc || !p->desc->init)
+    if (!p->desc->init)
         return 0;
     struct salvo_args a = {args};
     char msg[512] = "";
@@ -348,13 +365,107 @@ int plugin_init(struct plugin *p, const struct strlist *args, char *err, size_t 
     return 0;
 }
 
-void plugin_finish(struct plugin *p)
+static int so_has_target(const struct plugin *p)
+{
+    return p->desc->target != NULL;
+}
+
+static int so_has_match(const struct plugin *p)
+{
+    return p->desc->match != NULL;
+}
+
+static int so_target(struct plugin *p, const char *word, size_t len, salvo_req *req)
+{
+    int v = p->desc->target(p->state, word, len, req);
+    if (v != SALVO_MISS && !req->fail.len)
+        h_req_fail(req, "target() failed");
+    return v == SALVO_MISS && !req->fail.len ? SALVO_MISS : SALVO_FAIL;
+}
+
+static int so_match(struct plugin *p, salvo_res *res)
+{
+    int v = p->desc->match(p->state, res);
+    if (v == SALVO_FAIL || res->fail.len) {
+        if (!res->fail.len)
+            h_res_fail(res, "match() failed");
+        return SALVO_FAIL;
+    }
+    return v == SALVO_HIT ? SALVO_HIT : SALVO_MISS;
+}
+
+static void so_finish(struct plugin *p)
+{
+    if (p->desc->finish)
+        p->desc->finish(p->state);
+    p->state = NULL;
+}
+
+static const struct matcher_ops so_ops = {so_init, so_has_target, so_has_match, so_target,
+                                          so_match, so_finish, ERR_PLUGIN};
+
+static int lua_init(struct plugin *p, const struct strlist *args, char *err, size_t errlen)
+{
+    return (p->lua = script_new(p->path, &p->lim, args, err, errlen)) ? 0 : -1;
+}
+
+static int lua_has_target(const struct plugin *p)
+{
+    return script_has_target(p->lua);
+}
+
+static int lua_has_match(const struct plugin *p)
+{
+    return script_has_match(p->lua);
+}
+
+static int lua_target(struct plugin *p, const char *word, size_t len, salvo_req *req)
+{
+    return script_target(p->lua, word, len, req);
+}
+
+static int lua_match(struct plugin *p, salvo_res *res)
+{
+    return script_match(p->lua, res);
+}
+
+static void lua_finish(struct plugin *p)
 {
     script_free(p->lua);
     p->lua = NULL;
-    if (p->desc && p->desc->finish)
-        p->desc->finish(p->state);
-    p->state = NULL;
+}
+
+static const struct matcher_ops lua_ops = {lua_init, lua_has_target, lua_has_match, lua_target,
+                                           lua_match, lua_finish, ERR_SCRIPT};
+
+static int none_init(struct plugin *p, const struct strlist *args, char *err, size_t errlen)
+{
+    (void)p, (void)args, (void)err, (void)errlen;
+    return 0;
+}
+
+static int none_has(const struct plugin *p)
+{
+    (void)p;
+    return 0;
+}
+
+static void none_finish(struct plugin *p)
+{
+    (void)p;
+}
+
+static const struct matcher_ops none_ops = {none_init, none_has, none_has, NULL, NULL,
+                                            none_finish, ERR_PLUGIN};
+
+int plugin_init(struct plugin *p, const struct strlist *args, char *err, size_t errlen)
+{
+    return p->ops->init(p, args, err, errlen);
+}
+
+void plugin_finish(struct plugin *p)
+{
+    p->ops->finish(p);
 }
 
 void plugin_unload(struct plugin *p)
@@ -363,39 +474,32 @@ void plugin_unload(struct plugin *p)
         dlclose(p->dl);
     p->dl = NULL;
     p->desc = NULL;
+    p->ops = &none_ops;
 }
 
 int plugin_has_target(const struct plugin *p)
 {
-    return p->is_lua ? script_has_target(p->lua) : p->desc && p->desc->target;
+    return p->ops->has_target(p);
 }
 
 int plugin_has_match(const struct plugin *p)
 {
-    return p->is_lua ? script_has_match(p->lua) : p->desc && p->desc->match;
+    return p->ops->has_match(p);
 }
 
 int plugin_target(struct plugin *p, const char *word, size_t len, salvo_req *req)
 {
-    if (p->is_lua)
-        return script_target(p->lua, word, len, req);
-    int v = p->desc->target(p->state, word, len, req);
-    if (v != SALVO_MISS && !req->fail.len)
-        h_req_fail(req, "target() failed");
-    return v == SALVO_MISS && !req->fail.len ? SALVO_MISS : SALVO_FAIL;
+    return p->ops->target(p, word, len, req);
 }
 
 int plugin_match(struct plugin *p, salvo_res *res)
 {
-    if (p->is_lua)
-        return script_match(p->lua, res);
-    int v = p->desc->match(p->state, res);
-    if (v == SALVO_FAIL || res->fail.len) {
-        if (!res->fail.len)
-            h_res_fail(res, "match() failed");
-        return SALVO_FAIL;
-    }
-    return v == SALVO_HIT ? SALVO_HIT : SALVO_MISS;
+    return p->ops->match(p, res);
+}
+
+int plugin_error_kind(const struct plugin *p)
+{
+    return p->ops->error_kind;
 }
 
 static int listed(char names[][64], size_t n, const char *name)

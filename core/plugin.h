@@ -12,6 +12,7 @@
 #include "script.h"
 
 struct strlist;
+struct matcher_ops;
 
 /* A compiled plugin (.so) or a Lua script (.lua): the same hooks. */
 struct plugin {
@@ -20,7 +21,7 @@ struct plugin {
     char path[4096];
     char name[64];
     void *state;                     /* from init() */
-    int is_lua;
+    const struct matcher_ops *ops;   /* compiled, Lua or none */
     struct script_limits lim;        /* for Lua */
     struct script *lua;              /* in a worker, after plugin_init() */
 };
@@ -39,6 +40,9 @@ int plugin_has_match(const struct plugin *p);
 /* Hooks; both return enum salvo_verdict. */
 int plugin_target(struct plugin *p, const char *word, size_t len, salvo_req *req);
 int plugin_match(struct plugin *p, salvo_res *res);
+/* The error kind (codes.h) of a failing target() or match(): a script's
+ * or a plugin's. */
+int plugin_error_kind(const struct plugin *p);
 /* Print every plugin in the plugin path (name, version, ABI, path; the
  * first of a name wins, as when loading) and every installed script. */
 void plugin_list(FILE *f);

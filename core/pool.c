@@ -13,6 +13,7 @@
  */
 #include "pool.h"
 
+#include "codes.h"
 #include "log.h"
 #include "msg.h"
 #include "opt.h"
@@ -23,6 +24,7 @@
 #include "perip.h"
 #include "rate.h"
 #include "tmpl.h"
+#include "beacon.h"
 #include "worker.h"
 
 #include <errno.h>
@@ -70,7 +72,7 @@ struct wk {
     int ended;         /* MSG_END sent */
     struct buf in, out;
     struct chunkrec *pend;  /* chunks sent and not done */
-    struct worker_beacon *beacon;
+    struct beacon *beacon;
 };
 
 struct pool {
@@ -89,7 +91,7 @@ struct pool {
     struct plugin *plugin;
     int respawns;
     int started;            /* every first worker has run init() */
-    struct worker_beacon *beacons;
+    struct beacon *beacons;
     struct rate *rate;      /* shared by the workers, made before they fork */
     struct rate *dns_rate;  /* dns_rate, the same way */
     struct perip *perip;    /* per_ip_concurrency and per_ip_rate, the same way */
@@ -360,11 +362,11 @@ static struct chunkrec *first_time(struct wk *w, const struct result *r)
 
 /* Script errors: each distinct message is shown once, in full with its
  * traceback, however many words it hits; the summary counts them all. */
-static void script_error(struct pool *p, const char *error)
+static void script_error(struct pool *p, int kind, const char *error)
 {
-    const char *msg = !strncmp(error, "target: ", 8) ? error + 8 : error;
-    if (strncmp(msg, "lua: ", 5))
+    if (kind != ERR_SCRIPT)
         return;
+    const char *msg = !strncmp(error, "target: ", 8) ? error + 8 : error;
     p->st->script_errors++;
     uint64_t h = 1469598103934665603ull; /* FNV-1a of the first line */
     for (const char *c = msg; *c && *c != '\n'; c++)
@@ -399,8 +401,8 @@ static void emit(struct pool *p, struct chunkrec *c, const struct result *r)
         p->st->shown_filtered++;
     else if (r->verdict == V_ERROR) {
         p->st->errors++;
-        p->st->errclass[out_error_class(r->error)]++;
-        script_error(p, r->error);
+        p->st->errclass[codes_class(r->kind)]++;
+        script_error(p, r->kind, r->error);
         if (r->index < c->offs.len / 4) { /* for --retry-failed */
             uint64_t line = c->first_line + ((const uint32_t *)c->offs.p)[r->index];
             buf_append(&c->failed, &line, 8);
@@ -547,7 +549,7 @@ static int spawn_one(struct pool *p, int i);
  * never handed out again. Returns 1 if it was quarantined now. */
 static int suspect(struct pool *p, struct wk *w, const char *why)
 {
-    struct worker_beacon *b = w->beacon;
+    struct beacon *b = w->beacon;
     size_t k;
     for (k = 0; k < p->nsuspects; k++)
         if (p->suspects[k].chunk == b->chunk && p->suspects[k].index == b->index)
@@ -574,7 +576,7 @@ static int suspect(struct pool *p, struct wk *w, const char *why)
         struct buf url = {0};
         tmpl_expand(p->c->template, b->word, b->len, &url);
         struct result r = {.chunk = c->id, .index = idx, .verdict = V_ERROR,
-                           .word = b->word, .wlen = b->len, .url = url.p ? url.p : "",
+                           .kind = ERR_CRASH, .word = b->word, .wlen = b->len, .url = url.p ? url.p : "",
                            .error = error, .charset = "", .ip = ""};
         emit(p, c, &r);
         buf_free(&url);
@@ -605,7 +607,7 @@ static void reap_worker(struct pool *p, struct wk *w)
                      strsignal(WTERMSIG(status)));
         else
             snprintf(why, sizeof why, "exit status %d", WEXITSTATUS(status));
-        struct worker_beacon *b = w->beacon;
+        struct beacon *b = w->beacon;
         if (b->busy) {
             log_msg(LOG_ERR, "worker %d died (%s) while judging the word \"%.*s\" "
                     "(chunk %llu, word %u)", (int)w->pid, why, (int)b->len, b->word,
@@ -747,7 +749,7 @@ static int spawn_one(struct pool *p, int i)
 static int spawn(struct pool *p)
 {
     /* One page per worker, shared, made before any fork. */
-    size_t size = sizeof(struct worker_beacon) * (size_t)p->n;
+    size_t size = sizeof(struct beacon) * (size_t)p->n;
     void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED) {
         log_msg(LOG_ERR, "mmap: %s", strerror(errno));
@@ -756,7 +758,7 @@ static int spawn(struct pool *p)
     p->beacons = m;
     for (int i = 0; i < p->n; i++) {
         p->w[i].fd = -1;
-        p->w[i].beacon = (struct worker_beacon *)m + i;
+        p->w[i].beacon = (struct beacon *)m + i;
     }
     for (int i = 0; i < p->n; i++)
         if (spawn_one(p, i) < 0)
@@ -942,7 +944,7 @@ static int run(const struct conf *c, struct plugin *plugin, struct input *in,
     if (p.failed_f)
         fclose(p.failed_f);
     if (p.beacons)
-        munmap(p.beacons, sizeof(struct worker_beacon) * (size_t)p.n);
+        munmap(p.beacons, sizeof(struct beacon) * (size_t)p.n);
     if (p.fatal)
         return 4;
     if (p.signo)

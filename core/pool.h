@@ -23,7 +23,7 @@ struct pool_stats {
     uint64_t filtered;     /* answers a [match]/[filter] rule turned down */
     uint64_t calibrated;   /* answers taken for a learned not-found page */
     uint64_t shown_filtered; /* of those, written with --show-filtered */
-    uint64_t errclass[16]; /* errors by out_error_class() index */
+    uint64_t errclass[16]; /* errors by class (enum err_class) */
     /* What calibration learned (the first worker to finish it), and how
      * often a worker saw the not-found page change during the scan. */
     uint32_t calib_probes, calib_pages;

@@ -1,59 +1,126 @@
-/* probe.h: the request and response behind the plugin API's opaque
- * salvo_req and salvo_res handles. Shared by the engine (which fills
- * them), the host table (plugin.c) and the rules (worker.c). */
+/* probe: one word's journey, from the word to its verdict.
+ *
+ *   build     the template, the headers with a placeholder, the body
+ *   target    the plugin's or script's target() (judge.c)
+ *   resolve   the DNS stage, when the worker runs one (resolve.c)
+ *   admit     --rate and the per-address caps
+ *   transfer  curl (engine.c)
+ *   retry     timeouts, resets, 429 and 503, while tries are left
+ *   judge     rules, learned not-found pages, match() (judge.c)
+ *
+ * Every stage that fails, and the judge at the end, calls probe_end(),
+ * the one exit: it releases what the probe holds (its per-address slot,
+ * its place in a queue), reports the outcome through the one callback the
+ * owner gave, and recycles the probe. Nothing else frees a probe, so no
+ * path can leave its word without a verdict. */
 #ifndef SALVO_PROBE_H
 #define SALVO_PROBE_H
 #include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
 
 #include "buf.h"
+#include "engine.h"
 #include "msg.h"
+#include "strlist.h"
 
-#define SALVO_HOST_SIDE
-#include "salvo/plugin.h"
+struct judge;
+struct resolve;
+struct rate;
+struct perip;
+struct probes;
+struct tmpl_keys;
 
-struct res_decoder;
-struct curl_slist;
+enum probe_stage { PS_BUILD = 0, PS_TARGET, PS_RESOLVE, PS_ADMIT, PS_TRANSFER, PS_RETRY,
+                   PS_JUDGE, PS_FREE };
 
-struct salvo_req {
-    struct buf url;
-    struct buf method;            /* "" = from the configuration */
-    struct curl_slist *headers;   /* added by the plugin, NULL if none */
-    struct buf body;
-    int has_body;
-    struct buf fail;              /* req_fail() message, "" if none */
+struct probe {
+    struct xfer x;               /* the transfer: the engine gives it back, container_of */
+    struct probes *ps;
+    struct probe *next;          /* free list */
+    struct buf word;
+    void *owner;                 /* the owner's (a chunk); NULL for a calibration probe */
+    uint64_t owner_id;           /* the owner's (the chunk's id), for the beacon */
+    uint32_t index;              /* the owner's (the word's place in its chunk) */
+    int stage;                   /* enum probe_stage */
+    int attempt;                 /* retries made so far */
+    uint64_t due;                /* when a retry may start; when DNS began (ns) */
+    char host[256];              /* the URL's host and port, for the DNS stage */
+    long port;
+    char dest[48];               /* the address it goes to, "" if unknown */
+    int perip_held;              /* counted in the per-address table */
 };
 
-struct salvo_res {
-    const char *url;
-    const char *word;
-    size_t wlen;
-    int status;
-    struct buf hdrs;        /* final response: "name\0value\0" pairs */
-    struct buf body;        /* at most max_body bytes */
-    unsigned long long length; /* body bytes received */
-    int truncated;
-    double elapsed;
-    const char *error;      /* NULL if the transfer succeeded */
-    char ip[64];            /* address connected to, "" if none */
-    char ips[400];          /* the DNS stage's answers, "a,b", "" if none */
-    int dns_wildcard;       /* the answers are the domain's wildcard's */
-    /* Decoded on first use. */
-    struct res_decoder *dec;
-    int text_ready;
-    const char *text;
-    size_t tlen;
-    struct buf textbuf;
-    char charset[40];
-    /* res_field() and res_fail(). */
-    size_t nfields;
-    char *fields[2 * RESULT_MAX_FIELDS];
-    struct buf fail;
+/* Counts a worker sends up now and then (MSG_STATS). */
+struct probe_stats {
+    uint32_t status_count[600];
+    uint32_t size_count[SIZE_BUCKETS];
+    uint32_t retries, misses, filtered, calibrated, wildcards;
+    int counted;                 /* something changed since the last send */
 };
 
-/* Lazy views of a response (defined in res.c). */
-const char *res_text(struct salvo_res *r, size_t *len);
-const char *res_header_get(const struct salvo_res *r, const char *name);
-/* Reset for the next probe, keeping memory. */
-void res_clear(struct salvo_res *r);
-void res_free(struct salvo_res *r);
+/* The outcome of one probe. why: the error message for V_ERROR, what
+ * turned the response down for V_FILTERED and V_MISS, else NULL. The probe
+ * is still whole during the call (its response can be read) and is
+ * recycled right after. */
+typedef void (*probe_end_fn)(struct probe *p, int verdict, int kind, const char *why, void *ud);
+
+struct probe_settings {
+    const char *template;
+    const struct tmpl_keys *keys;  /* several wordlists, or NULL */
+    const struct strlist *headers; /* those with a placeholder are filled per word */
+    const char *data;              /* request body template, "" = none */
+    long retries;
+};
+
+/* A --rate gate: probe_gate_ok() takes a token, or arms a timer that
+ * calls wake(ud) when one is due and says no meanwhile. rate NULL = open. */
+struct probe_gate {
+    struct rate *rate;
+    uv_timer_t timer;
+    int waiting;
+    void (*wake)(void *ud);
+    void *ud;
+};
+void probe_gate_init(struct probe_gate *g, uv_loop_t *loop, struct rate *r,
+                     void (*wake)(void *ud), void *ud);
+int probe_gate_ok(struct probe_gate *g);
+
+/* The probes of one worker and their engine. judge may be NULL (every
+ * response is a hit), rate and perip too. wake(ud) runs whenever the
+ * window may have moved: after curl activity and the probes' own timers.
+ * NULL with err. */
+struct probes *probes_new(uv_loop_t *loop, const struct engine_settings *es,
+                          const struct probe_settings *s, struct judge *judge, struct rate *rate,
+                          struct perip *perip, struct probe_stats *stats, probe_end_fn end,
+                          void (*wake)(void *ud), void *ud, char *err, size_t errlen);
+/* The DNS stage, when the worker runs one. */
+void probes_set_resolve(struct probes *ps, struct resolve *r);
+struct resolve *probes_resolve(const struct probes *ps);
+struct engine *probes_engine(const struct probes *ps);
+/* Free every probe (none may be busy) and the engine; the caller runs the
+ * loop afterwards so the handles can close. */
+void probes_free(struct probes *ps);
+
+/* Start a probe for word[0..len): it ends, now or later, in exactly one
+ * call of the end callback. owner NULL = a calibration probe: no judging
+ * and no retries. Returns 0, or -1 when no probe could be made at all
+ * (out of memory: nothing was started, the callback is not called). */
+int probe_run(struct probes *ps, void *owner, uint64_t owner_id, uint32_t index,
+              const char *word, size_t len);
+/* The one exit (see above). */
+void probe_end(struct probe *p, int verdict, int kind, const char *why);
+/* Stages the DNS stage hands a probe on to. */
+void probe_admit(struct probe *p);
+/* Start what admission let through; called whenever the window may move. */
+void probes_pump(struct probes *ps);
+/* Probes started and not ended, whatever stage they are in. */
+unsigned probes_busy(const struct probes *ps);
+/* May one more word start now (the rate limiter for words without the DNS
+ * stage)? */
+int probes_rate_ok(struct probes *ps);
+/* MSG_STOP: tries still waiting end now, with what they last got. */
+void probes_stop(struct probes *ps);
+/* A word shown in a report even though it made no URL. */
+void probes_show_word(const struct probes *ps, struct probe *p);
 #endif

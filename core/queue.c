@@ -422,7 +422,7 @@ int queue_status(const struct conf *c)
     if (c->format && !strcmp(c->format, "jsonl")) {
         struct buf b = {0};
         buf_append_str(&b, "{\"queue\":");
-        out_json_str(&b, c->queue, strlen(c->queue), 0);
+        buf_json_str(&b, c->queue, strlen(c->queue), 0);
         buf_printf(&b, ",\"complete\":%s,\"chunks\":%lld,\"done\":%lld,\"pending\":%lld,"
                    "\"waiting\":%lld,\"words\":%lld,\"hits\":%lld,\"results\":%lld,"
                    "\"finished\":%s,\"workers\":[", complete ? "true" : "false", total, ndone,
@@ -431,7 +431,7 @@ int queue_status(const struct conf *c)
                    complete && ndone >= total ? "true" : "false");
         for (size_t i = 0; i + 1 < w->elements; i += 2) {
             buf_append_str(&b, i ? ",{\"name\":" : "{\"name\":");
-            out_json_str(&b, w->element[i]->str, w->element[i]->len, 0);
+            buf_json_str(&b, w->element[i]->str, w->element[i]->len, 0);
             buf_printf(&b, ",\"seen_s_ago\":%lld,\"holds\":%lld}",
                        now - num(w->element[i + 1]->str), holds(x, w->element[i]->str));
         }

@@ -11,6 +11,7 @@
 #include "summary.h"
 
 #include "buf.h"
+#include "codes.h"
 #include "msg.h"
 #include "opt.h"
 #include "out.h"
@@ -55,9 +56,9 @@ struct report *report_open(const char *path, char *err, size_t errlen)
     return r;
 }
 
-static void count_class(struct report *r, const char *error)
+static void count_class(struct report *r, int kind)
 {
-    const char *name = out_error_class_name(out_error_class(error));
+    const char *name = codes_class_name(codes_class(kind));
     for (size_t i = 0; i < r->nclasses; i++)
         if (!strcmp(r->classes[i].name, name)) {
             r->classes[i].n++;
@@ -72,7 +73,7 @@ static void count_class(struct report *r, const char *error)
 void report_result(struct report *r, const struct result *res)
 {
     if (res->verdict == V_ERROR) {
-        count_class(r, res->error);
+        count_class(r, res->kind);
         return;
     }
     if (res->verdict != V_HIT)
@@ -83,18 +84,18 @@ void report_result(struct report *r, const struct result *res)
     }
     struct buf b = {0};
     buf_append_str(&b, r->rows ? ",\n[" : "[");
-    out_json_str(&b, res->url, strlen(res->url), 1);
+    buf_json_str(&b, res->url, strlen(res->url), 1);
     buf_printf(&b, ",%d,%llu,%.3f,", res->status, (unsigned long long)res->length,
                res->elapsed * 1000);
-    out_json_str(&b, res->ip, strlen(res->ip), 1);
+    buf_json_str(&b, res->ip, strlen(res->ip), 1);
     buf_append_byte(&b, ',');
-    out_json_str(&b, res->charset, strlen(res->charset), 1);
+    buf_json_str(&b, res->charset, strlen(res->charset), 1);
     buf_append_byte(&b, ',');
     /* Fields as one "k=v; k=v" cell. */
     struct buf fields = {0};
     for (size_t i = 0; i < res->nfields; i++)
         buf_printf(&fields, "%s%s=%s", i ? "; " : "", res->fields[2 * i], res->fields[2 * i + 1]);
-    out_json_str(&b, fields.p ? fields.p : "", fields.len, 1);
+    buf_json_str(&b, fields.p ? fields.p : "", fields.len, 1);
     buf_append_str(&b, "]");
     buf_free(&fields);
     if (fwrite(b.p, 1, b.len, r->spool) == b.len)
@@ -200,9 +201,9 @@ static const char *size_label(unsigned b, char *out, size_t n)
 static void json_pair(struct buf *b, const char *k, const char *v)
 {
     buf_append_byte(b, '[');
-    out_json_str(b, k, strlen(k), 1);
+    buf_json_str(b, k, strlen(k), 1);
     buf_append_byte(b, ',');
-    out_json_str(b, v, strlen(v), 1);
+    buf_json_str(b, v, strlen(v), 1);
     buf_append_byte(b, ']');
 }
 
@@ -259,7 +260,7 @@ int report_close(struct report *r, const struct conf *c, const struct pool_stats
                        "plugin alone");
     else
         summary_calibration(c, st, &cal);
-    out_json_str(&b, cal.p ? cal.p : "", cal.len, 1);
+    buf_json_str(&b, cal.p ? cal.p : "", cal.len, 1);
     buf_free(&cal);
     buf_append_str(&b, ",\n\"config\": ");
     char *ini = NULL;
@@ -269,7 +270,7 @@ int report_close(struct report *r, const struct conf *c, const struct pool_stats
         opt_dump(c, m);
         fclose(m);
     }
-    out_json_str(&b, ini ? ini : "", inilen, 1);
+    buf_json_str(&b, ini ? ini : "", inilen, 1);
     free(ini);
     buf_append_str(&b, "\n");
 

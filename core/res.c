@@ -7,7 +7,7 @@
  */
 #include "res.h"
 
-#include "probe.h"
+#include "reqres.h"
 
 #include <ctype.h>
 #include <stdio.h>

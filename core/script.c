@@ -22,7 +22,7 @@
 
 #include "log.h"
 #include "opt.h"
-#include "probe.h"
+#include "reqres.h"
 #include "res.h"
 
 #include <ctype.h>

@@ -2,9 +2,9 @@
 #include "summary.h"
 
 #include "buf.h"
+#include "codes.h"
 #include "log.h"
 #include "opt.h"
-#include "out.h"
 #include "pool.h"
 
 #include <errno.h>
@@ -59,9 +59,9 @@ void summary_print(const struct conf *c, const struct pool_stats *st)
                 "pages", (unsigned long long)st->misses, (unsigned long long)st->filtered,
                 (unsigned long long)st->calibrated);
     buf_reset(&b);
-    for (int k = 0; k < OUT_ERROR_CLASSES; k++)
+    for (int k = 0; k < ERR_NCLASSES; k++)
         if (st->errclass[k])
-            buf_printf(&b, "%s%s %llu", b.len ? ", " : "", out_error_class_name(k),
+            buf_printf(&b, "%s%s %llu", b.len ? ", " : "", codes_class_name(k),
                        (unsigned long long)st->errclass[k]);
     if (b.len)
         log_msg(LOG_INFO, "errors: %s", b.p);
@@ -89,9 +89,9 @@ int summary_json(const struct conf *c, const struct pool_stats *st, const char *
     num(&b, "hits", st->hits);
     num(&b, "errors", st->errors);
     buf_append_str(&b, ",\"errors_by_class\":{");
-    for (int k = 0, n = 0; k < OUT_ERROR_CLASSES; k++)
+    for (int k = 0, n = 0; k < ERR_NCLASSES; k++)
         if (st->errclass[k])
-            buf_printf(&b, "%s\"%s\":%llu", n++ ? "," : "", out_error_class_name(k),
+            buf_printf(&b, "%s\"%s\":%llu", n++ ? "," : "", codes_class_name(k),
                        (unsigned long long)st->errclass[k]);
     buf_append_str(&b, "},\"status\":{");
     for (int s = 0, n = 0; s < 600; s++)
@@ -108,14 +108,14 @@ int summary_json(const struct conf *c, const struct pool_stats *st, const char *
     buf_printf(&b, ",\"elapsed_s\":%.3f,\"words_per_s\":%.1f,\"workers\":%d", st->elapsed,
                rate(st), st->procs);
     buf_append_str(&b, ",\"template\":");
-    out_json_str(&b, c->template, strlen(c->template), 0);
+    buf_json_str(&b, c->template, strlen(c->template), 0);
     buf_append_str(&b, ",\"plugin\":");
-    out_json_str(&b, c->plugin, strlen(c->plugin), 0);
+    buf_json_str(&b, c->plugin, strlen(c->plugin), 0);
     buf_printf(&b, ",\"dns\":{\"resolver\":\"%s\",\"wildcard_names\":%llu", c->resolver,
                (unsigned long long)st->wildcards);
     if (st->wild_text) {
         buf_append_str(&b, ",\"wildcard\":");
-        out_json_str(&b, st->wild_text, strlen(st->wild_text), 0);
+        buf_json_str(&b, st->wild_text, strlen(st->wild_text), 0);
     }
     buf_append_byte(&b, '}');
     buf_printf(&b, ",\"calibration\":{\"enabled\":%s", c->calibrate ? "true" : "false");

@@ -12,7 +12,7 @@
 static void check_json_str(const char *s, size_t n)
 {
     struct buf b = {0};
-    out_json_str(&b, s, n, n & 1);
+    buf_json_str(&b, s, n, n & 1);
     if (b.len < 2 || b.p[0] != '"' || b.p[b.len - 1] != '"')
         abort();
     for (size_t i = 1; i + 1 < b.len; i++) {

@@ -7,7 +7,7 @@
 
 #include "match.h"
 #include "opt.h"
-#include "probe.h"
+#include "reqres.h"
 
 static struct salvo_res page(int status, const char *body, double elapsed)
 {

@@ -1,0 +1,35 @@
+/* beacon: what a worker's plugin code is judging right now, in memory
+ * shared with the parent, so that the parent can name the word that
+ * killed a worker. Written by the judge around every call into plugin or
+ * script code, read by the parent (pool.c) when a worker dies. */
+#ifndef SALVO_BEACON_H
+#define SALVO_BEACON_H
+#include <stdint.h>
+#include <string.h>
+
+struct beacon {
+    volatile int busy;
+    volatile uint64_t chunk;
+    volatile uint32_t index;
+    volatile uint32_t len;
+    char word[256];
+};
+
+static inline void beacon_on(struct beacon *b, uint64_t chunk, uint32_t index, const char *word,
+                             size_t len)
+{
+    if (!b)
+        return;
+    b->chunk = chunk;
+    b->index = index;
+    b->len = (uint32_t)(len < sizeof b->word ? len : sizeof b->word);
+    memcpy(b->word, word, b->len);
+    b->busy = 1;
+}
+
+static inline void beacon_off(struct beacon *b)
+{
+    if (b)
+        b->busy = 0;
+}
+#endif

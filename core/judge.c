@@ -1,0 +1,168 @@
+/* judge: rules, learned not-found pages, then the matcher (see judge.h). */
+#include "judge.h"
+
+#include "beacon.h"
+#include "codes.h"
+#include "msg.h"
+#include "plugin.h"
+#include "probe.h"
+#include "res.h"
+#include "tmpl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void judge_init(struct judge *j, struct plugin *plugin, struct beacon *beacon,
+                struct probe_stats *stats, const struct tmpl_keys *keys)
+{
+    j->plugin = plugin;
+    j->beacon = beacon;
+    j->stats = stats;
+    j->keys = keys && keys->n ? keys : NULL;
+}
+
+void judge_free(struct judge *j)
+{
+    match_free(&j->rules);
+    buf_free(&j->scratch);
+}
+
+const char *judge_text(const struct judge *j, struct salvo_res *r, size_t *len)
+{
+    if (j->rules.raw) {
+        *len = r->body.len;
+        return r->body.p ? r->body.p : "";
+    }
+    return res_text(r, len);
+}
+
+/* With several wordlists, target() sees the word of each list in turn:
+ * a plugin that checks words checks every one; the request is the same. */
+static int target_parts(struct judge *j, const char *word, size_t len, salvo_req *req)
+{
+    int v = SALVO_MISS;
+    const char *s = word, *end = word + len;
+    do {
+        const char *sep = j->keys ? memchr(s, TMPL_SEP, (size_t)(end - s)) : NULL;
+        size_t n = sep ? (size_t)(sep - s) : (size_t)(end - s);
+        v = plugin_target(j->plugin, s, n, req);
+        s = sep ? sep + 1 : end;
+    } while (v == SALVO_MISS && s < end);
+    return v;
+}
+
+int judge_target(struct judge *j, struct probe *p, int *kind)
+{
+    if (!plugin_has_target(j->plugin))
+        return 0;
+    if (p->owner)
+        beacon_on(j->beacon, p->owner_id, p->index, p->word.p, p->word.len);
+    int v = target_parts(j, p->word.p, p->word.len, &p->x.req);
+    beacon_off(j->beacon);
+    if (v == SALVO_MISS)
+        return 0;
+    snprintf(p->x.errmsg, sizeof p->x.errmsg, "target: %s", p->x.req.fail.p);
+    *kind = plugin_error_kind(j->plugin);
+    return -1;
+}
+
+/* The cheap part of p's signature (status, redirect, title, with the word
+ * taken out); returns the decoded text for calib_sig_text(). */
+static const char *sig_head(struct probe *p, struct calib_sig *sig, size_t *len)
+{
+    struct buf title = {0};
+    const char *text = res_text(&p->x.res, len);
+    res_title(text, *len, &title);
+    calib_sig_head(sig, p->x.res.status, p->word.p, p->word.len,
+                   res_header_get(&p->x.res, "location"), title.p);
+    buf_free(&title);
+    return text;
+}
+
+/* The response's signature against the learned not-found pages: the
+ * page's index, or -1. */
+static int calibrated(struct judge *j, struct probe *p)
+{
+    size_t len;
+    struct calib_sig sig;
+    const char *text = sig_head(p, &sig, &len);
+    if (!calib_maybe(&j->calib, &sig))
+        return -1;
+    calib_sig_text(&sig, text, len, p->word.p, p->word.len, &j->scratch);
+    return calib_match(&j->calib, &sig);
+}
+
+void judge_response(struct judge *j, struct probe *p, int *verdict, int *kind, const char **why)
+{
+    salvo_res *res = &p->x.res;
+    *kind = ERR_NONE;
+    *why = NULL;
+    if (!match_eval(&j->rules, res, why)) {
+        *verdict = V_FILTERED;
+        j->stats->filtered++;
+        return;
+    }
+    int k = j->calib.n ? calibrated(j, p) : -1;
+    if (k >= 0) {
+        *verdict = V_FILTERED;
+        *why = j->calib_name[k];
+        j->stats->calibrated++;
+        return;
+    }
+    if (!plugin_has_match(j->plugin)) {
+        *verdict = V_HIT;
+        return;
+    }
+    beacon_on(j->beacon, p->owner_id, p->index, p->word.p, p->word.len);
+    int v = plugin_match(j->plugin, res);
+    beacon_off(j->beacon);
+    switch (v) {
+    case SALVO_HIT:
+        *verdict = V_HIT;
+        break;
+    case SALVO_MISS:
+        *verdict = V_MISS;
+        *why = j->plugin->name;
+        j->stats->misses++;
+        break;
+    default:
+        *verdict = V_ERROR;
+        *kind = plugin_error_kind(j->plugin);
+        *why = res->fail.p;
+    }
+}
+
+const struct calib_fp *judge_learn(struct judge *j, struct probe *p, int initial)
+{
+    size_t len;
+    struct calib_sig sig;
+    const char *text = sig_head(p, &sig, &len);
+    calib_sig_text(&sig, text, len, p->word.p, p->word.len, &j->scratch);
+    size_t before = j->calib.n;
+    if (!initial && calib_match(&j->calib, &sig) >= 0)
+        return NULL;
+    int k = calib_learn(&j->calib, &sig);
+    if (k < 0 || (size_t)k != before)
+        return NULL;
+    snprintf(j->calib_name[k], sizeof j->calib_name[k], "calibration#%d(status=%d)", k + 1,
+             sig.status);
+    return initial ? NULL : &j->calib.fp[k];
+}
+
+void judge_calib_report(const struct judge *j, uint32_t tries, int changed, struct buf *b)
+{
+    uint32_t head[3] = {tries, (uint32_t)j->calib.n, changed != 0};
+    buf_append(b, head, sizeof head);
+    for (size_t i = 0; i < j->calib.n; i++) {
+        buf_printf(b, "%s%s: ", i ? "\n" : "", j->calib_name[i]);
+        calib_describe(&j->calib.fp[i], b);
+    }
+    buf_append_byte(b, '\0');
+    buf_append_byte(b, '[');
+    for (size_t i = 0; i < j->calib.n; i++) {
+        if (i)
+            buf_append_byte(b, ',');
+        calib_json(&j->calib.fp[i], b);
+    }
+    buf_append_byte(b, ']');
+}

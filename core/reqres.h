@@ -1,0 +1,59 @@
+/* reqres.h: the request and response behind the plugin API's opaque
+ * salvo_req and salvo_res handles. Shared by the engine (which fills
+ * them), the host table (plugin.c) and the rules (worker.c). */
+#ifndef SALVO_REQRES_H
+#define SALVO_REQRES_H
+#include <stddef.h>
+
+#include "buf.h"
+#include "msg.h"
+
+#define SALVO_HOST_SIDE
+#include "salvo/plugin.h"
+
+struct res_decoder;
+struct curl_slist;
+
+struct salvo_req {
+    struct buf url;
+    struct buf method;            /* "" = from the configuration */
+    struct curl_slist *headers;   /* added by the plugin, NULL if none */
+    struct buf body;
+    int has_body;
+    struct buf fail;              /* req_fail() message, "" if none */
+};
+
+struct salvo_res {
+    const char *url;
+    const char *word;
+    size_t wlen;
+    int status;
+    struct buf hdrs;        /* final response: "name\0value\0" pairs */
+    struct buf body;        /* at most max_body bytes */
+    unsigned long long length; /* body bytes received */
+    int truncated;
+    double elapsed;
+    const char *error;      /* NULL if the transfer succeeded */
+    char ip[64];            /* address connected to, "" if none */
+    char ips[400];          /* the DNS stage's answers, "a,b", "" if none */
+    int dns_wildcard;       /* the answers are the domain's wildcard's */
+    /* Decoded on first use. */
+    struct res_decoder *dec;
+    int text_ready;
+    const char *text;
+    size_t tlen;
+    struct buf textbuf;
+    char charset[40];
+    /* res_field() and res_fail(). */
+    size_t nfields;
+    char *fields[2 * RESULT_MAX_FIELDS];
+    struct buf fail;
+};
+
+/* Lazy views of a response (defined in res.c). */
+const char *res_text(struct salvo_res *r, size_t *len);
+const char *res_header_get(const struct salvo_res *r, const char *name);
+/* Reset for the next probe, keeping memory. */
+void res_clear(struct salvo_res *r);
+void res_free(struct salvo_res *r);
+#endif

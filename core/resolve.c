@@ -1,0 +1,280 @@
+/* resolve: the DNS stage's side of a probe (see resolve.h). */
+#include "resolve.h"
+
+#include "calib.h"
+#include "codes.h"
+#include "dns.h"
+#include "log.h"
+#include "probe.h"
+#include "rate.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct resolve {
+    struct dns *dns;
+    struct resolve_settings s;
+    struct probe_stats *stats;
+    void (*wake)(void *ud);
+    void (*wild_cb)(const char *text, size_t len, void *ud);
+    void *ud;
+    unsigned waiting;          /* probes waiting for their answer */
+    char wild[64][48];         /* the wildcard's answers (--wildcard-dns) */
+    size_t nwild;
+    unsigned wild_learning;    /* random names still out */
+    char domain[256];          /* the template's host after "{}." */
+};
+
+struct resolve *resolve_new(struct dns *dns, const struct resolve_settings *s,
+                            struct probe_stats *stats, void (*wake)(void *ud),
+                            void (*wild)(const char *text, size_t len, void *ud), void *ud)
+{
+    struct resolve *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->dns = dns;
+    r->s = *s;
+    r->stats = stats;
+    r->wake = wake;
+    r->wild_cb = wild;
+    r->ud = ud;
+    return r;
+}
+
+void resolve_free(struct resolve *r)
+{
+    free(r);
+}
+
+unsigned resolve_waiting(const struct resolve *r)
+{
+    return r->waiting;
+}
+
+int resolve_learning(const struct resolve *r)
+{
+    return r->wild_learning > 0;
+}
+
+/* p->host and p->port from the filled-in URL. */
+static int host_of(struct probe *p)
+{
+    CURLU *u = curl_url();
+    char *host = NULL, *port = NULL;
+    int ok = u && !curl_url_set(u, CURLUPART_URL, p->x.req.url.p, 0) &&
+             !curl_url_get(u, CURLUPART_HOST, &host, 0) &&
+             !curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) &&
+             strlen(host) < sizeof p->host;
+    if (ok) {
+        snprintf(p->host, sizeof p->host, "%s", host);
+        p->port = strtol(port, NULL, 10);
+    }
+    curl_free(host);
+    curl_free(port);
+    curl_url_cleanup(u);
+    return ok ? 0 : -1;
+}
+
+/* --connect-to and --resolve entries "HOST:PORT:..." (empty = any) that
+ * cover this host: curl is told where to go already. */
+static int pinned_by_user(const struct strlist *l, const char *host, long port)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        const char *e = l->v[i] + (l->v[i][0] == '+');
+        const char *c1 = strchr(e, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2)
+            continue;
+        size_t hl = (size_t)(c1 - e);
+        int host_ok = !hl || (hl == strlen(host) && !strncasecmp(e, host, hl));
+        int port_ok = c2 == c1 + 1 || strtol(c1 + 1, NULL, 10) == port;
+        if (host_ok && port_ok)
+            return 1;
+    }
+    return 0;
+}
+
+int resolve_wanted(struct resolve *r, struct probe *p)
+{
+    if (host_of(p) < 0)
+        return 0; /* a URL curl cannot parse: curl says why */
+    unsigned char a[16];
+    if (p->host[0] == '[' || inet_pton(AF_INET, p->host, a) == 1)
+        return 0; /* numeric already */
+    return !pinned_by_user(r->s.connect_to, p->host, p->port) &&
+           !pinned_by_user(r->s.resolve, p->host, p->port);
+}
+
+static int in_wildcard(const struct resolve *r, const struct dns_result *d)
+{
+    if (!r->nwild)
+        return 0;
+    for (size_t i = 0; i < d->naddr; i++) {
+        int found = 0;
+        for (size_t k = 0; k < r->nwild && !found; k++)
+            found = !strcmp(r->wild[k], d->addr[i]);
+        if (!found)
+            return 0;
+    }
+    return d->naddr > 0;
+}
+
+/* Plain HTTP to a resolved address: the URL names the address and the Host
+ * header the site, so curl keeps the connection and sends the next name's
+ * request to the same address on it, instead of a new TCP connection per
+ * name. Only where nothing else depends on the URL's host: no TLS (SNI and
+ * certificate are per name), no redirects followed. */
+static int keep_alive(struct probe *p, const char *addr)
+{
+    CURLU *u = curl_url();
+    char *url = NULL, host[300], ip[64];
+    int v6 = strchr(addr, ':') != NULL;
+    snprintf(ip, sizeof ip, v6 ? "[%s]" : "%s", addr);
+    int ok = u && !curl_url_set(u, CURLUPART_URL, p->x.req.url.p, 0) &&
+             !curl_url_set(u, CURLUPART_HOST, ip, 0) && !curl_url_get(u, CURLUPART_URL, &url, 0);
+    if (ok) {
+        buf_reset(&p->x.wire);
+        buf_append_str(&p->x.wire, url);
+        if (p->port == 80)
+            snprintf(host, sizeof host, "Host: %s", p->host);
+        else
+            snprintf(host, sizeof host, "Host: %s:%ld", p->host, p->port);
+        struct curl_slist *l = curl_slist_append(p->x.req.headers, host);
+        ok = l != NULL;
+        if (l)
+            p->x.req.headers = l;
+        else
+            buf_reset(&p->x.wire);
+    }
+    curl_free(url);
+    curl_url_cleanup(u);
+    return ok ? 0 : -1;
+}
+
+/* --dns-only: the answer is the outcome. */
+static void dns_only(struct probe *p, const struct dns_result *d)
+{
+    snprintf(p->x.res.ip, sizeof p->x.res.ip, "%s", d->addr[0]);
+    p->x.res.elapsed = (double)(rate_now() - p->due) / 1e9;
+    buf_reset(&p->x.req.url);
+    buf_append_str(&p->x.req.url, p->host);
+    p->x.res.url = p->x.req.url.p;
+    if (p->x.res.dns_wildcard)
+        probe_end(p, V_FILTERED, ERR_NONE, "wildcard-dns");
+    else
+        probe_end(p, V_HIT, ERR_NONE, NULL);
+}
+
+/* Pin the transfer to the answer and hand the probe on. */
+static void pin(struct resolve *r, struct probe *p, const struct dns_result *d)
+{
+    snprintf(p->dest, sizeof p->dest, "%s", d->addr[0]);
+    if (r->s.reuse && keep_alive(p, d->addr[0]) == 0) {
+        probe_admit(p);
+        return;
+    }
+    char line[600];
+    int v6 = strchr(d->addr[0], ':') != NULL;
+    snprintf(line, sizeof line, "%s:%ld:%s%s%s:%ld", p->host, p->port, v6 ? "[" : "", d->addr[0],
+             v6 ? "]" : "", p->port);
+    if (!(p->x.pin = curl_slist_append(NULL, line))) {
+        snprintf(p->x.errmsg, sizeof p->x.errmsg, "internal: out of memory");
+        probe_end(p, V_ERROR, ERR_INTERNAL, p->x.errmsg);
+        return;
+    }
+    probe_admit(p);
+}
+
+static void on_resolved(void *ud, const struct dns_result *d)
+{
+    struct probe *p = ud;
+    struct resolve *r = probes_resolve(p->ps);
+    r->waiting--;
+    if (d->status != DNS_OK) {
+        snprintf(p->x.errmsg, sizeof p->x.errmsg, "dns: %s: %s", p->host, d->reason);
+        probe_end(p, V_ERROR, ERR_DNS, p->x.errmsg);
+        r->wake(r->ud);
+        return;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < d->naddr && o < sizeof p->x.res.ips - 50; i++)
+        o += (size_t)snprintf(p->x.res.ips + o, sizeof p->x.res.ips - o, "%s%s", i ? "," : "",
+                              d->addr[i]);
+    p->x.res.dns_wildcard = p->owner && in_wildcard(r, d);
+    r->stats->wildcards += (uint32_t)p->x.res.dns_wildcard;
+    r->stats->counted |= p->x.res.dns_wildcard;
+    if (r->s.dns_only && p->owner)
+        dns_only(p, d);
+    else
+        pin(r, p, d);
+    r->wake(r->ud);
+}
+
+int resolve_start(struct resolve *r, struct probe *p)
+{
+    p->due = rate_now(); /* the DNS time, for dns_only */
+    if (dns_resolve(r->dns, p->host, on_resolved, p) < 0)
+        return -1;
+    r->waiting++;
+    return 0;
+}
+
+/* --wildcard-dns: the answers of random names under the template's
+ * domain. Words wait until they are known. */
+static void on_wild(void *ud, const struct dns_result *d)
+{
+    struct resolve *r = ud;
+    for (size_t i = 0; d->status == DNS_OK && i < d->naddr; i++) {
+        int known = 0;
+        for (size_t k = 0; k < r->nwild && !known; k++)
+            known = !strcmp(r->wild[k], d->addr[i]);
+        if (!known && r->nwild < sizeof r->wild / sizeof r->wild[0])
+            snprintf(r->wild[r->nwild++], sizeof r->wild[0], "%s", d->addr[i]);
+    }
+    if (--r->wild_learning)
+        return;
+    struct buf b = {0};
+    buf_printf(&b, "*.%s", r->domain);
+    for (size_t k = 0; k < r->nwild; k++)
+        buf_printf(&b, "%s%s", k ? "," : " ", r->wild[k]);
+    if (!r->nwild)
+        buf_append_str(&b, " -");
+    r->wild_cb(b.p ? b.p : "", b.len, r->ud);
+    buf_free(&b);
+    r->wake(r->ud);
+}
+
+/* The domain the words go under: the host of "scheme://{}.DOMAIN/...". */
+static const char *template_domain(const char *t, char *out, size_t n)
+{
+    const char *h = strstr(t, "://");
+    if (!h || h[3] != '{')
+        return NULL;
+    const char *close = strchr(h + 3, '}');
+    if (!close || close[1] != '.')
+        return NULL;
+    size_t len = strcspn(close + 2, "/:?#");
+    if (!len || len >= n || memchr(close + 2, '{', len))
+        return NULL;
+    snprintf(out, n, "%.*s", (int)len, close + 2);
+    return out;
+}
+
+void resolve_learn_wildcard(struct resolve *r, uint64_t *seed)
+{
+    if (!template_domain(r->s.template, r->domain, sizeof r->domain)) {
+        log_msg(LOG_WARN, "--wildcard-dns: the template's host is not {}.DOMAIN: not checked");
+        return;
+    }
+    r->wild_learning = (unsigned)r->s.wildcard_tests;
+    for (long i = 0; i < r->s.wildcard_tests; i++) {
+        char label[20], name[300];
+        calib_word(label, 14, seed);
+        snprintf(name, sizeof name, "%s.%s", label, r->domain);
+        if (dns_resolve(r->dns, name, on_wild, r) < 0)
+            r->wild_learning--;
+    }
+}
