@@ -8,7 +8,6 @@
  */
 #include "conf.h"
 
-#include "opt.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -20,7 +19,7 @@ struct reader {
     const char *path;
     int line;          /* number of the line last handed to inih */
     int failed;        /* first error recorded; later ones are ignored */
-    struct conf *c;
+    const struct conf_sink *sink;
     char *err;
     size_t errlen;
 };
@@ -47,7 +46,7 @@ static char *read_line(char *str, int num, void *stream)
         if (end && (size_t)(end - p - 1) < sizeof name) {
             memcpy(name, p + 1, (size_t)(end - p - 1));
             name[end - p - 1] = '\0';
-            if (!opt_known_section(name)) {
+            if (!r->sink->section_ok(name)) {
                 snprintf(r->err, r->errlen, "%s:%d: unknown section [%s]", r->path,
                          r->line, name);
                 r->failed = 1;
@@ -63,23 +62,22 @@ static int on_key(void *user, const char *section, const char *key, const char *
     struct reader *r = user;
     if (r->failed)
         return 1;
-    struct opt_origin at = {r->path, r->line};
     if (!*section) {
         snprintf(r->err, r->errlen, "%s:%d: key \"%s\" outside any [section]", r->path,
                  r->line, key);
         r->failed = 1;
         return 0;
     }
-    if (opt_set_ini(r->c, section, key, value, &at, r->err, r->errlen) < 0) {
+    if (r->sink->key(r->sink->ud, section, key, value, r->path, r->line, r->err, r->errlen) < 0) {
         r->failed = 1;
         return 0;
     }
     return 1;
 }
 
-int conf_load(struct conf *c, const char *path, char *err, size_t errlen)
+int conf_read(const char *path, const struct conf_sink *sink, char *err, size_t errlen)
 {
-    struct reader r = {.path = path, .c = c, .err = err, .errlen = errlen};
+    struct reader r = {.path = path, .sink = sink, .err = err, .errlen = errlen};
     if (!(r.f = fopen(path, "r"))) {
         snprintf(err, errlen, "%s: cannot open config: %s", path, strerror(errno));
         return -1;

@@ -2,7 +2,7 @@
 #include "dns.h"
 
 #include "buf.h"
-#include "opt.h"
+#include "strlist.h"
 
 #include <ares.h>
 #include <arpa/inet.h>
@@ -489,7 +489,7 @@ static int system_servers(struct dns *d, char *err, size_t errlen)
     return 0;
 }
 
-struct dns *dns_new(uv_loop_t *loop, const struct conf *c, char *err, size_t errlen)
+struct dns *dns_new(uv_loop_t *loop, const struct dns_settings *c, char *err, size_t errlen)
 {
     if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
         snprintf(err, errlen, "cannot initialise c-ares");
@@ -501,12 +501,12 @@ struct dns *dns_new(uv_loop_t *loop, const struct conf *c, char *err, size_t err
         return NULL;
     }
     d->loop = loop;
-    d->cap = (unsigned)c->dns_per_resolver;
-    d->max_tries = (int)c->dns_tries;
-    d->family = !strcmp(c->dns_family, "ipv6") ? AF_INET6
-              : !strcmp(c->dns_family, "any")  ? AF_UNSPEC : AF_INET;
-    for (size_t i = 0; i < c->resolvers.n; i++)
-        if (each_server(c->resolvers.v[i], add_server, d, err, errlen) < 0)
+    d->cap = (unsigned)c->per_resolver;
+    d->max_tries = (int)c->tries;
+    d->family = !strcmp(c->family, "ipv6") ? AF_INET6
+              : !strcmp(c->family, "any")  ? AF_UNSPEC : AF_INET;
+    for (size_t i = 0; i < c->resolvers->n; i++)
+        if (each_server(c->resolvers->v[i], add_server, d, err, errlen) < 0)
             goto fail;
     if (!d->nsrv && system_servers(d, err, errlen) < 0)
         goto fail;
@@ -515,7 +515,7 @@ struct dns *dns_new(uv_loop_t *loop, const struct conf *c, char *err, size_t err
         used += (size_t)snprintf(d->servers + used, sizeof d->servers - used, "%s%s",
                                  i ? ", " : "", d->srv[i].name);
     /* Each try waits a share of the whole time, so that all tries fit. */
-    int per_try = (int)(c->dns_timeout * 1000 / (d->max_tries > 0 ? d->max_tries : 1));
+    int per_try = (int)(c->timeout * 1000 / (d->max_tries > 0 ? d->max_tries : 1));
     for (size_t i = 0; i < d->nsrv; i++) {
         struct server *s = &d->srv[i];
         struct ares_options o;

@@ -9,8 +9,17 @@
 #include <stddef.h>
 #include <uv.h>
 
-struct conf;
 struct dns;
+struct strlist;
+
+/* What the DNS stage needs of the configuration. */
+struct dns_settings {
+    const struct strlist *resolvers; /* --resolvers values; empty = the system's */
+    long per_resolver;               /* queries in flight per resolver */
+    long tries;                      /* resolvers asked at most per name */
+    double timeout;                  /* seconds, all tries together */
+    const char *family;              /* ipv4 | ipv6 | any */
+};
 
 enum dns_status { DNS_OK = 0, DNS_NXDOMAIN, DNS_NODATA, DNS_SERVFAIL, DNS_REFUSED,
                   DNS_TIMEOUT, DNS_ERROR };
@@ -31,7 +40,7 @@ struct dns_result {
 typedef void (*dns_cb)(void *ud, const struct dns_result *r);
 
 /* Resolvers from c (--resolvers), else the system's. NULL with err. */
-struct dns *dns_new(uv_loop_t *loop, const struct conf *c, char *err, size_t errlen);
+struct dns *dns_new(uv_loop_t *loop, const struct dns_settings *c, char *err, size_t errlen);
 /* Ask for name; cb runs later from the loop (never from inside this
  * call). Queued while every resolver is at its cap. 0, or -1 when out of
  * memory. */

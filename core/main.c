@@ -1,6 +1,7 @@
 /* main: parse the configuration, check everything that can be checked
  * before a request is sent, run the pool, map the outcome to an exit
  * status. */
+#include "codes.h"
 #include "log.h"
 #include "opt.h"
 #include "out.h"
@@ -20,7 +21,6 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-enum { EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_PLUGIN = 4 };
 
 /* The options that change what a scan reports, as INI text: speed,
  * output place and bookkeeping options are left out. For the queue, the
@@ -225,7 +225,7 @@ static int summarise(const struct conf *c, struct pool_stats *st, int rc)
         summary_json(c, st, c->summary_json, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
         if (rc == 0)
-            rc = 1;
+            rc = EXIT_PARTIAL;
     }
     free(st->calib_text);
     free(st->calib_json);
@@ -253,7 +253,7 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
         }
         int rc = queue_collect(c, &out);
         if (out_close(&out) < 0 && rc == 0)
-            rc = 1;
+            rc = EXIT_PARTIAL;
         return rc;
     }
     if (c->shard && *c->shard) {
@@ -278,7 +278,7 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
     char *config = config_text(c, 1), fp[20];
     if (!config) {
         plugin_unload(&plugin);
-        return 1;
+        return EXIT_PARTIAL;
     }
     snprintf(fp, sizeof fp, "%016llx", (unsigned long long)fnv(1469598103934665603ull, config));
     int rc;
@@ -293,7 +293,7 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
         } else {
             rc = queue_work(c, &plugin, fp, config, &out, &st);
             if (out_close(&out) < 0 && rc == 0)
-                rc = 1;
+                rc = EXIT_PARTIAL;
             rc = summarise(c, &st, rc);
         }
     }
@@ -324,7 +324,7 @@ int main(int argc, char **argv)
     }
     switch (opt_parse(&c, argc, argv, err, sizeof err)) {
     case OPT_EXIT_OK:
-        rc = 0;
+        rc = EXIT_OK;
         goto done;
     case OPT_ERROR:
         log_msg(LOG_ERR, "%s", err);
@@ -449,10 +449,10 @@ int main(int argc, char **argv)
     if (out.report && report_close(out.report, &c, &st, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
         if (rc == 0)
-            rc = 1;
+            rc = EXIT_PARTIAL;
     }
     if (out_close(&out) < 0 && rc == 0)
-        rc = 1;
+        rc = EXIT_PARTIAL;
     rc = summarise(&c, &st, rc);
     input_close(&in);
     plugin_unload(&plugin);

@@ -2,7 +2,6 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "match.h"
 
-#include "opt.h"
 #include "reqres.h"
 
 #include <ctype.h>
@@ -277,13 +276,14 @@ static int by_cost(const void *a, const void *b)
     return (int)x->kind - (int)y->kind;
 }
 
-int match_init(struct match_rules *m, const struct conf *c, char *err, size_t errlen)
+int match_init(struct match_rules *m, const struct match_settings *c, char *err,
+               size_t errlen)
 {
     memset(m, 0, sizeof *m);
-    m->any = c->match_mode && !strcmp(c->match_mode, "any");
-    m->raw = c->match_raw;
+    m->any = c->mode && !strcmp(c->mode, "any");
+    m->raw = c->raw;
     for (int f = 0; f <= 1; f++) {
-        const struct rules_conf *rc = f ? &c->filter : &c->match;
+        const struct rules_conf *rc = f ? c->filter : c->match;
         if (add_str(m, K_STATUS, f, "status", rc->status, err, errlen) ||
             add_list(m, K_CONTAINS, f, "contains", &rc->contains, err, errlen) ||
             add_list(m, K_REGEX, f, "regex", &rc->regex, err, errlen) ||
@@ -293,7 +293,7 @@ int match_init(struct match_rules *m, const struct conf *c, char *err, size_t er
             add_list(m, K_HEADER, f, "header", &rc->header, err, errlen) ||
             add_str(m, K_TIME, f, "time", rc->time, err, errlen))
             goto fail;
-        if (!f && add_list(m, K_NOT_CONTAINS, 0, "not_contains", &c->match_not_contains, err,
+        if (!f && add_list(m, K_NOT_CONTAINS, 0, "not_contains", c->not_contains, err,
                            errlen))
             goto fail;
     }

@@ -11,7 +11,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct conf;
+#include "strlist.h"
+
+/* One of [match] and [filter]: "" or an empty list = no such rule. */
+struct rules_conf {
+    char *status;          /* "200,301-302" */
+    struct strlist contains;
+    struct strlist regex;
+    char *size;            /* body bytes: "0,100-200,>5000" */
+    char *words;
+    char *lines;
+    struct strlist header; /* "Name: regex" */
+    char *time;            /* milliseconds */
+};
+
+/* What the rules need of the configuration. */
+struct match_settings {
+    const struct rules_conf *match, *filter;
+    const struct strlist *not_contains;
+    const char *mode;      /* all | any */
+    int raw;               /* text rules on the raw bytes */
+};
+
 struct salvo_res;
 struct rule;
 
@@ -32,7 +53,8 @@ int match_header_check(const char *rule, char *err, size_t errlen);
 
 /* Build rules from the (already validated) configuration. 0, or -1 with a
  * message (out of memory, or a regex that failed to compile). */
-int match_init(struct match_rules *m, const struct conf *c, char *err, size_t errlen);
+int match_init(struct match_rules *m, const struct match_settings *c, char *err,
+               size_t errlen);
 void match_free(struct match_rules *m);
 int match_any_rule(const struct match_rules *m);
 

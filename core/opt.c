@@ -8,6 +8,7 @@
  */
 #include "opt.h"
 
+#include "codes.h"
 #include "conf.h"
 #include "dns.h"
 #include "match.h"
@@ -523,6 +524,19 @@ static const struct opt *by_code(int code)
     return NULL;
 }
 
+static int ini_key(void *ud, const char *section, const char *key, const char *value,
+                   const char *file, int line, char *err, size_t errlen)
+{
+    struct opt_origin at = {file, line};
+    return opt_set_ini(ud, section, key, value, &at, err, errlen);
+}
+
+int opt_load_ini(struct conf *c, const char *path, char *err, size_t errlen)
+{
+    struct conf_sink sink = {opt_known_section, ini_key, c};
+    return conf_read(path, &sink, err, errlen);
+}
+
 enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size_t errlen)
 {
     struct option lo[2 * NOPTS + 4];
@@ -549,7 +563,7 @@ enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size
             config = optarg;
     }
     if (config) {
-        if (conf_load(c, config, err, errlen) < 0)
+        if (opt_load_ini(c, config, err, errlen) < 0)
             return OPT_ERROR;
         free(c->config_path);
         c->config_path = strdup(config);
@@ -678,14 +692,10 @@ void opt_usage(FILE *f)
             "  -V, --version                      version and plugin ABI\n"
             "\nEvery [section] key above can be set in the INI file given with -c;\n"
             "the command line overrides it, repeatable keys add up.\n"
-            "\nexit status:\n"
-            "  0  the scan ran (with or without hits)\n"
-            "  1  the scan ran but failed part-way (a worker died, output failed)\n"
-            "  2  bad usage or bad configuration\n"
-            "  3  the wordlist cannot be read\n"
-            "  4  the plugin cannot be loaded or initialised\n"
-            "  5  queue: Redis cannot be reached or used, or the queue is missing/exists\n"
-            "  130/143  stopped by SIGINT/SIGTERM\n");
+            "\nexit status:\n");
+    codes_exit_help(f);
+    fprintf(f, "\nerror classes (error_class in jsonl and csv; the message's prefix):\n");
+    codes_class_help(f);
 }
 
 /* roff needs '\' and a leading '.' or '\'' escaped. */
@@ -781,16 +791,9 @@ void opt_man(FILE *f)
           "\\fBjsonl\\fR: one JSON object a line (verdict, url, word, status, length, "
           "elapsed, ip, charset, error, fields). \\fBcsv\\fR: a header line, then one record "
           "per hit. Only the parent process writes: lines are never interleaved or torn.\n"
-          ".SH EXIT STATUS\n"
-          ".TP\n0\nThe scan ran, with or without hits.\n"
-          ".TP\n1\nThe scan ran but failed part\\-way (words left unprobed, output failed).\n"
-          ".TP\n2\nBad usage or bad configuration.\n"
-          ".TP\n3\nThe wordlist cannot be read.\n"
-          ".TP\n4\nThe plugin or script cannot be loaded, or its init() refused.\n"
-          ".TP\n5\n\\fBsalvo queue\\fR: Redis cannot be reached or refused the login, or the "
-          "queue is missing (status, collect) or exists already (push).\n"
-          ".TP\n130, 143\nStopped by SIGINT, SIGTERM (the probes in flight were finished).\n"
-          ".SH ENVIRONMENT\n"
+          ".SH EXIT STATUS\n", f);
+    codes_exit_roff(f);
+    fputs(".SH ENVIRONMENT\n"
           ".TP\n.B SALVO_REDIS_PASSWORD\nThe Redis password when the \\fB\\-\\-redis\\fR URL "
           "has none (keeps it out of the process list).\n"
           ".TP\n.B SALVO_PLUGIN_PATH\nColon\\-separated directories searched first for "

@@ -7,20 +7,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "match.h"
 #include "strlist.h"
 
 
-/* One of [match] and [filter]: "" or an empty list = no such rule. */
-struct rules_conf {
-    char *status;          /* "200,301-302" */
-    struct strlist contains;
-    struct strlist regex;
-    char *size;            /* body bytes: "0,100-200,>5000" */
-    char *words;
-    char *lines;
-    struct strlist header; /* "Name: regex" */
-    char *time;            /* milliseconds */
-};
 
 /* The effective configuration. Strings are owned (malloc'ed). */
 struct conf {
@@ -118,6 +108,9 @@ void opt_free(struct conf *c);
 int opt_set_ini(struct conf *c, const char *section, const char *key,
                 const char *value, const struct opt_origin *at,
                 char *err, size_t errlen);
+/* Apply every key of the INI file at path (conf.c reads it). 0, or -1
+ * with file:line in err. */
+int opt_load_ini(struct conf *c, const char *path, char *err, size_t errlen);
 /* Whether section is one salvo knows. */
 int opt_known_section(const char *section);
 /* Parse argv: first finds -c/--config and loads it (INI), then applies the

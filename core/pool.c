@@ -817,7 +817,7 @@ static int run(const struct conf *c, struct plugin *plugin, struct input *in,
     st->procs = p.n;
     st->start = now();
     if (!(p.w = calloc((size_t)p.n, sizeof *p.w)))
-        return 1;
+        return EXIT_PARTIAL;
     signal(SIGPIPE, SIG_IGN);
     p.plugin = plugin;
     p.rate = rate_new(c->rate);
@@ -946,10 +946,10 @@ static int run(const struct conf *c, struct plugin *plugin, struct input *in,
     if (p.beacons)
         munmap(p.beacons, sizeof(struct beacon) * (size_t)p.n);
     if (p.fatal)
-        return 4;
+        return EXIT_PLUGIN;
     if (p.signo)
-        return 128 + p.signo;
-    return p.failed ? 1 : 0;
+        return p.signo == SIGINT ? EXIT_SIGINT : p.signo == SIGTERM ? EXIT_SIGTERM : 128 + p.signo;
+    return p.failed ? EXIT_PARTIAL : EXIT_OK;
 }
 
 int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, struct out *out,

@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "input.h"
+#include "codes.h"
 #include "log.h"
 #include "msg.h"
 #include "opt.h"
@@ -288,17 +289,17 @@ int queue_push(const struct conf *c, const char *fp, const char *config)
     struct input in;
     if (input_open(&in, c->wordlist, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
-        return 3;
+        return EXIT_INPUT;
     }
     struct queue_url u;
     redisContext *r = connect_sync(c, &u);
     if (!r) {
         input_close(&in);
-        return QUEUE_EXIT;
+        return EXIT_REDIS;
     }
     queue_key(c, "meta", meta, sizeof meta);
     queue_key(c, "chunks", chunks_key, sizeof chunks_key);
-    int rc = QUEUE_EXIT;
+    int rc = EXIT_REDIS;
     redisReply *rep = checked(r, redisCommand(r, "HSETNX %s fingerprint %s", meta, fp), "HSETNX");
     if (!rep)
         goto out;
@@ -392,12 +393,12 @@ int queue_status(const struct conf *c)
     struct queue_url u;
     redisContext *r = connect_sync(c, &u);
     if (!r)
-        return QUEUE_EXIT;
+        return EXIT_REDIS;
     queue_key(c, "meta", meta, sizeof meta);
     queue_key(c, "chunks", chunks, sizeof chunks);
     queue_key(c, "done", done, sizeof done);
     queue_key(c, "workers", workers, sizeof workers);
-    int rc = QUEUE_EXIT;
+    int rc = EXIT_REDIS;
     redisReply *m = checked(r, redisCommand(r, "HGETALL %s", meta), "HGETALL");
     redisReply *d = NULL, *p = NULL, *w = NULL, *x = NULL;
     if (!m)
@@ -532,7 +533,7 @@ int queue_collect(const struct conf *c, struct out *out)
     struct queue_url u;
     redisContext *r = connect_sync(c, &u);
     if (!r)
-        return QUEUE_EXIT;
+        return EXIT_REDIS;
     queue_key(c, "results", key, sizeof key);
     queue_key(c, "meta", meta, sizeof meta);
     int rc = 0;
@@ -542,14 +543,14 @@ int queue_collect(const struct conf *c, struct out *out)
     long long chunks = hget_ll(r, meta, "chunks", -1);
     if (chunks < 0) {
         log_msg(LOG_ERR, "no queue \"%s\" on %s:%d", c->queue, u.host, u.port);
-        rc = QUEUE_EXIT;
+        rc = EXIT_REDIS;
         goto out;
     }
     for (;;) {
         redisReply *rep = checked(r, redisCommand(r, "XRANGE %s %s + COUNT 1000", key, start),
                                   "XRANGE");
         if (!rep) {
-            rc = QUEUE_EXIT;
+            rc = EXIT_REDIS;
             break;
         }
         size_t got = rep->type == REDIS_REPLY_ARRAY ? rep->elements : 0;
@@ -608,7 +609,7 @@ int queue_drop(const struct conf *c)
     struct queue_url u;
     redisContext *r = connect_sync(c, &u);
     if (!r)
-        return QUEUE_EXIT;
+        return EXIT_REDIS;
     long long gone = 0;
     int rc = 0;
     for (size_t i = 0; i < sizeof what / sizeof what[0]; i++) {
@@ -616,7 +617,7 @@ int queue_drop(const struct conf *c)
         queue_key(c, what[i], key, sizeof key);
         redisReply *rep = checked(r, redisCommand(r, "DEL %s", key), "DEL");
         if (!rep) {
-            rc = QUEUE_EXIT;
+            rc = EXIT_REDIS;
             break;
         }
         gone += rep->integer;

@@ -23,7 +23,6 @@ struct plugin;
 struct out;
 struct pool_stats;
 
-#define QUEUE_EXIT 5 /* the queue cannot be reached or used */
 
 struct queue_url {
     char host[256];

@@ -18,6 +18,7 @@
 #include "queue.h"
 
 #include "buf.h"
+#include "codes.h"
 #include "log.h"
 #include "msg.h"
 #include "opt.h"
@@ -207,7 +208,7 @@ static void on_hello(redisAsyncContext *ac, void *reply, void *pd)
     if (!reply || q->ac != ac)
         return;
     if (q->auth_failed) {
-        q->fatal = QUEUE_EXIT;
+        q->fatal = EXIT_REDIS;
         return;
     }
     q->up = 1;
@@ -802,7 +803,7 @@ static int drain(struct qw *q)
         int left = 0;
         for (struct held *h = q->held; h; h = h->next)
             left += h->scanned;
-        if ((!left && !q->release_pending) || q->fatal == QUEUE_EXIT)
+        if ((!left && !q->release_pending) || q->fatal == EXIT_REDIS)
             return left;
         if (mono() > until) {
             log_msg(LOG_ERR, "queue \"%s\": the results of %d scanned chunk(s) could not be "
@@ -825,14 +826,14 @@ int queue_work(const struct conf *c, struct plugin *plugin, const char *fp, cons
     char err[512];
     struct qw *q = calloc(1, sizeof *q);
     if (!q)
-        return 1;
+        return EXIT_PARTIAL;
     q->c = c;
     q->fp = fp;
     q->config = config;
     if (queue_url_parse(c->redis, &q->u, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
         free(q);
-        return 2;
+        return EXIT_USAGE;
     }
     init_keys(q);
     uv_loop_init(&q->loop);

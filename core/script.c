@@ -21,7 +21,7 @@
 #include "script.h"
 
 #include "log.h"
-#include "opt.h"
+#include "strlist.h"
 #include "reqres.h"
 #include "res.h"
 

@@ -542,7 +542,9 @@ static int setup_probes(struct worker *w, struct plugin *plugin, struct beacon *
                         struct rate *rate, struct perip *perip, char *err, size_t errlen)
 {
     const struct conf *c = w->c;
-    if (match_init(&w->judge.rules, c, err, errlen) < 0)
+    struct match_settings ms = {&c->match, &c->filter, &c->match_not_contains, c->match_mode,
+                                c->match_raw};
+    if (match_init(&w->judge.rules, &ms, err, errlen) < 0)
         return -1;
     judge_init(&w->judge, plugin, beacon, &w->stats, &w->combo.keys);
     struct engine_settings es = {
@@ -563,7 +565,9 @@ static int setup_probes(struct worker *w, struct plugin *plugin, struct beacon *
     /* Through a proxy, the proxy resolves (socks5h, HTTP proxies). */
     if (strcmp(c->resolver, "salvo") || (c->proxy && *c->proxy))
         return 0;
-    if (!(w->dns = dns_new(&w->loop, c, err, errlen)))
+    struct dns_settings ds = {&c->resolvers, c->dns_per_resolver, c->dns_tries, c->dns_timeout,
+                              c->dns_family};
+    if (!(w->dns = dns_new(&w->loop, &ds, err, errlen)))
         return -1;
     struct resolve_settings rs = {
         .template = c->template, .dns_only = c->dns_only,

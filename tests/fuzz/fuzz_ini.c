@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct conf c;
     char err[2048];
     opt_defaults(&c);
-    if (conf_load(&c, path, err, sizeof err) == 0) {
+    if (opt_load_ini(&c, path, err, sizeof err) == 0) {
         FILE *f = fopen("/dev/null", "w");
         if (f) {
             opt_dump(&c, f); /* what loaded must print back */

@@ -43,7 +43,9 @@ static int judge(const char *ini, struct salvo_res *r, char *why, size_t n)
         assert_int_equal(opt_set_ini(&c, sec, line, eq + 3, NULL, err, sizeof err), 0);
     }
     struct match_rules m;
-    assert_int_equal(match_init(&m, &c, err, sizeof err), 0);
+    struct match_settings ms = {&c.match, &c.filter, &c.match_not_contains, c.match_mode,
+                                c.match_raw};
+    assert_int_equal(match_init(&m, &ms, err, sizeof err), 0);
     const char *reason;
     int ok = match_eval(&m, r, &reason);
     snprintf(why, n, "%s", reason ? reason : "");

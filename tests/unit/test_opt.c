@@ -28,7 +28,7 @@ static const char *write_ini(const char *text)
 static int load(struct conf *c, const char *text, char *err, size_t n)
 {
     opt_defaults(c);
-    int rc = conf_load(c, write_ini(text), err, n);
+    int rc = opt_load_ini(c, write_ini(text), err, n);
     unlink(path);
     return rc;
 }
