@@ -166,3 +166,20 @@ void judge_calib_report(const struct judge *j, uint32_t tries, int changed, stru
     }
     buf_append_byte(b, ']');
 }
+
+static int hook_target(void *j, struct probe *p, int *kind)
+{
+    return judge_target(j, p, kind);
+}
+
+static void hook_verdict(void *j, struct probe *p, int *verdict, int *kind, const char **why)
+{
+    judge_response(j, p, verdict, kind, why);
+}
+
+void judge_hooks(struct judge *j, struct probe_hooks *h)
+{
+    h->judge = j;
+    h->target = hook_target;
+    h->verdict = hook_verdict;
+}

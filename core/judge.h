@@ -14,6 +14,7 @@
 struct beacon;
 struct plugin;
 struct probe;
+struct probe_hooks;
 struct probe_stats;
 struct salvo_res;
 struct tmpl_keys;
@@ -45,6 +46,8 @@ const struct calib_fp *judge_learn(struct judge *j, struct probe *p, int initial
 /* What calibration learned, for MSG_CALIB: u32 tries, u32 pages, u32
  * changed, then the text, '\0', the JSON array. */
 void judge_calib_report(const struct judge *j, uint32_t tries, int changed, struct buf *b);
+/* The judge's hooks for the probe layer (target, verdict). */
+void judge_hooks(struct judge *j, struct probe_hooks *h);
 /* The text the rules see: decoded, or the raw bytes with raw = yes. */
 const char *judge_text(const struct judge *j, struct salvo_res *r, size_t *len);
 #endif

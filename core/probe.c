@@ -7,11 +7,9 @@
 #include "probe.h"
 
 #include "codes.h"
-#include "judge.h"
 #include "log.h"
 #include "perip.h"
 #include "rate.h"
-#include "resolve.h"
 #include "tmpl.h"
 
 #include <stddef.h>
@@ -30,8 +28,7 @@ struct probes {
     uv_loop_t *loop;
     struct engine *eng;
     struct probe_settings s;
-    struct judge *judge;
-    struct resolve *resolve;
+    struct probe_hooks h;
     struct perip *perip;
     struct probe_stats *stats;
     probe_end_fn end;
@@ -273,7 +270,7 @@ static void on_retry_timer(uv_timer_t *t)
     memmove(q->v, q->v + n, (q->n - n) * sizeof *q->v);
     q->n -= n;
     for (size_t i = 0; i < n; i++) {
-        if (ps->resolve)
+        if (ps->h.start)
             probe_admit(due[i]); /* again past the rate and the per-address caps */
         else
             transfer(due[i]);
@@ -334,8 +331,8 @@ static void on_xfer_done(struct xfer *x, void *ud)
     }
     int verdict = V_HIT, kind = ERR_NONE;
     const char *why = NULL;
-    if (ps->judge)
-        judge_response(ps->judge, p, &verdict, &kind, &why);
+    if (ps->h.verdict)
+        ps->h.verdict(ps->h.judge, p, &verdict, &kind, &why);
     probe_end(p, verdict, kind, why);
 }
 
@@ -442,17 +439,17 @@ int probe_run(struct probes *ps, void *owner, uint64_t owner_id, uint32_t index,
         return 0;
     }
     p->stage = PS_TARGET;
-    if (ps->judge && judge_target(ps->judge, p, &kind) < 0) {
+    if (ps->h.target && ps->h.target(ps->h.judge, p, &kind) < 0) {
         if (!owner)
             probes_show_word(ps, p);
         fail(p, kind);
         return 0;
     }
-    if (ps->resolve && resolve_wanted(ps->resolve, p)) {
+    if (ps->h.start && ps->h.wanted(ps->h.resolve, p)) {
         p->stage = PS_RESOLVE;
-        if (resolve_start(ps->resolve, p) < 0)
+        if (ps->h.start(ps->h.resolve, p) < 0)
             fail_msg(p, ERR_INTERNAL, "internal: out of memory");
-    } else if (ps->resolve) {
+    } else if (ps->h.start) {
         probe_admit(p); /* --rate is taken in probes_pump() */
     } else {
         transfer(p);
@@ -471,7 +468,8 @@ struct engine *probes_engine(const struct probes *ps)
 }
 
 struct probes *probes_new(uv_loop_t *loop, const struct engine_settings *es,
-                          const struct probe_settings *s, struct judge *judge, struct rate *rate,
+                          const struct probe_settings *s, const struct probe_hooks *hooks,
+                          struct rate *rate,
                           struct perip *perip, struct probe_stats *stats, probe_end_fn end,
                           void (*wake)(void *ud), void *ud, char *err, size_t errlen)
 {
@@ -486,7 +484,8 @@ struct probes *probes_new(uv_loop_t *loop, const struct engine_settings *es,
     }
     ps->loop = loop;
     ps->s = *s;
-    ps->judge = judge;
+    if (hooks)
+        ps->h = *hooks;
     ps->perip = perip;
     ps->stats = stats;
     ps->end = end;
@@ -500,14 +499,16 @@ struct probes *probes_new(uv_loop_t *loop, const struct engine_settings *es,
     return ps;
 }
 
-void probes_set_resolve(struct probes *ps, struct resolve *r)
+void probes_set_resolve(struct probes *ps, const struct probe_hooks *h)
 {
-    ps->resolve = r;
+    ps->h.resolve = h->resolve;
+    ps->h.wanted = h->wanted;
+    ps->h.start = h->start;
 }
 
-struct resolve *probes_resolve(const struct probes *ps)
+void *probes_resolve(const struct probes *ps)
 {
-    return ps->resolve;
+    return ps->h.resolve;
 }
 
 static void on_closed(uv_handle_t *h)

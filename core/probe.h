@@ -24,8 +24,6 @@
 #include "msg.h"
 #include "strlist.h"
 
-struct judge;
-struct resolve;
 struct rate;
 struct perip;
 struct probes;
@@ -73,6 +71,22 @@ struct probe_settings {
     long retries;
 };
 
+/* The stages above the transfer, plugged in by the owner so that this
+ * layer depends on none of them: the judge's (judge.c) and the DNS
+ * stage's (resolve.c). A NULL function = no such stage. */
+struct probe_hooks {
+    void *judge;
+    /* target(): 0, or -1 with x.errmsg and *kind. */
+    int (*target)(void *judge, struct probe *p, int *kind);
+    /* The verdict on a response; *why names what turned it down. */
+    void (*verdict)(void *judge, struct probe *p, int *verdict, int *kind, const char **why);
+    void *resolve;
+    /* Whether p's host goes through the DNS stage. */
+    int (*wanted)(void *resolve, struct probe *p);
+    /* Ask; the stage calls probe_admit() or probe_end() later. 0, or -1. */
+    int (*start)(void *resolve, struct probe *p);
+};
+
 /* A --rate gate: probe_gate_ok() takes a token, or arms a timer that
  * calls wake(ud) when one is due and says no meanwhile. rate NULL = open. */
 struct probe_gate {
@@ -86,17 +100,19 @@ void probe_gate_init(struct probe_gate *g, uv_loop_t *loop, struct rate *r,
                      void (*wake)(void *ud), void *ud);
 int probe_gate_ok(struct probe_gate *g);
 
-/* The probes of one worker and their engine. judge may be NULL (every
- * response is a hit), rate and perip too. wake(ud) runs whenever the
- * window may have moved: after curl activity and the probes' own timers.
- * NULL with err. */
+/* The probes of one worker and their engine. Without a verdict hook
+ * every response is a hit; rate and perip may be NULL. wake(ud) runs
+ * whenever the window may have moved: after curl activity and the
+ * probes' own timers. NULL with err. */
 struct probes *probes_new(uv_loop_t *loop, const struct engine_settings *es,
-                          const struct probe_settings *s, struct judge *judge, struct rate *rate,
+                          const struct probe_settings *s, const struct probe_hooks *hooks,
+                          struct rate *rate,
                           struct perip *perip, struct probe_stats *stats, probe_end_fn end,
                           void (*wake)(void *ud), void *ud, char *err, size_t errlen);
-/* The DNS stage, when the worker runs one. */
-void probes_set_resolve(struct probes *ps, struct resolve *r);
-struct resolve *probes_resolve(const struct probes *ps);
+/* The DNS stage, when the worker runs one: wanted, start and their ud. */
+void probes_set_resolve(struct probes *ps, const struct probe_hooks *h);
+/* The DNS stage's ud, for its callbacks. */
+void *probes_resolve(const struct probes *ps);
 struct engine *probes_engine(const struct probes *ps);
 /* Free every probe (none may be busy) and the engine; the caller runs the
  * loop afterwards so the handles can close. */

@@ -278,3 +278,20 @@ void resolve_learn_wildcard(struct resolve *r, uint64_t *seed)
             r->wild_learning--;
     }
 }
+
+static int hook_wanted(void *r, struct probe *p)
+{
+    return resolve_wanted(r, p);
+}
+
+static int hook_start(void *r, struct probe *p)
+{
+    return resolve_start(r, p);
+}
+
+void resolve_hooks(struct resolve *r, struct probe_hooks *h)
+{
+    h->resolve = r;
+    h->wanted = hook_wanted;
+    h->start = hook_start;
+}

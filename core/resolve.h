@@ -13,6 +13,7 @@
 
 struct dns;
 struct probe;
+struct probe_hooks;
 struct probe_stats;
 struct resolve;
 
@@ -38,6 +39,8 @@ int resolve_wanted(struct resolve *r, struct probe *p);
 /* Ask; the probe goes on to admission or ends later. 0, or -1 when out of
  * memory (the probe is still the caller's). */
 int resolve_start(struct resolve *r, struct probe *p);
+/* The DNS stage's hooks for the probe layer (wanted, start). */
+void resolve_hooks(struct resolve *r, struct probe_hooks *h);
 /* Queries out: probes waiting for their answer. */
 unsigned resolve_waiting(const struct resolve *r);
 /* Start learning the wildcard; words wait while resolve_learning(). */

@@ -559,7 +559,9 @@ static int setup_probes(struct worker *w, struct plugin *plugin, struct beacon *
         .template = c->template, .keys = w->combo.keys.n ? &w->combo.keys : NULL,
         .headers = &c->headers, .data = c->data, .retries = c->retries,
     };
-    if (!(w->probes = probes_new(&w->loop, &es, &ps, &w->judge, rate, perip, &w->stats, on_end,
+    struct probe_hooks hooks = {0};
+    judge_hooks(&w->judge, &hooks);
+    if (!(w->probes = probes_new(&w->loop, &es, &ps, &hooks, rate, perip, &w->stats, on_end,
                                  refill, w, err, errlen)))
         return -1;
     /* Through a proxy, the proxy resolves (socks5h, HTTP proxies). */
@@ -580,7 +582,8 @@ static int setup_probes(struct worker *w, struct plugin *plugin, struct beacon *
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    probes_set_resolve(w->probes, w->resolve);
+    resolve_hooks(w->resolve, &hooks);
+    probes_set_resolve(w->probes, &hooks);
     return 0;
 }
 
