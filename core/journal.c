@@ -23,6 +23,11 @@
  */
 #include "journal.h"
 
+#include "buf.h"
+#include "util.h"
+
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -101,28 +106,18 @@ int journal_is_done(const struct journal *j, uint64_t line)
 
 int journal_save(struct journal *j, char *err, size_t errlen)
 {
-    char tmp[sizeof j->path + 16];
-    snprintf(tmp, sizeof tmp, "%s.tmp", j->path);
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        goto fail;
-    fprintf(f, "salvo-state 1\nconfig %016" PRIx64 "\nwordlist %" PRIu64 " %" PRId64 " %s\n"
-            "output %" PRIu64 " %s\nfailed %" PRIu64 "\nlow %" PRIu64 "\n", j->fingerprint,
-            j->wl_size, j->wl_mtime, j->wordlist, j->out_bytes, j->output, j->failed_bytes,
-            j->low);
+    struct buf b = {0};
+    buf_printf(&b, "salvo-state 1\nconfig %016" PRIx64 "\nwordlist %" PRIu64 " %" PRId64 " %s\n"
+               "output %" PRIu64 " %s\nfailed %" PRIu64 "\nlow %" PRIu64 "\n", j->fingerprint,
+               j->wl_size, j->wl_mtime, j->wordlist, j->out_bytes, j->output, j->failed_bytes,
+               j->low);
     for (size_t i = 0; i < j->n; i++)
-        fprintf(f, "done %" PRIu64 " %" PRIu64 "\n", j->r[i].a, j->r[i].b);
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
-        fclose(f);
-        goto fail;
-    }
-    if (fclose(f) != 0 || rename(tmp, j->path) != 0)
-        goto fail;
-    return 0;
-fail:
-    snprintf(err, errlen, "state %s: %s", j->path, strerror(errno));
-    unlink(tmp);
-    return -1;
+        buf_printf(&b, "done %" PRIu64 " %" PRIu64 "\n", j->r[i].a, j->r[i].b);
+    int rc = b.p ? util_replace_file(j->path, b.p, b.len) : (errno = ENOMEM, -1);
+    buf_free(&b);
+    if (rc < 0)
+        snprintf(err, errlen, "state %s: %s", j->path, strerror(errno));
+    return rc;
 }
 
 static int path_field(const char *line, const char *key, int skip, char *out, size_t outlen)
@@ -180,6 +175,115 @@ int journal_load(struct journal *j, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "state %s:%d: not a salvo state file, or damaged", path, lineno);
         journal_free(j);
         return -1;
+    }
+    return 0;
+}
+
+/* ---- resume and --retry-failed ---- */
+
+int journal_same_wordlist(const struct journal *j, const char *wordlist, const char *state,
+                         char *err, size_t errlen)
+{
+    struct stat sb;
+    if (!strcmp(wordlist, "-")) {
+        snprintf(err, errlen, "state %s: give the wordlist as a file (-w FILE), not stdin", state);
+        return -1;
+    }
+    if (stat(wordlist, &sb) < 0 || (uint64_t)sb.st_size != j->wl_size ||
+        (int64_t)sb.st_mtime != j->wl_mtime) {
+        snprintf(err, errlen, "state %s: the wordlist %s is not the one it was made with "
+                 "(%.1000s, %llu bytes): refusing", state, wordlist, j->wordlist,
+                 (unsigned long long)j->wl_size);
+        return -1;
+    }
+    return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int journal_not_failed(void *ud, uint64_t line)
+{
+    const struct journal_failed *s = ud;
+    return !bsearch(&line, s->v, s->n, sizeof *s->v, cmp_u64);
+}
+
+int journal_load_failed(struct journal_failed *s, const char *state, const char *wordlist,
+                       char *err, size_t errlen)
+{
+    struct journal j;
+    memset(s, 0, sizeof *s);
+    if (journal_load(&j, state, err, errlen) < 0)
+        return -1;
+    int rc = journal_same_wordlist(&j, wordlist, state, err, errlen);
+    journal_free(&j);
+    if (rc < 0)
+        return -1;
+    char path[4200];
+    snprintf(path, sizeof path, "%s.failed", state);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (j.failed_bytes == 0)
+            return 0; /* nothing failed */
+        snprintf(err, errlen, "%.1000s: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t cap = 0;
+    unsigned long long line;
+    while (ftello(f) < (off_t)j.failed_bytes && fscanf(f, "%llu\n", &line) == 1) {
+        if (s->n == cap) {
+            cap = cap ? 2 * cap : 1024;
+            uint64_t *v = realloc(s->v, cap * sizeof *v);
+            if (!v) {
+                fclose(f);
+                snprintf(err, errlen, "%.1000s: out of memory", path);
+                return -1;
+            }
+            s->v = v;
+        }
+        s->v[s->n++] = line;
+    }
+    fclose(f);
+    if (s->n)
+        qsort(s->v, s->n, sizeof *s->v, cmp_u64);
+    return 0;
+}
+
+/* Check the state against this run, and prepare the journal either way. */
+int journal_setup(struct journal *j, const struct journal_run *c, char *err, size_t errlen)
+{
+    struct stat sb;
+    int have = c->resume && *c->resume;
+    if (have) {
+        if (journal_load(j, c->resume, err, errlen) < 0)
+            return -1;
+        if (j->fingerprint != c->fingerprint) {
+            snprintf(err, errlen, "state %s was written by a scan with other options (template, "
+                     "plugin, rules, http or output format): resume with the same options",
+                     c->resume);
+            return -1;
+        }
+        if (journal_same_wordlist(j, c->wordlist, c->resume, err, errlen) < 0)
+            return -1;
+        if (strcmp(c->output, j->output)) {
+            snprintf(err, errlen, "state %s wrote its results to %.1000s, not %s: give -o %.1000s",
+                     c->resume, j->output, c->output, j->output);
+            return -1;
+        }
+        /* Keep saving where the user asked, else in the same file. */
+        snprintf(j->path, sizeof j->path, "%s", c->state && *c->state ? c->state : c->resume);
+        return 0;
+    }
+    journal_init(j, c->state && *c->state ? c->state : NULL);
+    j->fingerprint = c->fingerprint;
+    snprintf(j->wordlist, sizeof j->wordlist, "%s", c->wordlist);
+    snprintf(j->output, sizeof j->output, "%s", c->output);
+    if (strcmp(c->wordlist, "-") && stat(c->wordlist, &sb) == 0) {
+        j->wl_size = (uint64_t)sb.st_size;
+        j->wl_mtime = (int64_t)sb.st_mtime;
     }
     return 0;
 }

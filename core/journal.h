@@ -30,4 +30,30 @@ int journal_is_done(const struct journal *j, uint64_t line);
 /* Atomically replace the file at j->path. 0 or -1 with err. */
 int journal_save(struct journal *j, char *err, size_t errlen);
 int journal_load(struct journal *j, const char *path, char *err, size_t errlen);
+
+/* What a scan brings to its journal: where to resume from, where to
+ * save, and what the state must match. */
+struct journal_run {
+    const char *resume;       /* --resume STATE, or NULL/"" */
+    const char *state;        /* --state STATE, or NULL/"" */
+    uint64_t fingerprint;     /* of the options (opt_fingerprint) */
+    const char *wordlist;
+    const char *output;
+};
+/* Check a resumed state against this run (options, wordlist, output), or
+ * start a new journal. 0, or -1 with err. */
+int journal_setup(struct journal *j, const struct journal_run *run, char *err, size_t errlen);
+/* The wordlist is the one the state was made with (size and time). */
+int journal_same_wordlist(const struct journal *j, const char *wordlist, const char *state,
+                          char *err, size_t errlen);
+
+/* --retry-failed: the line numbers of the words that failed, sorted. */
+struct journal_failed {
+    uint64_t *v;
+    size_t n;
+};
+int journal_load_failed(struct journal_failed *s, const char *state, const char *wordlist,
+                        char *err, size_t errlen);
+/* An input skip function (ud = the set): 1 for lines that did not fail. */
+int journal_not_failed(void *ud, uint64_t line);
 #endif

@@ -3,6 +3,7 @@
  * status. */
 #include "codes.h"
 #include "log.h"
+#include "manual.h"
 #include "opt.h"
 #include "out.h"
 #include "plugin.h"
@@ -13,6 +14,7 @@
 #include "report.h"
 #include "summary.h"
 #include "tmpl.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,184 +23,6 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-
-/* The options that change what a scan reports, as INI text: speed,
- * output place and bookkeeping options are left out. For the queue, the
- * output format and the wordlists are left out too (collect picks the
- * format, and the words travel in the chunks). Returns malloc'ed text. */
-static char *config_text(const struct conf *c, int queue)
-{
-    struct conf k = *c; /* a shallow copy: nothing here is freed */
-    char empty[] = "";
-    k.procs = k.concurrency = k.chunk = 0;
-    k.rate = 0;
-    k.quiet = 0;
-    k.wordlist = k.output = k.report = k.state = k.resume = k.config_path = empty;
-    k.summary_json = empty;
-    k.lua_instructions = k.lua_memory = 0;
-    k.redis = k.queue = empty;
-    k.claim_idle = 0;
-    if (queue) {
-        k.wordlists = (struct strlist){0};
-        k.format = k.shard = empty;
-    }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&text, &len);
-    if (!m)
-        return NULL;
-    opt_dump(&k, m);
-    fclose(m);
-    return text;
-}
-
-static uint64_t fnv(uint64_t h, const char *s)
-{
-    for (; s && *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
-/* A fingerprint of the options that change what a scan reports, so that
- * a resume with other options is refused. */
-static uint64_t fingerprint(const struct conf *c)
-{
-    struct conf k = *c;
-    /* One list is checked by its size and time (same_wordlist); several
-     * are named here, each with its size and time. */
-    struct stat sb;
-    uint64_t h = 1469598103934665603ull;
-    if (c->wordlists.n > 1) {
-        for (size_t i = 0; i < c->wordlists.n; i++) {
-            char path[4096];
-            snprintf(path, sizeof path, "%s", c->wordlists.v[i]);
-            char *colon = strrchr(path, ':');
-            if (colon && stat(path, &sb) != 0)
-                *colon = '\0';
-            if (stat(path, &sb) == 0)
-                h = (h ^ (uint64_t)sb.st_size ^ ((uint64_t)sb.st_mtime << 32)) * 1099511628211ull;
-        }
-    } else {
-        k.wordlists = (struct strlist){0};
-    }
-    char *text = config_text(&k, 0);
-    h = fnv(h, text);
-    free(text);
-    return h;
-}
-
-static int same_wordlist(const struct journal *j, const char *wordlist, const char *state,
-                         char *err, size_t errlen)
-{
-    struct stat sb;
-    if (!strcmp(wordlist, "-")) {
-        snprintf(err, errlen, "state %s: give the wordlist as a file (-w FILE), not stdin", state);
-        return -1;
-    }
-    if (stat(wordlist, &sb) < 0 || (uint64_t)sb.st_size != j->wl_size ||
-        (int64_t)sb.st_mtime != j->wl_mtime) {
-        snprintf(err, errlen, "state %s: the wordlist %s is not the one it was made with "
-                 "(%.1000s, %llu bytes): refusing", state, wordlist, j->wordlist,
-                 (unsigned long long)j->wl_size);
-        return -1;
-    }
-    return 0;
-}
-
-/* --retry-failed: the line numbers of the words that failed, sorted. */
-struct failed_set {
-    uint64_t *v;
-    size_t n;
-};
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static int not_failed(void *ud, uint64_t line)
-{
-    const struct failed_set *s = ud;
-    return !bsearch(&line, s->v, s->n, sizeof *s->v, cmp_u64);
-}
-
-static int load_failed(struct failed_set *s, const char *state, const char *wordlist,
-                       char *err, size_t errlen)
-{
-    struct journal j;
-    memset(s, 0, sizeof *s);
-    if (journal_load(&j, state, err, errlen) < 0)
-        return -1;
-    int rc = same_wordlist(&j, wordlist, state, err, errlen);
-    journal_free(&j);
-    if (rc < 0)
-        return -1;
-    char path[4200];
-    snprintf(path, sizeof path, "%s.failed", state);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (j.failed_bytes == 0)
-            return 0; /* nothing failed */
-        snprintf(err, errlen, "%.1000s: %s", path, strerror(errno));
-        return -1;
-    }
-    size_t cap = 0;
-    unsigned long long line;
-    while (ftello(f) < (off_t)j.failed_bytes && fscanf(f, "%llu\n", &line) == 1) {
-        if (s->n == cap) {
-            cap = cap ? 2 * cap : 1024;
-            uint64_t *v = realloc(s->v, cap * sizeof *v);
-            if (!v) {
-                fclose(f);
-                snprintf(err, errlen, "%.1000s: out of memory", path);
-                return -1;
-            }
-            s->v = v;
-        }
-        s->v[s->n++] = line;
-    }
-    fclose(f);
-    if (s->n)
-        qsort(s->v, s->n, sizeof *s->v, cmp_u64);
-    return 0;
-}
-
-/* Check the state against this run, and prepare the journal either way. */
-static int setup_journal(struct journal *j, const struct conf *c, char *err, size_t errlen)
-{
-    struct stat sb;
-    int have = c->resume && *c->resume;
-    if (have) {
-        if (journal_load(j, c->resume, err, errlen) < 0)
-            return -1;
-        if (j->fingerprint != fingerprint(c)) {
-            snprintf(err, errlen, "state %s was written by a scan with other options (template, "
-                     "plugin, rules, http or output format): resume with the same options",
-                     c->resume);
-            return -1;
-        }
-        if (same_wordlist(j, c->wordlist, c->resume, err, errlen) < 0)
-            return -1;
-        if (strcmp(c->output, j->output)) {
-            snprintf(err, errlen, "state %s wrote its results to %.1000s, not %s: give -o %.1000s",
-                     c->resume, j->output, c->output, j->output);
-            return -1;
-        }
-        /* Keep saving where the user asked, else in the same file. */
-        snprintf(j->path, sizeof j->path, "%s", c->state && *c->state ? c->state : c->resume);
-        return 0;
-    }
-    journal_init(j, c->state && *c->state ? c->state : NULL);
-    j->fingerprint = fingerprint(c);
-    snprintf(j->wordlist, sizeof j->wordlist, "%s", c->wordlist);
-    snprintf(j->output, sizeof j->output, "%s", c->output);
-    if (strcmp(c->wordlist, "-") && stat(c->wordlist, &sb) == 0) {
-        j->wl_size = (uint64_t)sb.st_size;
-        j->wl_mtime = (int64_t)sb.st_mtime;
-    }
-    return 0;
-}
 
 /* ffuf's -ms/-fs are size rules; here they look for text. A number there
  * is most likely meant as a size, so say how to write that. */
@@ -275,12 +99,12 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
         log_msg(LOG_ERR, "%s", err);
         return EXIT_PLUGIN;
     }
-    char *config = config_text(c, 1), fp[20];
+    char *config = opt_config_text(c, 1), fp[20];
     if (!config) {
         plugin_unload(&plugin);
         return EXIT_PARTIAL;
     }
-    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)fnv(1469598103934665603ull, config));
+    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)util_fnv1a_str(UTIL_FNV_OFFSET, config));
     int rc;
     if (cmd == Q_PUSH) {
         rc = queue_push(c, fp, config);
@@ -343,9 +167,9 @@ int main(int argc, char **argv)
     c.wordlist = combo.n ? combo.path[0] : NULL;
     if (c.man || c.completion || c.list_plugins) {
         if (c.man)
-            opt_man(stdout);
+            manual_page(stdout);
         else if (c.completion)
-            opt_completion(stdout);
+            manual_completion(stdout);
         else
             plugin_list(stdout);
         rc = 0;
@@ -395,23 +219,24 @@ int main(int argc, char **argv)
         in.shard_k = k - 1;
         in.shard_n = n;
     }
-    struct failed_set failed = {0};
+    struct journal_failed failed = {0};
     if (c.retry_failed && *c.retry_failed) {
         if (c.resume && *c.resume) {
             log_msg(LOG_ERR, "--retry-failed and --resume do not go together");
             rc = EXIT_USAGE;
             goto done;
         }
-        if (load_failed(&failed, c.retry_failed, c.wordlist, err, sizeof err) < 0) {
+        if (journal_load_failed(&failed, c.retry_failed, c.wordlist, err, sizeof err) < 0) {
             log_msg(LOG_ERR, "%s", err);
             rc = EXIT_USAGE;
             goto done;
         }
-        in.skip = not_failed;
+        in.skip = journal_not_failed;
         in.skip_ud = &failed;
     }
     struct journal journal;
-    if (setup_journal(&journal, &c, err, sizeof err) < 0) {
+    struct journal_run run = {c.resume, c.state, opt_fingerprint(&c), c.wordlist, c.output};
+    if (journal_setup(&journal, &run, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
         input_close(&in);
         plugin_unload(&plugin);

@@ -10,6 +10,9 @@
 
 #include "codes.h"
 #include "conf.h"
+#include "manual.h"
+#include "optable.h"
+#include "util.h"
 #include "dns.h"
 #include "match.h"
 #include "queue.h"
@@ -23,26 +26,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum type { T_STR, T_INT, T_DOUBLE, T_BOOL, T_LIST, T_ENUM, T_STATUS, T_FLAG, T_SHARD };
-
-struct opt {
-    const char *section;  /* INI section; NULL = command line only */
-    const char *key;      /* INI key and long option (with '_' as '-') */
-    int shrt;             /* short option or 0 */
-    enum type type;
-    size_t off;           /* offset in struct conf */
-    const char *def;      /* default as text (NULL = unset) */
-    const char *meta;     /* argument name in --help */
-    const char *help;
-    const char *choices;  /* T_ENUM: "a|b|c" */
-    double min, max;      /* T_INT, T_DOUBLE */
-    const char *cli;      /* long option when it differs from the key */
-    int (*check)(const char *v, char *err, size_t errlen); /* T_STR, T_LIST */
-};
+#include <sys/stat.h>
 
 #define O(f) offsetof(struct conf, f)
-static const struct opt opts[] = {
+const struct opt opt_table[] = {
     {"scan", "wordlist", 'w', T_LIST, O(wordlists), NULL, "FILE[:KEY]",
      "words, one a line ('-' = stdin); several as FILE:KEY, each used as {KEY}", NULL, 0, 0,
      NULL, NULL},
@@ -231,7 +218,8 @@ static const struct opt opts[] = {
      "more messages on stderr", NULL, 0, 0, NULL, NULL},
 };
 #undef O
-#define NOPTS (sizeof opts / sizeof opts[0])
+#define NOPTS (sizeof opt_table / sizeof opt_table[0])
+const size_t opt_count = NOPTS;
 _Static_assert(NOPTS <= sizeof ((struct conf *)0)->ini_line / sizeof(int),
                "struct conf's ini_line[] must hold every option");
 
@@ -400,14 +388,14 @@ void opt_defaults(struct conf *c)
     memset(c, 0, sizeof *c);
     char err[256];
     for (size_t i = 0; i < NOPTS; i++)
-        if (opts[i].def && set_value(c, &opts[i], opts[i].def, err, sizeof err) < 0)
+        if (opt_table[i].def && set_value(c, &opt_table[i], opt_table[i].def, err, sizeof err) < 0)
             abort(); /* a broken default is a bug in this table */
 }
 
 void opt_free(struct conf *c)
 {
     for (size_t i = 0; i < NOPTS; i++) {
-        const struct opt *o = &opts[i];
+        const struct opt *o = &opt_table[i];
         if (o->type == T_STR || o->type == T_ENUM || o->type == T_STATUS || o->type == T_SHARD)
             free(*FIELD(c, o, char *));
         else if (o->type == T_LIST)
@@ -420,7 +408,7 @@ int opt_known_section(const char *section)
     if (!strcmp(section, "plugin"))
         return 1;
     for (size_t i = 0; i < NOPTS; i++)
-        if (opts[i].section && !strcmp(opts[i].section, section))
+        if (opt_table[i].section && !strcmp(opt_table[i].section, section))
             return 1;
     return 0;
 }
@@ -449,7 +437,7 @@ int opt_set_ini(struct conf *c, const char *section, const char *key,
         return 0;
     }
     for (size_t i = 0; i < NOPTS; i++) {
-        const struct opt *o = &opts[i];
+        const struct opt *o = &opt_table[i];
         if (!o->section || strcmp(o->section, section) || strcmp(o->key, key))
             continue;
         /* A key that does not add up, given twice, is a mistake either way. */
@@ -467,7 +455,7 @@ int opt_set_ini(struct conf *c, const char *section, const char *key,
     return fail(err, errlen, "%s: unknown key", loc);
 }
 
-static void long_name(const struct opt *o, char *out, size_t n)
+void opt_long_name(const struct opt *o, char *out, size_t n)
 {
     snprintf(out, n, "%s", o->cli ? o->cli : o->key);
     for (char *p = out; *p; p++)
@@ -483,10 +471,10 @@ static void build_getopt(struct option *lo, char names[][2][32], char *shorts, s
 {
     size_t k = 0, s = 0;
     for (size_t i = 0; i < NOPTS; i++) {
-        const struct opt *o = &opts[i];
+        const struct opt *o = &opt_table[i];
         int arg = o->type == T_FLAG ? no_argument : o->type == T_BOOL ? optional_argument
                                                                       : required_argument;
-        long_name(o, names[i][0], 32);
+        opt_long_name(o, names[i][0], 32);
         lo[k++] = (struct option){names[i][0], arg, NULL, (int)(LONG_BASE + i)};
         if (o->cli) {
             snprintf(names[i][1], 32, "%s", o->key);
@@ -517,10 +505,10 @@ static void build_getopt(struct option *lo, char names[][2][32], char *shorts, s
 static const struct opt *by_code(int code)
 {
     if (code >= LONG_BASE && code < LONG_BASE + (int)NOPTS)
-        return &opts[code - LONG_BASE];
+        return &opt_table[code - LONG_BASE];
     for (size_t i = 0; i < NOPTS; i++)
-        if (opts[i].shrt == code)
-            return &opts[i];
+        if (opt_table[i].shrt == code)
+            return &opt_table[i];
     return NULL;
 }
 
@@ -551,7 +539,7 @@ enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size
     optind = 0;
     for (int ch; (ch = getopt_long(argc, argv, shorts, lo, NULL)) != -1;) {
         if (ch == OPT_HELP || ch == 'h') {
-            opt_usage(stdout);
+            manual_usage(stdout);
             return OPT_EXIT_OK;
         }
         if (ch == OPT_VERSION || ch == 'V') {
@@ -592,7 +580,7 @@ enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size
         if (o->off == offsetof(struct conf, wordlists) && !cli_wordlists++)
             strlist_free(&c->wordlists);
         char name[32], why[512];
-        long_name(o, name, sizeof name);
+        opt_long_name(o, name, sizeof name);
         const char *v = optarg ? optarg : o->type == T_BOOL ? "yes" : "";
         if (set_value(c, o, v, why, sizeof why) < 0) {
             snprintf(err, errlen, "option --%s: %s", name, why);
@@ -611,7 +599,7 @@ void opt_dump(const struct conf *c, FILE *f)
 {
     const char *section = NULL;
     for (size_t i = 0; i < NOPTS; i++) {
-        const struct opt *o = &opts[i];
+        const struct opt *o = &opt_table[i];
         if (!o->section)
             continue;
         if (!section || strcmp(section, o->section)) {
@@ -658,220 +646,60 @@ void opt_dump(const struct conf *c, FILE *f)
     }
 }
 
-void opt_usage(FILE *f)
+/* The options that change what a scan reports, as INI text: speed,
+ * output place and bookkeeping options are left out. For the queue, the
+ * output format and the wordlists are left out too (collect picks the
+ * format, and the words travel in the chunks). Returns malloc'ed text. */
+char *opt_config_text(const struct conf *c, int queue)
 {
-    fprintf(f,
-            "usage: salvo [OPTIONS] -w WORDLIST\n"
-            "       salvo queue push|work|status|collect|drop [OPTIONS]  (the Redis work queue)\n"
-            "Probe a URL template for every word of a wordlist and print the hits.\n"
-            "Default job: http://{}.baidu.com, hit = status 200 and no 不存在 in the page.\n");
-    const char *section = "";
-    for (size_t i = 0; i < NOPTS; i++) {
-        const struct opt *o = &opts[i];
-        const char *s = o->section ? o->section : "general";
-        if (strcmp(s, section)) {
-            fprintf(f, "\n%s:\n", s);
-            section = s;
+    struct conf k = *c; /* a shallow copy: nothing here is freed */
+    char empty[] = "";
+    k.procs = k.concurrency = k.chunk = 0;
+    k.rate = 0;
+    k.quiet = 0;
+    k.wordlist = k.output = k.report = k.state = k.resume = k.config_path = empty;
+    k.summary_json = empty;
+    k.lua_instructions = k.lua_memory = 0;
+    k.redis = k.queue = empty;
+    k.claim_idle = 0;
+    if (queue) {
+        k.wordlists = (struct strlist){0};
+        k.format = k.shard = empty;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m)
+        return NULL;
+    opt_dump(&k, m);
+    fclose(m);
+    return text;
+}
+
+/* A fingerprint of the options that change what a scan reports, so that
+ * a resume with other options is refused. */
+uint64_t opt_fingerprint(const struct conf *c)
+{
+    struct conf k = *c;
+    /* One list is checked by its size and time (same_wordlist); several
+     * are named here, each with its size and time. */
+    struct stat sb;
+    uint64_t h = UTIL_FNV_OFFSET;
+    if (c->wordlists.n > 1) {
+        for (size_t i = 0; i < c->wordlists.n; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s", c->wordlists.v[i]);
+            char *colon = strrchr(path, ':');
+            if (colon && stat(path, &sb) != 0)
+                *colon = '\0';
+            if (stat(path, &sb) == 0)
+                h = (h ^ (uint64_t)sb.st_size ^ ((uint64_t)sb.st_mtime << 32)) * 1099511628211ull; /* FNV-1a step */
         }
-        char name[32], left[96];
-        long_name(o, name, sizeof name);
-        const char *meta = o->meta ? o->meta : "";
-        int n = o->type == T_BOOL
-                    ? snprintf(left, sizeof left, "  %c%c%s--%s[=yes|no]", o->shrt ? '-' : ' ',
-                               o->shrt ? o->shrt : ' ', o->shrt ? ", " : "  ", name)
-                    : snprintf(left, sizeof left, "  %c%c%s--%s%s%s", o->shrt ? '-' : ' ',
-                               o->shrt ? o->shrt : ' ', o->shrt ? ", " : "  ", name,
-                               *meta ? " " : "", meta);
-        fprintf(f, "%s%*s %s", left, n < 36 ? 36 - n : 1, "", o->help);
-        if (o->def && *o->def)
-            fprintf(f, " [%s]", o->def);
-        fputc('\n', f);
+    } else {
+        k.wordlists = (struct strlist){0};
     }
-    fprintf(f,
-            "  -h, --help                         this help\n"
-            "  -V, --version                      version and plugin ABI\n"
-            "\nEvery [section] key above can be set in the INI file given with -c;\n"
-            "the command line overrides it, repeatable keys add up.\n"
-            "\nexit status:\n");
-    codes_exit_help(f);
-    fprintf(f, "\nerror classes (error_class in jsonl and csv; the message's prefix):\n");
-    codes_class_help(f);
-}
-
-/* roff needs '\' and a leading '.' or '\'' escaped. */
-static void roff(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '\\')
-            fputs("\\e", f);
-        else if (*s == '-')
-            fputs("\\-", f);
-        else
-            fputc(*s, f);
-    }
-}
-
-static const char *const man_sections[][2] = {
-    {"scan", "What to probe and how many at once."},
-    {"http", "How each request is made."},
-    {"dns", "Resolving names: salvo asks the resolvers itself and fetches only the names that "
-            "exist."},
-    {"match", "Declarative rules: all that are set must hold for a hit (or one, with "
-              "\\fB\\-\\-match\\-mode any\\fR)."},
-    {"filter", "Rules that turn a response down, and the calibration of not-found pages."},
-    {"output", "Where and how results are written."},
-    {"queue", "The Redis work queue (\\fBsalvo queue push|work|status|collect|drop\\fR)."},
-};
-
-void opt_man(FILE *f)
-{
-    fprintf(f, ".TH SALVO 1 \"\" \"salvo %s\" \"User Commands\"\n", SALVO_VERSION);
-    fputs(".nh\n.ad l\n.SH NAME\nsalvo \\- probe a URL template for every word of a wordlist\n"
-          ".SH SYNOPSIS\n.B salvo\n[\\fIOPTIONS\\fR] \\fB\\-w\\fR \\fIWORDLIST\\fR\n"
-          ".SH DESCRIPTION\n"
-          "salvo fans a URL template out over a wordlist, probes every URL concurrently "
-          "(a pool of worker processes, each driving hundreds of transfers from one event loop) "
-          "and reports the hits that its match rules accept. The default job probes "
-          "\\fBhttp://{}.baidu.com\\fR and reports a word when the page answers 200 and its "
-          "text, decoded by its charset, lacks the soft\\-404 marker \\(lq不存在\\(rq.\n"
-          ".PP\nMatch logic comes from \\fB[match]\\fR rules, a Lua script "
-          "(\\fB\\-p\\fR \\fIfile.lua\\fR) or a compiled plugin (\\fB\\-p\\fR "
-          "\\fIname\\fR or \\fIfile.so\\fR).\n"
-          "Every option below that has an INI key can be set in the file given with "
-          "\\fB\\-c\\fR; the command line overrides it, repeatable keys add up.\n", f);
-    fputs(".SH OPTIONS\n", f);
-    for (size_t s = 0; s <= sizeof man_sections / sizeof man_sections[0]; s++) {
-        const char *sec = s < sizeof man_sections / sizeof man_sections[0] ? man_sections[s][0] : NULL;
-        fprintf(f, ".SS %s\n", sec ? sec : "General");
-        if (sec)
-            fprintf(f, "%s INI section \\fB[%s]\\fR.\n", man_sections[s][1], sec);
-        for (size_t i = 0; i < NOPTS; i++) {
-            const struct opt *o = &opts[i];
-            if (sec ? !o->section || strcmp(o->section, sec) : o->section != NULL)
-                continue;
-            char name[32];
-            long_name(o, name, sizeof name);
-            fputs(".TP\n", f);
-            if (o->shrt)
-                fprintf(f, "\\fB\\-%c\\fR, ", o->shrt);
-            fputs("\\fB\\-\\-", f);
-            roff(f, name);
-            fputs("\\fR", f);
-            if (o->type == T_BOOL)
-                fputs("[=\\fIyes\\fR|\\fIno\\fR]", f);
-            else if (o->meta) {
-                fputs(" \\fI", f);
-                roff(f, o->meta);
-                fputs("\\fR", f);
-            }
-            fputc('\n', f);
-            roff(f, o->help);
-            fputs(".", f);
-            if (o->def && *o->def) {
-                fputs(" Default: ", f);
-                roff(f, o->def);
-                fputs(".", f);
-            }
-            if (o->section)
-                fprintf(f, " INI: \\fB%s\\fR in [%s].", o->key, o->section);
-            fputc('\n', f);
-        }
-    }
-    fputs(".TP\n\\fB\\-h\\fR, \\fB\\-\\-help\\fR\nShort help.\n"
-          ".TP\n\\fB\\-V\\fR, \\fB\\-\\-version\\fR\nVersion and plugin ABI.\n", f);
-    fputs(".SH INI FILE\n"
-          "Sections \\fB[scan]\\fR, \\fB[http]\\fR, \\fB[match]\\fR, \\fB[output]\\fR hold "
-          "the keys named above; \\fB[plugin]\\fR holds free \\fIkey = value\\fR pairs "
-          "handed to the plugin's or script's init(). Unknown sections or keys, bad values "
-          "and lines longer than 198 bytes are errors naming file:line, before any request. "
-          "\\fB\\-\\-dump\\-config\\fR prints the effective configuration in this format.\n"
-          ".SH OUTPUT\n"
-          "\\fBtext\\fR: one URL a line per hit; with \\fB\\-\\-errors\\fR a line "
-          "\\(lq[\\-] fa URL (reason)\\(rq on stderr per failed probe. "
-          "\\fBjsonl\\fR: one JSON object a line (verdict, url, word, status, length, "
-          "elapsed, ip, charset, error, fields). \\fBcsv\\fR: a header line, then one record "
-          "per hit. Only the parent process writes: lines are never interleaved or torn.\n"
-          ".SH EXIT STATUS\n", f);
-    codes_exit_roff(f);
-    fputs(".SH ENVIRONMENT\n"
-          ".TP\n.B SALVO_REDIS_PASSWORD\nThe Redis password when the \\fB\\-\\-redis\\fR URL "
-          "has none (keeps it out of the process list).\n"
-          ".TP\n.B SALVO_PLUGIN_PATH\nColon\\-separated directories searched first for "
-          "plugin names.\n"
-          ".TP\n.B RES_OPTIONS\nglibc resolver options; when unset, salvo's workers use "
-          "\\(lqtimeout:T attempts:3\\(rq with T half of \\fB\\-\\-timeout\\fR.\n"
-          ".SH FILES\n"
-          ".TP\n.I " SALVO_PLUGINDIR "\nCompiled plugins (\\fIname\\fR.so).\n"
-          ".TP\n.I " SALVO_DATADIR "/scripts\nLua scripts: baidu.lua and examples.\n"
-          ".TP\n.I " SALVO_DATADIR "/conf\nbaidu.ini, baidu\\-rules.ini and the bundled "
-          "wordlist words.txt.\n"
-          ".SH EXAMPLES\n"
-          ".nf\n"
-          "salvo \\-w words.txt\n"
-          "salvo \\-c baidu.ini \\-w words.txt \\-t 500 \\-o hits.txt\n"
-          "salvo \\-p none \\-\\-status 200 \\-\\-not\\-contains \\(aqNot found\\(aq "
-          "\\-u \\(aqhttp://{}.example.com\\(aq \\-w words.txt\n"
-          "salvo \\-p title.lua \\-f jsonl \\-u \\(aqhttps://{}.example.com\\(aq \\-w words.txt\n"
-          "salvo \\-w words.txt \\-\\-connect\\-to ::127.0.0.1:8080 \\-\\-report scan.html\n"
-          "salvo queue push \\-\\-redis redis://queue.lan \\-w big.txt \\-c scan.ini\n"
-          "salvo queue work \\-\\-redis redis://queue.lan \\-c scan.ini    # on every machine\n"
-          "salvo queue collect \\-\\-redis redis://queue.lan \\-f jsonl > hits.jsonl\n"
-          ".fi\n"
-          ".SH SEE ALSO\n"
-          "The user guide, INI reference, Lua API and plugin SDK in the documentation "
-          "(docs/ in the source tree); \\fBcurl\\fR(1) for CONNECT_TO and RESOLVE syntax.\n", f);
-}
-
-void opt_completion(FILE *f)
-{
-    fputs("# bash completion for salvo; generated by salvo --completion bash\n"
-          "_salvo() {\n"
-          "    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
-          "    case $prev in\n", f);
-    /* Options that take a file, then those with a fixed set of values. */
-    fputs("    ", f);
-    int first = 1;
-    for (size_t i = 0; i < NOPTS; i++) {
-        const struct opt *o = &opts[i];
-        if (!o->meta || !strstr(o->meta, "FILE"))
-            continue;
-        char name[32];
-        long_name(o, name, sizeof name);
-        fprintf(f, "%s--%s", first ? "" : "|", name);
-        if (o->shrt)
-            fprintf(f, "|-%c", o->shrt);
-        first = 0;
-    }
-    fputs(")\n        COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n", f);
-    for (size_t i = 0; i < NOPTS; i++) {
-        const struct opt *o = &opts[i];
-        if (o->type != T_ENUM)
-            continue;
-        char name[32], words[128];
-        long_name(o, name, sizeof name);
-        snprintf(words, sizeof words, "%s", o->choices);
-        for (char *p = words; *p; p++)
-            if (*p == '|')
-                *p = ' ';
-        fprintf(f, "    --%s%s%c)\n        COMPREPLY=($(compgen -W \"%s\" -- \"$cur\")); return ;;\n",
-                name, o->shrt ? "|-" : "", o->shrt ? o->shrt : ' ', words);
-    }
-    fputs("    --plugin|-p)\n"
-          "        COMPREPLY=($(compgen -W \"none $(\"${COMP_WORDS[0]}\" --list-plugins 2>/dev/null"
-          " | awk '{print $1}')\" -- \"$cur\") $(compgen -f -X '!*.@(so|lua)' -- \"$cur\")); return ;;\n"
-          "    esac\n"
-          "    if [[ $cur == -* ]]; then\n"
-          "        COMPREPLY=($(compgen -W \"", f);
-    for (size_t i = 0; i < NOPTS; i++) {
-        char name[32];
-        long_name(&opts[i], name, sizeof name);
-        fprintf(f, "--%s ", name);
-        if (opts[i].shrt)
-            fprintf(f, "-%c ", opts[i].shrt);
-    }
-    fputs("--help -h --version -V\" -- \"$cur\"))\n"
-          "    fi\n"
-          "}\n"
-          "shopt -s extglob 2>/dev/null\n"
-          "complete -o filenames -F _salvo salvo\n", f);
+    char *text = opt_config_text(&k, 0);
+    h = util_fnv1a_str(h, text);
+    free(text);
+    return h;
 }

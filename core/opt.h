@@ -5,6 +5,7 @@
 #ifndef SALVO_OPT_H
 #define SALVO_OPT_H
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "match.h"
@@ -119,11 +120,14 @@ int opt_known_section(const char *section);
 enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size_t errlen);
 /* The effective configuration as INI. */
 void opt_dump(const struct conf *c, FILE *f);
-void opt_usage(FILE *f);
-/* The manual page, roff, from the same table. */
-void opt_man(FILE *f);
-/* A bash completion script; plugins come from "salvo --list-plugins". */
-void opt_completion(FILE *f);
 /* Parse "K/N" (1-based) or "auto/N" into k and n. 0, or -1 with err. */
 int opt_shard(const char *v, unsigned *k, unsigned *n, char *err, size_t errlen);
+/* The options that change what a scan reports, as INI text (malloc'ed):
+ * speed, output place and bookkeeping options left out; queue = also the
+ * output format and the wordlists (collect picks the format, the words
+ * travel in the chunks). NULL when out of memory. */
+char *opt_config_text(const struct conf *c, int queue);
+/* A fingerprint of that text (and of several wordlists' sizes and
+ * times), so that a resume with other options is refused. */
+uint64_t opt_fingerprint(const struct conf *c);
 #endif

@@ -4,6 +4,8 @@
  * lets everything through rather than stall the scan. */
 #include "perip.h"
 
+#include "util.h"
+
 #include "rate.h"
 
 #include <stdatomic.h>
@@ -51,10 +53,7 @@ void perip_free(struct perip *t)
 
 static uint64_t hash(const char *ip)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *ip; ip++)
-        h = (h ^ (unsigned char)*ip) * 1099511628211ull;
-    return h | 1;
+    return util_fnv1a_str(UTIL_FNV_OFFSET, ip) | 1;
 }
 
 static struct slot *find(struct perip *t, const char *ip)

@@ -11,6 +11,7 @@
 #include "prog.h"
 
 #include "pool.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -28,13 +29,6 @@ static struct {
     uint64_t hist_n[8];
     unsigned hist_i;
 } g = {.fd = -1};
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void prog_start(int enabled, int fd)
 {
@@ -95,7 +89,7 @@ void prog_draw(const struct pool_stats *st, int force)
 {
     if (!g.on)
         return;
-    double t = now();
+    double t = util_now();
     if (!force && g.shown && t - g.last_draw < 0.25)
         return;
     g.last_draw = t;

@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "codes.h"
 #include "log.h"
+#include "util.h"
 #include "msg.h"
 #include "opt.h"
 #include "pool.h"
@@ -110,13 +111,6 @@ struct qw {
     uint64_t taken_over;       /* chunks claimed from other workers */
 };
 
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void send_argv(struct qw *q, redisCallbackFn *cb, void *pd, int argc, const char **argv,
                       const size_t *len)
 {
@@ -153,7 +147,7 @@ static void conn_lost(struct qw *q, const char *why)
                 q->u.port, why);
     q->down_said = 1;
     q->backoff = q->backoff ? (q->backoff * 2 > 5 ? 5 : q->backoff * 2) : 0.25;
-    q->next_connect = mono() + q->backoff;
+    q->next_connect = util_now() + q->backoff;
 }
 
 static void on_disconnect(const redisAsyncContext *ac, int status)
@@ -188,7 +182,7 @@ static void on_auth(redisAsyncContext *ac, void *reply, void *pd)
 {
     struct qw *q = ac->data;
     if (reply)
-        q->last_reply = mono();
+        q->last_reply = util_now();
     redisReply *r = reply;
     (void)pd;
     if (r && r->type == REDIS_REPLY_ERROR && !q->auth_failed) {
@@ -203,7 +197,7 @@ static void on_hello(redisAsyncContext *ac, void *reply, void *pd)
 {
     struct qw *q = ac->data;
     if (reply)
-        q->last_reply = mono();
+        q->last_reply = util_now();
     (void)pd;
     if (!reply || q->ac != ac)
         return;
@@ -213,7 +207,7 @@ static void on_hello(redisAsyncContext *ac, void *reply, void *pd)
     }
     q->up = 1;
     q->backoff = 0;
-    q->last_reply = mono();
+    q->last_reply = util_now();
     char now[24];
     snprintf(now, sizeof now, "%lld", (long long)time(NULL));
     const char *a[] = {"HSET", q->k_workers, q->consumer, now};
@@ -228,7 +222,7 @@ static void on_hello(redisAsyncContext *ac, void *reply, void *pd)
 static void start_connect(struct qw *q)
 {
     redisAsyncContext *ac = redisAsyncConnect(q->u.host, q->u.port);
-    q->connect_started = mono();
+    q->connect_started = util_now();
     if (!ac || ac->err) {
         conn_lost(q, ac ? ac->errstr : "out of memory");
         if (ac)
@@ -294,7 +288,7 @@ static void on_config(redisAsyncContext *ac, void *reply, void *pd)
 {
     struct qw *q = ac->data;
     if (reply)
-        q->last_reply = mono();
+        q->last_reply = util_now();
     redisReply *r = reply;
     (void)pd;
     if (r && r->type == REDIS_REPLY_STRING)
@@ -374,7 +368,7 @@ static void fetch_end(struct qw *q, size_t got)
 {
     q->fetching = 0;
     if (!got)
-        q->next_fetch = mono() + 0.25;
+        q->next_fetch = util_now() + 0.25;
 }
 
 /* Not one chunk waits: is the whole queue done? */
@@ -382,7 +376,7 @@ static void on_finish_check(redisAsyncContext *ac, void *reply, void *pd)
 {
     struct qw *q = ac->data;
     if (reply)
-        q->last_reply = mono();
+        q->last_reply = util_now();
     redisReply *r = reply;
     (void)pd;
     if (is_error(r) || r->type != REDIS_REPLY_ARRAY || r->elements < 3 || q->held)
@@ -416,7 +410,7 @@ static void no_queue(struct qw *q, const redisReply *r)
         log_msg(LOG_ERR, "redis: %s", r->str);
     }
     q->fetching = 0;
-    q->next_fetch = mono() + 1.0;
+    q->next_fetch = util_now() + 1.0;
 }
 
 /* The reply to XREADGROUP or XAUTOCLAIM, or NULL when the round ends
@@ -426,7 +420,7 @@ static const redisReply *fetch_reply(redisAsyncContext *ac, void *reply)
     struct qw *q = ac->data;
     redisReply *r = reply;
     if (r)
-        q->last_reply = mono();
+        q->last_reply = util_now();
     if (!r || q->ac != ac) {
         q->fetching = 0;
         return NULL;
@@ -584,7 +578,7 @@ static void on_stored(redisAsyncContext *ac, void *reply, void *pd)
 {
     struct qw *q = ac->data;
     if (reply)
-        q->last_reply = mono();
+        q->last_reply = util_now();
     struct held *h = pd;
     redisReply *r = reply;
     h->sending = 0;
@@ -593,7 +587,7 @@ static void on_stored(redisAsyncContext *ac, void *reply, void *pd)
     if (r->type == REDIS_REPLY_ERROR) {
         log_msg(LOG_ERR, "redis: storing chunk %llu: %s (trying again)",
                 (unsigned long long)h->seq, r->str);
-        h->retry_at = mono() + 1.0;
+        h->retry_at = util_now() + 1.0;
         return;
     }
     if (r->type == REDIS_REPLY_INTEGER && r->integer == 0)
@@ -689,7 +683,7 @@ static void send_stores(struct qw *q, double now)
 static void on_tick(uv_timer_t *t)
 {
     struct qw *q = t->data;
-    double now = mono();
+    double now = util_now();
     if (!q->ac && !q->fatal && now >= q->next_connect)
         start_connect(q);
     int soerr = 0;
@@ -726,7 +720,7 @@ static int src_take(void *ud, struct buf *text, size_t *words, uint64_t *tag)
             *tag = h->tag;
             buf_free(&h->text);
             if (q->up && q->ac)
-                fetch(q, mono()); /* top up now, not at the next tick */
+                fetch(q, util_now()); /* top up now, not at the next tick */
             return 1;
         }
     return q->finished ? -1 : 0;
@@ -798,14 +792,14 @@ static int release(struct qw *q)
 /* After the pool: store what was scanned, while Redis can be reached. */
 static int drain(struct qw *q)
 {
-    double until = mono() + 30;
+    double until = util_now() + 30;
     for (;;) {
         int left = 0;
         for (struct held *h = q->held; h; h = h->next)
             left += h->scanned;
         if ((!left && !q->release_pending) || q->fatal == EXIT_REDIS)
             return left;
-        if (mono() > until) {
+        if (util_now() > until) {
             log_msg(LOG_ERR, "queue \"%s\": the results of %d scanned chunk(s) could not be "
                     "stored; they stay unacknowledged and another worker scans them again",
                     q->c->queue, left);

@@ -15,6 +15,8 @@
  */
 #include "rate.h"
 
+#include "util.h"
+
 #include <stdatomic.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -27,9 +29,7 @@ struct rate {
 
 uint64_t rate_now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    return util_now_ns();
 }
 
 struct rate *rate_new(double per_second)

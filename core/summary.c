@@ -6,6 +6,7 @@
 #include "log.h"
 #include "opt.h"
 #include "pool.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -124,19 +125,9 @@ int summary_json(const struct conf *c, const struct pool_stats *st, const char *
                    st->calib_json, (unsigned long long)st->calib_changes);
     buf_append_str(&b, "}}\n");
 
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    int ok = f && b.p && fwrite(b.p, 1, b.len, f) == b.len;
-    if (f && fclose(f) != 0)
-        ok = 0;
-    if (ok && rename(tmp, path) != 0)
-        ok = 0;
+    int rc = b.p ? util_replace_file(path, b.p, b.len) : (errno = ENOMEM, -1);
     buf_free(&b);
-    if (!ok) {
+    if (rc < 0)
         snprintf(err, errlen, "summary %s: %s", path, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    return rc;
 }
