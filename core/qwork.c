@@ -16,6 +16,7 @@
  * go idle long enough for XAUTOCLAIM by the others.
  */
 #include "queue.h"
+#include "qwork.h"
 
 #include "buf.h"
 #include "codes.h"
@@ -68,196 +69,6 @@ static const char store_lua[] =
     "redis.call('HSET', KEYS[5], ARGV[4], ARGV[5])\n"
     "return stored\n";
 
-/* A chunk taken from the stream and not yet stored. */
-struct held {
-    char id[48];          /* stream entry id */
-    uint64_t seq, tag;
-    struct buf text;
-    size_t words;
-    int given;            /* handed to the pool */
-    int scanned;          /* its results are in frames */
-    int sending;          /* the store command is in flight */
-    double retry_at;      /* after an error reply */
-    struct buf frames;
-    uint32_t nframes;
-    struct held *next;
-};
-
-struct qw {
-    const struct conf *c;
-    struct queue_url u;
-    char k_chunks[256], k_results[256], k_done[256], k_meta[256], k_workers[256];
-    char consumer[192];
-    const char *fp, *config;
-    uv_loop_t loop;
-    uv_timer_t tick;
-    redisAsyncContext *ac;
-    int up;                    /* connected, authenticated, database selected */
-    int ever_up;
-    int auth_failed;
-    double connect_started, next_connect, backoff, last_reply;
-    int down_said;
-    struct held *held;
-    uint64_t next_tag;
-    int fetching;              /* a fetch round in flight */
-    double next_fetch, last_claim, last_refresh;
-    int waiting_said;          /* "no queue yet" was said */
-    int finished;              /* the whole queue is done, nothing of ours left */
-    int fatal;                 /* stop: exit status */
-    int closing;               /* the end: a lost connection is no news */
-    int released;              /* the unscanned chunks were let go */
-    int release_pending;       /* and Redis has not answered that yet */
-    uint64_t twice;            /* chunks another worker had stored first */
-    uint64_t taken_over;       /* chunks claimed from other workers */
-};
-
-static void send_argv(struct qw *q, redisCallbackFn *cb, void *pd, int argc, const char **argv,
-                      const size_t *len)
-{
-    if (!q->ac || redisAsyncCommandArgv(q->ac, cb, pd, argc, argv, len) != REDIS_OK)
-        return;
-}
-
-/* Send a command of plain strings. */
-static void send_cmd(struct qw *q, redisCallbackFn *cb, void *pd, int argc, const char **argv)
-{
-    size_t len[16];
-    for (int i = 0; i < argc && i < 16; i++)
-        len[i] = strlen(argv[i]);
-    send_argv(q, cb, pd, argc, argv, len);
-}
-
-static int is_error(const redisReply *r)
-{
-    return !r || r->type == REDIS_REPLY_ERROR;
-}
-
-/* --- connection -------------------------------------------------------- */
-
-/* The connection is gone (or given up on): what was in flight is unsent. */
-static void conn_lost(struct qw *q, const char *why)
-{
-    q->up = 0;
-    q->fetching = 0;
-    q->release_pending = 0;
-    for (struct held *h = q->held; h; h = h->next)
-        h->sending = 0;
-    if (!q->down_said && !q->fatal && !q->closing)
-        log_msg(LOG_WARN, "redis %s:%d: %s; waiting for it and connecting again", q->u.host,
-                q->u.port, why);
-    q->down_said = 1;
-    q->backoff = q->backoff ? (q->backoff * 2 > 5 ? 5 : q->backoff * 2) : 0.25;
-    q->next_connect = util_now() + q->backoff;
-}
-
-static void on_disconnect(const redisAsyncContext *ac, int status)
-{
-    struct qw *q = ac->data;
-    if (q->ac == ac)
-        q->ac = NULL;
-    conn_lost(q, status == REDIS_OK ? "connection closed" : ac->errstr);
-}
-
-static void on_connect(const redisAsyncContext *ac, int status)
-{
-    struct qw *q = ac->data;
-    if (status == REDIS_OK)
-        return;
-    /* hiredis frees the context after this callback. */
-    if (q->ac == ac)
-        q->ac = NULL;
-    conn_lost(q, ac->errstr);
-}
-
-static void drop_conn(struct qw *q, const char *why)
-{
-    redisAsyncContext *ac = q->ac;
-    q->ac = NULL;
-    if (ac)
-        redisAsyncFree(ac);
-    conn_lost(q, why);
-}
-
-static void on_auth(redisAsyncContext *ac, void *reply, void *pd)
-{
-    struct qw *q = ac->data;
-    if (reply)
-        q->last_reply = util_now();
-    redisReply *r = reply;
-    (void)pd;
-    if (r && r->type == REDIS_REPLY_ERROR && !q->auth_failed) {
-        q->auth_failed = 1;
-        log_msg(LOG_ERR, "redis %s:%d: %s%s%s: %s", q->u.host, q->u.port,
-                pd ? "SELECT" : "AUTH", !pd && q->u.user[0] ? " as " : "",
-                pd ? "" : q->u.user, r->str);
-    }
-}
-
-static void on_hello(redisAsyncContext *ac, void *reply, void *pd)
-{
-    struct qw *q = ac->data;
-    if (reply)
-        q->last_reply = util_now();
-    (void)pd;
-    if (!reply || q->ac != ac)
-        return;
-    if (q->auth_failed) {
-        q->fatal = EXIT_REDIS;
-        return;
-    }
-    q->up = 1;
-    q->backoff = 0;
-    q->last_reply = util_now();
-    char now[24];
-    snprintf(now, sizeof now, "%lld", (long long)time(NULL));
-    const char *a[] = {"HSET", q->k_workers, q->consumer, now};
-    send_cmd(q, NULL, NULL, 4, a);
-    if (q->down_said)
-        log_msg(LOG_INFO, "redis %s:%d: connected%s", q->u.host, q->u.port,
-                q->ever_up ? " again" : "");
-    q->ever_up = 1;
-    q->down_said = 0;
-}
-
-static void start_connect(struct qw *q)
-{
-    redisAsyncContext *ac = redisAsyncConnect(q->u.host, q->u.port);
-    q->connect_started = util_now();
-    if (!ac || ac->err) {
-        conn_lost(q, ac ? ac->errstr : "out of memory");
-        if (ac)
-            redisAsyncFree(ac);
-        return;
-    }
-    ac->data = q;
-    if (redisLibuvAttach(ac, &q->loop) != REDIS_OK) {
-        redisAsyncFree(ac);
-        conn_lost(q, "cannot watch the connection");
-        return;
-    }
-    redisAsyncSetConnectCallback(ac, on_connect);
-    redisAsyncSetDisconnectCallback(ac, on_disconnect);
-    q->ac = ac;
-    q->auth_failed = 0;
-    if (q->u.pass[0]) {
-        const char *a[] = {"AUTH", q->u.user, q->u.pass};
-        if (q->u.user[0])
-            send_cmd(q, on_auth, NULL, 3, a);
-        else {
-            a[1] = q->u.pass;
-            send_cmd(q, on_auth, NULL, 2, a);
-        }
-    }
-    if (q->u.db) {
-        char db[16];
-        snprintf(db, sizeof db, "%d", q->u.db);
-        const char *a[] = {"SELECT", db};
-        send_cmd(q, on_auth, q, 2, a);
-    }
-    const char *ping[] = {"PING"};
-    send_cmd(q, on_hello, NULL, 1, ping);
-}
-
 /* --- the queue's fingerprint ------------------------------------------ */
 
 /* Which lines of one configuration the other lacks, for the message. */
@@ -304,7 +115,7 @@ static void refuse(struct qw *q, const char *what, const char *theirs)
             what, theirs, q->fp);
     q->fatal = 2;
     const char *a[] = {"HGET", q->k_meta, "config"};
-    send_cmd(q, on_config, NULL, 3, a);
+    qconn_send(q, on_config, NULL, 3, a);
 }
 
 /* --- taking chunks ----------------------------------------------------- */
@@ -333,7 +144,7 @@ static size_t take_entries(struct qw *q, const redisReply *list)
             log_msg(LOG_WARN, "queue \"%s\": entry %s of %s is not a salvo chunk: skipped",
                     q->c->queue, e->element[0]->str, q->k_chunks);
             const char *a[] = {"XACK", q->k_chunks, "workers", e->element[0]->str};
-            send_cmd(q, NULL, NULL, 4, a);
+            qconn_send(q, NULL, NULL, 4, a);
             continue;
         }
         if (strcmp(fp->str, q->fp)) {
@@ -379,7 +190,7 @@ static void on_finish_check(redisAsyncContext *ac, void *reply, void *pd)
         q->last_reply = util_now();
     redisReply *r = reply;
     (void)pd;
-    if (is_error(r) || r->type != REDIS_REPLY_ARRAY || r->elements < 3 || q->held)
+    if (qconn_is_error(r) || r->type != REDIS_REPLY_ARRAY || r->elements < 3 || q->held)
         return;
     const redisReply *complete = r->element[0], *chunks = r->element[1], *done = r->element[2];
     if (complete->type == REDIS_REPLY_STRING && !strcmp(complete->str, "1") &&
@@ -396,7 +207,7 @@ static void check_finished(struct qw *q)
         "return {redis.call('HGET', KEYS[1], 'complete') or '0', "
         "redis.call('HGET', KEYS[1], 'chunks') or '0', redis.call('SCARD', KEYS[2])}";
     const char *a[] = {"EVAL", lua, "2", q->k_meta, q->k_done};
-    send_cmd(q, on_finish_check, NULL, 5, a);
+    qconn_send(q, on_finish_check, NULL, 5, a);
 }
 
 static void no_queue(struct qw *q, const redisReply *r)
@@ -475,7 +286,7 @@ static void read_new(struct qw *q)
     snprintf(count, sizeof count, "%d", want > 0 ? want : 1);
     const char *a[] = {"XREADGROUP", "GROUP", "workers", q->consumer, "COUNT", count,
                        "STREAMS", q->k_chunks, ">"};
-    send_cmd(q, on_read, NULL, 9, a);
+    qconn_send(q, on_read, NULL, 9, a);
 }
 
 static void on_claim(redisAsyncContext *ac, void *reply, void *pd)
@@ -517,7 +328,7 @@ static void fetch(struct qw *q, double now)
     snprintf(count, sizeof count, "%d", want);
     const char *a[] = {"XAUTOCLAIM", q->k_chunks, "workers", q->consumer, idle, "0-0",
                        "COUNT", count};
-    send_cmd(q, on_claim, NULL, 8, a);
+    qconn_send(q, on_claim, NULL, 8, a);
 }
 
 /* XCLAIM to ourselves (JUSTID) of the chunks we hold, or only of those
@@ -548,7 +359,7 @@ static int reclaim(struct qw *q, int unscanned_only, const char *idle, redisCall
         argv[k++] = "JUSTID";
         for (int i = 0; i < k; i++)
             len[i] = strlen(argv[i]);
-        send_argv(q, cb, NULL, k, argv, len);
+        qconn_send_argv(q, cb, NULL, k, argv, len);
         rc = 0;
     }
     free(argv);
@@ -685,18 +496,18 @@ static void on_tick(uv_timer_t *t)
     struct qw *q = t->data;
     double now = util_now();
     if (!q->ac && !q->fatal && now >= q->next_connect)
-        start_connect(q);
+        qconn_start(q);
     int soerr = 0;
     socklen_t sl = sizeof soerr;
     /* hiredis 0.14's libuv adapter drops poll errors (a refused connect, a
      * reset): ask the socket itself. */
     if (q->ac && q->ac->c.fd >= 0 &&
         getsockopt(q->ac->c.fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 && soerr)
-        drop_conn(q, strerror(soerr));
+        qconn_drop(q, strerror(soerr));
     else if (q->ac && !q->up && now - q->connect_started > CONNECT_TIMEOUT)
-        drop_conn(q, "no answer to connecting");
+        qconn_drop(q, "no answer to connecting");
     else if (q->ac && q->up && q->ac->replies.head && now - q->last_reply > ANSWER_TIMEOUT)
-        drop_conn(q, "no answer");
+        qconn_drop(q, "no answer");
     if (!q->up || !q->ac)
         return;
     if (!q->ac->replies.head)
