@@ -65,6 +65,9 @@ struct result {
     const char *fields[2 * RESULT_MAX_FIELDS]; /* key, value, ... */
 };
 
+/* "hit", "miss", "error", "filtered". */
+const char *msg_verdict_name(int v);
+
 struct frame {
     int type;
     const char *p;   /* payload */
@@ -75,6 +78,15 @@ struct frame {
 int msg_put(struct buf *out, int type, const void *payload, size_t len);
 int msg_put_u64(struct buf *out, int type, uint64_t v);
 int msg_put_result(struct buf *out, const struct result *r);
+/* A result as a record that leaves the machine (stored in Redis): "SRR"
+ * and a version byte, then the fields with big-endian integers, so that
+ * any machine reads it and a record of another version is refused. */
+#define MSG_RECORD_MAGIC "SRR"
+#define MSG_RECORD_VERSION 1
+int msg_put_record(struct buf *out, const struct result *r);
+/* 0, or -1 for anything but a whole record of this version. Strings point
+ * into p. */
+int msg_get_record(const char *p, size_t len, struct result *r);
 /* Take the first whole frame from in[0..len): returns its total size, 0 if
  * incomplete, -1 if malformed. */
 long msg_next(const char *in, size_t len, struct frame *f);

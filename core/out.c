@@ -81,11 +81,6 @@ static void csv_str(struct buf *b, const char *s, size_t n)
     buf_append_byte(b, '"');
 }
 
-static const char *verdict_name(int v)
-{
-    return v == V_HIT ? "hit" : v == V_ERROR ? "error" : v == V_FILTERED ? "filtered" : "miss";
-}
-
 static void json_field(struct buf *b, const char *key, const char *v)
 {
     if (!v || !*v)
@@ -133,7 +128,7 @@ static void input_json(struct buf *b, const struct out *o, const struct result *
 
 static void format_jsonl(const struct out *o, struct buf *b, const struct result *r)
 {
-    buf_printf(b, "{\"verdict\":\"%s\",\"url\":", verdict_name(r->verdict));
+    buf_printf(b, "{\"verdict\":\"%s\",\"url\":", msg_verdict_name(r->verdict));
     buf_json_str(b, r->url, strlen(r->url), 0);
     buf_append_str(b, ",\"word\":");
     if (o->keys) {
@@ -195,7 +190,7 @@ static void csv_col(struct buf *b, const char *s)
 
 static void format_csv(const struct out *o, struct buf *b, const struct result *r)
 {
-    buf_append_str(b, verdict_name(r->verdict));
+    buf_append_str(b, msg_verdict_name(r->verdict));
     buf_append_byte(b, ',');
     csv_str(b, r->url, strlen(r->url));
     buf_append_byte(b, ',');

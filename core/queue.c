@@ -513,10 +513,8 @@ static int collect_one(struct out *out, struct seen *s, const redisReply *fields
                      *res = queue_field(fields, "result");
     if (!chunk || !index || !res)
         return -1;
-    struct frame f;
     struct result r;
-    if (msg_next(res->str, res->len, &f) != (long)res->len || f.type != MSG_RESULT ||
-        msg_get_result(&f, &r) < 0)
+    if (msg_get_record(res->str, res->len, &r) < 0)
         return -1; /* checked first: a bad entry must not hide the good one */
     uint64_t k = (strtoull(chunk->str, NULL, 10) << 24) | (r.index & 0xffffff);
     if (!seen_add(s, k)) {

@@ -411,11 +411,6 @@ static void on_stored(redisAsyncContext *ac, void *reply, void *pd)
         }
 }
 
-static const char *verdict_name(int v)
-{
-    return v == V_HIT ? "hit" : v == V_ERROR ? "error" : v == V_FILTERED ? "filtered" : "miss";
-}
-
 static void send_store(struct qw *q, struct held *h)
 {
     size_t argc = 14 + 5 * (size_t)h->nframes;
@@ -444,28 +439,36 @@ static void send_store(struct qw *q, struct held *h)
     argv[k++] = NUM("%u", h->nframes);
     for (size_t i = 0; i < k; i++)
         len[i] = strlen(argv[i]);
+    /* What leaves the machine is the versioned record, not the frame.
+     * Records first, all of them: the buffer moves while it grows. */
     struct frame f;
     struct result r;
-    size_t off = 0;
+    struct buf recs = {0};
+    size_t off = 0, *ends = calloc((size_t)h->nframes + 1, sizeof *ends);
     long used;
     uint32_t n = 0;
-    while (n < h->nframes && (used = msg_next(h->frames.p + off, h->frames.len - off, &f)) > 0) {
-        if (msg_get_result(&f, &r) == 0) {
-            char *idx = num;
-            snprintf(idx, 16, "%u", r.index);
-            char *st = num + 16;
-            snprintf(st, 16, "%d", r.status);
-            num += 48;
-            const char *v[] = {idx, verdict_name(r.verdict), r.url, st};
-            for (int i = 0; i < 4; i++) {
-                argv[k] = v[i];
-                len[k++] = strlen(v[i]);
-            }
-            argv[k] = h->frames.p + off;
-            len[k++] = (size_t)used;
-            n++;
-        }
+    while (ends && n < h->nframes &&
+           (used = msg_next(h->frames.p + off, h->frames.len - off, &f)) > 0) {
+        if (msg_get_result(&f, &r) == 0 && msg_put_record(&recs, &r) == 0)
+            ends[n++] = recs.len;
         off += (size_t)used;
+    }
+    off = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        msg_get_record(recs.p + off, ends[i] - off, &r);
+        char *idx = num;
+        snprintf(idx, 16, "%u", r.index);
+        char *st = num + 16;
+        snprintf(st, 16, "%d", r.status);
+        num += 48;
+        const char *v[] = {idx, msg_verdict_name(r.verdict), r.url, st};
+        for (int j = 0; j < 4; j++) {
+            argv[k] = v[j];
+            len[k++] = strlen(v[j]);
+        }
+        argv[k] = recs.p + off;
+        len[k++] = ends[i] - off;
+        off = ends[i];
     }
 #undef NUM
     if (n != h->nframes) { /* cannot happen: the frames were made here */
@@ -476,6 +479,8 @@ static void send_store(struct qw *q, struct held *h)
     h->sending = 1;
     if (redisAsyncCommandArgv(q->ac, on_stored, h, (int)k, argv, len) != REDIS_OK)
         h->sending = 0;
+    buf_free(&recs);
+    free(ends);
 out:
     free(argv);
     free(len);

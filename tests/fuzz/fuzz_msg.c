@@ -1,6 +1,7 @@
 /* Result records as collect reads them back from Redis (where anyone with
- * access may have written anything): any bytes through msg_next and
- * msg_get_result, and what decodes through every output format. A jsonl
+ * access may have written anything): any bytes through msg_get_record
+ * (and, as frames, through msg_next and msg_get_result), and what decodes
+ * through every output format. A jsonl
  * record must be one line without raw control bytes. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,13 +11,31 @@
 #include "msg.h"
 #include "out.h"
 
+static void check(const struct result *in);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct frame f;
     struct result r;
-    if (msg_next((const char *)data, size, &f) <= 0 || f.type != MSG_RESULT ||
-        msg_get_result(&f, &r) < 0)
-        return 0;
+    if (msg_get_record((const char *)data, size, &r) == 0)
+        check(&r);
+    if (msg_next((const char *)data, size, &f) > 0 && f.type == MSG_RESULT &&
+        msg_get_result(&f, &r) == 0)
+        check(&r);
+    return 0;
+}
+
+/* Every format prints it; a record written again reads back the same. */
+static void check(const struct result *in)
+{
+    struct result r = *in;
+    struct buf rec = {0};
+    struct result again;
+    if (msg_put_record(&rec, &r) < 0 || msg_get_record(rec.p, rec.len, &again) < 0 ||
+        again.index != r.index || again.verdict != r.verdict || again.kind != r.kind ||
+        again.wlen != r.wlen || memcmp(again.word, r.word, r.wlen))
+        abort();
+    buf_free(&rec);
     for (int fmt = FMT_TEXT; fmt <= FMT_CSV; fmt++) {
         struct out o = {.format = fmt, .path = "-"};
         struct buf b = {0};
@@ -36,5 +55,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         buf_free(&b);
     }
-    return 0;
 }

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "codes.h"
 #include "msg.h"
 
 static void round_trip(void **s)
@@ -61,8 +62,42 @@ static void lies(void **s)
     assert_int_equal(msg_next(zero, sizeof zero, &f), -1);
 }
 
+/* The record that leaves the machine: magic, version, big-endian numbers
+ * (the same bytes on any machine), refused when torn or of another
+ * version. */
+static void records(void **s)
+{
+    (void)s;
+    struct buf b = {0};
+    struct result r = {.chunk = 0x0102030405060708ull, .index = 9, .verdict = V_ERROR,
+                       .kind = ERR_TIMEOUT, .status = 0, .length = 1234, .elapsed = 0.25,
+                       .word = "a\xffz", .wlen = 3, .url = "http://a.b/",
+                       .error = "timeout: x", .charset = "", .nfields = 1,
+                       .fields = {"k", "v"}};
+    assert_int_equal(msg_put_record(&b, &r), 0);
+    static const unsigned char head[] = {'S', 'R', 'R', 1, 1, 2, 3, 4, 5, 6, 7, 8,
+                                         0, 0, 0, 9, 0, 0, 0, V_ERROR, 0, 0, 0, ERR_TIMEOUT};
+    assert_memory_equal(b.p, head, sizeof head);
+    struct result got;
+    assert_int_equal(msg_get_record(b.p, b.len, &got), 0);
+    assert_true(got.chunk == r.chunk && got.index == 9 && got.kind == ERR_TIMEOUT &&
+                got.length == 1234 && got.elapsed == 0.25 && got.wlen == 3);
+    assert_memory_equal(got.word, "a\xffz", 3);
+    assert_string_equal(got.error, "timeout: x");
+    assert_string_equal(got.fields[1], "v");
+    for (size_t n = 0; n < b.len; n++)
+        assert_int_equal(msg_get_record(b.p, n, &got), -1);
+    b.p[3] = 2; /* another version */
+    assert_int_equal(msg_get_record(b.p, b.len, &got), -1);
+    b.p[3] = 1;
+    b.p[23] = (char)ERR_NKINDS; /* a kind no salvo knows */
+    assert_int_equal(msg_get_record(b.p, b.len, &got), -1);
+    buf_free(&b);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(round_trip), cmocka_unit_test(lies)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(round_trip), cmocka_unit_test(lies),
+                                       cmocka_unit_test(records)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
