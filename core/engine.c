@@ -43,7 +43,7 @@ struct engine {
     uv_loop_t *loop;
     CURLM *multi;
     uv_timer_t timer;
-    const struct engine_settings *s;
+    struct engine_settings s;       /* a copy: the caller's may be on its stack */
     engine_done_fn done;
     engine_idle_fn idle;
     void *ud;
@@ -65,7 +65,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
 {
     struct xfer *p = ud;
     size_t len = size * n;
-    long max = p->eng->s->max_body;
+    long max = p->eng->s.max_body;
     p->res.length += len;
     size_t room = (size_t)max > p->res.body.len ? (size_t)max - p->res.body.len : 0;
     if (len > room) {
@@ -325,7 +325,7 @@ struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *c, engi
         return NULL;
     }
     e->loop = loop;
-    e->s = c;
+    e->s = *c;
     e->done = done;
     e->idle = idle;
     e->ud = ud;
@@ -377,7 +377,7 @@ fail:
 /* Options that never change for this engine's transfers. */
 static void setup_easy(struct engine *e, struct xfer *p)
 {
-    const struct engine_settings *c = e->s;
+    const struct engine_settings *c = &e->s;
     CURL *h = p->easy;
     curl_easy_setopt(h, CURLOPT_PRIVATE, (char *)p);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
@@ -444,7 +444,7 @@ void engine_xfer_clear(struct xfer *p)
 static int setup_request(struct engine *e, struct xfer *p)
 {
     CURL *h = p->easy;
-    const char *method = p->req.method.len ? p->req.method.p : e->s->method;
+    const char *method = p->req.method.len ? p->req.method.p : e->s.method;
     /* A body with the default method is a POST (curl -d does the same). */
     if (p->req.has_body && !p->req.method.len && !strcmp(method, "GET"))
         method = "POST";

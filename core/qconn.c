@@ -33,11 +33,6 @@ void qconn_send(struct qw *q, redisCallbackFn *cb, void *pd, int argc, const cha
     qconn_send_argv(q, cb, pd, argc, argv, len);
 }
 
-int qconn_is_error(const redisReply *r)
-{
-    return !r || r->type == REDIS_REPLY_ERROR;
-}
-
 /* The connection is gone (or given up on): what was in flight is unsent. */
 void qconn_lost(struct qw *q, const char *why)
 {

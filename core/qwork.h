@@ -63,7 +63,11 @@ void qconn_send_argv(struct qw *q, redisCallbackFn *cb, void *pd, int argc, cons
                      const size_t *len);
 /* The same with plain strings. */
 void qconn_send(struct qw *q, redisCallbackFn *cb, void *pd, int argc, const char **argv);
-int qconn_is_error(const redisReply *r);
+/* No reply (the connection went) or an error reply. */
+static inline int qconn_is_error(const redisReply *r)
+{
+    return !r || r->type == REDIS_REPLY_ERROR;
+}
 /* The connection is gone (or given up on): what was in flight is unsent;
  * try again after a growing delay. */
 void qconn_lost(struct qw *q, const char *why);
