@@ -1,0 +1,70 @@
+#!/bin/bash
+# ab.sh: two builds of salvo on the default job, interleaved, to tell a
+# real change in speed from the machine's noise ("no slower than before").
+#
+# The same target as bench.sh (a namespace with dnsmasq and nginx, a new
+# name per probe, 1 in 100 a real page); the two builds run in turns,
+# ROUNDS times each, and the medians of probes/s and CPU seconds are
+# compared. Then, where valgrind is installed, each build scans 5,000
+# words once under callgrind with one worker: instructions per probe are
+# repeatable whatever else the machine does, so they settle a difference
+# of a few per cent that the timings cannot.
+#
+# usage: sudo tests/bench/ab.sh OLD_BUILD NEW_BUILD [WORDS] [ROUNDS]
+# Needs: ip (iproute2), dnsmasq, nginx, time; valgrind for the second part.
+# Cleans up after itself.
+set -euo pipefail
+old=$(cd "$1" && pwd)
+new=$(cd "$2" && pwd)
+words=${3:-100000}
+rounds=${4:-5}
+src=$(cd "$(dirname "$0")/../.." && pwd)
+ns=salvo-ab-$$
+dir=$(mktemp -d /tmp/salvo-ab.XXXXXX)
+procs=$(nproc)
+per=$(( 400 / procs ))
+
+for t in ip dnsmasq nginx /usr/bin/time; do
+    command -v $t >/dev/null || { echo "ab: $t is missing" >&2; exit 2; }
+done
+. "$src/tests/bench/lib.sh"
+trap ns_down EXIT
+ns_up
+in_ns dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 --bind-interfaces \
+    --address=/bench.test/127.0.0.1 --cache-size=0 --pid-file="$dir/dnsmasq.pid" \
+    --dns-forward-max=10000 --user=root
+nginx_up "$src"
+awk -v n="$words" 'BEGIN { for (i = 1; i <= n; i++) print (i % 100 == 0 ? "hit-" i : "w" i "x") }' \
+    > "$dir/words.txt"
+
+echo "ab: $words words, $rounds rounds each, -j $procs -t $per, old $old, new $new"
+for r in $(seq "$rounds"); do
+    for b in old new; do
+        build=$old; [ $b = new ] && build=$new
+        measure "$b" "$words" "$build/salvo" -j "$procs" -t "$per" -w "$dir/words.txt" \
+            -u 'http://{}.bench.test/'
+        got=$(grep -c . "$dir/$b.out" || true)
+        [ "$got" -eq $(( words / 100 )) ] || echo "ab: warning: $b found $got hits" >&2
+    done
+done
+awk '{ r[$1] = r[$1] " " $3; c[$1] = c[$1] " " $4 }
+     function median(s,   a, n, i, j, t) {
+         n = split(s, a, " ");
+         for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+     END { ro = median(r["old"]); rn = median(r["new"]); co = median(c["old"]); cn = median(c["new"]);
+           printf "median old: %.0f probes/s, %.2f CPU s\n", ro, co;
+           printf "median new: %.0f probes/s, %.2f CPU s\n", rn, cn;
+           printf "ratio new/old: probes/s %.3fx, CPU %.3fx\n", rn / ro, cn / co }' "$dir/summary"
+
+command -v valgrind >/dev/null || exit 0
+awk 'BEGIN { for (i = 1; i <= 5000; i++) print (i % 100 == 0 ? "hit-" i : "w" i "x") }' > "$dir/small.txt"
+for b in old new; do
+    build=$old; [ $b = new ] && build=$new
+    in_ns valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$dir/cg-$b.%p" \
+        "$build/salvo" -j 1 -t 50 -q -w "$dir/small.txt" -u 'http://{}.bench.test/' > /dev/null 2>&1
+    # The parent and the worker: the sum of both processes' instructions.
+    cat "$dir"/cg-$b.* | awk -v b=$b '/^summary:/ { s += $2 } END { printf "%s %.0f\n", b, s }'
+done | awk '{ ir[$1] = $2 } END {
+    printf "callgrind, 5000 probes, one worker: old %.0f, new %.0f instructions per probe: %.4fx\n",
+        ir["old"] / 5000, ir["new"] / 5000, ir["new"] / ir["old"] }'
