@@ -2,7 +2,7 @@
 #include "combo.h"
 
 #include "log.h"
-#include "opt.h"
+#include "strlist.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,11 +25,11 @@ static int key_ok(const char *s)
     return 1;
 }
 
-int combo_parse(struct combo *k, const struct conf *c, char *err, size_t errlen)
+int combo_parse(struct combo *k, const struct strlist *w, const char *mode, char *err,
+                size_t errlen)
 {
     memset(k, 0, sizeof *k);
-    k->pitchfork = c->mode && !strcmp(c->mode, "pitchfork");
-    const struct strlist *w = &c->wordlists;
+    k->pitchfork = mode && !strcmp(mode, "pitchfork");
     if (w->n > TMPL_MAX_KEYS) {
         snprintf(err, errlen, "%zu wordlists: at most %d", w->n, TMPL_MAX_KEYS);
         return -1;
@@ -83,27 +83,28 @@ static int used(const char *s, const char *key)
     return s && tmpl_has_holes(s, &one);
 }
 
-int combo_check(const struct combo *k, const struct conf *c, char *err, size_t errlen)
+int combo_check(const struct combo *k, const char *template, const struct strlist *headers,
+                const char *data, char *err, size_t errlen)
 {
     const struct tmpl_keys *keys = k->keys.n ? &k->keys : NULL;
     char why[1024];
-    if (tmpl_check_keys(c->template, keys, 1, why, sizeof why) < 0) {
+    if (tmpl_check_keys(template, keys, 1, why, sizeof why) < 0) {
         snprintf(err, errlen, "%s", why);
         return -1;
     }
-    for (size_t i = 0; i < c->headers.n; i++)
-        if (tmpl_check_keys(c->headers.v[i], keys, 0, why, sizeof why) < 0) {
+    for (size_t i = 0; i < headers->n; i++)
+        if (tmpl_check_keys(headers->v[i], keys, 0, why, sizeof why) < 0) {
             snprintf(err, errlen, "header %s", why);
             return -1;
         }
-    if (c->data && tmpl_check_keys(c->data, keys, 0, why, sizeof why) < 0) {
+    if (data && tmpl_check_keys(data, keys, 0, why, sizeof why) < 0) {
         snprintf(err, errlen, "data %s", why);
         return -1;
     }
     for (size_t i = 0; i < k->keys.n; i++) {
-        int u = used(c->template, k->key[i]) || used(c->data, k->key[i]);
-        for (size_t h = 0; h < c->headers.n && !u; h++)
-            u = used(c->headers.v[h], k->key[i]);
+        int u = used(template, k->key[i]) || used(data, k->key[i]);
+        for (size_t h = 0; h < headers->n && !u; h++)
+            u = used(headers->v[h], k->key[i]);
         if (!u) {
             snprintf(err, errlen, "wordlist %s (%s) is not used: put {%s} in the template, a "
                      "header or the data", k->key[i], k->path[i], k->key[i]);

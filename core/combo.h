@@ -12,7 +12,7 @@
 
 #include "tmpl.h"
 
-struct conf;
+struct strlist;
 
 struct combo {
     size_t n;                         /* lists */
@@ -23,12 +23,14 @@ struct combo {
     pid_t pid;                        /* the writer, or 0 */
 };
 
-/* Parse the -w specs of c: "FILE" alone, or one or more "FILE:KEY". 0, or
+/* Parse the -w specs (mode: clusterbomb | pitchfork): "FILE" alone, or one or more "FILE:KEY". 0, or
  * -1 with a message. */
-int combo_parse(struct combo *k, const struct conf *c, char *err, size_t errlen);
+int combo_parse(struct combo *k, const struct strlist *specs, const char *mode, char *err,
+                size_t errlen);
 /* Check that every template (URL, headers, body) uses only known keys and
  * every key is used somewhere. */
-int combo_check(const struct combo *k, const struct conf *c, char *err, size_t errlen);
+int combo_check(const struct combo *k, const char *template, const struct strlist *headers,
+                const char *data, char *err, size_t errlen);
 /* Open every list and start the writer: *fd gets the pipe's read end. */
 int combo_start(struct combo *k, int *fd, char *err, size_t errlen);
 /* Reap the writer. finished: all its output was read, so it ends by

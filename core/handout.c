@@ -6,7 +6,6 @@
 #include "journal.h"
 #include "log.h"
 #include "msg.h"
-#include "opt.h"
 #include "out.h"
 #include "prog.h"
 #include "tmpl.h"

@@ -18,7 +18,6 @@
 #include "pool.h"
 
 struct beacon;
-struct conf;
 struct input;
 struct journal;
 struct out;
@@ -63,7 +62,7 @@ struct wk {
 };
 
 struct pool {
-    const struct conf *c;
+    const struct pool_settings *c;
     struct input *in;
     const struct pool_src *src; /* or NULL: chunks from in */
     struct out *out;

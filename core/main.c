@@ -15,9 +15,11 @@
 #include "summary.h"
 #include "tmpl.h"
 #include "util.h"
+#include "worker.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -38,15 +40,81 @@ static void warn_numeric_contains(const struct conf *c)
         }
 }
 
+static int user_host_header(const struct conf *c)
+{
+    for (size_t i = 0; i < c->headers.n; i++)
+        if (!strncasecmp(c->headers.v[i], "host:", 5))
+            return 1;
+    return 0;
+}
+
+/* The settings of every module, from the configuration: the one place
+ * below the option table that reads struct conf. */
+struct settings {
+    struct worker_settings worker;
+    struct pool_settings pool;
+    struct queue_settings queue;
+};
+
+static void settings_of(const struct conf *c, struct settings *s)
+{
+    struct worker_settings *w = &s->worker;
+    memset(s, 0, sizeof *s);
+    w->engine = (struct engine_settings){
+        .concurrency = c->concurrency, .max_body = c->max_body, .timeout = c->timeout,
+        .connect_timeout = c->connect_timeout, .method = c->method,
+        .user_agent = c->user_agent, .proxy = c->proxy,
+        .follow_redirects = c->follow_redirects, .max_redirects = c->max_redirects,
+        .verify_tls = c->verify_tls, .headers = &c->headers, .connect_to = &c->connect_to,
+        .resolve = &c->resolve,
+    };
+    w->probe = (struct probe_settings){.template = c->template, .headers = &c->headers,
+                                       .data = c->data, .retries = c->retries};
+    w->match = (struct match_settings){&c->match, &c->filter, &c->match_not_contains,
+                                       c->match_mode, c->match_raw};
+    /* Through a proxy, the proxy resolves (socks5h, HTTP proxies). */
+    w->dns_stage = !strcmp(c->resolver, "salvo") && !(c->proxy && *c->proxy);
+    w->dns = (struct dns_settings){&c->resolvers, c->dns_per_resolver, c->dns_tries,
+                                   c->dns_timeout, c->dns_family};
+    w->resolve = (struct resolve_settings){
+        .template = c->template, .dns_only = c->dns_only,
+        .reuse = c->reuse_connections && !c->follow_redirects &&
+                 !strncasecmp(c->template, "http://", 7) && !user_host_header(c),
+        .connect_to = &c->connect_to, .resolve = &c->resolve,
+        .wildcard_tests = c->wildcard_dns ? c->wildcard_tests : 0,
+    };
+    w->wordlists = &c->wordlists;
+    w->mode = c->mode;
+    w->plugin_args = &c->plugin_args;
+    w->show_filtered = c->show_filtered;
+    w->calibrate = c->calibrate;
+    w->calibrate_words = c->calibrate_words;
+    w->recalibrate = c->recalibrate;
+    w->wildcard_dns = c->wildcard_dns;
+    s->pool = (struct pool_settings){c->procs, c->chunk, c->quiet, c->verbose, c->rate,
+                                     c->dns_rate, c->per_ip_concurrency, c->per_ip_rate,
+                                     c->template, w};
+    s->queue = (struct queue_settings){c->redis, c->queue, c->claim_idle, c->chunk, c->wordlist,
+                                       c->template, c->format, c->quiet, &s->pool};
+}
+
 /* The summary on stderr and in --summary-json; frees what the scan's
  * statistics hold. Returns rc, or 1 if the JSON could not be written. */
+static struct summary_scan scan_of(const struct conf *c)
+{
+    struct summary_scan s = {c->template, c->plugin, c->resolver, c->calibrate, c->wildcard_dns,
+                             NULL};
+    return s;
+}
+
 static int summarise(const struct conf *c, struct pool_stats *st, int rc)
 {
     char err[1024];
+    struct summary_scan scan = scan_of(c);
     if (!c->quiet)
-        summary_print(c, st);
+        summary_print(&scan, st);
     if (c->summary_json && *c->summary_json &&
-        summary_json(c, st, c->summary_json, err, sizeof err) < 0) {
+        summary_json(&scan, st, c->summary_json, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
         if (rc == 0)
             rc = EXIT_PARTIAL;
@@ -64,18 +132,20 @@ enum { Q_NONE = -1, Q_PUSH, Q_WORK, Q_STATUS, Q_COLLECT, Q_DROP };
  * every machine and for push. */
 static int run_queue(int cmd, struct conf *c, const struct combo *combo)
 {
+    struct settings set;
+    settings_of(c, &set);
     char err[2048];
     if (cmd == Q_STATUS)
-        return queue_status(c);
+        return queue_status(&set.queue);
     if (cmd == Q_DROP)
-        return queue_drop(c);
+        return queue_drop(&set.queue);
     if (cmd == Q_COLLECT) {
         struct out out;
         if (out_open(&out, c->output, c->format, 1, 0, err, sizeof err) < 0) {
             log_msg(LOG_ERR, "%s", err);
             return EXIT_USAGE;
         }
-        int rc = queue_collect(c, &out);
+        int rc = queue_collect(&set.queue, &out);
         if (out_close(&out) < 0 && rc == 0)
             rc = EXIT_PARTIAL;
         return rc;
@@ -107,7 +177,7 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
     snprintf(fp, sizeof fp, "%016llx", (unsigned long long)util_fnv1a_str(UTIL_FNV_OFFSET, config));
     int rc;
     if (cmd == Q_PUSH) {
-        rc = queue_push(c, fp, config);
+        rc = queue_push(&set.queue, fp, config);
     } else {
         struct out out;
         struct pool_stats st;
@@ -115,7 +185,7 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
             log_msg(LOG_ERR, "%s", err);
             rc = EXIT_USAGE;
         } else {
-            rc = queue_work(c, &plugin, fp, config, &out, &st);
+            rc = queue_work(&set.queue, &plugin, fp, config, &out, &st);
             if (out_close(&out) < 0 && rc == 0)
                 rc = EXIT_PARTIAL;
             rc = summarise(c, &st, rc);
@@ -159,7 +229,8 @@ int main(int argc, char **argv)
     }
     if (c.verbose)
         log_set_level(LOG_DEBUG);
-    if (combo_parse(&combo, &c, err, sizeof err) < 0 || combo_check(&combo, &c, err, sizeof err) < 0) {
+    if (combo_parse(&combo, &c.wordlists, c.mode, err, sizeof err) < 0 ||
+        combo_check(&combo, c.template, &c.headers, c.data, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
         rc = EXIT_USAGE;
         goto done;
@@ -263,7 +334,9 @@ int main(int argc, char **argv)
         goto done;
     }
     struct pool_stats st;
-    rc = pool_run(&c, &plugin, &in, &out, &journal, &st);
+    struct settings set;
+    settings_of(&c, &set);
+    rc = pool_run(&set.pool, &plugin, &in, &out, &journal, &st);
     if (combo_stop(&combo, input_done(&in)) < 0) {
         log_msg(LOG_ERR, "combining the wordlists failed: the scan did not see every word");
         if (rc == 0)
@@ -271,7 +344,18 @@ int main(int argc, char **argv)
     }
     journal_free(&journal);
     free(failed.v);
-    if (out.report && report_close(out.report, &c, &st, err, sizeof err) < 0) {
+    struct summary_scan scan = scan_of(&c);
+    char *ini = NULL;
+    size_t inilen = 0;
+    FILE *m = out.report ? open_memstream(&ini, &inilen) : NULL;
+    if (m) {
+        opt_dump(&c, m);
+        fclose(m);
+    }
+    scan.config = ini;
+    int report_rc = out.report ? report_close(out.report, &scan, &st, err, sizeof err) : 0;
+    free(ini);
+    if (report_rc < 0) {
         log_msg(LOG_ERR, "%s", err);
         if (rc == 0)
             rc = EXIT_PARTIAL;

@@ -4,7 +4,6 @@
 #include "manual.h"
 
 #include "codes.h"
-#include "opt.h"
 #include "optable.h"
 
 #define SALVO_HOST_SIDE

@@ -18,7 +18,6 @@
 #include "log.h"
 #include "util.h"
 #include "msg.h"
-#include "opt.h"
 #include "out.h"
 #include "journal.h"
 #include "plugin.h"
@@ -337,7 +336,7 @@ static int spawn_one(struct pool *p, int i)
             close(sigpipe_fds[0]);
             close(sigpipe_fds[1]);
         }
-        _exit(worker_run(sv[1], p->c, p->plugin, w->beacon, p->rate, p->dns_rate, p->perip));
+        _exit(worker_run(sv[1], p->c->worker, p->plugin, w->beacon, p->rate, p->dns_rate, p->perip));
     }
     close(sv[1]);
     fcntl(sv[0], F_SETFL, O_NONBLOCK);
@@ -385,7 +384,7 @@ static int skip_done(void *ud, uint64_t line)
     return journal_is_done(ud, line);
 }
 
-static int run(const struct conf *c, struct plugin *plugin, struct input *in,
+static int run(const struct pool_settings *c, struct plugin *plugin, struct input *in,
                const struct pool_src *src, struct out *out, struct journal *j,
                struct pool_stats *st)
 {
@@ -555,13 +554,13 @@ static int run(const struct conf *c, struct plugin *plugin, struct input *in,
     return p.failed ? EXIT_PARTIAL : EXIT_OK;
 }
 
-int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, struct out *out,
+int pool_run(const struct pool_settings *c, struct plugin *plugin, struct input *in, struct out *out,
              struct journal *j, struct pool_stats *st)
 {
     return run(c, plugin, in, NULL, out, j, st);
 }
 
-int pool_run_src(const struct conf *c, struct plugin *plugin, const struct pool_src *src,
+int pool_run_src(const struct pool_settings *c, struct plugin *plugin, const struct pool_src *src,
                  struct out *out, struct pool_stats *st)
 {
     struct input none = {.fd = -1, .eof = 1, .name = "the queue"};

@@ -5,9 +5,21 @@
 
 #include "input.h"
 
-struct conf;
 struct plugin;
 struct out;
+struct worker_settings;
+
+/* What the parent needs of the configuration. */
+struct pool_settings {
+    long procs;                 /* 0 = one per core */
+    long chunk;                 /* lines per chunk */
+    int quiet, verbose;
+    double rate, dns_rate;      /* shared limiters, 0 = none */
+    long per_ip_concurrency;
+    double per_ip_rate;
+    const char *template;       /* for the URL of a quarantined word */
+    const struct worker_settings *worker;
+};
 
 struct pool_stats {
     int procs;
@@ -61,9 +73,9 @@ struct pool_src {
 struct journal;
 /* j: the done lines (from --resume, or empty); saved to j->path now and
  * then when it has one, and at the end. */
-int pool_run(const struct conf *c, struct plugin *plugin, struct input *in, struct out *out,
+int pool_run(const struct pool_settings *c, struct plugin *plugin, struct input *in, struct out *out,
              struct journal *j, struct pool_stats *st);
 /* The same with chunks from src instead of in (which is then unused). */
-int pool_run_src(const struct conf *c, struct plugin *plugin, const struct pool_src *src,
+int pool_run_src(const struct pool_settings *c, struct plugin *plugin, const struct pool_src *src,
                  struct out *out, struct pool_stats *st);
 #endif

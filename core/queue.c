@@ -14,7 +14,6 @@
 #include "codes.h"
 #include "log.h"
 #include "msg.h"
-#include "opt.h"
 #include "out.h"
 
 #include <hiredis/hiredis.h>
@@ -145,14 +144,14 @@ int queue_name_check(const char *v, char *err, size_t errlen)
     return 0;
 }
 
-void queue_key(const struct conf *c, const char *what, char *out, size_t outlen)
+void queue_key(const struct queue_settings *c, const char *what, char *out, size_t outlen)
 {
     snprintf(out, outlen, "salvo:%s:%s", c->queue, what);
 }
 
 /* --- plain connection ------------------------------------------------- */
 
-static redisContext *connect_sync(const struct conf *c, struct queue_url *u)
+static redisContext *connect_sync(const struct queue_settings *c, struct queue_url *u)
 {
     char err[512];
     if (queue_url_parse(c->redis, u, err, sizeof err) < 0) {
@@ -243,7 +242,7 @@ static int add_chunk(redisContext *r, const char *key, uint64_t seq, const char 
     return redisAppendCommandArgv(r, 11, argv, len) == REDIS_OK ? 0 : -1;
 }
 
-static int push_words(redisContext *r, const struct conf *c, const char *fp, struct input *in,
+static int push_words(redisContext *r, const struct queue_settings *c, const char *fp, struct input *in,
                       uint64_t *chunks, uint64_t *words)
 {
     char key[256];
@@ -283,7 +282,7 @@ static int push_words(redisContext *r, const struct conf *c, const char *fp, str
     return rc;
 }
 
-int queue_push(const struct conf *c, const char *fp, const char *config)
+int queue_push(const struct queue_settings *c, const char *fp, const char *config)
 {
     char err[1024], meta[256], chunks_key[256];
     struct input in;
@@ -387,7 +386,7 @@ static long long holds(const redisReply *consumers, const char *name)
     return 0;
 }
 
-int queue_status(const struct conf *c)
+int queue_status(const struct queue_settings *c)
 {
     char meta[256], chunks[256], done[256], workers[256];
     struct queue_url u;
@@ -525,7 +524,7 @@ static int collect_one(struct out *out, struct seen *s, const redisReply *fields
     return 0;
 }
 
-int queue_collect(const struct conf *c, struct out *out)
+int queue_collect(const struct queue_settings *c, struct out *out)
 {
     char key[256], meta[256], start[64] = "-";
     struct queue_url u;
@@ -601,7 +600,7 @@ out:
 
 /* --- drop ------------------------------------------------------------- */
 
-int queue_drop(const struct conf *c)
+int queue_drop(const struct queue_settings *c)
 {
     static const char *const what[] = {"chunks", "results", "done", "meta", "workers"};
     struct queue_url u;

@@ -18,11 +18,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct conf;
 struct plugin;
 struct out;
+struct pool_settings;
 struct pool_stats;
 
+/* What the queue's commands need of the configuration. */
+struct queue_settings {
+    const char *redis;          /* redis://... */
+    const char *queue;          /* the name: keys salvo:NAME:* */
+    double claim_idle;          /* seconds before another's chunk is taken over */
+    long chunk;                 /* words per chunk (push) */
+    const char *wordlist;       /* push */
+    const char *template;       /* push: for status */
+    const char *format;         /* status: text | jsonl */
+    int quiet;
+    const struct pool_settings *pool;   /* work */
+};
 
 struct queue_url {
     char host[256];
@@ -42,14 +54,14 @@ int queue_name_check(const char *v, char *err, size_t errlen);
 struct redisReply;
 const struct redisReply *queue_field(const struct redisReply *flat, const char *name);
 /* "salvo:NAME:what" into out. */
-void queue_key(const struct conf *c, const char *what, char *out, size_t outlen);
+void queue_key(const struct queue_settings *c, const char *what, char *out, size_t outlen);
 
 /* The subcommands; each returns the exit status. fp and config are the
  * scan's fingerprint (16 hex digits) and the configuration it covers. */
-int queue_push(const struct conf *c, const char *fp, const char *config);
-int queue_status(const struct conf *c);
-int queue_collect(const struct conf *c, struct out *out);
-int queue_drop(const struct conf *c);
-int queue_work(const struct conf *c, struct plugin *plugin, const char *fp, const char *config,
+int queue_push(const struct queue_settings *c, const char *fp, const char *config);
+int queue_status(const struct queue_settings *c);
+int queue_collect(const struct queue_settings *c, struct out *out);
+int queue_drop(const struct queue_settings *c);
+int queue_work(const struct queue_settings *c, struct plugin *plugin, const char *fp, const char *config,
                struct out *out, struct pool_stats *st);
 #endif

@@ -23,7 +23,6 @@
 #include "log.h"
 #include "util.h"
 #include "msg.h"
-#include "opt.h"
 #include "pool.h"
 
 #include <hiredis/hiredis.h>
@@ -273,7 +272,7 @@ static int ready_count(const struct qw *q)
  * round trip to Redis. */
 static int lookahead(const struct qw *q)
 {
-    long procs = q->c->procs;
+    long procs = q->c->pool->procs;
     if (procs < 1)
         procs = sysconf(_SC_NPROCESSORS_ONLN);
     return procs > 0 ? 2 * (int)procs : 2;
@@ -630,7 +629,7 @@ static void close_cb(uv_handle_t *h)
     (void)h;
 }
 
-int queue_work(const struct conf *c, struct plugin *plugin, const char *fp, const char *config,
+int queue_work(const struct queue_settings *c, struct plugin *plugin, const char *fp, const char *config,
                struct out *out, struct pool_stats *st)
 {
     char err[512];
@@ -651,7 +650,7 @@ int queue_work(const struct conf *c, struct plugin *plugin, const char *fp, cons
     q->tick.data = q;
     uv_timer_start(&q->tick, on_tick, 0, TICK_MS);
     struct pool_src src = {q, &q->loop, src_take, src_done, src_child};
-    int rc = pool_run_src(c, plugin, &src, out, st);
+    int rc = pool_run_src(c->pool, plugin, &src, out, st);
     int unfinished = release(q);
     int left = drain(q);
     if (unfinished)

@@ -12,7 +12,6 @@
 #include "buf.h"
 #include "queue.h"
 
-struct conf;
 
 /* A chunk taken from the stream and not yet stored. */
 struct held {
@@ -30,7 +29,7 @@ struct held {
 };
 
 struct qw {
-    const struct conf *c;
+    const struct queue_settings *c;
     struct queue_url u;
     char k_chunks[256], k_results[256], k_done[256], k_meta[256], k_workers[256];
     char consumer[192];

@@ -13,7 +13,6 @@
 #include "buf.h"
 #include "codes.h"
 #include "msg.h"
-#include "opt.h"
 #include "out.h"
 #include "pool.h"
 
@@ -207,7 +206,7 @@ static void json_pair(struct buf *b, const char *k, const char *v)
     buf_append_byte(b, ']');
 }
 
-int report_close(struct report *r, const struct conf *c, const struct pool_stats *st,
+int report_close(struct report *r, const struct summary_scan *c, const struct pool_stats *st,
                  char *err, size_t errlen)
 {
     struct buf b = {0};
@@ -263,15 +262,7 @@ int report_close(struct report *r, const struct conf *c, const struct pool_stats
     buf_json_str(&b, cal.p ? cal.p : "", cal.len, 1);
     buf_free(&cal);
     buf_append_str(&b, ",\n\"config\": ");
-    char *ini = NULL;
-    size_t inilen = 0;
-    FILE *m = open_memstream(&ini, &inilen);
-    if (m) {
-        opt_dump(c, m);
-        fclose(m);
-    }
-    buf_json_str(&b, ini ? ini : "", inilen, 1);
-    free(ini);
+    buf_json_str(&b, c->config ? c->config : "", c->config ? strlen(c->config) : 0, 1);
     buf_append_str(&b, "\n");
 
     int rc = -1;

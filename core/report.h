@@ -3,7 +3,7 @@
 #define SALVO_REPORT_H
 #include <stddef.h>
 
-struct conf;
+struct summary_scan;
 struct pool_stats;
 struct result;
 struct report;
@@ -14,6 +14,6 @@ struct report *report_open(const char *path, char *err, size_t errlen);
 /* Every hit and error, as the parent writes it. */
 void report_result(struct report *r, const struct result *res);
 /* Write the page and free r. Returns 0, or -1 with err. */
-int report_close(struct report *r, const struct conf *c, const struct pool_stats *st,
+int report_close(struct report *r, const struct summary_scan *c, const struct pool_stats *st,
                  char *err, size_t errlen);
 #endif

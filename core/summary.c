@@ -4,7 +4,6 @@
 #include "buf.h"
 #include "codes.h"
 #include "log.h"
-#include "opt.h"
 #include "pool.h"
 #include "util.h"
 
@@ -13,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-void summary_calibration(const struct conf *c, const struct pool_stats *st, struct buf *out)
+void summary_calibration(const struct summary_scan *c, const struct pool_stats *st, struct buf *out)
 {
     if (!c->calibrate) {
         buf_append_str(out, "off");
@@ -39,7 +38,7 @@ static double rate(const struct pool_stats *st)
     return st->elapsed > 0 ? (double)st->words_done / st->elapsed : 0.0;
 }
 
-void summary_print(const struct conf *c, const struct pool_stats *st)
+void summary_print(const struct summary_scan *c, const struct pool_stats *st)
 {
     struct buf b = {0};
     if (st->script_errors)
@@ -82,7 +81,7 @@ static void num(struct buf *b, const char *key, unsigned long long v)
     buf_printf(b, ",\"%s\":%llu", key, v);
 }
 
-int summary_json(const struct conf *c, const struct pool_stats *st, const char *path,
+int summary_json(const struct summary_scan *c, const struct pool_stats *st, const char *path,
                  char *err, size_t errlen)
 {
     struct buf b = {0};

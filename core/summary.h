@@ -5,16 +5,25 @@
 #include <stddef.h>
 
 struct buf;
-struct conf;
 struct pool_stats;
 
+/* What the summary and the report say about the scan besides its counts. */
+struct summary_scan {
+    const char *template;
+    const char *plugin;
+    const char *resolver;
+    int calibrate;
+    int wildcard_dns;
+    const char *config;   /* the effective configuration as INI (report), or NULL */
+};
+
 /* One paragraph on what calibration learned. */
-void summary_calibration(const struct conf *c, const struct pool_stats *st, struct buf *out);
+void summary_calibration(const struct summary_scan *c, const struct pool_stats *st, struct buf *out);
 /* The summary lines on stderr (the first one is the classic
  * "N words, N hits, N errors in T s"). */
-void summary_print(const struct conf *c, const struct pool_stats *st);
+void summary_print(const struct summary_scan *c, const struct pool_stats *st);
 /* Write the summary as one JSON object to path (atomically). 0, or -1
  * with a message. */
-int summary_json(const struct conf *c, const struct pool_stats *st, const char *path,
+int summary_json(const struct summary_scan *c, const struct pool_stats *st, const char *path,
                  char *err, size_t errlen);
 #endif

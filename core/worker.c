@@ -22,7 +22,6 @@
 #include "log.h"
 #include "match.h"
 #include "msg.h"
-#include "opt.h"
 #include "plugin.h"
 #include "probe.h"
 #include "res.h"
@@ -55,7 +54,7 @@ struct chunk {
 struct worker {
     uv_loop_t loop;
     uv_pipe_t ipc;
-    const struct conf *c;
+    const struct worker_settings *c;
     struct probes *probes;
     struct judge judge;
     struct dns *dns;            /* the DNS stage (resolver = salvo), or NULL */
@@ -529,56 +528,26 @@ static void on_wild(const char *text, size_t len, void *ud)
     msg_put(&w->out, MSG_WILD, text, len);
 }
 
-static int user_host_header(const struct conf *c)
-{
-    for (size_t i = 0; i < c->headers.n; i++)
-        if (!strncasecmp(c->headers.v[i], "host:", 5))
-            return 1;
-    return 0;
-}
-
-/* The probe layer, the judge and the DNS stage, from the configuration. */
+/* The probe layer, the judge and the DNS stage. */
 static int setup_probes(struct worker *w, struct plugin *plugin, struct beacon *beacon,
                         struct rate *rate, struct perip *perip, char *err, size_t errlen)
 {
-    const struct conf *c = w->c;
-    struct match_settings ms = {&c->match, &c->filter, &c->match_not_contains, c->match_mode,
-                                c->match_raw};
-    if (match_init(&w->judge.rules, &ms, err, errlen) < 0)
+    const struct worker_settings *c = w->c;
+    if (match_init(&w->judge.rules, &c->match, err, errlen) < 0)
         return -1;
     judge_init(&w->judge, plugin, beacon, &w->stats, &w->combo.keys);
-    struct engine_settings es = {
-        .concurrency = c->concurrency, .max_body = c->max_body, .timeout = c->timeout,
-        .connect_timeout = c->connect_timeout, .method = c->method,
-        .user_agent = c->user_agent, .proxy = c->proxy,
-        .follow_redirects = c->follow_redirects, .max_redirects = c->max_redirects,
-        .verify_tls = c->verify_tls, .headers = &c->headers, .connect_to = &c->connect_to,
-        .resolve = &c->resolve,
-    };
-    struct probe_settings ps = {
-        .template = c->template, .keys = w->combo.keys.n ? &w->combo.keys : NULL,
-        .headers = &c->headers, .data = c->data, .retries = c->retries,
-    };
+    struct probe_settings ps = c->probe;
+    ps.keys = w->combo.keys.n ? &w->combo.keys : NULL;
     struct probe_hooks hooks = {0};
     judge_hooks(&w->judge, &hooks);
-    if (!(w->probes = probes_new(&w->loop, &es, &ps, &hooks, rate, perip, &w->stats, on_end,
-                                 refill, w, err, errlen)))
+    if (!(w->probes = probes_new(&w->loop, &c->engine, &ps, &hooks, rate, perip, &w->stats,
+                                 on_end, refill, w, err, errlen)))
         return -1;
-    /* Through a proxy, the proxy resolves (socks5h, HTTP proxies). */
-    if (strcmp(c->resolver, "salvo") || (c->proxy && *c->proxy))
+    if (!c->dns_stage)
         return 0;
-    struct dns_settings ds = {&c->resolvers, c->dns_per_resolver, c->dns_tries, c->dns_timeout,
-                              c->dns_family};
-    if (!(w->dns = dns_new(&w->loop, &ds, err, errlen)))
+    if (!(w->dns = dns_new(&w->loop, &c->dns, err, errlen)))
         return -1;
-    struct resolve_settings rs = {
-        .template = c->template, .dns_only = c->dns_only,
-        .reuse = c->reuse_connections && !c->follow_redirects &&
-                 !strncasecmp(c->template, "http://", 7) && !user_host_header(c),
-        .connect_to = &c->connect_to, .resolve = &c->resolve,
-        .wildcard_tests = c->wildcard_dns ? c->wildcard_tests : 0,
-    };
-    if (!(w->resolve = resolve_new(w->dns, &rs, &w->stats, refill, on_wild, w))) {
+    if (!(w->resolve = resolve_new(w->dns, &c->resolve, &w->stats, refill, on_wild, w))) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -587,7 +556,7 @@ static int setup_probes(struct worker *w, struct plugin *plugin, struct beacon *
     return 0;
 }
 
-int worker_run(int fd, const struct conf *c, struct plugin *plugin, struct beacon *beacon,
+int worker_run(int fd, const struct worker_settings *c, struct plugin *plugin, struct beacon *beacon,
                struct rate *rate, struct rate *dns_rate, struct perip *perip)
 {
     struct worker w = {.c = c};
@@ -596,18 +565,18 @@ int worker_run(int fd, const struct conf *c, struct plugin *plugin, struct beaco
     signal(SIGINT, SIG_IGN); /* the parent decides how a scan stops */
     signal(SIGTERM, SIG_DFL); /* a replacement worker inherits the parent's */
     small_thread_stacks();
-    fit_resolver_timeout(c->timeout);
+    fit_resolver_timeout(c->engine.timeout);
     uv_loop_init(&w.loop);
     uv_pipe_init(&w.loop, &w.ipc, 0);
     uv_pipe_open(&w.ipc, fd);
     w.ipc.data = &w;
-    if (combo_parse(&w.combo, c, err, sizeof err) < 0)
+    if (combo_parse(&w.combo, c->wordlists, c->mode, err, sizeof err) < 0)
         goto fatal;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         snprintf(err, sizeof err, "cannot initialise libcurl");
         goto fatal;
     }
-    if (plugin_init(plugin, &c->plugin_args, err, sizeof err) < 0)
+    if (plugin_init(plugin, c->plugin_args, err, sizeof err) < 0)
         goto fatal;
     if (setup_probes(&w, plugin, beacon, rate, perip, err, sizeof err) < 0)
         goto fatal;

@@ -84,11 +84,11 @@ static void clusterbomb(void **s)
     snprintf(spec1, sizeof spec1, "%s:U", users);
     snprintf(spec2, sizeof spec2, "%s:P", pass);
     conf_with(&c, NULL, "http://x/{U}/{P}", 2, spec1, spec2);
-    assert_int_equal(combo_parse(&k, &c, err, sizeof err), 0);
+    assert_int_equal(combo_parse(&k, &c.wordlists, c.mode, err, sizeof err), 0);
     assert_int_equal(k.n, 2);
     assert_int_equal(k.keys.n, 2);
     assert_string_equal(k.keys.name[1], "P");
-    assert_int_equal(combo_check(&k, &c, err, sizeof err), 0);
+    assert_int_equal(combo_check(&k, c.template, &c.headers, c.data, err, sizeof err), 0);
     words(&k, got, sizeof got);
     assert_string_equal(got, "admin|a\nadmin|b\nadmin|c\nroot|a\nroot|b\nroot|c\n");
     combo_free(&k);
@@ -104,7 +104,7 @@ static void pitchfork(void **s)
     snprintf(spec1, sizeof spec1, "%s:U", users);
     snprintf(spec2, sizeof spec2, "%s:P", pass);
     conf_with(&c, "pitchfork", "http://x/{U}/{P}", 2, spec1, spec2);
-    assert_int_equal(combo_parse(&k, &c, err, sizeof err), 0);
+    assert_int_equal(combo_parse(&k, &c.wordlists, c.mode, err, sizeof err), 0);
     words(&k, got, sizeof got);
     /* Line i with line i: the blank second user skips its pair ("b"). */
     assert_string_equal(got, "admin|a\nroot|c\n");
@@ -121,27 +121,27 @@ static void refusals(void **s)
     snprintf(spec1, sizeof spec1, "%s:U", users);
     snprintf(spec2, sizeof spec2, "%s:P", pass);
     conf_with(&c, NULL, "http://x/{U}", 2, users, spec2);
-    assert_int_equal(combo_parse(&k, &c, err, sizeof err), -1);
+    assert_int_equal(combo_parse(&k, &c.wordlists, c.mode, err, sizeof err), -1);
     assert_non_null(strstr(err, "needs a name"));
     opt_free(&c);
     conf_with(&c, NULL, "http://x/{U}", 2, spec1, spec1);
-    assert_int_equal(combo_parse(&k, &c, err, sizeof err), -1);
+    assert_int_equal(combo_parse(&k, &c.wordlists, c.mode, err, sizeof err), -1);
     assert_non_null(strstr(err, "given twice"));
     opt_free(&c);
     conf_with(&c, NULL, "http://x/{U}", 2, spec1, spec2);
-    assert_int_equal(combo_parse(&k, &c, err, sizeof err), 0);
-    assert_int_equal(combo_check(&k, &c, err, sizeof err), -1);
+    assert_int_equal(combo_parse(&k, &c.wordlists, c.mode, err, sizeof err), 0);
+    assert_int_equal(combo_check(&k, c.template, &c.headers, c.data, err, sizeof err), -1);
     assert_non_null(strstr(err, "{P}"));
     combo_free(&k);
     opt_free(&c);
     conf_with(&c, NULL, "http://x/{U}/{Q}", 2, spec1, spec2);
-    assert_int_equal(combo_parse(&k, &c, err, sizeof err), 0);
-    assert_int_equal(combo_check(&k, &c, err, sizeof err), -1);
+    assert_int_equal(combo_parse(&k, &c.wordlists, c.mode, err, sizeof err), 0);
+    assert_int_equal(combo_check(&k, c.template, &c.headers, c.data, err, sizeof err), -1);
     combo_free(&k);
     opt_free(&c);
     char dash[16] = "-:P";
     conf_with(&c, NULL, "http://x/{U}/{P}", 2, spec1, dash);
-    assert_int_equal(combo_parse(&k, &c, err, sizeof err), -1);
+    assert_int_equal(combo_parse(&k, &c.wordlists, c.mode, err, sizeof err), -1);
     assert_non_null(strstr(err, "stdin"));
     opt_free(&c);
 }
@@ -153,10 +153,10 @@ static void one_list(void **s)
     struct combo k;
     char err[1024];
     conf_with(&c, NULL, "http://x/{}", 1, users);
-    assert_int_equal(combo_parse(&k, &c, err, sizeof err), 0);
+    assert_int_equal(combo_parse(&k, &c.wordlists, c.mode, err, sizeof err), 0);
     assert_int_equal(k.n, 1);
     assert_int_equal(k.keys.n, 0);
-    assert_int_equal(combo_check(&k, &c, err, sizeof err), 0);
+    assert_int_equal(combo_check(&k, c.template, &c.headers, c.data, err, sizeof err), 0);
     combo_free(&k);
     opt_free(&c);
 }
