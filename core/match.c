@@ -135,19 +135,28 @@ bad:
     return -1;
 }
 
-static pcre2_code *compile(const char *re, char *err, size_t errlen)
+pcre2_code *match_regex(const char *re, size_t *offset, char *why, size_t whylen)
 {
     int code;
-    PCRE2_SIZE off;
+    PCRE2_SIZE off = 0;
     pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
                                   PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
+    *offset = (size_t)off;
     if (!c) {
-        PCRE2_UCHAR msg[160];
-        pcre2_get_error_message(code, msg, sizeof msg);
-        snprintf(err, errlen, "regex \"%s\": %s at offset %zu", re, (char *)msg, (size_t)off);
+        pcre2_get_error_message(code, (PCRE2_UCHAR *)why, whylen);
         return NULL;
     }
     pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* slower interpreter if JIT is missing */
+    return c;
+}
+
+static pcre2_code *compile(const char *re, char *err, size_t errlen)
+{
+    char why[160];
+    size_t off;
+    pcre2_code *c = match_regex(re, &off, why, sizeof why);
+    if (!c)
+        snprintf(err, errlen, "regex \"%s\": %s at offset %zu", re, why, off);
     return c;
 }
 

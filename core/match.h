@@ -34,6 +34,13 @@ struct match_settings {
 };
 
 struct salvo_res;
+struct pcre2_real_code_8;
+
+/* A regex compiled as every rule and script compiles them: UTF-8,
+ * invalid UTF-8 in the subject matched rather than refused, JIT where
+ * there is one. NULL with PCRE2's reason in why and the offset where it
+ * stopped (each caller words its own message). */
+struct pcre2_real_code_8 *match_regex(const char *re, size_t *offset, char *why, size_t whylen);
 struct rule;
 
 struct match_rules {

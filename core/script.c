@@ -21,6 +21,7 @@
 #include "script.h"
 
 #include "log.h"
+#include "match.h"
 #include "strlist.h"
 #include "reqres.h"
 #include "res.h"
@@ -137,16 +138,11 @@ static pcre2_code *regex_get(struct script *s, lua_State *L, const char *pattern
     for (unsigned i = 0; i < REGEX_CACHE; i++)
         if (s->rx[i].pattern && !strcmp(s->rx[i].pattern, pattern))
             return s->rx[i].code;
-    int ec;
-    PCRE2_SIZE off;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                     PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec, &off, NULL);
-    if (!code) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(ec, msg, sizeof msg);
-        luaL_error(L, "salvo.regex: bad pattern at offset %d: %s", (int)off, (char *)msg);
-    }
-    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* plain matching if no JIT */
+    char why[256];
+    size_t off;
+    pcre2_code *code = match_regex(pattern, &off, why, sizeof why);
+    if (!code)
+        luaL_error(L, "salvo.regex: bad pattern at offset %d: %s", (int)off, why);
     unsigned i = s->rx_next++ % REGEX_CACHE;
     free(s->rx[i].pattern);
     pcre2_code_free(s->rx[i].code);

@@ -30,12 +30,9 @@ done
 . "$src/tests/bench/lib.sh"
 trap ns_down EXIT
 ns_up
-in_ns dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 --bind-interfaces \
-    --address=/bench.test/127.0.0.1 --cache-size=0 --pid-file="$dir/dnsmasq.pid" \
-    --dns-forward-max=10000 --user=root
+wildcard_dns_up
 nginx_up "$src"
-awk -v n="$words" 'BEGIN { for (i = 1; i <= n; i++) print (i % 100 == 0 ? "hit-" i : "w" i "x") }' \
-    > "$dir/words.txt"
+gen "$words" > "$dir/words.txt"
 
 echo "ab: $words words, $rounds rounds each, -j $procs -t $per, old $old, new $new"
 for r in $(seq "$rounds"); do
@@ -58,7 +55,7 @@ awk '{ r[$1] = r[$1] " " $3; c[$1] = c[$1] " " $4 }
            printf "ratio new/old: probes/s %.3fx, CPU %.3fx\n", rn / ro, cn / co }' "$dir/summary"
 
 command -v valgrind >/dev/null || exit 0
-awk 'BEGIN { for (i = 1; i <= 5000; i++) print (i % 100 == 0 ? "hit-" i : "w" i "x") }' > "$dir/small.txt"
+gen 5000 > "$dir/small.txt"
 for b in old new; do
     build=$old; [ $b = new ] && build=$new
     in_ns valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$dir/cg-$b.%p" \

@@ -31,14 +31,10 @@ done
 trap ns_down EXIT
 ns_up
 
-in_ns dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 --bind-interfaces \
-    --address=/bench.test/127.0.0.1 --cache-size=0 --pid-file="$dir/dnsmasq.pid" \
-    --dns-forward-max=10000 --user=root
+wildcard_dns_up
 
 nginx_up "$src"
 
-# Words: one in 100 a real page, the rest soft-404s.
-gen() { awk -v n="$1" 'BEGIN { for (i = 1; i <= n; i++) print (i % 100 == 0 ? "hit-" i : "w" i "x") }'; }
 gen "$words" > "$dir/words.txt"
 expected=$(( words / 100 ))
 

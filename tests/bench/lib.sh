@@ -19,6 +19,17 @@ ns_down() {
     [ -n "${KEEP:-}" ] && echo "bench: kept $dir" >&2 || rm -rf "$dir"
 }
 
+# A dnsmasq in the namespace that answers 127.0.0.1 for every name under
+# bench.test (the wildcard of the default job's target).
+wildcard_dns_up() {
+    in_ns dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 --bind-interfaces \
+        --address=/bench.test/127.0.0.1 --cache-size=0 --pid-file="$dir/dnsmasq.pid" \
+        --dns-forward-max=10000 --user=root
+}
+
+# gen N: the default job's words, one in 100 a real page, the rest soft-404s.
+gen() { awk -v n="$1" 'BEGIN { for (i = 1; i <= n; i++) print (i % 100 == 0 ? "hit-" i : "w" i "x") }'; }
+
 # The test nginx (answers per Host like the real site), on port 80 in the namespace.
 nginx_up() {
     local src=$1

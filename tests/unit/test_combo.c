@@ -14,13 +14,14 @@
 #include "opt.h"
 #include "tmpl.h"
 
-static char dir[] = "/tmp/salvo-test-combo.XXXXXX";
+#define SCRATCH_NAME "combo"
+#include "scratch.h"
+
 static char users[300], pass[300];
 
 static int setup(void **s)
 {
-    (void)s;
-    if (!mkdtemp(dir))
+    if (scratch_setup(s) < 0)
         return -1;
     snprintf(users, sizeof users, "%s/users.txt", dir);
     snprintf(pass, sizeof pass, "%s/pass.txt", dir);
@@ -33,13 +34,6 @@ static int setup(void **s)
     return 0;
 }
 
-static int teardown(void **s)
-{
-    (void)s;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd);
-}
 
 static void conf_with(struct conf *c, const char *mode, const char *tmpl, int nlists, ...)
 {
@@ -165,5 +159,5 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(clusterbomb), cmocka_unit_test(pitchfork),
                                        cmocka_unit_test(refusals), cmocka_unit_test(one_list)};
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, scratch_teardown);
 }

@@ -12,21 +12,8 @@
 
 #include "journal.h"
 
-static char dir[] = "/tmp/salvo-test-journal.XXXXXX";
-
-static int setup(void **s)
-{
-    (void)s;
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **s)
-{
-    (void)s;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd);
-}
+#define SCRATCH_NAME "journal"
+#include "scratch.h"
 
 static void ranges_merge(void **s)
 {
@@ -184,5 +171,5 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ranges_merge), cmocka_unit_test(save_load),
         cmocka_unit_test(resume_checks), cmocka_unit_test(failed_lines)};
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }

@@ -15,22 +15,10 @@
 #include "script.h"
 #include "strlist.h"
 
-static char dir[] = "/tmp/salvo-test-script.XXXXXX";
+#define SCRATCH_NAME "script"
+#include "scratch.h"
+
 static const struct script_limits lim = {0, 1000000, 8u << 20};
-
-static int setup(void **s)
-{
-    (void)s;
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **s)
-{
-    (void)s;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd);
-}
 
 static const char *write_script(const char *name, const char *text)
 {
@@ -172,5 +160,5 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(checks_before_the_scan),
                                        cmocka_unit_test(targets), cmocka_unit_test(matches)};
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }
