@@ -3,6 +3,7 @@
 
 #include "beacon.h"
 #include "codes.h"
+#include "input.h"
 #include "journal.h"
 #include "log.h"
 #include "msg.h"
@@ -15,6 +16,32 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* Write what is queued for w, as far as its socket takes it now. */
+void handout_write(struct pool *p, struct wk *w)
+{
+    (void)p;
+    while (w->fd >= 0 && w->out.len) {
+        ssize_t n = write(w->fd, w->out.p, w->out.len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN)
+                buf_reset(&w->out); /* the worker is gone; its EOF follows */
+            return;
+        }
+        buf_consume(&w->out, (size_t)n);
+    }
+}
+
+void handout_send_end(struct pool *p, struct wk *w)
+{
+    if (w->ended || w->fd < 0)
+        return;
+    msg_put(&w->out, p->stopping ? MSG_STOP : MSG_END, NULL, 0);
+    w->ended = 1;
+    handout_write(p, w);
+}
 
 void handout_rec_free(struct chunkrec *r)
 {
@@ -114,14 +141,14 @@ static void send_chunk(struct pool *p, struct wk *w, struct chunkrec *r)
     r->next = w->pend;
     w->pend = r;
     w->want = 0;
-    pool_wk_write(p, w);
+    handout_write(p, w);
 }
 
 void handout_dispatch(struct pool *p)
 {
     if (p->stopping) {
         for (int i = 0; i < p->n; i++)
-            pool_send_end(p, &p->w[i]);
+            handout_send_end(p, &p->w[i]);
         return;
     }
     if (!p->started && p->nready < p->n)
@@ -145,7 +172,7 @@ void handout_dispatch(struct pool *p)
         for (int k = 0; k < p->n; k++)
             out |= p->w[k].pend != NULL;
         if (!out)
-            pool_send_end(p, w);
+            handout_send_end(p, w);
     }
 }
 

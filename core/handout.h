@@ -15,7 +15,7 @@
 #include <sys/types.h>
 
 #include "buf.h"
-#include "pool.h"
+#include "pooltypes.h"
 
 struct beacon;
 struct input;
@@ -103,9 +103,10 @@ struct pool {
 };
 
 
-/* pool.c */
-void pool_wk_write(struct pool *p, struct wk *w);
-void pool_send_end(struct pool *p, struct wk *w);
+/* Write w's queued frames as far as its socket takes them now. */
+void handout_write(struct pool *p, struct wk *w);
+/* MSG_END (or MSG_STOP when stopping) to w, once. */
+void handout_send_end(struct pool *p, struct wk *w);
 
 /* Hand chunks to the workers that want one (MSG_END when none is left). */
 void handout_dispatch(struct pool *p);

@@ -217,6 +217,10 @@ int main(int argc, char **argv)
         argv += 2;
     }
     switch (opt_parse(&c, argc, argv, err, sizeof err)) {
+    case OPT_USAGE:
+        manual_usage(stdout);
+        rc = EXIT_OK;
+        goto done;
     case OPT_EXIT_OK:
         rc = EXIT_OK;
         goto done;

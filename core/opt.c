@@ -10,7 +10,6 @@
 
 #include "codes.h"
 #include "conf.h"
-#include "manual.h"
 #include "optable.h"
 #include "util.h"
 #include "dns.h"
@@ -539,8 +538,7 @@ enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size
     optind = 0;
     for (int ch; (ch = getopt_long(argc, argv, shorts, lo, NULL)) != -1;) {
         if (ch == OPT_HELP || ch == 'h') {
-            manual_usage(stdout);
-            return OPT_EXIT_OK;
+            return OPT_USAGE;
         }
         if (ch == OPT_VERSION || ch == 'V') {
             printf("salvo %s (plugin ABI %d)\n", SALVO_VERSION, SALVO_ABI_VERSION);

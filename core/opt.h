@@ -100,7 +100,8 @@ struct opt_origin {
     int line;
 };
 
-enum opt_result { OPT_RUN = 0, OPT_EXIT_OK = 1, OPT_ERROR = 2 };
+/* OPT_USAGE: --help was given; the caller prints manual_usage(). */
+enum opt_result { OPT_RUN = 0, OPT_EXIT_OK = 1, OPT_ERROR = 2, OPT_USAGE = 3 };
 
 void opt_defaults(struct conf *c);
 void opt_free(struct conf *c);
@@ -115,7 +116,7 @@ int opt_load_ini(struct conf *c, const char *path, char *err, size_t errlen);
 /* Whether section is one salvo knows. */
 int opt_known_section(const char *section);
 /* Parse argv: first finds -c/--config and loads it (INI), then applies the
- * rest on top. Prints --help/--version itself (OPT_EXIT_OK). On OPT_ERROR
+ * rest on top. Prints --version itself (OPT_EXIT_OK); --help is OPT_USAGE. On OPT_ERROR
  * the message is in err. */
 enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size_t errlen);
 /* The effective configuration as INI. */

@@ -61,30 +61,7 @@ static void on_signal(int sig)
     errno = saved;
 }
 
-void pool_wk_write(struct pool *p, struct wk *w)
-{
-    (void)p;
-    while (w->fd >= 0 && w->out.len) {
-        ssize_t n = write(w->fd, w->out.p, w->out.len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno != EAGAIN)
-                buf_reset(&w->out); /* the worker is gone; its EOF follows */
-            return;
-        }
-        buf_consume(&w->out, (size_t)n);
-    }
-}
 
-void pool_send_end(struct pool *p, struct wk *w)
-{
-    if (w->ended || w->fd < 0)
-        return;
-    msg_put(&w->out, p->stopping ? MSG_STOP : MSG_END, NULL, 0);
-    w->ended = 1;
-    pool_wk_write(p, w);
-}
 
 /* The first worker's calibration is the one reported; later reports of
  * a worker say the not-found page changed during the scan. */
@@ -474,7 +451,7 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
                 continue;
             short rev = pfd[slot++].revents;
             if (rev & POLLOUT)
-                pool_wk_write(&p, w);
+                handout_write(&p, w);
             if (rev & (POLLIN | POLLHUP | POLLERR))
                 wk_read(&p, w);
         }

@@ -53,6 +53,10 @@ struct salvo_res {
 /* Lazy views of a response (defined in res.c). */
 const char *res_text(struct salvo_res *r, size_t *len);
 const char *res_header_get(const struct salvo_res *r, const char *name);
+/* Walk the headers: pos starts at 0; 1 with the next name and value, 0 at
+ * the end. */
+int res_header_next(const struct salvo_res *r, size_t *pos, const char **name,
+                    const char **value);
 /* Reset for the next probe, keeping memory. */
 void res_clear(struct salvo_res *r);
 void res_free(struct salvo_res *r);

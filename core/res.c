@@ -218,17 +218,29 @@ const char *res_text(struct salvo_res *r, size_t *len)
     return r->text;
 }
 
+int res_header_next(const struct salvo_res *r, size_t *pos, const char **name,
+                    const char **value)
+{
+    const char *end = r->hdrs.p + r->hdrs.len;
+    const char *p = r->hdrs.p ? r->hdrs.p + *pos : NULL;
+    if (!p || p >= end)
+        return 0;
+    const char *v = p + strlen(p) + 1;
+    if (v >= end)
+        return 0;
+    *name = p;
+    *value = v;
+    *pos = (size_t)(v + strlen(v) + 1 - r->hdrs.p);
+    return 1;
+}
+
 const char *res_header_get(const struct salvo_res *r, const char *name)
 {
-    const char *p = r->hdrs.p, *end = p + r->hdrs.len;
-    while (p && p < end) {
-        const char *value = p + strlen(p) + 1;
-        if (value >= end)
-            break;
-        if (!strcasecmp(p, name))
-            return value;
-        p = value + strlen(value) + 1;
-    }
+    size_t pos = 0;
+    const char *k, *v;
+    while (res_header_next(r, &pos, &k, &v))
+        if (!strcasecmp(k, name))
+            return v;
     return NULL;
 }
 

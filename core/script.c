@@ -252,11 +252,9 @@ static int l_headers_index(lua_State *L)
 static void push_headers(lua_State *L, const salvo_res *r)
 {
     lua_newtable(L);
-    const char *p = r->hdrs.p, *end = p + r->hdrs.len;
-    while (p && p < end) {
-        const char *value = p + strlen(p) + 1;
-        if (value >= end)
-            break;
+    size_t pos = 0;
+    const char *p, *value;
+    while (res_header_next(r, &pos, &p, &value)) {
         char low[256];
         size_t n = strlen(p) < sizeof low - 1 ? strlen(p) : sizeof low - 1;
         for (size_t i = 0; i < n; i++)
@@ -269,7 +267,6 @@ static void push_headers(lua_State *L, const salvo_res *r)
             lua_pushstring(L, value);
         lua_setfield(L, -3, low);
         lua_pop(L, 1);
-        p = value + strlen(value) + 1;
     }
     luaL_setmetatable(L, HEADERS_MT);
 }
