@@ -31,7 +31,7 @@
 #include <strings.h>
 #include <sys/resource.h>
 
-#define HDRS_MAX 65536   /* header bytes kept per response */
+#define HDRS_MAX SALVO_MAX_HEADER_BYTES   /* header bytes kept per response (plugin.h) */
 
 struct sockctx {
     uv_poll_t poll;      /* first: the handle's memory is the context's */

@@ -10,6 +10,7 @@
 
 #include "codes.h"
 #include "log.h"
+#include "msg.h"
 #include "strlist.h"
 #include "reqres.h"
 
@@ -18,6 +19,8 @@
 #include <dlfcn.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +29,52 @@
 struct salvo_args {
     const struct strlist *kv;
 };
+
+/* The tables only ever grow at the end: a plugin built against an older
+ * header reads the members it knows at the offsets it knows. These pin
+ * every member of ABI 1 where it is (on LP64). */
+#if UINTPTR_MAX == 0xffffffffffffffffu
+#define HOST_AT(member, slot) \
+    _Static_assert(offsetof(struct salvo_host, member) == 8 + 8 * (slot), \
+                   "struct salvo_host: " #member " moved; append, never insert")
+HOST_AT(arg, 0);
+HOST_AT(req_url, 1);
+HOST_AT(req_method, 2);
+HOST_AT(req_header, 3);
+HOST_AT(req_body, 4);
+HOST_AT(req_get_url, 5);
+HOST_AT(req_fail, 6);
+HOST_AT(res_status, 7);
+HOST_AT(res_url, 8);
+HOST_AT(res_word, 9);
+HOST_AT(res_header, 10);
+HOST_AT(res_body, 11);
+HOST_AT(res_text, 12);
+HOST_AT(res_charset, 13);
+HOST_AT(res_truncated, 14);
+HOST_AT(res_elapsed, 15);
+HOST_AT(res_error, 16);
+HOST_AT(res_ip, 17);
+HOST_AT(res_field, 18);
+HOST_AT(res_fail, 19);
+HOST_AT(log, 20);
+#undef HOST_AT
+_Static_assert(sizeof(struct salvo_host) >= 8 + 8 * 21, "struct salvo_host shrank");
+#define DESC_AT(member, off) \
+    _Static_assert(offsetof(struct salvo_plugin, member) == (off), \
+                   "struct salvo_plugin: " #member " moved; append, never insert")
+DESC_AT(abi, 0);
+DESC_AT(size, 4);
+DESC_AT(name, 8);
+DESC_AT(version, 16);
+DESC_AT(description, 24);
+DESC_AT(init, 32);
+DESC_AT(target, 40);
+DESC_AT(match, 48);
+DESC_AT(finish, 56);
+#undef DESC_AT
+#endif
+_Static_assert(SALVO_MAX_FIELDS == RESULT_MAX_FIELDS, "plugin.h and msg.h disagree on fields");
 
 /* A compiled plugin, a Lua script, or none: the same hooks. */
 struct matcher_ops {

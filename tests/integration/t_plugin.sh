@@ -14,4 +14,16 @@ check "finish() ran and logged through the parent" contains err.txt "salvo: hook
 check "init() read its argument; match() failure is an error" contains e.jsonl \
     '"url":"http://missing-x.baidu.com/","word":"x","status":404'
 check "res_fail message" contains e.jsonl '"error":"404 is an error for this plugin"'
+
+# A plugin split over two files: the file without SALVO_PLUGIN() reaches
+# the host table too; only the entry point is exported.
+printf 'hit-1\nw2x\nhit-3\n' > split.txt
+"$SALVO" -j 1 -p "$TEST_PLUGINS/split.so" --connect-to "$CT" -f jsonl -w split.txt \
+    > split.jsonl 2> split.err
+check "two-file plugin: exit 0" [ $? -eq 0 ]
+check "two-file plugin: match() in the second file set its field" contains split.jsonl \
+    '"fields":{"from":"split_match.c"}'
+check "two-file plugin: every page judged in the second file" [ "$(grep -c "split_match.c" split.jsonl)" -eq 3 ]
+check "two-file plugin: only the entry point exported" \
+    [ "$(nm -D --defined-only "$TEST_PLUGINS/split.so" | grep -c ' T ')" -eq 1 ]
 finish

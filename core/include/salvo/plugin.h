@@ -19,7 +19,11 @@
  * time per process (no threads), so plugin state needs no locks.
  *
  * Build: cc -shared -fPIC -fvisibility=hidden $(pkg-config --cflags
- * salvo-plugin) myplugin.c -o myplugin.so
+ * salvo-plugin) myplugin.c more.c -o myplugin.so
+ *
+ * A plugin may be split over several .c files: every file includes this
+ * header and uses salvo_api; exactly one of them ends with SALVO_PLUGIN(),
+ * which defines salvo_api (hidden, not exported) and the entry point.
  */
 #ifndef SALVO_PLUGIN_H
 #define SALVO_PLUGIN_H
@@ -35,9 +39,15 @@ extern "C" {
 
 #if defined(__GNUC__)
 #define SALVO_EXPORT __attribute__((visibility("default")))
+#define SALVO_HIDDEN __attribute__((visibility("hidden")))
 #else
 #define SALVO_EXPORT
+#define SALVO_HIDDEN
 #endif
+
+/* Limits the host applies. */
+#define SALVO_MAX_FIELDS 32          /* res_field() per response; more are refused (-1) */
+#define SALVO_MAX_HEADER_BYTES 65536 /* response header bytes kept; later headers dropped */
 
 /* Opaque handles. A salvo_req is valid during target(), a salvo_res during
  * match(), a salvo_args during init(); never keep them afterwards. */
@@ -135,7 +145,9 @@ struct salvo_plugin {
 typedef const struct salvo_plugin *(*salvo_entry_fn)(const struct salvo_host *host);
 
 /* In a plugin, salvo_api is the host table, set before any hook runs.
- * SALVO_PLUGIN(desc) defines the entry point at the end of the plugin:
+ * It is declared here for every file of the plugin and defined once, by
+ * SALVO_PLUGIN(desc), which also defines the entry point (put it at the
+ * end of one file):
  *
  *     static int my_match(void *state, salvo_res *res)
  *     { return salvo_api->res_status(res) == 200 ? SALVO_HIT : SALVO_MISS; }
@@ -145,8 +157,9 @@ typedef const struct salvo_plugin *(*salvo_entry_fn)(const struct salvo_host *ho
  *     SALVO_PLUGIN(desc)
  */
 #ifndef SALVO_HOST_SIDE
-static const struct salvo_host *salvo_api;
+extern SALVO_HIDDEN const struct salvo_host *salvo_api;
 #define SALVO_PLUGIN(desc)                                                    \
+    SALVO_HIDDEN const struct salvo_host *salvo_api;                          \
     SALVO_EXPORT const struct salvo_plugin *salvo_plugin_entry(               \
         const struct salvo_host *host);                                       \
     SALVO_EXPORT const struct salvo_plugin *salvo_plugin_entry(               \
