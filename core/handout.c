@@ -38,6 +38,7 @@ void handout_send_end(struct pool *p, struct wk *w)
 {
     if (w->ended || w->fd < 0)
         return;
+    w->quiet_since = 0;
     msg_put(&w->out, p->stopping ? MSG_STOP : MSG_END, NULL, 0);
     w->ended = 1;
     handout_write(p, w);
@@ -319,7 +320,7 @@ void handout_save_state(struct pool *p)
 
 /* A word that killed QUARANTINE_AFTER workers gets an error verdict and is
  * never handed out again. Returns 1 if it was quarantined now. */
-int handout_suspect(struct pool *p, struct wk *w, const char *why)
+int handout_suspect(struct pool *p, struct wk *w, const char *why, int at_once)
 {
     struct beacon *b = w->beacon;
     size_t k;
@@ -327,14 +328,17 @@ int handout_suspect(struct pool *p, struct wk *w, const char *why)
         if (p->suspects[k].chunk == b->chunk && p->suspects[k].index == b->index)
             break;
     if (k == p->nsuspects) {
-        if (k == sizeof p->suspects / sizeof p->suspects[0])
+        if (k == sizeof p->suspects / sizeof p->suspects[0] && !at_once)
             return 0;
+        if (k == sizeof p->suspects / sizeof p->suspects[0])
+            k = 0; /* full: reuse a slot, the count of this one is not needed */
+        else
+            p->nsuspects++;
         p->suspects[k].chunk = b->chunk;
         p->suspects[k].index = b->index;
         p->suspects[k].deaths = 0;
-        p->nsuspects++;
     }
-    if (++p->suspects[k].deaths < QUARANTINE_AFTER)
+    if (++p->suspects[k].deaths < QUARANTINE_AFTER && !at_once)
         return 0;
     for (struct chunkrec *c = w->pend; c; c = c->next) {
         if (c->id != b->chunk)
@@ -343,8 +347,11 @@ int handout_suspect(struct pool *p, struct wk *w, const char *why)
         buf_append(&c->skip, &idx, 4);
         buf_append(&c->written, &idx, 4);
         char error[256];
-        snprintf(error, sizeof error, "quarantined: killed %d workers (%s)",
-                 p->suspects[k].deaths, why);
+        if (at_once)
+            snprintf(error, sizeof error, "quarantined: %s", why);
+        else
+            snprintf(error, sizeof error, "quarantined: killed %d workers (%s)",
+                     p->suspects[k].deaths, why);
         struct buf url = {0};
         tmpl_expand(p->c->template, b->word, b->len, &url);
         struct result r = {.chunk = c->id, .index = idx, .verdict = V_ERROR,

@@ -56,6 +56,9 @@ struct wk {
     int ready;
     int want;
     int ended;         /* MSG_END sent */
+    double quiet_since; /* ended with nothing left to do (or stopping) since then */
+    int hung;          /* the watchdog killed it: hung_why says why */
+    char hung_why[160];
     struct buf in, out;
     struct chunkrec *pend;  /* chunks sent and not done */
     struct beacon *beacon;
@@ -121,7 +124,8 @@ void handout_save_state(struct pool *p);
 /* The output cannot be written: stop the scan. */
 void handout_out_failed(struct pool *p);
 /* A worker died on the word in its beacon: 1 if that word is now
- * quarantined (it got its error verdict). */
-int handout_suspect(struct pool *p, struct wk *w, const char *why);
+ * quarantined (it got its error verdict): after QUARANTINE_AFTER deaths,
+ * or at once (a word that hung). */
+int handout_suspect(struct pool *p, struct wk *w, const char *why, int at_once);
 void handout_rec_free(struct chunkrec *r);
 #endif

@@ -91,9 +91,14 @@ static void settings_of(const struct conf *c, struct settings *s)
     w->calibrate_words = c->calibrate_words;
     w->recalibrate = c->recalibrate;
     w->wildcard_dns = c->wildcard_dns;
+    /* Plugin code gets a multiple of the transfer timeout on one word;
+     * a worker with nothing left, the time for its transfers in flight to
+     * end (a STOP waits for them) and its plugin's finish(). */
+    double judge = c->judge_timeout > 0 ? c->judge_timeout
+                   : 2.5 * c->timeout > 5 ? 2.5 * c->timeout : 5;
     s->pool = (struct pool_settings){c->procs, c->chunk, c->quiet, c->verbose, c->rate,
                                      c->dns_rate, c->per_ip_concurrency, c->per_ip_rate,
-                                     c->template, w};
+                                     c->template, judge, c->timeout + judge + 2, w};
     s->queue = (struct queue_settings){c->redis, c->queue, c->claim_idle, c->chunk, c->wordlist,
                                        c->template, c->format, c->quiet, &s->pool};
 }

@@ -62,6 +62,9 @@ const struct opt opt_table[] = {
      "Lua instructions allowed per hook call", NULL, 1000, 1e12, NULL, NULL},
     {"scan", "lua_memory", 0, T_INT, O(lua_memory), "67108864", "BYTES",
      "memory cap of each worker's Lua state", NULL, 1 << 20, 1L << 40, NULL, NULL},
+    {"scan", "judge_timeout", 0, T_DOUBLE, O(judge_timeout), "0", "SEC",
+     "a worker whose plugin or script runs on one word this long is killed and the word "
+     "quarantined (0 = 5 s, or 2.5 x --timeout if more)", NULL, 0, 86400, NULL, NULL},
     {"http", "method", 'X', T_STR, O(method), "GET", "METHOD",
      "request method", NULL, 0, 0, NULL, NULL},
     {"http", "data", 'd', T_STR, O(data), "", "BODY",
@@ -658,6 +661,7 @@ char *opt_config_text(const struct conf *c, int queue)
     k.wordlist = k.output = k.report = k.state = k.resume = k.config_path = empty;
     k.summary_json = empty;
     k.lua_instructions = k.lua_memory = 0;
+    k.judge_timeout = 0;
     k.redis = k.queue = empty;
     k.claim_idle = 0;
     if (queue) {

@@ -31,6 +31,7 @@ struct conf {
     int lua_unsafe;
     long lua_instructions;
     long lua_memory;
+    double judge_timeout; /* 0 = from --timeout */
     /* [http] */
     char *method;
     char *data;        /* request body, "" = none */

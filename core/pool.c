@@ -177,29 +177,42 @@ static void reap_worker(struct pool *p, struct wk *w)
         p->nready--;
     while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
         ;
-    int clean = WIFEXITED(status) && (WEXITSTATUS(status) == 0 ||
-                                      (WEXITSTATUS(status) == 4 && p->fatal));
+    /* A clean exit is one the parent asked for: status 0 after END or STOP
+     * with all its chunks done (or abandoned by STOP), or the status of a
+     * refused init() it reported. Any other exit, exit(0) from plugin code
+     * included, is a death. */
+    int asked = w->ended && (!w->pend || p->stopping);
+    int clean = !w->hung && WIFEXITED(status) &&
+                ((WEXITSTATUS(status) == 0 && asked) || (WEXITSTATUS(status) == 4 && p->fatal));
     if (!clean && !p->killed) {
-        char why[96];
-        if (WIFSIGNALED(status))
+        char why[200];
+        if (w->hung)
+            snprintf(why, sizeof why, "%s", w->hung_why);
+        else if (WIFSIGNALED(status))
             snprintf(why, sizeof why, "signal %d, %s", WTERMSIG(status),
                      strsignal(WTERMSIG(status)));
         else
-            snprintf(why, sizeof why, "exit status %d", WEXITSTATUS(status));
+            snprintf(why, sizeof why, "exit status %d%s", WEXITSTATUS(status),
+                     WEXITSTATUS(status) == 0 ? ", not asked to exit" : "");
         struct beacon *b = w->beacon;
         if (b->busy) {
             log_msg(LOG_ERR, "worker %d died (%s) while judging the word \"%.*s\" "
                     "(chunk %llu, word %u)", (int)w->pid, why, (int)b->len, b->word,
                     (unsigned long long)b->chunk, (unsigned)b->index);
-            if (handout_suspect(p, w, why))
-                log_msg(LOG_WARN, "the word \"%.*s\" is quarantined: it killed %d workers",
+            if (handout_suspect(p, w, why, w->hung))
+                log_msg(LOG_WARN, w->hung ? "the word \"%.*s\" is quarantined: its plugin code hung"
+                                          : "the word \"%.*s\" is quarantined: it killed %d workers",
                         (int)b->len, b->word, QUARANTINE_AFTER);
+        } else if (!w->ready) {
+            log_msg(LOG_ERR, "worker %d died (%s) while starting: the plugin's init() did not "
+                    "finish", (int)w->pid, why);
         } else {
             log_msg(LOG_ERR, "worker %d died (%s)", (int)w->pid, why);
         }
         b->busy = 0;
         p->st->crashes++;
     }
+    int done_already = w->ended && !w->pend; /* killed on its way out: nothing lost */
     /* Its chunks go to the front of the queue, in the order it got them. */
     while (w->pend) {
         struct chunkrec *r = w->pend;
@@ -209,7 +222,7 @@ static void reap_worker(struct pool *p, struct wk *w)
         if (!p->requeue_tail)
             p->requeue_tail = r;
     }
-    if (clean || p->stopping || p->killed)
+    if (clean || p->stopping || p->killed || done_already)
         return;
     if (!w->ready) {
         p->fatal = 1; /* died before it could even start */
@@ -224,6 +237,8 @@ static void reap_worker(struct pool *p, struct wk *w)
     w->ready = 0;
     w->want = 0;
     w->ended = 0;
+    w->hung = 0;
+    w->quiet_since = 0;
     if (spawn_one(p, (int)(w - p->w)) < 0)
         p->failed = 1;
 }
@@ -262,6 +277,41 @@ static void wk_read(struct pool *p, struct wk *w)
         off = w->in.len;
     }
     buf_consume(&w->in, off);
+}
+
+static void kill_hung(struct wk *w, const char *fmt, double v)
+{
+    w->hung = 1;
+    snprintf(w->hung_why, sizeof w->hung_why, fmt, v);
+    kill(w->pid, SIGKILL);
+}
+
+/* Plugin code that runs on one word past --judge-timeout (an endless
+ * loop, a regex that never ends) and a worker that does not exit once it
+ * has nothing left: both are killed, so that no misbehaving plugin can
+ * hold up the scan or a stop. reap_worker() then quarantines the word. */
+static void watchdog(struct pool *p)
+{
+    double now = util_now();
+    for (int i = 0; i < p->n; i++) {
+        struct wk *w = &p->w[i];
+        if (w->fd < 0 || w->hung)
+            continue;
+        struct beacon *b = w->beacon;
+        if (b->busy && (double)(util_now_ns() - b->since) / 1e9 > p->c->judge_timeout) {
+            kill_hung(w, "its plugin code ran on the word for more than %g s (--judge-timeout)",
+                      p->c->judge_timeout);
+            continue;
+        }
+        if (!w->ended || (w->pend && !p->stopping)) {
+            w->quiet_since = 0;
+            continue;
+        }
+        if (!w->quiet_since)
+            w->quiet_since = now;
+        else if (now - w->quiet_since > p->c->exit_grace)
+            kill_hung(w, "it did not exit within %g s of its last word", p->c->exit_grace);
+    }
 }
 
 static void on_sig(struct pool *p)
@@ -428,7 +478,7 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
             input_slot = k;
             pfd[k++] = (struct pollfd){in->fd, POLLIN, 0};
         }
-        int timeout = prog_enabled() ? 250 : -1;
+        int timeout = 100; /* the watchdog's tick */
         if (src) {
             int t = uv_backend_timeout(src->loop);
             if (t >= 0 && (timeout < 0 || t < timeout))
@@ -462,6 +512,7 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
             p.input_error = 1;
             p.failed = 1;
         }
+        watchdog(&p);
         handout_dispatch(&p);
         if (!p.out_broken && out_flush(out) < 0)
             handout_out_failed(&p);

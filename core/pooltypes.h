@@ -19,6 +19,8 @@ struct pool_settings {
     long per_ip_concurrency;
     double per_ip_rate;
     const char *template;       /* for the URL of a quarantined word */
+    double judge_timeout;       /* s a worker's plugin code may run on one word */
+    double exit_grace;          /* s a worker may take to exit once it has nothing left */
     const struct worker_settings *worker;
 };
 

@@ -49,7 +49,7 @@ struct script {
     struct script_limits lim;
     size_t mem;
     unsigned long count;
-    int has_target, has_match;
+    int has_target, has_match, has_init;
     struct {
         char *pattern;
         pcre2_code *code;
@@ -365,8 +365,11 @@ static void open_libs(lua_State *L, int unsafe)
 static int hook_kind(lua_State *L, const char *name, int *has, char *err, size_t errlen,
                      const char *path)
 {
-    int t = lua_getglobal(L, name);
-    lua_pop(L, 1);
+    /* Raw: a metatable the script put on _G runs no code here. */
+    lua_pushglobaltable(L);
+    lua_pushstring(L, name);
+    int t = lua_rawget(L, -2);
+    lua_pop(L, 2);
     *has = t == LUA_TFUNCTION;
     if (t != LUA_TNIL && t != LUA_TFUNCTION) {
         snprintf(err, errlen, "script %s: %s is a %s, not a function", path, name,
@@ -404,10 +407,9 @@ static struct script *load(const char *path, const struct script_limits *lim, ch
         snprintf(err, errlen, "script %s: %s", path, why);
         goto fail;
     }
-    int has_init;
     if (hook_kind(s->L, "target", &s->has_target, err, errlen, path) < 0 ||
         hook_kind(s->L, "match", &s->has_match, err, errlen, path) < 0 ||
-        hook_kind(s->L, "init", &has_init, err, errlen, path) < 0)
+        hook_kind(s->L, "init", &s->has_init, err, errlen, path) < 0)
         goto fail;
     if (!s->has_target && !s->has_match) {
         snprintf(err, errlen, "script %s: defines neither target() nor match()", path);
@@ -428,35 +430,55 @@ int script_check(const char *path, const struct script_limits *lim, char *err, s
     return 0;
 }
 
+/* init(args), with the table built inside the protected call too: an
+ * allocation past the memory cap is an error there, not a panic. */
+struct init_ctx {
+    const struct strlist *args;
+    char reason[512];
+    int refused;
+};
+
+static int l_do_init(lua_State *L)
+{
+    struct init_ctx *c = lua_touserdata(L, 1);
+    lua_getglobal(L, "init");
+    lua_newtable(L);
+    for (size_t i = 0; c->args && i < c->args->n; i++) {
+        const char *eq = strchr(c->args->v[i], '=');
+        lua_pushlstring(L, c->args->v[i], (size_t)(eq - c->args->v[i]));
+        lua_pushstring(L, eq + 1);
+        lua_rawset(L, -3);
+    }
+    lua_call(L, 1, 2);
+    if (lua_type(L, -2) == LUA_TBOOLEAN && !lua_toboolean(L, -2)) {
+        c->refused = 1;
+        const char *r = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "refused";
+        snprintf(c->reason, sizeof c->reason, "%s", r);
+    }
+    return 0;
+}
+
 struct script *script_new(const char *path, const struct script_limits *lim,
                           const struct strlist *args, char *err, size_t errlen)
 {
     struct script *s = load(path, lim, err, errlen);
     if (!s)
         return NULL;
-    lua_State *L = s->L;
-    if (lua_getglobal(L, "init") != LUA_TFUNCTION) {
-        lua_pop(L, 1);
+    if (!s->has_init)
         return s;
-    }
-    lua_newtable(L);
-    for (size_t i = 0; args && i < args->n; i++) {
-        const char *eq = strchr(args->v[i], '=');
-        lua_pushlstring(L, args->v[i], (size_t)(eq - args->v[i]));
-        lua_pushstring(L, eq + 1);
-        lua_settable(L, -3);
-    }
+    lua_State *L = s->L;
+    struct init_ctx c = {.args = args};
     char why[2048];
-    if (call(s, 1, 2, why, sizeof why) < 0) {
+    lua_pushcfunction(L, l_do_init);
+    lua_pushlightuserdata(L, &c);
+    if (call(s, 1, 0, why, sizeof why) < 0) {
         snprintf(err, errlen, "script %s: init: %s", path, why);
         goto fail;
     }
-    if (lua_isboolean(L, -2) && !lua_toboolean(L, -2)) {
-        const char *reason = lua_tostring(L, -1);
-        snprintf(err, errlen, "script %s: init: %s", path, reason ? reason : "refused");
+    if (c.refused) {
+        snprintf(err, errlen, "script %s: init: %s", path, c.reason);
         goto fail;
     }
-    lua_pop(L, 2);
     return s;
 fail:
     script_free(s);
@@ -467,6 +489,9 @@ void script_free(struct script *s)
 {
     if (!s)
         return;
+    /* Lua runs finalizers (__gc) with hooks off, so the budget cannot stop
+     * one that loops, here or in a hook call: the parent's watchdog does
+     * (--judge-timeout while judging, the exit grace at the end). */
     if (s->L)
         lua_close(s->L);
     for (unsigned i = 0; i < REGEX_CACHE; i++) {
@@ -541,40 +566,61 @@ static const char *apply_table(lua_State *L, salvo_req *req)
     return NULL;
 }
 
-int script_target(struct script *s, const char *word, size_t len, salvo_req *req)
+/* target(word) and what it returned, read inside the protected call:
+ * a metamethod of the returned table runs under the budget too. */
+struct target_ctx {
+    const char *word;
+    size_t len;
+    salvo_req *req;
+    const char *bad;
+    int refused;
+    char reason[512];
+};
+
+static int l_do_target(lua_State *L)
 {
-    lua_State *L = s->L;
-    int top = lua_gettop(L);
+    struct target_ctx *c = lua_touserdata(L, 1);
     lua_getglobal(L, "target");
-    lua_pushlstring(L, word, len);
-    char why[4096];
-    if (call(s, 1, 2, why, sizeof why) < 0) {
-        fail_with(&req->fail, why);
-        return SALVO_FAIL;
-    }
-    /* Stack: first result at -2, second at -1. */
-    const char *bad = NULL;
+    lua_pushlstring(L, c->word, c->len);
+    lua_call(L, 1, 2);
     int t = lua_type(L, -2);
     if (t == LUA_TBOOLEAN && !lua_toboolean(L, -2)) {
         /* return false, "reason": the script refuses this word; no traceback */
-        snprintf(why, sizeof why, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "refused");
-        lua_settop(L, top);
-        fail_with(&req->fail, why);
-        return SALVO_FAIL;
+        c->refused = 1;
+        snprintf(c->reason, sizeof c->reason, "%s",
+                 lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "refused");
+        return 0;
     }
     lua_pop(L, 1);
     if (t == LUA_TSTRING) {
-        buf_reset(&req->url);
-        buf_append_str(&req->url, lua_tostring(L, -1));
+        buf_reset(&c->req->url);
+        buf_append_str(&c->req->url, lua_tostring(L, -1));
     } else if (t == LUA_TTABLE) {
-        bad = apply_table(L, req);
+        c->bad = apply_table(L, c->req);
     } else if (t != LUA_TNIL) {
-        bad = "target() must return a URL string, a table, nil or false";
+        c->bad = "target() must return a URL string, a table, nil or false";
     }
-    lua_settop(L, top);
-    if (bad) {
+    return 0;
+}
+
+int script_target(struct script *s, const char *word, size_t len, salvo_req *req)
+{
+    lua_State *L = s->L;
+    struct target_ctx c = {.word = word, .len = len, .req = req};
+    char why[4096];
+    lua_pushcfunction(L, l_do_target);
+    lua_pushlightuserdata(L, &c);
+    if (call(s, 1, 0, why, sizeof why) < 0) {
+        fail_with(&req->fail, why);
+        return SALVO_FAIL;
+    }
+    if (c.refused) {
+        fail_with(&req->fail, c.reason);
+        return SALVO_FAIL;
+    }
+    if (c.bad) {
         char msg[1600];
-        snprintf(msg, sizeof msg, "lua: %s: %s", s->path, bad);
+        snprintf(msg, sizeof msg, "lua: %s: %s", s->path, c.bad);
         fail_with(&req->fail, msg);
         return SALVO_FAIL;
     }
@@ -606,27 +652,41 @@ static void take_fields(lua_State *L, int idx, salvo_res *r)
     }
 }
 
+/* match(res) and the fields it returned, inside the protected call:
+ * __tostring of a field runs under the budget too. */
+struct match_ctx {
+    salvo_res *res;
+    struct lres *u;
+    int hit;
+};
+
+static int l_do_match(lua_State *L)
+{
+    struct match_ctx *c = lua_touserdata(L, 1);
+    lua_getglobal(L, "match");
+    c->u = lua_newuserdatauv(L, sizeof *c->u, 1);
+    c->u->r = c->res;
+    luaL_setmetatable(L, RES_MT);
+    lua_call(L, 1, 2);
+    c->hit = lua_toboolean(L, -2);
+    if (lua_istable(L, -1))
+        take_fields(L, lua_absindex(L, -1), c->res);
+    return 0;
+}
+
 int script_match(struct script *s, salvo_res *res)
 {
     lua_State *L = s->L;
-    int top = lua_gettop(L);
-    struct lres *u = lua_newuserdatauv(L, sizeof *u, 1);
-    u->r = res;
-    luaL_setmetatable(L, RES_MT);
-    /* The copy under the call keeps u alive until it is disarmed. */
-    lua_getglobal(L, "match");
-    lua_pushvalue(L, -2);
+    struct match_ctx c = {.res = res};
     char why[4096];
-    int rc = call(s, 1, 2, why, sizeof why);
-    u->r = NULL;
+    lua_pushcfunction(L, l_do_match);
+    lua_pushlightuserdata(L, &c);
+    int rc = call(s, 1, 0, why, sizeof why);
+    if (c.u)
+        c.u->r = NULL; /* res is gone after this call: a kept copy says so */
     if (rc < 0) {
-        lua_settop(L, top);
         fail_with(&res->fail, why);
         return SALVO_FAIL;
     }
-    int hit = lua_toboolean(L, -2);
-    if (lua_istable(L, -1))
-        take_fields(L, lua_absindex(L, -1), res);
-    lua_settop(L, top);
-    return hit ? SALVO_HIT : SALVO_MISS;
+    return c.hit ? SALVO_HIT : SALVO_MISS;
 }
