@@ -13,19 +13,26 @@
  * nothing is written twice.
  *
  * Format (text, one item a line):
- *   salvo-state 1
+ *   salvo-state 2
  *   config <fingerprint of the options that change results>
  *   wordlist <size> <mtime> <path>
  *   output <bytes> <path>
  *   failed <bytes of PATH.failed, one failed word's line number a line>
  *   low <lines done from the start>
  *   done <first line> <end line>      (0-based, end excluded; repeated)
+ *   sum <FNV-1a 64 of every byte above, hex>
+ *
+ * The sum makes an edited or torn file a refusal, not a resume that skips
+ * words; version 1 (no sum) is still read. While a scan uses a state it
+ * holds an exclusive lock on STATE.lock, so two scans cannot write one
+ * output.
  */
 #include "journal.h"
 
 #include "buf.h"
 #include "util.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -39,11 +46,15 @@
 void journal_init(struct journal *j, const char *path)
 {
     memset(j, 0, sizeof *j);
+    j->lock_fd = -1;
     snprintf(j->path, sizeof j->path, "%s", path ? path : "");
 }
 
 void journal_free(struct journal *j)
 {
+    if (j->lock_fd >= 0)
+        close(j->lock_fd); /* the lock goes with it */
+    j->lock_fd = -1;
     free(j->r);
     j->r = NULL;
     j->n = j->cap = 0;
@@ -107,12 +118,13 @@ int journal_is_done(const struct journal *j, uint64_t line)
 int journal_save(struct journal *j, char *err, size_t errlen)
 {
     struct buf b = {0};
-    buf_printf(&b, "salvo-state 1\nconfig %016" PRIx64 "\nwordlist %" PRIu64 " %" PRId64 " %s\n"
+    buf_printf(&b, "salvo-state 2\nconfig %016" PRIx64 "\nwordlist %" PRIu64 " %" PRId64 " %s\n"
                "output %" PRIu64 " %s\nfailed %" PRIu64 "\nlow %" PRIu64 "\n", j->fingerprint,
                j->wl_size, j->wl_mtime, j->wordlist, j->out_bytes, j->output, j->failed_bytes,
                j->low);
     for (size_t i = 0; i < j->n; i++)
         buf_printf(&b, "done %" PRIu64 " %" PRIu64 "\n", j->r[i].a, j->r[i].b);
+    buf_printf(&b, "sum %016" PRIx64 "\n", util_fnv1a(UTIL_FNV_OFFSET, b.p ? b.p : "", b.len));
     int rc = b.p ? util_replace_file(j->path, b.p, b.len) : (errno = ENOMEM, -1);
     buf_free(&b);
     if (rc < 0)
@@ -137,22 +149,70 @@ static int path_field(const char *line, const char *key, int skip, char *out, si
     return 1;
 }
 
+/* The whole file, at most 64 MiB (a state holds a few ranges). */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    struct buf b = {0};
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0 && b.len < (64u << 20))
+        buf_append(&b, tmp, n);
+    int bad = ferror(f) || !b.p;
+    fclose(f);
+    if (bad) {
+        buf_free(&b);
+        errno = errno ? errno : EIO;
+        return NULL;
+    }
+    *len = b.len;
+    return b.p;
+}
+
+/* Version 2 ends with "sum X": the FNV-1a of everything before it. */
+static int sum_ok(const char *text, size_t len)
+{
+    if (len < 2 || text[len - 1] != '\n')
+        return 0;
+    const char *last = text + len - 1;
+    while (last > text && last[-1] != '\n')
+        last--;
+    uint64_t want;
+    if (sscanf(last, "sum %" SCNx64, &want) != 1)
+        return 0;
+    return util_fnv1a(UTIL_FNV_OFFSET, text, (size_t)(last - text)) == want;
+}
+
 int journal_load(struct journal *j, const char *path, char *err, size_t errlen)
 {
     journal_init(j, path);
-    FILE *f = fopen(path, "r");
-    if (!f) {
+    size_t len = 0;
+    char *text = slurp(path, &len);
+    if (!text) {
         snprintf(err, errlen, "state %s: %s", path, strerror(errno));
         return -1;
     }
-    char line[8192];
-    int lineno = 0, ok = 1, seen_head = 0;
-    while (ok && fgets(line, sizeof line, f)) {
+    int version = !strncmp(text, "salvo-state 2\n", 14) ? 2
+                  : !strncmp(text, "salvo-state 1\n", 14) ? 1 : 0;
+    if (version == 2 && !sum_ok(text, len)) {
+        snprintf(err, errlen, "state %s: its checksum does not match: the file was changed or "
+                 "cut; refusing to resume from it", path);
+        free(text);
+        return -1;
+    }
+    int lineno = version ? 0 : 1, ok = version > 0;
+    for (char *line = text, *nl; ok && line < text + len; line = nl + 1) {
+        nl = memchr(line, '\n', (size_t)(text + len - line));
+        if (!nl)
+            break; /* a torn last line (version 1) */
+        *nl = '\0';
         lineno++;
         uint64_t a, b;
         int64_t m;
-        if (lineno == 1)
-            ok = seen_head = !strcmp(line, "salvo-state 1\n");
+        if (lineno == 1 || !strncmp(line, "sum ", 4))
+            ;
         else if (sscanf(line, "config %" SCNx64, &j->fingerprint) == 1)
             ;
         else if (sscanf(line, "wordlist %" SCNu64 " %" SCNd64, &a, &m) == 2 &&
@@ -170,8 +230,8 @@ int journal_load(struct journal *j, const char *path, char *err, size_t errlen)
         else
             ok = 0;
     }
-    fclose(f);
-    if (!ok || !seen_head) {
+    free(text);
+    if (!ok) {
         snprintf(err, errlen, "state %s:%d: not a salvo state file, or damaged", path, lineno);
         journal_free(j);
         return -1;
@@ -253,6 +313,37 @@ int journal_load_failed(struct journal_failed *s, const char *state, const char 
 }
 
 /* Check the state against this run, and prepare the journal either way. */
+/* An exclusive lock on PATH.lock for as long as the scan runs: a second
+ * scan on the same state (two --resume of one file) would tear the
+ * output. The file holds the pid of the holder, for the message. */
+static int lock_state(struct journal *j, char *err, size_t errlen)
+{
+    char path[sizeof j->path + 8];
+    snprintf(path, sizeof path, "%s.lock", j->path);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(err, errlen, "state %s: cannot lock it: %s: %s", j->path, path, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        char pid[32] = "";
+        ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+        pid[n > 0 ? n : 0] = '\0';
+        pid[strcspn(pid, "\n")] = '\0';
+        snprintf(err, errlen, "state %s is in use by another salvo%s%s%s: one scan at a time "
+                 "per state file", j->path, *pid ? " (pid " : "", pid, *pid ? ")" : "");
+        close(fd);
+        return -1;
+    }
+    char pid[32];
+    int n = snprintf(pid, sizeof pid, "%d\n", (int)getpid());
+    /* The pid is only for the message: a failure to write it is no error. */
+    if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)n, 0) != n)
+        pid[0] = '\0';
+    j->lock_fd = fd;
+    return 0;
+}
+
 int journal_setup(struct journal *j, const struct journal_run *c, char *err, size_t errlen)
 {
     struct stat sb;
@@ -275,7 +366,7 @@ int journal_setup(struct journal *j, const struct journal_run *c, char *err, siz
         }
         /* Keep saving where the user asked, else in the same file. */
         snprintf(j->path, sizeof j->path, "%s", c->state && *c->state ? c->state : c->resume);
-        return 0;
+        return lock_state(j, err, errlen);
     }
     journal_init(j, c->state && *c->state ? c->state : NULL);
     j->fingerprint = c->fingerprint;
@@ -285,5 +376,5 @@ int journal_setup(struct journal *j, const struct journal_run *c, char *err, siz
         j->wl_size = (uint64_t)sb.st_size;
         j->wl_mtime = (int64_t)sb.st_mtime;
     }
-    return 0;
+    return j->path[0] ? lock_state(j, err, errlen) : 0;
 }

@@ -20,6 +20,7 @@ struct journal {
     uint64_t low;           /* every line below this is done */
     struct jrange *r;       /* done ranges above low, sorted, disjoint */
     size_t n, cap;
+    int lock_fd;            /* PATH.lock held while a scan uses the state, or -1 */
 };
 
 void journal_init(struct journal *j, const char *path);

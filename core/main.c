@@ -91,6 +91,7 @@ static void settings_of(const struct conf *c, struct settings *s)
     w->calibrate_words = c->calibrate_words;
     w->recalibrate = c->recalibrate;
     w->wildcard_dns = c->wildcard_dns;
+    w->memory = c->worker_memory;
     /* Plugin code gets a multiple of the transfer timeout on one word;
      * a worker with nothing left, the time for its transfers in flight to
      * end (a STOP waits for them) and its plugin's finish(). */

@@ -62,6 +62,9 @@ const struct opt opt_table[] = {
      "Lua instructions allowed per hook call", NULL, 1000, 1e12, NULL, NULL},
     {"scan", "lua_memory", 0, T_INT, O(lua_memory), "67108864", "BYTES",
      "memory cap of each worker's Lua state", NULL, 1 << 20, 1L << 40, NULL, NULL},
+    {"scan", "worker_memory", 0, T_INT, O(worker_memory), "4294967296", "BYTES",
+     "address space of each worker process (RLIMIT_AS), so that a plugin cannot take the "
+     "machine's memory; 0 = no limit", NULL, 0, 1e15, NULL, NULL},
     {"scan", "judge_timeout", 0, T_DOUBLE, O(judge_timeout), "0", "SEC",
      "a worker whose plugin or script runs on one word this long is killed and the word "
      "quarantined (0 = 5 s, or 2.5 x --timeout if more)", NULL, 0, 86400, NULL, NULL},
@@ -662,6 +665,7 @@ char *opt_config_text(const struct conf *c, int queue)
     k.summary_json = empty;
     k.lua_instructions = k.lua_memory = 0;
     k.judge_timeout = 0;
+    k.worker_memory = 0;
     k.redis = k.queue = empty;
     k.claim_idle = 0;
     if (queue) {
@@ -699,6 +703,15 @@ uint64_t opt_fingerprint(const struct conf *c)
         }
     } else {
         k.wordlists = (struct strlist){0};
+    }
+    /* auto/N names a different shard in every job: the one this run
+     * resolved to is what the state covers. */
+    char shard[48];
+    unsigned sk, sn;
+    char err[256];
+    if (c->shard && !strncmp(c->shard, "auto/", 5) && opt_shard(c->shard, &sk, &sn, err, sizeof err) == 0) {
+        snprintf(shard, sizeof shard, "%u/%u", sk, sn);
+        k.shard = shard;
     }
     char *text = opt_config_text(&k, 0);
     h = util_fnv1a_str(h, text);

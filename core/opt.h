@@ -32,6 +32,7 @@ struct conf {
     long lua_instructions;
     long lua_memory;
     double judge_timeout; /* 0 = from --timeout */
+    long worker_memory;   /* RLIMIT_AS of a worker, 0 = none */
     /* [http] */
     char *method;
     char *data;        /* request body, "" = none */

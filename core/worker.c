@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -497,6 +498,34 @@ static void fit_resolver_timeout(double timeout)
     setenv("RES_OPTIONS", opts, 0);
 }
 
+/* --worker-memory: the address space of this process, so that a plugin
+ * that allocates without end fails its own allocations (and dies, and its
+ * word is quarantined) instead of taking the machine's memory. Sanitizer
+ * builds reserve terabytes of address space for their shadow: no limit
+ * there. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+
+static void limit_memory(long bytes)
+{
+#ifdef SANITIZED
+    (void)bytes;
+#else
+    struct rlimit rl;
+    if (bytes <= 0 || getrlimit(RLIMIT_AS, &rl) != 0)
+        return;
+    if (rl.rlim_max == RLIM_INFINITY || (rlim_t)bytes < rl.rlim_max)
+        rl.rlim_cur = (rlim_t)bytes;
+    if (setrlimit(RLIMIT_AS, &rl) != 0)
+        log_msg(LOG_WARN, "--worker-memory %ld: %s", bytes, strerror(errno));
+#endif
+}
+
 /* After the loop: what finish() said still goes to the parent. */
 static void drain_sync(struct worker *w, int fd)
 {
@@ -566,6 +595,7 @@ int worker_run(int fd, const struct worker_settings *c, struct plugin *plugin, s
     signal(SIGTERM, SIG_DFL); /* a replacement worker inherits the parent's */
     small_thread_stacks();
     fit_resolver_timeout(c->engine.timeout);
+    limit_memory(c->memory);
     uv_loop_init(&w.loop);
     uv_pipe_init(&w.loop, &w.ipc, 0);
     uv_pipe_open(&w.ipc, fd);

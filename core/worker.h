@@ -32,6 +32,7 @@ struct worker_settings {
     long calibrate_words;
     long recalibrate;                /* probes between checks, 0 = never */
     int wildcard_dns;
+    long memory;                     /* RLIMIT_AS in bytes, 0 = none */
 };
 
 /* Run one worker on the socket fd to the parent until the parent says the

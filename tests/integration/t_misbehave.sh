@@ -69,6 +69,21 @@ check "a pattern inside C: the watchdog" contains lua.jsonl \
 check "a looping __gc: the watchdog" contains lua.jsonl \
     '"word":"gc-1","status":0,"length":0,"elapsed_ms":0.000,"error_class":"crash"'
 
+# A plugin that takes memory without end: --worker-memory makes its own
+# allocations fail (the worker dies, the word is quarantined). Not in a
+# sanitizer build, which cannot limit its address space.
+if ldd "$SALVO" | grep -q libasan; then
+    echo "skip: --worker-memory in a sanitizer build"
+else
+    { words 20; echo hog-1; words 40 | tail -20; } > hog.txt
+    "$SALVO" -j 2 -p "$MB" --worker-memory 268435456 --connect-to "$CT" -f jsonl --errors \
+        -w hog.txt > hog.jsonl 2> hog.err
+    check "memory hog: exit 0" [ $? -eq 0 ]
+    check "memory hog: every other word a hit" [ "$(hits hog.jsonl)" -eq 40 ]
+    check "memory hog: quarantined after two deaths" contains hog.jsonl \
+        '"word":"hog-1","status":0,"length":0,"elapsed_ms":0.000,"error_class":"crash","error":"quarantined: killed 2 workers (signal 11'
+fi
+
 # One SIGINT while the only worker hangs in match(): the scan ends, 130,
 # within the judge timeout and the transfer timeout (bounded wait).
 { echo hang-0; words 5000; } > int.txt

@@ -27,7 +27,7 @@ rm -f out.txt st
 start -q --state st > /dev/null 2>&1
 t=$(at); sleep "$t"; kill -KILL $pid; wait $pid 2>/dev/null
 sleep 0.3 # the workers notice their parent is gone and exit
-check "SIGKILL after ${t}s: a valid state is on disk" grep -q '^salvo-state 1$' st
+check "SIGKILL after ${t}s: a valid state is on disk" grep -q '^salvo-state 2$' st
 run -q --resume st > /dev/null 2> err3.txt
 check "resume after SIGKILL: exit 0 (got $?)" [ $? -eq 0 ]
 exact "SIGKILL + resume"
@@ -59,6 +59,34 @@ check "changed options refused" contains err7.txt "written by a scan with other 
 printf 'bogus\n' > bad.state
 run -q --resume bad.state 2> err8.txt
 check "a damaged state is refused" contains err8.txt "bad.state:1: not a salvo state file"
+# One digit edited: the checksum refuses it (it would skip words silently).
+sed 's/^low \([0-9]*\)[0-9]$/low \19/' "$state" > edited.state
+if cmp -s "$state" edited.state; then sed -i 's/^config 0/config 1/' edited.state; fi
+run -q --resume edited.state 2> err10.txt; rc=$?
+check "an edited state is refused (exit $rc)" [ $rc -eq 2 ] && \
+    contains err10.txt "its checksum does not match: the file was changed or cut"
+# A state in use: a second scan on it is refused while the first runs.
+"$SALVO" -j 1 --rate 20 --connect-to "$CT" -w words.txt -o busy.out --state busy.st -q \
+    2> busy1.err &
+busy=$!
+for _ in $(seq 100); do [ -s busy.st.lock ] && break; sleep 0.1; done
+"$SALVO" -j 1 --connect-to "$CT" -w words.txt -o busy2.out --state busy.st -q 2> busy2.err
+rc=$?
+check "a state in use is refused (exit $rc)" [ $rc -eq 2 ] && \
+    contains busy2.err "state busy.st is in use by another salvo (pid $busy)"
+check "a state in use: the first scan's output untouched" [ ! -e busy2.out ]
+kill -INT $busy; wait $busy
+# --shard auto/N: the state covers the shard this job resolved to.
+JOB_COMPLETION_INDEX=0 "$SALVO" -j 1 --connect-to "$CT" -w words.txt -o sh.out --shard auto/2 \
+    --state sh.st -q 2> /dev/null
+JOB_COMPLETION_INDEX=1 "$SALVO" -j 1 --connect-to "$CT" -w words.txt -o sh.out --shard auto/2 \
+    --resume sh.st -q 2> sh.err
+rc=$?
+check "auto/N resumed under another job index is refused (exit $rc)" [ $rc -eq 2 ] && \
+    contains sh.err "written by a scan with other options"
+JOB_COMPLETION_INDEX=0 "$SALVO" -j 1 --connect-to "$CT" -w words.txt -o sh.out --shard auto/2 \
+    --resume sh.st -q 2> sh2.err
+check "auto/N resumed under the same job index is taken" [ $? -eq 0 ]
 
 # 6. A full disk stops the scan, and the state saved so far is named
 "$SALVO" -j 2 --connect-to "$CT" -w words.txt -o /dev/full --state full.st 2> err9.txt
@@ -66,5 +94,5 @@ rc=$?
 check "full disk: exit 1 (got $rc)" [ $rc -eq 1 ]
 check "full disk: said, with the state to resume from" contains err9.txt \
     "output /dev/full: No space left on device: stopping; continue later with --resume full.st"
-check "full disk: the state is a valid one" grep -q '^salvo-state 1$' full.st
+check "full disk: the state is a valid one" grep -q '^salvo-state 2$' full.st
 finish

@@ -2,9 +2,13 @@
  * other word normally (a hit for status 200):
  *   hang-*    match() never returns (an endless loop)
  *   exit-*    match() calls exit(0)
+ *   hog-*     match() allocates and touches memory, 64 MiB at a time (1 GiB
+ *             at most), and crashes on the first failed allocation, as a
+ *             careless plugin would
  * and with -a init=exit, init() calls exit(0); with -a finish=hang,
  * finish() never returns. */
 #include <salvo/plugin.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +35,13 @@ static int match(void *state, salvo_res *res)
             ;
     if (len > 5 && !memcmp(w, "exit-", 5))
         exit(0);
+    if (len > 4 && !memcmp(w, "hog-", 4))
+        for (int i = 0; i < 16; i++) {
+            char *p = malloc(64 << 20);
+            if (!p)
+                raise(SIGSEGV);
+            memset(p, 1, 64 << 20);
+        }
     return salvo_api->res_status(res) == 200 ? SALVO_HIT : SALVO_MISS;
 }
 

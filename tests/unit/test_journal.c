@@ -81,7 +81,8 @@ static void save_load(void **s)
      * reads as less done, never more. */
     FILE *f = fopen(path, "r");
     char text[4096];
-    size_t n = fread(text, 1, sizeof text, f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
     fclose(f);
     f = fopen(path, "w");
     fwrite(text, 1, n / 3, f);
@@ -90,6 +91,22 @@ static void save_load(void **s)
         assert_true(k.low <= 5);
         journal_free(&k);
     }
+    /* One digit changed: the sum refuses it. */
+    f = fopen(path, "w");
+    char *low = strstr(text, "\nlow 5");
+    assert_non_null(low);
+    low[5] = '4';
+    fwrite(text, 1, n, f);
+    fclose(f);
+    assert_int_equal(journal_load(&k, path, err, sizeof err), -1);
+    assert_non_null(strstr(err, "checksum"));
+    /* A version 1 state (no sum), as older salvos wrote it, still reads. */
+    f = fopen(path, "w");
+    fputs("salvo-state 1\nconfig 1\nwordlist 1 2 w\noutput 3 o\nfailed 0\nlow 7\n", f);
+    fclose(f);
+    assert_int_equal(journal_load(&k, path, err, sizeof err), 0);
+    assert_int_equal(k.low, 7);
+    journal_free(&k);
     f = fopen(path, "w");
     fputs("not a state\n", f);
     fclose(f);
@@ -118,7 +135,13 @@ static void resume_checks(void **s)
     assert_int_equal(journal_setup(&j, &again, err, sizeof err), 0);
     assert_int_equal(j.low, 2);
     assert_string_equal(j.path, state);
+    /* Held: a second scan on the same state is refused until it is freed. */
+    struct journal k;
+    assert_int_equal(journal_setup(&k, &again, err, sizeof err), -1);
+    assert_non_null(strstr(err, "is in use by another salvo"));
     journal_free(&j);
+    assert_int_equal(journal_setup(&k, &again, err, sizeof err), 0);
+    journal_free(&k);
     struct journal_run other = {state, NULL, 43, words, "out.txt"};
     assert_int_equal(journal_setup(&j, &other, err, sizeof err), -1);
     assert_non_null(strstr(err, "other options"));
