@@ -171,7 +171,10 @@ if ldd "$SALVO" | grep -q libasan; then
     echo "skipped: valgrind part (sanitizer build)"
 elif command -v valgrind > /dev/null; then
     head -300 words.txt > w300.txt
-    V=(--redis "$R" --connect-to "$CT" --queue vg)
+    # Valgrind makes every transfer ~50x slower; beside other work on the
+    # same cores the default 2 s timeout expired and hits went missing.
+    # This part checks memory, not speed: a timeout that cannot expire.
+    V=(--redis "$R" --connect-to "$CT" --queue vg --timeout 120 -t 20)
     vg() { valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
         --show-leak-kinds=definite --error-exitcode=99 "$SALVO" "$@"; }
     vg queue push "${V[@]}" -q -w w300.txt --chunk 30 2> vg1.err &&
