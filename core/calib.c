@@ -12,27 +12,95 @@
  * tell pages apart, and a bound on the cost per response. */
 #define TEXT_MAX (64 * 1024)
 
-/* The length of the part of word (parts joined by TMPL_SEP, for several
- * wordlists) that s starts with, or 0. */
-static size_t echoed(const char *s, size_t left, const char *word, size_t wlen)
+/* What the server may echo of a request, longest first: the URL, the URL
+ * without its scheme, the host with and without its port, the path with
+ * and without its query. Forms of one character are left out. */
+struct echo_forms {
+    const char *p[6];
+    size_t n[6];
+    size_t count;
+};
+
+static void add_form(struct echo_forms *f, const char *p, size_t n)
 {
-    for (const char *p = word, *end = word + wlen; p < end;) {
+    if (n < 2 || f->count == 6)
+        return;
+    size_t i = f->count++;
+    while (i > 0 && f->n[i - 1] < n) { /* longest first */
+        f->p[i] = f->p[i - 1];
+        f->n[i] = f->n[i - 1];
+        i--;
+    }
+    f->p[i] = p;
+    f->n[i] = n;
+}
+
+static void echo_forms(const char *url, struct echo_forms *f)
+{
+    f->count = 0;
+    if (!url || !*url)
+        return;
+    add_form(f, url, strlen(url));
+    const char *rest = strstr(url, "://");
+    rest = rest ? rest + 3 : url;
+    add_form(f, rest, strlen(rest));
+    size_t host = strcspn(rest, "/?#");
+    add_form(f, rest, host);
+    size_t name = strcspn(rest, ":/?#");
+    if (name < host)
+        add_form(f, rest, name);
+    const char *path = rest + host;
+    add_form(f, path, strlen(path));
+    size_t bare = strcspn(path, "?#");
+    if (bare < strlen(path))
+        add_form(f, path, bare);
+}
+
+static int word_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-' || c >= 0x80;
+}
+
+/* An echo stands where it stands: not inside a longer word, and a path
+ * not as the "/a" of a closing tag "</a>". */
+static int stands(const char *s, size_t i, size_t n, size_t len)
+{
+    unsigned char before = i ? (unsigned char)s[i - 1] : ' ';
+    unsigned char after = i + len < n ? (unsigned char)s[i + len] : ' ';
+    return !word_char(before) && before != '<' && !word_char(after);
+}
+
+/* The length of the echo that s[i..] starts with at this level, or 0. */
+static size_t echo_at(const char *s, size_t i, size_t n, const struct echo_forms *f,
+                      const struct calib_req *q, int level)
+{
+    if (level >= CALIB_URL)
+        for (size_t k = 0; k < f->count; k++)
+            if (f->n[k] <= n - i && !strncasecmp(s + i, f->p[k], f->n[k]) &&
+                stands(s, i, n, f->n[k]))
+                return f->n[k];
+    if (level < CALIB_TOKEN || !q->wlen)
+        return 0;
+    /* The word, or each of its parts (several wordlists), as a token. */
+    for (const char *p = q->word, *end = q->word + q->wlen; p < end;) {
         const char *sep = memchr(p, TMPL_SEP, (size_t)(end - p));
-        size_t n = sep ? (size_t)(sep - p) : (size_t)(end - p);
-        if (n && n <= left && (*s | 0x20) == (*p | 0x20) && !strncasecmp(s, p, n))
-            return n;
-        p += n + 1;
+        size_t m = sep ? (size_t)(sep - p) : (size_t)(end - p);
+        if (m && m <= n - i && !strncasecmp(s + i, p, m) && stands(s, i, n, m))
+            return m;
+        p += m + 1;
     }
     return 0;
 }
 
-/* s with every case-insensitive occurrence of the word (or of each of its
- * parts) replaced by rep. */
-static void replace_word(struct buf *out, const char *s, size_t n, const char *word,
-                         size_t wlen, const char *rep)
+/* s with what the server echoed of the request replaced by rep. */
+static void remove_echo(struct buf *out, const char *s, size_t n, const struct calib_req *q,
+                        int level, const char *rep)
 {
+    struct echo_forms f;
+    echo_forms(level >= CALIB_URL ? q->url : NULL, &f);
     for (size_t i = 0; i < n;) {
-        size_t m = wlen ? echoed(s + i, n - i, word, wlen) : 0;
+        size_t m = level > CALIB_RAW ? echo_at(s, i, n, &f, q, level) : 0;
         if (m) {
             buf_append_str(out, rep);
             i += m;
@@ -42,22 +110,23 @@ static void replace_word(struct buf *out, const char *s, size_t n, const char *w
     }
 }
 
-static void copy_replaced(char *dst, size_t cap, const char *s, const char *word, size_t wlen)
+static void copy_replaced(char *dst, size_t cap, const char *s, const struct calib_req *q,
+                          int level)
 {
     struct buf b = {0};
     if (s)
-        replace_word(&b, s, strlen(s), word, wlen, "{}");
+        remove_echo(&b, s, strlen(s), q, level, "{}");
     snprintf(dst, cap, "%.*s", (int)b.len, b.p ? b.p : "");
     buf_free(&b);
 }
 
-void calib_sig_head(struct calib_sig *s, int status, const char *word, size_t wlen,
+void calib_sig_head(struct calib_sig *s, int status, const struct calib_req *q, int level,
                     const char *location, const char *title)
 {
     memset(s, 0, sizeof *s);
     s->status = status;
-    copy_replaced(s->location, sizeof s->location, location, word, wlen);
-    copy_replaced(s->title, sizeof s->title, title, word, wlen);
+    copy_replaced(s->location, sizeof s->location, location, q, level);
+    copy_replaced(s->title, sizeof s->title, title, q, level);
 }
 
 static uint64_t mix(uint64_t x)
@@ -120,11 +189,11 @@ static size_t mask_volatile(char *t, size_t n)
     return o;
 }
 
-void calib_sig_text(struct calib_sig *s, const char *text, size_t len, const char *word,
-                    size_t wlen, struct buf *scratch)
+void calib_sig_text(struct calib_sig *s, const char *text, size_t len, const struct calib_req *q,
+                    int level, struct buf *scratch)
 {
     buf_reset(scratch);
-    replace_word(scratch, text, len > TEXT_MAX ? TEXT_MAX : len, word, wlen, "");
+    remove_echo(scratch, text, len > TEXT_MAX ? TEXT_MAX : len, q, level, "");
     const char *t = scratch->p ? scratch->p : "";
     size_t n = scratch->p ? mask_volatile(scratch->p, scratch->len) : 0;
     s->size = n + (len > TEXT_MAX ? len - TEXT_MAX : 0);

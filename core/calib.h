@@ -40,16 +40,33 @@ struct calib {
     size_t n;
 };
 
+/* The request a response answered, for taking out what the server echoed
+ * of it. */
+struct calib_req {
+    const char *word;      /* several wordlists: parts joined by TMPL_SEP */
+    size_t wlen;
+    const char *url;       /* the URL requested, or NULL */
+};
+
+/* How much of the request is taken out of a page before it is compared:
+ * nothing; the URL's forms (the URL, host, path) where they stand as
+ * echoes; those and the word as a token. Learned pages come from random
+ * words at CALIB_TOKEN; a response is a learned page if it matches at any
+ * level, so a page that is the learned one without removal is never a
+ * hit, and a short word that also stands in the page's own text ("a",
+ * "page") cannot turn the not-found page into a hit. */
+enum calib_level { CALIB_RAW = 0, CALIB_URL = 1, CALIB_TOKEN = 2, CALIB_LEVELS = 3 };
+
 /* The cheap part of a signature: status, redirect target, title (each
- * may be NULL). */
-void calib_sig_head(struct calib_sig *s, int status, const char *word, size_t wlen,
+ * may be NULL), with the request's echoes taken out at level. */
+void calib_sig_head(struct calib_sig *s, int status, const struct calib_req *q, int level,
                     const char *location, const char *title);
 /* Whether some learned page has the same head, so the text is worth
  * summarising at all. */
 int calib_maybe(const struct calib *c, const struct calib_sig *s);
 /* The text part: text is the decoded body; scratch is reused memory. */
-void calib_sig_text(struct calib_sig *s, const char *text, size_t len, const char *word,
-                    size_t wlen, struct buf *scratch);
+void calib_sig_text(struct calib_sig *s, const char *text, size_t len, const struct calib_req *q,
+                    int level, struct buf *scratch);
 /* Index of the learned page s (head and text) is taken for, or -1. */
 int calib_match(const struct calib *c, const struct calib_sig *s);
 /* Learn s: merged into the page it matches, else a new one. Returns the

@@ -66,30 +66,37 @@ int judge_target(struct judge *j, struct probe *p, int *kind)
     return -1;
 }
 
-/* The cheap part of p's signature (status, redirect, title, with the word
- * taken out); returns the decoded text for calib_sig_text(). */
-static const char *sig_head(struct probe *p, struct calib_sig *sig, size_t *len)
+/* The cheap part of p's signature at level (status, redirect, title,
+ * with the request's echoes taken out); returns the decoded text. */
+static const char *sig_head(struct probe *p, int level, struct calib_sig *sig, size_t *len)
 {
     struct buf title = {0};
     const char *text = res_text(&p->x.res, len);
     res_title(text, *len, &title);
-    calib_sig_head(sig, p->x.res.status, p->word.p, p->word.len,
-                   res_header_get(&p->x.res, "location"), title.p);
+    struct calib_req q = {p->word.p, p->word.len, p->x.req.url.p};
+    calib_sig_head(sig, p->x.res.status, &q, level, res_header_get(&p->x.res, "location"),
+                   title.p);
     buf_free(&title);
     return text;
 }
 
-/* The response's signature against the learned not-found pages: the
- * page's index, or -1. */
+/* The response against the learned not-found pages, at every level of
+ * echo removal: the page's index, or -1. */
 static int calibrated(struct judge *j, struct probe *p)
 {
-    size_t len;
-    struct calib_sig sig;
-    const char *text = sig_head(p, &sig, &len);
-    if (!calib_maybe(&j->calib, &sig))
-        return -1;
-    calib_sig_text(&sig, text, len, p->word.p, p->word.len, &j->scratch);
-    return calib_match(&j->calib, &sig);
+    struct calib_req q = {p->word.p, p->word.len, p->x.req.url.p};
+    for (int level = CALIB_RAW; level < CALIB_LEVELS; level++) {
+        size_t len;
+        struct calib_sig sig;
+        const char *text = sig_head(p, level, &sig, &len);
+        if (!calib_maybe(&j->calib, &sig))
+            continue;
+        calib_sig_text(&sig, text, len, &q, level, &j->scratch);
+        int k = calib_match(&j->calib, &sig);
+        if (k >= 0)
+            return k;
+    }
+    return -1;
 }
 
 void judge_response(struct judge *j, struct probe *p, int *verdict, int *kind, const char **why)
@@ -136,8 +143,9 @@ const struct calib_fp *judge_learn(struct judge *j, struct probe *p, int initial
 {
     size_t len;
     struct calib_sig sig;
-    const char *text = sig_head(p, &sig, &len);
-    calib_sig_text(&sig, text, len, p->word.p, p->word.len, &j->scratch);
+    const char *text = sig_head(p, CALIB_TOKEN, &sig, &len);
+    struct calib_req q = {p->word.p, p->word.len, p->x.req.url.p};
+    calib_sig_text(&sig, text, len, &q, CALIB_TOKEN, &j->scratch);
     size_t before = j->calib.n;
     if (!initial && calib_match(&j->calib, &sig) >= 0)
         return NULL;

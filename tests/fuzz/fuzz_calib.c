@@ -23,8 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct calib_sig s;
     if (!title || !location)
         goto done;
-    calib_sig_head(&s, 200, p, wlen, location, title);
-    calib_sig_text(&s, text, tlen, p, wlen, &scratch);
+    struct calib_req q = {p, wlen, location};
+    calib_sig_head(&s, 200, &q, CALIB_TOKEN, location, title);
+    calib_sig_text(&s, text, tlen, &q, CALIB_TOKEN, &scratch);
     if (calib_learn(&c, &s) != 0 || calib_match(&c, &s) != 0)
         abort();
     struct buf d = {0};

@@ -33,6 +33,24 @@ sed 's|^http://\(.*\)\.baidu\.com$|http://x.wild.test/\1|' path.expected > path2
 # only the calibration's view matters, which must filter all of them.
 check "wildcard echoing the path: every page filtered" [ ! -s path.out ]
 
+# Words people bring: short and common ones that also stand in the
+# not-found page's own text ("a", "page", "here", "not", ...), in any case.
+# The fixed page (the baidu soft-404) and the pages that echo the host or
+# the path must all be filtered: not one of these words is a real page.
+{ printf '%s\n' a e m t s o p no at has html page here not sorry request title body head \
+      www index admin test 1 x y Sorry NOT Here A E; echo hit-5; echo gbkhit-7; } > common.txt
+"$SALVO" -q -j 2 -p none --calibrate -u 'http://{}.wild.test/' --connect-to "$CT" -w common.txt \
+    > common-host.out
+printf 'http://hit-5.wild.test/\nhttp://gbkhit-7.wild.test/\n' > common-host.expected
+check "short words, host echoed: only the real pages" same_set common-host.out common-host.expected
+"$SALVO" -q -j 2 -p none --calibrate -u 'http://x.wild.test/{}' --connect-to "$CT" -w common.txt \
+    > common-path.out
+check "short words, path echoed: every page filtered" [ ! -s common-path.out ]
+"$SALVO" -q -j 2 -p none --mc 200 --calibrate --connect-to "$CT" -w common.txt > common-fixed.out
+printf 'http://hit-5.baidu.com\nhttp://gbkhit-7.baidu.com\n' > common-fixed.expected
+check "short words, a fixed not-found page: only the real pages" \
+    same_set common-fixed.out common-fixed.expected
+
 # The baidu case without the word 不存在: the default soft-404 is learned;
 # the GBK and <meta> soft-404s that only some names get are other pages.
 gen_words 4000

@@ -15,8 +15,75 @@ static struct buf scratch;
 static void sig(struct calib_sig *s, int status, const char *text, const char *word,
                 const char *location, const char *title)
 {
-    calib_sig_head(s, status, word, strlen(word), location, title);
-    calib_sig_text(s, text, strlen(text), word, strlen(word), &scratch);
+    struct calib_req q = {word, strlen(word), NULL};
+    calib_sig_head(s, status, &q, CALIB_TOKEN, location, title);
+    calib_sig_text(s, text, strlen(text), &q, CALIB_TOKEN, &scratch);
+}
+
+/* As the judge does: a learned page at any level of echo removal. */
+static int judged(const struct calib *c, int status, const char *text, const char *word,
+                  const char *url, const char *title)
+{
+    struct calib_req q = {word, strlen(word), url};
+    for (int level = CALIB_RAW; level < CALIB_LEVELS; level++) {
+        struct calib_sig s;
+        calib_sig_head(&s, status, &q, level, NULL, title);
+        if (!calib_maybe(c, &s))
+            continue;
+        calib_sig_text(&s, text, strlen(text), &q, level, &scratch);
+        if (calib_match(c, &s) >= 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A page learned from random words stays the learned page for short and
+ * common words that also stand in its own text, echoed or not; a real
+ * page does not become one. */
+static void short_words(void **st)
+{
+    (void)st;
+    static const char *const words[] = {"a", "e", "m", "t", "s", "o", "p", "no", "at", "has",
+                                        "html", "page", "here", "not", "sorry", "request",
+                                        "title", "body", "Here", "NOT", "x", "1", "www"};
+    for (int echo = 0; echo < 3; echo++) { /* none, the host, the path */
+        struct calib c = {0};
+        char text[600], word[40], url[200];
+        uint64_t seed = 7;
+        for (int i = 0; i < 6; i++) {
+            calib_word(word, 8 + 4 * (size_t)i, &seed);
+            snprintf(url, sizeof url, echo == 2 ? "http://x.wild.test/%s" : "http://%s.wild.test/",
+                     word);
+            snprintf(text, sizeof text, "<html><head><title>Not here</title></head><body><p>"
+                     "Sorry, %s has no page at %s (request %08x at 17%08d.%03d).</p></body>"
+                     "</html>", echo == 1 ? url + 7 : echo == 2 ? "x.wild.test" : "this site",
+                     echo == 2 ? url + 18 : "/", (unsigned)seed, i * 7919, i * 17);
+            struct calib_sig s;
+            struct calib_req q = {word, strlen(word), url};
+            calib_sig_head(&s, 200, &q, CALIB_TOKEN, NULL, "Not here");
+            calib_sig_text(&s, text, strlen(text), &q, CALIB_TOKEN, &scratch);
+            assert_int_equal(calib_learn(&c, &s), 0);
+        }
+        for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
+            const char *lw = words[w];
+            snprintf(url, sizeof url, echo == 2 ? "http://x.wild.test/%s" : "http://%s.wild.test/",
+                     lw);
+            char host[120];
+            snprintf(host, sizeof host, "%s.wild.test", lw);
+            for (char *h = host; *h; h++) /* servers echo the host in lower case */
+                *h = (char)(*h >= 'A' && *h <= 'Z' ? *h + 32 : *h);
+            snprintf(text, sizeof text, "<html><head><title>Not here</title></head><body><p>"
+                     "Sorry, %s has no page at %s%s (request 9f3a21c0 at 1712345678.123).</p>"
+                     "</body></html>", echo == 1 ? host : echo == 2 ? "x.wild.test" : "this site",
+                     echo == 2 ? "/" : "/", echo == 2 ? lw : "");
+            if (!judged(&c, 200, text, lw, url, "Not here"))
+                fail_msg("echo %d: the not-found page for \"%s\" was not recognised", echo, lw);
+        }
+        assert_false(judged(&c, 200, "<html><head><title>Not here</title></head><body><p>A real "
+                            "page: our products, our prices and where to find the shop."
+                            "</p><ul><li>one</li><li>two</li></ul></body></html>",
+                            "page", "http://page.wild.test/", "Not here"));
+    }
 }
 
 static void echoing_page(void **st)
@@ -98,7 +165,7 @@ static void several_pages(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(echoing_page),
+        cmocka_unit_test(echoing_page), cmocka_unit_test(short_words),
         cmocka_unit_test(redirects),
         cmocka_unit_test(several_pages),
     };
