@@ -38,7 +38,9 @@ const struct opt opt_table[] = {
     {"scan", "template", 'u', T_STR, O(template), "http://{}.baidu.com", "URL",
      "URL template, {} = the word", NULL, 0, 0, "url", NULL},
     {"scan", "plugin", 'p', T_STR, O(plugin), "baidu", "NAME|PATH",
-     "plugin name or .so path; 'none' = the rules alone decide", NULL, 0, 0, NULL, NULL},
+     "plugin name, .so or .lua path; 'none' = the rules alone decide (default: baidu for the "
+     "default template; with your own -u or rules and no -p, none; with no plugin and no "
+     "rule, ffuf's match: status " OPT_DEFAULT_STATUS ")", NULL, 0, 0, NULL, NULL},
     {"scan", "processes", 'j', T_INT, O(procs), "0", "N",
      "worker processes (0 = one per core)", NULL, 0, 1024, "procs", NULL},
     {"scan", "concurrency", 't', T_INT, O(concurrency), "200", "N",
@@ -229,6 +231,15 @@ _Static_assert(NOPTS <= sizeof ((struct conf *)0)->ini_line / sizeof(int),
                "struct conf's ini_line[] must hold every option");
 
 #define FIELD(c, o, t) ((t *)((char *)(c) + (o)->off))
+
+/* Which of the options that choose the default match the user gave. */
+static void mark_given(struct conf *c, const struct opt *o)
+{
+    if (o->off == offsetof(struct conf, plugin))
+        c->given_plugin = 1;
+    else if (o->off == offsetof(struct conf, template))
+        c->given_template = 1;
+}
 
 int opt_shard(const char *v, unsigned *k, unsigned *n, char *err, size_t errlen)
 {
@@ -452,6 +463,7 @@ int opt_set_ini(struct conf *c, const char *section, const char *key,
             c->ini_line[i] = at->line;
         if (set_value(c, o, value, why, sizeof why) < 0)
             return fail(err, errlen, "%s: %s", loc, why);
+        mark_given(c, o);
         return 0;
     }
     if (!opt_known_section(section))
@@ -530,6 +542,32 @@ int opt_load_ini(struct conf *c, const char *path, char *err, size_t errlen)
     return conf_read(path, &sink, err, errlen);
 }
 
+static int rules_given(const struct rules_conf *r)
+{
+    return (r->status && *r->status) || r->contains.n || r->regex.n || (r->size && *r->size) ||
+           (r->words && *r->words) || (r->lines && *r->lines) || r->header.n ||
+           (r->time && *r->time);
+}
+
+/* The baidu plugin is the default job's: a scan of the user's own template
+ * or rules gets no plugin unless one is named, and a scan that has neither
+ * a plugin nor a rule gets ffuf's default match instead of "everything". */
+static int default_match(struct conf *c, char *err, size_t errlen)
+{
+    int rules = rules_given(&c->match) || rules_given(&c->filter) || c->match_not_contains.n;
+    if (!c->given_plugin && (c->given_template || rules)) {
+        free(c->plugin);
+        if (!(c->plugin = strdup("none")))
+            return fail(err, errlen, "out of memory");
+    }
+    if (!strcmp(c->plugin, "none") && !rules) {
+        free(c->match.status);
+        if (!(c->match.status = strdup(OPT_DEFAULT_STATUS)))
+            return fail(err, errlen, "out of memory");
+    }
+    return 0;
+}
+
 enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size_t errlen)
 {
     struct option lo[2 * NOPTS + 4];
@@ -590,13 +628,14 @@ enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size
             snprintf(err, errlen, "option --%s: %s", name, why);
             return OPT_ERROR;
         }
+        mark_given(c, o);
     }
     if (optind < argc) {
         snprintf(err, errlen, "unexpected argument \"%s\" (the wordlist goes after -w)",
                  argv[optind]);
         return OPT_ERROR;
     }
-    return OPT_RUN;
+    return default_match(c, err, errlen) < 0 ? OPT_ERROR : OPT_RUN;
 }
 
 void opt_dump(const struct conf *c, FILE *f)

@@ -93,7 +93,11 @@ struct conf {
     int list_plugins;
     int man;
     char *completion;
+    int given_plugin, given_template; /* set by the user (CLI or INI) */
 };
+
+/* ffuf's default match, for a scan with neither a plugin nor a rule. */
+#define OPT_DEFAULT_STATUS "200-299,301,302,307,401,403,405,500"
 
 /* Where a value came from, for messages: "file:line: [sec] key" or
  * "option --name". */

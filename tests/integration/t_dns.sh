@@ -14,7 +14,7 @@ trap 'kill $sfpid $sinkpid 2>/dev/null' EXIT
 
 # Names that exist are fetched; the others are DNS errors with their reason.
 printf 'hit-1\nhit-2\nw-3\nnope-4\nnope-5\n' > w.txt
-"$SALVO" -q -j 1 -r "$R" -u "$U" -w w.txt --errors -f jsonl > a.jsonl
+"$SALVO" -q -j 1 -r "$R" -p baidu -u "$U" -w w.txt --errors -f jsonl > a.jsonl
 check "exit 0" [ $? -eq 0 ]
 python3 - a.jsonl <<'PY' || fail "resolved names fetched, NXDOMAIN reported"
 import json, sys
@@ -26,26 +26,26 @@ for w in ("nope-4", "nope-5"):
     assert r[w]["error_class"] == "dns" and "NXDOMAIN" in r[w]["error"] and r[w]["status"] == 0, r[w]
 print("ok: resolved names fetched, NXDOMAIN reported")
 PY
-"$SALVO" -j 1 -r "$R" -u "$U" -w w.txt > /dev/null 2> a.err
+"$SALVO" -j 1 -r "$R" -p baidu -u "$U" -w w.txt > /dev/null 2> a.err
 check "no HTTP for names that do not exist" contains a.err "statuses: 200: 3"
 
 # SERVFAIL and timeout: distinct reasons; another resolver is asked.
-"$SALVO" -q -j 1 -r "$SF" -u "$U" -w w.txt --errors -f jsonl > sf.jsonl
+"$SALVO" -q -j 1 -r "$SF" -p baidu -u "$U" -w w.txt --errors -f jsonl > sf.jsonl
 check "SERVFAIL named" [ "$(grep -c 'SERVFAIL' sf.jsonl)" -eq 5 ]
-"$SALVO" -q -j 1 -r "$SINK" --dns-timeout 0.6 -u "$U" -w w.txt --errors -f jsonl > to.jsonl
+"$SALVO" -q -j 1 -r "$SINK" --dns-timeout 0.6 -p baidu -u "$U" -w w.txt --errors -f jsonl > to.jsonl
 check "timeout named" [ "$(grep -c '"error":"dns: [^"]*timeout' to.jsonl)" -eq 5 ]
 printf 'hit-%d\n' $(seq 1 100) > h100.txt
 for bad in "$SINK" "$SF"; do
-    "$SALVO" -q -j 2 -r "$bad,$R" --dns-timeout 1 -u "$U" -w h100.txt > r.out 2> r.err
+    "$SALVO" -q -j 2 -r "$bad,$R" --dns-timeout 1 -p baidu -u "$U" -w h100.txt > r.out 2> r.err
     check "one bad resolver of two ($bad): every name still found" [ "$(wc -l < r.out)" -eq 100 ]
 done
 printf '%s\n# a comment\n\n%s\n' "$SINK" "$R" > resolvers.txt
-"$SALVO" -q -j 2 -r resolvers.txt --dns-timeout 1 -u "$U" -w h100.txt > f.out
+"$SALVO" -q -j 2 -r resolvers.txt --dns-timeout 1 -p baidu -u "$U" -w h100.txt > f.out
 check "resolvers from a file" [ "$(wc -l < f.out)" -eq 100 ]
 
 # Wildcard DNS: random names under the domain show the wildcard's answer.
 printf 'hit-1\nw-2\nreal\n' > wild.txt
-"$SALVO" -j 1 -r "$R" --wildcard-dns -u "http://{}.wild.dns.test:$PORT/" -w wild.txt -f jsonl \
+"$SALVO" -j 1 -r "$R" --wildcard-dns -p baidu -u "http://{}.wild.dns.test:$PORT/" -w wild.txt -f jsonl \
     > wild.jsonl 2> wild.err
 check "wildcard learned and reported" contains wild.err "wildcard DNS: *.wild.dns.test 127.0.0.1; 2 names answered the same"
 check "wildcard names flagged, still probed over HTTP" [ "$(grep -c '"dns_wildcard":true' wild.jsonl)" -eq 1 ]
@@ -82,7 +82,7 @@ assert r["both"]["ips"] == ["127.0.0.1", "::1"] and r["six"]["ips"] == ["::1"], 
 # Load: 10,000 names, 1 % exist, 600 in flight against one dnsmasq with a
 # cap of 50 per resolver: none lost, none timed out.
 awk 'BEGIN { for (i = 1; i <= 10000; i++) print (i % 100 == 0 ? "hit-" (i / 100) : "nx" i) }' > load.txt
-"$SALVO" -j 2 -t 300 -r "$R" --dns-per-resolver 50 -u "$U" -w load.txt > load.out 2> load.err
+"$SALVO" -j 2 -t 300 -r "$R" --dns-per-resolver 50 -p baidu -u "$U" -w load.txt > load.out 2> load.err
 check "10,000 names: every existing one found" [ "$(wc -l < load.out)" -eq 100 ]
 check "no DNS timeout" [ -z "$(grep -i timeout load.err)" ]
 check "the rest NXDOMAIN" contains load.err "9900 errors"
@@ -90,20 +90,20 @@ check "the rest NXDOMAIN" contains load.err "9900 errors"
 # dns_rate and --rate, each over its own stage (within 10 %).
 awk 'BEGIN { for (i = 1; i <= 600; i++) print "nx" i }' > nx600.txt
 start=$(date +%s.%N)
-"$SALVO" -q -j 2 -r "$R" --dns-rate 300 -u "$U" -w nx600.txt > /dev/null
+"$SALVO" -q -j 2 -r "$R" --dns-rate 300 -p baidu -u "$U" -w nx600.txt > /dev/null
 t=$(echo "$(date +%s.%N) - $start" | bc)
 check "dns_rate 300: 600 queries in ${t}s (2.0 s)" [ "$(echo "$t > 1.8 && $t < 2.3" | bc)" -eq 1 ]
 printf 'hit-%d\n' $(seq 1 100) > h.txt
 start=$(date +%s.%N)
-"$SALVO" -q -j 2 -r "$R" --rate 50 -u "$U" -w h.txt > /dev/null
+"$SALVO" -q -j 2 -r "$R" --rate 50 -p baidu -u "$U" -w h.txt > /dev/null
 t=$(echo "$(date +%s.%N) - $start" | bc)
 check "rate 50 with the DNS stage: 100 requests in ${t}s (2.0 s)" [ "$(echo "$t > 1.8 && $t < 2.3" | bc)" -eq 1 ]
 
 # --connect-to and --resolve still decide for the hosts they name.
 "$SALVO" -q -j 1 -r "$SINK" --dns-timeout 0.3 --connect-to "hit-1.plain.dns.test:$PORT:127.0.0.1:$PORT" \
-    -u "$U" -w w.txt > ct.out
+    -p baidu -u "$U" -w w.txt > ct.out
 check "--connect-to host skips the DNS stage" same_set ct.out <(echo "http://hit-1.plain.dns.test:$PORT/")
-"$SALVO" -q -j 1 --resolver curl --connect-to "::127.0.0.1:$PORT" -u "$U" -w w.txt > curl.out
+"$SALVO" -q -j 1 --resolver curl --connect-to "::127.0.0.1:$PORT" -p baidu -u "$U" -w w.txt > curl.out
 check "--resolver curl" same_set curl.out <(printf 'http://hit-1.plain.dns.test:%s/\nhttp://hit-2.plain.dns.test:%s/\n' $PORT $PORT)
 
 # Bad resolver settings stop salvo before any request.

@@ -7,7 +7,7 @@ seq 1 400 > nums.txt
 awk 'NR==FNR { if ($0 != "") k[++n] = $0; next }
      { for (i = 1; i <= n; i++) if (k[i] ~ /^(hit|gbkhit)$/) print "http://" k[i] "-" $0 ".baidu.com/?n=" $0 }' \
     kinds.txt nums.txt > cb.expected
-run() { "$SALVO" -j 3 --connect-to "$CT" -u 'http://{K}-{N}.baidu.com/?n={N}' -w kinds.txt:K -w nums.txt:N "$@"; }
+run() { "$SALVO" -j 3 -p baidu --connect-to "$CT" -u 'http://{K}-{N}.baidu.com/?n={N}' -w kinds.txt:K -w nums.txt:N "$@"; }
 
 run -q > cb.out
 check "clusterbomb: every combination, the baidu rules decide" same_set cb.out cb.expected
@@ -27,10 +27,10 @@ assert r["word"] == k + ":" + n and r["url"] == "http://%s-%s.baidu.com/?n=%s" %
 # pitchfork: line i of each; the shorter list ends it, with a warning.
 printf 'hit\nw\ngbkhit\nmissing\n' > pk.txt
 printf '10\n20\n30\n' > pn.txt
-"$SALVO" -q -j 2 --connect-to "$CT" -u 'http://{K}-{N}.baidu.com' -w pk.txt:K -w pn.txt:N \
+"$SALVO" -q -j 2 -p baidu --connect-to "$CT" -u 'http://{K}-{N}.baidu.com' -w pk.txt:K -w pn.txt:N \
     --mode pitchfork > pf.out 2> pf.err
 check "pitchfork: line i of each" same_set pf.out <(printf 'http://hit-10.baidu.com\nhttp://gbkhit-30.baidu.com\n')
-"$SALVO" -j 2 --connect-to "$CT" -u 'http://{K}-{N}.baidu.com' -w pk.txt:K -w pn.txt:N \
+"$SALVO" -j 2 -p baidu --connect-to "$CT" -u 'http://{K}-{N}.baidu.com' -w pk.txt:K -w pn.txt:N \
     --mode pitchfork > /dev/null 2> pf.err
 check "pitchfork: the longer list's rest is named" contains pf.err "pitchfork: wordlist pn.txt ended at line 3; the rest of pk.txt is not used"
 check "pitchfork: 3 probes" contains pf.err "3 words, 2 hits"
@@ -38,7 +38,7 @@ check "pitchfork: 3 probes" contains pf.err "3 words, 2 hits"
 # {KEY} in a header: the test nginx serves the real page only with X-Probe: yes.
 seq 1 20 > ids.txt
 printf 'no\nyes\nmaybe\n' > answers.txt
-"$SALVO" -q -j 2 --connect-to "$CT" -u 'http://hdr-{I}.baidu.com' -H 'X-Probe: {V}' \
+"$SALVO" -q -j 2 -p baidu --connect-to "$CT" -u 'http://hdr-{I}.baidu.com' -H 'X-Probe: {V}' \
     -w ids.txt:I -w answers.txt:V -f jsonl > hdr.jsonl
 check "header filled per word: exactly the yes ones" python3 -c 'import json
 r = [json.loads(l) for l in open("hdr.jsonl")]

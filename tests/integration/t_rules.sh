@@ -83,7 +83,7 @@ LUA
 "$SALVO" -j 1 -p ./count.lua --connect-to "$CT" -w r.txt --mc 404,500 > lua.txt 2> lua.err
 check "the script ran only on what the rules passed" [ "$(grep -c 'match called' lua.err)" -eq 2 ]
 check "and decided on those" same_set lua.txt <(printf 'http://missing-3.baidu.com\nhttp://broken-4.baidu.com\n')
-"$SALVO" -q -j 1 --connect-to "$CT" -w r.txt --fc 200 > baidu.txt
+"$SALVO" -q -j 1 -p baidu --connect-to "$CT" -w r.txt --fc 200 > baidu.txt
 check "the baidu plugin after a filter that drops every 200: no hit" [ ! -s baidu.txt ]
 
 # Bad rules stop salvo before any request, naming the key.
@@ -106,4 +106,21 @@ bad "invalid regex in INI"    "badre.ini:2: [filter] regex: regex \"a(b\": missi
 # ffuf's -fs is a size filter: a numeric --fs gets a hint.
 "$SALVO" -q -p none --connect-to "$CT" -w r.txt --fs 140 > /dev/null 2> fs.err
 check "a numeric --fs gets a hint" contains fs.err "--fsize"
+# Your own template: no plugin unless one is named. With a rule, the rule
+# alone decides (the baidu plugin would turn every 301 down, silently);
+# with no rule, ffuf's default statuses.
+printf 'hit-1\nredir-2\nmissing-3\nbroken-4\n' > own.txt
+"$SALVO" -q -j 1 -u 'http://{}.baidu.com' --connect-to "$CT" -w own.txt --mc 301,404 > own1.txt
+check "own -u with --mc 301,404: those pages, no plugin" same_set own1.txt \
+    <(printf 'http://redir-2.baidu.com\nhttp://missing-3.baidu.com\n')
+"$SALVO" -q -j 1 -u 'http://{}.baidu.com' --connect-to "$CT" -w own.txt > own2.txt
+check "own -u, no rule: ffuf's statuses (200, 301, 500; not 404)" same_set own2.txt \
+    <(printf 'http://hit-1.baidu.com\nhttp://redir-2.baidu.com\nhttp://broken-4.baidu.com\n')
+"$SALVO" -q -j 1 --connect-to "$CT" -w own.txt > own3.txt
+check "the default job keeps the baidu plugin" same_set own3.txt <(echo http://hit-1.baidu.com)
+"$SALVO" --dump-config -u 'http://{}.example.com' > own.ini
+check "--dump-config says which plugin applies" grep -qx 'plugin = none' own.ini
+check "--dump-config says the default match" grep -qx 'status = 200-299,301,302,307,401,403,405,500' own.ini
+"$SALVO" -q -j 1 -p baidu -u 'http://{}.baidu.com' --connect-to "$CT" -w own.txt > own4.txt
+check "a named plugin still applies to your own template" same_set own4.txt <(echo http://hit-1.baidu.com)
 finish

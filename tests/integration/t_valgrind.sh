@@ -31,6 +31,6 @@ check "bigtitle: the title that does not fit is a script error" contains bigtitl
 check "bigtitle: the other word still hits" contains bigtitle.out "http://hit-2.baidu.com"
 printf 'hit\nw\n' > k.txt
 printf '1\n2\n' > n.txt
-vg multi -j 1 --connect-to "$CT" -u 'http://{K}-{N}.baidu.com' -w k.txt:K -w n.txt:N -f jsonl
+vg multi -j 1 -p baidu --connect-to "$CT" -u 'http://{K}-{N}.baidu.com' -w k.txt:K -w n.txt:N -f jsonl
 check "multi: two hits" [ "$(wc -l < multi.out)" -eq 2 ]
 finish
