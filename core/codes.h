@@ -47,7 +47,8 @@
 /* X(name, status, help) */
 #define EXIT_CODES(X)                                                                         \
     X(EXIT_OK, 0, "the scan ran (with or without hits)")                                      \
-    X(EXIT_PARTIAL, 1, "the scan ran but failed part-way (a worker died, output failed)")     \
+    X(EXIT_PARTIAL, 1, "the scan ran but failed part-way (a worker died, output failed), "  \
+                       "or every probe failed")                                              \
     X(EXIT_USAGE, 2, "bad usage or bad configuration")                                        \
     X(EXIT_INPUT, 3, "the wordlist cannot be read")                                           \
     X(EXIT_PLUGIN, 4, "the plugin or script cannot be loaded, or its init() refused")        \

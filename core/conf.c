@@ -5,9 +5,16 @@
  * and a bogus key. So we feed inih through our own reader: it counts lines
  * (the handler reads the count to name file:line) and refuses a line that
  * does not fit instead of letting it be cut.
+ *
+ * Two more things an INI value needs to say anything: a long value goes on
+ * over indented continuation lines (inih's multi-line values; they are
+ * joined here, without separator), and "\;" is a ';' (after a space, a
+ * plain ';' starts a comment). --dump-config writes both, so that what it
+ * prints reads back to the same configuration.
  */
 #include "conf.h"
 
+#include "buf.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -22,7 +29,31 @@ struct reader {
     const struct conf_sink *sink;
     char *err;
     size_t errlen;
+    int cont;          /* the line last handed to inih is indented: a continuation */
+    /* The key read last, held until no continuation line follows. */
+    int pending, pline;
+    char psec[64], pkey[128];
+    struct buf pval;
 };
+
+/* Hand the held key to the sink, with "\;" read as ';'. */
+static int flush(struct reader *r)
+{
+    if (!r->pending)
+        return 0;
+    r->pending = 0;
+    char *v = r->pval.p ? r->pval.p : (char *)"";
+    size_t o = 0;
+    for (size_t i = 0; v[i]; i++)
+        if (!(v[i] == '\\' && v[i + 1] == ';'))
+            v[o++] = v[i];
+    v[o] = '\0';
+    if (r->sink->key(r->sink->ud, r->psec, r->pkey, v, r->path, r->pline, r->err, r->errlen) < 0) {
+        r->failed = 1;
+        return -1;
+    }
+    return 0;
+}
 
 static char *read_line(char *str, int num, void *stream)
 {
@@ -30,6 +61,9 @@ static char *read_line(char *str, int num, void *stream)
     if (r->failed || !fgets(str, num, r->f))
         return NULL;
     r->line++;
+    const char *first = str + strspn(str, " \t");
+    r->cont = first > str && *first && *first != '\n' && *first != '\r' && *first != ';' &&
+              *first != '#';
     size_t n = strlen(str);
     if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(r->f)) {
         snprintf(r->err, r->errlen,
@@ -68,10 +102,23 @@ static int on_key(void *user, const char *section, const char *key, const char *
         r->failed = 1;
         return 0;
     }
-    if (r->sink->key(r->sink->ud, section, key, value, r->path, r->line, r->err, r->errlen) < 0) {
+    if (r->cont && r->pending && !strcmp(r->psec, section) && !strcmp(r->pkey, key)) {
+        buf_append_str(&r->pval, value); /* a continuation line */
+        return 1;
+    }
+    if (flush(r) < 0)
+        return 0;
+    if (strlen(section) >= sizeof r->psec || strlen(key) >= sizeof r->pkey) {
+        snprintf(r->err, r->errlen, "%s:%d: key \"%s\" too long", r->path, r->line, key);
         r->failed = 1;
         return 0;
     }
+    snprintf(r->psec, sizeof r->psec, "%s", section);
+    snprintf(r->pkey, sizeof r->pkey, "%s", key);
+    buf_reset(&r->pval);
+    buf_append_str(&r->pval, value);
+    r->pline = r->line;
+    r->pending = 1;
     return 1;
 }
 
@@ -83,6 +130,9 @@ int conf_read(const char *path, const struct conf_sink *sink, char *err, size_t 
         return -1;
     }
     int rc = ini_parse_stream(read_line, &r, on_key, &r);
+    if (rc == 0 && !r.failed)
+        flush(&r);
+    buf_free(&r.pval);
     int read_error = ferror(r.f);
     fclose(r.f);
     if (r.failed)

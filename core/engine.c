@@ -393,6 +393,10 @@ static void setup_easy(struct engine *e, struct xfer *p)
     curl_easy_setopt(h, CURLOPT_QUICK_EXIT, 1L);
 #endif
     curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+    /* A compressed body (asked for or not) is inflated before anything
+     * sees it; on_body caps the inflated bytes at max_body, so a gzip bomb
+     * costs no more than a plain page. */
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(c->timeout * 1000 + 0.5));
     if (c->connect_timeout > 0)
         curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(c->connect_timeout * 1000 + 0.5));

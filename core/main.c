@@ -104,6 +104,29 @@ static void settings_of(const struct conf *c, struct settings *s)
                                        c->template, c->format, c->quiet, &s->pool};
 }
 
+/* An output that is one of the wordlists would be emptied before a word
+ * of it is read. 0, or -1 with err naming both. */
+static int outputs_spare_inputs(const struct conf *c, const struct combo *k, char *err,
+                                size_t errlen)
+{
+    const char *outs[][2] = {{"-o", c->output}, {"--state", c->state},
+                             {"--report", c->report}, {"--summary-json", c->summary_json}};
+    for (size_t o = 0; o < sizeof outs / sizeof outs[0]; o++) {
+        struct stat so, si;
+        const char *path = outs[o][1];
+        if (!path || !*path || !strcmp(path, "-") || stat(path, &so) != 0 || !S_ISREG(so.st_mode))
+            continue;
+        for (size_t w = 0; w < k->n; w++)
+            if (strcmp(k->path[w], "-") && stat(k->path[w], &si) == 0 &&
+                si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+                snprintf(err, errlen, "%s %s is the wordlist %s: it would be emptied before it "
+                         "is read; write elsewhere", outs[o][0], path, k->path[w]);
+                return -1;
+            }
+    }
+    return 0;
+}
+
 /* The summary on stderr and in --summary-json; frees what the scan's
  * statistics hold. Returns rc, or 1 if the JSON could not be written. */
 static struct summary_scan scan_of(const struct conf *c)
@@ -119,6 +142,13 @@ static int summarise(const struct conf *c, struct pool_stats *st, int rc)
     struct summary_scan scan = scan_of(c);
     if (!c->quiet)
         summary_print(&scan, st);
+    /* Nothing answered at all: a wrong address, port or proxy, not a scan
+     * that found nothing. */
+    if (rc == EXIT_OK && st->words_done && st->errors == st->words_done) {
+        log_msg(LOG_ERR, "every probe failed (%llu errors): check the template, --connect-to, "
+                "--proxy and that the target answers", (unsigned long long)st->errors);
+        rc = EXIT_PARTIAL;
+    }
     if (c->summary_json && *c->summary_json &&
         summary_json(&scan, st, c->summary_json, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
@@ -272,6 +302,11 @@ int main(int argc, char **argv)
         goto done;
     }
     warn_numeric_contains(&c);
+    if (outputs_spare_inputs(&c, &combo, err, sizeof err) < 0) {
+        log_msg(LOG_ERR, "%s", err);
+        rc = EXIT_USAGE;
+        goto done;
+    }
     struct plugin plugin;
     struct script_limits lim = {c.lua_unsafe, (unsigned long)c.lua_instructions,
                                 (size_t)c.lua_memory};

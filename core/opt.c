@@ -8,6 +8,7 @@
  */
 #include "opt.h"
 
+#include "buf.h"
 #include "codes.h"
 #include "conf.h"
 #include "optable.h"
@@ -369,7 +370,10 @@ static int set_value(struct conf *c, const struct opt *o, const char *v,
         double d = strtod(v, &end);
         if (errno || end == v || *end || !isfinite(d))
             return fail(err, errlen, "\"%s\" is not a number (seconds, e.g. 2 or 0.5)", v);
-        if (d != 0 && (d < o->min || d > o->max))
+        /* 0 is "off" only for options whose default is off (--rate 0); a
+         * --timeout 0 would wait for ever. */
+        int zero_is_off = o->def && !strcmp(o->def, "0");
+        if ((d != 0 || !zero_is_off) && (d < o->min || d > o->max))
             return fail(err, errlen, "%s is out of range %g..%g", v, o->min, o->max);
         /* FIELD() points at the double that o->off names, not at chars. */
         // cppcheck-suppress invalidPointerCast
@@ -638,6 +642,49 @@ enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size
     return default_match(c, err, errlen) < 0 ? OPT_ERROR : OPT_RUN;
 }
 
+/* key = value, written so that conf.c reads back the same value: a ';'
+ * after a space as "\;" (else it starts a comment), and a long value over
+ * indented continuation lines (inih reads at most 198 bytes a line), cut
+ * where no space or comment sign meets the cut (inih trims both sides). */
+static void dump_value(FILE *f, const char *key, const char *v)
+{
+    struct buf e = {0};
+    for (size_t i = 0; v && v[i]; i++) {
+        if (v[i] == ';' && i && (v[i - 1] == ' ' || v[i - 1] == '\t'))
+            buf_append_byte(&e, '\\');
+        buf_append_byte(&e, v[i]);
+    }
+    const char *p = e.p ? e.p : "";
+    size_t n = e.len, first = 1;
+    fprintf(f, "%s =%s", key, n ? " " : "");
+    while (n > 150) {
+        size_t cut = 150;
+        while (cut > 20 && (p[cut - 1] == ' ' || p[cut - 1] == '\t' || p[cut] == ' ' ||
+                            p[cut] == '\t' || p[cut] == ';' || p[cut] == '#' || p[cut - 1] == '\\'))
+            cut--;
+        if (cut == 20)
+            break; /* nowhere to cut: one long line (refused on reading, with its number) */
+        fprintf(f, "%s%.*s\n", first ? "" : "    ", (int)cut, p);
+        first = 0;
+        p += cut;
+        n -= cut;
+    }
+    fprintf(f, "%s%s\n", first ? "" : "    ", p);
+    buf_free(&e);
+}
+
+/* The shortest text that reads back as the same double. */
+static void dump_double(FILE *f, const char *key, double d)
+{
+    char t[40];
+    for (int prec = 6; prec <= 17; prec++) {
+        snprintf(t, sizeof t, "%.*g", prec, d);
+        if (strtod(t, NULL) == d)
+            break;
+    }
+    fprintf(f, "%s = %s\n", key, t);
+}
+
 void opt_dump(const struct conf *c, FILE *f)
 {
     const char *section = NULL;
@@ -655,8 +702,7 @@ void opt_dump(const struct conf *c, FILE *f)
         case T_ENUM:
         case T_SHARD:
         case T_STATUS: {
-            const char *s = *FIELD(cc, o, char *const);
-            fprintf(f, "%s = %s\n", o->key, s ? s : "");
+            dump_value(f, o->key, *FIELD(cc, o, char *const));
             break;
         }
         case T_INT:
@@ -664,7 +710,7 @@ void opt_dump(const struct conf *c, FILE *f)
             break;
         case T_DOUBLE:
             // cppcheck-suppress invalidPointerCast
-            fprintf(f, "%s = %g\n", o->key, *FIELD(cc, o, const double));
+            dump_double(f, o->key, *FIELD(cc, o, const double));
             break;
         case T_BOOL:
             fprintf(f, "%s = %s\n", o->key, *FIELD(cc, o, const int) ? "yes" : "no");
@@ -674,7 +720,7 @@ void opt_dump(const struct conf *c, FILE *f)
             if (!l->n)
                 fprintf(f, "; %s =\n", o->key);
             for (size_t k = 0; k < l->n; k++)
-                fprintf(f, "%s = %s\n", o->key, l->v[k]);
+                dump_value(f, o->key, l->v[k]);
             break;
         }
         case T_FLAG:
@@ -685,7 +731,9 @@ void opt_dump(const struct conf *c, FILE *f)
     for (size_t k = 0; k < c->plugin_args.n; k++) {
         const char *kv = c->plugin_args.v[k];
         const char *eq = strchr(kv, '=');
-        fprintf(f, "%.*s = %s\n", (int)(eq - kv), kv, eq + 1);
+        char key[128];
+        snprintf(key, sizeof key, "%.*s", (int)(eq - kv), kv);
+        dump_value(f, key, eq + 1);
     }
 }
 

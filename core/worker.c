@@ -593,6 +593,11 @@ int worker_run(int fd, const struct worker_settings *c, struct plugin *plugin, s
     signal(SIGPIPE, SIG_IGN);
     signal(SIGINT, SIG_IGN); /* the parent decides how a scan stops */
     signal(SIGTERM, SIG_DFL); /* a replacement worker inherits the parent's */
+    /* A plugin's printf() or a script's print() must never reach the
+     * results: the worker's stdout is the parent's, which may be the
+     * output. Send it to stderr, a line at a time. */
+    dup2(STDERR_FILENO, STDOUT_FILENO);
+    setvbuf(stdout, NULL, _IOLBF, 0);
     small_thread_stacks();
     fit_resolver_timeout(c->engine.timeout);
     limit_memory(c->memory);

@@ -15,6 +15,7 @@
 #   nul       a body of NUL bytes and invalid UTF-8
 #   badcs     a charset iconv does not know
 #   loop      a redirect to itself
+#   gzip      a small page gzipped whether the client asked or not
 import asyncio
 import gzip
 import socket
@@ -67,6 +68,10 @@ async def handle(reader, writer):
         elif kind == "bomb":
             w(b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n"
               % len(BOMB) + BOMB)
+        elif kind == "gzip":
+            body = gzip.compress(b"<html><title>zipped</title>hello gzip world</html>")
+            w(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n"
+              b"Content-Length: %d\r\n\r\n" % len(body) + body)
         elif kind == "badchunk":
             w(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nxx\r\n0\r\n\r\n")
         elif kind == "garbage":

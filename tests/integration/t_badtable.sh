@@ -69,9 +69,9 @@ row "plugin without entry point" 4 'no salvo_plugin_entry() entry point'        
 row "plugin whose init fails" 4 'init: key is unset'                                   none -p "$TEST_PLUGINS/init_fails.so" -w w.txt
 row "Lua syntax error"       4 'syntax.lua:2:'                                         none -p ./syntax.lua -w w.txt
 row "Lua error in init"      4 'init: lua: ./initerr.lua:1: init boom'                 none -p ./initerr.lua -w w.txt
-row "Lua error in target"    0 'target boom'                                           jsonl "${S[@]}" -p ./targeterr.lua -w w.txt
+row "Lua error in target"    1 'target boom'                                           jsonl "${S[@]}" -p ./targeterr.lua -w w.txt
 check "  ... an error record of class script" contains out.txt '"error_class":"script"'
-row "Lua error in match"     0 'match boom'                                            jsonl "${S[@]}" -p ./matcherr.lua -w w.txt
-row "Lua infinite loop"      0 'instruction budget of 1000000 exceeded'                jsonl "${S[@]}" -p ./loop.lua -w w.txt
-row "Lua huge return value"  0 'not enough memory (lua_memory'                         jsonl "${S[@]}" -p ./hugeret.lua -w w.txt
+row "Lua error in match"     1 'match boom'                                            jsonl "${S[@]}" -p ./matcherr.lua -w w.txt
+row "Lua infinite loop"      1 'instruction budget of 1000000 exceeded'                jsonl "${S[@]}" -p ./loop.lua -w w.txt
+row "Lua huge return value"  1 'not enough memory (lua_memory'                         jsonl "${S[@]}" -p ./hugeret.lua -w w.txt
 finish

@@ -4,12 +4,13 @@
 seq -f "w%g" 1 50 > words.txt
 
 "$SALVO" -q -j 2 --connect-to ::127.0.0.1:1 --errors -w words.txt > out.txt 2> err.txt
-check "refused: exit 0" [ $? -eq 0 ]
+check "refused everywhere: exit 1 (every probe failed)" [ $? -eq 1 ]
+check "refused everywhere: said so" contains err.txt "every probe failed (50 errors)"
 check "refused: no hit" [ ! -s out.txt ]
 check "refused: one [-] line per word" [ "$(grep -c '^\[-\] fa http://w[0-9]*\.baidu\.com (connect: ' err.txt)" -eq 50 ]
 
 "$SALVO" -q -j 2 --connect-to ::127.0.0.1:1 -w words.txt > out.txt 2> err.txt
-check "without --errors, failures are silent" [ ! -s err.txt ]
+check "without --errors, failures are silent (no [-] line)" [ "$(grep -c '^\[-\]' err.txt)" -eq 0 ]
 
 "$BLACKHOLE" > bh.port & bh=$!
 for i in $(seq 50); do [ -s bh.port ] && break; sleep 0.1; done

@@ -43,4 +43,10 @@ printf 'a\nb\n' > t.txt
 "$SALVO" -q -j 1 -p none --errors -f jsonl --timeout 1 -u "https://{}.x:$STALL/" \
     --connect-to "::127.0.0.1:$STALL" -w t.txt > tls.jsonl
 check "TLS handshake that never completes: timeouts" [ "$(grep -c '"error_class":"timeout"' tls.jsonl)" -eq 2 ]
+# A server that gzips whether asked or not: the body is inflated before the
+# rules see it.
+printf 'gzip-1\n' > gz.txt
+"$SALVO" -q -j 1 -p none --ms 'hello gzip world' -f jsonl -u "http://{}.x:$FP/" \
+    --connect-to "::127.0.0.1:$FP" -w gz.txt > gz.jsonl 2> gz.err
+check "gzip without being asked: decoded, the rule matches" contains gz.jsonl '"title":"zipped"'
 finish

@@ -93,4 +93,9 @@ check "token.lua: a bad pattern stops the scan (exit $?)" contains tb.err "bad p
     -w <(printf 'zz-salvo-no-such-name\nhit-1\nw5x\nw7x\nmissing-3\n') > s4.txt
 check "soft404.lua: real pages, not the learned soft-404" same_set s4.txt \
     <(printf 'http://hit-1.baidu.com\nhttp://missing-3.baidu.com\n')
+# print() in a script goes to stderr, never into the results on stdout.
+printf 'hit-1\nhit-2\n' > pr.txt
+"$SALVO" -q -j 2 -p "$SRC_DIR/tests/scripts/printer.lua" --connect-to "$CT" -w pr.txt > pr.out 2> pr.err
+check "print(): the results are the URLs alone" same_set pr.out <(printf 'http://hit-1.baidu.com\nhttp://hit-2.baidu.com\n')
+check "print(): on stderr" contains pr.err "PRINTED hit-1"
 finish
