@@ -397,6 +397,9 @@ static void setup_easy(struct engine *e, struct xfer *p)
      * sees it; on_body caps the inflated bytes at max_body, so a gzip bomb
      * costs no more than a plain page. */
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    /* What is fetched is what is reported: a word's "../" is sent as it is,
+     * not folded away by curl. */
+    curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(c->timeout * 1000 + 0.5));
     if (c->connect_timeout > 0)
         curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(c->connect_timeout * 1000 + 0.5));

@@ -352,11 +352,24 @@ static const char *build(struct probes *ps, struct probe *p, int *kind)
     size_t len = p->word.len;
     salvo_req *req = &p->x.req;
     *kind = ERR_INTERNAL;
-    if (tmpl_fill(ps->s.template, ps->s.keys, word, len, 1, &req->url) < 0) {
-        if (!memchr(word, '\0', len))
-            return "internal: out of memory";
-        *kind = ERR_URL;
-        return "url: the word holds a NUL byte";
+    int rc = tmpl_fill(ps->s.template, ps->s.keys, word, len, TMPL_URL, &req->url);
+    if (rc < 0) {
+        static char why[160];
+        const char *bad = tmpl_bad_host_byte(word, len);
+        *kind = rc == TMPL_ENOMEM ? ERR_INTERNAL : ERR_URL;
+        buf_reset(&req->url);
+        if (rc == TMPL_ENUL)
+            return "url: the word holds a NUL byte";
+        if (rc == TMPL_EIDN)
+            return "url: the word is not a valid international domain name (IDNA 2008)";
+        if (rc == TMPL_EHOST && bad) {
+            snprintf(why, sizeof why, "url: the word holds %s%c%s (0x%02x), which cannot be "
+                     "part of a host name", *bad >= 0x20 && *bad < 0x7f ? "\"" : "",
+                     *bad >= 0x20 && *bad < 0x7f ? *bad : ' ',
+                     *bad >= 0x20 && *bad < 0x7f ? "\"" : "", (unsigned char)*bad);
+            return why;
+        }
+        return "internal: out of memory";
     }
     for (size_t i = 0; i < ps->s.headers->n; i++) {
         const char *h = ps->s.headers->v[i];
@@ -391,7 +404,8 @@ void probes_show_word(const struct probes *ps, struct probe *p)
     struct buf shown = {0};
     for (size_t i = 0; i < p->word.len; i++)
         p->word.p[i] ? buf_append_byte(&shown, p->word.p[i]) : buf_append_str(&shown, "%00");
-    tmpl_fill(ps->s.template, ps->s.keys, shown.p ? shown.p : "", shown.len, 1, &p->x.req.url);
+    tmpl_fill(ps->s.template, ps->s.keys, shown.p ? shown.p : "", shown.len, TMPL_SHOW,
+              &p->x.req.url);
     buf_free(&shown);
 }
 

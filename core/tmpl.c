@@ -1,6 +1,9 @@
 /* tmpl: filling templates with words. */
 #include "tmpl.h"
 
+#include <idn2.h>
+#include <stdlib.h>
+
 #include "buf.h"
 
 #include <stdio.h>
@@ -117,11 +120,55 @@ static void part(const char *word, size_t len, size_t i, const char **p, size_t 
     *n = sep ? (size_t)(sep - s) : (size_t)(end - s);
 }
 
+static int host_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_' || c == '.';
+}
+
+const char *tmpl_bad_host_byte(const char *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!host_byte((unsigned char)w[i]) && (unsigned char)w[i] < 0x80)
+            return w + i;
+    return NULL;
+}
+
+/* The word in the host part: host labels only, so that no word can point
+ * the scan at another host or port ("evil.com/x", "a@evil.com",
+ * "127.0.0.1:8080/"); non-ASCII through IDNA 2008 (libidn2), so the DNS
+ * query and the Host header carry the same punycode name. */
+static int put_host(struct buf *out, const char *w, size_t n)
+{
+    int ascii = 1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (c >= 0x80)
+            ascii = 0;
+        else if (!host_byte(c))
+            return TMPL_EHOST;
+    }
+    if (ascii)
+        return buf_append(out, w, n) < 0 ? TMPL_ENOMEM : 0;
+    char *in = strndup(w, n), *puny = NULL;
+    if (!in)
+        return TMPL_ENOMEM;
+    int rc = idn2_to_ascii_8z(in, &puny, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+    free(in);
+    if (rc != IDN2_OK) {
+        idn2_free(puny);
+        return TMPL_EIDN;
+    }
+    rc = buf_append_str(out, puny) < 0 ? TMPL_ENOMEM : 0;
+    idn2_free(puny);
+    return rc;
+}
+
 int tmpl_fill(const char *tmpl, const struct tmpl_keys *k, const char *word, size_t len, int url,
               struct buf *out)
 {
     if (memchr(word, '\0', len))
-        return -1;
+        return TMPL_ENUL;
     const char *scheme = url ? strstr(tmpl, "://") : NULL;
     const char *host = scheme ? scheme + 3 : tmpl;
     const char *host_end = url ? host + strcspn(host, "/?#") : tmpl + strlen(tmpl);
@@ -141,9 +188,15 @@ int tmpl_fill(const char *tmpl, const struct tmpl_keys *k, const char *word, siz
         size_t n = len;
         if (k && k->n)
             part(word, len, (size_t)idx, &w, &n);
+        if (url == TMPL_URL && hole < host_end) {
+            int rc = put_host(out, w, n);
+            if (rc < 0)
+                return rc;
+            continue;
+        }
         if (!url || hole < host_end) {
             if (buf_append(out, w, n) < 0)
-                return -1;
+                return TMPL_ENOMEM;
             continue;
         }
         for (size_t i = 0; i < n; i++) {
@@ -158,5 +211,5 @@ int tmpl_fill(const char *tmpl, const struct tmpl_keys *k, const char *word, siz
 
 int tmpl_expand(const char *tmpl, const char *word, size_t len, struct buf *out)
 {
-    return tmpl_fill(tmpl, NULL, word, len, 1, out);
+    return tmpl_fill(tmpl, NULL, word, len, TMPL_URL, out);
 }

@@ -22,14 +22,24 @@ int tmpl_check_keys(const char *tmpl, const struct tmpl_keys *k, int url, char *
                     size_t errlen);
 /* Whether s holds a placeholder at all. */
 int tmpl_has_holes(const char *s, const struct tmpl_keys *k);
-/* Append tmpl with every {} replaced by word to out. In the host part the
- * word goes in as it is (curl then refuses what cannot be a host name); in
- * the path, query and fragment, bytes that cannot appear in a URL
- * (controls, space, non-ASCII, "#<>\^`{|}) are percent-encoded. Returns 0,
- * or -1 when out of memory or the word holds a NUL byte. */
+/* What a word may be where it goes: as it is (headers, body: TMPL_RAW);
+ * in a URL (TMPL_URL): in the host part only host labels (letters,
+ * digits, '-', '_', '.'; a non-ASCII word becomes its IDNA punycode), in
+ * the path, query and fragment with the bytes that cannot stand in a URL
+ * percent-encoded; TMPL_SHOW: a URL for showing a word that made none,
+ * the host part unchecked. */
+enum { TMPL_RAW = 0, TMPL_URL = 1, TMPL_SHOW = 2 };
+/* Why a word makes no URL (tmpl_fill's negative returns). */
+enum { TMPL_ENOMEM = -1, TMPL_ENUL = -2, TMPL_EHOST = -3, TMPL_EIDN = -4 };
+
+/* Append tmpl with every {} replaced by word to out (as TMPL_URL). In the
+ * path, query and fragment the bytes that cannot appear in a URL (controls,
+ * space, non-ASCII, "#<>\^`{|}) are percent-encoded; '/', '?', '&' and '%'
+ * are kept. Returns 0 or a TMPL_E* code. */
 int tmpl_expand(const char *tmpl, const char *word, size_t len, struct buf *out);
-/* The general form: k as above; url = 0 fills in the words as they are
- * (headers, body). */
+/* The general form: k as above, mode TMPL_RAW, TMPL_URL or TMPL_SHOW. */
 int tmpl_fill(const char *tmpl, const struct tmpl_keys *k, const char *word, size_t len,
-              int url, struct buf *out);
+              int mode, struct buf *out);
+/* The first byte of w[0..n) that cannot be in a host name, or NULL. */
+const char *tmpl_bad_host_byte(const char *w, size_t n);
 #endif

@@ -11,7 +11,12 @@ check "... which is the expected set" same_set lua.txt expected.txt
 printf '[scan]\nplugin = %s\n' "$SRC_DIR/scripts/baidu.lua" > lua.ini
 "$SALVO" -q -c lua.ini --connect-to "$CT" -w <(printf 'hit-1\nw1\nbad word\n') --errors > ini.txt 2> err.txt
 check "plugin = x.lua in INI" same_set ini.txt <(echo http://hit-1.baidu.com)
-check "target() returning false refuses a word, no traceback" contains err.txt "(target: not a host name label)"
+check "a word that cannot be a host label is an input error before target()" contains err.txt \
+    '(url: the word holds " " (0x20), which cannot be part of a host name)'
+printf 'function target(w) if w:find("^no") then return false, "not this one" end end\n' > refuse.lua
+"$SALVO" -q -p ./refuse.lua --connect-to "$CT" -w <(printf 'hit-1\nnope\n') --errors > rf.txt 2> rf.err
+check "target() returning false refuses a word, no traceback" contains rf.err "(target: not this one)"
+check "  ... and no traceback" [ "$(grep -c traceback rf.err)" -eq 0 ]
 check "a refusal is not a script error" [ -z "$(grep -F 'in the script' err.txt)" ]
 
 # res fields

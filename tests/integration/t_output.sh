@@ -58,8 +58,10 @@ run_err connect  -p none -u 'http://{}.x:1/' --connect-to ::127.0.0.1:1 -w one.t
 run_err timeout  -p none -u "http://{}.x:$(cat bh.port)/" -w one.txt --connect-to "::127.0.0.1:$(cat bh.port)"
 run_err tls      -p none -u 'https://{}.x/' --connect-to "::127.0.0.1:$PORT" -w one.txt
 run_err script   -p ./boom.lua --connect-to "$CT" -w one.txt
-printf 'bad word\n' > bad.txt
-run_err plugin   --connect-to "$CT" -w bad.txt
+printf 'refuse-1\n' > bad.txt
+run_err plugin   -p "$TEST_PLUGINS/hooks.so" --connect-to "$CT" -w bad.txt
+printf 'bad word\n' > badw.txt
+run_err input    --connect-to "$CT" -w badw.txt
 printf 'a\0b\n' > nul.txt
 run_err input    -p none --connect-to "$CT" -w nul.txt
 kill $bh 2>/dev/null
@@ -77,7 +79,7 @@ r = {d["word"]: d for d in map(json.loads, open("all.jsonl"))}
 assert len(r) == 6, r.keys()
 assert r["hit-1"]["verdict"] == r["gbkhit-5"]["verdict"] == "hit"
 assert r["w2x"]["filtered_by"] == r["missing-3"]["filtered_by"] == "baidu"
-assert r["bad word"]["error_class"] == "plugin"'
+assert r["bad word"]["error_class"] == "input"'
 
 # The summary: on stderr and as JSON.
 gen_words 2000

@@ -23,7 +23,7 @@ done
 check "status chart drawn" [ "$(grep -o '<rect class="bar"' dom.html | wc -l)" -ge 6 ]
 check "status histogram has 200, 301, 404, 500" sh -c 'for s in 200 301 404 500; do grep -q "<title>$s: " dom.html || exit 1; done'
 check "size chart drawn" grep -q '<svg id="sizes"[^>]*><rect class="bar"' dom.html
-check "errors by class" grep -q '<td>plugin</td><td>1</td>' dom.html
+check "errors by class" grep -q '<td>input</td><td>1</td>' dom.html
 check "configuration shown" grep -qF 'template = http://{}.baidu.com' dom.html
 chrome --screenshot="$WORK/report.png"
 check "screenshot kept at $WORK/report.png" [ -s "$WORK/report.png" ]

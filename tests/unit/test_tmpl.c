@@ -20,7 +20,10 @@ static void host_and_path(void **s)
 {
     (void)s;
     expand("http://{}.baidu.com", "www", 3, "http://www.baidu.com");
-    expand("http://{}.x.test/{}", "a b", 3, "http://a b.x.test/a%20b");
+    expand("http://{}.x.test/{}", "a_b-c.d", 7, "http://a_b-c.d.x.test/a_b-c.d");
+    expand("http://{}.x.test/", "bücher", 7, "http://xn--bcher-kva.x.test/");
+    expand("http://{}.x.test/", "百度", 6, "http://xn--wxtr44c.x.test/");
+    expand("http://x.test/{}", "../etc/passwd", 13, "http://x.test/../etc/passwd");
     expand("http://h.test/p?q={}#{}", "中#", 4, "http://h.test/p?q=%E4%B8%AD%23#%E4%B8%AD%23");
     expand("http://h.test/{}", "a/b.php?x=1", 11, "http://h.test/a/b.php?x=1");
     expand("http://h.test:8080/{}", "\x01\x7f<>", 4, "http://h.test:8080/%01%7F%3C%3E");
@@ -30,7 +33,25 @@ static void refusals(void **s)
 {
     (void)s;
     struct buf b = {0};
-    assert_int_equal(tmpl_expand("http://{}.x", "a\0b", 3, &b), -1);
+    assert_int_equal(tmpl_expand("http://{}.x", "a\0b", 3, &b), TMPL_ENUL);
+    /* A word in the host part cannot leave it: another host, a user, a
+     * port, a path, a space. */
+    static const char *const escape[] = {"evil.com/x", "a@evil.com", "127.0.0.1:8080/",
+                                         "a b", "x#y", "a?b", "a%2fb", "a\\b"};
+    for (size_t i = 0; i < sizeof escape / sizeof *escape; i++) {
+        buf_reset(&b);
+        assert_int_equal(tmpl_expand("http://{}.x.test/", escape[i], strlen(escape[i]), &b),
+                         TMPL_EHOST);
+    }
+    static const char at[] = "a@b";
+    assert_ptr_equal(tmpl_bad_host_byte(at, 3), at + 1);
+    assert_null(tmpl_bad_host_byte("ok-1_x.y", 8));
+    buf_reset(&b);
+    assert_int_equal(tmpl_expand("http://{}.x.test/", "\xff\xfe", 2, &b), TMPL_EIDN);
+    /* Headers and bodies take the word as it is. */
+    buf_reset(&b);
+    assert_int_equal(tmpl_fill("X-A: {}", NULL, "a@b c", 5, TMPL_RAW, &b), 0);
+    assert_string_equal(b.p, "X-A: a@b c");
     buf_free(&b);
     char err[256];
     assert_int_equal(tmpl_check("http://{}.baidu.com", err, sizeof err), 0);
