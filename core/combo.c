@@ -120,7 +120,7 @@ int combo_check(const struct combo *k, const char *template, const struct strlis
  * at the end. Lines holding the separator byte cannot be told apart from
  * two words: they are skipped, with a warning. */
 static int next_line(FILE *f, const char *path, char **line, size_t *cap, size_t *len,
-                     int keep_blank, unsigned long *lineno)
+                     int keep_blank, int comments, unsigned long *lineno)
 {
     ssize_t n;
     while ((n = getline(line, cap, f)) >= 0) {
@@ -128,10 +128,16 @@ static int next_line(FILE *f, const char *path, char **line, size_t *cap, size_t
         while (n && ((*line)[n - 1] == '\n' || (*line)[n - 1] == '\r'))
             n--;
         (*line)[n] = '\0';
+        if (*lineno == 1 && n >= 3 && !memcmp(*line, "\xef\xbb\xbf", 3)) { /* a BOM */
+            memmove(*line, *line + 3, (size_t)n - 2);
+            n -= 3;
+        }
         if (memchr(*line, TMPL_SEP, (size_t)n)) {
             log_msg(LOG_WARN, "wordlist %s:%lu: holds byte 0x1f, skipped", path, *lineno);
             continue;
         }
+        if (comments && n && (*line)[0] == '#')
+            n = 0; /* --ignore-comments: a comment is no word, like a blank line */
         if (n || keep_blank) {
             *len = (size_t)n;
             return 1;
@@ -164,7 +170,7 @@ static int clusterbomb(struct combo *k, struct level *lv, size_t depth, FILE *ou
         return -1;
     lv[depth].lineno = 0;
     while (next_line(lv[depth].f, k->path[depth], &lv[depth].line, &lv[depth].cap, &lv[depth].len,
-                     0, &lv[depth].lineno)) {
+                     0, k->ignore_comments, &lv[depth].lineno)) {
         int rc = depth + 1 == k->n ? emit(out, lv, k->n) : clusterbomb(k, lv, depth + 1, out);
         if (rc < 0)
             return -1;
@@ -178,6 +184,7 @@ static int pitchfork(struct combo *k, struct level *lv, FILE *out)
         size_t ended = k->n, blank = 0;
         for (size_t i = 0; i < k->n; i++) {
             if (!next_line(lv[i].f, k->path[i], &lv[i].line, &lv[i].cap, &lv[i].len, 1,
+                           k->ignore_comments,
                            &lv[i].lineno)) {
                 ended = i;
                 break;

@@ -20,6 +20,7 @@ struct combo {
     struct tmpl_keys keys;            /* names point into key[] */
     char key[TMPL_MAX_KEYS][32];
     int pitchfork;
+    int ignore_comments;              /* lines starting with '#' are no words */
     pid_t pid;                        /* the writer, or 0 */
 };
 

@@ -84,12 +84,13 @@ int input_done(const struct input *in)
     return in->eof && in->buf.len == 0;
 }
 
-/* Append one line (without its LF) as a word, unless it is blank. */
-static int add_word(struct buf *out, const char *p, size_t n)
+/* Append one line (without its LF) as a word, unless it is blank (or a
+ * comment, with --ignore-comments). */
+static int add_word(struct buf *out, const char *p, size_t n, int comments)
 {
     if (n && p[n - 1] == '\r')
         n--;
-    if (!n)
+    if (!n || (comments && p[0] == '#'))
         return 0;
     if (out->len)
         buf_append_byte(out, '\n');
@@ -102,6 +103,15 @@ size_t input_take(struct input *in, size_t maxlines, struct buf *out, size_t *nw
 {
     size_t lines = 0, pos = 0;
     *nwords = 0;
+    /* A UTF-8 byte order mark (editors on Windows write one) is not part
+     * of the first word. */
+    if (!in->bom_done && in->line == 0) {
+        if (in->buf.len < 3 && !in->eof)
+            return 0;
+        in->bom_done = 1;
+        if (in->buf.len >= 3 && !memcmp(in->buf.p, "\xef\xbb\xbf", 3))
+            buf_consume(&in->buf, 3);
+    }
     while (lines < maxlines && pos < in->buf.len) {
         const char *p = in->buf.p + pos;
         size_t left = in->buf.len - pos;
@@ -126,7 +136,7 @@ size_t input_take(struct input *in, size_t maxlines, struct buf *out, size_t *nw
             break;
         uint64_t no = in->line + lines;
         int mine = in->shard_n < 2 || no % in->shard_n == in->shard_k;
-        if (mine && (!in->skip || !in->skip(in->skip_ud, no)) && add_word(out, p, n)) {
+        if (mine && (!in->skip || !in->skip(in->skip_ud, no)) && add_word(out, p, n, in->ignore_comments)) {
             (*nwords)++;
             uint32_t off = (uint32_t)lines;
             if (offsets)

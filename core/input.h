@@ -26,6 +26,8 @@ struct input {
     void *skip_ud;
     /* --shard K/N: only lines whose number modulo n is k (0-based k). */
     uint32_t shard_k, shard_n;
+    int ignore_comments;      /* lines starting with '#' are no words */
+    int bom_done;             /* a UTF-8 BOM at the start was looked for */
 };
 
 /* Open path ("-" = standard input). Returns 0 or -1 with err. */

@@ -317,6 +317,7 @@ int main(int argc, char **argv)
     }
     struct input in;
     int lists_fd = -1;
+    combo.ignore_comments = c.ignore_comments;
     if ((combo.keys.n && combo_start(&combo, &lists_fd, err, sizeof err) < 0) ||
         (lists_fd >= 0 ? input_open_fd(&in, lists_fd, "the combined wordlists", err, sizeof err)
                        : input_open(&in, c.wordlist, err, sizeof err)) < 0) {
@@ -335,6 +336,7 @@ int main(int argc, char **argv)
         in.shard_k = k - 1;
         in.shard_n = n;
     }
+    in.ignore_comments = c.ignore_comments;
     struct journal_failed failed = {0};
     if (c.retry_failed && *c.retry_failed) {
         if (c.resume && *c.resume) {

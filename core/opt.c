@@ -33,6 +33,11 @@ const struct opt opt_table[] = {
     {"scan", "wordlist", 'w', T_LIST, O(wordlists), NULL, "FILE[:KEY]",
      "words, one a line ('-' = stdin); several as FILE:KEY, each used as {KEY}", NULL, 0, 0,
      NULL, NULL},
+    {"scan", "list", 'l', T_STR, O(list), "", "FILE",
+     "a list of full URLs, one a line (httpx style): each is probed with its own scheme, host "
+     "and port (the same as -w FILE -u {})", NULL, 0, 0, NULL, NULL},
+    {"scan", "ignore_comments", 0, T_BOOL, O(ignore_comments), "no", NULL,
+     "lines of the wordlist that start with # are no words", NULL, 0, 0, NULL, NULL},
     {"scan", "mode", 0, T_ENUM, O(mode), "clusterbomb", "MODE",
      "several wordlists: clusterbomb (every combination) or pitchfork (line i of each)",
      "clusterbomb|pitchfork", 0, 0, NULL, NULL},
@@ -556,8 +561,50 @@ static int rules_given(const struct rules_conf *r)
 /* The baidu plugin is the default job's: a scan of the user's own template
  * or rules gets no plugin unless one is named, and a scan that has neither
  * a plugin nor a rule gets ffuf's default match instead of "everything". */
+static int replace_str(char **s, const char *v)
+{
+    char *n = strdup(v);
+    if (!n)
+        return -1;
+    free(*s);
+    *s = n;
+    return 0;
+}
+
+/* Every "FUZZ" in s becomes "{}", in place (it only gets shorter). */
+static void fuzz_to_holes(char *s)
+{
+    for (char *p; s && (p = strstr(s, "FUZZ"));) {
+        p[0] = '{';
+        p[1] = '}';
+        memmove(p + 2, p + 4, strlen(p + 4) + 1);
+    }
+}
+
+/* ffuf's FUZZ for {}, in a template with no {} of its own, and -l FILE for
+ * -w FILE -u {}. */
+static int keywords(struct conf *c, char *err, size_t errlen)
+{
+    if (c->list && *c->list) {
+        strlist_free(&c->wordlists);
+        if (strlist_add(&c->wordlists, c->list) < 0 || replace_str(&c->template, "{}") < 0)
+            return fail(err, errlen, "out of memory");
+        c->given_template = 1;
+    }
+    if (c->wordlists.n > 1 || !c->template || strstr(c->template, "{}") ||
+        !strstr(c->template, "FUZZ"))
+        return 0;
+    fuzz_to_holes(c->template);
+    fuzz_to_holes(c->data);
+    for (size_t i = 0; i < c->headers.n; i++)
+        fuzz_to_holes(c->headers.v[i]);
+    return 0;
+}
+
 static int default_match(struct conf *c, char *err, size_t errlen)
 {
+    if (keywords(c, err, errlen) < 0)
+        return -1;
     int rules = rules_given(&c->match) || rules_given(&c->filter) || c->match_not_contains.n;
     if (!c->given_plugin && (c->given_template || rules)) {
         free(c->plugin);

@@ -19,6 +19,8 @@ struct conf {
     struct strlist wordlists; /* -w specs: FILE, or FILE:KEY each */
     const char *wordlist;     /* the (first) file, set from wordlists by main */
     char *mode;               /* clusterbomb | pitchfork */
+    char *list;               /* -l FILE: full URLs, one a line ("" = none) */
+    int ignore_comments;
     char *template;
     char *plugin;
     long procs;        /* 0 = one per core */

@@ -362,6 +362,8 @@ static const char *build(struct probes *ps, struct probe *p, int *kind)
             return "url: the word holds a NUL byte";
         if (rc == TMPL_EIDN)
             return "url: the word is not a valid international domain name (IDNA 2008)";
+        if (rc == TMPL_ESCHEME)
+            return "url: the line is not an http:// or https:// URL";
         if (rc == TMPL_EHOST && bad) {
             snprintf(why, sizeof why, "url: the word holds %s%c%s (0x%02x), which cannot be "
                      "part of a host name", *bad >= 0x20 && *bad < 0x7f ? "\"" : "",

@@ -69,8 +69,8 @@ int tmpl_check_keys(const char *tmpl, const struct tmpl_keys *k, int url, char *
                  k->name[0]);
         return -1;
     }
-    if (!url)
-        return 0;
+    if (!url || !strcmp(tmpl, "{}"))
+        return 0; /* "{}": every word is a whole URL (-l FILE) */
     if (!holes && (!k || !k->n)) {
         snprintf(err, errlen, "template \"%s\" has no {} for the word", tmpl);
         return -1;
@@ -164,11 +164,31 @@ static int put_host(struct buf *out, const char *w, size_t n)
     return rc;
 }
 
+/* "{}" alone: the word is a URL of its own (a list of URLs, httpx style),
+ * probed with its own scheme, host and port; only http(s). */
+static int put_url(struct buf *out, const char *w, size_t n)
+{
+    if (!((n > 7 && !strncasecmp(w, "http://", 7)) || (n > 8 && !strncasecmp(w, "https://", 8))))
+        return TMPL_ESCHEME;
+    const char *rest = strstr(w, "://") + 3;
+    size_t host = (size_t)(rest - w) + strcspn(rest, "/?#");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        int rc = c <= 0x20 || c == 0x7f || (i >= host && needs_escape(c) && c != '#')
+                     ? buf_printf(out, "%%%02X", c) : buf_append_byte(out, (char)c);
+        if (rc < 0)
+            return TMPL_ENOMEM;
+    }
+    return 0;
+}
+
 int tmpl_fill(const char *tmpl, const struct tmpl_keys *k, const char *word, size_t len, int url,
               struct buf *out)
 {
     if (memchr(word, '\0', len))
         return TMPL_ENUL;
+    if (url == TMPL_URL && !strcmp(tmpl, "{}"))
+        return put_url(out, word, len);
     const char *scheme = url ? strstr(tmpl, "://") : NULL;
     const char *host = scheme ? scheme + 3 : tmpl;
     const char *host_end = url ? host + strcspn(host, "/?#") : tmpl + strlen(tmpl);

@@ -30,7 +30,7 @@ int tmpl_has_holes(const char *s, const struct tmpl_keys *k);
  * the host part unchecked. */
 enum { TMPL_RAW = 0, TMPL_URL = 1, TMPL_SHOW = 2 };
 /* Why a word makes no URL (tmpl_fill's negative returns). */
-enum { TMPL_ENOMEM = -1, TMPL_ENUL = -2, TMPL_EHOST = -3, TMPL_EIDN = -4 };
+enum { TMPL_ENOMEM = -1, TMPL_ENUL = -2, TMPL_EHOST = -3, TMPL_EIDN = -4, TMPL_ESCHEME = -5 };
 
 /* Append tmpl with every {} replaced by word to out (as TMPL_URL). In the
  * path, query and fragment the bytes that cannot appear in a URL (controls,
