@@ -5,6 +5,7 @@
 #include "codes.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MSG_MAX (64u << 20)
@@ -107,6 +108,52 @@ int msg_put_record(struct buf *out, const struct result *r)
     buf_append_byte(out, MSG_RECORD_VERSION);
     put_fields(out, r, 1);
     return out->p && out->len > before ? 0 : -1;
+}
+
+int msg_json_literal(const char *s)
+{
+    if (!strcmp(s, "true") || !strcmp(s, "false"))
+        return 1;
+    const char *p = s + (*s == '-');
+    if (*p == '0')
+        p++;
+    else if (*p >= '1' && *p <= '9')
+        while (*p >= '0' && *p <= '9')
+            p++;
+    else
+        return 0;
+    if (*p == '.') {
+        if (!(*++p >= '0' && *p <= '9'))
+            return 0;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p == 'e' || *p == 'E') {
+        p += p[1] == '+' || p[1] == '-' ? 2 : 1;
+        if (!(*p >= '0' && *p <= '9'))
+            return 0;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    return *p == '\0';
+}
+
+char *msg_field_value(const char *v, int typed)
+{
+    size_t n = strlen(v);
+    char *out = malloc(n + 2);
+    if (!out)
+        return NULL;
+    if (typed && msg_json_literal(v))
+        out[0] = RESULT_TYPED;
+    else if (v[0] == RESULT_TYPED || v[0] == RESULT_TEXT)
+        out[0] = RESULT_TEXT;
+    else {
+        memcpy(out, v, n + 1);
+        return out;
+    }
+    memcpy(out + 1, v, n + 1);
+    return out;
 }
 
 const char *msg_verdict_name(int v)

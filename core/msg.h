@@ -30,6 +30,13 @@ enum msg_type {
 enum verdict { V_MISS = 0, V_HIT = 1, V_ERROR = 2, V_FILTERED = 3 };
 
 #define RESULT_MAX_FIELDS 32
+/* A field value that starts with RESULT_TYPED is a JSON number or boolean
+ * (what follows it): a script's 42 or true stays one in jsonl. A text
+ * value that itself starts with one of the two marks gets RESULT_TEXT in
+ * front, so no text can pass for a number. */
+#define RESULT_TYPED '\x01'
+#define RESULT_TEXT '\x02'
+
 #define STATS_SIZE 1000      /* first key of the size buckets */
 #define SIZE_BUCKETS 32      /* bucket b: lengths in [2^(b-1), 2^b), 0 alone */
 #define STATS_RETRIES 2000   /* key of the retry count */
@@ -64,6 +71,17 @@ struct result {
     size_t nfields;
     const char *fields[2 * RESULT_MAX_FIELDS]; /* key, value, ... */
 };
+
+/* A field's value as text, without the RESULT_TYPED mark. */
+static inline const char *msg_field_text(const char *v)
+{
+    return v[0] == RESULT_TYPED || v[0] == RESULT_TEXT ? v + 1 : v;
+}
+/* Whether s is a JSON number or true/false, to be written as it is. */
+int msg_json_literal(const char *s);
+/* A field value made from text (typed = 0) or from a literal that
+ * msg_json_literal() accepts (typed = 1), marked as above; malloc'ed. */
+char *msg_field_value(const char *v, int typed);
 
 /* "hit", "miss", "error", "filtered". */
 const char *msg_verdict_name(int v);

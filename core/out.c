@@ -99,7 +99,11 @@ static void fields_json(struct buf *b, const struct result *r)
             buf_append_byte(b, ',');
         buf_json_str(b, r->fields[2 * i], strlen(r->fields[2 * i]), 0);
         buf_append_byte(b, ':');
-        buf_json_str(b, r->fields[2 * i + 1], strlen(r->fields[2 * i + 1]), 0);
+        const char *v = r->fields[2 * i + 1], *t = msg_field_text(v);
+        if (v[0] == RESULT_TYPED && msg_json_literal(t))
+            buf_append_str(b, t); /* checked again: records also come from Redis */
+        else
+            buf_json_str(b, t, strlen(t), 0);
     }
     buf_append_byte(b, '}');
 }

@@ -201,7 +201,7 @@ static int h_res_field(salvo_res *r, const char *key, const char *value)
 {
     if (!key || !value || r->nfields >= RESULT_MAX_FIELDS)
         return -1;
-    char *k = strdup(key), *v = strdup(value);
+    char *k = strdup(key), *v = msg_field_value(value, 0); /* text, marked if it needs it */
     if (!k || !v) {
         free(k);
         free(v);

@@ -93,7 +93,8 @@ void report_result(struct report *r, const struct result *res)
     /* Fields as one "k=v; k=v" cell. */
     struct buf fields = {0};
     for (size_t i = 0; i < res->nfields; i++)
-        buf_printf(&fields, "%s%s=%s", i ? "; " : "", res->fields[2 * i], res->fields[2 * i + 1]);
+        buf_printf(&fields, "%s%s=%s", i ? "; " : "", res->fields[2 * i],
+                   msg_field_text(res->fields[2 * i + 1]));
     buf_json_str(&b, fields.p ? fields.p : "", fields.len, 1);
     buf_append_str(&b, "]");
     buf_free(&fields);

@@ -22,6 +22,7 @@
 
 #include "log.h"
 #include "match.h"
+#include "msg.h"
 #include "strlist.h"
 #include "reqres.h"
 #include "res.h"
@@ -636,8 +637,12 @@ static void take_fields(lua_State *L, int idx, salvo_res *r)
     lua_pushnil(L);
     while (lua_next(L, idx) && r->nfields < RESULT_MAX_FIELDS) {
         if (lua_type(L, -2) == LUA_TSTRING) {
+            int t = lua_type(L, -1);
             const char *v = luaL_tolstring(L, -1, NULL); /* numbers, booleans too */
-            char *k = strdup(lua_tostring(L, -3)), *vv = strdup(v);
+            /* A number or boolean stays one in jsonl, if JSON can hold it
+             * (not inf or nan). */
+            char *k = strdup(lua_tostring(L, -3));
+            char *vv = msg_field_value(v, t == LUA_TBOOLEAN || t == LUA_TNUMBER);
             if (k && vv) {
                 r->fields[2 * r->nfields] = k;
                 r->fields[2 * r->nfields + 1] = vv;

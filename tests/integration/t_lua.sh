@@ -21,15 +21,15 @@ check "a refusal is not a script error" [ -z "$(grep -F 'in the script' err.txt)
 
 # res fields
 "$SALVO" -q -p "$S/fields.lua" --connect-to "$CT" -f jsonl -w <(printf 'hit-1\ngbkhit-2\n') > f.jsonl
-for want in '"status":"200"' '"word":"hit-1"' '"url":"http://hit-1.baidu.com"' '"ip":"127.0.0.1"' \
+for want in '"status":200' '"word":"hit-1"' '"url":"http://hit-1.baidu.com"' '"ip":"127.0.0.1"' \
     '"ctype":"text/html; charset=utf-8"' '"ctype_lower":"text/html; charset=utf-8"' \
     '"missing":"nil"' '"charset":"gb18030"' '"title":"百度文库"' '"title":"百度一下"' \
     '"truncated":"false"' '"error":"nil"' '"elapsed_ok":"true"' '"ip":"127.0.0.1"'; do
     check "res field $want" contains f.jsonl "$want"
 done
 hit1=$(grep '"word":"hit-1"' f.jsonl)
-body_len=$(echo "$hit1" | sed 's/.*"body_len":"\([0-9]*\)".*/\1/')
-length=$(echo "$hit1" | sed 's/.*"fields":{[^}]*"length":"\([0-9]*\)".*/\1/')
+body_len=$(echo "$hit1" | sed 's/.*"body_len":\([0-9]*\).*/\1/')
+length=$(echo "$hit1" | sed 's/.*"fields":{[^}]*"length":\([0-9]*\).*/\1/')
 check "body is the raw page ($body_len bytes)" [ "$body_len" = "$(wc -c < "$NGX_DIR/www/hit.html")" ]
 check "length is the bytes received ($length)" [ "$length" = "$body_len" ]
 "$SALVO" -q -p "$S/fields.lua" --connect-to "$CT" -f csv -w <(printf 'hit-1\n') > f.csv

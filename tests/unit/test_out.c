@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -126,6 +127,37 @@ static void error_classes(void **s)
     buf_free(&b);
 }
 
+/* Typed fields: numbers and booleans stay so in jsonl; text that starts
+ * with a mark stays text; a record that claims a bad literal (from Redis)
+ * is written as a string, never as raw JSON. */
+static void typed_fields(void **s)
+{
+    (void)s;
+    char *n = msg_field_value("42", 1), *f = msg_field_value("1.5e3", 1),
+         *t = msg_field_value("true", 1), *inf = msg_field_value("inf", 1),
+         *mark = msg_field_value("\x01{}", 0);
+    struct result r = hostile(V_HIT);
+    r.nfields = 5;
+    const char *fv[] = {"n", n, "f", f, "t", t, "inf", inf, "mark", mark};
+    for (int i = 0; i < 10; i++)
+        r.fields[i] = fv[i];
+    struct buf b = {0};
+    format_as("jsonl", &r, &b);
+    assert_non_null(strstr(b.p, "\"fields\":{\"n\":42,\"f\":1.5e3,\"t\":true,\"inf\":\"inf\","
+                                "\"mark\":\"\\u0001{}\"}"));
+    buf_free(&b);
+    r.nfields = 1;
+    r.fields[0] = "x";
+    r.fields[1] = "\x01{\"evil\":1}"; /* not a literal: as a string */
+    format_as("jsonl", &r, &b);
+    assert_non_null(strstr(b.p, "\"fields\":{\"x\":\"{\\\"evil\\\":1}\"}"));
+    buf_free(&b);
+    assert_true(msg_json_literal("-0.5") && msg_json_literal("0") && msg_json_literal("false"));
+    assert_false(msg_json_literal("01") || msg_json_literal("1.") || msg_json_literal("nan") ||
+                 msg_json_literal("") || msg_json_literal("1e"));
+    free(n), free(f), free(t), free(inf), free(mark);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -133,6 +165,7 @@ int main(void)
         cmocka_unit_test(jsonl_records),
         cmocka_unit_test(csv_records),
         cmocka_unit_test(error_classes),
+        cmocka_unit_test(typed_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
