@@ -341,6 +341,11 @@ struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *c, engi
     for (size_t i = 0; i < c->headers->n; i++)
         if (!strchr(c->headers->v[i], '{'))
             bad |= list_add(&e->headers, c->headers->v[i]);
+    /* Decode what comes compressed (ACCEPT_ENCODING below), but do not ask
+     * for it: a server that gzips unasked is still read right, and the
+     * request stays as small as before. */
+    if (!has_header(c->headers, "Accept-Encoding"))
+        bad |= list_add(&e->headers, "Accept-Encoding:");
     for (struct curl_slist *l = e->headers; l; l = l->next)
         bad |= list_add(&e->headers_ka, l->data);
     if (!has_header(c->headers, "Connection"))

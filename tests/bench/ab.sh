@@ -39,7 +39,7 @@ for r in $(seq "$rounds"); do
     for b in old new; do
         build=$old; [ $b = new ] && build=$new
         measure "$b" "$words" "$build/salvo" -j "$procs" -t "$per" -w "$dir/words.txt" \
-            -u 'http://{}.bench.test/'
+            -u 'http://{}.bench.test/' -p baidu
         got=$(grep -c . "$dir/$b.out" || true)
         [ "$got" -eq $(( words / 100 )) ] || echo "ab: warning: $b found $got hits" >&2
     done
@@ -59,7 +59,7 @@ gen 5000 > "$dir/small.txt"
 for b in old new; do
     build=$old; [ $b = new ] && build=$new
     in_ns valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$dir/cg-$b.%p" \
-        "$build/salvo" -j 1 -t 50 -q -w "$dir/small.txt" -u 'http://{}.bench.test/' > /dev/null 2>&1
+        "$build/salvo" -j 1 -t 50 -q -w "$dir/small.txt" -u 'http://{}.bench.test/' -p baidu > /dev/null 2>&1
     # The parent and the worker: the sum of both processes' instructions.
     cat "$dir"/cg-$b.* | awk -v b=$b '/^summary:/ { s += $2 } END { printf "%s %.0f\n", b, s }'
 done | awk '{ ir[$1] = $2 } END {

@@ -40,9 +40,9 @@ expected=$(( words / 100 ))
 
 echo "bench: $words words, $conc in flight per tool, $procs cores, target http://*.bench.test/"
 per=$(( conc / procs ))
-measure salvo "$words" "$build/salvo" -j "$procs" -t "$per" -w "$dir/words.txt" -u 'http://{}.bench.test/'
+measure salvo "$words" "$build/salvo" -j "$procs" -t "$per" -w "$dir/words.txt" -u 'http://{}.bench.test/' -p baidu
 measure salvo-curldns "$words" "$build/salvo" -j "$procs" -t "$per" -w "$dir/words.txt" \
-    -u 'http://{}.bench.test/' --resolver curl
+    -u 'http://{}.bench.test/' -p baidu --resolver curl
 measure ffuf "$words" ffuf -s -t "$conc" -timeout 2 -w "$dir/words.txt" -u 'http://FUZZ.bench.test/' -mc 200 -fr '不存在'
 for t in salvo salvo-curldns ffuf; do
     got=$(grep -c . "$dir/$t.out" || true)
@@ -61,7 +61,7 @@ awk '{ t[$1] = $2; r[$1] = $3; c[$1] = $4; m[$1] = $5 }
 measure salvo-lua "$words" "$build/salvo" -j "$procs" -t "$per" -w "$dir/words.txt" \
     -u 'http://{}.bench.test/' -p "$src/scripts/baidu.lua"
 measure salvo-pinned "$words" "$build/salvo" -j "$procs" -t "$per" -w "$dir/words.txt" \
-    -u 'http://{}.bench.test/' --connect-to ::127.0.0.1:80
+    -u 'http://{}.bench.test/' -p baidu --connect-to ::127.0.0.1:80
 measure salvo-lua-pinned "$words" "$build/salvo" -j "$procs" -t "$per" -w "$dir/words.txt" \
     -u 'http://{}.bench.test/' --connect-to ::127.0.0.1:80 -p "$src/scripts/baidu.lua"
 awk '{ r[$1] = $3; c[$1] = $4 }
@@ -71,7 +71,7 @@ awk '{ r[$1] = $3; c[$1] = $4 }
 
 if [ "$big" -gt 0 ]; then
     gen "$big" > "$dir/big.txt"
-    measure salvo-big "$big" "$build/salvo" -j "$procs" -t "$per" -w "$dir/big.txt" -u 'http://{}.bench.test/'
+    measure salvo-big "$big" "$build/salvo" -j "$procs" -t "$per" -w "$dir/big.txt" -u 'http://{}.bench.test/' -p baidu
     awk '{ m[$1] = $5 } END { printf "salvo peak RSS: %d words %.1f MB, %d words %.1f MB: %+.1f%%\n",
            '"$words"', m["salvo"] / 1024, '"$big"', m["salvo-big"] / 1024,
            100 * (m["salvo-big"] - m["salvo"]) / m["salvo"] }' "$dir/summary"

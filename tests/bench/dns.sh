@@ -40,9 +40,9 @@ pages=$(grep -c '^hit-' "$dir/words.txt")
 
 echo "bench: $words names, $exist exist ($pages real pages), $conc in flight per tool, $procs cores"
 # HTTP probes of every name (the default baidu job: hits are the real pages).
-measure salvo "$words" "$build/salvo" -j "$procs" -t "$per" -w "$dir/words.txt" -u 'http://{}.dnsb.test/'
+measure salvo "$words" "$build/salvo" -j "$procs" -t "$per" -w "$dir/words.txt" -u 'http://{}.dnsb.test/' -p baidu
 measure salvo-curldns "$words" "$build/salvo" -j "$procs" -t "$per" -w "$dir/words.txt" \
-    -u 'http://{}.dnsb.test/' --resolver curl
+    -u 'http://{}.dnsb.test/' -p baidu --resolver curl
 measure ffuf "$words" ffuf -s -t "$conc" -timeout 2 -w "$dir/words.txt" -u 'http://FUZZ.dnsb.test/' \
     -mc 200 -fr '不存在'
 # DNS alone: which names resolve.
