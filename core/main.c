@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 
 /* ffuf's -ms/-fs are size rules; here they look for text. A number there
@@ -372,6 +373,13 @@ int main(int argc, char **argv)
         goto done;
     }
     out.keys = combo.keys.n ? &combo.keys : NULL;
+    /* A scan of your own, read at a terminal: the details ffuf shows. The
+     * default job, a file and a pipe keep the bare URL line. */
+    int tty = out.f && isatty(fileno(out.f));
+    out.detail = tty && (strcmp(c.plugin, "baidu") || c.given_template);
+    const char *term = getenv("TERM");
+    const char *nc = getenv("NO_COLOR");
+    out.color = out.detail && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
     if (c.report && *c.report && !(out.report = report_open(c.report, err, sizeof err))) {
         log_msg(LOG_ERR, "%s", err);
         out_close(&out);

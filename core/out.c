@@ -247,6 +247,28 @@ static void text_note(const struct result *r)
     buf_free(&b);
 }
 
+/* A text hit as a reader at a terminal wants it, ffuf style:
+ *   URL [Status: 200, Size: 1234, Words: 56, Lines: 7, Title: "..."] -> target */
+static void text_detail(const struct out *o, const struct result *r, struct buf *b)
+{
+    const char *col = !o->color ? "" : r->status >= 500 ? "\033[31m" : r->status >= 400 ? "\033[33m"
+                    : r->status >= 300 ? "\033[34m" : "\033[32m";
+    buf_printf(b, "%s [%sStatus: %d%s, Size: %llu, Words: %llu, Lines: %llu", r->url, col,
+               r->status, o->color ? "\033[0m" : "", (unsigned long long)r->length,
+               (unsigned long long)r->words, (unsigned long long)r->lines);
+    if (r->title && *r->title) {
+        buf_append_str(b, ", Title: ");
+        buf_json_str(b, r->title, strlen(r->title), 0); /* quoted, no control bytes */
+    }
+    buf_append_byte(b, ']');
+    if (r->location && *r->location) {
+        buf_append_str(b, " -> ");
+        for (const char *p = r->location; *p; p++) /* no control bytes to the terminal */
+            buf_append_byte(b, (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+    }
+    buf_append_byte(b, '\n');
+}
+
 void out_format(struct out *o, const struct result *r, struct buf *dst)
 {
     if (o->report)
@@ -254,7 +276,9 @@ void out_format(struct out *o, const struct result *r, struct buf *dst)
     if (r->verdict == V_ERROR && !o->errors)
         return;
     if (o->format == FMT_TEXT) {
-        if (r->verdict == V_HIT) {
+        if (r->verdict == V_HIT && o->detail) {
+            text_detail(o, r, dst);
+        } else if (r->verdict == V_HIT) {
             buf_append_str(dst, r->url);
             buf_append_byte(dst, '\n');
         } else {

@@ -18,6 +18,8 @@ struct out {
     uint64_t bytes;          /* written so far */
     struct report *report;   /* --report, or NULL */
     const struct tmpl_keys *keys; /* several wordlists (words joined by TMPL_SEP), or NULL */
+    int detail;              /* text hits with status, size, words, lines, title, redirect */
+    int color;               /* ... coloured by status */
 };
 
 struct buf;

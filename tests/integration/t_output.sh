@@ -99,4 +99,19 @@ PY
 "$SALVO" -q -j 1 --connect-to "$CT" -w words.txt --summary-json /nonexistent/dir/s.json > /dev/null 2> s2.err
 check "summary JSON that cannot be written: exit 1, said" [ $? -eq 1 ]
 check "and named" contains s2.err "summary /nonexistent/dir/s.json"
+# Text for a reader: a scan of your own at a terminal gets ffuf's details
+# (status coloured, NO_COLOR respected); a pipe or file, and the default
+# job, keep the bare URL line.
+printf 'hit-1\nredir-2\n' > tt.txt
+cmd="$SALVO -q -j 1 -u 'http://{}.baidu.com' --connect-to $CT -w tt.txt"
+TERM=xterm script -qfec "$cmd" tt.log > /dev/null
+check "terminal: status, size, words, lines, title" grep -q 'http://hit-1.baidu.com \[.*Status: 200.*, Size: [0-9]*, Words: [0-9]*, Lines: [0-9]*, Title: "' tt.log
+check "terminal: the redirect target" grep -q 'http://redir-2.baidu.com \[.*Status: 301.*\] -> http://hit-redirected.baidu.com/' tt.log
+check "terminal: coloured" grep -q $'\033\[32mStatus: 200' tt.log
+NO_COLOR=1 TERM=xterm script -qfec "$cmd" nc.log > /dev/null
+check "NO_COLOR: no colour" sh -c "! grep -q $'\033\\[3' nc.log && grep -q 'Status: 200' nc.log"
+eval "$cmd" > pipe.txt
+check "a pipe: the bare URL lines" same_set pipe.txt <(printf 'http://hit-1.baidu.com\nhttp://redir-2.baidu.com\n')
+TERM=xterm script -qfec "$SALVO -q -j 1 --connect-to $CT -w tt.txt" def.log > /dev/null
+check "the default job at a terminal: the bare URL line" grep -qx $'http://hit-1.baidu.com\r\\?' def.log
 finish
