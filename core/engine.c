@@ -52,7 +52,6 @@ struct engine {
     struct curl_slist *connect_to;
     struct curl_slist *resolve;
     struct res_decoder *dec;
-    unsigned inflight;
     unsigned window;
     int has_user_agent_header;
     struct xfer *doomed[64];
@@ -244,7 +243,6 @@ static void reap(struct engine *e)
     for (unsigned i = 0; i < e->ndoomed; i++) {
         struct xfer *p = e->doomed[i];
         curl_multi_remove_handle(e->multi, p->easy);
-        e->inflight--;
         snprintf(p->errbuf, sizeof p->errbuf, "cannot watch the socket");
         finish(e, p, CURLE_COULDNT_CONNECT);
     }
@@ -259,7 +257,6 @@ static void reap(struct engine *e)
         CURLcode rc = m->data.result;
         curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&p);
         curl_multi_remove_handle(e->multi, easy);
-        e->inflight--;
         if (p->doomed)
             continue; /* already finished above */
         finish(e, p, rc);
@@ -527,13 +524,7 @@ int engine_start(struct engine *e, struct xfer *p)
         snprintf(p->errmsg, sizeof p->errmsg, "internal: %s", curl_multi_strerror(rc));
         return -1;
     }
-    e->inflight++;
     return 0;
-}
-
-unsigned engine_inflight(const struct engine *e)
-{
-    return e->inflight;
 }
 
 unsigned engine_window(const struct engine *e)

@@ -65,7 +65,6 @@ void engine_xfer_free(struct xfer *x);
 /* Start the transfer of x->req. Returns 0, or -1 (x->errmsg says why,
  * x->kind is set; x is still the caller's). */
 int engine_start(struct engine *e, struct xfer *x);
-unsigned engine_inflight(const struct engine *e);
 /* The window actually used: the concurrency, capped by the fd limit. */
 unsigned engine_window(const struct engine *e);
 #endif

@@ -66,37 +66,52 @@ int judge_target(struct judge *j, struct probe *p, int *kind)
     return -1;
 }
 
-/* The cheap part of p's signature at level (status, redirect, title,
- * with the request's echoes taken out); returns the decoded text. */
-static const char *sig_head(struct probe *p, int level, struct calib_sig *sig, size_t *len)
+/* What calibration reads of a response: decoded text, title and redirect
+ * read once, however many levels of echo removal are tried on them. */
+struct page {
+    struct calib_req q;
+    int status;
+    const char *text, *location;
+    size_t len;
+    struct buf title;
+};
+
+static void page_read(struct probe *p, struct page *pg)
 {
-    struct buf title = {0};
-    const char *text = res_text(&p->x.res, len);
-    res_title(text, *len, &title);
-    struct calib_req q = {p->word.p, p->word.len, p->x.req.url.p};
-    calib_sig_head(sig, p->x.res.status, &q, level, res_header_get(&p->x.res, "location"),
-                   title.p);
-    buf_free(&title);
-    return text;
+    pg->q = (struct calib_req){p->word.p, p->word.len, p->x.req.url.p};
+    pg->status = p->x.res.status;
+    pg->text = res_text(&p->x.res, &pg->len);
+    pg->location = res_header_get(&p->x.res, "location");
+    pg->title = (struct buf){0};
+    res_title(pg->text, pg->len, &pg->title);
+}
+
+/* The page's signature at level; the text part only when the head is
+ * one of a learned page (want_head) or always. 0 if the head is no such. */
+static int page_sig(struct judge *j, const struct page *pg, int level, int want_head,
+                    struct calib_sig *sig)
+{
+    calib_sig_head(sig, pg->status, &pg->q, level, pg->location, pg->title.p);
+    if (want_head && !calib_maybe(&j->calib, sig))
+        return 0;
+    calib_sig_text(sig, pg->text, pg->len, &pg->q, level, &j->scratch);
+    return 1;
 }
 
 /* The response against the learned not-found pages, at every level of
  * echo removal: the page's index, or -1. */
 static int calibrated(struct judge *j, struct probe *p)
 {
-    struct calib_req q = {p->word.p, p->word.len, p->x.req.url.p};
-    for (int level = CALIB_RAW; level < CALIB_LEVELS; level++) {
-        size_t len;
+    struct page pg;
+    page_read(p, &pg);
+    int k = -1;
+    for (int level = CALIB_RAW; level < CALIB_LEVELS && k < 0; level++) {
         struct calib_sig sig;
-        const char *text = sig_head(p, level, &sig, &len);
-        if (!calib_maybe(&j->calib, &sig))
-            continue;
-        calib_sig_text(&sig, text, len, &q, level, &j->scratch);
-        int k = calib_match(&j->calib, &sig);
-        if (k >= 0)
-            return k;
+        if (page_sig(j, &pg, level, 1, &sig))
+            k = calib_match(&j->calib, &sig);
     }
-    return -1;
+    buf_free(&pg.title);
+    return k;
 }
 
 void judge_response(struct judge *j, struct probe *p, int *verdict, int *kind, const char **why)
@@ -141,11 +156,11 @@ void judge_response(struct judge *j, struct probe *p, int *verdict, int *kind, c
 
 const struct calib_fp *judge_learn(struct judge *j, struct probe *p, int initial)
 {
-    size_t len;
+    struct page pg;
     struct calib_sig sig;
-    const char *text = sig_head(p, CALIB_TOKEN, &sig, &len);
-    struct calib_req q = {p->word.p, p->word.len, p->x.req.url.p};
-    calib_sig_text(&sig, text, len, &q, CALIB_TOKEN, &j->scratch);
+    page_read(p, &pg);
+    page_sig(j, &pg, CALIB_TOKEN, 0, &sig);
+    buf_free(&pg.title);
     size_t before = j->calib.n;
     if (!initial && calib_match(&j->calib, &sig) >= 0)
         return NULL;

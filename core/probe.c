@@ -399,7 +399,8 @@ static const char *build(struct probes *ps, struct probe *p, int *kind)
     return NULL;
 }
 
-void probes_show_word(const struct probes *ps, struct probe *p)
+/* A word shown in a report even though it made no URL. */
+static void probes_show_word(const struct probes *ps, struct probe *p)
 {
     if (p->x.req.url.len)
         return;

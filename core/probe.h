@@ -137,6 +137,4 @@ unsigned probes_busy(const struct probes *ps);
 int probes_rate_ok(struct probes *ps);
 /* MSG_STOP: tries still waiting end now, with what they last got. */
 void probes_stop(struct probes *ps);
-/* A word shown in a report even though it made no URL. */
-void probes_show_word(const struct probes *ps, struct probe *p);
 #endif

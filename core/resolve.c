@@ -22,7 +22,6 @@ struct resolve {
     void (*wake)(void *ud);
     void (*wild_cb)(const char *text, size_t len, void *ud);
     void *ud;
-    unsigned waiting;          /* probes waiting for their answer */
     char wild[64][48];         /* the wildcard's answers (--wildcard-dns) */
     size_t nwild;
     unsigned wild_learning;    /* random names still out */
@@ -48,11 +47,6 @@ struct resolve *resolve_new(struct dns *dns, const struct resolve_settings *s,
 void resolve_free(struct resolve *r)
 {
     free(r);
-}
-
-unsigned resolve_waiting(const struct resolve *r)
-{
-    return r->waiting;
 }
 
 int resolve_learning(const struct resolve *r)
@@ -192,7 +186,6 @@ static void on_resolved(void *ud, const struct dns_result *d)
 {
     struct probe *p = ud;
     struct resolve *r = probes_resolve(p->ps);
-    r->waiting--;
     if (d->status != DNS_OK) {
         snprintf(p->x.errmsg, sizeof p->x.errmsg, "dns: %s: %s", p->host, d->reason);
         probe_end(p, V_ERROR, ERR_DNS, p->x.errmsg);
@@ -218,7 +211,6 @@ int resolve_start(struct resolve *r, struct probe *p)
     p->due = rate_now(); /* the DNS time, for dns_only */
     if (dns_resolve(r->dns, p->host, on_resolved, p) < 0)
         return -1;
-    r->waiting++;
     return 0;
 }
 

@@ -41,8 +41,6 @@ int resolve_wanted(struct resolve *r, struct probe *p);
 int resolve_start(struct resolve *r, struct probe *p);
 /* The DNS stage's hooks for the probe layer (wanted, start). */
 void resolve_hooks(struct resolve *r, struct probe_hooks *h);
-/* Queries out: probes waiting for their answer. */
-unsigned resolve_waiting(const struct resolve *r);
 /* Start learning the wildcard; words wait while resolve_learning(). */
 void resolve_learn_wildcard(struct resolve *r, uint64_t *seed);
 int resolve_learning(const struct resolve *r);
