@@ -374,12 +374,14 @@ int main(int argc, char **argv)
     }
     out.keys = combo.keys.n ? &combo.keys : NULL;
     /* A scan of your own, read at a terminal: the details ffuf shows. The
-     * default job, a file and a pipe keep the bare URL line. */
+     * default job, a file and a pipe keep the bare URL line (what scripts
+     * read) unless --detail=always says otherwise. */
     int tty = out.f && isatty(fileno(out.f));
-    out.detail = tty && (strcmp(c.plugin, "baidu") || c.given_template);
+    int own = strcmp(c.plugin, "baidu") || c.given_template;
+    out.detail = !strcmp(c.detail, "always") || (!strcmp(c.detail, "auto") && tty && own);
     const char *term = getenv("TERM");
     const char *nc = getenv("NO_COLOR");
-    out.color = out.detail && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+    out.color = out.detail && tty && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
     if (c.report && *c.report && !(out.report = report_open(c.report, err, sizeof err))) {
         log_msg(LOG_ERR, "%s", err);
         out_close(&out);

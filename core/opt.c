@@ -187,6 +187,9 @@ const struct opt opt_table[] = {
      1e9, NULL, NULL},
     {"output", "format", 'f', T_ENUM, O(format), "text", "FMT",
      "text | jsonl | csv", "text|jsonl|csv", 0, 0, NULL, NULL},
+    {"output", "detail", 0, T_ENUM, O(detail), "auto", "WHEN",
+     "text hits of your own scan with status, size, words, lines, title and redirect: auto "
+     "(at a terminal) | always | never (the bare URL)", "auto|always|never", 0, 0, NULL, NULL},
     {"output", "file", 'o', T_STR, O(output), "-", "FILE",
      "write results there ('-' = stdout)", NULL, 0, 0, "output", NULL},
     {"output", "errors", 0, T_BOOL, O(errors), "no", NULL,

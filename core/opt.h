@@ -72,6 +72,7 @@ struct conf {
     long recalibrate;  /* probes between checks that "not found" has not changed */
     /* [output] */
     char *format;
+    char *detail;  /* auto | always | never */
     char *output;
     int errors;
     int show_filtered;

@@ -112,6 +112,10 @@ NO_COLOR=1 TERM=xterm script -qfec "$cmd" nc.log > /dev/null
 check "NO_COLOR: no colour" sh -c "! grep -q $'\033\\[3' nc.log && grep -q 'Status: 200' nc.log"
 eval "$cmd" > pipe.txt
 check "a pipe: the bare URL lines" same_set pipe.txt <(printf 'http://hit-1.baidu.com\nhttp://redir-2.baidu.com\n')
+eval "$cmd --detail always" > always.txt
+check "--detail always: details in a file, no colour" sh -c "grep -q '^http://hit-1.baidu.com \\[Status: 200, Size: ' always.txt && ! grep -q $'\033' always.txt"
+TERM=xterm script -qfec "$cmd --detail never" never.log > /dev/null
+check "--detail never: the bare line at a terminal" grep -qx $'http://hit-1.baidu.com\r\\?' never.log
 TERM=xterm script -qfec "$SALVO -q -j 1 --connect-to $CT -w tt.txt" def.log > /dev/null
 check "the default job at a terminal: the bare URL line" grep -qx $'http://hit-1.baidu.com\r\\?' def.log
 finish
