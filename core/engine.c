@@ -42,6 +42,8 @@ struct sockctx {
 struct engine {
     uv_loop_t *loop;
     CURLM *multi;
+    CURLSH *share;                  /* TLS sessions of all this worker's transfers */
+    int multiplexing;               /* an answer came over HTTP/2 (reuse only) */
     uv_timer_t timer;
     struct engine_settings s;       /* a copy: the caller's may be on its stack */
     engine_done_fn done;
@@ -52,7 +54,8 @@ struct engine {
     struct curl_slist *connect_to;
     struct curl_slist *resolve;
     struct res_decoder *dec;
-    unsigned window;
+    unsigned window;                /* transfers in flight at most, now */
+    unsigned window_max;            /* what it may grow to (-t auto) */
     int has_user_agent_header;
     struct xfer *doomed[64];
     unsigned ndoomed;
@@ -209,6 +212,17 @@ static int error_kind(CURLcode rc)
     }
 }
 
+/* HTTP/2 confirmed: a few connections carry the whole window. Without a
+ * cap, every probe waiting when a server ends a connection (nginx does
+ * after 1,000 requests) would open one of its own, a TLS handshake each;
+ * with it they wait for the next connection's streams. Called from reap(),
+ * never from a curl callback. */
+static void cap_connections(struct engine *e)
+{
+    e->multiplexing = 1;
+    curl_multi_setopt(e->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)(e->window_max / 100 + 2));
+}
+
 static void finish(struct engine *e, struct xfer *p, CURLcode rc)
 {
     long status = 0;
@@ -220,6 +234,15 @@ static void finish(struct engine *e, struct xfer *p, CURLcode rc)
         snprintf(p->res.ip, sizeof p->res.ip, "%s", ip);
     p->res.status = (int)status;
     p->res.elapsed = total;
+    long ver = 0;
+    if (status > 0 && curl_easy_getinfo(p->easy, CURLINFO_HTTP_VERSION, &ver) == CURLE_OK)
+        p->res.proto = ver == CURL_HTTP_VERSION_1_0   ? "HTTP/1.0"
+                       : ver == CURL_HTTP_VERSION_1_1 ? "HTTP/1.1"
+                       : ver == CURL_HTTP_VERSION_2_0 ? "HTTP/2"
+                       : ver == CURL_HTTP_VERSION_3   ? "HTTP/3"
+                                                      : NULL;
+    if (e->s.reuse && !e->multiplexing && ver == CURL_HTTP_VERSION_2_0)
+        cap_connections(e);
     if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && p->res.truncated)) {
         /* curl calls a reply without an HTTP status line an unsupported
          * protocol (HTTP/0.9): the server's fault, not the URL's. */
@@ -294,7 +317,7 @@ static int has_header(const struct strlist *h, const char *name)
 
 /* Raise the descriptor limit to the hard limit and size the window from
  * it: a socket per transfer plus curl's resolver socket pair. */
-static unsigned size_window(long want)
+static unsigned size_window(long want, int quiet)
 {
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -306,11 +329,19 @@ static unsigned size_window(long want)
     if (cap < 1)
         cap = 1;
     if (want > cap) {
+        if (quiet)
+            return (unsigned)cap;
         log_msg(LOG_WARN, "concurrency %ld capped to %ld by the open-files limit (%ld)", want,
                 cap, (long)rl.rlim_cur);
         return (unsigned)cap;
     }
     return (unsigned)want;
+}
+
+static void bad_share(struct engine *e)
+{
+    curl_share_cleanup(e->share);
+    e->share = NULL;
 }
 
 struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *c, engine_done_fn done,
@@ -326,10 +357,18 @@ struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *c, engi
     e->done = done;
     e->idle = idle;
     e->ud = ud;
-    e->window = size_window(c->concurrency);
+    /* -t auto starts at AUTO_START and moves (engine_set_window). */
+    e->window_max = size_window(c->concurrency ? c->concurrency : ENGINE_AUTO_MAX, !c->concurrency);
+    e->window = c->concurrency || e->window_max < ENGINE_AUTO_START ? e->window_max
+                                                                     : ENGINE_AUTO_START;
     e->dec = res_decoder_new();
     e->multi = curl_multi_init();
-    if (!e->dec || !e->multi) {
+    /* One worker, one thread: the share needs no locks. A reconnection to a
+     * host resumes its TLS session instead of a full handshake. */
+    e->share = curl_share_init();
+    if (e->share && curl_share_setopt(e->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION))
+        bad_share(e);
+    if (!e->dec || !e->multi || !e->share) {
         snprintf(err, errlen, "cannot create the transfer engine");
         goto fail;
     }
@@ -355,7 +394,9 @@ struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *c, engi
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
-    /* Room for a kept-alive connection per transfer of the window. */
+    /* Room for a kept-alive connection per transfer of the window; no
+     * more, since curl walks every idle connection to an address when it
+     * looks for one to reuse. */
     curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->window);
     curl_multi_setopt(e->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(e->multi, CURLMOPT_SOCKETDATA, e);
@@ -368,6 +409,8 @@ fail:
     res_decoder_free(e->dec);
     if (e->multi)
         curl_multi_cleanup(e->multi);
+    if (e->share)
+        curl_share_cleanup(e->share);
     curl_slist_free_all(e->headers);
     curl_slist_free_all(e->headers_ka);
     curl_slist_free_all(e->connect_to);
@@ -394,7 +437,8 @@ static void setup_easy(struct engine *e, struct xfer *p)
 #if CURL_AT_LEAST_VERSION(7, 87, 0)
     curl_easy_setopt(h, CURLOPT_QUICK_EXIT, 1L);
 #endif
-    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+    if (e->share)
+        curl_easy_setopt(h, CURLOPT_SHARE, e->share);
     /* A compressed body (asked for or not) is inflated before anything
      * sees it; on_body caps the inflated bytes at max_body, so a gzip bomb
      * costs no more than a plain page. */
@@ -449,6 +493,23 @@ void engine_xfer_clear(struct xfer *p)
     p->doomed = 0;
 }
 
+/* HTTP/2 pays where connections carry many probes (streams side by side
+ * on one); on a connection per probe its set-up only costs (about 100 us a
+ * probe, measured), so the default there stays HTTP/1.1. PIPEWAIT lets the
+ * first probes of a scan wait for the first connection's ALPN answer
+ * rather than each opening a connection of its own. */
+static void set_version(struct engine *e, CURL *h, const char *url)
+{
+    int tls = !strncasecmp(url, "https:", 6);
+    long v = CURL_HTTP_VERSION_1_1;
+    if (e->s.http_version == ENGINE_HTTP_2)
+        v = tls ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+    else if (e->s.http_version == ENGINE_HTTP_AUTO && tls && e->s.reuse)
+        v = CURL_HTTP_VERSION_2TLS;
+    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, v);
+    curl_easy_setopt(h, CURLOPT_PIPEWAIT, v != CURL_HTTP_VERSION_1_1 ? 1L : 0L);
+}
+
 /* Options that change per word. */
 static int setup_request(struct engine *e, struct xfer *p)
 {
@@ -470,12 +531,14 @@ static int setup_request(struct engine *e, struct xfer *p)
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
     /* A probe with a wire URL goes out on a kept-alive connection to its
      * address; every other one on a connection of its own (see above). */
-    int reuse = p->wire.len > 0;
+    int wire = p->wire.len > 0, reuse = wire || e->s.reuse;
     struct curl_slist *base = reuse ? e->headers_ka : e->headers;
     struct curl_slist *hdrs = base;
-    curl_easy_setopt(h, CURLOPT_URL, reuse ? p->wire.p : p->req.url.p);
+    const char *url = wire ? p->wire.p : p->req.url.p;
+    curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, reuse ? 0L : 1L);
     curl_easy_setopt(h, CURLOPT_FORBID_REUSE, reuse ? 0L : 1L);
+    set_version(e, h, url);
     curl_slist_free_all(p->hdrs); /* a retry builds them again */
     p->hdrs = NULL;
     if (p->req.headers) {
@@ -532,6 +595,17 @@ unsigned engine_window(const struct engine *e)
     return e->window;
 }
 
+unsigned engine_window_max(const struct engine *e)
+{
+    return e->window_max;
+}
+
+void engine_set_window(struct engine *e, unsigned n)
+{
+    e->window = n < 1 ? 1 : n > e->window_max ? e->window_max : n;
+    curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->window);
+}
+
 static void on_engine_closed(uv_handle_t *h)
 {
     free(h->data);
@@ -557,6 +631,7 @@ void engine_free(struct engine *e)
     if (!e)
         return;
     curl_multi_cleanup(e->multi);
+    curl_share_cleanup(e->share);
     curl_slist_free_all(e->headers);
     curl_slist_free_all(e->headers_ka);
     curl_slist_free_all(e->connect_to);

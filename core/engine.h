@@ -15,7 +15,7 @@ struct engine;
 
 /* What the engine needs of the configuration. */
 struct engine_settings {
-    long concurrency;            /* the window asked for */
+    long concurrency;            /* the window asked for, 0 = auto (it moves) */
     long max_body;
     double timeout, connect_timeout;   /* seconds; connect 0 = curl's */
     const char *method;          /* default method */
@@ -27,7 +27,15 @@ struct engine_settings {
     const struct strlist *headers;     /* "K: V"; those with '{' are per word */
     const struct strlist *connect_to;
     const struct strlist *resolve;
+    int reuse;                   /* every probe may go out on a kept connection and
+                                    leave it open (a template of one origin) */
+    int http_version;            /* ENGINE_HTTP_* */
 };
+
+/* ENGINE_HTTP_AUTO: HTTP/2 over TLS when the server offers it and probes
+ * share connections (reuse), else HTTP/1.1. _2 asks for HTTP/2 always
+ * (ALPN over TLS, prior knowledge over plain HTTP). */
+enum { ENGINE_HTTP_AUTO = 0, ENGINE_HTTP_11 = 1, ENGINE_HTTP_2 = 2 };
 
 /* One transfer: the easy handle and what it fills. Set up once with
  * engine_xfer_init() and recycled with engine_xfer_clear(). */
@@ -65,6 +73,14 @@ void engine_xfer_free(struct xfer *x);
 /* Start the transfer of x->req. Returns 0, or -1 (x->errmsg says why,
  * x->kind is set; x is still the caller's). */
 int engine_start(struct engine *e, struct xfer *x);
-/* The window actually used: the concurrency, capped by the fd limit. */
+/* -t auto: where the window starts, and how far it may grow. */
+#define ENGINE_AUTO_START 200
+#define ENGINE_AUTO_MAX 4096
+/* The window now: the concurrency (or -t auto's choice), capped by the fd
+ * limit; and what it may become. */
 unsigned engine_window(const struct engine *e);
+unsigned engine_window_max(const struct engine *e);
+/* -t auto moved the window (bounded by engine_window_max()). Not from
+ * inside a curl callback. */
+void engine_set_window(struct engine *e, unsigned n);
 #endif

@@ -58,6 +58,7 @@ struct wk {
     int ended;         /* MSG_END sent */
     double quiet_since; /* ended with nothing left to do (or stopping) since then */
     int hung;          /* the watchdog killed it: hung_why says why */
+    uint32_t window;   /* transfers it keeps in flight at most, as it said */
     char hung_why[160];
     struct buf in, out;
     struct chunkrec *pend;  /* chunks sent and not done */

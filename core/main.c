@@ -68,6 +68,13 @@ static void settings_of(const struct conf *c, struct settings *s)
         .follow_redirects = c->follow_redirects, .max_redirects = c->max_redirects,
         .verify_tls = c->verify_tls, .headers = &c->headers, .connect_to = &c->connect_to,
         .resolve = &c->resolve,
+        /* One origin for every probe: connections carry many (curl keeps
+         * them per scheme, host and port, through --connect-to, --resolve
+         * and proxies alike). */
+        .reuse = c->reuse_connections && tmpl_fixed_origin(c->template),
+        .http_version = !strcmp(c->http_version, "1.1") ? ENGINE_HTTP_11
+                        : !strcmp(c->http_version, "2") ? ENGINE_HTTP_2
+                                                        : ENGINE_HTTP_AUTO,
     };
     w->probe = (struct probe_settings){.template = c->template, .headers = &c->headers,
                                        .data = c->data, .retries = c->retries};

@@ -83,6 +83,7 @@ static void put_fields(struct buf *out, const struct result *r, int wire)
     put_int(out, (uint32_t)r->nfields, 4, wire);
     for (size_t i = 0; i < 2 * r->nfields; i++)
         put_str(out, r->fields[i], strlen(r->fields[i]), wire);
+    put_str(out, r->protocol, r->protocol ? strlen(r->protocol) : 0, wire);
 }
 
 int msg_put_result(struct buf *out, const struct result *r)
@@ -226,7 +227,7 @@ static int get_str(struct cursor *c, const char **s, size_t *len)
     return 0;
 }
 
-static int get_fields(struct cursor *c, struct result *r)
+static int get_fields(struct cursor *c, struct result *r, int version)
 {
     int32_t verdict, status, wild, kind;
     uint32_t nf;
@@ -255,21 +256,23 @@ static int get_fields(struct cursor *c, struct result *r)
     for (size_t i = 0; i < 2 * (size_t)nf; i++)
         if (get_str(c, &r->fields[i], NULL))
             return -1;
-    return 0;
+    r->protocol = "";
+    return version >= 2 ? get_str(c, &r->protocol, NULL) : 0;
 }
 
 int msg_get_result(const struct frame *f, struct result *r)
 {
     struct cursor c = {f->p, f->len, 0};
-    return get_fields(&c, r);
+    return get_fields(&c, r, MSG_RECORD_VERSION);
 }
 
 int msg_get_record(const char *p, size_t len, struct result *r)
 {
-    if (len < 4 || memcmp(p, MSG_RECORD_MAGIC, 3) || (unsigned char)p[3] != MSG_RECORD_VERSION)
+    int v = len >= 4 ? (unsigned char)p[3] : 0;
+    if (len < 4 || memcmp(p, MSG_RECORD_MAGIC, 3) || v < 1 || v > MSG_RECORD_VERSION)
         return -1;
     struct cursor c = {p + 4, len - 4, 1};
-    if (get_fields(&c, r) < 0 || c.left != 0)
+    if (get_fields(&c, r, v) < 0 || c.left != 0)
         return -1;
     return 0;
 }

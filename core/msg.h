@@ -44,6 +44,7 @@ enum verdict { V_MISS = 0, V_HIT = 1, V_ERROR = 2, V_FILTERED = 3 };
 #define STATS_FILTERED 2002  /* responses a [match]/[filter] rule turned down */
 #define STATS_CALIBRATED 2003 /* responses taken for a learned not-found page */
 #define STATS_WILDCARDS 2004  /* names whose answers are the wildcard's */
+#define STATS_WINDOW 2005     /* the worker's window now (a value, not a count) */
 
 /* One probe's outcome. Strings are NUL-terminated; when decoded they point
  * into the frame and live as long as it does. */
@@ -68,6 +69,7 @@ struct result {
     const char *title;       /* "" if none */
     const char *location;    /* "" if no redirect */
     const char *filtered_by; /* V_FILTERED: the rule or the learned page */
+    const char *protocol;    /* "HTTP/1.1", "HTTP/2"; "" if no answer */
     size_t nfields;
     const char *fields[2 * RESULT_MAX_FIELDS]; /* key, value, ... */
 };
@@ -100,7 +102,7 @@ int msg_put_result(struct buf *out, const struct result *r);
  * and a version byte, then the fields with big-endian integers, so that
  * any machine reads it and a record of another version is refused. */
 #define MSG_RECORD_MAGIC "SRR"
-#define MSG_RECORD_VERSION 1
+#define MSG_RECORD_VERSION 2   /* 2: the protocol, last; version 1 is read too */
 int msg_put_record(struct buf *out, const struct result *r);
 /* 0, or -1 for anything but a whole record of this version. Strings point
  * into p. */

@@ -49,8 +49,10 @@ const struct opt opt_table[] = {
      "rule, ffuf's match: status " OPT_DEFAULT_STATUS ")", NULL, 0, 0, NULL, NULL},
     {"scan", "processes", 'j', T_INT, O(procs), "0", "N",
      "worker processes (0 = one per core)", NULL, 0, 1024, "procs", NULL},
-    {"scan", "concurrency", 't', T_INT, O(concurrency), "200", "N",
-     "transfers in flight per worker", NULL, 1, 100000, NULL, NULL},
+    {"scan", "concurrency", 't', T_INT, O(concurrency), "auto", "N|auto",
+     "transfers in flight per worker; auto: grown while the rate rises, held at the CPU's "
+     "limit, the open-files limit, --rate and the per-address caps, shrunk when connect "
+     "errors and timeouts rise", "auto", 1, 100000, NULL, NULL},
     {"scan", "rate", 0, T_DOUBLE, O(rate), "0", "N",
      "requests a second across all workers (0 = no limit)", NULL, 0.01, 1e7, NULL, NULL},
     {"scan", "per_ip_concurrency", 0, T_INT, O(per_ip_concurrency), "0", "N",
@@ -102,8 +104,13 @@ const struct opt opt_table[] = {
     {"http", "verify_tls", 0, T_BOOL, O(verify_tls), "no", NULL,
      "verify TLS certificates", NULL, 0, 0, NULL, NULL},
     {"http", "reuse_connections", 0, T_BOOL, O(reuse_connections), "yes", NULL,
-     "plain HTTP to an address the DNS stage resolved: send the next names' requests on open "
-     "connections to that address (Host names the site)", NULL, 0, 0, NULL, NULL},
+     "keep connections open for the next probes where HTTP allows: paths on one host (HTTPS "
+     "too), and plain-HTTP names on one address (Host names the site); no = a connection "
+     "per probe", NULL, 0, 0, NULL, NULL},
+    {"http", "http_version", 0, T_ENUM, O(http_version), "auto", "VER",
+     "auto: HTTP/2 over TLS when the server offers it and probes share connections, else "
+     "HTTP/1.1 | 1.1 | 2: asked for always (--http1.1, --http2 for short)", "auto|1.1|2", 0, 0,
+     NULL, NULL},
     {"http", "connect_to", 0, T_LIST, O(connect_to), NULL, "H:P:H2:P2",
      "connect to H2:P2 instead of H:P (curl CONNECT_TO; repeatable)", NULL, 0, 0, NULL, NULL},
     {"http", "resolve", 0, T_LIST, O(resolve), NULL, "H:P:ADDR",
@@ -364,6 +371,10 @@ static int set_value(struct conf *c, const struct opt *o, const char *v,
         return 0;
     }
     case T_INT: {
+        if (o->choices && !strcmp(v, o->choices)) { /* a word for 0, "auto" */
+            *FIELD(c, o, long) = 0;
+            return 0;
+        }
         errno = 0;
         long n = strtol(v, &end, 10);
         if (errno || end == v || *end)
@@ -492,7 +503,7 @@ void opt_long_name(const struct opt *o, char *out, size_t n)
             *p = '-';
 }
 
-enum { LONG_BASE = 256, OPT_HELP = 1000, OPT_VERSION = 1001 };
+enum { LONG_BASE = 256, OPT_HELP = 1000, OPT_VERSION = 1001, OPT_HTTP11 = 1002, OPT_HTTP2 = 1003 };
 
 /* Long options: the CLI name of every option, and its INI key too when
  * that differs (--template works as well as --url). */
@@ -525,6 +536,8 @@ static void build_getopt(struct option *lo, char names[][2][32], char *shorts, s
         }
     }
     lo[k++] = (struct option){"no-progress", no_argument, NULL, 'q'};
+    lo[k++] = (struct option){"http1.1", no_argument, NULL, OPT_HTTP11};
+    lo[k++] = (struct option){"http2", no_argument, NULL, OPT_HTTP2};
     lo[k++] = (struct option){"help", no_argument, NULL, OPT_HELP};
     lo[k++] = (struct option){"version", no_argument, NULL, OPT_VERSION};
     lo[k] = (struct option){NULL, 0, NULL, 0};
@@ -624,7 +637,7 @@ static int default_match(struct conf *c, char *err, size_t errlen)
 
 enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size_t errlen)
 {
-    struct option lo[2 * NOPTS + 4];
+    struct option lo[2 * NOPTS + 6];
     char names[NOPTS][2][32];
     char shorts[2 * NOPTS + 8];
     build_getopt(lo, names, shorts, sizeof shorts - 3);
@@ -667,6 +680,13 @@ enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size
                          strchr(arg, '=') || ch == '?' ? "unknown option or bad value (see --help)"
                                                        : "needs a value");
             return OPT_ERROR;
+        }
+        if (ch == OPT_HTTP11 || ch == OPT_HTTP2) {
+            if (replace_str(&c->http_version, ch == OPT_HTTP2 ? "2" : "1.1") < 0) {
+                fail(err, errlen, "out of memory");
+                return OPT_ERROR;
+            }
+            continue;
         }
         const struct opt *o = by_code(ch);
         if (!o || o->off == offsetof(struct conf, config_path))
@@ -756,7 +776,10 @@ void opt_dump(const struct conf *c, FILE *f)
             break;
         }
         case T_INT:
-            fprintf(f, "%s = %ld\n", o->key, *FIELD(cc, o, const long));
+            if (o->choices && *FIELD(cc, o, const long) == 0)
+                fprintf(f, "%s = %s\n", o->key, o->choices);
+            else
+                fprintf(f, "%s = %ld\n", o->key, *FIELD(cc, o, const long));
             break;
         case T_DOUBLE:
             // cppcheck-suppress invalidPointerCast

@@ -48,7 +48,8 @@ struct conf {
     long max_body;
     char *proxy;
     int verify_tls;
-    int reuse_connections; /* plain HTTP to a resolved address: keep-alive across names */
+    int reuse_connections; /* keep connections for the next probes where HTTP allows */
+    char *http_version;    /* auto | 1.1 | 2 */
     struct strlist connect_to;
     struct strlist resolve;
     /* [dns] */

@@ -32,7 +32,7 @@ int out_open(struct out *o, const char *path, const char *format, int errors, in
     }
     if (o->format == FMT_CSV && !keep) {
         static const char head[] = "verdict,url,word,status,length,words,lines,content_type,"
-                                   "charset,title,location,elapsed_ms,ip,ips,dns_wildcard,"
+                                   "charset,title,location,elapsed_ms,ip,protocol,ips,dns_wildcard,"
                                    "error_class,error,filtered_by,fields\n";
         fputs(head, o->f);
         o->bytes = sizeof head - 1;
@@ -161,6 +161,7 @@ static void format_jsonl(const struct out *o, struct buf *b, const struct result
     json_field(b, "location", r->location);
     buf_printf(b, ",\"elapsed_ms\":%.3f", r->elapsed * 1000.0);
     json_field(b, "ip", r->ip);
+    json_field(b, "protocol", r->protocol);
     if (r->ips && *r->ips) {
         buf_append_str(b, ",\"ips\":[");
         for (const char *p = r->ips; *p;) {
@@ -214,6 +215,7 @@ static void format_csv(const struct out *o, struct buf *b, const struct result *
     csv_col(b, r->location);
     buf_printf(b, ",%.3f", r->elapsed * 1000.0);
     csv_col(b, r->ip);
+    csv_col(b, r->protocol);
     csv_col(b, r->ips);
     csv_col(b, r->wildcard ? "yes" : "");
     csv_col(b, r->verdict == V_ERROR ? codes_class_name(codes_class(r->kind)) : "");

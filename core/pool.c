@@ -136,6 +136,10 @@ static int on_frame(struct pool *p, struct wk *w, const struct frame *f)
                 p->st->calibrated += n;
             else if (key == STATS_WILDCARDS)
                 p->st->wildcards += n;
+            else if (key == STATS_WINDOW) {
+                p->st->window += (uint64_t)n - w->window;
+                w->window = n;
+            }
             else if (key >= STATS_SIZE && key < STATS_SIZE + SIZE_BUCKETS)
                 p->st->sizes[key - STATS_SIZE] += n;
         }
@@ -173,6 +177,8 @@ static void reap_worker(struct pool *p, struct wk *w)
     close(w->fd);
     w->fd = -1;
     p->alive--;
+    p->st->window -= w->window;
+    w->window = 0;
     if (w->ready)
         p->nready--;
     while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)

@@ -45,6 +45,7 @@ struct pool_stats {
     char *calib_text, *calib_json;
     uint64_t calib_changes;
     uint64_t wildcards;    /* names whose DNS answers are the wildcard's */
+    uint64_t window;       /* transfers in flight at most, all workers now */
     char *wild_text;       /* "*.domain ip,ip" from the first worker, or NULL */
     uint64_t long_lines;
     double start, elapsed; /* seconds */

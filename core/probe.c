@@ -539,13 +539,14 @@ void probes_free(struct probes *ps)
 {
     if (!ps)
         return;
-    engine_free(ps->eng);
+    /* The handles first: the engine's share stays in use while one holds it. */
     for (struct probe *p = ps->free_list, *next; p; p = next) {
         next = p->next;
         engine_xfer_free(&p->x);
         buf_free(&p->word);
         free(p);
     }
+    engine_free(ps->eng);
     free(ps->ready.v);
     free(ps->retry.v);
     /* ps goes once libuv is done with its timers: the caller runs the loop. */

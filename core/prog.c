@@ -1,6 +1,9 @@
 /* prog: one progress line on stderr, refreshed four times a second:
  *
- *   12,345/100,000 lines (12%)  3,210/s now  3,100/s avg  12 hits  3 errors  ETA 0:28
+ *   12,345/100,000 lines (12%)  3,210/s now  3,100/s avg  12 hits  3 errors  -t 400  ETA 0:28
+ *
+ * "-t" is the transfers in flight at most, all workers together (it moves
+ * with -t auto).
  *
  * Only on a terminal and never with -q. Whatever else goes to the terminal
  * (hits on stdout, messages on stderr) first clears the line, then the line
@@ -107,14 +110,14 @@ void prog_draw(const struct pool_stats *st, int force)
         thousands(total, sizeof total, g.total);
         double left = avg > 0 ? (double)(g.total - (st->lines_done < g.total ? st->lines_done : g.total)) / avg : 0;
         n = snprintf(line, sizeof line, "\r\033[K%s/%s lines (%.0f%%)  %.0f/s now  %.0f/s avg  "
-                     "%llu hits  %llu errors  ETA %d:%02d", done, total,
+                     "%llu hits  %llu errors  -t %llu  ETA %d:%02d", done, total,
                      100.0 * (double)st->lines_done / (double)g.total, rate_now, avg,
                      (unsigned long long)st->hits, (unsigned long long)st->errors,
-                     (int)(left / 60), (int)left % 60);
+                     (unsigned long long)st->window, (int)(left / 60), (int)left % 60);
     } else {
         n = snprintf(line, sizeof line, "\r\033[K%s lines  %.0f/s now  %.0f/s avg  %llu hits  "
-                     "%llu errors", done, rate_now, avg, (unsigned long long)st->hits,
-                     (unsigned long long)st->errors);
+                     "%llu errors  -t %llu", done, rate_now, avg, (unsigned long long)st->hits,
+                     (unsigned long long)st->errors, (unsigned long long)st->window);
     }
     if (n > 0) {
         ssize_t r = write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);

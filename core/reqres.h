@@ -35,6 +35,7 @@ struct salvo_res {
     double elapsed;
     const char *error;      /* NULL if the transfer succeeded */
     char ip[64];            /* address connected to, "" if none */
+    const char *proto;      /* "HTTP/1.1", "HTTP/2", ...; NULL if no answer */
     char ips[400];          /* the DNS stage's answers, "a,b", "" if none */
     int dns_wildcard;       /* the answers are the domain's wildcard's */
     /* Decoded on first use. */

@@ -263,6 +263,7 @@ void res_clear(struct salvo_res *r)
     r->tlen = 0;
     r->charset[0] = '\0';
     r->ip[0] = '\0';
+    r->proto = NULL;
     r->ips[0] = '\0';
     r->dns_wildcard = 0;
 }

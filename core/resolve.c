@@ -7,6 +7,7 @@
 #include "log.h"
 #include "probe.h"
 #include "rate.h"
+#include "tmpl.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -26,7 +27,15 @@ struct resolve {
     size_t nwild;
     unsigned wild_learning;    /* random names still out */
     char domain[256];          /* the template's host after "{}." */
+    /* The last answer, while it is fresh: a template of one origin asks
+     * for the same name on every probe, and c-ares keeps no cache. */
+    int cache;
+    char last_host[256];
+    uint64_t last_until;
+    struct dns_result last;
 };
+
+#define ANSWER_KEPT_NS (30ull * 1000000000ull)
 
 struct resolve *resolve_new(struct dns *dns, const struct resolve_settings *s,
                             struct probe_stats *stats, void (*wake)(void *ud),
@@ -41,6 +50,7 @@ struct resolve *resolve_new(struct dns *dns, const struct resolve_settings *s,
     r->wake = wake;
     r->wild_cb = wild;
     r->ud = ud;
+    r->cache = tmpl_fixed_origin(s->template);
     return r;
 }
 
@@ -74,8 +84,9 @@ static int host_of(struct probe *p)
 }
 
 /* --connect-to and --resolve entries "HOST:PORT:..." (empty = any) that
- * cover this host: curl is told where to go already. */
-static int pinned_by_user(const struct strlist *l, const char *host, long port)
+ * cover this host: curl is told where to go already. The entry's rest
+ * (after "HOST:PORT:"), or NULL. */
+static const char *pinned_by_user(const struct strlist *l, const char *host, long port)
 {
     for (size_t i = 0; i < l->n; i++) {
         const char *e = l->v[i] + (l->v[i][0] == '+');
@@ -86,10 +97,38 @@ static int pinned_by_user(const struct strlist *l, const char *host, long port)
         int host_ok = !hl || (hl == strlen(host) && !strncasecmp(e, host, hl));
         int port_ok = c2 == c1 + 1 || strtol(c1 + 1, NULL, 10) == port;
         if (host_ok && port_ok)
-            return 1;
+            return c2 + 1;
     }
-    return 0;
+    return NULL;
 }
+
+/* Where a user's entry sends the host, as a URL's host: "H2:P2" of
+ * --connect-to (an empty P2 keeps the port), the first address of
+ * --resolve. 0, or -1 when it names no other place (an empty H2). */
+static int user_target(const char *rest, int connect_to, long port, char *host, size_t n,
+                       long *to_port)
+{
+    size_t hl;
+    *to_port = port;
+    if (connect_to) {
+        const char *colon = rest[0] == '[' ? strchr(rest, ']') : rest;
+        colon = colon ? strchr(colon, ':') : NULL;
+        if (!colon)
+            return -1;
+        hl = (size_t)(colon - rest);
+        if (colon[1])
+            *to_port = strtol(colon + 1, NULL, 10);
+    } else {
+        hl = strcspn(rest, ",");
+    }
+    if (!hl || hl + 3 > n)
+        return -1;
+    int bare_v6 = rest[0] != '[' && memchr(rest, ':', hl);
+    snprintf(host, n, bare_v6 ? "[%.*s]" : "%.*s", (int)hl, rest);
+    return *to_port > 0 && *to_port < 65536 ? 0 : -1;
+}
+
+static int keep_alive(struct probe *p, const char *host, long port);
 
 int resolve_wanted(struct resolve *r, struct probe *p)
 {
@@ -98,8 +137,17 @@ int resolve_wanted(struct resolve *r, struct probe *p)
     unsigned char a[16];
     if (p->host[0] == '[' || inet_pton(AF_INET, p->host, a) == 1)
         return 0; /* numeric already */
-    return !pinned_by_user(r->s.connect_to, p->host, p->port) &&
-           !pinned_by_user(r->s.resolve, p->host, p->port);
+    const char *ct = pinned_by_user(r->s.connect_to, p->host, p->port);
+    const char *rs = ct ? NULL : pinned_by_user(r->s.resolve, p->host, p->port);
+    if (!ct && !rs)
+        return 1;
+    /* curl is told where to go; plain HTTP still keeps its connections to
+     * that place open for the next names (without keep-alive if not). */
+    char host[300];
+    long port;
+    if (r->s.reuse && user_target(ct ? ct : rs, ct != NULL, p->port, host, sizeof host, &port) == 0)
+        keep_alive(p, host, port);
+    return 0;
 }
 
 static int in_wildcard(const struct resolve *r, const struct dns_result *d)
@@ -121,14 +169,16 @@ static int in_wildcard(const struct resolve *r, const struct dns_result *d)
  * request to the same address on it, instead of a new TCP connection per
  * name. Only where nothing else depends on the URL's host: no TLS (SNI and
  * certificate are per name), no redirects followed. */
-static int keep_alive(struct probe *p, const char *addr)
+static int keep_alive(struct probe *p, const char *to, long to_port)
 {
     CURLU *u = curl_url();
-    char *url = NULL, host[300], ip[64];
-    int v6 = strchr(addr, ':') != NULL;
-    snprintf(ip, sizeof ip, v6 ? "[%s]" : "%s", addr);
-    int ok = u && !curl_url_set(u, CURLUPART_URL, p->x.req.url.p, 0) &&
-             !curl_url_set(u, CURLUPART_HOST, ip, 0) && !curl_url_get(u, CURLUPART_URL, &url, 0);
+    char *url = NULL, host[300], port[16];
+    snprintf(port, sizeof port, "%ld", to_port);
+    /* PATH_AS_IS: the wire URL keeps a word's "../" as the URL does. */
+    int ok = u && !curl_url_set(u, CURLUPART_URL, p->x.req.url.p, CURLU_PATH_AS_IS) &&
+             !curl_url_set(u, CURLUPART_HOST, to, 0) &&
+             !curl_url_set(u, CURLUPART_PORT, to_port == 80 ? NULL : port, 0) &&
+             !curl_url_get(u, CURLUPART_URL, &url, 0);
     if (ok) {
         buf_reset(&p->x.wire);
         buf_append_str(&p->x.wire, url);
@@ -166,7 +216,9 @@ static void dns_only(struct probe *p, const struct dns_result *d)
 static void pin(struct resolve *r, struct probe *p, const struct dns_result *d)
 {
     snprintf(p->dest, sizeof p->dest, "%s", d->addr[0]);
-    if (r->s.reuse && keep_alive(p, d->addr[0]) == 0) {
+    char ip[64];
+    snprintf(ip, sizeof ip, strchr(d->addr[0], ':') ? "[%s]" : "%s", d->addr[0]);
+    if (r->s.reuse && keep_alive(p, ip, p->port) == 0) {
         probe_admit(p);
         return;
     }
@@ -182,16 +234,10 @@ static void pin(struct resolve *r, struct probe *p, const struct dns_result *d)
     probe_admit(p);
 }
 
-static void on_resolved(void *ud, const struct dns_result *d)
+/* The name's answer: the probe goes on, pinned to it (or, with
+ * --dns-only, ends with it). */
+static void answered(struct resolve *r, struct probe *p, const struct dns_result *d)
 {
-    struct probe *p = ud;
-    struct resolve *r = probes_resolve(p->ps);
-    if (d->status != DNS_OK) {
-        snprintf(p->x.errmsg, sizeof p->x.errmsg, "dns: %s: %s", p->host, d->reason);
-        probe_end(p, V_ERROR, ERR_DNS, p->x.errmsg);
-        r->wake(r->ud);
-        return;
-    }
     size_t o = 0;
     for (size_t i = 0; i < d->naddr && o < sizeof p->x.res.ips - 50; i++)
         o += (size_t)snprintf(p->x.res.ips + o, sizeof p->x.res.ips - o, "%s%s", i ? "," : "",
@@ -203,12 +249,34 @@ static void on_resolved(void *ud, const struct dns_result *d)
         dns_only(p, d);
     else
         pin(r, p, d);
+}
+
+static void on_resolved(void *ud, const struct dns_result *d)
+{
+    struct probe *p = ud;
+    struct resolve *r = probes_resolve(p->ps);
+    if (d->status != DNS_OK) {
+        snprintf(p->x.errmsg, sizeof p->x.errmsg, "dns: %s: %s", p->host, d->reason);
+        probe_end(p, V_ERROR, ERR_DNS, p->x.errmsg);
+        r->wake(r->ud);
+        return;
+    }
+    if (r->cache) {
+        snprintf(r->last_host, sizeof r->last_host, "%s", p->host);
+        r->last = *d;
+        r->last_until = rate_now() + ANSWER_KEPT_NS;
+    }
+    answered(r, p, d);
     r->wake(r->ud);
 }
 
 int resolve_start(struct resolve *r, struct probe *p)
 {
     p->due = rate_now(); /* the DNS time, for dns_only */
+    if (r->cache && p->due < r->last_until && !strcmp(p->host, r->last_host)) {
+        answered(r, p, &r->last);
+        return 0;
+    }
     if (dns_resolve(r->dns, p->host, on_resolved, p) < 0)
         return -1;
     return 0;

@@ -51,6 +51,15 @@ int tmpl_has_holes(const char *s, const struct tmpl_keys *k)
     return 0;
 }
 
+int tmpl_fixed_origin(const char *tmpl)
+{
+    const char *a = strstr(tmpl, "://");
+    if (!a)
+        return 0;
+    size_t end = (size_t)(a + 3 - tmpl) + strcspn(a + 3, "/?#");
+    return !memchr(tmpl, '{', end);
+}
+
 int tmpl_check_keys(const char *tmpl, const struct tmpl_keys *k, int url, char *err,
                     size_t errlen)
 {

@@ -20,6 +20,9 @@ int tmpl_check(const char *tmpl, char *err, size_t errlen);
  * and "{}" is refused when there are keys. url = also check it as a URL. */
 int tmpl_check_keys(const char *tmpl, const struct tmpl_keys *k, int url, char *err,
                     size_t errlen);
+/* Whether every URL made from tmpl has the same scheme, host and port (no
+ * placeholder before the path): connections can carry many probes. */
+int tmpl_fixed_origin(const char *tmpl);
 /* Whether s holds a placeholder at all. */
 int tmpl_has_holes(const char *s, const struct tmpl_keys *k);
 /* What a word may be where it goes: as it is (headers, body: TMPL_RAW);

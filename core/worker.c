@@ -24,9 +24,11 @@
 #include "msg.h"
 #include "plugin.h"
 #include "probe.h"
+#include "rate.h"
 #include "res.h"
 #include "resolve.h"
 #include "tmpl.h"
+#include "window.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -81,7 +83,16 @@ struct worker {
     uint64_t since_recal, calib_seed;
     unsigned calib_tries;
     struct combo combo;         /* the wordlists' names, for {KEY} */
+    int auto_window;            /* -t auto */
+    struct window win;
 };
+
+static uint64_t cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static void flush(struct worker *w);
 static void refill(void *ud);
@@ -141,6 +152,7 @@ static void send_result(struct worker *w, struct probe *p, int verdict, int kind
         .ips = res->ips,
         .wildcard = res->dns_wildcard,
         .filtered_by = verdict == V_ERROR ? NULL : why,
+        .protocol = res->proto,
         .nfields = res->nfields,
     };
     struct buf title = {0};
@@ -192,6 +204,10 @@ static void on_end(struct probe *p, int verdict, int kind, const char *why, void
     else if (w->c->show_filtered)
         send_result(w, p, V_FILTERED, ERR_NONE, why);
     ch->open--;
+    if (w->auto_window)
+        window_ended(&w->win, p->x.res.elapsed,
+                     kind == ERR_CONNECT || kind == ERR_TIMEOUT || kind == ERR_IO ||
+                         kind == ERR_EMPTY);
     if (w->c->calibrate && w->c->recalibrate && ++w->since_recal >= (uint64_t)w->c->recalibrate &&
         !w->recal_out && !w->stopping) {
         w->since_recal = 0;
@@ -204,7 +220,7 @@ static void on_end(struct probe *p, int verdict, int kind, const char *why, void
 static void send_stats(struct worker *w)
 {
     struct probe_stats *st = &w->stats;
-    if (!st->counted)
+    if (!st->counted && st->window == st->window_sent)
         return;
     struct buf b = {0};
     for (uint16_t k = 0; k < 600; k++)
@@ -230,6 +246,12 @@ static void send_stats(struct worker *w)
             buf_append(&b, counts[i], 4);
             *counts[i] = 0;
         }
+    if (st->window != st->window_sent) {
+        uint16_t key = STATS_WINDOW;
+        buf_append(&b, &key, 2);
+        buf_append(&b, &st->window, 4);
+        st->window_sent = st->window;
+    }
     msg_put(&w->out, MSG_STATS, b.p, b.len);
     buf_free(&b);
     st->counted = 0;
@@ -332,6 +354,22 @@ static int start_word(struct worker *w, struct chunk *ch, uint32_t index, const 
     return -1;
 }
 
+/* -t auto: what the last period measured moves the window. */
+static void adjust_window(struct worker *w)
+{
+    struct engine *e = probes_engine(w->probes);
+    window_busy(&w->win, probes_busy(w->probes));
+    uint64_t now = rate_now();
+    unsigned was = w->win.cur;
+    if (!window_due(&w->win, now) || !window_tick(&w->win, now, cpu_ns()))
+        return;
+    log_msg(LOG_DEBUG, "-t auto: %u -> %u transfers in flight (best so far %.0f/s at %u)", was,
+            w->win.cur, w->win.best_rate, w->win.best);
+    engine_set_window(e, w->win.cur);
+    w->stats.window = engine_window(e);
+    send_stats(w);
+}
+
 /* Keep the window full, ask for more words early, push results out. */
 static void refill(void *ud)
 {
@@ -361,6 +399,8 @@ static void refill(void *ud)
     }
 wait:
     probes_pump(w->probes); /* words that need no DNS went straight there */
+    if (w->auto_window)
+        adjust_window(w);
     chunk_maybe_done(w);
     if (!w->end && !w->want_sent && w->queued < window) {
         msg_put(&w->out, MSG_WANT, NULL, 0);
@@ -572,6 +612,10 @@ static int setup_probes(struct worker *w, struct plugin *plugin, struct beacon *
     if (!(w->probes = probes_new(&w->loop, &c->engine, &ps, &hooks, rate, perip, &w->stats,
                                  on_end, refill, w, err, errlen)))
         return -1;
+    struct engine *e = probes_engine(w->probes);
+    w->stats.window = engine_window(e);
+    if ((w->auto_window = c->engine.concurrency == 0))
+        window_init(&w->win, engine_window(e), 10, engine_window_max(e), rate_now(), cpu_ns());
     if (!c->dns_stage)
         return 0;
     if (!(w->dns = dns_new(&w->loop, &c->dns, err, errlen)))
@@ -618,6 +662,7 @@ int worker_run(int fd, const struct worker_settings *c, struct plugin *plugin, s
     probe_gate_init(&w.dns_gate, &w.loop, dns_rate, refill, &w);
     log_set_sink(to_parent, &w);
     msg_put(&w.out, MSG_READY, NULL, 0);
+    send_stats(&w); /* the window, for the progress line */
     uv_read_start((uv_stream_t *)&w.ipc, on_alloc, on_read);
     uv_timer_init(&w.loop, &w.trim);
     w.trim.data = &w;

@@ -11,6 +11,9 @@
 # of a few per cent that the timings cannot.
 #
 # usage: sudo tests/bench/ab.sh OLD_BUILD NEW_BUILD [WORDS] [ROUNDS]
+#   OLD_ARGS / NEW_ARGS in the environment replace each side's "-t N" (the
+#   same build twice with OLD_ARGS="-t 200" NEW_ARGS="-t auto" compares
+#   options; NEW_ARGS="" runs the new build with its defaults)
 # Needs: ip (iproute2), dnsmasq, nginx, time; valgrind for the second part.
 # Cleans up after itself.
 set -euo pipefail
@@ -37,8 +40,10 @@ gen "$words" > "$dir/words.txt"
 echo "ab: $words words, $rounds rounds each, -j $procs -t $per, old $old, new $new"
 for r in $(seq "$rounds"); do
     for b in old new; do
-        build=$old; [ $b = new ] && build=$new
-        measure "$b" "$words" "$build/salvo" -j "$procs" -t "$per" -w "$dir/words.txt" \
+        build=$old args=${OLD_ARGS--t $per}
+        [ $b = new ] && build=$new args=${NEW_ARGS--t $per}
+        # shellcheck disable=SC2086
+        measure "$b" "$words" "$build/salvo" -j "$procs" $args -w "$dir/words.txt" \
             -u 'http://{}.bench.test/' -p baidu
         got=$(grep -c . "$dir/$b.out" || true)
         [ "$got" -eq $(( words / 100 )) ] || echo "ab: warning: $b found $got hits" >&2

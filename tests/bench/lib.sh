@@ -38,7 +38,15 @@ nginx_up() {
     for f in "$src"/tests/fixtures/nginx/www/*.src; do
         iconv -f UTF-8 -t GBK "$f" > "$dir/www/$(basename "$f" .src).html"
     done
-    sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|80|g" -e "s|^worker_processes .*|worker_processes 1;|" \
+    mkdir -p "$dir/www/paths"
+    for p in admin login.html backup.zip page; do echo "page $p" > "$dir/www/paths/$p"; done
+    # HTTPS: an ECDSA certificate (what most sites serve now) for every name.
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+        -subj /CN=salvo-bench -addext "subjectAltName=DNS:*.bench.test,DNS:*.baidu.com,DNS:paths.test" \
+        -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>/dev/null
+    sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|80|g" -e "s|@TLSPORT@|443|g" -e "s|@TLS1PORT@|8443|g" -e "s|@PROXYPORT@|3128|g" \
+        -e "s|^worker_processes .*|worker_processes ${NGINX_WORKERS:-1};|" \
+        -e "s|access_log @DIR@/[a-z]*.log conn;|access_log off;|" \
         "$src/tests/fixtures/nginx/nginx.conf.in" > "$dir/nginx.conf"
     in_ns nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log"
 }

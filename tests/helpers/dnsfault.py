@@ -1,17 +1,29 @@
 # A DNS server on 127.0.0.1 that misbehaves on purpose, for the tests:
 #   dnsfault.py servfail   answers every query with SERVFAIL
 #   dnsfault.py sink       reads every query and never answers
+#   dnsfault.py count FILE answers every A query with 127.0.0.1 (others
+#                          with no address) and appends a line per query
+#                          to FILE
 # Prints the UDP port it got, then serves until killed.
 import socket
 import sys
 
 mode = sys.argv[1]
+log = open(sys.argv[2], "a", buffering=1) if mode == "count" else None
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1], flush=True)
 while True:
     q, peer = s.recvfrom(4096)
     if mode == "sink" or len(q) < 12:
+        continue
+    if mode == "count":
+        end = q.index(b"\0", 12) + 5  # the question: name, type, class
+        log.write("query\n")
+        is_a = q[end - 4:end - 2] == b"\0\1"
+        answer = b"\xc0\x0c\0\1\0\1\0\0\0\x3c\0\4\x7f\0\0\1" if is_a else b""
+        s.sendto(q[:2] + b"\x81\x80" + q[4:6] + (b"\0\1" if is_a else b"\0\0") + b"\0\0\0\0"
+                 + q[12:end] + answer, peer)
         continue
     # Same id and question, QR=1, RD and RA set, RCODE=2, no answers.
     s.sendto(q[:2] + bytes([0x81, 0x82]) + q[4:6] + b"\0\0\0\0\0\0" + q[12:], peer)

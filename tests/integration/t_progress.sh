@@ -8,6 +8,7 @@ check "scan under a terminal ok" grep -q 'COMMAND_EXIT_CODE="0"' tty.log
 tr '\r' '\n' < tty.log | sed 's/\x1b\[K//g' > lines.txt
 check "progress drawn with total and ETA" grep -qE '^[0-9,]+/3,000 lines \([0-9]+%\) .* ETA [0-9]+:[0-9]{2}$' lines.txt
 check "progress shows hits and rates" grep -qE '/s now +[0-9]+/s avg +[0-9]+ hits' lines.txt
+check "progress shows the transfers in flight" grep -qE ' errors +-t [1-9][0-9]* +ETA' lines.txt
 check "every hit is a whole line" [ "$(grep -c '^http://hit-[0-9]*\.baidu\.com$' lines.txt)" -eq 1500 ]
 check "no hit mixed with progress" [ -z "$(grep 'baidu\.com' lines.txt | grep -v '^http://hit-[0-9]*\.baidu\.com$')" ]
 check "summary on its own line" grep -qx 'salvo: 3000 words, 1500 hits, 0 errors in .*' lines.txt

@@ -36,4 +36,9 @@ printf '../../etc/passwd\n' > up.txt
     -w up.txt > up.jsonl 2> up.err
 check "path: reported as fetched" contains up.jsonl '"url":"http://x.baidu.com/a/../../etc/passwd"'
 check "path: sent as it is (nginx answers 400)" contains up.jsonl '"status":400'
+# The same through the DNS stage, where the request goes out on a kept
+# connection to the address the name resolved to.
+"$SALVO" -q -j 1 -p none --mc 100-599 -r "$R" -u "http://hit-1.plain.dns.test:$PORT/a/{}" -f jsonl \
+    -w up.txt > up2.jsonl 2> up2.err
+check "path through the DNS stage: sent as it is (400)" contains up2.jsonl '"status":400'
 finish

@@ -40,7 +40,7 @@ static void defaults(void **s)
     opt_defaults(&c);
     assert_string_equal(c.template, "http://{}.baidu.com");
     assert_string_equal(c.plugin, "baidu");
-    assert_int_equal(c.concurrency, 200);
+    assert_int_equal(c.concurrency, 0); /* auto */
     assert_true(c.timeout == 2.0);
     assert_int_equal(c.follow_redirects, 0);
     assert_int_equal(c.max_body, 1048576);

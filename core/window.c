@@ -1,0 +1,183 @@
+/* window: the transfers a worker keeps in flight with -t auto.
+ *
+ * A window of W probes to a target L seconds away gives W / L probes a
+ * second until something else is the limit: the worker's CPU, the target,
+ * the network. So each measuring period (twice the latency, 150 ms at least) the rate
+ * is compared with the best seen so far. While the rate rises by more than
+ * RISE the window grows by what the CPU has room for (the rate, and with it
+ * the CPU, is proportional to the window while the latency is the limit):
+ * to CPU_FULL of a core, at most 4x and at least a quarter. When it rose by
+ * less than the window grew, the knee lies between the two windows, at
+ * the smaller one times the rise; when it stops rising the
+ * best window so far is kept; when connect errors and timeouts rise above
+ * what the smaller window saw, the window shrinks by a third and grows back
+ * slowly, staying under the window that failed. Every RETRY periods it
+ * tries a quarter more, from the current rate as the new baseline and with
+ * no ceiling, since the target may have changed.
+ * Periods in which the window was not the limit (input, --rate, the
+ * per-address caps) teach nothing and change nothing. After a change the
+ * new window fills for one latency before the next period starts.
+ */
+#include "window.h"
+
+#define RISE 1.10          /* a rise smaller than 10 % is noise */
+#define LEAP 1.50          /* a rise that pays for any CPU */
+#define COST_MORE 1.15     /* CPU per probe, over the best window's */
+#define CPU_FULL 0.90      /* of one core */
+#define FAIL_MORE 0.10     /* failed share above the baseline's that backs off */
+#define RETRY 20           /* periods at one window before it tries more */
+#define PERIOD_MIN 150000000ull   /* ns */
+#define PERIOD_MAX 5000000000ull
+#define PERIOD_ENDS 20     /* ends a period needs before it can close */
+#define FILL_MIN 20000000ull      /* ns */
+#define FILL_FIRST 100000000ull   /* ns: before the first period */
+
+static void restart(struct window *w, uint64_t now, uint64_t cpu)
+{
+    w->start = now;
+    w->cpu0 = cpu;
+    w->ended = w->failed = 0;
+    w->lat_sum = 0;
+    w->peak = 0;
+}
+
+void window_init(struct window *w, unsigned start, unsigned lo, unsigned hi, uint64_t now,
+                 uint64_t cpu)
+{
+    *w = (struct window){.lo = lo ? lo : 1, .hi = hi > lo ? hi : lo};
+    w->cur = start < w->lo ? w->lo : start > w->hi ? w->hi : start;
+    w->skip = 1;
+    w->fill = FILL_FIRST;
+    restart(w, now, cpu);
+}
+
+void window_ended(struct window *w, double latency, int failed)
+{
+    w->ended++;
+    w->failed += failed != 0;
+    w->lat_sum += latency > 0 ? latency : 0;
+}
+
+void window_busy(struct window *w, unsigned busy)
+{
+    if (busy > w->peak)
+        w->peak = busy;
+}
+
+static uint64_t period(const struct window *w)
+{
+    double lat = w->ended ? w->lat_sum / (double)w->ended : 0;
+    uint64_t p = (uint64_t)(2 * lat * 1e9);
+    return p < PERIOD_MIN ? PERIOD_MIN : p > PERIOD_MAX ? PERIOD_MAX : p;
+}
+
+static unsigned clamp(const struct window *w, double v)
+{
+    return v < w->lo ? w->lo : v > w->hi ? w->hi : (unsigned)v;
+}
+
+/* Whether the window measured is better than the best: the rate rose by
+ * RISE and by at least half of what the window grew by (a window that
+ * only queues at a busy server or CPU raises the latency, not the rate),
+ * and each probe costs no more than COST_MORE more CPU than at the best
+ * window (more connections at once cost more), unless the rate leapt. */
+static int worth_it(const struct window *w, double rate, double cpu)
+{
+    if (!w->best)
+        return 1;
+    double grew = (double)w->cur / (double)w->best;
+    double need = 1 + (grew > 1 ? (grew - 1) / 2 : 0);
+    need = need > RISE ? need : RISE;
+    if (rate <= w->best_rate * need)
+        return 0;
+    double cpp = rate > 0 ? cpu / rate : 0;
+    return rate > w->best_rate * LEAP || cpp <= w->best_cpp * COST_MORE;
+}
+
+/* The window the period just measured says to use next. */
+static unsigned decide(struct window *w, double rate, double cpu, double fail)
+{
+    if (w->ended >= PERIOD_ENDS && fail > w->base_fail + FAIL_MORE) {
+        w->best_rate = 0;
+        w->best = 0;
+        w->careful = 1;
+        w->settled = 0;
+        w->ceiling = w->cur;
+        return clamp(w, w->cur * 2.0 / 3.0);
+    }
+    if (w->peak + w->peak / 20 < w->cur)
+        return w->cur; /* not the limit this time */
+    if (worth_it(w, rate, cpu)) {
+        w->best_rate = rate;
+        w->best = w->cur;
+        w->best_cpp = rate > 0 ? cpu / rate : 0;
+        w->base_fail = fail;
+        w->settled = 0;
+        double room = cpu > 0.01 ? CPU_FULL / cpu : 4;
+        room = room > 4 ? 4 : room < 1.25 ? 1.25 : room;
+        double next = w->cur * (w->careful ? 1.25 : room);
+        if (w->ceiling && next >= w->ceiling * 0.9)
+            next = w->ceiling * 0.9;
+        if (cpu >= CPU_FULL || next <= w->cur)
+            return w->cur;
+        return clamp(w, next);
+    }
+    if (w->best && w->cur > w->best && rate > w->best_rate * RISE) {
+        /* It rose, by less than the window grew: the knee is in between,
+         * where the smaller window's rate per transfer reaches this rate. */
+        double knee = (double)w->best * rate / w->best_rate;
+        w->best_rate = rate;
+        w->best = clamp(w, knee < w->cur ? knee : w->cur);
+        w->best_cpp = rate > 0 ? cpu / rate : 0;
+        w->careful = 1;
+        w->settled = 0;
+        return w->best;
+    }
+    if (w->cur != w->best && w->best) {
+        w->settled = 0;
+        return w->best;
+    }
+    if (++w->settled >= RETRY) {
+        w->settled = 0;
+        w->best_rate = rate;
+        w->best_cpp = rate > 0 ? cpu / rate : 0;
+        w->careful = 1;
+        w->ceiling = 0;
+        return clamp(w, w->cur * 1.25);
+    }
+    return w->cur;
+}
+
+int window_due(const struct window *w, uint64_t now)
+{
+    uint64_t span = now - w->start;
+    if (w->skip)
+        return span >= w->fill;
+    return span >= period(w) && (w->ended >= PERIOD_ENDS || span >= PERIOD_MAX);
+}
+
+int window_tick(struct window *w, uint64_t now, uint64_t cpu)
+{
+    if (!window_due(w, now))
+        return 0;
+    uint64_t span = now - w->start;
+    if (w->skip) {
+        w->skip = 0;
+        restart(w, now, cpu);
+        return 0;
+    }
+    double secs = (double)span / 1e9;
+    double rate = (double)w->ended / secs;
+    double used = (double)(cpu - w->cpu0) / (double)span;
+    double fail = w->ended ? (double)w->failed / (double)w->ended : 0;
+    unsigned next = decide(w, rate, used, fail);
+    /* The new window fills within a latency (20 ms at least). */
+    double lat = w->ended ? w->lat_sum / (double)w->ended : 0;
+    w->fill = lat * 1e9 > FILL_MIN ? (uint64_t)(lat * 1e9) : FILL_MIN;
+    restart(w, now, cpu);
+    if (next == w->cur)
+        return 0;
+    w->cur = next;
+    w->skip = 1;
+    return 1;
+}

@@ -1,0 +1,38 @@
+/* window: -t auto, the transfers in flight that fit the target (window.c
+ * says how). Pure arithmetic on times and counts given to it, so that it
+ * is tested on a made-up clock. */
+#ifndef SALVO_WINDOW_H
+#define SALVO_WINDOW_H
+#include <stdint.h>
+
+struct window {
+    unsigned cur, lo, hi;      /* the window, and its bounds */
+    /* The current period. */
+    uint64_t start, cpu0;      /* ns: wall clock and the worker's CPU */
+    uint64_t ended, failed;
+    double lat_sum;            /* seconds, over the ended */
+    unsigned peak;             /* most transfers in flight */
+    int skip;                  /* the window just moved: it fills first */
+    uint64_t fill;             /* ns that takes */
+    /* What was learned. */
+    double best_rate;          /* probes/s */
+    unsigned best;             /* the window that gave it */
+    double base_fail;          /* the failed share at that window */
+    double best_cpp;           /* and the CPU seconds a probe cost there */
+    unsigned settled;          /* periods without a move */
+    int careful;               /* grow by a quarter, not double */
+    unsigned ceiling;          /* a window that failed, 0 if none */
+};
+
+/* Start at start (bounded by lo and hi). now and cpu in ns. */
+void window_init(struct window *w, unsigned start, unsigned lo, unsigned hi, uint64_t now,
+                 uint64_t cpu);
+/* A probe ended after latency seconds; failed: no connection or timeout. */
+void window_ended(struct window *w, double latency, int failed);
+/* busy transfers are in flight now. */
+void window_busy(struct window *w, unsigned busy);
+/* Whether the period may be over (then window_tick wants the CPU time). */
+int window_due(const struct window *w, uint64_t now);
+/* Close the period if it is over: 1 when w->cur changed. */
+int window_tick(struct window *w, uint64_t now, uint64_t cpu);
+#endif

@@ -1,0 +1,90 @@
+# Connections as HTTP allows: paths on one host share them (plain HTTP and
+# HTTPS, through --connect-to, the DNS stage and a proxy), HTTP/2 carries
+# many probes on one connection when the server offers it, plain-HTTP names
+# on one address share them, and --reuse-connections=no gives every probe a
+# connection of its own. The test nginx logs every request of the paths
+# site with its connection number; each run tags its requests.
+. "$(dirname "$0")/lib.sh"
+: "${HELPERS:?}"
+TLS=$(cat "$NGX_DIR/tlsport") TLS1=$(cat "$NGX_DIR/tls1port") PROXY=$(cat "$NGX_DIR/proxyport")
+LOG="$NGX_DIR/paths.log"
+python3 "$HELPERS/dnsfault.py" count queries.log > dns.port & dnspid=$!
+for i in $(seq 50); do [ -s dns.port ] && break; sleep 0.1; done
+trap 'kill $dnspid 2>/dev/null' EXIT
+R="127.0.0.1:$(cat dns.port)"
+
+# 600 words: four pages of the site and 596 that are not.
+{ printf 'admin\nlogin.html\napp/config\npage\n'; seq 1 596 | sed 's/^/nope-/'; } > words.txt
+expect() { sed "s|^|$1|; s|\$|$2|" <<< $'admin\nlogin.html\napp/config\npage'; }
+# requests TAG / connections TAG: what the site saw of one run (its log
+# lines end in "?run=TAG").
+requests() { grep -c "run=$1\$" "$2"; }
+connections() { grep "run=$1\$" "$2" | awk '{print $1}' | sort -u | wc -l; }
+# kept TAG LOG MAX: the run used between 1 and MAX connections.
+kept() { local n; n=$(connections "$1" "$2"); echo "($1: $n connections)"; [ "$n" -ge 1 ] && [ "$n" -le "$3" ]; }
+# scan TAG URL-PREFIX ARGS...: the 600 words as paths under the prefix.
+scan() {
+    local tag=$1 pre=$2; shift 2
+    "$SALVO" -q -j 1 -t 20 -f jsonl -u "$pre{}?run=$tag" -w words.txt "$@" > "$tag.jsonl"
+}
+hits() { python3 -c 'import json,sys; [print(r["url"]) for r in map(json.loads, open(sys.argv[1])) if r["verdict"] == "hit"]' "$1"; }
+protocols() { python3 -c 'import json,sys; print(" ".join(sorted({r.get("protocol", "-") for r in map(json.loads, open(sys.argv[1]))})))' "$1"; }
+
+scan h1 "http://paths.test/" --connect-to "$CT"
+check "HTTP paths: the four pages" same_set <(hits h1.jsonl) <(expect "http://paths.test/" "?run=h1")
+check "HTTP paths: every word asked once" [ "$(requests h1 "$LOG")" -eq 600 ]
+check "HTTP paths: at most a connection per transfer in flight" kept h1 "$LOG" 20
+check "HTTP paths: HTTP/1.1 said" [ "$(protocols h1.jsonl)" = "HTTP/1.1" ]
+
+scan fresh "http://paths.test/" --connect-to "$CT" --reuse-connections=no
+check "--reuse-connections=no: a connection per probe" [ "$(connections fresh "$LOG")" -eq 600 ]
+check "--reuse-connections=no: same pages" same_set <(hits fresh.jsonl) <(expect "http://paths.test/" "?run=fresh")
+
+scan h2 "https://paths.test/" --connect-to "::127.0.0.1:$TLS"
+check "HTTPS paths: the four pages" same_set <(hits h2.jsonl) <(expect "https://paths.test/" "?run=h2")
+check "HTTPS paths: every word asked once" [ "$(requests h2 "$LOG")" -eq 600 ]
+check "HTTPS paths, HTTP/2 offered: one or two connections" kept h2 "$LOG" 2
+check "HTTPS paths: HTTP/2 said in every record" [ "$(protocols h2.jsonl)" = "HTTP/2" ]
+
+scan h2x "https://paths.test/" --connect-to "::127.0.0.1:$TLS" --http1.1
+check "--http1.1: HTTP/1.1 although HTTP/2 is offered" [ "$(protocols h2x.jsonl)" = "HTTP/1.1" ]
+check "--http1.1: connections kept" kept h2x "$LOG" 20
+
+scan t1 "https://paths.test/" --connect-to "::127.0.0.1:$TLS1"
+check "HTTPS, HTTP/1.1 only: the four pages" same_set <(hits t1.jsonl) <(expect "https://paths.test/" "?run=t1")
+check "HTTPS, HTTP/1.1 only: HTTP/1.1 said" [ "$(protocols t1.jsonl)" = "HTTP/1.1" ]
+check "HTTPS, HTTP/1.1 only: connections kept" kept t1 "$LOG" 20
+
+# The DNS stage: one name for every probe is asked for once per answer
+# kept (the first burst of the window may ask before the first answer).
+: > queries.log
+scan dns "http://paths.test:$PORT/" --resolvers "$R"
+check "DNS stage: the four pages" same_set <(hits dns.jsonl) <(expect "http://paths.test:$PORT/" "?run=dns")
+check "DNS stage: at most a query per transfer of the first window ($(wc -l < queries.log))" \
+    [ "$(wc -l < queries.log)" -le 20 ]
+check "DNS stage: connections kept" kept dns "$LOG" 20
+: > queries.log
+scan dnstls "https://paths.test:$TLS/" --resolvers "$R"
+check "DNS stage, HTTPS: the four pages" same_set <(hits dnstls.jsonl) <(expect "https://paths.test:$TLS/" "?run=dnstls")
+check "DNS stage, HTTPS: one or two connections" kept dnstls "$LOG" 2
+check "DNS stage, HTTPS: few queries ($(wc -l < queries.log))" [ "$(wc -l < queries.log)" -le 20 ]
+
+# A proxy: the connections to it are kept.
+scan px "http://paths.test/" --proxy "http://127.0.0.1:$PROXY"
+check "proxy: the four pages" same_set <(hits px.jsonl) <(expect "http://paths.test/" "?run=px")
+check "proxy: connections to the proxy kept" kept px "$NGX_DIR/proxy.log" 20
+
+# Names on one address (--connect-to pins them): each name's request goes
+# out on a kept connection, the Host header naming it.
+sed 's|/|-|g; s|\.|-|g' words.txt > names.txt
+"$SALVO" -q -j 1 -t 20 -f jsonl -p none --mc 100-599 -u "http://{}.paths.test/admin?run=names" \
+    --connect-to "$CT" -w names.txt > names.jsonl
+check "names on one address: every name asked once" [ "$(requests names "$LOG")" -eq 600 ]
+check "names on one address: connections kept" kept names "$LOG" 20
+check "names on one address: each answer is its name's" python3 - names.jsonl <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(recs) == 600 and all(r["status"] == 200 for r in recs), len(recs)
+assert all(r["url"] == "http://%s.paths.test/admin?run=names" % r["word"] for r in recs)
+PY
+finish

@@ -1,0 +1,143 @@
+/* -t auto on a made-up target: a window of W probes to a target L seconds
+ * away gives min(W / L, what the CPU can do) probes a second. The window
+ * must find the knee, stay off the CPU's limit, back off when failures
+ * rise, and not move when it is not the limit. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdint.h>
+
+#include "window.h"
+
+#define MS 1000000ull
+
+struct target {
+    double lat;          /* seconds */
+    double cpu_cap;      /* probes/s one core can do */
+    unsigned fail_above; /* windows above this fail fail_share of probes */
+    double fail_share;
+    unsigned busy_cap;   /* the input cannot fill more than this (0 = any) */
+};
+
+struct run {
+    uint64_t now, cpu;
+    double carry, fcarry, rate;
+    unsigned moves;
+};
+
+static void simulate(struct window *w, const struct target *t, double secs, struct run *r)
+{
+    const uint64_t step = 10 * MS;
+    for (uint64_t end = r->now + (uint64_t)(secs * 1e9); r->now < end; r->now += step) {
+        unsigned busy = t->busy_cap && t->busy_cap < w->cur ? t->busy_cap : w->cur;
+        double rate = busy / t->lat;
+        rate = rate < t->cpu_cap ? rate : t->cpu_cap;
+        r->rate = rate;
+        r->carry += rate * (double)step / 1e9;
+        double share = w->cur > t->fail_above ? t->fail_share : 0;
+        for (; r->carry >= 1; r->carry -= 1) {
+            r->fcarry += share;
+            int failed = r->fcarry >= 1;
+            r->fcarry -= failed;
+            window_ended(w, t->lat, failed);
+        }
+        r->cpu += (uint64_t)((double)step * rate / t->cpu_cap);
+        window_busy(w, busy);
+        r->moves += (unsigned)window_tick(w, r->now + step, r->cpu);
+    }
+}
+
+/* 100 ms away, the CPU good for 6,500 probes/s: the knee is at 650. */
+static void distant(void **s)
+{
+    (void)s;
+    struct window w;
+    struct run r = {.now = 1000 * MS};
+    struct target t = {.lat = 0.1, .cpu_cap = 6500, .fail_above = ~0u};
+    window_init(&w, 100, 10, 4096, r.now, r.cpu);
+    simulate(&w, &t, 10, &r);
+    /* It stops at CPU_FULL (90 %) of a core. */
+    assert_true(w.cur >= 0.85 * 650);
+    assert_true(r.rate >= 0.85 * t.cpu_cap);
+    /* And it got there soon: within 5 s the rate is at 80 % of the best. */
+    window_init(&w, 100, 10, 4096, r.now, r.cpu);
+    r.moves = 0;
+    simulate(&w, &t, 5, &r);
+    assert_true(r.rate >= 0.8 * t.cpu_cap);
+    /* It stays: no moves but the tries of a quarter more (and back) every
+     * RETRY periods. */
+    unsigned before = r.moves;
+    simulate(&w, &t, 10, &r);
+    assert_true(r.moves - before <= 6);
+    assert_true(r.rate >= 0.8 * t.cpu_cap);
+}
+
+/* On loopback the CPU is the limit from the start: no growth. */
+static void near(void **s)
+{
+    (void)s;
+    struct window w;
+    struct run r = {.now = 1000 * MS};
+    struct target t = {.lat = 0.001, .cpu_cap = 6000, .fail_above = ~0u};
+    window_init(&w, 100, 10, 4096, r.now, r.cpu);
+    simulate(&w, &t, 10, &r);
+    assert_true(w.cur <= 200);
+    assert_true(r.rate >= 0.99 * t.cpu_cap);
+}
+
+/* Beyond 300 in flight a third of the probes time out: it backs off below
+ * that and stays near it. */
+static void failures(void **s)
+{
+    (void)s;
+    struct window w;
+    struct run r = {.now = 1000 * MS};
+    struct target t = {.lat = 0.2, .cpu_cap = 100000, .fail_above = 300, .fail_share = 0.33};
+    window_init(&w, 100, 10, 4096, r.now, r.cpu);
+    simulate(&w, &t, 30, &r);
+    assert_true(w.cur <= 300 * 1.25 * 1.25);
+    /* Most of the time spent at or under 300. */
+    unsigned under = 0;
+    for (int i = 0; i < 100; i++) {
+        simulate(&w, &t, 0.2, &r);
+        under += w.cur <= 300;
+    }
+    assert_true(under >= 70);
+}
+
+/* The input (or --rate) keeps 50 in flight: the window is not the limit
+ * and does not move. */
+static void not_the_limit(void **s)
+{
+    (void)s;
+    struct window w;
+    struct run r = {.now = 1000 * MS};
+    struct target t = {.lat = 0.1, .cpu_cap = 100000, .fail_above = ~0u, .busy_cap = 50};
+    window_init(&w, 100, 10, 4096, r.now, r.cpu);
+    simulate(&w, &t, 10, &r);
+    assert_int_equal(w.cur, 100);
+    assert_int_equal(r.moves, 0);
+}
+
+/* A far target with CPU to spare grows to the bound and no further. */
+static void bounded(void **s)
+{
+    (void)s;
+    struct window w;
+    struct run r = {.now = 1000 * MS};
+    struct target t = {.lat = 2, .cpu_cap = 1e9, .fail_above = ~0u};
+    window_init(&w, 100, 10, 1000, r.now, r.cpu);
+    simulate(&w, &t, 60, &r);
+    assert_int_equal(w.cur, 1000);
+    window_init(&w, 5000, 10, 1000, r.now, r.cpu);
+    assert_int_equal(w.cur, 1000);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(distant), cmocka_unit_test(near),
+                                       cmocka_unit_test(failures), cmocka_unit_test(not_the_limit),
+                                       cmocka_unit_test(bounded)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
