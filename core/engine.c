@@ -576,6 +576,17 @@ int engine_start(struct engine *e, struct xfer *p)
     p->errmsg[0] = '\0';
     p->doomed = 0;
     p->res.url = p->req.url.p;
+    /* curl 7.88 counts the tries on connections that died under a
+     * transfer (a server's GOAWAY, a keep-alive closed as it was reused)
+     * per easy handle and never resets the count but in curl_easy_reset
+     * (changed upstream in 2025): a recycled handle would fail with
+     * "Connection died, tried 5 times" after five such events spread over
+     * thousands of probes. */
+    if (p->kept) {
+        curl_easy_reset(p->easy);
+        setup_easy(e, p);
+    }
+    p->kept = e->s.reuse || p->wire.len;
     if (setup_request(e, p) < 0) {
         p->kind = ERR_INTERNAL;
         snprintf(p->errmsg, sizeof p->errmsg, "internal: out of memory");

@@ -23,7 +23,7 @@ ns_down() {
 # bench.test (the wildcard of the default job's target).
 wildcard_dns_up() {
     in_ns dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 --bind-interfaces \
-        --address=/bench.test/127.0.0.1 --cache-size=0 --pid-file="$dir/dnsmasq.pid" \
+        --address=/bench.test/127.0.0.1 --address=/paths.test/127.0.0.1 --cache-size=0 --pid-file="$dir/dnsmasq.pid" \
         --dns-forward-max=10000 --user=root
 }
 
@@ -46,7 +46,7 @@ nginx_up() {
         -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>/dev/null
     sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|80|g" -e "s|@TLSPORT@|443|g" -e "s|@TLS1PORT@|8443|g" -e "s|@PROXYPORT@|3128|g" \
         -e "s|^worker_processes .*|worker_processes ${NGINX_WORKERS:-1};|" \
-        -e "s|access_log @DIR@/[a-z]*.log conn;|access_log off;|" \
+        -e "s|access_log @DIR@/[a-z]*.log conn;|access_log off;|" -e "/keepalive_requests 100;/d" \
         "$src/tests/fixtures/nginx/nginx.conf.in" > "$dir/nginx.conf"
     in_ns nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log"
 }
