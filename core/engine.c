@@ -24,6 +24,7 @@
 #include "codes.h"
 #include "log.h"
 #include "res.h"
+#include "tls.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -44,6 +45,7 @@ struct engine {
     CURLM *multi;
     CURLSH *share;                  /* TLS sessions of all this worker's transfers */
     int multiplexing;               /* an answer came over HTTP/2 (reuse only) */
+    struct tls *tls;                /* tickets, sessions across names */
     uv_timer_t timer;
     struct engine_settings s;       /* a copy: the caller's may be on its stack */
     engine_done_fn done;
@@ -368,7 +370,10 @@ struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *c, engi
     e->share = curl_share_init();
     if (e->share && curl_share_setopt(e->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION))
         bad_share(e);
-    if (!e->dec || !e->multi || !e->share) {
+    /* Sessions across names only where certificates are not checked: a
+     * resumed session keeps the certificate the first name was shown. */
+    e->tls = tls_new(c->resume_across_names && !c->verify_tls);
+    if (!e->dec || !e->multi || !e->share || !e->tls) {
         snprintf(err, errlen, "cannot create the transfer engine");
         goto fail;
     }
@@ -411,12 +416,23 @@ fail:
         curl_multi_cleanup(e->multi);
     if (e->share)
         curl_share_cleanup(e->share);
+    tls_free(e->tls);
     curl_slist_free_all(e->headers);
     curl_slist_free_all(e->headers_ka);
     curl_slist_free_all(e->connect_to);
     curl_slist_free_all(e->resolve);
     free(e);
     return NULL;
+}
+
+static CURLcode on_ssl_ctx(CURL *h, void *ssl_ctx, void *ud)
+{
+    char *ip = NULL;
+    long port = 0;
+    /* curl has connected when it hands the context over. */
+    curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip);
+    curl_easy_getinfo(h, CURLINFO_PRIMARY_PORT, &port);
+    return tls_setup_ctx(ud, ssl_ctx, ip, port) < 0 ? CURLE_SSL_CONNECT_ERROR : CURLE_OK;
 }
 
 /* Options that never change for this engine's transfers. */
@@ -456,6 +472,8 @@ static void setup_easy(struct engine *e, struct xfer *p)
         curl_easy_setopt(h, CURLOPT_PROXY, c->proxy);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, (long)c->verify_tls);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->verify_tls ? 2L : 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+    curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, e->tls);
     if (e->connect_to)
         curl_easy_setopt(h, CURLOPT_CONNECT_TO, e->connect_to);
     if (e->resolve)
@@ -643,6 +661,7 @@ void engine_free(struct engine *e)
         return;
     curl_multi_cleanup(e->multi);
     curl_share_cleanup(e->share);
+    tls_free(e->tls); /* no connection is left to use it */
     curl_slist_free_all(e->headers);
     curl_slist_free_all(e->headers_ka);
     curl_slist_free_all(e->connect_to);

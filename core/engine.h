@@ -24,6 +24,8 @@ struct engine_settings {
     int follow_redirects;
     long max_redirects;
     int verify_tls;
+    int resume_across_names;     /* offer an address's last TLS session to the next
+                                    name there (not with verify_tls) */
     const struct strlist *headers;     /* "K: V"; those with '{' are per word */
     const struct strlist *connect_to;
     const struct strlist *resolve;

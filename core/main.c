@@ -66,7 +66,8 @@ static void settings_of(const struct conf *c, struct settings *s)
         .connect_timeout = c->connect_timeout, .method = c->method,
         .user_agent = c->user_agent, .proxy = c->proxy,
         .follow_redirects = c->follow_redirects, .max_redirects = c->max_redirects,
-        .verify_tls = c->verify_tls, .headers = &c->headers, .connect_to = &c->connect_to,
+        .verify_tls = c->verify_tls, .resume_across_names = c->resume_across_names,
+        .headers = &c->headers, .connect_to = &c->connect_to,
         .resolve = &c->resolve,
         /* One origin for every probe: connections carry many (curl keeps
          * them per scheme, host and port, through --connect-to, --resolve

@@ -107,6 +107,10 @@ const struct opt opt_table[] = {
      "keep connections open for the next probes where HTTP allows: paths on one host (HTTPS "
      "too), and plain-HTTP names on one address (Host names the site); no = a connection "
      "per probe", NULL, 0, 0, NULL, NULL},
+    {"http", "resume_across_names", 0, T_BOOL, O(resume_across_names), "yes", NULL,
+     "HTTPS: offer the last TLS session of an address to the next name there (one front "
+     "end, one certificate: a short handshake instead of a full one); not with --verify-tls",
+     NULL, 0, 0, NULL, NULL},
     {"http", "http_version", 0, T_ENUM, O(http_version), "auto", "VER",
      "auto: HTTP/2 over TLS when the server offers it and probes share connections, else "
      "HTTP/1.1 | 1.1 | 2: asked for always (--http1.1, --http2 for short)", "auto|1.1|2", 0, 0,

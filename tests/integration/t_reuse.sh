@@ -19,10 +19,12 @@ R="127.0.0.1:$(cat dns.port)"
 # 600 words: four pages of the site and 596 that are not.
 { printf 'admin\nlogin.html\napp/config\npage\n'; seq 1 596 | sed 's/^/nope-/'; } > words.txt
 expect() { sed "s|^|$1|; s|\$|$2|" <<< $'admin\nlogin.html\napp/config\npage'; }
-# requests TAG / connections TAG: what the site saw of one run (its log
-# lines end in "?run=TAG").
-requests() { grep -c "run=$1\$" "$2"; }
-connections() { grep "run=$1\$" "$2" | awk '{print $1}' | sort -u | wc -l; }
+# requests TAG / connections TAG / resumed TAG: what the site saw of one
+# run (its log lines: connection, its request count, protocol, scheme,
+# "/PATH?run=TAG", "r" for a resumed TLS session or ".").
+requests() { grep -c "run=$1 " "$2"; }
+connections() { grep "run=$1 " "$2" | awk '{print $1}' | sort -u | wc -l; }
+resumed() { grep "run=$1 " "$2" | awk '$2 == 1 && $NF == "r"' | wc -l; }
 # kept TAG LOG MAX: the run used between 1 and MAX connections.
 kept() { local n; n=$(connections "$1" "$2"); echo "($1: $n connections)"; [ "$n" -ge 1 ] && [ "$n" -le "$3" ]; }
 # scan TAG URL-PREFIX ARGS...: the 600 words as paths under the prefix.
@@ -84,6 +86,31 @@ check "  ... and no errors" [ "$(grep -c '"verdict":"error"' churn.jsonl)" -eq 0
     --connect-to "::127.0.0.1:$TLS1" -w churn.txt > churn1.jsonl
 check "HTTP/1.1 with Connection: close every 100 requests: all 5000 answered, no errors" \
     [ "$(grep -c '"verdict":"hit"' churn1.jsonl)" -eq 5000 ]
+
+# TLS sessions. A connection per probe to one host resumes the session of
+# an earlier one (curl's own cache, with tickets on) instead of a full
+# handshake; names on one address resume the last session got there.
+head -500 churn.txt > tls.txt
+"$SALVO" -q -j 1 -t 10 -f jsonl --mc 404 --reuse-connections=no -u "https://paths.test/{}?run=sess" \
+    --connect-to "::127.0.0.1:$TLS1" -w tls.txt > sess.jsonl
+check "TLS, one host, a connection per probe: sessions resumed ($(resumed sess "$LOG") of 500)" \
+    [ "$(resumed sess "$LOG")" -ge 450 ]
+"$SALVO" -q -j 1 -t 10 -f jsonl -p none --mc 100-599 -u "https://{}.paths.test/?run=across" \
+    --connect-to "::127.0.0.1:$TLS1" -w tls.txt > across.jsonl
+check "TLS, names on one address: sessions resumed across names ($(resumed across "$LOG") of 500)" \
+    [ "$(resumed across "$LOG")" -ge 450 ]
+check "  ... every name answered" [ "$(grep -c '"status":404' across.jsonl)" -eq 500 ]
+"$SALVO" -q -j 1 -t 10 -f jsonl -p none --mc 100-599 -u "https://{}.paths.test/?run=noacross" \
+    --connect-to "::127.0.0.1:$TLS1" -w tls.txt --resume-across-names=no > noacross.jsonl
+check "--resume-across-names=no: a full handshake per name" [ "$(resumed noacross "$LOG")" -eq 0 ]
+# What a scan finds does not depend on it: the baidu stand-in's kinds.
+awk '{ k = NR % 4; print (k == 0 ? "hit-" : k == 1 ? "redir-" : k == 2 ? "missing-" : "w") NR }' tls.txt > kinds.txt
+for x in yes no; do
+    "$SALVO" -q -j 2 -f jsonl --errors --resume-across-names=$x -u "https://{}.baidu.com/" \
+        --connect-to "::127.0.0.1:$TLS1" -w kinds.txt | python3 -c 'import json,sys; [print(r["url"], r["verdict"], r.get("status")) for r in map(json.loads, sys.stdin)]' > kinds-$x.txt
+done
+check "same results with sessions across names or not" same_set kinds-yes.txt kinds-no.txt
+check "  ... and some of them" [ "$(wc -l < kinds-yes.txt)" -ge 125 ]
 
 # A proxy: the connections to it are kept.
 scan px "http://paths.test/" --proxy "http://127.0.0.1:$PROXY"
