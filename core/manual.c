@@ -159,6 +159,7 @@ void manual_page(FILE *f)
           ".TP\n.I " SALVO_DATADIR "/scripts\nLua scripts: baidu.lua and examples.\n"
           ".TP\n.I " SALVO_DATADIR "/conf\nbaidu.ini, baidu\\-rules.ini and the bundled "
           "wordlist words.txt.\n"
+          ".TP\n.I " SALVO_DOCDIR "\nThe documentation.\n"
           ".SH EXAMPLES\n"
           ".nf\n"
           "salvo \\-w words.txt\n"
@@ -172,8 +173,11 @@ void manual_page(FILE *f)
           "salvo queue collect \\-\\-redis redis://queue.lan \\-f jsonl > hits.jsonl\n"
           ".fi\n"
           ".SH SEE ALSO\n"
-          "The user guide, INI reference, Lua API and plugin SDK in the documentation "
-          "(docs/ in the source tree); \\fBcurl\\fR(1) for CONNECT_TO and RESOLVE syntax.\n", f);
+          "The user guide, INI reference, Lua API, plugin SDK, cookbook and deployment "
+          "guides: \\fI" SALVO_DOCDIR "/docs\\fR (README.md there first); the cookbook's "
+          "INI files in \\fI" SALVO_DOCDIR "/cookbook\\fR and the example plugin's "
+          "source in \\fI" SALVO_DOCDIR "/examples/plugin\\fR. "
+          "\\fBcurl\\fR(1) for CONNECT_TO and RESOLVE syntax.\n", f);
 }
 
 void manual_completion(FILE *f)

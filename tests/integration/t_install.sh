@@ -9,6 +9,12 @@ check "binary installed" [ -x "$bin" ]
 check "header installed" [ -f "$WORK/root$prefix/include/salvo/plugin.h" ]
 check "conf installed" [ -f "$WORK/root$prefix/share/salvo/conf/baidu.ini" ]
 check "words installed" [ -f "$WORK/root$prefix/share/salvo/conf/words.txt" ]
+doc="$WORK/root$prefix/share/doc/salvo"
+check "README installed as documentation" [ -f "$doc/README.md" ]
+check "every docs/ page installed" sh -c "cd '$SRC_DIR/docs' && find . -name '*.md' | while read -r f; do [ -f '$doc/docs/'\$f ] || exit 1; done"
+check "the cookbook's INI files installed" [ -f "$doc/cookbook/subdomains.ini" ]
+check "the example plugin's source installed" [ -f "$doc/examples/plugin/example.c" ]
+check "the man page names the install prefix's paths" grep -q "$prefix/share/doc/salvo" "$WORK/root$prefix/share/man/man1/salvo.1"
 printf 'hit-1\nnothing\n' > words.txt
 "$bin" -q --connect-to "$CT" -w words.txt > out.txt 2> err.txt
 check "installed salvo runs the default plugin" same_set out.txt <(echo http://hit-1.baidu.com)

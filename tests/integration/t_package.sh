@@ -16,6 +16,11 @@ for f in ./usr/bin/salvo ./usr/lib/salvo/plugins/baidu.so ./usr/include/salvo/pl
     check "package holds $f" grep -qF " $f" contents.txt
 done
 dpkg -x "$deb" root
+man -l root/usr/share/man/man1/salvo.1 2>/dev/null > page.txt || zcat -f root/usr/share/man/man1/salvo.1* > page.txt
+check "the man page names the package's paths" grep -q '/usr/lib/salvo/plugins' page.txt
+check "  ... not another prefix's" sh -c "! grep -q '/usr/local' page.txt"
+check "  ... and the installed documentation" grep -q '/usr/share/doc/salvo/docs' page.txt
+check "package holds the documentation" grep -qF ' ./usr/share/doc/salvo/docs/user-guide.md' contents.txt
 check "--version from the unpacked tree" sh -c "root/usr/bin/salvo --version | grep -q 'plugin ABI 1'"
 printf 'hit-1\nw2\n' > w.txt
 root/usr/bin/salvo -q --connect-to "$CT" -w w.txt > out.txt
