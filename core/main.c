@@ -173,6 +173,29 @@ static int summarise(const struct conf *c, struct pool_stats *st, int rc)
 static const char *const queue_cmds[] = {"push", "work", "status", "collect", "drop"};
 enum { Q_NONE = -1, Q_PUSH, Q_WORK, Q_STATUS, Q_COLLECT, Q_DROP };
 
+/* --redis-password-file: its first line is the Redis password, as if
+ * given in SALVO_REDIS_PASSWORD (a password in the URL still wins), so
+ * that it shows in no process list, config dump or report. 0, or -1 said. */
+static int password_file(const char *path)
+{
+    if (!path || !*path)
+        return 0;
+    FILE *f = fopen(path, "r");
+    char pw[512] = "";
+    int ok = f && fgets(pw, sizeof pw, f) != NULL;
+    if (f)
+        fclose(f);
+    pw[strcspn(pw, "\r\n")] = '\0';
+    if (!ok || !*pw) {
+        log_msg(LOG_ERR, "--redis-password-file %s: %s", path,
+                !f ? strerror(errno) : "no password on its first line");
+        return -1;
+    }
+    int rc = setenv("SALVO_REDIS_PASSWORD", pw, 1);
+    memset(pw, 0, sizeof pw);
+    return rc;
+}
+
 /* salvo queue CMD [OPTIONS]: the options are the scan's, the same on
  * every machine and for push. */
 static int run_queue(int cmd, struct conf *c, const struct combo *combo)
@@ -301,7 +324,7 @@ int main(int argc, char **argv)
         goto done;
     }
     if (qcmd != Q_NONE) {
-        rc = run_queue(qcmd, &c, &combo);
+        rc = password_file(c.redis_password_file) < 0 ? EXIT_USAGE : run_queue(qcmd, &c, &combo);
         goto done;
     }
     if (!c.wordlist || !*c.wordlist) {

@@ -219,6 +219,9 @@ const struct opt opt_table[] = {
     {"queue", "redis", 0, T_STR, O(redis), "redis://127.0.0.1:6379", "URL",
      "Redis of the work queue: redis://[USER[:PASSWORD]@]HOST[:PORT][/DB] (password also "
      "from SALVO_REDIS_PASSWORD)", NULL, 0, 0, NULL, queue_url_check},
+    {"queue", "redis_password_file", 0, T_STR, O(redis_password_file), "", "FILE",
+     "the Redis password, on the first line of FILE (kept out of process lists, config "
+     "dumps and reports; a password in the URL wins)", NULL, 0, 0, NULL, NULL},
     {"queue", "queue", 0, T_STR, O(queue), "salvo", "NAME",
      "name of the work queue (its Redis keys start with salvo:NAME:)", NULL, 0, 0, NULL,
      queue_name_check},
@@ -830,7 +833,7 @@ char *opt_config_text(const struct conf *c, int queue)
     k.lua_instructions = k.lua_memory = 0;
     k.judge_timeout = 0;
     k.worker_memory = 0;
-    k.redis = k.queue = empty;
+    k.redis = k.queue = k.redis_password_file = empty;
     k.claim_idle = 0;
     if (queue) {
         k.wordlists = (struct strlist){0};

@@ -86,6 +86,7 @@ struct conf {
     char *retry_failed;
     /* [queue] */
     char *redis;       /* redis://[user[:password]@]host[:port][/db] */
+    char *redis_password_file;
     char *queue;       /* name: keys salvo:NAME:* */
     double claim_idle; /* seconds before another worker's chunk is taken over */
     /* [plugin]: "key=value" strings, in order */

@@ -24,6 +24,26 @@ void qconn_send_argv(struct qw *q, redisCallbackFn *cb, void *pd, int argc, cons
         return;
 }
 
+int qconn_permanent(struct qw *q, const redisReply *r, const char *doing)
+{
+    static const char *const never[] = {"NOAUTH", "WRONGPASS", "NOPERM", "ERR unknown command",
+                                        "ERR unknown subcommand"};
+    int hit = 0;
+    for (size_t i = 0; r && r->type == REDIS_REPLY_ERROR && i < sizeof never / sizeof never[0]; i++)
+        hit |= strstr(r->str, never[i]) != NULL;
+    if (!hit)
+        return 0;
+    if (!q->fatal)
+        log_msg(LOG_ERR, "redis %s:%d: %s: %s: trying again cannot mend this. queue work needs "
+                "the password (in --redis, SALVO_REDIS_PASSWORD or --redis-password-file) "
+                "of a user who may run XREADGROUP, XAUTOCLAIM, XACK, XDEL, XADD, EVAL, HSET, "
+                "HGET, HINCRBY, SADD and SCARD on the keys salvo:%s:* (docs/deploy/"
+                "redis-queue.md gives the ACL), on Redis 6.2 or later",
+                q->u.host, q->u.port, doing, r->str, q->c->queue);
+    q->fatal = EXIT_REDIS;
+    return 1;
+}
+
 /* Send a command of plain strings. */
 void qconn_send(struct qw *q, redisCallbackFn *cb, void *pd, int argc, const char **argv)
 {

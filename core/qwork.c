@@ -211,6 +211,10 @@ static void check_finished(struct qw *q)
 
 static void no_queue(struct qw *q, const redisReply *r)
 {
+    if (qconn_permanent(q, r, "taking chunks")) {
+        q->fetching = 0;
+        return;
+    }
     if (r && r->type == REDIS_REPLY_ERROR && !strncmp(r->str, "NOGROUP", 7)) {
         if (!q->waiting_said)
             log_msg(LOG_WARN, "queue \"%s\" is not on %s:%d (yet): waiting for salvo queue push",
@@ -394,6 +398,8 @@ static void on_stored(redisAsyncContext *ac, void *reply, void *pd)
     h->sending = 0;
     if (!r)
         return; /* the connection went: sent again once it is back */
+    if (qconn_permanent(q, r, "storing results"))
+        return;
     if (r->type == REDIS_REPLY_ERROR) {
         log_msg(LOG_ERR, "redis: storing chunk %llu: %s (trying again)",
                 (unsigned long long)h->seq, r->str);

@@ -74,4 +74,8 @@ void qconn_lost(struct qw *q, const char *why);
 void qconn_drop(struct qw *q, const char *why);
 /* Connect, log in, select the database, register the worker. */
 void qconn_start(struct qw *q);
+/* Whether r is an error that no retry can mend (no or a wrong password, a
+ * command the user may not run, a command the server lacks): if so, said
+ * once, naming what is missing, and queue work ends with EXIT_REDIS. */
+int qconn_permanent(struct qw *q, const redisReply *r, const char *doing);
 #endif

@@ -197,11 +197,42 @@ A=(--redis "redis://scanner:s3cr%25t@127.0.0.1:$RPORT" --connect-to "$CT" --queu
     "$SALVO" queue collect "${A[@]}" -q > acl.txt && "$SALVO" queue drop "${A[@]}" -q
 check "the documented ACL is enough for push, work, collect and drop" [ $? = 0 ]
 check "ACL user: every hit" same_set acl.txt exp2k.txt
+# Errors no retry mends end queue work at once, exit 5, naming what is
+# missing: a user without EVAL (NOPERM when storing), and no password at
+# all for a Redis that wants one (NOAUTH).
+redis-cli -p "$RPORT" ACL SETUSER noeval on '>pw' '~salvo:*' +@stream +@hash +@set +ping +select \
+    +del > /dev/null
+redis-cli -p "$RPORT" ACL SETUSER noeval -@scripting > /dev/null
+"$SALVO" queue push --redis "$R" --queue perm --connect-to "$CT" -w w2k.txt 2> /dev/null
+timeout 60 "$SALVO" queue work --redis "redis://noeval:pw@127.0.0.1:$RPORT" --queue perm \
+    --connect-to "$CT" -q -j 1 -o /dev/null 2> noperm.err
+check "NOPERM: queue work ends with exit 5" [ $? = 5 ]
+check "  ... naming the refused command" grep -q "NOPERM.*eval" noperm.err
+check "  ... and what the user needs" contains noperm.err "may run XREADGROUP"
+P2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+redis-server --port "$P2" --bind 127.0.0.1 --requirepass pw2 --save "" --appendonly no \
+    --daemonize yes --pidfile "$WORK/redis2.pid" --logfile "$WORK/redis2.log"
+for _ in $(seq 50); do redis-cli -p "$P2" -a pw2 --no-auth-warning ping > /dev/null 2>&1 && break; sleep 0.1; done
+timeout 60 "$SALVO" queue work --redis "redis://127.0.0.1:$P2" --queue perm --connect-to "$CT" -q -j 1 \
+    -o /dev/null 2> noauth.err
+check "NOAUTH: queue work ends with exit 5" [ $? = 5 ]
+check "  ... and says so" grep -q "NOAUTH" noauth.err
+redis-cli -p "$P2" -a pw2 --no-auth-warning shutdown nosave > /dev/null 2>&1
+"$SALVO" queue drop --redis "$R" --queue perm -q 2> /dev/null
 "$SALVO" queue status --redis "redis://scanner:s3cr%25t@127.0.0.1:$RPORT" --queue fp > auth.txt
 check "AUTH user:password (URL-escaped)" contains auth.txt "queue fp on 127.0.0.1:$RPORT"
 SALVO_REDIS_PASSWORD='s3cr%t' "$SALVO" queue status --redis "redis://scanner@127.0.0.1:$RPORT" \
     --queue fp > /dev/null 2> auth.err
 check "AUTH password from SALVO_REDIS_PASSWORD" [ $? = 0 ]
+printf 's3cr%%t\n' > pw.txt
+"$SALVO" queue status --redis "redis://scanner@127.0.0.1:$RPORT" --redis-password-file pw.txt \
+    --queue fp > /dev/null 2> pwf.err
+check "AUTH password from --redis-password-file" [ $? = 0 ]
+"$SALVO" queue status --redis "redis://scanner@127.0.0.1:$RPORT" --redis-password-file nope.txt \
+    --queue fp > /dev/null 2> pwf2.err
+check "--redis-password-file that cannot be read: exit 2, named" sh -c "[ $? = 2 ] && grep -q 'nope.txt' pwf2.err"
+"$SALVO" --dump-config --redis-password-file pw.txt > dump.txt
+check "  ... and the password is not in --dump-config" sh -c "! grep -q 's3cr' dump.txt"
 "$SALVO" queue status --redis "redis://scanner:wrong@127.0.0.1:$RPORT" 2> wrong.err
 check "wrong password: exit 5" [ $? = 5 ]
 check "wrong password: says so" contains wrong.err "AUTH as scanner: WRONGPASS"
