@@ -74,3 +74,21 @@ int util_replace_file(const char *path, const void *data, size_t len)
     }
     return 0;
 }
+
+int util_fnv1a_file(const char *path, uint64_t *h)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char b[65536];
+    size_t n;
+    uint64_t v = UTIL_FNV_OFFSET;
+    while ((n = fread(b, 1, sizeof b, f)) > 0)
+        v = util_fnv1a(v, b, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return -1;
+    *h = v;
+    return 0;
+}

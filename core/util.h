@@ -14,6 +14,8 @@ double util_now(void);
 uint64_t util_fnv1a(uint64_t h, const void *p, size_t n);
 /* The same over a NUL-terminated string (NULL = nothing). */
 uint64_t util_fnv1a_str(uint64_t h, const char *s);
+/* FNV-1a of a file's bytes into *h. 0, or -1 (errno set). */
+int util_fnv1a_file(const char *path, uint64_t *h);
 /* Replace the file at path with data[0..len): written to PATH.tmp,
  * fsynced, then renamed over path, so that a reader sees the old file or
  * the new one, never a part. 0, or -1 with errno set. */

@@ -147,6 +147,20 @@ check "other options: exit 2" [ $? = 2 ]
 check "other options: refused with both fingerprints" contains fp.err "was pushed with configuration"
 check "other options: the differing lines are named" contains fp.err "this worker: header = X-Other: 1"
 check "other options: nothing scanned" [ ! -s fp.txt ]
+# A script of the same name with other contents (another machine's copy):
+# refused, with the line that differs; the same contents: taken.
+mkdir -p ma mb mc
+printf 'function match(res)\n  return res.status == 200\nend\n' > ma/m.lua
+printf 'function match(res)\n  return true\nend\n' > mb/m.lua
+cp ma/m.lua mc/m.lua
+(cd ma && "$SALVO" queue push "${Q[@]}" --queue sc -p m.lua -w ../w2k.txt 2> /dev/null)
+(cd mb && "$SALVO" queue work "${Q[@]}" --queue sc -p m.lua -j 1 -o ../sc.txt 2> ../sc.err)
+check "a script of the same name, other contents: refused (exit 2)" [ $? = 2 ]
+check "  ... naming the contents' line" contains sc.err "plugin contents ="
+check "  ... nothing scanned" [ ! -s sc.txt ]
+(cd mc && "$SALVO" queue work "${Q[@]}" --queue sc -p m.lua -q -j 1 -o ../sc2.txt 2> ../sc2.err)
+check "the same contents elsewhere: taken" [ $? = 0 ]
+"$SALVO" queue drop "${Q[@]}" --queue sc -q
 "$SALVO" queue push "${Q[@]}" --queue fp -w w2k.txt 2> again.err
 check "push to an existing queue: exit 5" [ $? = 5 ]
 check "push to an existing queue: says so" contains again.err 'queue "fp" already exists'
