@@ -15,6 +15,7 @@
 #include "log.h"
 #include "msg.h"
 #include "out.h"
+#include "util.h"
 
 #include <hiredis/hiredis.h>
 
@@ -232,18 +233,35 @@ static int drain(redisContext *r, long *pending, long upto)
 }
 
 static int add_chunk(redisContext *r, const char *key, uint64_t seq, const char *fp,
-                     const struct buf *text, size_t words)
+                     const char *gen, const struct buf *text, size_t words)
 {
     char s[24], n[24];
     snprintf(s, sizeof s, "%llu", (unsigned long long)seq);
     snprintf(n, sizeof n, "%zu", words);
-    const char *argv[] = {"XADD", key, "*", "seq", s, "fp", fp, "n", n, "words", text->p};
-    size_t len[] = {4, strlen(key), 1, 3, strlen(s), 2, strlen(fp), 1, strlen(n), 5, text->len};
-    return redisAppendCommandArgv(r, 11, argv, len) == REDIS_OK ? 0 : -1;
+    const char *argv[] = {"XADD", key, "*", "seq", s, "fp", fp, "gen", gen, "n", n, "words", text->p};
+    size_t len[] = {4, strlen(key), 1, 3, strlen(s), 2, strlen(fp), 3, strlen(gen), 1, strlen(n),
+                    5, text->len};
+    return redisAppendCommandArgv(r, 13, argv, len) == REDIS_OK ? 0 : -1;
 }
 
-static int push_words(redisContext *r, const struct queue_settings *c, const char *fp, struct input *in,
-                      uint64_t *chunks, uint64_t *words)
+/* A push's generation: 16 hex digits no other push makes. Every chunk
+ * carries it and a result is stored only while the queue's meta has it,
+ * so a queue dropped and pushed again never takes a late worker's
+ * results of the one before. */
+static void new_generation(char out[17])
+{
+    uint64_t v = 0;
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (!f || fread(&v, sizeof v, 1, f) != 1)
+        v = util_fnv1a_str(UTIL_FNV_OFFSET, "gen") ^ ((uint64_t)time(NULL) << 20) ^
+            (uint64_t)getpid() ^ (uint64_t)util_now_ns();
+    if (f)
+        fclose(f);
+    snprintf(out, 17, "%016llx", (unsigned long long)v);
+}
+
+static int push_words(redisContext *r, const struct queue_settings *c, const char *fp,
+                      const char *gen, struct input *in, uint64_t *chunks, uint64_t *words)
 {
     char key[256];
     queue_key(c, "chunks", key, sizeof key);
@@ -258,7 +276,7 @@ static int push_words(redisContext *r, const struct queue_settings *c, const cha
         int full = have >= (size_t)c->chunk ||
                    text.len + INPUT_MAX_LINE + 1 > INPUT_MAX_CHUNK_BYTES || input_done(in);
         if (full && have) {
-            if (add_chunk(r, key, *chunks, fp, &text, have) < 0 || drain(r, &pending, 256) < 0) {
+            if (add_chunk(r, key, *chunks, fp, gen, &text, have) < 0 || drain(r, &pending, 256) < 0) {
                 rc = -1;
                 break;
             }
@@ -310,11 +328,12 @@ int queue_push(const struct queue_settings *c, const char *fp, const char *confi
         goto out;
     }
     freeReplyObject(rep);
-    char now[24];
+    char now[24], gen[17];
     snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+    new_generation(gen);
     rep = checked(r, redisCommand(r, "HSET %s config %s template %s chunk_words %ld created %s "
-                                     "complete 0 chunks 0 words 0 hits 0 results 0", meta, config,
-                                  c->template, c->chunk, now), "HSET");
+                                     "gen %s complete 0 chunks 0 words 0 hits 0 results 0", meta,
+                                  config, c->template, c->chunk, now, gen), "HSET");
     freeReplyObject(rep);
     if (!rep)
         goto out;
@@ -323,7 +342,7 @@ int queue_push(const struct queue_settings *c, const char *fp, const char *confi
         goto out;
     freeReplyObject(rep);
     uint64_t nchunks = 0, nwords = 0;
-    int pr = push_words(r, c, fp, &in, &nchunks, &nwords);
+    int pr = push_words(r, c, fp, gen, &in, &nchunks, &nwords);
     rep = checked(r, redisCommand(r, "HSET %s chunks %llu words %llu complete %d", meta,
                                   (unsigned long long)nchunks, (unsigned long long)nwords,
                                   pr == 0), "HSET");

@@ -45,16 +45,19 @@
 #define ANSWER_TIMEOUT 20.0  /* a connection that answers nothing this long is dead */
 #define CLAIM_EVERY 1.0      /* seconds between XAUTOCLAIM rounds */
 
-/* Store the results of a chunk, mark it done, acknowledge and delete it.
+/* Store the results of a chunk, mark it done, acknowledge and delete it;
+ * -1 and nothing written when the queue is no longer the push that made
+ * the chunk (dropped, or dropped and pushed again).
  * KEYS: chunks results done meta workers. ARGV: group id seq consumer
- * time n, then n times: index verdict url status frame. */
+ * time gen n, then n times: index verdict url status frame. */
 static const char store_lua[] =
+    "if (redis.call('HGET', KEYS[4], 'gen') or '') ~= ARGV[6] then return -1 end\n"
     "local stored = 0\n"
     "if redis.call('SADD', KEYS[3], ARGV[3]) == 1 then\n"
-    "  local n = tonumber(ARGV[6])\n"
+    "  local n = tonumber(ARGV[7])\n"
     "  local hits = 0\n"
     "  for i = 0, n - 1 do\n"
-    "    local b = 7 + i * 5\n"
+    "    local b = 8 + i * 5\n"
     "    redis.call('XADD', KEYS[2], '*', 'chunk', ARGV[3], 'index', ARGV[b], 'verdict',\n"
     "               ARGV[b + 1], 'url', ARGV[b + 2], 'status', ARGV[b + 3], 'result', ARGV[b + 4])\n"
     "    if ARGV[b + 1] == 'hit' then hits = hits + 1 end\n"
@@ -136,6 +139,7 @@ static size_t take_entries(struct qw *q, const redisReply *list)
         if (e->type != REDIS_REPLY_ARRAY || e->elements < 2 ||
             e->element[0]->type != REDIS_REPLY_STRING || holds(q, e->element[0]->str))
             continue; /* deleted meanwhile, or ours already */
+        const redisReply *gen = queue_field(e->element[1], "gen");
         const redisReply *seq = queue_field(e->element[1], "seq"), *fp = queue_field(e->element[1], "fp"),
                          *words = queue_field(e->element[1], "words"), *cnt = queue_field(e->element[1], "n");
         if (!seq || !fp || !words || !cnt || !words->len) {
@@ -160,6 +164,7 @@ static size_t take_entries(struct qw *q, const redisReply *list)
             continue;
         }
         snprintf(h->id, sizeof h->id, "%s", e->element[0]->str);
+        snprintf(h->gen, sizeof h->gen, "%s", gen ? gen->str : "");
         h->seq = strtoull(seq->str, NULL, 10);
         h->words = 1; /* counted, not taken from the entry's n */
         for (size_t c = 0; c < words->len; c++)
@@ -408,6 +413,10 @@ static void on_stored(redisAsyncContext *ac, void *reply, void *pd)
     }
     if (r->type == REDIS_REPLY_INTEGER && r->integer == 0)
         q->twice++;
+    if (r->type == REDIS_REPLY_INTEGER && r->integer == -1)
+        log_msg(LOG_WARN, "queue \"%s\": chunk %llu was taken from a push that is gone "
+                "(the queue was dropped, or dropped and pushed again): its results are not "
+                "stored", q->c->queue, (unsigned long long)h->seq);
     for (struct held **pp = &q->held; *pp; pp = &(*pp)->next)
         if (*pp == h) {
             *pp = h->next;
@@ -418,7 +427,7 @@ static void on_stored(redisAsyncContext *ac, void *reply, void *pd)
 
 static void send_store(struct qw *q, struct held *h)
 {
-    size_t argc = 14 + 5 * (size_t)h->nframes;
+    size_t argc = 15 + 5 * (size_t)h->nframes;
     const char **argv = calloc(argc, sizeof *argv);
     size_t *len = calloc(argc, sizeof *len);
     char *nums = calloc((size_t)h->nframes + 4, 48);
@@ -440,6 +449,7 @@ static void send_store(struct qw *q, struct held *h)
     argv[k++] = NUM("%llu", (unsigned long long)h->seq);
     argv[k++] = q->consumer;
     argv[k++] = NUM("%lld", (long long)time(NULL));
+    argv[k++] = h->gen;
     size_t nargs = k;
     argv[k++] = NUM("%u", h->nframes);
     for (size_t i = 0; i < k; i++)

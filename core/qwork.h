@@ -16,6 +16,7 @@
 /* A chunk taken from the stream and not yet stored. */
 struct held {
     char id[48];          /* stream entry id */
+    char gen[24];         /* the push that made it ("" before generations) */
     uint64_t seq, tag;
     struct buf text;
     size_t words;

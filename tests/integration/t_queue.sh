@@ -165,6 +165,27 @@ check "the same contents elsewhere: taken" [ $? = 0 ]
 check "push to an existing queue: exit 5" [ $? = 5 ]
 check "push to an existing queue: says so" contains again.err 'queue "fp" already exists'
 
+# --- a queue dropped and pushed again while a worker still runs -----------------
+# The late worker's results of the first push are refused (they name its
+# generation); the second push's results are exactly its own hits.
+G=(--redis "$R" --connect-to "$CT" --queue gen)
+seq 1 1000 | awk '{ print ($1 % 10 == 0 ? "hit-b" $1 : "nob" $1) }' > wb.txt
+grep '^hit-' wb.txt | sed 's|.*|http://&.baidu.com|' > expb.txt
+"$SALVO" queue push "${G[@]}" -w w2k.txt --chunk 50 2> /dev/null
+"$SALVO" queue work "${G[@]}" -j 1 --rate 300 -f jsonl -o late.jsonl 2> late.err & late=$!
+gen_done() { for _ in $(seq 300); do [ "$("$SALVO" queue status "${G[@]}" -f jsonl | field done)" -ge "$1" ] && return 0; sleep 0.1; done; return 1; }
+check "generation: the late worker is mid-scan" gen_done 2
+"$SALVO" queue drop "${G[@]}" -q
+"$SALVO" queue push "${G[@]}" -w wb.txt --chunk 50 2> /dev/null
+"$SALVO" queue work "${G[@]}" -q -j 1 -o /dev/null
+wait "$late"
+"$SALVO" queue collect "${G[@]}" -q -f jsonl > gen.jsonl
+hits gen.jsonl > gen.txt
+check "dropped and pushed again: exactly the new push's hits" same_set gen.txt expb.txt
+check "  ... the late worker said its old chunk's results were not stored" contains late.err \
+    "was taken from a push that is gone"
+"$SALVO" queue drop "${G[@]}" -q
+
 # --- entries that are not salvo's -------------------------------------------------
 "$SALVO" queue drop "${Q[@]}" -q
 "$SALVO" queue push "${Q[@]}" -w w2k.txt --chunk 500 2> /dev/null
