@@ -130,6 +130,18 @@ static int holds(const struct qw *q, const char *id)
     return 0;
 }
 
+/* An entry taken and not to be scanned here looks idle for long at once,
+ * so that the other workers take it over now, not after claim_idle (Redis
+ * has no way to give an entry back; this is the nearest). */
+static void let_go(struct qw *q, const char *id)
+{
+    char idle[32];
+    snprintf(idle, sizeof idle, "%lld", (long long)(q->c->claim_idle * 1000) + 3600000);
+    const char *a[] = {"XCLAIM", q->k_chunks, "workers", q->consumer, "0", id, "IDLE", idle,
+                       "JUSTID"};
+    qconn_send(q, NULL, NULL, 9, a);
+}
+
 /* Entries [[id, [field, value, ...]], ...] become held chunks. */
 static size_t take_entries(struct qw *q, const redisReply *list)
 {
@@ -154,7 +166,8 @@ static size_t take_entries(struct qw *q, const redisReply *list)
             char what[96];
             snprintf(what, sizeof what, "chunk %s", seq->str);
             refuse(q, what, fp->str);
-            continue; /* left pending: a worker with the right options takes it over */
+            let_go(q, e->element[0]->str); /* a worker with the right options takes it now */
+            continue;
         }
         struct held *h = calloc(1, sizeof *h);
         if (!h || buf_append(&h->text, words->str, words->len) < 0) {

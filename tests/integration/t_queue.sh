@@ -147,6 +147,11 @@ check "other options: exit 2" [ $? = 2 ]
 check "other options: refused with both fingerprints" contains fp.err "was pushed with configuration"
 check "other options: the differing lines are named" contains fp.err "this worker: header = X-Other: 1"
 check "other options: nothing scanned" [ ! -s fp.txt ]
+# What the refused worker took is let go at once: a worker with the right
+# options (and the default claim_idle of 60 s) does the whole queue now.
+timeout 30 "$SALVO" queue work "${Q[@]}" --queue fp -q -j 1 -o fp-ok.txt 2> fp-ok.err
+check "after a refused worker, a right one finishes at once (not after claim_idle)" [ $? = 0 ]
+check "  ... with every hit" same_set fp-ok.txt exp2k.txt
 # A script of the same name with other contents (another machine's copy):
 # refused, with the line that differs; the same contents: taken.
 mkdir -p ma mb mc
