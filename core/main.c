@@ -260,12 +260,18 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
         log_msg(LOG_ERR, "%s", err);
         return EXIT_PLUGIN;
     }
-    char *config = with_plugin_hash(opt_config_text(c, 1), &plugin), fp[20];
-    if (!config) {
+    /* The fingerprint covers secrets (another password may see other
+     * pages); the text stored in Redis and shown in messages has none. */
+    char *full = with_plugin_hash(opt_config_text(c, 1, 0), &plugin), fp[20];
+    char *config = with_plugin_hash(opt_config_text(c, 1, 1), &plugin);
+    if (!config || !full) {
+        free(full);
+        free(config);
         plugin_unload(&plugin);
         return EXIT_PARTIAL;
     }
-    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)util_fnv1a_str(UTIL_FNV_OFFSET, config));
+    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)util_fnv1a_str(UTIL_FNV_OFFSET, full));
+    free(full);
     int rc;
     if (cmd == Q_PUSH) {
         rc = queue_push(&set.queue, fp, config);

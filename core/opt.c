@@ -111,6 +111,9 @@ const struct opt opt_table[] = {
      "HTTPS: offer the last TLS session of an address to the next name there (one front "
      "end, one certificate: a short handshake instead of a full one); not with --verify-tls",
      NULL, 0, 0, NULL, NULL},
+    {"http", "secret_header", 0, T_LIST, O(secret_headers), NULL, "NAME",
+     "a header whose value is a secret: shown and stored as *** (Authorization, "
+     "Proxy-Authorization and Cookie always are; repeatable)", NULL, 0, 0, NULL, NULL},
     {"http", "http_version", 0, T_ENUM, O(http_version), "auto", "VER",
      "auto: HTTP/2 over TLS when the server offers it and probes share connections, else "
      "HTTP/1.1 | 1.1 | 2: asked for always (--http1.1, --http2 for short)", "auto|1.1|2", 0, 0,
@@ -762,9 +765,53 @@ static void dump_double(FILE *f, const char *key, double d)
     fprintf(f, "%s = %s\n", key, t);
 }
 
+/* A header "Name: value" whose value is a secret: credentials by their
+ * nature, or named by --secret-header. */
+static int secret_header(const struct conf *c, const char *h)
+{
+    static const char *const always[] = {"Authorization", "Proxy-Authorization", "Cookie"};
+    size_t n = strcspn(h, ":");
+    if (!h[n])
+        return 0;
+    for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
+        if (strlen(always[i]) == n && !strncasecmp(h, always[i], n))
+            return 1;
+    for (size_t i = 0; i < c->secret_headers.n; i++)
+        if (strlen(c->secret_headers.v[i]) == n && !strncasecmp(h, c->secret_headers.v[i], n))
+            return 1;
+    return 0;
+}
+
+/* What a dump shows of o's value v: URLs without their password, secret
+ * headers' values as "***". tmp holds what is made. */
+static const char *shown(const struct conf *c, const struct opt *o, const char *v, char *tmp,
+                         size_t n)
+{
+    if (!v)
+        return v;
+    if (o->off == offsetof(struct conf, redis) || o->off == offsetof(struct conf, proxy) ||
+        o->off == offsetof(struct conf, template)) {
+        util_redact_url(v, tmp, n);
+        return tmp;
+    }
+    if (o->off == offsetof(struct conf, headers) && secret_header(c, v)) {
+        snprintf(tmp, n, "%.*s: ***", (int)strcspn(v, ":"), v);
+        return tmp;
+    }
+    return v;
+}
+
+static void dump(const struct conf *c, FILE *f, int redact);
+
 void opt_dump(const struct conf *c, FILE *f)
 {
+    dump(c, f, 1);
+}
+
+static void dump(const struct conf *c, FILE *f, int redact)
+{
     const char *section = NULL;
+    char tmp[8192];
     for (size_t i = 0; i < NOPTS; i++) {
         const struct opt *o = &opt_table[i];
         if (!o->section)
@@ -779,7 +826,8 @@ void opt_dump(const struct conf *c, FILE *f)
         case T_ENUM:
         case T_SHARD:
         case T_STATUS: {
-            dump_value(f, o->key, *FIELD(cc, o, char *const));
+            const char *v = *FIELD(cc, o, char *const);
+            dump_value(f, o->key, redact ? shown(c, o, v, tmp, sizeof tmp) : v);
             break;
         }
         case T_INT:
@@ -800,7 +848,7 @@ void opt_dump(const struct conf *c, FILE *f)
             if (!l->n)
                 fprintf(f, "; %s =\n", o->key);
             for (size_t k = 0; k < l->n; k++)
-                dump_value(f, o->key, l->v[k]);
+                dump_value(f, o->key, redact ? shown(c, o, l->v[k], tmp, sizeof tmp) : l->v[k]);
             break;
         }
         case T_FLAG:
@@ -821,7 +869,7 @@ void opt_dump(const struct conf *c, FILE *f)
  * output place and bookkeeping options are left out. For the queue, the
  * output format and the wordlists are left out too (collect picks the
  * format, and the words travel in the chunks). Returns malloc'ed text. */
-char *opt_config_text(const struct conf *c, int queue)
+char *opt_config_text(const struct conf *c, int queue, int redact)
 {
     struct conf k = *c; /* a shallow copy: nothing here is freed */
     char empty[] = "";
@@ -844,7 +892,7 @@ char *opt_config_text(const struct conf *c, int queue)
     FILE *m = open_memstream(&text, &len);
     if (!m)
         return NULL;
-    opt_dump(&k, m);
+    dump(&k, m, redact);
     fclose(m);
     return text;
 }
@@ -880,7 +928,7 @@ uint64_t opt_fingerprint(const struct conf *c)
         snprintf(shard, sizeof shard, "%u/%u", sk, sn);
         k.shard = shard;
     }
-    char *text = opt_config_text(&k, 0);
+    char *text = opt_config_text(&k, 0, 0);
     h = util_fnv1a_str(h, text);
     free(text);
     return h;

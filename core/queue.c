@@ -58,8 +58,11 @@ static int unescape(const char *p, size_t n, char *out, size_t outlen)
     return 0;
 }
 
-int queue_url_parse(const char *v, struct queue_url *u, char *err, size_t errlen)
+int queue_url_parse(const char *url, struct queue_url *u, char *err, size_t errlen)
 {
+    /* Messages name the URL with its password as "***". */
+    char v[1024];
+    util_redact_url(url, v, sizeof v);
     memset(u, 0, sizeof *u);
     u->port = 6379;
     if (!strncmp(v, "rediss://", 9)) {
@@ -72,7 +75,7 @@ int queue_url_parse(const char *v, struct queue_url *u, char *err, size_t errlen
         snprintf(err, errlen, "redis URL \"%s\" does not start with redis://", v);
         return -1;
     }
-    const char *s = v + 8, *at = strrchr(s, '@'), *slash;
+    const char *s = url + 8, *at = strrchr(s, '@'), *slash;
     if (at) {
         const char *colon = memchr(s, ':', (size_t)(at - s));
         size_t ulen = colon ? (size_t)(colon - s) : (size_t)(at - s);

@@ -92,8 +92,9 @@ static void say_diff(const char *theirs, const char *ours)
             l += n + (l[n] == '\n');
         }
     }
-    log_msg(LOG_ERR, "options that differ:%s", b.len ? b.p : " (none shown: compare "
-            "salvo --dump-config)");
+    log_msg(LOG_ERR, "options that differ:%s", b.len ? b.p : " none shown: a secret differs "
+            "(a password, an Authorization, Cookie or --secret-header value), or the plugin's "
+            "contents");
     buf_free(&b);
 }
 

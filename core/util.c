@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -91,4 +92,21 @@ int util_fnv1a_file(const char *path, uint64_t *h)
         return -1;
     *h = v;
     return 0;
+}
+
+void util_redact_url(const char *in, char *out, size_t n)
+{
+    const char *a = strstr(in, "://");
+    const char *auth = a ? a + 3 : NULL;
+    size_t alen = auth ? strcspn(auth, "/?#") : 0;
+    const char *at = NULL;
+    for (size_t i = 0; i < alen; i++)
+        if (auth[i] == '@')
+            at = auth + i;
+    const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    if (!colon) {
+        snprintf(out, n, "%s", in);
+        return;
+    }
+    snprintf(out, n, "%.*s***%s", (int)(colon + 1 - in), in, at);
 }

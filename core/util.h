@@ -14,6 +14,9 @@ double util_now(void);
 uint64_t util_fnv1a(uint64_t h, const void *p, size_t n);
 /* The same over a NUL-terminated string (NULL = nothing). */
 uint64_t util_fnv1a_str(uint64_t h, const char *s);
+/* in with the password of its user info ("scheme://user:PASSWORD@...")
+ * as "***", into out (truncated to n). Other text is copied as it is. */
+void util_redact_url(const char *in, char *out, size_t n);
 /* FNV-1a of a file's bytes into *h. 0, or -1 (errno set). */
 int util_fnv1a_file(const char *path, uint64_t *h);
 /* Replace the file at path with data[0..len): written to PATH.tmp,

@@ -191,6 +191,36 @@ check "  ... the late worker said its old chunk's results were not stored" conta
     "was taken from a push that is gone"
 "$SALVO" queue drop "${G[@]}" -q
 
+# --- secrets: never shown, never stored ---------------------------------------------
+S=(-H 'Authorization: Bearer t0psecret' -H 'X-Api: k3ysecret' --secret-header X-Api
+   --proxy 'http://pu:pr0xysecret@127.0.0.1:9' --redis 'redis://u:p4sssecret@127.0.0.1:1')
+"$SALVO" --dump-config "${S[@]}" > sec.ini
+check "--dump-config shows no secret" sh -c "! grep -qE 't0p|k3y|pr0xy|p4ss' sec.ini"
+check "  ... but says where one was" sh -c "grep -q 'header = Authorization: \*\*\*' sec.ini &&
+    grep -q 'header = X-Api: \*\*\*' sec.ini && grep -q 'pu:\*\*\*@' sec.ini && grep -q 'u:\*\*\*@' sec.ini"
+"$SALVO" queue status --redis 'redis://u:p4sssecret@127.0.0.1:nope' 2> badurl.err
+check "a bad Redis URL's message shows no password" sh -c "grep -q 'bad port' badurl.err && ! grep -q p4ss badurl.err"
+printf 'hit-1\nw2\n' > sw.txt
+"$SALVO" -q -j 1 --connect-to "$CT" -H 'Authorization: Bearer t0psecret' -w sw.txt --report sec.html > /dev/null
+check "the report shows no secret" sh -c "grep -q 'Authorization: \*\*\*' sec.html && ! grep -q t0psecret sec.html"
+"$SALVO" queue push --redis "$R" --connect-to "$CT" --queue sec -H 'Authorization: Bearer t0psecret' \
+    -H 'X-Api: k3ysecret' --secret-header X-Api -w w2k.txt 2> /dev/null
+"$SALVO" queue work --redis "$R" --connect-to "$CT" --queue sec -H 'Authorization: Bearer t0psecret' \
+    -H 'X-Api: k3ysecret' --secret-header X-Api -q -j 1 -o sec.txt
+check "a worker with the same secrets is taken" same_set sec.txt exp2k.txt
+for k in $(redis-cli -p "$RPORT" --scan --pattern 'salvo:sec:*'); do
+    redis-cli -p "$RPORT" --no-raw DUMP "$k"
+    redis-cli -p "$RPORT" HGETALL "$k" 2> /dev/null
+done > sec.redis
+check "Redis holds no secret" sh -c "[ -s sec.redis ] && ! grep -aqE 't0p|k3y' sec.redis"
+"$SALVO" queue drop --redis "$R" --queue sec -q
+"$SALVO" queue push --redis "$R" --connect-to "$CT" --queue sec -H 'Authorization: Bearer t0psecret' \
+    -H 'X-Api: k3ysecret' --secret-header X-Api -w w2k.txt 2> /dev/null
+"$SALVO" queue work --redis "$R" --connect-to "$CT" --queue sec -H 'Authorization: Bearer other' \
+    -H 'X-Api: k3ysecret' --secret-header X-Api -q -j 1 -o /dev/null 2> /dev/null
+check "  ... yet a worker with another secret is refused" [ $? = 2 ]
+"$SALVO" queue drop --redis "$R" --queue sec -q
+
 # --- entries that are not salvo's -------------------------------------------------
 "$SALVO" queue drop "${Q[@]}" -q
 "$SALVO" queue push "${Q[@]}" -w w2k.txt --chunk 500 2> /dev/null
