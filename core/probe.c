@@ -43,7 +43,36 @@ struct probes {
     uv_timer_t retry_timer;
     uv_timer_t perip_timer;       /* a blocked address may be free again */
     struct probe_gate gate;       /* --rate */
+    uv_timer_t beat;              /* ticks every BEAT_MS while the process runs */
+    uint64_t beat_at, stall_at;   /* the last tick; when a stall was seen to end */
 };
+
+/* A tick this late means the process did not run (SIGSTOP, a VM paused or
+ * migrated, a host's long GC): a probe whose transfer timed out across it
+ * is tried again, free, at most STALL_TRIES times; what was stored as a
+ * timeout would be a hit lost. */
+#define BEAT_MS 100
+#define STALL_NS 1500000000ull
+#define STALL_TRIES 3
+
+static void see_stall(struct probes *ps, uint64_t now)
+{
+    if (!ps->beat_at || now - ps->beat_at <= STALL_NS)
+        return;
+    if (ps->stall_at < ps->beat_at)
+        log_msg(LOG_WARN, "this worker did not run for %.1f s (stopped, or its machine "
+                "paused): probes that timed out meanwhile are tried again",
+                (double)(now - ps->beat_at) / 1e9);
+    ps->stall_at = now;
+}
+
+static void on_beat(uv_timer_t *t)
+{
+    struct probes *ps = t->data;
+    uint64_t now = rate_now();
+    see_stall(ps, now);
+    ps->beat_at = now;
+}
 
 /* ---- a rate gate: take a token, or arm a timer and say no ---- */
 
@@ -134,6 +163,7 @@ static void fail_msg(struct probe *p, int kind, const char *msg)
 static void transfer(struct probe *p)
 {
     p->stage = PS_TRANSFER;
+    p->started = rate_now();
     if (engine_start(p->ps->eng, &p->x) < 0)
         fail(p, p->x.kind);
 }
@@ -316,6 +346,16 @@ static void on_xfer_done(struct xfer *x, void *ud)
         probe_end(p, x->kind ? V_ERROR : V_MISS, x->kind, x->kind ? x->errmsg : NULL);
         return;
     }
+    see_stall(ps, rate_now());
+    if (x->kind == ERR_TIMEOUT && p->started < ps->stall_at && p->stall_tries < STALL_TRIES &&
+        !ps->stopping) {
+        p->stall_tries++;
+        if (ps->h.start)
+            probe_admit(p); /* past the rate and the per-address caps again */
+        else
+            transfer(p);
+        return;
+    }
     if (p->attempt < ps->s.retries && retryable(p) && !ps->stopping && retry_later(ps, p) == 0)
         return;
     struct probe_stats *st = ps->stats;
@@ -445,6 +485,7 @@ int probe_run(struct probes *ps, void *owner, uint64_t owner_id, uint32_t index,
     p->owner_id = owner_id;
     p->index = index;
     p->attempt = 0;
+    p->stall_tries = 0;
     p->x.res.word = p->word.p;
     p->x.res.wlen = p->word.len;
     p->stage = PS_BUILD;
@@ -512,6 +553,10 @@ struct probes *probes_new(uv_loop_t *loop, const struct engine_settings *es,
     ps->retry_timer.data = ps;
     uv_timer_init(loop, &ps->perip_timer);
     ps->perip_timer.data = ps;
+    uv_timer_init(loop, &ps->beat);
+    ps->beat.data = ps;
+    uv_timer_start(&ps->beat, on_beat, BEAT_MS, BEAT_MS);
+    uv_unref((uv_handle_t *)&ps->beat);
     probe_gate_init(&ps->gate, loop, rate, wake, ud);
     return ps;
 }
@@ -550,8 +595,9 @@ void probes_free(struct probes *ps)
     free(ps->ready.v);
     free(ps->retry.v);
     /* ps goes once libuv is done with its timers: the caller runs the loop. */
-    ps->closing = 3;
-    ps->retry_timer.data = ps->perip_timer.data = ps->gate.timer.data = ps;
+    ps->closing = 4;
+    ps->retry_timer.data = ps->perip_timer.data = ps->gate.timer.data = ps->beat.data = ps;
+    uv_close((uv_handle_t *)&ps->beat, on_closed);
     uv_close((uv_handle_t *)&ps->retry_timer, on_closed);
     uv_close((uv_handle_t *)&ps->perip_timer, on_closed);
     uv_close((uv_handle_t *)&ps->gate.timer, on_closed);

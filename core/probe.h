@@ -42,6 +42,8 @@ struct probe {
     uint32_t index;              /* the owner's (the word's place in its chunk) */
     int stage;                   /* enum probe_stage */
     int attempt;                 /* retries made so far */
+    int stall_tries;             /* tries again after a stall of the process */
+    uint64_t started;            /* when its transfer began (ns) */
     uint64_t due;                /* when a retry may start; when DNS began (ns) */
     char host[256];              /* the URL's host and port, for the DNS stage */
     long port;
