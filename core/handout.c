@@ -282,8 +282,8 @@ void handout_emit(struct pool *p, struct chunkrec *c, const struct result *r)
             buf_append(&c->failed, &line, 8);
         }
     }
-    if (p->src && (r->verdict == V_HIT || (r->verdict == V_ERROR && p->out->errors) ||
-                   r->verdict == V_FILTERED)) {
+    /* A chunk's errors go with it (collect --errors lists them). */
+    if (p->src && (r->verdict == V_HIT || r->verdict == V_ERROR || r->verdict == V_FILTERED)) {
         msg_put_result(&c->frames, r);
         c->nframes++;
     }

@@ -232,7 +232,7 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
         return queue_drop(&set.queue);
     if (cmd == Q_COLLECT) {
         struct out out;
-        if (out_open(&out, c->output, c->format, 1, 0, err, sizeof err) < 0) {
+        if (out_open(&out, c->output, c->format, c->errors, 0, err, sizeof err) < 0) {
             log_msg(LOG_ERR, "%s", err);
             return EXIT_USAGE;
         }

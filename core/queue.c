@@ -408,6 +408,30 @@ static long long holds(const redisReply *consumers, const char *name)
     return 0;
 }
 
+/* A worker not heard of for FORGET_S and holding no chunk is gone: status
+ * no longer lists it, and removes it from the workers hash and the
+ * consumer group. */
+#define FORGET_S 3600
+
+static int forgotten(const redisReply *w, size_t i, const redisReply *x, long long now)
+{
+    return now - num(w->element[i + 1]->str) > FORGET_S && holds(x, w->element[i]->str) == 0;
+}
+
+static void forget_workers(redisContext *r, const struct queue_settings *c, const redisReply *w,
+                           const redisReply *x, const char *chunks, const char *workers,
+                           long long now)
+{
+    (void)c;
+    for (size_t i = 0; i + 1 < w->elements; i += 2) {
+        if (!forgotten(w, i, x, now))
+            continue;
+        freeReplyObject(redisCommand(r, "HDEL %s %s", workers, w->element[i]->str));
+        freeReplyObject(redisCommand(r, "XGROUP DELCONSUMER %s workers %s", chunks,
+                                     w->element[i]->str));
+    }
+}
+
 int queue_status(const struct queue_settings *c)
 {
     char meta[256], chunks[256], done[256], workers[256];
@@ -435,23 +459,37 @@ int queue_status(const struct queue_settings *c)
     if (!d || !p || !w)
         goto out;
     long long total = num(field(m, "chunks")), ndone = d->integer;
+    long long words = num(field(m, "words")), wdone = num(field(m, "words_done"));
+    long long errors = num(field(m, "errors"));
     long long pending = p->elements && p->element[0]->type == REDIS_REPLY_INTEGER
                             ? p->element[0]->integer : 0;
     int complete = num(field(m, "complete")) == 1;
     long long now = (long long)time(NULL);
+    int finished = complete && ndone >= total;
+    /* Words a second between the first and the last chunk stored; an ETA
+     * only once that spans a few seconds (before, the rate says little). */
+    long long first = num(field(m, "first_stored")), last = num(field(m, "last_stored"));
+    double rate = last - first >= 5 ? (double)wdone / (double)(last - first) : 0;
+    long long eta = !finished && rate > 0 ? (long long)((double)(words - wdone) / rate) : -1;
     /* Who holds how many chunks now (the consumer group's view). */
     x = redisCommand(r, "XINFO CONSUMERS %s workers", chunks);
+    forget_workers(r, c, w, x, chunks, workers, now);
     if (c->format && !strcmp(c->format, "jsonl")) {
         struct buf b = {0};
         buf_append_str(&b, "{\"queue\":");
         buf_json_str(&b, c->queue, strlen(c->queue), 0);
         buf_printf(&b, ",\"complete\":%s,\"chunks\":%lld,\"done\":%lld,\"pending\":%lld,"
-                   "\"waiting\":%lld,\"words\":%lld,\"hits\":%lld,\"results\":%lld,"
-                   "\"finished\":%s,\"workers\":[", complete ? "true" : "false", total, ndone,
-                   pending, total - ndone - pending > 0 ? total - ndone - pending : 0,
-                   num(field(m, "words")), num(field(m, "hits")), num(field(m, "results")),
-                   complete && ndone >= total ? "true" : "false");
+                   "\"waiting\":%lld,\"words\":%lld,\"words_done\":%lld,\"hits\":%lld,"
+                   "\"errors\":%lld,\"results\":%lld,\"rate\":%.1f,", complete ? "true" : "false",
+                   total, ndone, pending,
+                   total - ndone - pending > 0 ? total - ndone - pending : 0, words, wdone,
+                   num(field(m, "hits")), errors, num(field(m, "results")), rate);
+        if (eta >= 0)
+            buf_printf(&b, "\"eta_s\":%lld,", eta);
+        buf_printf(&b, "\"finished\":%s,\"workers\":[", finished ? "true" : "false");
         for (size_t i = 0; i + 1 < w->elements; i += 2) {
+            if (forgotten(w, i, x, now))
+                continue;
             buf_append_str(&b, i ? ",{\"name\":" : "{\"name\":");
             buf_json_str(&b, w->element[i]->str, w->element[i]->len, 0);
             buf_printf(&b, ",\"seen_s_ago\":%lld,\"holds\":%lld}",
@@ -466,14 +504,25 @@ int queue_status(const struct queue_settings *c)
         printf("  template   %s\n", field(m, "template") ? field(m, "template") : "?");
         printf("  chunks     %lld: %lld done, %lld pending (taken, not done), %lld waiting\n",
                total, ndone, pending, total - ndone - pending > 0 ? total - ndone - pending : 0);
-        printf("  words      %lld\n", num(field(m, "words")));
-        printf("  hits       %lld (%lld results stored)\n", num(field(m, "hits")),
-               num(field(m, "results")));
-        printf("  workers    %zu seen\n", w->elements / 2);
+        printf("  words      %lld: %lld done (%.0f%%)\n", words, wdone,
+               words ? 100.0 * (double)wdone / (double)words : 0.0);
+        printf("  hits       %lld, errors %lld (%lld results stored)\n", num(field(m, "hits")),
+               errors, num(field(m, "results")));
+        if (rate > 0 && eta >= 0)
+            printf("  rate       %.0f words/s, ETA %lld:%02lld\n", rate, eta / 60, eta % 60);
+        else if (rate > 0)
+            printf("  rate       %.0f words/s\n", rate);
+        else
+            printf("  rate       not known yet\n");
+        size_t seen = 0;
         for (size_t i = 0; i + 1 < w->elements; i += 2)
-            printf("    %-40s last heard of %llds ago, holds %lld chunk(s)\n",
-                   w->element[i]->str, now - num(w->element[i + 1]->str),
-                   holds(x, w->element[i]->str));
+            seen += !forgotten(w, i, x, now);
+        printf("  workers    %zu seen\n", seen);
+        for (size_t i = 0; i + 1 < w->elements; i += 2)
+            if (!forgotten(w, i, x, now))
+                printf("    %-40s last heard of %llds ago, holds %lld chunk(s)\n",
+                       w->element[i]->str, now - num(w->element[i + 1]->str),
+                       holds(x, w->element[i]->str));
     }
     rc = 0;
 out:

@@ -48,21 +48,28 @@
 /* Store the results of a chunk, mark it done, acknowledge and delete it;
  * -1 and nothing written when the queue is no longer the push that made
  * the chunk (dropped, or dropped and pushed again).
+ * The meta hash counts words done, hits, errors and results, and keeps
+ * when the first chunk was stored (status's rate and ETA).
  * KEYS: chunks results done meta workers. ARGV: group id seq consumer
- * time gen n, then n times: index verdict url status frame. */
+ * time gen words n, then n times: index verdict url status frame. */
 static const char store_lua[] =
     "if (redis.call('HGET', KEYS[4], 'gen') or '') ~= ARGV[6] then return -1 end\n"
     "local stored = 0\n"
     "if redis.call('SADD', KEYS[3], ARGV[3]) == 1 then\n"
-    "  local n = tonumber(ARGV[7])\n"
-    "  local hits = 0\n"
+    "  local n = tonumber(ARGV[8])\n"
+    "  local hits, errors = 0, 0\n"
     "  for i = 0, n - 1 do\n"
-    "    local b = 8 + i * 5\n"
+    "    local b = 9 + i * 5\n"
     "    redis.call('XADD', KEYS[2], '*', 'chunk', ARGV[3], 'index', ARGV[b], 'verdict',\n"
     "               ARGV[b + 1], 'url', ARGV[b + 2], 'status', ARGV[b + 3], 'result', ARGV[b + 4])\n"
     "    if ARGV[b + 1] == 'hit' then hits = hits + 1 end\n"
+    "    if ARGV[b + 1] == 'error' then errors = errors + 1 end\n"
     "  end\n"
     "  redis.call('HINCRBY', KEYS[4], 'hits', hits)\n"
+    "  redis.call('HINCRBY', KEYS[4], 'errors', errors)\n"
+    "  redis.call('HINCRBY', KEYS[4], 'words_done', tonumber(ARGV[7]))\n"
+    "  redis.call('HSETNX', KEYS[4], 'first_stored', ARGV[5])\n"
+    "  redis.call('HSET', KEYS[4], 'last_stored', ARGV[5])\n"
     "  redis.call('HINCRBY', KEYS[4], 'results', n)\n"
     "  stored = 1\n"
     "end\n"
@@ -105,6 +112,7 @@ static void on_config(redisAsyncContext *ac, void *reply, void *pd)
         q->last_reply = util_now();
     redisReply *r = reply;
     (void)pd;
+    q->diff_pending = 0;
     if (r && r->type == REDIS_REPLY_STRING)
         say_diff(r->str, q->config);
 }
@@ -117,6 +125,7 @@ static void refuse(struct qw *q, const char *what, const char *theirs)
             "refusing it; start queue work with the options given to queue push", q->c->queue,
             what, theirs, q->fp);
     q->fatal = 2;
+    q->diff_pending = q->ac && q->up;
     const char *a[] = {"HGET", q->k_meta, "config"};
     qconn_send(q, on_config, NULL, 3, a);
 }
@@ -441,10 +450,10 @@ static void on_stored(redisAsyncContext *ac, void *reply, void *pd)
 
 static void send_store(struct qw *q, struct held *h)
 {
-    size_t argc = 15 + 5 * (size_t)h->nframes;
+    size_t argc = 16 + 5 * (size_t)h->nframes;
     const char **argv = calloc(argc, sizeof *argv);
     size_t *len = calloc(argc, sizeof *len);
-    char *nums = calloc((size_t)h->nframes + 4, 48);
+    char *nums = calloc((size_t)h->nframes + 5, 48);
     if (!argv || !len || !nums)
         goto out;
     char *num = nums;
@@ -464,6 +473,7 @@ static void send_store(struct qw *q, struct held *h)
     argv[k++] = q->consumer;
     argv[k++] = NUM("%lld", (long long)time(NULL));
     argv[k++] = h->gen;
+    argv[k++] = NUM("%zu", h->words);
     size_t nargs = k;
     argv[k++] = NUM("%u", h->nframes);
     for (size_t i = 0; i < k; i++)
@@ -501,8 +511,8 @@ static void send_store(struct qw *q, struct held *h)
     }
 #undef NUM
     if (n != h->nframes) { /* cannot happen: the frames were made here */
-        snprintf(nums + 48 * 2, 48, "%u", n);
-        argv[nargs] = nums + 48 * 2;
+        snprintf(nums + 48 * 3, 48, "%u", n);
+        argv[nargs] = nums + 48 * 3;
         len[nargs] = strlen(argv[nargs]);
     }
     h->sending = 1;
@@ -642,7 +652,7 @@ static int drain(struct qw *q)
         int left = 0;
         for (struct held *h = q->held; h; h = h->next)
             left += h->scanned;
-        if ((!left && !q->release_pending) || q->fatal == EXIT_REDIS)
+        if ((!left && !q->release_pending && !q->diff_pending) || q->fatal == EXIT_REDIS)
             return left;
         if (util_now() > until) {
             log_msg(LOG_ERR, "queue \"%s\": the results of %d scanned chunk(s) could not be "

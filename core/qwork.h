@@ -31,6 +31,7 @@ struct held {
 
 struct qw {
     const struct queue_settings *c;
+    int diff_pending;     /* a refusal waits for the queue's options, to name the difference */
     struct queue_url u;
     char k_chunks[256], k_results[256], k_done[256], k_meta[256], k_workers[256];
     char consumer[192];

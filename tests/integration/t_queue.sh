@@ -125,7 +125,7 @@ kill -INT "$pi"
 check "status: the running worker holds chunks" python3 -c 'import json
 s = json.load(open("int-status.json"))
 assert any(w["holds"] > 0 for w in s["workers"]), s'
-redis-cli -p "$RPORT" HSET salvo:salvo:workers 'odd "name"\' 0 > /dev/null
+redis-cli -p "$RPORT" HSET salvo:salvo:workers 'odd "name"\' "$(date +%s)" > /dev/null
 check "status: a worker name with quotes is still JSON" python3 -c 'import json,subprocess,sys
 s = json.loads(subprocess.check_output(sys.argv[1:]))
 assert "odd \"name\"\\" in [w["name"] for w in s["workers"]], s' \
@@ -190,6 +190,29 @@ check "dropped and pushed again: exactly the new push's hits" same_set gen.txt e
 check "  ... the late worker said its old chunk's results were not stored" contains late.err \
     "was taken from a push that is gone"
 "$SALVO" queue drop "${G[@]}" -q
+
+# --- errors stored with their chunk; status counts; old workers forgotten -------
+E=(--redis "$R" --connect-to "$CT" --queue err --timeout 0.2)
+{ seq -f 'slow-%g' 1 20; seq -f 'hit-%g' 1 80; } > we.txt   # slow pages time out
+"$SALVO" queue push "${E[@]}" -w we.txt --chunk 10 2> /dev/null
+"$SALVO" queue work "${E[@]}" -q -j 1 -o /dev/null
+"$SALVO" queue status "${E[@]}" -f jsonl > est.json
+check "status: every word done, 80 hits, 20 errors" [ "$(python3 -c 'import json,sys
+s=json.load(open(sys.argv[1])); print(s["words_done"], s["hits"], s["errors"], s["words"])' est.json)" = "100 80 20 100" ]
+"$SALVO" queue collect "${E[@]}" -q -f jsonl > ecol.jsonl
+check "collect: the hits alone" [ "$(grep -c . ecol.jsonl)" = 80 ]
+"$SALVO" queue collect "${E[@]}" -q -f jsonl --errors > ecol2.jsonl
+check "collect --errors: and the 20 errors, each its slow page's" [ "$(python3 -c 'import json,sys
+r=[json.loads(l) for l in open(sys.argv[1])]
+e=sorted(x["word"] for x in r if x["verdict"] == "error" and x["error_class"] == "timeout")
+print(len(r), len(e), e == sorted("slow-%d" % i for i in range(1, 21)))' ecol2.jsonl)" = "100 20 True" ]
+"$SALVO" queue status "${E[@]}" > est.txt
+check "status text: words done, errors" sh -c "grep -q 'words      100: 100 done' est.txt && grep -q 'errors 20' est.txt"
+redis-cli -p "$RPORT" HSET salvo:err:workers ghost:1 $(( $(date +%s) - 7200 )) > /dev/null
+"$SALVO" queue status "${E[@]}" -f jsonl > est2.json
+check "a worker gone for two hours, holding nothing: not listed" sh -c "! grep -q ghost est2.json"
+check "  ... and forgotten" [ "$(redis-cli -p "$RPORT" HEXISTS salvo:err:workers ghost:1)" = 0 ]
+"$SALVO" queue drop "${E[@]}" -q
 
 # --- secrets: never shown, never stored ---------------------------------------------
 S=(-H 'Authorization: Bearer t0psecret' -H 'X-Api: k3ysecret' --secret-header X-Api
