@@ -145,6 +145,48 @@ static struct summary_scan scan_of(const struct conf *c)
     return s;
 }
 
+/* --report: the page, written at the end (the results went to it as they
+ * were written). Returns rc, or EXIT_PARTIAL when the page failed. */
+static int finish_report(const struct conf *c, struct out *out, const struct pool_stats *st, int rc)
+{
+    if (!out->report)
+        return rc;
+    char err[1024], *ini = NULL;
+    size_t inilen = 0;
+    struct summary_scan scan = scan_of(c);
+    FILE *m = open_memstream(&ini, &inilen);
+    if (m) {
+        opt_dump(c, m);
+        fclose(m);
+    }
+    scan.config = ini;
+    int report_rc = report_close(out->report, &scan, st, err, sizeof err);
+    out->report = NULL;
+    free(ini);
+    if (report_rc < 0) {
+        log_msg(LOG_ERR, "%s", err);
+        if (rc == 0)
+            rc = EXIT_PARTIAL;
+    }
+    return rc;
+}
+
+/* The output, with --report's page when asked. 0, or -1 said. */
+static int open_out(const struct conf *c, struct out *out, int errors)
+{
+    char err[2048];
+    if (out_open(out, c->output, c->format, errors, 0, err, sizeof err) < 0) {
+        log_msg(LOG_ERR, "%s", err);
+        return -1;
+    }
+    if (c->report && *c->report && !(out->report = report_open(c->report, err, sizeof err))) {
+        log_msg(LOG_ERR, "%s", err);
+        out_close(out);
+        return -1;
+    }
+    return 0;
+}
+
 static int summarise(const struct conf *c, struct pool_stats *st, int rc)
 {
     char err[1024];
@@ -232,11 +274,11 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
         return queue_drop(&set.queue);
     if (cmd == Q_COLLECT) {
         struct out out;
-        if (out_open(&out, c->output, c->format, c->errors, 0, err, sizeof err) < 0) {
-            log_msg(LOG_ERR, "%s", err);
+        struct pool_stats st = {0};
+        if (open_out(c, &out, c->errors) < 0)
             return EXIT_USAGE;
-        }
-        int rc = queue_collect(&set.queue, &out);
+        int rc = queue_collect(&set.queue, &out, &st);
+        rc = finish_report(c, &out, &st, rc); /* what was collected, even after a failure */
         if (out_close(&out) < 0 && rc == 0)
             rc = EXIT_PARTIAL;
         return rc;
@@ -278,11 +320,11 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
     } else {
         struct out out;
         struct pool_stats st;
-        if (out_open(&out, c->output, c->format, c->errors, 0, err, sizeof err) < 0) {
-            log_msg(LOG_ERR, "%s", err);
+        if (open_out(c, &out, c->errors) < 0) {
             rc = EXIT_USAGE;
         } else {
             rc = queue_work(&set.queue, &plugin, fp, config, &out, &st);
+            rc = finish_report(c, &out, &st, rc);
             if (out_close(&out) < 0 && rc == 0)
                 rc = EXIT_PARTIAL;
             rc = summarise(c, &st, rc);
@@ -461,22 +503,7 @@ int main(int argc, char **argv)
     }
     journal_free(&journal);
     free(failed.v);
-    struct summary_scan scan = scan_of(&c);
-    char *ini = NULL;
-    size_t inilen = 0;
-    FILE *m = out.report ? open_memstream(&ini, &inilen) : NULL;
-    if (m) {
-        opt_dump(&c, m);
-        fclose(m);
-    }
-    scan.config = ini;
-    int report_rc = out.report ? report_close(out.report, &scan, &st, err, sizeof err) : 0;
-    free(ini);
-    if (report_rc < 0) {
-        log_msg(LOG_ERR, "%s", err);
-        if (rc == 0)
-            rc = EXIT_PARTIAL;
-    }
+    rc = finish_report(&c, &out, &st, rc);
     if (out_close(&out) < 0 && rc == 0)
         rc = EXIT_PARTIAL;
     rc = summarise(&c, &st, rc);

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "msg.h"
 #include "out.h"
+#include "pooltypes.h"
 #include "util.h"
 
 #include <hiredis/hiredis.h>
@@ -577,7 +578,7 @@ static int seen_add(struct seen *s, uint64_t k)
 
 /* One result entry to the output; -1 if it is not a result salvo wrote. */
 static int collect_one(struct out *out, struct seen *s, const redisReply *fields, struct buf *b,
-                       uint64_t *dups)
+                       uint64_t *dups, struct pool_stats *st)
 {
     const redisReply *chunk = queue_field(fields, "chunk"), *index = queue_field(fields, "index"),
                      *res = queue_field(fields, "result");
@@ -591,11 +592,18 @@ static int collect_one(struct out *out, struct seen *s, const redisReply *fields
         (*dups)++;
         return 0;
     }
+    st->hits += r.verdict == V_HIT;
+    if (r.verdict == V_ERROR) {
+        st->errors++;
+        st->errclass[codes_class(r.kind)]++;
+    }
+    if (r.status > 0 && r.status < 600)
+        st->status[r.status]++;
     out_format(out, &r, b);
     return 0;
 }
 
-int queue_collect(const struct queue_settings *c, struct out *out)
+int queue_collect(const struct queue_settings *c, struct out *out, struct pool_stats *st)
 {
     char key[256], meta[256], start[64] = "-";
     struct queue_url u;
@@ -614,6 +622,10 @@ int queue_collect(const struct queue_settings *c, struct out *out)
         rc = EXIT_REDIS;
         goto out;
     }
+    memset(st, 0, sizeof *st);
+    st->words_done = st->lines_done = (uint64_t)hget_ll(r, meta, "words_done", 0);
+    long long first = hget_ll(r, meta, "first_stored", 0), last = hget_ll(r, meta, "last_stored", 0);
+    st->elapsed = last > first ? (double)(last - first) : 0;
     for (;;) {
         redisReply *rep = checked(r, redisCommand(r, "XRANGE %s %s + COUNT 1000", key, start),
                                   "XRANGE");
@@ -627,7 +639,7 @@ int queue_collect(const struct queue_settings *c, struct out *out)
             if (e->type != REDIS_REPLY_ARRAY || e->elements < 2)
                 continue;
             snprintf(start, sizeof start, "(%s", e->element[0]->str);
-            if (collect_one(out, &s, e->element[1], &b, &dups) < 0)
+            if (collect_one(out, &s, e->element[1], &b, &dups, st) < 0)
                 bad++;
             else
                 n++;

@@ -60,7 +60,7 @@ void queue_key(const struct queue_settings *c, const char *what, char *out, size
  * scan's fingerprint (16 hex digits) and the configuration it covers. */
 int queue_push(const struct queue_settings *c, const char *fp, const char *config);
 int queue_status(const struct queue_settings *c);
-int queue_collect(const struct queue_settings *c, struct out *out);
+int queue_collect(const struct queue_settings *c, struct out *out, struct pool_stats *st);
 int queue_drop(const struct queue_settings *c);
 int queue_work(const struct queue_settings *c, struct plugin *plugin, const char *fp, const char *config,
                struct out *out, struct pool_stats *st);

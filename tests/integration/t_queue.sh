@@ -212,6 +212,22 @@ redis-cli -p "$RPORT" HSET salvo:err:workers ghost:1 $(( $(date +%s) - 7200 )) >
 "$SALVO" queue status "${E[@]}" -f jsonl > est2.json
 check "a worker gone for two hours, holding nothing: not listed" sh -c "! grep -q ghost est2.json"
 check "  ... and forgotten" [ "$(redis-cli -p "$RPORT" HEXISTS salvo:err:workers ghost:1)" = 0 ]
+"$SALVO" queue collect "${E[@]}" -q --errors --report ecol.html -o /dev/null
+check "collect --report: a page with every result" python3 - ecol.html <<'PY'
+import json, re, sys
+t = open(sys.argv[1], encoding="utf-8").read()
+assert t.count("http://hit-") >= 80, "rows"
+assert re.search(r'"hits",\s*"80"', t) and re.search(r'"errors",\s*"20"', t), "summary"
+PY
+"$SALVO" queue drop "${E[@]}" -q
+"$SALVO" queue push "${E[@]}" -w we.txt --chunk 10 2> /dev/null
+"$SALVO" queue work "${E[@]}" -q -j 1 -o /dev/null --report ework.html
+check "queue work --report: this machine's page" python3 - ework.html <<'PY'
+import re, sys
+t = open(sys.argv[1], encoding="utf-8").read()
+assert t.count("http://hit-") >= 80, "rows"
+assert re.search(r'"hits",\s*"80"', t), "summary"
+PY
 "$SALVO" queue drop "${E[@]}" -q
 
 # --- secrets: never shown, never stored ---------------------------------------------
