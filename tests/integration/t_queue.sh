@@ -230,6 +230,25 @@ assert re.search(r'"hits",\s*"80"', t), "summary"
 PY
 "$SALVO" queue drop "${E[@]}" -q
 
+# --- a worker paused for less than claim_idle -----------------------------------
+# Its probes in flight time out when it wakes; they are tried again, so the
+# chunk is stored with every page answered, none as a timeout.
+P=(--redis "$R" --connect-to "$CT" --queue pause --timeout 1.5 -p none --mc 200)
+seq -f 'slow-%g' 1 40 > wp.txt
+"$SALVO" queue push "${P[@]}" -w wp.txt --chunk 40 2> /dev/null
+"$SALVO" queue work "${P[@]}" -q -j 1 -t 20 -o /dev/null 2> pause.err & pw=$!
+for _ in $(seq 100); do [ -n "$(pgrep -P $pw)" ] && break; sleep 0.05; done
+sleep 0.4
+pkill -STOP -P $pw; kill -STOP $pw
+sleep 3
+kill -CONT $pw; pkill -CONT -P $pw
+wait $pw
+"$SALVO" queue status "${P[@]}" -f jsonl > pst.json
+check "a paused queue worker: 40 hits stored, no error" [ "$(python3 -c 'import json,sys
+s=json.load(open(sys.argv[1])); print(s["hits"], s["errors"], s["words_done"])' pst.json)" = "40 0 40" ]
+check "  ... no ETA for a finished queue" sh -c "! grep -q eta_s pst.json"
+"$SALVO" queue drop "${P[@]}" -q
+
 # --- secrets: never shown, never stored ---------------------------------------------
 S=(-H 'Authorization: Bearer t0psecret' -H 'X-Api: k3ysecret' --secret-header X-Api
    --proxy 'http://pu:pr0xysecret@127.0.0.1:9' --redis 'redis://u:p4sssecret@127.0.0.1:1')
