@@ -332,12 +332,13 @@ int queue_push(const struct queue_settings *c, const char *fp, const char *confi
         goto out;
     }
     freeReplyObject(rep);
-    char now[24], gen[17];
+    char now[24], gen[17], tmpl[4096];
     snprintf(now, sizeof now, "%lld", (long long)time(NULL));
     new_generation(gen);
+    util_redact_url(c->template, tmpl, sizeof tmpl);
     rep = checked(r, redisCommand(r, "HSET %s config %s template %s chunk_words %ld created %s "
                                      "gen %s complete 0 chunks 0 words 0 hits 0 results 0", meta,
-                                  config, c->template, c->chunk, now, gen), "HSET");
+                                  config, tmpl, c->chunk, now, gen), "HSET");
     freeReplyObject(rep);
     if (!rep)
         goto out;

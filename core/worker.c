@@ -28,6 +28,7 @@
 #include "res.h"
 #include "resolve.h"
 #include "tmpl.h"
+#include "util.h"
 #include "window.h"
 
 #include <errno.h>
@@ -166,11 +167,18 @@ static void send_result(struct worker *w, struct probe *p, int verdict, int kind
         r.location = res_header_get(res, "location");
     }
     r.title = title.p ? title.p : "";
+    /* A password in the URL (a template's user info) is never reported. */
+    char *shown = NULL;
+    if (r.url && strchr(r.url, '@') && (shown = malloc(strlen(r.url) + 4))) {
+        util_redact_url(r.url, shown, strlen(r.url) + 4);
+        r.url = shown;
+    }
     r.charset = res->text_ready ? res->charset : "";
     for (size_t i = 0; i < 2 * res->nfields; i++)
         r.fields[i] = res->fields[i];
     msg_put_result(&w->out, &r);
     buf_free(&title);
+    free(shown);
 }
 
 /* A chunk whose words have all been started and ended is done. */

@@ -278,6 +278,18 @@ check "Redis holds no secret" sh -c "[ -s sec.redis ] && ! grep -aqE 't0p|k3y' s
     -H 'X-Api: k3ysecret' --secret-header X-Api -q -j 1 -o /dev/null 2> /dev/null
 check "  ... yet a worker with another secret is refused" [ $? = 2 ]
 "$SALVO" queue drop --redis "$R" --queue sec -q
+# A password in the template's user info: fetched with, reported without.
+U=(--redis "$R" --connect-to "$CT" --queue secu -p baidu -u 'http://scan:pw5ecret@{}.baidu.com/')
+"$SALVO" queue push "${U[@]}" -w w2k.txt 2> /dev/null
+"$SALVO" queue work "${U[@]}" -q -j 1 -f jsonl -o secu.jsonl
+"$SALVO" queue collect "${U[@]}" -q -f jsonl > secu2.jsonl
+for k in $(redis-cli -p "$RPORT" --scan --pattern 'salvo:secu:*'); do
+    redis-cli -p "$RPORT" --no-raw DUMP "$k"; redis-cli -p "$RPORT" HGETALL "$k" 2> /dev/null
+done > secu.redis
+check "a template's password: in no result, local or collected, nor in Redis" sh -c "
+    ! grep -q pw5ecret secu.jsonl secu2.jsonl secu.redis && grep -q 'scan:\*\*\*@hit-' secu2.jsonl"
+check "  ... and every hit found" [ "$(grep -c '"verdict":"hit"' secu2.jsonl)" = "$(grep -c . exp2k.txt)" ]
+"$SALVO" queue drop "${U[@]}" -q
 
 # --- entries that are not salvo's -------------------------------------------------
 "$SALVO" queue drop "${Q[@]}" -q
