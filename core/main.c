@@ -343,12 +343,23 @@ int main(int argc, char **argv)
     opt_defaults(&c);
     int rc, qcmd = Q_NONE;
     if (argc >= 2 && !strcmp(argv[1], "queue")) {
+        /* --help anywhere after "queue": that subcommand's help, or the
+         * queue's. */
+        for (int i = 2; i < argc; i++)
+            if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+                int known = 0;
+                for (size_t k = 0; argc >= 3 && k < sizeof queue_cmds / sizeof queue_cmds[0]; k++)
+                    known |= !strcmp(argv[2], queue_cmds[k]);
+                manual_queue_usage(stdout, known ? argv[2] : NULL);
+                rc = EXIT_OK;
+                goto done;
+            }
         for (int i = 0; argc >= 3 && i < (int)(sizeof queue_cmds / sizeof queue_cmds[0]); i++)
             if (!strcmp(argv[2], queue_cmds[i]))
                 qcmd = i;
         if (qcmd == Q_NONE) {
             log_msg(LOG_ERR, "usage: salvo queue push|work|status|collect|drop [OPTIONS] "
-                    "(see salvo --help for the options)");
+                    "(salvo queue --help says more)");
             rc = EXIT_USAGE;
             goto done;
         }

@@ -12,6 +12,60 @@
 #include <stdio.h>
 #include <string.h>
 
+/* One option's --help line. */
+static void option_line(FILE *f, const struct opt *o)
+{
+    char name[32], left[96];
+    opt_long_name(o, name, sizeof name);
+    const char *meta = o->meta ? o->meta : "";
+    int n = o->type == T_BOOL
+                ? snprintf(left, sizeof left, "  %c%c%s--%s[=yes|no]", o->shrt ? '-' : ' ',
+                           o->shrt ? o->shrt : ' ', o->shrt ? ", " : "  ", name)
+                : snprintf(left, sizeof left, "  %c%c%s--%s%s%s", o->shrt ? '-' : ' ',
+                           o->shrt ? o->shrt : ' ', o->shrt ? ", " : "  ", name,
+                           *meta ? " " : "", meta);
+    fprintf(f, "%s%*s %s", left, n < 36 ? 36 - n : 1, "", o->help);
+    if (o->def && *o->def)
+        fprintf(f, " [%s]", o->def);
+    fputc('\n', f);
+}
+
+static const char *const queue_help[][3] = {
+    {"push", "cut the wordlist (-w FILE, or - for stdin) into chunks on the queue, with this "
+             "scan's options", "salvo queue push --redis URL -w WORDLIST [SCAN OPTIONS]"},
+    {"work", "scan chunks from the queue on this machine until every chunk is done; hits are "
+             "also written here (-o, -f, --report)", "salvo queue work --redis URL [SCAN OPTIONS]"},
+    {"status", "the queue's progress: chunks, words done, hits, errors, rate, ETA and the "
+               "workers", "salvo queue status --redis URL [-f jsonl]"},
+    {"collect", "write every result of the queue, each once (-f, -o, --errors, --report)",
+     "salvo queue collect --redis URL [-f text|jsonl|csv] [-o FILE] [--errors]"},
+    {"drop", "delete the queue's keys", "salvo queue drop --redis URL"},
+};
+
+void manual_queue_usage(FILE *f, const char *cmd)
+{
+    size_t n = sizeof queue_help / sizeof queue_help[0];
+    for (size_t i = 0; cmd && i < n; i++)
+        if (!strcmp(cmd, queue_help[i][0]))
+            fprintf(f, "usage: %s\n%s.\n", queue_help[i][2], queue_help[i][1]);
+    if (!cmd) {
+        fprintf(f, "usage: salvo queue push|work|status|collect|drop [OPTIONS]\n"
+                   "A scan spread over machines through a Redis work queue "
+                   "(docs/deploy/redis-queue.md).\n\n");
+        for (size_t i = 0; i < n; i++)
+            fprintf(f, "  %-8s %s\n", queue_help[i][0], queue_help[i][1]);
+    }
+    fprintf(f, "\nqueue options:\n");
+    for (size_t i = 0; i < opt_count; i++)
+        if (opt_table[i].section && !strcmp(opt_table[i].section, "queue"))
+            option_line(f, &opt_table[i]);
+    if (!cmd || !strcmp(cmd, "push") || !strcmp(cmd, "work"))
+        fprintf(f, "\npush and work take the scan's options too (salvo --help), the same on "
+                   "every machine:\na worker with other options is refused.\n");
+    fprintf(f, "\nexit status: 0 done, 2 bad usage or options, 5 Redis cannot be reached or "
+               "used (salvo --help lists all).\n");
+}
+
 void manual_usage(FILE *f)
 {
     fprintf(f,
@@ -27,19 +81,7 @@ void manual_usage(FILE *f)
             fprintf(f, "\n%s:\n", s);
             section = s;
         }
-        char name[32], left[96];
-        opt_long_name(o, name, sizeof name);
-        const char *meta = o->meta ? o->meta : "";
-        int n = o->type == T_BOOL
-                    ? snprintf(left, sizeof left, "  %c%c%s--%s[=yes|no]", o->shrt ? '-' : ' ',
-                               o->shrt ? o->shrt : ' ', o->shrt ? ", " : "  ", name)
-                    : snprintf(left, sizeof left, "  %c%c%s--%s%s%s", o->shrt ? '-' : ' ',
-                               o->shrt ? o->shrt : ' ', o->shrt ? ", " : "  ", name,
-                               *meta ? " " : "", meta);
-        fprintf(f, "%s%*s %s", left, n < 36 ? 36 - n : 1, "", o->help);
-        if (o->def && *o->def)
-            fprintf(f, " [%s]", o->def);
-        fputc('\n', f);
+        option_line(f, o);
     }
     fprintf(f,
             "  -h, --help                         this help\n"

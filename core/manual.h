@@ -4,6 +4,8 @@
 #include <stdio.h>
 
 void manual_usage(FILE *f);
+/* salvo queue --help (cmd NULL) or salvo queue CMD --help. */
+void manual_queue_usage(FILE *f, const char *cmd);
 void manual_page(FILE *f);
 /* Plugins come from "salvo --list-plugins" when it runs. */
 void manual_completion(FILE *f);

@@ -26,4 +26,12 @@ check "completes formats" [ "$(comp -f "" | sort | tr '\n' ' ')" = "csv jsonl te
 check "completes plugin names from the plugin path" sh -c "$(declare -f comp); comp -p ba | grep -qx baidu" 
 touch words-a.txt
 check "completes files for -w" [ "$(comp -w words-a)" = "words-a.txt" ]
+# salvo queue --help and salvo queue SUB --help
+"$SALVO" queue --help > qh.txt
+check "queue --help: exit 0, every subcommand" sh -c "[ $? = 0 ] && for c in push work status collect drop; do grep -q \"^  \$c \" qh.txt || exit 1; done"
+check "  ... and the queue's options" contains qh.txt "--redis-password-file FILE"
+"$SALVO" queue work --help > qwh.txt
+check "queue work --help: its usage" sh -c "[ $? = 0 ] && head -1 qwh.txt | grep -q '^usage: salvo queue work'"
+"$SALVO" queue nope 2> qn.err
+check "queue with an unknown subcommand: exit 2, pointing to the help" sh -c "[ $? = 2 ] && grep -q 'salvo queue --help' qn.err"
 finish
