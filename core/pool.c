@@ -136,6 +136,8 @@ static int on_frame(struct pool *p, struct wk *w, const struct frame *f)
                 p->st->calibrated += n;
             else if (key == STATS_WILDCARDS)
                 p->st->wildcards += n;
+            else if (key == STATS_ENDED)
+                p->st->words_ended += n;
             else if (key == STATS_WINDOW) {
                 p->st->window += (uint64_t)n - w->window;
                 w->window = n;

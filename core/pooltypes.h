@@ -46,6 +46,7 @@ struct pool_stats {
     uint64_t calib_changes;
     uint64_t wildcards;    /* names whose DNS answers are the wildcard's */
     uint64_t window;       /* transfers in flight at most, all workers now */
+    uint64_t words_ended;  /* words whose probe ended, as the workers said (progress) */
     char *wild_text;       /* "*.domain ip,ip" from the first worker, or NULL */
     uint64_t long_lines;
     double start, elapsed; /* seconds */

@@ -45,6 +45,7 @@ struct probes {
     struct probe_gate gate;       /* --rate */
     uv_timer_t beat;              /* ticks every BEAT_MS while the process runs */
     uint64_t beat_at, stall_at;   /* the last tick; when a stall was seen to end */
+    int capped;                   /* the last pump left probes at a per-address cap */
 };
 
 /* A tick this late means the process did not run (SIGSTOP, a VM paused or
@@ -212,8 +213,14 @@ void probes_pump(struct probes *ps)
     for (; i < q->n; i++)
         q->v[keep++] = q->v[i];
     q->n = keep;
+    ps->capped = blocked;
     if (blocked)
         uv_timer_start(&ps->perip_timer, on_perip_timer, (wake + 999999) / 1000000, 0);
+}
+
+int probes_held(const struct probes *ps)
+{
+    return ps->gate.waiting || ps->capped;
 }
 
 int probes_rate_ok(struct probes *ps)

@@ -55,7 +55,7 @@ struct probe {
 struct probe_stats {
     uint32_t status_count[600];
     uint32_t size_count[SIZE_BUCKETS];
-    uint32_t retries, misses, filtered, calibrated, wildcards;
+    uint32_t retries, misses, filtered, calibrated, wildcards, ended;
     uint32_t window, window_sent; /* transfers in flight at most: now, last said */
     int counted;                 /* something changed since the last send */
 };
@@ -102,6 +102,8 @@ struct probe_gate {
 void probe_gate_init(struct probe_gate *g, uv_loop_t *loop, struct rate *r,
                      void (*wake)(void *ud), void *ud);
 int probe_gate_ok(struct probe_gate *g);
+/* Whether --rate or a per-address cap is holding probes back now. */
+int probes_held(const struct probes *ps);
 
 /* The probes of one worker and their engine. Without a verdict hook
  * every response is a hit; rate and perip may be NULL. wake(ud) runs

@@ -1,6 +1,6 @@
 /* prog: one progress line on stderr, refreshed four times a second:
  *
- *   12,345/100,000 lines (12%)  3,210/s now  3,100/s avg  12 hits  3 errors  -t 400  ETA 0:28
+ *   12,345/100,000 words (12%)  3,210/s now  3,100/s avg  12 hits  3 errors  -t 400  0:04 elapsed  ETA 0:28
  *
  * "-t" is the transfers in flight at most, all workers together (it moves
  * with -t auto).
@@ -96,28 +96,40 @@ void prog_draw(const struct pool_stats *st, int force)
     if (!force && g.shown && t - g.last_draw < 0.25)
         return;
     g.last_draw = t;
+    /* Words as the workers count them (four times a second), never fewer
+     * than the results already written nor the lines of whole chunks. */
+    uint64_t d = st->lines_done > st->words_ended ? st->lines_done : st->words_ended;
+    d = d > st->hits + st->errors ? d : st->hits + st->errors;
+    if (g.counted && g.total && d > g.total)
+        d = g.total;
     unsigned i = g.hist_i++ % 8;
     g.hist_t[i] = t;
-    g.hist_n[i] = st->lines_done;
+    g.hist_n[i] = d;
     unsigned oldest = g.hist_i >= 8 ? g.hist_i % 8 : 0;
     double span = t - g.hist_t[oldest];
-    double rate_now = span > 0 ? (double)(st->lines_done - g.hist_n[oldest]) / span : 0;
-    double avg = t - st->start > 0 ? (double)st->lines_done / (t - st->start) : 0;
-    char done[32], total[32], line[256];
-    thousands(done, sizeof done, st->lines_done);
+    double rate_now = span > 0 ? (double)(d - g.hist_n[oldest]) / span : 0;
+    double el = t - st->start;
+    double avg = el > 0 ? (double)d / el : 0;
+    char done[32], total[32], line[256], eta[32] = "ETA -";
+    thousands(done, sizeof done, d);
     int n;
+    /* An ETA only once a rate is known: a second in, words done. */
+    if (g.counted && g.total && el >= 1 && d > 0) {
+        double left = (double)(g.total - d) / avg;
+        snprintf(eta, sizeof eta, "ETA %d:%02d", (int)(left / 60), (int)left % 60);
+    }
     if (g.counted && g.total) {
         thousands(total, sizeof total, g.total);
-        double left = avg > 0 ? (double)(g.total - (st->lines_done < g.total ? st->lines_done : g.total)) / avg : 0;
-        n = snprintf(line, sizeof line, "\r\033[K%s/%s lines (%.0f%%)  %.0f/s now  %.0f/s avg  "
-                     "%llu hits  %llu errors  -t %llu  ETA %d:%02d", done, total,
-                     100.0 * (double)st->lines_done / (double)g.total, rate_now, avg,
+        n = snprintf(line, sizeof line, "\r\033[K%s/%s words (%.0f%%)  %.0f/s now  %.0f/s avg  "
+                     "%llu hits  %llu errors  -t %llu  %d:%02d elapsed  %s", done, total,
+                     100.0 * (double)d / (double)g.total, rate_now, avg,
                      (unsigned long long)st->hits, (unsigned long long)st->errors,
-                     (unsigned long long)st->window, (int)(left / 60), (int)left % 60);
+                     (unsigned long long)st->window, (int)(el / 60), (int)el % 60, eta);
     } else {
-        n = snprintf(line, sizeof line, "\r\033[K%s lines  %.0f/s now  %.0f/s avg  %llu hits  "
-                     "%llu errors  -t %llu", done, rate_now, avg, (unsigned long long)st->hits,
-                     (unsigned long long)st->errors, (unsigned long long)st->window);
+        n = snprintf(line, sizeof line, "\r\033[K%s words  %.0f/s now  %.0f/s avg  %llu hits  "
+                     "%llu errors  -t %llu  %d:%02d elapsed", done, rate_now, avg,
+                     (unsigned long long)st->hits, (unsigned long long)st->errors,
+                     (unsigned long long)st->window, (int)(el / 60), (int)el % 60);
     }
     if (n > 0) {
         ssize_t r = write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);

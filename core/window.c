@@ -39,6 +39,7 @@ static void restart(struct window *w, uint64_t now, uint64_t cpu)
     w->ended = w->failed = 0;
     w->lat_sum = 0;
     w->peak = 0;
+    w->held = 0;
 }
 
 void window_init(struct window *w, unsigned start, unsigned lo, unsigned hi, uint64_t now,
@@ -56,6 +57,11 @@ void window_ended(struct window *w, double latency, int failed)
     w->ended++;
     w->failed += failed != 0;
     w->lat_sum += latency > 0 ? latency : 0;
+}
+
+void window_held(struct window *w)
+{
+    w->held = 1;
 }
 
 void window_busy(struct window *w, unsigned busy)
@@ -105,7 +111,7 @@ static unsigned decide(struct window *w, double rate, double cpu, double fail)
         w->ceiling = w->cur;
         return clamp(w, w->cur * 2.0 / 3.0);
     }
-    if (w->peak + w->peak / 20 < w->cur)
+    if (w->held || w->peak + w->peak / 20 < w->cur)
         return w->cur; /* not the limit this time */
     if (worth_it(w, rate, cpu)) {
         w->best_rate = rate;

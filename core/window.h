@@ -12,6 +12,7 @@ struct window {
     uint64_t ended, failed;
     double lat_sum;            /* seconds, over the ended */
     unsigned peak;             /* most transfers in flight */
+    int held;                  /* --rate or a cap held probes back */
     int skip;                  /* the window just moved: it fills first */
     uint64_t fill;             /* ns that takes */
     /* What was learned. */
@@ -31,6 +32,9 @@ void window_init(struct window *w, unsigned start, unsigned lo, unsigned hi, uin
 void window_ended(struct window *w, double latency, int failed);
 /* busy transfers are in flight now. */
 void window_busy(struct window *w, unsigned busy);
+/* Something else (--rate, a per-address cap) holds probes back now: this
+ * period says nothing about the window. */
+void window_held(struct window *w);
 /* Whether the period may be over (then window_tick wants the CPU time). */
 int window_due(const struct window *w, uint64_t now);
 /* Close the period if it is over: 1 when w->cur changed. */

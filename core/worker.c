@@ -85,6 +85,7 @@ struct worker {
     unsigned calib_tries;
     struct combo combo;         /* the wordlists' names, for {KEY} */
     int auto_window;            /* -t auto */
+    unsigned trims;             /* ticks of the trim timer */
     struct window win;
 };
 
@@ -207,6 +208,8 @@ static void on_end(struct probe *p, int verdict, int kind, const char *why, void
         return;
     }
     struct chunk *ch = p->owner;
+    w->stats.ended++;
+    w->stats.counted = 1;
     if (verdict == V_HIT || verdict == V_ERROR)
         send_result(w, p, verdict, kind, why);
     else if (w->c->show_filtered)
@@ -245,10 +248,10 @@ static void send_stats(struct worker *w)
             st->size_count[k] = 0;
         }
     uint32_t *const counts[] = {&st->retries, &st->misses, &st->filtered, &st->calibrated,
-                                &st->wildcards};
+                                &st->wildcards, &st->ended};
     const uint16_t keys[] = {STATS_RETRIES, STATS_MISSES, STATS_FILTERED, STATS_CALIBRATED,
-                             STATS_WILDCARDS};
-    for (size_t i = 0; i < 5; i++)
+                             STATS_WILDCARDS, STATS_ENDED};
+    for (size_t i = 0; i < 6; i++)
         if (*counts[i]) {
             buf_append(&b, &keys[i], 2);
             buf_append(&b, counts[i], 4);
@@ -367,6 +370,8 @@ static void adjust_window(struct worker *w)
 {
     struct engine *e = probes_engine(w->probes);
     window_busy(&w->win, probes_busy(w->probes));
+    if (probes_held(w->probes) || w->dns_gate.waiting)
+        window_held(&w->win);
     uint64_t now = rate_now();
     unsigned was = w->win.cur;
     if (!window_due(&w->win, now) || !window_tick(&w->win, now, cpu_ns()))
@@ -527,8 +532,9 @@ static void small_thread_stacks(void)
 static void on_trim(uv_timer_t *t)
 {
     struct worker *w = t->data;
-    malloc_trim(0);
-    send_stats(w);
+    if (++w->trims % 8 == 0)
+        malloc_trim(0);
+    send_stats(w); /* four times a second: the progress line counts words */
     flush(w);
 }
 
@@ -674,7 +680,7 @@ int worker_run(int fd, const struct worker_settings *c, struct plugin *plugin, s
     uv_read_start((uv_stream_t *)&w.ipc, on_alloc, on_read);
     uv_timer_init(&w.loop, &w.trim);
     w.trim.data = &w;
-    uv_timer_start(&w.trim, on_trim, 2000, 2000);
+    uv_timer_start(&w.trim, on_trim, 250, 250);
     uv_unref((uv_handle_t *)&w.trim);
     w.calib_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)&w;
     if (c->wildcard_dns && w.resolve)

@@ -6,9 +6,22 @@ cmd="\"$SALVO\" -j 2 --rate 2000 --connect-to $CT -w words.txt"
 script -qfec "$cmd" tty.log > /dev/null
 check "scan under a terminal ok" grep -q 'COMMAND_EXIT_CODE="0"' tty.log
 tr '\r' '\n' < tty.log | sed 's/\x1b\[K//g' > lines.txt
-check "progress drawn with total and ETA" grep -qE '^[0-9,]+/3,000 lines \([0-9]+%\) .* ETA [0-9]+:[0-9]{2}$' lines.txt
+check "progress drawn with total, elapsed time and ETA" grep -qE '^[0-9,]+/3,000 words \([0-9]+%\) .* [0-9]+:[0-9]{2} elapsed  ETA [0-9]+:[0-9]{2}$' lines.txt
+check "no ETA before a rate is known" grep -qE '^0/3,000 words .* 0:00 elapsed  ETA -$' lines.txt
+check "hits never above the words done" python3 - lines.txt <<'PY'
+import re, sys
+for l in open(sys.argv[1]):
+    m = re.match(r"^([0-9,]+)/3,000 words .* ([0-9]+) hits", l)
+    if m:
+        assert int(m.group(2)) <= int(m.group(1).replace(",", "")), l
+PY
+check "the count moves by less than a chunk" python3 - lines.txt <<'PY'
+import re, sys
+done = sorted({int(m.group(1).replace(",", "")) for m in (re.match(r"^([0-9,]+)/3,000 words", l) for l in open(sys.argv[1])) if m})
+assert any(d % 256 for d in done if 0 < d < 3000), done
+PY
 check "progress shows hits and rates" grep -qE '/s now +[0-9]+/s avg +[0-9]+ hits' lines.txt
-check "progress shows the transfers in flight" grep -qE ' errors +-t [1-9][0-9]* +ETA' lines.txt
+check "progress shows the transfers in flight" grep -qE ' errors +-t [1-9][0-9]* +[0-9]+:[0-9]{2} elapsed' lines.txt
 check "every hit is a whole line" [ "$(grep -c '^http://hit-[0-9]*\.baidu\.com$' lines.txt)" -eq 1500 ]
 check "no hit mixed with progress" [ -z "$(grep 'baidu\.com' lines.txt | grep -v '^http://hit-[0-9]*\.baidu\.com$')" ]
 check "summary on its own line" grep -qx 'salvo: 3000 words, 1500 hits, 0 errors in .*' lines.txt

@@ -18,6 +18,7 @@ struct target {
     unsigned fail_above; /* windows above this fail fail_share of probes */
     double fail_share;
     unsigned busy_cap;   /* the input cannot fill more than this (0 = any) */
+    int held;            /* --rate holds probes back all along */
 };
 
 struct run {
@@ -44,6 +45,8 @@ static void simulate(struct window *w, const struct target *t, double secs, stru
         }
         r->cpu += (uint64_t)((double)step * rate / t->cpu_cap);
         window_busy(w, busy);
+        if (t->held)
+            window_held(w);
         r->moves += (unsigned)window_tick(w, r->now + step, r->cpu);
     }
 }
@@ -120,6 +123,20 @@ static void not_the_limit(void **s)
     assert_int_equal(r.moves, 0);
 }
 
+/* --rate holds probes back (the window full of probes waiting for their
+ * turn): a rate that does not rise with the window says nothing. */
+static void held_back(void **s)
+{
+    (void)s;
+    struct window w;
+    struct run r = {.now = 1000 * MS};
+    struct target t = {.lat = 0.1, .cpu_cap = 100000, .fail_above = ~0u, .held = 1};
+    window_init(&w, 200, 10, 4096, r.now, r.cpu);
+    simulate(&w, &t, 10, &r);
+    assert_int_equal(w.cur, 200);
+    assert_int_equal(r.moves, 0);
+}
+
 /* A far target with CPU to spare grows to the bound and no further. */
 static void bounded(void **s)
 {
@@ -138,6 +155,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(distant), cmocka_unit_test(near),
                                        cmocka_unit_test(failures), cmocka_unit_test(not_the_limit),
-                                       cmocka_unit_test(bounded)};
+                                       cmocka_unit_test(bounded), cmocka_unit_test(held_back)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
