@@ -67,6 +67,12 @@ static void see_stall(struct probes *ps, uint64_t now)
     ps->stall_at = now;
 }
 
+int probes_stalled(struct probes *ps, uint64_t since)
+{
+    see_stall(ps, rate_now());
+    return ps->stall_at > since;
+}
+
 static void on_beat(uv_timer_t *t)
 {
     struct probes *ps = t->data;

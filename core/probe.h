@@ -102,6 +102,9 @@ struct probe_gate {
 void probe_gate_init(struct probe_gate *g, uv_loop_t *loop, struct rate *r,
                      void (*wake)(void *ud), void *ud);
 int probe_gate_ok(struct probe_gate *g);
+/* Whether the process was seen not to run (a stall: SIGSTOP, a paused VM)
+ * at some time after since (ns, rate_now()). */
+int probes_stalled(struct probes *ps, uint64_t since);
 /* Whether --rate or a per-address cap is holding probes back now. */
 int probes_held(const struct probes *ps);
 

@@ -327,6 +327,13 @@ static void on_resolved(void *ud, const struct dns_result *d)
 {
     struct probe *p = ud;
     struct resolve *r = probes_resolve(p->ps);
+    /* A query that timed out while the process did not run is asked
+     * again (as a transfer is: probe.c). */
+    if (d->status == DNS_TIMEOUT && p->stall_tries < 3 && probes_stalled(p->ps, p->due)) {
+        p->stall_tries++;
+        if (resolve_start(r, p) == 0)
+            return;
+    }
     if (d->status != DNS_OK) {
         snprintf(p->x.errmsg, sizeof p->x.errmsg, "dns: %s: %s", p->host, d->reason);
         probe_end(p, V_ERROR, ERR_DNS, p->x.errmsg);
