@@ -6,6 +6,7 @@
 #include "manual.h"
 #include "opt.h"
 #include "out.h"
+#include "paths.h"
 #include "plugin.h"
 #include "pool.h"
 #include "queue.h"
@@ -215,6 +216,31 @@ static int summarise(const struct conf *c, struct pool_stats *st, int rc)
 static const char *const queue_cmds[] = {"push", "work", "status", "collect", "drop"};
 enum { Q_NONE = -1, Q_PUSH, Q_WORK, Q_STATUS, Q_COLLECT, Q_DROP };
 
+/* Wordlists named without a directory and not in the current one are
+ * looked up (paths.c): -w words.txt works for an installed salvo too.
+ * "FILE:KEY" keeps its key. 0, or -1 when out of memory. */
+static int find_wordlists(struct conf *c)
+{
+    for (size_t i = 0; i < c->wordlists.n; i++) {
+        char file[4200], found[4200], *v = c->wordlists.v[i];
+        struct stat sb;
+        snprintf(file, sizeof file, "%s", v);
+        char *colon = strrchr(file, ':');
+        if (colon && stat(file, &sb) != 0)
+            *colon = '\0';
+        if (!strcmp(file, "-") || paths_find(file, found, sizeof found) < 0 || !strcmp(found, file))
+            continue;
+        size_t fl = strlen(file);
+        char *n = malloc(strlen(found) + strlen(v + fl) + 1);
+        if (!n)
+            return -1;
+        sprintf(n, "%s%s", found, v + fl);
+        free(v);
+        c->wordlists.v[i] = n;
+    }
+    return 0;
+}
+
 /* --redis-password-file: its first line is the Redis password, as if
  * given in SALVO_REDIS_PASSWORD (a password in the URL still wins), so
  * that it shows in no process list, config dump or report. 0, or -1 said. */
@@ -383,6 +409,11 @@ int main(int argc, char **argv)
     }
     if (c.verbose)
         log_set_level(LOG_DEBUG);
+    if (find_wordlists(&c) < 0) {
+        log_msg(LOG_ERR, "out of memory");
+        rc = EXIT_PARTIAL;
+        goto done;
+    }
     if (combo_parse(&combo, &c.wordlists, c.mode, err, sizeof err) < 0 ||
         combo_check(&combo, c.template, &c.headers, c.data, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);

@@ -8,6 +8,8 @@
  */
 #include "opt.h"
 
+#include "paths.h"
+
 #include "buf.h"
 #include "codes.h"
 #include "conf.h"
@@ -450,6 +452,7 @@ void opt_free(struct conf *c)
         else if (o->type == T_LIST)
             strlist_free(FIELD(c, o, struct strlist));
     }
+    strlist_free(&c->config_files);
 }
 
 int opt_known_section(const char *section)
@@ -513,7 +516,8 @@ void opt_long_name(const struct opt *o, char *out, size_t n)
             *p = '-';
 }
 
-enum { LONG_BASE = 256, OPT_HELP = 1000, OPT_VERSION = 1001, OPT_HTTP11 = 1002, OPT_HTTP2 = 1003 };
+enum { LONG_BASE = 256, OPT_HELP = 1000, OPT_VERSION = 1001, OPT_HTTP11 = 1002, OPT_HTTP2 = 1003,
+       OPT_NO_CONFIG = 1004 };
 
 /* Long options: the CLI name of every option, and its INI key too when
  * that differs (--template works as well as --url). */
@@ -546,6 +550,7 @@ static void build_getopt(struct option *lo, char names[][2][32], char *shorts, s
         }
     }
     lo[k++] = (struct option){"no-progress", no_argument, NULL, 'q'};
+    lo[k++] = (struct option){"no-config", no_argument, NULL, OPT_NO_CONFIG};
     lo[k++] = (struct option){"http1.1", no_argument, NULL, OPT_HTTP11};
     lo[k++] = (struct option){"http2", no_argument, NULL, OPT_HTTP2};
     lo[k++] = (struct option){"help", no_argument, NULL, OPT_HELP};
@@ -573,6 +578,8 @@ static int ini_key(void *ud, const char *section, const char *key, const char *v
 
 int opt_load_ini(struct conf *c, const char *path, char *err, size_t errlen)
 {
+    /* Twice in one file is a mistake; a later file overrides an earlier. */
+    memset(c->ini_line, 0, sizeof c->ini_line);
     struct conf_sink sink = {opt_known_section, ini_key, c};
     return conf_read(path, &sink, err, errlen);
 }
@@ -647,7 +654,7 @@ static int default_match(struct conf *c, char *err, size_t errlen)
 
 enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size_t errlen)
 {
-    struct option lo[2 * NOPTS + 6];
+    struct option lo[2 * NOPTS + 8];
     char names[NOPTS][2][32];
     char shorts[2 * NOPTS + 8];
     build_getopt(lo, names, shorts, sizeof shorts - 3);
@@ -656,11 +663,13 @@ enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size
      * before the command line is applied on top of it. */
     opterr = 0;
     const char *config = NULL;
+    int no_config = 0;
     optind = 0;
     for (int ch; (ch = getopt_long(argc, argv, shorts, lo, NULL)) != -1;) {
         if (ch == OPT_HELP || ch == 'h') {
             return OPT_USAGE;
         }
+        no_config |= ch == OPT_NO_CONFIG;
         if (ch == OPT_VERSION || ch == 'V') {
             printf("salvo %s (plugin ABI %d)\n", SALVO_VERSION, SALVO_ABI_VERSION);
             return OPT_EXIT_OK;
@@ -669,11 +678,25 @@ enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size
         if (o && o->off == offsetof(struct conf, config_path))
             config = optarg;
     }
+    /* The system's and the user's configuration come first (ffuf reads
+     * ~/.config/ffuf/ffufrc the same way); -c and the command line override
+     * them. */
+    char user[4200], found[4200];
+    paths_user_config(user, sizeof user);
+    const char *defaults[] = {PATHS_SYSTEM_CONFIG, user};
+    for (size_t i = 0; i < 2 && !no_config; i++) {
+        if (!*defaults[i] || access(defaults[i], F_OK) != 0)
+            continue;
+        if (opt_load_ini(c, defaults[i], err, errlen) < 0 ||
+            strlist_add(&c->config_files, defaults[i]) < 0)
+            return OPT_ERROR;
+    }
     if (config) {
-        if (opt_load_ini(c, config, err, errlen) < 0)
+        paths_find(config, found, sizeof found);
+        if (opt_load_ini(c, found, err, errlen) < 0 || strlist_add(&c->config_files, found) < 0)
             return OPT_ERROR;
         free(c->config_path);
-        c->config_path = strdup(config);
+        c->config_path = strdup(found);
     }
 
     /* Pass 2: everything else, over the INI values. */
@@ -691,6 +714,8 @@ enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size
                                                        : "needs a value");
             return OPT_ERROR;
         }
+        if (ch == OPT_NO_CONFIG)
+            continue;
         if (ch == OPT_HTTP11 || ch == OPT_HTTP2) {
             if (replace_str(&c->http_version, ch == OPT_HTTP2 ? "2" : "1.1") < 0) {
                 fail(err, errlen, "out of memory");
@@ -805,6 +830,15 @@ static void dump(const struct conf *c, FILE *f, int redact);
 
 void opt_dump(const struct conf *c, FILE *f)
 {
+    char where[8192];
+    paths_describe(where, sizeof where);
+    fprintf(f, "; read before the command line:");
+    for (size_t i = 0; i < c->config_files.n; i++)
+        fprintf(f, " %s", c->config_files.v[i]);
+    fprintf(f, "%s\n; (%s and %s/salvo.ini are read first when present; --no-config skips "
+               "them)\n; wordlists and INI files named without a directory are looked up in: "
+               "%s\n", c->config_files.n ? "" : " nothing", PATHS_SYSTEM_CONFIG,
+            "$XDG_CONFIG_HOME/salvo", where);
     dump(c, f, 1);
 }
 

@@ -94,6 +94,7 @@ struct conf {
     struct strlist plugin_args;
     /* command line only */
     char *config_path;
+    struct strlist config_files; /* the INI files read, in order (not an option) */
     int ini_line[128];  /* line where the INI file set each option, 0 = not */
     int dump_config;
     int verbose;

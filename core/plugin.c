@@ -8,6 +8,8 @@
  */
 #include "plugin.h"
 
+#include "paths.h"
+
 #include "codes.h"
 #include "log.h"
 #include "msg.h"
@@ -260,25 +262,11 @@ static const struct salvo_host host = {
 /* Size of the descriptor as ABI 1 first defined it: every plugin has it. */
 #define DESC_MIN_SIZE (offsetof(struct salvo_plugin, finish) + sizeof(void (*)(void *)))
 
-static void exe_dir(char *out, size_t n)
-{
-    char self[PATH_MAX];
-    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (len <= 0) {
-        snprintf(out, n, ".");
-        return;
-    }
-    self[len] = '\0';
-    char *slash = strrchr(self, '/');
-    if (slash)
-        *slash = '\0';
-    snprintf(out, n, "%s", self);
-}
 
 void plugin_search_path(char *out, size_t outlen)
 {
     char dir[PATH_MAX];
-    exe_dir(dir, sizeof dir);
+    paths_exe_dir(dir, sizeof dir);
     const char *env = getenv("SALVO_PLUGIN_PATH");
     snprintf(out, outlen, "%s%s%s/plugins:%s/../%s:%s", env ? env : "",
              env && *env ? ":" : "", dir, dir, SALVO_PLUGINDIR_REL, SALVO_PLUGINDIR);
@@ -315,7 +303,7 @@ static void find_script(const char *spec, char *path, size_t pathlen)
     if (strchr(spec, '/') || access(spec, F_OK) == 0)
         return;
     char dir[PATH_MAX], c[3200];
-    exe_dir(dir, sizeof dir);
+    paths_exe_dir(dir, sizeof dir);
     snprintf(c, sizeof c, "%.2000s/scripts/%.1000s", dir, spec);
     if (access(c, F_OK) != 0)
         snprintf(c, sizeof c, "%.2000s/../share/salvo/scripts/%.1000s", dir, spec);
@@ -559,6 +547,40 @@ static int listed(char names[][64], size_t n, const char *name)
     return 0;
 }
 
+/* A script's one-line description: its first comment line, without a
+ * leading "NAME.lua:" (the convention of the bundled scripts). */
+static void script_description(const char *path, char *out, size_t n)
+{
+    FILE *s = fopen(path, "r");
+    char line[512] = "";
+    if (s) {
+        if (!fgets(line, sizeof line, s))
+            line[0] = '\0';
+        fclose(s);
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    const char *d = strncmp(line, "--", 2) ? "" : line + 2;
+    const char *colon = strstr(d, ".lua:");
+    if (colon)
+        d = colon + 5;
+    while (*d == ' ')
+        d++;
+    snprintf(out, n, "%s", *d ? d : "-");
+}
+
+static void list_row(FILE *f, const char *name, const char *version, const char *kind,
+                     const char *desc, const char *path)
+{
+    /* At most 58 bytes of the description, cut between characters. */
+    size_t n = strlen(desc);
+    if (n > 58) {
+        n = 58;
+        while (n && ((unsigned char)desc[n] & 0xc0) == 0x80)
+            n--;
+    }
+    fprintf(f, "%-14s %-8s %-5s %-58.*s %s\n", name, version, kind, (int)n, desc, path);
+}
+
 static void list_dir(FILE *f, const char *dir, const char *ext, char names[][64], size_t *n,
                      size_t cap)
 {
@@ -579,18 +601,22 @@ static void list_dir(FILE *f, const char *dir, const char *ext, char names[][64]
             continue;
         snprintf(names[(*n)++], 64, "%s", name);
         if (ext[1] == 'l') {
-            fprintf(f, "%-16s %-8s %-6s %s\n", name, "-", "lua", path);
+            char desc[512];
+            script_description(path, desc, sizeof desc);
+            list_row(f, name, "-", "lua", desc, path);
             continue;
         }
         struct plugin p;
-        char err[512];
+        char err[512], abi[16];
         static const struct script_limits none = {0, 0, 0};
         if (plugin_load(&p, path, &none, err, sizeof err) < 0) {
-            fprintf(f, "%-16s %-8s %-6s %s (refused: %s)\n", name, "?", "?", path, err);
+            list_row(f, name, "?", "?", "(refused, see below)", path);
+            fprintf(f, "    %s\n", err);
             continue;
         }
-        fprintf(f, "%-16s %-8s %-6u %s\n", name, p.desc->version ? p.desc->version : "?",
-                (unsigned)p.desc->abi, path);
+        snprintf(abi, sizeof abi, "so/%u", (unsigned)p.desc->abi);
+        list_row(f, name, p.desc->version ? p.desc->version : "?", abi,
+                 p.desc->description && *p.desc->description ? p.desc->description : "-", path);
         plugin_unload(&p);
     }
     closedir(d);
@@ -601,14 +627,21 @@ void plugin_list(FILE *f)
     static char names[256][64];
     size_t n = 0;
     char search[3 * PATH_MAX], dir[PATH_MAX], sdir[PATH_MAX + 64];
+    list_row(f, "NAME", "VERSION", "KIND", "DESCRIPTION", "PATH");
     plugin_search_path(search, sizeof search);
     for (char *d = strtok(search, ":"); d; d = strtok(NULL, ":"))
         if (*d)
             list_dir(f, d, ".so", names, &n, 256);
-    exe_dir(dir, sizeof dir);
+    paths_exe_dir(dir, sizeof dir);
     snprintf(sdir, sizeof sdir, "%s/scripts", dir);
     list_dir(f, sdir, ".lua", names, &n, 256);
     snprintf(sdir, sizeof sdir, "%s/../share/salvo/scripts", dir);
     list_dir(f, sdir, ".lua", names, &n, 256);
     list_dir(f, SALVO_DATADIR "/scripts", ".lua", names, &n, 256);
+    plugin_search_path(search, sizeof search);
+    char where[8192];
+    paths_describe(where, sizeof where);
+    fprintf(f, "\n-p NAME looks for NAME.so in SALVO_PLUGIN_PATH, then %s; a NAME.lua in ./, "
+               "then the scripts directories above.\nWordlists and INI files named without a "
+               "directory: %s\n", search, where);
 }
