@@ -26,6 +26,10 @@ check "completes formats" [ "$(comp -f "" | sort | tr '\n' ' ')" = "csv jsonl te
 check "completes plugin names from the plugin path" sh -c "$(declare -f comp); comp -p ba | grep -qx baidu" 
 touch words-a.txt
 check "completes files for -w" [ "$(comp -w words-a)" = "words-a.txt" ]
+check "completes the queue subcommand" [ "$(comp qu)" = "queue" ]
+check "completes queue's subcommands" [ "$(comp queue "" | sort | tr '\n' ' ')" = "--help collect drop push status work " ]
+check "completes options after a subcommand" sh -c "$(declare -f comp); comp queue work --redis-p | grep -qx -- --redis-password-file"
+check "plugin names only, not --list-plugins' header or notes" sh -c "$(declare -f comp); ! comp -p N | grep -qx NAME"
 # salvo queue --help and salvo queue SUB --help
 "$SALVO" queue --help > qh.txt
 check "queue --help: exit 0, every subcommand" sh -c "[ $? = 0 ] && for c in push work status collect drop; do grep -q \"^  \$c \" qh.txt || exit 1; done"
