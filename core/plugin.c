@@ -30,6 +30,8 @@
 
 struct salvo_args {
     const struct strlist *kv;
+    unsigned char *asked;  /* per kv: init() asked for its key (NULL: not kept) */
+    int any;               /* init() takes any key (args_any) */
 };
 
 /* The tables only ever grow at the end: a plugin built against an older
@@ -60,8 +62,9 @@ HOST_AT(res_ip, 17);
 HOST_AT(res_field, 18);
 HOST_AT(res_fail, 19);
 HOST_AT(log, 20);
+HOST_AT(args_any, 21);
 #undef HOST_AT
-_Static_assert(sizeof(struct salvo_host) >= 8 + 8 * 21, "struct salvo_host shrank");
+_Static_assert(sizeof(struct salvo_host) >= 8 + 8 * 22, "struct salvo_host shrank");
 #define DESC_AT(member, off) \
     _Static_assert(offsetof(struct salvo_plugin, member) == (off), \
                    "struct salvo_plugin: " #member " moved; append, never insert")
@@ -101,10 +104,19 @@ static const char *h_arg(const salvo_args *a, const char *key)
     const char *found = NULL;
     for (size_t i = 0; a && a->kv && i < a->kv->n; i++) {
         const char *kv = a->kv->v[i];
-        if (!strncmp(kv, key, klen) && kv[klen] == '=')
+        if (!strncmp(kv, key, klen) && kv[klen] == '=') {
             found = kv + klen + 1; /* the last one wins, as on a command line */
+            if (a->asked)
+                a->asked[i] = 1;
+        }
     }
     return found;
+}
+
+static void h_args_any(const salvo_args *a)
+{
+    if (a)
+        ((struct salvo_args *)a)->any = 1;
 }
 
 static int clean(const char *s)
@@ -255,6 +267,7 @@ static const struct salvo_host host = {
     .res_fail = h_res_fail,
     .log = h_log,
     .res_ip = h_res_ip,
+    .args_any = h_args_any,
 };
 
 /* ---- loading ---- */
@@ -388,18 +401,36 @@ refuse:
 /* ---- the three matchers: compiled plugin, Lua script, none ---- */
 
 
+/* The first -a key init() did not ask for, or NULL. */
+static const char *unasked(const struct strlist *args, const unsigned char *asked, size_t *len)
+{
+    for (size_t i = 0; args && i < args->n; i++)
+        if (!asked || !asked[i]) {
+            *len = strcspn(args->v[i], "=");
+            return args->v[i];
+        }
+    return NULL;
+}
+
 static int so_init(struct plugin *p, const struct strlist *args, char *err, size_t errlen)
 {
-    if (!p->desc->init)
-        return 0;
-    struct salvo_args a = {args};
+    size_t n = args ? args->n : 0, klen;
+    struct salvo_args a = {args, n ? calloc(n, 1) : NULL, 0};
     char msg[512] = "";
-    if (p->desc->init(&a, &p->state, msg, sizeof msg) != 0) {
+    int rc = 0;
+    if (p->desc->init && p->desc->init(&a, &p->state, msg, sizeof msg) != 0) {
         msg[sizeof msg - 1] = '\0';
         snprintf(err, errlen, "plugin %s: init: %s", p->name, *msg ? msg : "failed");
-        return -1;
+        rc = -1;
     }
-    return 0;
+    const char *k = rc == 0 && !a.any && n ? unasked(args, a.asked, &klen) : NULL;
+    if (k) {
+        snprintf(err, errlen, "plugin %s: -a %.*s: not an argument it takes (misspelled?)",
+                 p->name, (int)klen, k);
+        rc = -1;
+    }
+    free(a.asked);
+    return rc;
 }
 
 static int so_has_target(const struct plugin *p)

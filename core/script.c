@@ -439,22 +439,82 @@ struct init_ctx {
     int refused;
 };
 
+/* init()'s args table is a proxy that notes what the script reads:
+ * args.KEY marks KEY, pairs(args) marks them all (asked[0]). upvalues:
+ * the real table, the asked table. */
+static int l_args_index(lua_State *L)
+{
+    lua_pushvalue(L, 2);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, lua_upvalueindex(2));
+    lua_pushvalue(L, 2);
+    lua_rawget(L, lua_upvalueindex(1));
+    return 1;
+}
+
+static int l_args_next(lua_State *L)
+{
+    lua_settop(L, 2);
+    if (lua_next(L, lua_upvalueindex(1)))
+        return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
+static int l_args_pairs(lua_State *L)
+{
+    lua_pushboolean(L, 1);
+    lua_rawseti(L, lua_upvalueindex(2), 0);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushcclosure(L, l_args_next, 1);
+    lua_pushnil(L);
+    lua_pushnil(L);
+    return 3;
+}
+
 static int l_do_init(lua_State *L)
 {
     struct init_ctx *c = lua_touserdata(L, 1);
-    lua_getglobal(L, "init");
-    lua_newtable(L);
+    lua_newtable(L); /* 2: the real table */
     for (size_t i = 0; c->args && i < c->args->n; i++) {
         const char *eq = strchr(c->args->v[i], '=');
         lua_pushlstring(L, c->args->v[i], (size_t)(eq - c->args->v[i]));
         lua_pushstring(L, eq + 1);
-        lua_rawset(L, -3);
+        lua_rawset(L, 2);
     }
+    lua_newtable(L); /* 3: what was asked */
+    lua_getglobal(L, "init");
+    lua_newtable(L); /* the proxy */
+    lua_newtable(L);
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 3);
+    lua_pushcclosure(L, l_args_index, 2);
+    lua_setfield(L, -2, "__index");
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 3);
+    lua_pushcclosure(L, l_args_pairs, 2);
+    lua_setfield(L, -2, "__pairs");
+    lua_setmetatable(L, -2);
     lua_call(L, 1, 2);
     if (lua_type(L, -2) == LUA_TBOOLEAN && !lua_toboolean(L, -2)) {
         c->refused = 1;
         const char *r = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "refused";
         snprintf(c->reason, sizeof c->reason, "%s", r);
+        return 0;
+    }
+    /* A key it never read is a misspelling (or meant for another script). */
+    if (lua_rawgeti(L, 3, 0) != LUA_TNIL)
+        return 0;
+    for (size_t i = 0; c->args && i < c->args->n; i++) {
+        size_t k = strcspn(c->args->v[i], "=");
+        lua_pushlstring(L, c->args->v[i], k);
+        if (lua_rawget(L, 3) == LUA_TNIL) {
+            c->refused = 1;
+            snprintf(c->reason, sizeof c->reason, "-a %.*s: not an argument it reads "
+                     "(misspelled?)", (int)k, c->args->v[i]);
+            return 0;
+        }
+        lua_pop(L, 1);
     }
     return 0;
 }
@@ -465,6 +525,12 @@ struct script *script_new(const char *path, const struct script_limits *lim,
     struct script *s = load(path, lim, err, errlen);
     if (!s)
         return NULL;
+    if (!s->has_init && args && args->n) {
+        snprintf(err, errlen, "script %s: -a %.*s: the script has no init(), so it takes no "
+                 "-a arguments", path, (int)strcspn(args->v[0], "="), args->v[0]);
+        script_free(s);
+        return NULL;
+    }
     if (!s->has_init)
         return s;
     lua_State *L = s->L;

@@ -50,6 +50,14 @@ expect4 "$S/nope.lua" "cannot open"
 expect4 "$S/init_args.lua" "init: give -a want=STATUS"
 "$SALVO" -q -p "$S/init_args.lua" -a want=404 --connect-to "$CT" -w <(printf 'missing-1\nhit-2\n') > ia.txt
 check "init(args) gets the [plugin] keys" same_set ia.txt <(echo http://missing-1.baidu.com)
+"$SALVO" -q -p "$S/init_args.lua" -a want=404 -a wnat=1 --connect-to "$CT" -w <(echo missing-1) 2> un.err
+check "a -a key the script never reads: exit 4, named" sh -c "[ $? = 4 ] && grep -q -- '-a wnat: not an argument it reads' un.err"
+printf 'function init(args)\n  for k, v in pairs(args) do end\n  return true\nend\nfunction match(res) return res.status == 200 end\n' > anyargs.lua
+"$SALVO" -q -p anyargs.lua -a whatever=1 --connect-to "$CT" -w <(echo hit-1) > any.txt
+check "a script that walks pairs(args) takes any key" same_set any.txt <(echo http://hit-1.baidu.com)
+printf 'function match(res) return res.status == 200 end\n' > noinit.lua
+"$SALVO" -q -p noinit.lua -a k=v --connect-to "$CT" -w <(echo hit-1) 2> noinit.err
+check "-a for a script without init(): exit 4" sh -c "[ $? = 4 ] && grep -q 'has no init()' noinit.err"
 
 # runtime errors: the probe fails with message and traceback, the scan goes on
 seq -f "hit-%g" 1 30 > rw.txt; seq -f "w%g" 1 30 >> rw.txt

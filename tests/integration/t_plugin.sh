@@ -26,4 +26,12 @@ check "two-file plugin: match() in the second file set its field" contains split
 check "two-file plugin: every page judged in the second file" [ "$(grep -c "split_match.c" split.jsonl)" -eq 3 ]
 check "two-file plugin: only the entry point exported" \
     [ "$(nm -D --defined-only "$TEST_PLUGINS/split.so" | grep -c ' T ')" -eq 1 ]
+# -a keys init() never asked for are refused (a misspelling), unless the
+# plugin says it takes any.
+"$SALVO" -q -j 1 -p "$TEST_PLUGINS/hooks.so" -a prefx=missing- --connect-to "$CT" -w words.txt \
+    > /dev/null 2> ua.err
+check "a misspelled -a key: exit 4, named" sh -c "[ $? = 4 ] && grep -q 'plugin hooks: -a prefx: not an argument it takes' ua.err"
+"$SALVO" -q -j 1 -p "$TEST_PLUGINS/hooks.so" -a any=1 -a other=2 --connect-to "$CT" -w words.txt \
+    > /dev/null 2> ua2.err
+check "a plugin that takes any key: accepted" [ $? = 0 ]
 finish

@@ -2,6 +2,7 @@
  * init() reads an argument, target() rewrites the request (URL, header,
  * method), match() reads the response and sets fields, finish() logs how
  * many responses its worker saw. */
+#include <stddef.h>
 #include <salvo/plugin.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,10 @@ static int init(const salvo_args *args, void **state, char *err, size_t errlen)
     (void)err, (void)errlen;
     struct state *s = calloc(1, sizeof *s);
     const char *p = salvo_api->arg(args, "prefix");
+    /* "-a any=1": this plugin takes keys it does not ask for. */
+    if (salvo_api->arg(args, "any") && salvo_api->size >= offsetof(struct salvo_host, args_any) +
+                                                             sizeof salvo_api->args_any)
+        salvo_api->args_any(args);
     snprintf(s->prefix, sizeof s->prefix, "%s", p ? p : "hdr-");
     *state = s;
     return 0;

@@ -115,6 +115,12 @@ struct salvo_host {
         __attribute__((format(printf, 2, 3)))
 #endif
         ;
+
+    /* Added later in ABI 1: check salvo_api->size before calling. salvo
+     * refuses a -a KEY that init() did not ask for with arg() (a misspelling
+     * would be ignored otherwise); a plugin that reads some keys only when
+     * others are set calls this in init() to take any key. */
+    void (*args_any)(const salvo_args *args);
 };
 
 /* What a plugin is. Every hook may be NULL: without target() the template
