@@ -828,17 +828,30 @@ static const char *shown(const struct conf *c, const struct opt *o, const char *
 
 static void dump(const struct conf *c, FILE *f, int redact);
 
+/* A comment line of the dump: inih reads at most 198 bytes a line, so a
+ * long path is cut (it is only shown). */
+static void comment(FILE *f, const char *what, const char *v)
+{
+    int room = 190 - (int)strlen(what);
+    if ((int)strlen(v) > room)
+        fprintf(f, "; %s...%s\n", what, v + strlen(v) - (size_t)(room - 3));
+    else
+        fprintf(f, "; %s%s\n", what, v);
+}
+
 void opt_dump(const struct conf *c, FILE *f)
 {
     char where[8192];
-    paths_describe(where, sizeof where);
-    fprintf(f, "; read before the command line:");
+    fprintf(f, "; read first when present (--no-config skips them): %s, "
+               "$XDG_CONFIG_HOME/salvo/salvo.ini\n", PATHS_SYSTEM_CONFIG);
     for (size_t i = 0; i < c->config_files.n; i++)
-        fprintf(f, " %s", c->config_files.v[i]);
-    fprintf(f, "%s\n; (%s and %s/salvo.ini are read first when present; --no-config skips "
-               "them)\n; wordlists and INI files named without a directory are looked up in: "
-               "%s\n", c->config_files.n ? "" : " nothing", PATHS_SYSTEM_CONFIG,
-            "$XDG_CONFIG_HOME/salvo", where);
+        comment(f, "read: ", c->config_files.v[i]);
+    if (!c->config_files.n)
+        fprintf(f, "; read: no configuration file\n");
+    fprintf(f, "; wordlists and INI files named without a directory are looked up in:\n");
+    paths_describe(where, sizeof where);
+    for (char *d = strtok(where, ","); d; d = strtok(NULL, ","))
+        comment(f, "  ", d + (*d == ' '));
     dump(c, f, 1);
 }
 

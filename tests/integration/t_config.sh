@@ -7,9 +7,10 @@ check "CLI overrides INI" contains one.ini "concurrency = 77"
 check "INI value kept" contains one.ini "template = http://{}.baidu.com"
 check "repeatable keys listed" contains one.ini "header = X-Test: 1"
 "$SALVO" -c one.ini --dump-config > two.ini
-# (the first three lines say which files were read and where names are
-# looked up: comments, which differ by design)
-check "dump reads back to the same" diff <(sed 1,3d one.ini) <(sed 1,3d two.ini)
+# (the comments at the top say which files were read and where names are
+# looked up, which differ by design; "; KEY =" lines for unset keys are
+# comments too, the same in both)
+check "dump reads back to the same" diff <(grep -v '^; ' one.ini) <(grep -v '^; ' two.ini)
 "$SALVO" --help > help.txt
 check "--help lists exit statuses" contains help.txt "exit status:"
 "$SALVO" --version > v.txt
@@ -21,7 +22,7 @@ LONG="X-Long: $(printf '%0300d' 7)"
 "$SALVO" --dump-config -H "X-A: a ;b" -H "$LONG" --rate 1234567.125 --timeout 0.0015 \
     --ms 'semi ; colon' -u 'http://{}.ex.com/?a=1;b=2' -a 'k=v ;w' > rt.ini
 "$SALVO" --dump-config -c rt.ini > rt2.ini
-check "--dump-config reads back to the same configuration" cmp -s <(sed 1,3d rt.ini) <(sed 1,3d rt2.ini)
+check "--dump-config reads back to the same configuration" cmp -s <(grep -v '^; ' rt.ini) <(grep -v '^; ' rt2.ini)
 check "  ... the long header whole" grep -q "^    0*7$" rt.ini
 check "  ... the rate exact" grep -qx 'rate = 1234567.125' rt2.ini
 check "  ... ' ;' kept" grep -qx 'contains = semi \\; colon' rt2.ini
@@ -44,7 +45,7 @@ printf '[http]\nuser_agent = from-home\ntimeout = 4\n' > "$home/salvo/salvo.ini"
 printf '[http]\ntimeout = 7\n' > "$home/salvo/slow.ini"
 printf 'hit-1\nw2\n' > "$home/salvo/mywords.txt"
 XDG_CONFIG_HOME="$home" "$SALVO" --dump-config > home.ini
-check "the user's salvo.ini is read first" sh -c "grep -qx 'user_agent = from-home' home.ini && grep -q 'read before the command line: $home/salvo/salvo.ini' home.ini"
+check "the user's salvo.ini is read first" sh -c "grep -qx 'user_agent = from-home' home.ini && grep -q '^; read: .*/salvo/salvo.ini' home.ini"
 XDG_CONFIG_HOME="$home" "$SALVO" --dump-config -A cli > home2.ini
 check "  ... and the command line overrides it" grep -qx 'user_agent = cli' home2.ini
 XDG_CONFIG_HOME="$home" "$SALVO" --dump-config --no-config > home3.ini
