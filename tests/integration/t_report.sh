@@ -29,4 +29,28 @@ chrome --screenshot="$WORK/report.png"
 check "screenshot kept at $WORK/report.png" [ -s "$WORK/report.png" ]
 "$SALVO" -q --report /nonexistent/dir/r.html -w w.txt 2> bad.txt
 check "unwritable report refused before the scan (exit $?)" contains bad.txt "report /nonexistent/dir/r.html: No such file"
+# A scan of one's own: every column, URLs as links, failed probes listed by
+# class, and the filters (also from the address: #status=301&class=...&q=...).
+printf 'hit-1\nhit-2\nhit-3\nredir-4\nredir-5\nmissing-6\nbad word\n' > own.txt
+"$SALVO" -q -j 1 -p none --mc 200,301,404 -u 'http://{}.baidu.com/' --connect-to "$CT" \
+    --report own.html -w own.txt > /dev/null
+page() { timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$WORK/chrome2" --virtual-time-budget=3000 --dump-dom "file://$WORK/own.html$1" \
+    2> chrome2.log; }
+page "" > own-dom.html
+check "report: title, redirect, words and lines columns" grep -q '<th>words</th><th>lines</th><th>title</th><th>redirect</th>' own-dom.html
+check "report: a hit's URL is a link" grep -q '<a href="http://hit-1.baidu.com/" rel="noreferrer">' own-dom.html
+check "report: a redirect's target shown" grep -qF '>http://hit-redirected.baidu.com/<' own-dom.html
+check "report: the failed probe, by class, with its URL" grep -q '<tr class="failed"><td>input</td>' own-dom.html
+check "report: 6 hits listed" [ "$(grep -o '<tr class="hit">' own-dom.html | wc -l)" = 6 ]
+page "#status=301" > own-301.html
+check "report: #status=301 shows the two redirects only" [ "$(grep -o '<tr class="hit">' own-301.html | wc -l)" = 2 ]
+page "#q=missing" > own-q.html
+check "report: #q=missing filters by text" [ "$(grep -o '<tr class="hit">' own-q.html | wc -l)" = 1 ]
+page "#class=dns" > own-c.html
+check "report: #class=dns hides the input failure" [ "$(grep -o '<tr class="failed">' own-c.html | wc -l)" = 0 ]
+page "#class=input" > own-i.html
+check "report: #class=input shows it" [ "$(grep -o '<tr class="failed">' own-i.html | wc -l)" = 1 ]
+check "report: bars filter on a click" grep -q 'r.onclick = () => pick(label)' own.html
 finish
