@@ -424,6 +424,8 @@ int main(int argc, char **argv)
     if (c.man || c.completion || c.list_plugins) {
         if (c.man)
             manual_page(stdout);
+        else if (c.completion && !strcmp(c.completion, "zsh"))
+            manual_completion_zsh(stdout);
         else if (c.completion)
             manual_completion(stdout);
         else

@@ -4,6 +4,8 @@
 #include <stdio.h>
 
 void manual_usage(FILE *f);
+/* salvo --completion zsh: a native zsh completion (#compdef salvo). */
+void manual_completion_zsh(FILE *f);
 /* salvo queue --help (cmd NULL) or salvo queue CMD --help. */
 void manual_queue_usage(FILE *f, const char *cmd);
 void manual_page(FILE *f);

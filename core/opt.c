@@ -247,8 +247,8 @@ const struct opt opt_table[] = {
      "list the plugins and scripts found, with version, ABI and path", NULL, 0, 0, NULL, NULL},
     {NULL, "man", 0, T_FLAG, O(man), NULL, NULL,
      "print the manual page (roff)", NULL, 0, 0, NULL, NULL},
-    {NULL, "completion", 0, T_ENUM, O(completion), NULL, "bash",
-     "print the shell completion script", "bash", 0, 0, NULL, NULL},
+    {NULL, "completion", 0, T_ENUM, O(completion), NULL, "SHELL",
+     "print the shell completion script (bash | zsh)", "bash|zsh", 0, 0, NULL, NULL},
     {NULL, "verbose", 'v', T_FLAG, O(verbose), NULL, NULL,
      "more messages on stderr", NULL, 0, 0, NULL, NULL},
 };

@@ -38,4 +38,26 @@ check "  ... and the queue's options" contains qh.txt "--redis-password-file FIL
 check "queue work --help: its usage" sh -c "[ $? = 0 ] && head -1 qwh.txt | grep -q '^usage: salvo queue work'"
 "$SALVO" queue nope 2> qn.err
 check "queue with an unknown subcommand: exit 2, pointing to the help" sh -c "[ $? = 2 ] && grep -q 'salvo queue --help' qn.err"
+# zsh: a native completion, run in a real zsh with _arguments and _values
+# standing in for the completion system (they print what they are given).
+if command -v zsh > /dev/null; then
+    "$SALVO" --completion zsh > _salvo
+    check "zsh completion: zsh parses it" zsh -n _salvo
+    cat > zt.zsh <<'ZSH'
+_arguments() { print -rl -- "$@" }
+_values() { print -rl -- "$@" }
+source ./_salvo
+words=(salvo --fo); CURRENT=2; _salvo > zargs.txt
+words=(salvo queue ""); CURRENT=3; _salvo > zq.txt
+words=(salvo queue work --re); CURRENT=4; _salvo > zqw.txt
+ZSH
+    zsh -f zt.zsh
+    check "zsh: every option of --help is offered" sh -c "grep -o -- '--[a-z0-9.-]*' help.txt | sort -u | while read -r o; do grep -q -- \"\$o\\[\\|\$o=-\\[\" zargs.txt || { echo \"missing \$o\" >&2; exit 1; }; done"
+    check "zsh: formats offered for -f" grep -qF -- '(-f --format)--format[text | jsonl | csv]:FMT:(text jsonl csv)' zargs.txt
+    check "zsh: files for -w" grep -q -- '--wordlist\[.*:_files$' zargs.txt
+    check "zsh: queue's subcommands, with what they do" sh -c "for c in push work status collect drop; do grep -q \"^\$c\\[\" zq.txt || exit 1; done"
+    check "zsh: options after a queue subcommand" grep -q -- '^--redis\[' zqw.txt
+else
+    fail "zsh is missing (apt-get install zsh)"
+fi
 finish

@@ -12,6 +12,7 @@ dpkg-deb -c "$deb" > contents.txt
 for f in ./usr/bin/salvo ./usr/lib/salvo/plugins/baidu.so ./usr/include/salvo/plugin.h \
     ./usr/share/salvo/scripts/baidu.lua ./usr/share/salvo/conf/baidu.ini \
     ./usr/share/man/man1/salvo.1 ./usr/share/bash-completion/completions/salvo \
+    ./usr/share/zsh/vendor-completions/_salvo \
     ./usr/lib/pkgconfig/salvo-plugin.pc; do
     check "package holds $f" grep -qF " $f" contents.txt
 done
