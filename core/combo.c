@@ -25,6 +25,15 @@ static int key_ok(const char *s)
     return 1;
 }
 
+size_t combo_file_len(const char *spec)
+{
+    const char *colon = strrchr(spec, ':');
+    struct stat sb;
+    /* FILE:KEY, unless FILE:KEY is itself an existing file. */
+    int keyed = colon && key_ok(colon + 1) && stat(spec, &sb) != 0;
+    return keyed ? (size_t)(colon - spec) : strlen(spec);
+}
+
 int combo_parse(struct combo *k, const struct strlist *w, const char *mode, char *err,
                 size_t errlen)
 {
@@ -35,21 +44,19 @@ int combo_parse(struct combo *k, const struct strlist *w, const char *mode, char
         return -1;
     }
     for (size_t i = 0; i < w->n; i++) {
-        const char *spec = w->v[i], *colon = strrchr(spec, ':');
-        struct stat sb;
-        /* FILE:KEY, unless FILE:KEY is itself an existing file. */
-        int keyed = colon && key_ok(colon + 1) && stat(spec, &sb) != 0;
+        const char *spec = w->v[i];
+        size_t plen = combo_file_len(spec);
+        int keyed = spec[plen] == ':';
         if (!keyed && w->n > 1) {
             snprintf(err, errlen, "wordlist \"%s\": with several wordlists each needs a name, "
                      "-w FILE:KEY, used as {KEY} in the template", spec);
             goto fail;
         }
-        size_t plen = keyed ? (size_t)(colon - spec) : strlen(spec);
         if (!(k->path[i] = strndup(spec, plen)))
             goto oom;
         k->n++;
         if (keyed) {
-            snprintf(k->key[i], sizeof k->key[i], "%s", colon + 1);
+            snprintf(k->key[i], sizeof k->key[i], "%s", spec + plen + 1);
             for (size_t j = 0; j < i; j++)
                 if (!strcmp(k->key[j], k->key[i])) {
                     snprintf(err, errlen, "wordlist name %s given twice", k->key[i]);

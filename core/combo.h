@@ -24,6 +24,9 @@ struct combo {
     pid_t pid;                        /* the writer, or 0 */
 };
 
+/* The length of a -w spec's FILE part: "FILE:KEY" has a key (KEY letters,
+ * digits, '_') unless the whole spec names an existing file. */
+size_t combo_file_len(const char *spec);
 /* Parse the -w specs (mode: clusterbomb | pitchfork): "FILE" alone, or one or more "FILE:KEY". 0, or
  * -1 with a message. */
 int combo_parse(struct combo *k, const struct strlist *specs, const char *mode, char *err,

@@ -223,11 +223,7 @@ static int find_wordlists(struct conf *c)
 {
     for (size_t i = 0; i < c->wordlists.n; i++) {
         char file[4200], found[4200], *v = c->wordlists.v[i];
-        struct stat sb;
-        snprintf(file, sizeof file, "%s", v);
-        char *colon = strrchr(file, ':');
-        if (colon && stat(file, &sb) != 0)
-            *colon = '\0';
+        snprintf(file, sizeof file, "%.*s", (int)combo_file_len(v), v);
         if (!strcmp(file, "-") || paths_find(file, found, sizeof found) < 0 || !strcmp(found, file))
             continue;
         size_t fl = strlen(file);

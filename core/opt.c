@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "codes.h"
+#include "combo.h"
 #include "conf.h"
 #include "optable.h"
 #include "util.h"
@@ -956,10 +957,8 @@ uint64_t opt_fingerprint(const struct conf *c)
     if (c->wordlists.n > 1) {
         for (size_t i = 0; i < c->wordlists.n; i++) {
             char path[4096];
-            snprintf(path, sizeof path, "%s", c->wordlists.v[i]);
-            char *colon = strrchr(path, ':');
-            if (colon && stat(path, &sb) != 0)
-                *colon = '\0';
+            snprintf(path, sizeof path, "%.*s", (int)combo_file_len(c->wordlists.v[i]),
+                     c->wordlists.v[i]);
             if (stat(path, &sb) == 0)
                 h = (h ^ (uint64_t)sb.st_size ^ ((uint64_t)sb.st_mtime << 32)) * 1099511628211ull; /* FNV-1a step */
         }

@@ -27,14 +27,9 @@ dir=$(mktemp -d /tmp/salvo-ab.XXXXXX)
 procs=$(nproc)
 per=$(( 400 / procs ))
 
-for t in ip dnsmasq nginx /usr/bin/time; do
-    command -v $t >/dev/null || { echo "ab: $t is missing" >&2; exit 2; }
-done
 . "$src/tests/bench/lib.sh"
-trap ns_down EXIT
-ns_up
-wildcard_dns_up
-nginx_up "$src"
+need "iproute2 dnsmasq-base nginx-light time" ip dnsmasq nginx /usr/bin/time
+bench_up "$src"
 gen "$words" > "$dir/words.txt"
 
 echo "ab: $words words, $rounds rounds each, -j $procs -t $per, old $old, new $new"

@@ -23,17 +23,10 @@ dir=$(mktemp -d /tmp/salvo-bench.XXXXXX)
 conc=400                         # total transfers in flight for each tool
 procs=$(nproc)
 
-for t in ip dnsmasq nginx ffuf /usr/bin/time; do
-    command -v $t >/dev/null || { echo "bench: $t is missing (apt-get install iproute2 dnsmasq-base nginx-light ffuf time)" >&2; exit 2; }
-done
 
 . "$src/tests/bench/lib.sh"
-trap ns_down EXIT
-ns_up
-
-wildcard_dns_up
-
-nginx_up "$src"
+need "iproute2 dnsmasq-base nginx-light ffuf time" ip dnsmasq nginx ffuf /usr/bin/time
+bench_up "$src"
 
 gen "$words" > "$dir/words.txt"
 expected=$(( words / 100 ))

@@ -19,10 +19,8 @@ dir=$(mktemp -d /tmp/salvo-dnsb.XXXXXX)
 conc=400
 procs=$(nproc)
 per=$(( conc / procs ))
-for t in ip dnsmasq nginx ffuf gobuster /usr/bin/time; do
-    command -v $t >/dev/null || { echo "bench: $t is missing (apt-get install iproute2 dnsmasq-base nginx-light ffuf gobuster time)" >&2; exit 2; }
-done
 . "$src/tests/bench/lib.sh"
+need "iproute2 dnsmasq-base nginx-light ffuf gobuster time" ip dnsmasq nginx ffuf gobuster /usr/bin/time
 trap ns_down EXIT
 ns_up
 

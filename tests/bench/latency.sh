@@ -22,12 +22,10 @@ dir=$(mktemp -d /tmp/salvo-lat.XXXXXX)
 procs=$(nproc)
 echo_mod=/usr/lib/nginx/modules/ngx_http_echo_module.so
 
-for t in ip dnsmasq nginx ffuf /usr/bin/time; do
-    command -v $t >/dev/null || { echo "bench: $t is missing (apt-get install iproute2 dnsmasq-base nginx-light libnginx-mod-http-echo ffuf time)" >&2; exit 2; }
-done
 [ -f $echo_mod ] || { echo "bench: $echo_mod is missing (apt-get install libnginx-mod-http-echo)" >&2; exit 2; }
 
 . "$src/tests/bench/lib.sh"
+need "iproute2 dnsmasq-base nginx-light libnginx-mod-http-echo ffuf time" ip dnsmasq nginx ffuf /usr/bin/time
 trap ns_down EXIT
 ns_up
 wildcard_dns_up

@@ -4,6 +4,15 @@
 
 in_ns() { ip netns exec "$ns" "$@"; }
 
+# need "PACKAGES" TOOL...: each tool is there, or exit 2 naming the
+# packages to install.
+need() {
+    local pkgs=$1 t; shift
+    for t in "$@"; do
+        command -v "$t" > /dev/null || { echo "bench: $t is missing (apt-get install $pkgs)" >&2; exit 2; }
+    done
+}
+
 ns_up() {
     ip netns add "$ns"
     ip -n "$ns" link set lo up
@@ -97,3 +106,11 @@ measure() {
         printf "%s %f %f %f %d\n", n, t, w / t, cpu, p > "/dev/stderr" }' 2>> "$dir/summary"
 }
 
+# bench_up SRC: the namespace, its wildcard DNS and the test nginx, all
+# removed again when the bench exits.
+bench_up() {
+    trap ns_down EXIT
+    ns_up
+    wildcard_dns_up
+    nginx_up "$1"
+}

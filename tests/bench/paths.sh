@@ -15,14 +15,9 @@ words=${2:-100000}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 ns=salvo-paths-$$
 dir=$(mktemp -d /tmp/salvo-paths.XXXXXX)
-for t in ip dnsmasq nginx openssl ffuf gobuster /usr/bin/time; do
-    command -v $t >/dev/null || { echo "bench: $t is missing (apt-get install iproute2 dnsmasq-base nginx-light openssl ffuf gobuster time)" >&2; exit 2; }
-done
 . "$src/tests/bench/lib.sh"
-trap ns_down EXIT
-ns_up
-wildcard_dns_up
-nginx_up "$src"
+need "iproute2 dnsmasq-base nginx-light openssl ffuf gobuster time" ip dnsmasq nginx openssl ffuf gobuster /usr/bin/time
+bench_up "$src"
 awk -v n="$words" 'BEGIN { for (i = 1; i <= n; i++) print (i % 100 == 0 ? "hit-" i : "p" i "x") }' > "$dir/words.txt"
 grep '^hit-' "$dir/words.txt" | while read -r f; do echo "page $f" > "$dir/www/paths/$f"; done
 expected=$(( words / 100 ))

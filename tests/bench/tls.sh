@@ -20,14 +20,9 @@ ns=salvo-tls-$$
 dir=$(mktemp -d /tmp/salvo-tls.XXXXXX)
 conc=400
 procs=$(nproc)
-for t in ip dnsmasq nginx openssl ffuf /usr/bin/time; do
-    command -v $t >/dev/null || { echo "bench: $t is missing (apt-get install iproute2 dnsmasq-base nginx-light openssl ffuf time)" >&2; exit 2; }
-done
 . "$src/tests/bench/lib.sh"
-trap ns_down EXIT
-ns_up
-wildcard_dns_up
-nginx_up "$src"
+need "iproute2 dnsmasq-base nginx-light openssl ffuf time" ip dnsmasq nginx openssl ffuf /usr/bin/time
+bench_up "$src"
 gen "$words" > "$dir/words.txt"
 per=$(( conc / procs ))
 echo "bench: $words names over HTTPS, $conc in flight per tool, $procs cores, target https://*.bench.test/"

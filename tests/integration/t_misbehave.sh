@@ -12,15 +12,20 @@ words() { seq 1 "$1" | sed 's/^/w/'; }
 # verdicts FILE: each word once, and how many lines
 once() { [ "$(grep -o '"word":"[^"]*"' "$1" | sort | uniq -d | wc -l)" -eq 0 ]; }
 hits() { grep -c '"verdict":"hit"' "$1"; }
+# ended WHAT RC FILE HITS TOTAL: the scan exited 0 with every other word a
+# hit, each word's verdict once, TOTAL verdicts in all.
+ended() {
+    check "$1: exit 0" [ "$2" -eq 0 ]
+    check "$1: every other word a hit" [ "$(hits "$3")" -eq "$4" ]
+    check "$1: every word once" once "$3"
+    check "$1: $5 verdicts" [ "$(wc -l < "$3")" -eq "$5" ]
+}
 
 # A loop in match() on one word, an exit(0) in match() on another.
 { words 40; echo hang-1; words 80 | tail -40; echo exit-1; } > mb.txt
 "$SALVO" -j 2 -p "$MB" --judge-timeout 1 --connect-to "$CT" -f jsonl --errors -w mb.txt \
     > mb.jsonl 2> mb.err
-check "hang and exit(0): exit 0" [ $? -eq 0 ]
-check "hang and exit(0): every other word a hit" [ "$(hits mb.jsonl)" -eq 80 ]
-check "hang and exit(0): every word once" once mb.jsonl
-check "hang and exit(0): 82 verdicts" [ "$(wc -l < mb.jsonl)" -eq 82 ]
+ended "hang and exit(0)" $? mb.jsonl 80 82
 check "the hung word is quarantined with the reason" contains mb.jsonl \
     '"word":"hang-1","status":0,"length":0,"elapsed_ms":0.000,"error_class":"crash","error":"quarantined: its plugin code ran on the word for more than 1 s (--judge-timeout)"'
 check "exit(0) in match() is a death, quarantined after two" contains mb.jsonl \
@@ -54,10 +59,7 @@ check "finish() hangs: killed and said so" contains fin.err "it did not exit wit
 { words 30; printf 'tt-1\ntl-1\ncloop-1\ngc-1\nts-1\n'; words 60 | tail -30; } > lua.txt
 "$SALVO" -j 2 -p "$SRC_DIR/tests/scripts/misbehave.lua" --judge-timeout 2 --lua-instructions 100000 \
     --connect-to "$CT" -f jsonl --errors -w lua.txt > lua.jsonl 2> lua.err
-check "Lua misbehaving: exit 0" [ $? -eq 0 ]
-check "Lua misbehaving: every other word a hit" [ "$(hits lua.jsonl)" -eq 60 ]
-check "Lua misbehaving: every word once" once lua.jsonl
-check "Lua misbehaving: 65 verdicts" [ "$(wc -l < lua.jsonl)" -eq 65 ]
+ended "Lua misbehaving" $? lua.jsonl 60 65
 check "__index raising in target()'s table: the word's error with traceback" contains lua.jsonl \
     'boom in __index\u000astack traceback'
 check "__index looping: the budget stops it" contains lua.jsonl \

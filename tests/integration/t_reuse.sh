@@ -21,7 +21,7 @@ R="127.0.0.1:$(cat dns.port)"
 expect() { sed "s|^|$1|; s|\$|$2|" <<< $'admin\nlogin.html\napp/config\npage'; }
 # requests TAG / connections TAG / resumed TAG: what the site saw of one
 # run (its log lines: connection, its request count, protocol, scheme,
-# "/PATH?run=TAG", "r" for a resumed TLS session or ".").
+# "/PATH?run=TAG", the host, "r" for a resumed TLS session or ".").
 requests() { grep -c "run=$1 " "$2"; }
 connections() { grep "run=$1 " "$2" | awk '{print $1}' | sort -u | wc -l; }
 resumed() { grep "run=$1 " "$2" | awk '$2 == 1 && $NF == "r"' | wc -l; }
@@ -111,6 +111,21 @@ for x in yes no; do
 done
 check "same results with sessions across names or not" same_set kinds-yes.txt kinds-no.txt
 check "  ... and some of them" [ "$(wc -l < kinds-yes.txt)" -ge 125 ]
+
+# A kept connection sends the very request a fresh one would: names (short,
+# common, IDN) on one address with a path full of / : @ ; % ~ and a query.
+printf 'a\ne\npage\nx-y_z\nb\303\274cher\n1-2\n' > sp.txt
+for m in keep fresh; do
+    extra=(); [ $m = fresh ] && extra=(--reuse-connections=no)
+    "$SALVO" -q -j 1 -t 4 -p none --mc 100-599 -f jsonl "${extra[@]}" \
+        -u "http://{}.paths.test/a@b:c/%41~x;y/../z?q=1&r=/s&run=w$m" --connect-to "$CT" -w sp.txt > w$m.jsonl
+    grep "run=w$m " "$LOG" | awk '{ sub(/run=w[a-z]+$/, "run=", $5); print $5, $6 }' | sort > w$m.req
+done
+check "special paths: every name asked on kept connections" [ "$(wc -l < wkeep.req)" = 6 ]
+check "  ... the same requests (path and Host) as on fresh ones" diff wkeep.req wfresh.req
+check "  ... the path as given, ../ and all" grep -qF '/a@b:c/%41~x;y/../z?q=1&r=/s&run= ' wkeep.req
+check "  ... the IDN name as punycode in Host" grep -q ' xn--bcher-kva.paths.test$' wkeep.req
+check "  ... on kept connections" kept wkeep "$LOG" 4
 
 # A proxy: the connections to it are kept.
 scan px "http://paths.test/" --proxy "http://127.0.0.1:$PROXY"
