@@ -361,8 +361,8 @@ struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *c, engi
     e->ud = ud;
     /* -t auto starts at AUTO_START and moves (engine_set_window). */
     e->window_max = size_window(c->concurrency ? c->concurrency : ENGINE_AUTO_MAX, !c->concurrency);
-    e->window = c->concurrency || e->window_max < ENGINE_AUTO_START ? e->window_max
-                                                                     : ENGINE_AUTO_START;
+    unsigned start = c->reuse ? ENGINE_AUTO_START_ONE : ENGINE_AUTO_START;
+    e->window = c->concurrency || e->window_max < start ? e->window_max : start;
     e->dec = res_decoder_new();
     e->multi = curl_multi_init();
     /* One worker, one thread: the share needs no locks. A reconnection to a

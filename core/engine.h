@@ -76,8 +76,12 @@ void engine_xfer_free(struct xfer *x);
 /* Start the transfer of x->req. Returns 0, or -1 (x->errmsg says why,
  * x->kind is set; x is still the caller's). */
 int engine_start(struct engine *e, struct xfer *x);
-/* -t auto: where the window starts, and how far it may grow. */
+/* -t auto: where the window starts, and how far it may grow. Probes of
+ * one origin start lower: on a near network a few kept connections carry
+ * a host's whole rate and every one more costs; a distant host's window
+ * grows fourfold a period from there. */
 #define ENGINE_AUTO_START 200
+#define ENGINE_AUTO_START_ONE 32
 #define ENGINE_AUTO_MAX 4096
 /* The window now: the concurrency (or -t auto's choice), capped by the fd
  * limit; and what it may become. */

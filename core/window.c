@@ -14,6 +14,13 @@
  * slowly, staying under the window that failed. Every RETRY periods it
  * tries a quarter more, from the current rate as the new baseline and with
  * no ceiling, since the target may have changed.
+ * A window can also be too large: against one host on a near network the
+ * rate is the same at 16 as at 200, but every connection more costs CPU
+ * (curl walks its connections to a host for each transfer) and the server
+ * more, so the rate falls as the window grows. Once a larger window gave
+ * no more, a smaller one is tried (half, a quarter less on the periodic
+ * tries) and kept while its rate stays within KEEP of the best; the first
+ * that loses rate is the floor until the next periodic try.
  * Periods in which the window was not the limit (input, --rate, the
  * per-address caps) teach nothing and change nothing. After a change the
  * new window fills for one latency before the next period starts.
@@ -25,6 +32,8 @@
 #define COST_MORE 1.15     /* CPU per probe, over the best window's */
 #define CPU_FULL 0.90      /* of one core */
 #define FAIL_MORE 0.10     /* failed share above the baseline's that backs off */
+#define BDP_MARGIN 1.2    /* a smaller window keeps this much over rate x latency */
+#define KEEP 0.85          /* a smaller window's rate, of the best, that keeps it */
 #define RETRY 20           /* periods at one window before it tries more */
 #define PERIOD_MIN 150000000ull   /* ns */
 #define PERIOD_MAX 5000000000ull
@@ -38,6 +47,7 @@ static void restart(struct window *w, uint64_t now, uint64_t cpu)
     w->cpu0 = cpu;
     w->ended = w->failed = 0;
     w->lat_sum = 0;
+    w->lat_min = 0;
     w->peak = 0;
     w->held = 0;
 }
@@ -57,6 +67,8 @@ void window_ended(struct window *w, double latency, int failed)
     w->ended++;
     w->failed += failed != 0;
     w->lat_sum += latency > 0 ? latency : 0;
+    if (!failed && latency > 0 && (latency < w->lat_min || !w->lat_min))
+        w->lat_min = latency;
 }
 
 void window_held(struct window *w)
@@ -100,6 +112,38 @@ static int worth_it(const struct window *w, double rate, double cpu)
     return rate > w->best_rate * LEAP || cpp <= w->best_cpp * COST_MORE;
 }
 
+/* The smaller window to try next from the current one, 0 if none is left
+ * above the floor or it could not keep the rate in flight at the target's
+ * own latency (rate x base_lat: a distant target needs its window). */
+static unsigned smaller(struct window *w, double by, double rate)
+{
+    unsigned next = clamp(w, w->cur * by);
+    if (next >= w->cur || next <= w->floor || next < rate * w->base_lat * BDP_MARGIN)
+        return 0;
+    w->down = w->cur;
+    w->flat = 0;
+    return next;
+}
+
+/* A smaller window ran for a period: kept if it lost no more than KEEP of
+ * the best rate (and then the next smaller is tried), otherwise the
+ * larger comes back and this one is the floor. */
+static unsigned judge_smaller(struct window *w, double rate, double cpu)
+{
+    unsigned from = w->down;
+    w->down = 0;
+    w->settled = 0;
+    if (rate < w->best_rate * KEEP) {
+        w->floor = w->cur;
+        return from;
+    }
+    w->best = w->cur;
+    w->best_rate = rate > w->best_rate ? rate : w->best_rate;
+    w->best_cpp = rate > 0 ? cpu / rate : 0;
+    unsigned next = smaller(w, w->careful ? 0.75 : 0.5, rate);
+    return next ? next : w->cur;
+}
+
 /* The window the period just measured says to use next. */
 static unsigned decide(struct window *w, double rate, double cpu, double fail)
 {
@@ -109,10 +153,14 @@ static unsigned decide(struct window *w, double rate, double cpu, double fail)
         w->careful = 1;
         w->settled = 0;
         w->ceiling = w->cur;
+        w->down = 0;
+        w->flat = 0;
         return clamp(w, w->cur * 2.0 / 3.0);
     }
     if (w->held || w->peak + w->peak / 20 < w->cur)
         return w->cur; /* not the limit this time */
+    if (w->down)
+        return judge_smaller(w, rate, cpu);
     if (worth_it(w, rate, cpu)) {
         w->best_rate = rate;
         w->best = w->cur;
@@ -124,8 +172,10 @@ static unsigned decide(struct window *w, double rate, double cpu, double fail)
         double next = w->cur * (w->careful ? 1.25 : room);
         if (w->ceiling && next >= w->ceiling * 0.9)
             next = w->ceiling * 0.9;
-        if (cpu >= CPU_FULL || next <= w->cur)
+        if (cpu >= CPU_FULL || next <= w->cur) {
+            w->flat = 1; /* no room to grow: only a smaller one can do better */
             return w->cur;
+        }
         return clamp(w, next);
     }
     if (w->best && w->cur > w->best && rate > w->best_rate * RISE) {
@@ -140,8 +190,14 @@ static unsigned decide(struct window *w, double rate, double cpu, double fail)
         return w->best;
     }
     if (w->cur != w->best && w->best) {
+        w->flat |= w->cur > w->best;
         w->settled = 0;
         return w->best;
+    }
+    if (w->flat) {
+        unsigned next = smaller(w, w->careful ? 0.75 : 0.5, rate);
+        if (next)
+            return next;
     }
     if (++w->settled >= RETRY) {
         w->settled = 0;
@@ -149,6 +205,8 @@ static unsigned decide(struct window *w, double rate, double cpu, double fail)
         w->best_cpp = rate > 0 ? cpu / rate : 0;
         w->careful = 1;
         w->ceiling = 0;
+        w->floor = 0;
+        w->flat = 0;
         return clamp(w, w->cur * 1.25);
     }
     return w->cur;
@@ -176,6 +234,8 @@ int window_tick(struct window *w, uint64_t now, uint64_t cpu)
     double rate = (double)w->ended / secs;
     double used = (double)(cpu - w->cpu0) / (double)span;
     double fail = w->ended ? (double)w->failed / (double)w->ended : 0;
+    if (w->lat_min > 0 && (w->lat_min < w->base_lat || w->base_lat == 0))
+        w->base_lat = w->lat_min;
     unsigned next = decide(w, rate, used, fail);
     /* The new window fills within a latency (20 ms at least). */
     double lat = w->ended ? w->lat_sum / (double)w->ended : 0;

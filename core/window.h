@@ -11,6 +11,7 @@ struct window {
     uint64_t start, cpu0;      /* ns: wall clock and the worker's CPU */
     uint64_t ended, failed;
     double lat_sum;            /* seconds, over the ended */
+    double lat_min;            /* the quickest that did not fail, 0 if none */
     unsigned peak;             /* most transfers in flight */
     int held;                  /* --rate or a cap held probes back */
     int skip;                  /* the window just moved: it fills first */
@@ -20,9 +21,13 @@ struct window {
     unsigned best;             /* the window that gave it */
     double base_fail;          /* the failed share at that window */
     double best_cpp;           /* and the CPU seconds a probe cost there */
+    double base_lat;           /* the quickest probe so far: the target's own */
     unsigned settled;          /* periods without a move */
     int careful;               /* grow by a quarter, not double */
     unsigned ceiling;          /* a window that failed, 0 if none */
+    int flat;                  /* a larger window gave no more: try smaller */
+    unsigned down;             /* trying a smaller window, from this one */
+    unsigned floor;            /* a smaller window that lost rate, 0 if none */
 };
 
 /* Start at start (bounded by lo and hi). now and cpu in ns. */

@@ -376,8 +376,8 @@ static void adjust_window(struct worker *w)
     unsigned was = w->win.cur;
     if (!window_due(&w->win, now) || !window_tick(&w->win, now, cpu_ns()))
         return;
-    log_msg(LOG_DEBUG, "-t auto: %u -> %u transfers in flight (best so far %.0f/s at %u)", was,
-            w->win.cur, w->win.best_rate, w->win.best);
+    log_msg(LOG_DEBUG, "-t auto: %u -> %u transfers in flight (best so far %.0f/s at %u, quickest probe %.2f ms)", was,
+            w->win.cur, w->win.best_rate, w->win.best, w->win.base_lat * 1e3);
     engine_set_window(e, w->win.cur);
     w->stats.window = engine_window(e);
     send_stats(w);
@@ -628,8 +628,11 @@ static int setup_probes(struct worker *w, struct plugin *plugin, struct beacon *
         return -1;
     struct engine *e = probes_engine(w->probes);
     w->stats.window = engine_window(e);
-    if ((w->auto_window = c->engine.concurrency == 0))
+    if ((w->auto_window = c->engine.concurrency == 0)) {
         window_init(&w->win, engine_window(e), 10, engine_window_max(e), rate_now(), cpu_ns());
+        log_msg(LOG_DEBUG, "-t auto: starts at %u transfers in flight (%s)", w->win.cur,
+                c->engine.reuse ? "one origin, kept connections" : "a connection per probe");
+    }
     if (!c->dns_stage)
         return 0;
     if (!(w->dns = dns_new(&w->loop, &c->dns, err, errlen)))

@@ -145,4 +145,11 @@ recs = [json.loads(l) for l in open(sys.argv[1])]
 assert len(recs) == 600 and all(r["status"] == 200 for r in recs), len(recs)
 assert all(r["url"] == "http://%s.paths.test/admin?run=names" % r["word"] for r in recs)
 PY
+
+# -t auto starts small for one origin (a few kept connections carry a near
+# host's rate, and it grows from there) and at 200 for a name per probe.
+"$SALVO" -q -v -j 1 -u "http://paths.test/{}?run=auto" --connect-to "$CT" -w words.txt > /dev/null 2> auto1.err
+check "-t auto: one origin starts at 32" grep -q -- '-t auto: starts at 32 transfers in flight (one origin, kept connections)' auto1.err
+"$SALVO" -q -v -j 1 --reuse-connections=no -u "http://paths.test/{}?run=auto" --connect-to "$CT" -w words.txt > /dev/null 2> auto2.err
+check "-t auto: a connection per probe starts at 200" grep -q -- '-t auto: starts at 200 transfers in flight (a connection per probe)' auto2.err
 finish
