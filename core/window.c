@@ -113,12 +113,13 @@ static int worth_it(const struct window *w, double rate, double cpu)
 }
 
 /* The smaller window to try next from the current one, 0 if none is left
- * above the floor or it could not keep the rate in flight at the target's
- * own latency (rate x base_lat: a distant target needs its window). */
-static unsigned smaller(struct window *w, double by, double rate)
+ * above the floor or it could not keep the best rate in flight at the
+ * target's own latency (best_rate x base_lat: a distant target needs its
+ * window). */
+static unsigned smaller(struct window *w, double by)
 {
     unsigned next = clamp(w, w->cur * by);
-    if (next >= w->cur || next <= w->floor || next < rate * w->base_lat * BDP_MARGIN)
+    if (next >= w->cur || next <= w->floor || next < w->best_rate * w->base_lat * BDP_MARGIN)
         return 0;
     w->down = w->cur;
     w->flat = 0;
@@ -140,7 +141,7 @@ static unsigned judge_smaller(struct window *w, double rate, double cpu)
     w->best = w->cur;
     w->best_rate = rate > w->best_rate ? rate : w->best_rate;
     w->best_cpp = rate > 0 ? cpu / rate : 0;
-    unsigned next = smaller(w, w->careful ? 0.75 : 0.5, rate);
+    unsigned next = smaller(w, w->careful ? 0.75 : 0.5);
     return next ? next : w->cur;
 }
 
@@ -195,7 +196,7 @@ static unsigned decide(struct window *w, double rate, double cpu, double fail)
         return w->best;
     }
     if (w->flat) {
-        unsigned next = smaller(w, w->careful ? 0.75 : 0.5, rate);
+        unsigned next = smaller(w, w->careful ? 0.75 : 0.5);
         if (next)
             return next;
     }

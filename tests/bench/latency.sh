@@ -35,7 +35,7 @@ wildcard_dns_up
     echo "load_module $echo_mod;"
     echo "worker_processes 1; worker_rlimit_nofile 100000; pid $dir/nginx.pid; error_log $dir/error.log warn;"
     echo "events { worker_connections 60000; }"
-    echo "http { access_log off; map \$host \$kind { default miss; ~^hit- hit; }"
+    echo "http { access_log off; map \$host\$uri \$kind { default miss; ~^hit- hit; ~^paths\.test/hit- hit; }"
     for d in $delays; do
         s=$(awk -v d="$d" 'BEGIN { printf "%.3f", d / 1000 }')
         echo "  server { listen 127.0.0.1:$((8000 + d)) backlog=65535;"
@@ -66,6 +66,12 @@ if [[ " $delays " == *" 100 "* ]]; then
     for t in auto 200 500 1000 2000 3000; do
         measure "salvo-t$t" "$words" "$build/salvo" -q -t $t -w "$dir/words.txt" -u "$url" -p baidu
     done
+    # Paths on one host 100 ms away (kept connections; -t auto starts at 32).
+    url="http://paths.test:8100/{}"
+    for t in auto 250 500 1000 2000; do
+        measure "paths-t$t" "$words" "$build/salvo" -q -t $t -w "$dir/words.txt" -u "$url" -p baidu
+    done
+    if [ -z "${NO_FFUF:-}" ]; then measure "ffuf1000-paths" "$words" ffuf -s -t 1000 -timeout 10 -w "$dir/words.txt" -u "${url/\{\}/FUZZ}" -mc 200 -fr '不存在'; fi
 fi
 for f in "$dir"/*.out; do
     expected=$(( words / 100 ))
@@ -83,4 +89,11 @@ awk -v delays="$delays" '{ r[$1] = $3; c[$1] = $4 }
                best = 0; bt = "";
                for (k in r) if (k ~ /^salvo-t[0-9]/ && r[k] > best) { best = r[k]; bt = k }
                printf "100 ms: best fixed window %s %.0f/s; defaults reach %.0f%% of it, -t auto %.0f%%\n",
-                   bt, best, 100 * r["salvo-100"] / best, 100 * r["salvo-tauto"] / best } }' "$dir/summary"
+                   bt, best, 100 * r["salvo-100"] / best, 100 * r["salvo-tauto"] / best }
+           if ("paths-tauto" in r) {
+               best = 0; bt = "";
+               for (k in r) if (k ~ /^paths-t[0-9]/ && r[k] > best) { best = r[k]; bt = k }
+               printf "100 ms, paths on one host: best fixed window %s %.0f/s; defaults reach %.0f%% of it",
+                   bt, best, 100 * r["paths-tauto"] / best;
+               if ("ffuf1000-paths" in r) printf "; ffuf -t 1000 %.0f/s (%.2fx)", r["ffuf1000-paths"], r["paths-tauto"] / r["ffuf1000-paths"];
+               printf "\n" } }' "$dir/summary"
