@@ -55,7 +55,7 @@ const struct opt opt_table[] = {
     {"scan", "concurrency", 't', T_INT, O(concurrency), "auto", "N|auto",
      "transfers in flight per worker; auto: grown while the rate rises, held at the CPU's "
      "limit, the open-files limit, --rate and the per-address caps, shrunk when connect "
-     "errors and timeouts rise", "auto", 1, 100000, NULL, NULL},
+     "errors and timeouts rise or a smaller window does as well", "auto", 1, 100000, NULL, NULL},
     {"scan", "rate", 0, T_DOUBLE, O(rate), "0", "N",
      "requests a second across all workers (0 = no limit)", NULL, 0.01, 1e7, NULL, NULL},
     {"scan", "per_ip_concurrency", 0, T_INT, O(per_ip_concurrency), "0", "N",
