@@ -25,6 +25,7 @@
 #include "log.h"
 #include "res.h"
 #include "tls.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -81,6 +82,18 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
     if (buf_append(&p->res.body, data, len) < 0)
         return 0;
     return len;
+}
+
+/* Every request a transfer sends, a retry's and a redirect's included. */
+static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_port)
+{
+    (void)ip;
+    (void)local_ip;
+    (void)port;
+    (void)local_port;
+    struct xfer *p = ud;
+    p->sent++;
+    return CURL_PREREQFUNC_OK;
 }
 
 static size_t on_header(char *data, size_t size, size_t n, void *ud)
@@ -233,7 +246,7 @@ static void finish(struct engine *e, struct xfer *p, CURLcode rc)
     curl_easy_getinfo(p->easy, CURLINFO_TOTAL_TIME, &total);
     char *ip = NULL;
     if (curl_easy_getinfo(p->easy, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
-        snprintf(p->res.ip, sizeof p->res.ip, "%s", ip);
+        util_put_str(p->res.ip, sizeof p->res.ip, 0, ip);
     p->res.status = (int)status;
     p->res.elapsed = total;
     long ver = 0;
@@ -445,6 +458,8 @@ static void setup_easy(struct engine *e, struct xfer *p)
     curl_easy_setopt(h, CURLOPT_WRITEDATA, p);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, p);
+    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_prereq);
+    curl_easy_setopt(h, CURLOPT_PREREQDATA, p);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, p->errbuf);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
@@ -599,12 +614,15 @@ int engine_start(struct engine *e, struct xfer *p)
      * per easy handle and never resets the count but in curl_easy_reset
      * (changed upstream in 2025): a recycled handle would fail with
      * "Connection died, tried 5 times" after five such events spread over
-     * thousands of probes. */
-    if (p->kept) {
+     * thousands of probes. Such a try sends the request again, which the
+     * pre-request callback counts: only a handle whose last transfer sent
+     * more than one is reset (a reset and the options set again are 6 % of
+     * a probe's instructions on kept connections). */
+    if (p->sent > 1) {
         curl_easy_reset(p->easy);
         setup_easy(e, p);
     }
-    p->kept = e->s.reuse || p->wire.len;
+    p->sent = 0;
     if (setup_request(e, p) < 0) {
         p->kind = ERR_INTERNAL;
         snprintf(p->errmsg, sizeof p->errmsg, "internal: out of memory");

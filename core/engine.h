@@ -54,7 +54,8 @@ struct xfer {
     char errbuf[CURL_ERROR_SIZE];
     char errmsg[CURL_ERROR_SIZE + 64];
     int doomed;                  /* a socket could not be watched */
-    int kept;                    /* its last transfer could use a kept connection */
+    unsigned sent;               /* requests its last transfer sent: more than one
+                                    after a retry (or a redirect) */
 };
 
 /* Called for every finished transfer, from the loop but never from inside

@@ -8,6 +8,7 @@
 #include "probe.h"
 #include "rate.h"
 #include "tmpl.h"
+#include "util.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -287,17 +288,25 @@ static void dns_only(struct probe *p, const struct dns_result *d)
 /* Pin the transfer to the answer and hand the probe on. */
 static void pin(struct resolve *r, struct probe *p, const struct dns_result *d)
 {
-    snprintf(p->dest, sizeof p->dest, "%s", d->addr[0]);
+    util_put_str(p->dest, sizeof p->dest, 0, d->addr[0]);
+    int v6 = strchr(d->addr[0], ':') != NULL;
     char ip[64];
-    snprintf(ip, sizeof ip, strchr(d->addr[0], ':') ? "[%s]" : "%s", d->addr[0]);
+    size_t o = util_put_str(ip, sizeof ip, 0, v6 ? "[" : "");
+    o = util_put_str(ip, sizeof ip, o, d->addr[0]);
+    util_put_str(ip, sizeof ip, o, v6 ? "]" : "");
     if (r->s.reuse && !r->one_origin && keep_alive(p, ip, p->port) == 0) {
         probe_admit(p);
         return;
     }
+    /* HOST:PORT:ADDRESS:PORT, as CURLOPT_CONNECT_TO wants it. */
     char line[600];
-    int v6 = strchr(d->addr[0], ':') != NULL;
-    snprintf(line, sizeof line, "%s:%ld:%s%s%s:%ld", p->host, p->port, v6 ? "[" : "", d->addr[0],
-             v6 ? "]" : "", p->port);
+    o = util_put_str(line, sizeof line, 0, p->host);
+    o = util_put(line, sizeof line, o, ":", 1);
+    o = util_put_long(line, sizeof line, o, p->port);
+    o = util_put(line, sizeof line, o, ":", 1);
+    o = util_put_str(line, sizeof line, o, ip);
+    o = util_put(line, sizeof line, o, ":", 1);
+    util_put_long(line, sizeof line, o, p->port);
     if (!(p->x.pin = curl_slist_append(NULL, line))) {
         snprintf(p->x.errmsg, sizeof p->x.errmsg, "internal: out of memory");
         probe_end(p, V_ERROR, ERR_INTERNAL, p->x.errmsg);
@@ -311,9 +320,12 @@ static void pin(struct resolve *r, struct probe *p, const struct dns_result *d)
 static void answered(struct resolve *r, struct probe *p, const struct dns_result *d)
 {
     size_t o = 0;
-    for (size_t i = 0; i < d->naddr && o < sizeof p->x.res.ips - 50; i++)
-        o += (size_t)snprintf(p->x.res.ips + o, sizeof p->x.res.ips - o, "%s%s", i ? "," : "",
-                              d->addr[i]);
+    p->x.res.ips[0] = '\0';
+    for (size_t i = 0; i < d->naddr && o < sizeof p->x.res.ips - 50; i++) {
+        if (i)
+            o = util_put(p->x.res.ips, sizeof p->x.res.ips, o, ",", 1);
+        o = util_put_str(p->x.res.ips, sizeof p->x.res.ips, o, d->addr[i]);
+    }
     p->x.res.dns_wildcard = p->owner && in_wildcard(r, d);
     r->stats->wildcards += (uint32_t)p->x.res.dns_wildcard;
     r->stats->counted |= p->x.res.dns_wildcard;

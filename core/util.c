@@ -94,6 +94,37 @@ int util_fnv1a_file(const char *path, uint64_t *h)
     return 0;
 }
 
+size_t util_put(char *dst, size_t n, size_t o, const char *s, size_t len)
+{
+    if (!n)
+        return 0;
+    if (o >= n)
+        o = n - 1;
+    if (len > n - 1 - o)
+        len = n - 1 - o;
+    memcpy(dst + o, s, len);
+    dst[o + len] = '\0';
+    return o + len;
+}
+
+size_t util_put_str(char *dst, size_t n, size_t o, const char *s)
+{
+    return util_put(dst, n, o, s, strlen(s));
+}
+
+size_t util_put_long(char *dst, size_t n, size_t o, long v)
+{
+    char digits[24];
+    size_t i = sizeof digits;
+    unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+    do
+        digits[--i] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        digits[--i] = '-';
+    return util_put(dst, n, o, digits + i, sizeof digits - i);
+}
+
 void util_redact_url(const char *in, char *out, size_t n)
 {
     const char *a = strstr(in, "://");

@@ -1,5 +1,6 @@
 /* util: small helpers that several modules need and that belong to none:
- * the monotonic clock, FNV-1a, and replacing a file atomically. */
+ * the monotonic clock, FNV-1a, strings built without a format, and
+ * replacing a file atomically. */
 #ifndef SALVO_UTIL_H
 #define SALVO_UTIL_H
 #include <stddef.h>
@@ -14,6 +15,14 @@ double util_now(void);
 uint64_t util_fnv1a(uint64_t h, const void *p, size_t n);
 /* The same over a NUL-terminated string (NULL = nothing). */
 uint64_t util_fnv1a_str(uint64_t h, const char *s);
+/* Append the first len bytes of s to the string of length o in dst (size
+ * n), cut to fit, always terminated; returns the new length. What
+ * snprintf("%s") does, at a tenth of the cost: a probe builds a few such
+ * strings, and snprintf was 5 % of a probe's instructions. */
+size_t util_put(char *dst, size_t n, size_t o, const char *s, size_t len);
+/* The same for a whole string, and for a number in decimal. */
+size_t util_put_str(char *dst, size_t n, size_t o, const char *s);
+size_t util_put_long(char *dst, size_t n, size_t o, long v);
 /* in with the password of its user info ("scheme://user:PASSWORD@...")
  * as "***", into out (truncated to n). Other text is copied as it is. */
 void util_redact_url(const char *in, char *out, size_t n);
