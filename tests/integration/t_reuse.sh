@@ -30,7 +30,7 @@ kept() { local n; n=$(connections "$1" "$2"); echo "($1: $n connections)"; [ "$n
 # scan TAG URL-PREFIX ARGS...: the 600 words as paths under the prefix.
 scan() {
     local tag=$1 pre=$2; shift 2
-    "$SALVO" -q -j 1 -t 20 -f jsonl -u "$pre{}?run=$tag" -w words.txt "$@" > "$tag.jsonl"
+    "$SALVO" -q -j 1 -t 20 --timeout 30 -f jsonl -u "$pre{}?run=$tag" -w words.txt "$@" > "$tag.jsonl"
 }
 hits() { python3 -c 'import json,sys; [print(r["url"]) for r in map(json.loads, open(sys.argv[1])) if r["verdict"] == "hit"]' "$1"; }
 protocols() { python3 -c 'import json,sys; print(" ".join(sorted({r.get("protocol", "-") for r in map(json.loads, open(sys.argv[1]))})))' "$1"; }
@@ -78,11 +78,11 @@ check "DNS stage, HTTPS: few queries ($(wc -l < queries.log))" [ "$(wc -l < quer
 # requests the server did not take, and a recycled transfer never runs out
 # of tries (curl 7.88 counts them per handle, over all its transfers).
 seq 1 5000 | sed 's/^/churn-/' > churn.txt
-"$SALVO" -q -j 1 -t 200 -f jsonl --errors --mc 404 -u "https://paths.test/{}?run=churn" \
+"$SALVO" -q -j 1 -t 200 --timeout 30 -f jsonl --errors --mc 404 -u "https://paths.test/{}?run=churn" \
     --connect-to "::127.0.0.1:$TLS" -w churn.txt > churn.jsonl
 check "HTTP/2 with a GOAWAY every 100 requests: all 5000 answered" [ "$(grep -c '"verdict":"hit"' churn.jsonl)" -eq 5000 ]
 check "  ... and no errors" [ "$(grep -c '"verdict":"error"' churn.jsonl)" -eq 0 ]
-"$SALVO" -q -j 1 -t 200 -f jsonl --errors --mc 404 -u "https://paths.test/{}?run=churn1" \
+"$SALVO" -q -j 1 -t 200 --timeout 30 -f jsonl --errors --mc 404 -u "https://paths.test/{}?run=churn1" \
     --connect-to "::127.0.0.1:$TLS1" -w churn.txt > churn1.jsonl
 check "HTTP/1.1 with Connection: close every 100 requests: all 5000 answered, no errors" \
     [ "$(grep -c '"verdict":"hit"' churn1.jsonl)" -eq 5000 ]
@@ -91,22 +91,22 @@ check "HTTP/1.1 with Connection: close every 100 requests: all 5000 answered, no
 # an earlier one (curl's own cache, with tickets on) instead of a full
 # handshake; names on one address resume the last session got there.
 head -500 churn.txt > tls.txt
-"$SALVO" -q -j 1 -t 10 -f jsonl --mc 404 --reuse-connections=no -u "https://paths.test/{}?run=sess" \
+"$SALVO" -q -j 1 -t 10 --timeout 30 -f jsonl --mc 404 --reuse-connections=no -u "https://paths.test/{}?run=sess" \
     --connect-to "::127.0.0.1:$TLS1" -w tls.txt > sess.jsonl
 check "TLS, one host, a connection per probe: sessions resumed ($(resumed sess "$LOG") of 500)" \
     [ "$(resumed sess "$LOG")" -ge 450 ]
-"$SALVO" -q -j 1 -t 10 -f jsonl -p none --mc 100-599 -u "https://{}.paths.test/?run=across" \
+"$SALVO" -q -j 1 -t 10 --timeout 30 -f jsonl -p none --mc 100-599 -u "https://{}.paths.test/?run=across" \
     --connect-to "::127.0.0.1:$TLS1" -w tls.txt > across.jsonl
 check "TLS, names on one address: sessions resumed across names ($(resumed across "$LOG") of 500)" \
     [ "$(resumed across "$LOG")" -ge 450 ]
 check "  ... every name answered" [ "$(grep -c '"status":404' across.jsonl)" -eq 500 ]
-"$SALVO" -q -j 1 -t 10 -f jsonl -p none --mc 100-599 -u "https://{}.paths.test/?run=noacross" \
+"$SALVO" -q -j 1 -t 10 --timeout 30 -f jsonl -p none --mc 100-599 -u "https://{}.paths.test/?run=noacross" \
     --connect-to "::127.0.0.1:$TLS1" -w tls.txt --resume-across-names=no > noacross.jsonl
 check "--resume-across-names=no: a full handshake per name" [ "$(resumed noacross "$LOG")" -eq 0 ]
 # What a scan finds does not depend on it: the baidu stand-in's kinds.
 awk '{ k = NR % 4; print (k == 0 ? "hit-" : k == 1 ? "redir-" : k == 2 ? "missing-" : "w") NR }' tls.txt > kinds.txt
 for x in yes no; do
-    "$SALVO" -q -j 2 -f jsonl --errors --resume-across-names=$x -u "https://{}.baidu.com/" \
+    "$SALVO" -q -j 2 -t 20 --timeout 30 -f jsonl --errors --resume-across-names=$x -u "https://{}.baidu.com/" \
         --connect-to "::127.0.0.1:$TLS1" -w kinds.txt | python3 -c 'import json,sys; [print(r["url"], r["verdict"], r.get("status")) for r in map(json.loads, sys.stdin)]' > kinds-$x.txt
 done
 check "same results with sessions across names or not" same_set kinds-yes.txt kinds-no.txt
@@ -117,7 +117,7 @@ check "  ... and some of them" [ "$(wc -l < kinds-yes.txt)" -ge 125 ]
 printf 'a\ne\npage\nx-y_z\nb\303\274cher\n1-2\n' > sp.txt
 for m in keep fresh; do
     extra=(); [ $m = fresh ] && extra=(--reuse-connections=no)
-    "$SALVO" -q -j 1 -t 4 -p none --mc 100-599 -f jsonl "${extra[@]}" \
+    "$SALVO" -q -j 1 -t 4 --timeout 30 -p none --mc 100-599 -f jsonl "${extra[@]}" \
         -u "http://{}.paths.test/a@b:c/%41~x;y/../z?q=1&r=/s&run=w$m" --connect-to "$CT" -w sp.txt > w$m.jsonl
     grep "run=w$m " "$LOG" | awk '{ sub(/run=w[a-z]+$/, "run=", $5); print $5, $6 }' | sort > w$m.req
 done
@@ -135,7 +135,7 @@ check "proxy: connections to the proxy kept" kept px "$NGX_DIR/proxy.log" 20
 # Names on one address (--connect-to pins them): each name's request goes
 # out on a kept connection, the Host header naming it.
 sed 's|/|-|g; s|\.|-|g' words.txt > names.txt
-"$SALVO" -q -j 1 -t 20 -f jsonl -p none --mc 100-599 -u "http://{}.paths.test/admin?run=names" \
+"$SALVO" -q -j 1 -t 20 --timeout 30 -f jsonl -p none --mc 100-599 -u "http://{}.paths.test/admin?run=names" \
     --connect-to "$CT" -w names.txt > names.jsonl
 check "names on one address: every name asked once" [ "$(requests names "$LOG")" -eq 600 ]
 check "names on one address: connections kept" kept names "$LOG" 26
