@@ -35,10 +35,11 @@ for f in "$dir"/*.out; do
     got=$(grep -c 'hit-' "$f" || true)
     [ "$got" -eq "$expected" ] || echo "bench: $(basename "$f" .out) found $got of $expected files" >&2
 done
-awk '{ r[$1] = $3; c[$1] = $4 }
+awk -v n="$words" '{ r[$1] = $3; c[$1] = $4 }
      function best(a, b) { return a > b ? a : b }
      END { split("https http", s, " ");
            for (i = 1; i <= 2; i++) {
                k = s[i]; f = best(r["ffuf-" k], r["ffuf200-" k]); g = best(r["gobuster-" k], r["gobuster200-" k]);
-               printf "%-5s paths: salvo %.0f/s, best ffuf %.0f/s (%.2fx), best gobuster %.0f/s (%.2fx); CPU salvo %.2f s, ffuf %.2f s\n",
-                   k, r["salvo-" k], f, r["salvo-" k] / f, g, r["salvo-" k] / g, c["salvo-" k], c["ffuf-" k] } }' "$dir/summary"
+               cs = c["salvo-" k] / n * 1e6; cf = c["ffuf-" k] / n * 1e6;
+               printf "%-5s paths: salvo %.0f/s, best ffuf %.0f/s (%.2fx), best gobuster %.0f/s (%.2fx); client CPU per path salvo %.0f us, ffuf (defaults) %.0f us (%.2fx less)\n",
+                   k, r["salvo-" k], f, r["salvo-" k] / f, g, r["salvo-" k] / g, cs, cf, cf / cs } }' "$dir/summary"
