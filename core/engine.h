@@ -21,6 +21,11 @@ struct engine_settings {
     const char *method;          /* default method */
     const char *user_agent;
     const char *proxy;           /* NULL or "" = none */
+    /* Without proxy: the environment's proxy for http and https (NULL or
+     * "" = none) and its no_proxy list (NULL = none), read once as curl
+     * would read them for every transfer (engine_env_proxy). */
+    const char *env_proxy[2];
+    const char *no_proxy;
     int follow_redirects;
     long max_redirects;
     int verify_tls;
@@ -74,6 +79,11 @@ int engine_xfer_init(struct engine *e, struct xfer *x);
 /* Forget the last word's request and response, keeping memory. */
 void engine_xfer_clear(struct xfer *x);
 void engine_xfer_free(struct xfer *x);
+/* The proxy variables of the environment, by curl's rules: <scheme>_proxy
+ * (http_proxy in lower case only, for the reason curl gives: a CGI's
+ * HTTP_PROXY comes from a request header), then all_proxy / ALL_PROXY;
+ * no_proxy / NO_PROXY. Fills s->env_proxy and s->no_proxy. */
+void engine_env_proxy(struct engine_settings *s);
 /* Start the transfer of x->req. Returns 0, or -1 (x->errmsg says why,
  * x->kind is set; x is still the caller's). */
 int engine_start(struct engine *e, struct xfer *x);

@@ -58,6 +58,17 @@ struct settings {
     struct queue_settings queue;
 };
 
+static int env_proxy_applies(const struct engine_settings *e, const char *template)
+{
+    int http = e->env_proxy[0] && *e->env_proxy[0];
+    int https = e->env_proxy[1] && *e->env_proxy[1];
+    if (!strncasecmp(template, "http://", 7))
+        return http;
+    if (!strncasecmp(template, "https://", 8))
+        return https;
+    return http || https;
+}
+
 static void settings_of(const struct conf *c, struct settings *s)
 {
     struct worker_settings *w = &s->worker;
@@ -82,8 +93,12 @@ static void settings_of(const struct conf *c, struct settings *s)
                                        .data = c->data, .retries = c->retries};
     w->match = (struct match_settings){&c->match, &c->filter, &c->match_not_contains,
                                        c->match_mode, c->match_raw};
-    /* Through a proxy, the proxy resolves (socks5h, HTTP proxies). */
-    w->dns_stage = !strcmp(c->resolver, "salvo") && !(c->proxy && *c->proxy);
+    engine_env_proxy(&w->engine);
+    /* Through a proxy, the proxy resolves (socks5h, HTTP proxies); one
+     * from the environment counts for the template's scheme (for a list
+     * of URLs, either). */
+    w->dns_stage = !strcmp(c->resolver, "salvo") && !(c->proxy && *c->proxy) &&
+                   !env_proxy_applies(&w->engine, c->template);
     w->dns = (struct dns_settings){&c->resolvers, c->dns_per_resolver, c->dns_tries,
                                    c->dns_timeout, c->dns_family};
     w->resolve = (struct resolve_settings){

@@ -131,6 +131,17 @@ check "  ... on kept connections" kept wkeep "$LOG" 4
 scan px "http://paths.test/" --proxy "http://127.0.0.1:$PROXY"
 check "proxy: the four pages" same_set <(hits px.jsonl) <(expect "http://paths.test/" "?run=px")
 check "proxy: connections to the proxy kept" kept px "$NGX_DIR/proxy.log" 20
+# A proxy from the environment, taken as curl takes it: http_proxy for
+# plain HTTP (the proxy resolves the name: paths.test is in no DNS here),
+# and no_proxy sends a host direct.
+http_proxy="http://127.0.0.1:$PROXY" scan envpx "http://paths.test/"
+check "http_proxy: the four pages" same_set <(hits envpx.jsonl) <(expect "http://paths.test/" "?run=envpx")
+check "http_proxy: every word through the proxy" [ "$(requests envpx "$NGX_DIR/proxy.log")" -eq 600 ]
+HTTPS_PROXY="http://127.0.0.1:1" http_proxy="http://127.0.0.1:$PROXY" no_proxy="paths.test" \
+    scan envnp "http://paths.test/" --connect-to "$CT"
+check "no_proxy: the four pages" same_set <(hits envnp.jsonl) <(expect "http://paths.test/" "?run=envnp")
+check "no_proxy: none through the proxy" [ "$(grep -c 'run=envnp ' "$NGX_DIR/proxy.log")" -eq 0 ]
+check "no_proxy: every word direct" [ "$(requests envnp "$LOG")" -eq 600 ]
 
 # Names on one address (--connect-to pins them): each name's request goes
 # out on a kept connection, the Host header naming it.
