@@ -449,6 +449,14 @@ static CURLcode on_ssl_ctx(CURL *h, void *ssl_ctx, void *ud)
 }
 
 /* Options that never change for this engine's transfers. */
+/* Whether the environment's proxy for http differs from that for https. */
+static int env_proxy_by_scheme(const struct engine_settings *c)
+{
+    const char *a = c->env_proxy[0] ? c->env_proxy[0] : "";
+    const char *b = c->env_proxy[1] ? c->env_proxy[1] : "";
+    return strcmp(a, b) != 0;
+}
+
 static void setup_easy(struct engine *e, struct xfer *p)
 {
     const struct engine_settings *c = &e->s;
@@ -483,10 +491,14 @@ static void setup_easy(struct engine *e, struct xfer *p)
     curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, (long)c->follow_redirects);
     curl_easy_setopt(h, CURLOPT_MAXREDIRS, c->max_redirects);
+    /* Both set, so that curl does not read the environment for every
+     * transfer (2 % of a probe): "" is no proxy, an empty list exempts
+     * nothing. An environment proxy that differs by scheme is set per
+     * transfer (setup_request). */
     if (c->proxy && *c->proxy)
         curl_easy_setopt(h, CURLOPT_PROXY, c->proxy);
-    /* Set, so that curl does not read the environment for every transfer
-     * (2 % of a probe): an empty list exempts nothing. */
+    else if (!env_proxy_by_scheme(c))
+        curl_easy_setopt(h, CURLOPT_PROXY, c->env_proxy[0] ? c->env_proxy[0] : "");
     curl_easy_setopt(h, CURLOPT_NOPROXY, c->no_proxy ? c->no_proxy : "");
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, (long)c->verify_tls);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->verify_tls ? 2L : 0L);
@@ -574,9 +586,7 @@ static int setup_request(struct engine *e, struct xfer *p)
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, reuse ? 0L : 1L);
     curl_easy_setopt(h, CURLOPT_FORBID_REUSE, reuse ? 0L : 1L);
-    if (!(e->s.proxy && *e->s.proxy)) {
-        /* The environment's proxy for this URL's scheme; "" turns curl's
-         * own look-up off. */
+    if (!(e->s.proxy && *e->s.proxy) && env_proxy_by_scheme(&e->s)) {
         const char *px = e->s.env_proxy[!strncasecmp(url, "https:", 6)];
         curl_easy_setopt(h, CURLOPT_PROXY, px ? px : "");
     }

@@ -376,8 +376,10 @@ static void adjust_window(struct worker *w)
     unsigned was = w->win.cur;
     if (!window_due(&w->win, now) || !window_tick(&w->win, now, cpu_ns()))
         return;
-    log_msg(LOG_DEBUG, "-t auto: %u -> %u transfers in flight (best so far %.0f/s at %u, quickest probe %.2f ms)", was,
-            w->win.cur, w->win.best_rate, w->win.best, w->win.base_lat * 1e3);
+    log_msg(LOG_DEBUG,
+            "-t auto: %u -> %u transfers in flight (best so far %.0f/s at %u, "
+            "quickest probe %.2f ms)",
+            was, w->win.cur, w->win.best_rate, w->win.best, w->win.base_lat * 1e3);
     engine_set_window(e, w->win.cur);
     w->stats.window = engine_window(e);
     send_stats(w);

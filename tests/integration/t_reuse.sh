@@ -142,6 +142,14 @@ HTTPS_PROXY="http://127.0.0.1:1" http_proxy="http://127.0.0.1:$PROXY" no_proxy="
 check "no_proxy: the four pages" same_set <(hits envnp.jsonl) <(expect "http://paths.test/" "?run=envnp")
 check "no_proxy: none through the proxy" [ "$(grep -c 'run=envnp ' "$NGX_DIR/proxy.log")" -eq 0 ]
 check "no_proxy: every word direct" [ "$(requests envnp "$LOG")" -eq 600 ]
+# HTTPS_PROXY is taken for https:// (a proxy that answers nothing: every
+# probe fails), HTTP_PROXY in capitals is not for http:// (curl's rule).
+HTTPS_PROXY="http://127.0.0.1:1" scan envhs "https://paths.test/" --connect-to "::127.0.0.1:$TLS" &&
+    envhs=ok || envhs=failed
+check "HTTPS_PROXY: taken for https (the scan fails)" [ "$envhs" = failed ]
+check "HTTPS_PROXY: nothing reached the site" [ "$(requests envhs "$LOG")" -eq 0 ]
+HTTP_PROXY="http://127.0.0.1:1" scan envup "http://paths.test/" --connect-to "$CT"
+check "HTTP_PROXY in capitals: not for http" same_set <(hits envup.jsonl) <(expect "http://paths.test/" "?run=envup")
 
 # Names on one address (--connect-to pins them): each name's request goes
 # out on a kept connection, the Host header naming it.
