@@ -13,6 +13,8 @@
 #include <string.h>
 
 #define MAX_SERVERS 64
+/* "[IPv6]:port" with room to spare; parse_server writes what add_server keeps. */
+#define SERVER_NAME_MAX 80
 
 struct sock {
     uv_poll_t poll;
@@ -24,7 +26,7 @@ struct sock {
 struct server {
     struct dns *d;
     ares_channel ch;
-    char name[64];
+    char name[SERVER_NAME_MAX];
     unsigned inflight;
 };
 
@@ -408,7 +410,7 @@ static int each_server(const char *v, int (*fn)(void *, const char *), void *ud,
                        size_t errlen)
 {
     FILE *f = fopen(v, "r");
-    char line[512], norm[80];
+    char line[512], norm[SERVER_NAME_MAX];
     int lineno = 0;
     if (!f && (strchr(v, '/') || errno != ENOENT)) {
         snprintf(err, errlen, "resolvers %s: %s", v, strerror(errno));
