@@ -94,6 +94,12 @@ int engine_start(struct engine *e, struct xfer *x);
 #define ENGINE_AUTO_START 200
 #define ENGINE_AUTO_START_ONE 32
 #define ENGINE_AUTO_MAX 4096
+/* Streams curl puts on one HTTP/2 connection (CURLMOPT_MAX_CONCURRENT_STREAMS,
+ * curl's own default): -t auto keeps at least this many in flight once
+ * answers come over HTTP/2 (engine_multiplexing). */
+#define ENGINE_STREAMS 100
+/* Whether answers came over HTTP/2 on kept connections. */
+int engine_multiplexing(const struct engine *e);
 /* The window now: the concurrency (or -t auto's choice), capped by the fd
  * limit; and what it may become. */
 unsigned engine_window(const struct engine *e);

@@ -20,7 +20,9 @@
  * more, so the rate falls as the window grows. Once a larger window gave
  * no more, a smaller one is tried (half, a quarter less on the periodic
  * tries) and kept while its rate stays within KEEP of the best; the first
- * that loses rate is the floor until the next periodic try.
+ * that loses rate is the floor until the next periodic try. Over HTTP/2
+ * the tries stop at one connection's streams: under that a smaller window
+ * saves no connection, and the server answers smaller batches.
  * Periods in which the window was not the limit (input, --rate, the
  * per-address caps) teach nothing and change nothing. After a change the
  * new window fills for one latency before the next period starts.
@@ -119,7 +121,8 @@ static int worth_it(const struct window *w, double rate, double cpu)
 static unsigned smaller(struct window *w, double by)
 {
     unsigned next = clamp(w, w->cur * by);
-    if (next >= w->cur || next <= w->floor || next < w->best_rate * w->base_lat * BDP_MARGIN)
+    if (next >= w->cur || next <= w->floor || next < w->streams ||
+        next < w->best_rate * w->base_lat * BDP_MARGIN)
         return 0;
     w->down = w->cur;
     w->flat = 0;
@@ -211,6 +214,23 @@ static unsigned decide(struct window *w, double rate, double cpu, double fail)
         return clamp(w, w->cur * 1.25);
     }
     return w->cur;
+}
+
+int window_streams(struct window *w, unsigned streams, uint64_t now, uint64_t cpu)
+{
+    w->streams = clamp(w, streams);
+    if (w->cur >= w->streams)
+        return 0;
+    w->cur = w->streams;
+    w->best_rate = 0;
+    w->best = 0;
+    w->flat = 0;
+    w->down = 0;
+    w->floor = 0;
+    w->settled = 0;
+    w->skip = 1;
+    restart(w, now, cpu);
+    return 1;
 }
 
 int window_due(const struct window *w, uint64_t now)

@@ -28,6 +28,7 @@ struct window {
     int flat;                  /* a larger window gave no more: try smaller */
     unsigned down;             /* trying a smaller window, from this one */
     unsigned floor;            /* a smaller window that lost rate, 0 if none */
+    unsigned streams;          /* HTTP/2: smaller tries stop here, 0 without */
 };
 
 /* Start at start (bounded by lo and hi). now and cpu in ns. */
@@ -40,6 +41,12 @@ void window_busy(struct window *w, unsigned busy);
 /* Something else (--rate, a per-address cap) holds probes back now: this
  * period says nothing about the window. */
 void window_held(struct window *w);
+/* Answers come over HTTP/2, streams at a time on one connection: a
+ * window under that saves no connection, only batching, so the tries of
+ * smaller windows stop there, and a smaller window moves up to it now
+ * (learning starts again from there). 1 when w->cur changed. Backing off
+ * on failures may still go under it. */
+int window_streams(struct window *w, unsigned streams, uint64_t now, uint64_t cpu);
 /* Whether the period may be over (then window_tick wants the CPU time). */
 int window_due(const struct window *w, uint64_t now);
 /* Close the period if it is over: 1 when w->cur changed. */

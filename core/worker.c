@@ -374,6 +374,15 @@ static void adjust_window(struct worker *w)
         window_held(&w->win);
     uint64_t now = rate_now();
     unsigned was = w->win.cur;
+    if (!w->win.streams && engine_multiplexing(e) &&
+        window_streams(&w->win, ENGINE_STREAMS, now, cpu_ns())) {
+        log_msg(LOG_DEBUG, "-t auto: HTTP/2: %u -> %u transfers in flight (one connection's streams)",
+                was, w->win.cur);
+        engine_set_window(e, w->win.cur);
+        w->stats.window = engine_window(e);
+        send_stats(w);
+        return;
+    }
     if (!window_due(&w->win, now) || !window_tick(&w->win, now, cpu_ns()))
         return;
     log_msg(LOG_DEBUG,

@@ -171,4 +171,13 @@ PY
 check "-t auto: one origin starts at 32" grep -q -- '-t auto: starts at 32 transfers in flight (one origin, kept connections)' auto1.err
 "$SALVO" -q -v -j 1 --reuse-connections=no -u "http://paths.test/{}?run=auto" --connect-to "$CT" -w words.txt > /dev/null 2> auto2.err
 check "-t auto: a connection per probe starts at 200" grep -q -- '-t auto: starts at 200 transfers in flight (a connection per probe)' auto2.err
+# Over HTTP/2 it keeps one connection's streams in flight (100) once the
+# first answers say so; not where the server speaks HTTP/1.1 only.
+"$SALVO" -q -v -j 1 --timeout 30 -f jsonl -p none --mc 100-599 -u "https://paths.test/{}?run=auto3" \
+    --connect-to "::127.0.0.1:$TLS" -w words.txt > auto3.jsonl 2> auto3.err
+check "-t auto, HTTP/2: up to one connection's streams" grep -q -- '-t auto: HTTP/2: 32 -> 100 transfers in flight' auto3.err
+check "-t auto, HTTP/2: every word answered once" [ "$(requests auto3 "$LOG")" -eq 600 ] && [ "$(wc -l < auto3.jsonl)" -eq 600 ]
+"$SALVO" -q -v -j 1 --timeout 30 -u "https://paths.test/{}?run=auto4" --connect-to "::127.0.0.1:$TLS1" \
+    -w words.txt > /dev/null 2> auto4.err
+check "-t auto, HTTP/1.1 over TLS: stays at 32" bash -c '! grep -q -- "HTTP/2:" auto4.err'
 finish

@@ -110,6 +110,35 @@ static void one_host(void **s)
     assert_true(r.probes / r.secs >= 0.9 * t.cpu_cap / (1 + 10 * t.conn_cost));
 }
 
+/* HTTP/2: the one-host target above, but once answers come over one
+ * connection's streams the window does not go under them (a smaller one
+ * saves no connection), and the same target without that comes down. */
+static void multiplexed(void **s)
+{
+    (void)s;
+    struct window w;
+    struct run r = {.now = 1000 * MS};
+    struct target t = {.lat = 0.0002, .cpu_cap = 30000, .conn_cost = 1.0 / 300, .fail_above = ~0u};
+    window_init(&w, 32, 10, 4096, r.now, r.cpu);
+    simulate(&w, &t, 0.5, &r);
+    assert_int_equal(window_streams(&w, 100, r.now, r.cpu), 1);
+    assert_int_equal(w.cur, 100);
+    r.lowest = ~0u;
+    simulate(&w, &t, 20, &r);
+    assert_true(r.lowest >= 100);
+    window_init(&w, 100, 10, 4096, r.now, r.cpu);
+    r.lowest = ~0u;
+    simulate(&w, &t, 20, &r);
+    assert_true(r.lowest < 100);
+    /* Already above it, nothing moves; a bound under it is kept. */
+    window_init(&w, 300, 10, 4096, r.now, r.cpu);
+    assert_int_equal(window_streams(&w, 100, r.now, r.cpu), 0);
+    assert_int_equal(w.cur, 300);
+    window_init(&w, 32, 10, 50, r.now, r.cpu);
+    assert_int_equal(window_streams(&w, 100, r.now, r.cpu), 1);
+    assert_int_equal(w.cur, 50);
+}
+
 /* On loopback the CPU is the limit from the start: no growth. */
 static void near(void **s)
 {
@@ -188,6 +217,7 @@ static void bounded(void **s)
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(distant), cmocka_unit_test(near), cmocka_unit_test(one_host),
+                                       cmocka_unit_test(multiplexed),
                                        cmocka_unit_test(failures), cmocka_unit_test(not_the_limit),
                                        cmocka_unit_test(bounded), cmocka_unit_test(held_back)};
     return cmocka_run_group_tests(tests, NULL, NULL);
