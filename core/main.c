@@ -58,15 +58,32 @@ struct settings {
     struct queue_settings queue;
 };
 
-static int env_proxy_applies(const struct engine_settings *e, const char *template)
+/* The proxy from the environment that the template's scheme takes (for a
+ * list of URLs, either), or NULL. */
+static const char *env_proxy_for(const struct engine_settings *e, const char *template)
 {
-    int http = e->env_proxy[0] && *e->env_proxy[0];
-    int https = e->env_proxy[1] && *e->env_proxy[1];
+    const char *http = e->env_proxy[0] && *e->env_proxy[0] ? e->env_proxy[0] : NULL;
+    const char *https = e->env_proxy[1] && *e->env_proxy[1] ? e->env_proxy[1] : NULL;
     if (!strncasecmp(template, "http://", 7))
         return http;
     if (!strncasecmp(template, "https://", 8))
         return https;
-    return http || https;
+    return http ? http : https;
+}
+
+/* url without its user:password@, for messages. */
+static void without_userinfo(const char *url, char *out, size_t n)
+{
+    const char *host = strstr(url, "://");
+    host = host ? host + 3 : url;
+    const char *at = NULL;
+    for (const char *q = host; *q && !strchr("/?#", *q); q++)
+        if (*q == '@')
+            at = q;
+    if (at)
+        snprintf(out, n, "%.*s%s", (int)(host - url), url, at + 1);
+    else
+        snprintf(out, n, "%s", url);
 }
 
 static void settings_of(const struct conf *c, struct settings *s)
@@ -98,7 +115,7 @@ static void settings_of(const struct conf *c, struct settings *s)
      * from the environment counts for the template's scheme (for a list
      * of URLs, either). */
     w->dns_stage = !strcmp(c->resolver, "salvo") && !(c->proxy && *c->proxy) &&
-                   !env_proxy_applies(&w->engine, c->template);
+                   !env_proxy_for(&w->engine, c->template);
     w->dns = (struct dns_settings){&c->resolvers, c->dns_per_resolver, c->dns_tries,
                                    c->dns_timeout, c->dns_family};
     w->resolve = (struct resolve_settings){
@@ -212,8 +229,21 @@ static int summarise(const struct conf *c, struct pool_stats *st, int rc)
     /* Nothing answered at all: a wrong address, port or proxy, not a scan
      * that found nothing. */
     if (rc == EXIT_OK && st->words_done && st->errors == st->words_done) {
-        log_msg(LOG_ERR, "every probe failed (%llu errors): check the template, --connect-to, "
-                "--proxy and that the target answers", (unsigned long long)st->errors);
+        struct engine_settings env = {0};
+        engine_env_proxy(&env);
+        const char *proxy = c->proxy && *c->proxy ? NULL : env_proxy_for(&env, c->template);
+        char shown[512];
+        if (proxy) {
+            without_userinfo(proxy, shown, sizeof shown);
+            log_msg(LOG_ERR, "every probe failed (%llu errors): check the template, "
+                    "--connect-to, the proxy %s from the environment (http_proxy, "
+                    "https_proxy, all_proxy) and that the target answers",
+                    (unsigned long long)st->errors, shown);
+        }
+        else
+            log_msg(LOG_ERR, "every probe failed (%llu errors): check the template, "
+                    "--connect-to, --proxy and that the target answers",
+                    (unsigned long long)st->errors);
         rc = EXIT_PARTIAL;
     }
     if (c->summary_json && *c->summary_json &&

@@ -144,10 +144,13 @@ check "no_proxy: none through the proxy" [ "$(grep -c 'run=envnp ' "$NGX_DIR/pro
 check "no_proxy: every word direct" [ "$(requests envnp "$LOG")" -eq 600 ]
 # HTTPS_PROXY is taken for https:// (a proxy that answers nothing: every
 # probe fails), HTTP_PROXY in capitals is not for http:// (curl's rule).
-HTTPS_PROXY="http://127.0.0.1:1" scan envhs "https://paths.test/" --connect-to "::127.0.0.1:$TLS" &&
-    envhs=ok || envhs=failed
+HTTPS_PROXY="http://user:secret@127.0.0.1:1" scan envhs "https://paths.test/" --connect-to "::127.0.0.1:$TLS" \
+    2> envhs.err && envhs=ok || envhs=failed
 check "HTTPS_PROXY: taken for https (the scan fails)" [ "$envhs" = failed ]
 check "HTTPS_PROXY: nothing reached the site" [ "$(requests envhs "$LOG")" -eq 0 ]
+check "HTTPS_PROXY: the failure names the proxy from the environment" \
+    grep -q 'every probe failed (600 errors): .*the proxy http://127.0.0.1:1 from the environment' envhs.err
+check "HTTPS_PROXY: its password not shown" bash -c '! grep -q secret envhs.err'
 HTTP_PROXY="http://127.0.0.1:1" scan envup "http://paths.test/" --connect-to "$CT"
 check "HTTP_PROXY in capitals: not for http" same_set <(hits envup.jsonl) <(expect "http://paths.test/" "?run=envup")
 
