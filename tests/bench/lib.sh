@@ -90,20 +90,33 @@ run() {
     echo "$start $end $peak" > "$dir/$name.res"
 }
 
+# server_ticks: CPU clock ticks the bench's nginx (master and workers) has
+# used so far, 0 without one.
+server_ticks() {
+    local master
+    master=$(cat "$dir/nginx.pid" 2>/dev/null) || { echo 0; return; }
+    for p in $master $(pgrep -P "$master"); do
+        awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || true
+    done | awk '{ s += $1 } END { print s + 0 }'
+}
+
 measure() {
     local name=$1 n=$2; shift 2
+    local srv0 srv
+    srv0=$(server_ticks)
     run "$name" "$@"
+    srv=$(( $(server_ticks) - srv0 ))
     read -r start end peak < "$dir/$name.res"
     local cpu
     cpu=$(awk '{ print $1 + $2 }' "$dir/$name.cpu")
     local hits
     hits=$(grep -c . "$dir/$name.out" || true)
     awk -v n="$name" -v w="$n" -v s="$start" -v e="$end" -v cpu="$cpu" \
-        -v p="$peak" -v h="$hits" 'BEGIN {
-        t = e - s;
-        printf "%-14s %9d words %8.2f s %9.0f probes/s %8.2f CPU s %9.1f MB peak RSS %7d hits\n",
-            n, w, t, w / t, cpu, p / 1024, h;
-        printf "%s %f %f %f %d\n", n, t, w / t, cpu, p > "/dev/stderr" }' 2>> "$dir/summary"
+        -v p="$peak" -v h="$hits" -v srv="$srv" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+        t = e - s; srv /= hz;
+        printf "%-14s %9d words %8.2f s %9.0f probes/s %8.2f CPU s %9.1f MB peak RSS %7d hits %6.2f server CPU s\n",
+            n, w, t, w / t, cpu, p / 1024, h, srv;
+        printf "%s %f %f %f %d %f\n", n, t, w / t, cpu, p, srv > "/dev/stderr" }' 2>> "$dir/summary"
 }
 
 # bench_up SRC: the namespace, its wildcard DNS and the test nginx, all

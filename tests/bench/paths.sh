@@ -4,7 +4,8 @@
 # real file for 1 word in 100 and a plain 404 for the rest; salvo, ffuf and
 # gobuster run the same words with their defaults and with a tuned
 # concurrency, in a network namespace whose dnsmasq answers paths.test.
-# Each is measured for paths/s, CPU and peak RSS, and must find every file.
+# Each is measured for paths/s, CPU, peak RSS and the server's CPU, and
+# must find every file.
 #
 # usage: sudo tests/bench/paths.sh [BUILD_DIR] [WORDS]
 #   WORDS  paths per run (default 100000)
@@ -35,11 +36,12 @@ for f in "$dir"/*.out; do
     got=$(grep -c 'hit-' "$f" || true)
     [ "$got" -eq "$expected" ] || echo "bench: $(basename "$f" .out) found $got of $expected files" >&2
 done
-awk -v n="$words" '{ r[$1] = $3; c[$1] = $4 }
+awk -v n="$words" '{ r[$1] = $3; c[$1] = $4; sv[$1] = $6 }
      function best(a, b) { return a > b ? a : b }
      END { split("https http", s, " ");
            for (i = 1; i <= 2; i++) {
                k = s[i]; f = best(r["ffuf-" k], r["ffuf200-" k]); g = best(r["gobuster-" k], r["gobuster200-" k]);
                cs = c["salvo-" k] / n * 1e6; cf = c["ffuf-" k] / n * 1e6;
-               printf "%-5s paths: salvo %.0f/s, best ffuf %.0f/s (%.2fx), best gobuster %.0f/s (%.2fx); client CPU per path salvo %.0f us, ffuf (defaults) %.0f us (%.2fx less)\n",
-                   k, r["salvo-" k], f, r["salvo-" k] / f, g, r["salvo-" k] / g, cs, cf, cf / cs } }' "$dir/summary"
+               ss = sv["salvo-" k] / n * 1e6; sf = sv["ffuf-" k] / n * 1e6;
+               printf "%-5s paths: salvo %.0f/s, best ffuf %.0f/s (%.2fx), best gobuster %.0f/s (%.2fx); client CPU per path salvo %.0f us, ffuf (defaults) %.0f us (%.2fx less); the server'"'"'s CPU per path with salvo %.0f us, with ffuf %.0f us\n",
+                   k, r["salvo-" k], f, r["salvo-" k] / f, g, r["salvo-" k] / g, cs, cf, cf / cs, ss, sf } }' "$dir/summary"
