@@ -239,11 +239,11 @@ static int summarise(const struct conf *c, struct pool_stats *st, int rc)
                     "--connect-to, the proxy %s from the environment (http_proxy, "
                     "https_proxy, all_proxy) and that the target answers",
                     (unsigned long long)st->errors, shown);
-        }
-        else
+        } else {
             log_msg(LOG_ERR, "every probe failed (%llu errors): check the template, "
                     "--connect-to, --proxy and that the target answers",
                     (unsigned long long)st->errors);
+        }
         rc = EXIT_PARTIAL;
     }
     if (c->summary_json && *c->summary_json &&
