@@ -5,13 +5,14 @@
 # page for hit-* names, the 不存在 soft-404 for the rest. salvo with its
 # default options, salvo with fixed windows (-t N per worker), and ffuf with
 # its default and a tuned concurrency run the same words against each, in
-# a network namespace with its own DNS, and every hit must be found.
+# a network namespace with its own DNS, and every hit must be found. At
+# 100 ms also paths on one host, over HTTP/1.1 and over HTTPS (HTTP/2).
 #
 # usage: sudo tests/bench/latency.sh [BUILD_DIR] [WORDS] [DELAYS_MS]
 #   WORDS      probes per run (default 100000; ffuf with its defaults gets a tenth)
 #   DELAYS_MS  default "0 50 100 200"; the window sweep runs at 100 ms
 #   NO_FFUF=1 in the environment skips ffuf (quicker, for tuning salvo)
-# Needs: ip (iproute2), dnsmasq, nginx with libnginx-mod-http-echo, ffuf, time.
+# Needs: ip (iproute2), dnsmasq, nginx with libnginx-mod-http-echo, openssl, ffuf, time.
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 words=${2:-100000}
@@ -25,7 +26,7 @@ echo_mod=/usr/lib/nginx/modules/ngx_http_echo_module.so
 [ -f $echo_mod ] || { echo "bench: $echo_mod is missing (apt-get install libnginx-mod-http-echo)" >&2; exit 2; }
 
 . "$src/tests/bench/lib.sh"
-need "iproute2 dnsmasq-base nginx-light libnginx-mod-http-echo ffuf time" ip dnsmasq nginx ffuf /usr/bin/time
+need "iproute2 dnsmasq-base nginx-light libnginx-mod-http-echo openssl ffuf time" ip dnsmasq nginx openssl ffuf /usr/bin/time
 trap ns_down EXIT
 ns_up
 wildcard_dns_up
@@ -36,15 +37,17 @@ wildcard_dns_up
     echo "worker_processes 1; worker_rlimit_nofile 100000; pid $dir/nginx.pid; error_log $dir/error.log warn;"
     echo "events { worker_connections 60000; }"
     echo "http { access_log off; map \$host\$uri \$kind { default miss; ~^hit- hit; ~^paths\.test/hit- hit; }"
+    echo "  ssl_certificate $dir/tls.crt; ssl_certificate_key $dir/tls.key;"
     for d in $delays; do
         s=$(awk -v d="$d" 'BEGIN { printf "%.3f", d / 1000 }')
-        echo "  server { listen 127.0.0.1:$((8000 + d)) backlog=65535;"
+        echo "  server { listen 127.0.0.1:$((8000 + d)) backlog=65535; listen 127.0.0.1:$((9000 + d)) ssl http2 backlog=65535;"
         echo "    location / { rewrite ^ /_\$kind last; }"
         echo "    location = /_hit { default_type 'text/html; charset=utf-8'; echo_sleep $s; echo '<html><title>welcome</title>a real page</html>'; }"
         echo "    location = /_miss { default_type 'text/html; charset=utf-8'; echo_sleep $s; echo '<html><title>百度</title>页面不存在</html>'; } }"
     done
     echo "}"
 } > "$dir/nginx.conf"
+bench_cert
 in_ns nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log"
 in_ns sh -c 'ulimit -n 100000' 2>/dev/null || true
 
@@ -72,6 +75,12 @@ if [[ " $delays " == *" 100 "* ]]; then
         measure "paths-t$t" "$words" "$build/salvo" -q -t $t -w "$dir/words.txt" -u "$url" -p baidu
     done
     if [ -z "${NO_FFUF:-}" ]; then measure "ffuf1000-paths" "$words" ffuf -s -t 1000 -timeout 10 -w "$dir/words.txt" -u "${url/\{\}/FUZZ}" -mc 200 -fr '不存在'; fi
+    # The same over HTTPS (HTTP/2: streams on a few connections).
+    url="https://paths.test:9100/{}"
+    for t in auto 250 500 1000 2000; do
+        measure "tlspaths-t$t" "$words" "$build/salvo" -q -t $t -w "$dir/words.txt" -u "$url" -p baidu
+    done
+    if [ -z "${NO_FFUF:-}" ]; then measure "ffuf1000-tlspaths" "$words" ffuf -s -t 1000 -timeout 10 -w "$dir/words.txt" -u "${url/\{\}/FUZZ}" -mc 200 -fr '不存在'; fi
 fi
 for f in "$dir"/*.out; do
     expected=$(( words / 100 ))
@@ -80,6 +89,14 @@ for f in "$dir"/*.out; do
     [ "$got" -eq "$expected" ] || echo "bench: $(basename "$f" .out) found $got hits of $expected" >&2
 done
 awk -v delays="$delays" '{ r[$1] = $3; c[$1] = $4 }
+     function one_host(p, what,    best, bt, k) {
+         if (!((p "-tauto") in r)) return;
+         best = 0; bt = "";
+         for (k in r) if (k ~ ("^" p "-t[0-9]") && r[k] > best) { best = r[k]; bt = k }
+         printf "100 ms, %s on one host: best fixed window %s %.0f/s; defaults reach %.0f%% of it",
+             what, bt, best, 100 * r[p "-tauto"] / best;
+         if (("ffuf1000-" p) in r) printf "; ffuf -t 1000 %.0f/s (%.2fx)", r["ffuf1000-" p], r[p "-tauto"] / r["ffuf1000-" p];
+         printf "\n" }
      END { n = split(delays, d, " ");
            for (i = 1; i <= n; i++)
                printf "%3d ms: salvo (defaults) %7.0f/s, ffuf %7.0f/s (%.2fx), ffuf -t 1000 %7.0f/s (%.2fx)\n",
@@ -90,10 +107,5 @@ awk -v delays="$delays" '{ r[$1] = $3; c[$1] = $4 }
                for (k in r) if (k ~ /^salvo-t[0-9]/ && r[k] > best) { best = r[k]; bt = k }
                printf "100 ms: best fixed window %s %.0f/s; defaults reach %.0f%% of it, -t auto %.0f%%\n",
                    bt, best, 100 * r["salvo-100"] / best, 100 * r["salvo-tauto"] / best }
-           if ("paths-tauto" in r) {
-               best = 0; bt = "";
-               for (k in r) if (k ~ /^paths-t[0-9]/ && r[k] > best) { best = r[k]; bt = k }
-               printf "100 ms, paths on one host: best fixed window %s %.0f/s; defaults reach %.0f%% of it",
-                   bt, best, 100 * r["paths-tauto"] / best;
-               if ("ffuf1000-paths" in r) printf "; ffuf -t 1000 %.0f/s (%.2fx)", r["ffuf1000-paths"], r["paths-tauto"] / r["ffuf1000-paths"];
-               printf "\n" } }' "$dir/summary"
+           one_host("paths", "paths");
+           one_host("tlspaths", "HTTPS paths") }' "$dir/summary"

@@ -39,6 +39,14 @@ wildcard_dns_up() {
 # gen N: the default job's words, one in 100 a real page, the rest soft-404s.
 gen() { awk -v n="$1" 'BEGIN { for (i = 1; i <= n; i++) print (i % 100 == 0 ? "hit-" i : "w" i "x") }'; }
 
+# HTTPS: an ECDSA certificate (what most sites serve now) for every name
+# the benches ask for, in $dir/tls.crt and $dir/tls.key.
+bench_cert() {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+        -subj /CN=salvo-bench -addext "subjectAltName=DNS:*.bench.test,DNS:*.baidu.com,DNS:paths.test" \
+        -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>/dev/null
+}
+
 # The test nginx (answers per Host like the real site), on port 80 in the namespace.
 nginx_up() {
     local src=$1
@@ -49,10 +57,7 @@ nginx_up() {
     done
     mkdir -p "$dir/www/paths"
     for p in admin login.html backup.zip page; do echo "page $p" > "$dir/www/paths/$p"; done
-    # HTTPS: an ECDSA certificate (what most sites serve now) for every name.
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
-        -subj /CN=salvo-bench -addext "subjectAltName=DNS:*.bench.test,DNS:*.baidu.com,DNS:paths.test" \
-        -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>/dev/null
+    bench_cert
     sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|80|g" -e "s|@TLSPORT@|443|g" -e "s|@TLS1PORT@|8443|g" -e "s|@PROXYPORT@|3128|g" \
         -e "s|^worker_processes .*|worker_processes ${NGINX_WORKERS:-1};|" \
         -e "s|access_log @DIR@/[a-z]*.log conn;|access_log off;|" -e "/keepalive_requests 100;/d" \
