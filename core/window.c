@@ -25,7 +25,11 @@
  * saves no connection, and the server answers smaller batches.
  * Periods in which the window was not the limit (input, --rate, the
  * per-address caps) teach nothing and change nothing. After a change the
- * new window fills for one latency before the next period starts.
+ * new window fills for one latency before the next period starts; after
+ * it grew, a first period that says it was not worth it is not believed
+ * yet: a burst of new connections and handshakes takes the CPU there, and
+ * a window judged on it looked worse than it was (100 ms away, the window
+ * stopped at half the knee). The next period decides.
  */
 #include "window.h"
 
@@ -182,6 +186,10 @@ static unsigned decide(struct window *w, double rate, double cpu, double fail)
         }
         return clamp(w, next);
     }
+    if (w->fresh) {
+        w->fresh = 0;
+        return w->cur; /* the larger window's new connections: judged next period */
+    }
     if (w->best && w->cur > w->best && rate > w->best_rate * RISE) {
         /* It rose, by less than the window grew: the knee is in between,
          * where the smaller window's rate per transfer reaches this rate. */
@@ -264,6 +272,7 @@ int window_tick(struct window *w, uint64_t now, uint64_t cpu)
     restart(w, now, cpu);
     if (next == w->cur)
         return 0;
+    w->fresh = next > w->cur;
     w->cur = next;
     w->skip = 1;
     return 1;

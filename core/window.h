@@ -29,6 +29,7 @@ struct window {
     unsigned down;             /* trying a smaller window, from this one */
     unsigned floor;            /* a smaller window that lost rate, 0 if none */
     unsigned streams;          /* HTTP/2: smaller tries stop here, 0 without */
+    int fresh;                 /* it just grew: "not worth it" waits a period */
 };
 
 /* Start at start (bounded by lo and hi). now and cpu in ns. */
