@@ -71,21 +71,6 @@ static const char *env_proxy_for(const struct engine_settings *e, const char *te
     return http ? http : https;
 }
 
-/* url without its user:password@, for messages. */
-static void without_userinfo(const char *url, char *out, size_t n)
-{
-    const char *host = strstr(url, "://");
-    host = host ? host + 3 : url;
-    const char *at = NULL;
-    for (const char *q = host; *q && !strchr("/?#", *q); q++)
-        if (*q == '@')
-            at = q;
-    if (at)
-        snprintf(out, n, "%.*s%s", (int)(host - url), url, at + 1);
-    else
-        snprintf(out, n, "%s", url);
-}
-
 static void settings_of(const struct conf *c, struct settings *s)
 {
     struct worker_settings *w = &s->worker;
@@ -234,7 +219,7 @@ static int summarise(const struct conf *c, struct pool_stats *st, int rc)
         const char *proxy = c->proxy && *c->proxy ? NULL : env_proxy_for(&env, c->template);
         char shown[512];
         if (proxy) {
-            without_userinfo(proxy, shown, sizeof shown);
+            util_redact_url(proxy, shown, sizeof shown);
             log_msg(LOG_ERR, "every probe failed (%llu errors): check the template, "
                     "--connect-to, the proxy %s from the environment (http_proxy, "
                     "https_proxy, all_proxy) and that the target answers",

@@ -149,7 +149,7 @@ HTTPS_PROXY="http://user:secret@127.0.0.1:1" scan envhs "https://paths.test/" --
 check "HTTPS_PROXY: taken for https (the scan fails)" [ "$envhs" = failed ]
 check "HTTPS_PROXY: nothing reached the site" [ "$(requests envhs "$LOG")" -eq 0 ]
 check "HTTPS_PROXY: the failure names the proxy from the environment" \
-    grep -q 'every probe failed (600 errors): .*the proxy http://127.0.0.1:1 from the environment' envhs.err
+    grep -q 'every probe failed (600 errors): .*the proxy http://user:\*\*\*@127.0.0.1:1 from the environment' envhs.err
 check "HTTPS_PROXY: its password not shown" bash -c '! grep -q secret envhs.err'
 HTTP_PROXY="http://127.0.0.1:1" scan envup "http://paths.test/" --connect-to "$CT"
 check "HTTP_PROXY in capitals: not for http" same_set <(hits envup.jsonl) <(expect "http://paths.test/" "?run=envup")
@@ -182,5 +182,6 @@ check "-t auto, HTTP/2: up to one connection's streams" grep -q -- '-t auto: HTT
 check "-t auto, HTTP/2: every word answered once" [ "$(requests auto3 "$LOG")" -eq 600 ] && [ "$(wc -l < auto3.jsonl)" -eq 600 ]
 "$SALVO" -q -v -j 1 --timeout 30 -u "https://paths.test/{}?run=auto4" --connect-to "::127.0.0.1:$TLS1" \
     -w words.txt > /dev/null 2> auto4.err
+check "-t auto, HTTP/1.1 over TLS: every word asked once" [ "$(requests auto4 "$LOG")" -eq 600 ]
 check "-t auto, HTTP/1.1 over TLS: stays at 32" bash -c '! grep -q -- "HTTP/2:" auto4.err'
 finish
