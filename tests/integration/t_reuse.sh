@@ -51,6 +51,19 @@ check "HTTPS paths: every word asked once" [ "$(requests h2 "$LOG")" -eq 600 ]
 check "HTTPS paths, HTTP/2 offered: a few connections" kept h2 "$LOG" 8
 check "HTTPS paths: HTTP/2 said in every record" [ "$(protocols h2.jsonl)" = "HTTP/2" ]
 
+# Short and awkward words over HTTP/2 (its sockets corked while new
+# streams start): every one answered on its own stream.
+printf 'a\ne\npage\na:b\nx@y\n100%%\n#frag\n页面\nq?x=1\n' > odd.txt
+"$SALVO" -q -j 1 -t 4 --timeout 30 -f jsonl -p none --mc 100-599 -u "https://paths.test/{}?run=odd" \
+    --connect-to "::127.0.0.1:$TLS" -w odd.txt > odd.jsonl
+check "HTTP/2, awkward words: each answered over HTTP/2, no error" python3 - odd.jsonl <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(recs) == 9, len(recs)
+assert all(r.get("protocol") == "HTTP/2" and r["status"] > 0 and not r.get("error") for r in recs), recs
+assert {r["word"] for r in recs} == {"a", "e", "page", "a:b", "x@y", "100%", "#frag", "页面", "q?x=1"}
+PY
+
 scan h2x "https://paths.test/" --connect-to "::127.0.0.1:$TLS" --http1.1
 check "--http1.1: HTTP/1.1 although HTTP/2 is offered" [ "$(protocols h2x.jsonl)" = "HTTP/1.1" ]
 check "--http1.1: connections kept" kept h2x "$LOG" 26
