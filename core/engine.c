@@ -22,6 +22,7 @@
 #include "engine.h"
 
 #include "codes.h"
+#include "h1.h"
 #include "log.h"
 #include "res.h"
 #include "tls.h"
@@ -35,8 +36,6 @@
 #include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-
-#define HDRS_MAX SALVO_MAX_HEADER_BYTES   /* header bytes kept per response (plugin.h) */
 
 struct sockctx {
     uv_poll_t poll;      /* first: the handle's memory is the context's */
@@ -52,6 +51,8 @@ struct engine {
     int multiplexing;               /* an answer came over HTTP/2 (reuse only) */
     struct sockctx *socks;          /* every socket curl has told of */
     struct tls *tls;                /* tickets, sessions across names */
+    struct h1 *h1;                  /* salvo's HTTP/1.1 client, NULL if not this scan's */
+    unsigned long by_h1, by_curl;   /* transfers each started (with h1) */
     uv_timer_t timer;
     struct engine_settings s;       /* a copy: the caller's may be on its stack */
     engine_done_fn done;
@@ -75,18 +76,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
 {
     struct xfer *p = ud;
     size_t len = size * n;
-    long max = p->eng->s.max_body;
-    p->res.length += len;
-    size_t room = (size_t)max > p->res.body.len ? (size_t)max - p->res.body.len : 0;
-    if (len > room) {
-        /* Keep what fits and end the transfer: the rest is never read. */
-        buf_append(&p->res.body, data, room);
-        p->res.truncated = 1;
-        return 0;
-    }
-    if (buf_append(&p->res.body, data, len) < 0)
-        return 0;
-    return len;
+    return res_add_body(&p->res, data, len, p->eng->s.max_body) < 0 ? 0 : len;
 }
 
 /* Every request a transfer sends, a retry's and a redirect's included. */
@@ -98,30 +88,15 @@ static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_por
     (void)local_port;
     struct xfer *p = ud;
     p->sent++;
+    p->curl_sent++;
     return CURL_PREREQFUNC_OK;
 }
 
 static size_t on_header(char *data, size_t size, size_t n, void *ud)
 {
     struct xfer *p = ud;
-    size_t len = size * n;
-    if (len >= 5 && !memcmp(data, "HTTP/", 5)) {
-        buf_reset(&p->res.hdrs); /* a new response (redirect, 100): keep the last */
-        return len;
-    }
-    const char *colon = memchr(data, ':', len);
-    if (!colon || p->res.hdrs.len + len > HDRS_MAX)
-        return len;
-    const char *v = colon + 1, *end = data + len;
-    while (v < end && (*v == ' ' || *v == '\t'))
-        v++;
-    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
-        end--;
-    buf_append(&p->res.hdrs, data, (size_t)(colon - data));
-    buf_append_byte(&p->res.hdrs, '\0');
-    buf_append(&p->res.hdrs, v, (size_t)(end - v));
-    buf_append_byte(&p->res.hdrs, '\0');
-    return len;
+    res_add_header(&p->res, data, size * n);
+    return size * n;
 }
 
 /* ---- sockets and timer ---- */
@@ -392,6 +367,33 @@ static void bad_share(struct engine *e)
     e->share = NULL;
 }
 
+/* A transfer salvo's client ended; one it hands back goes to curl. */
+static void on_h1_done(struct xfer *p, int redo, void *ud)
+{
+    struct engine *e = ud;
+    if (redo) {
+        p->curl_only = 1;
+        if (engine_start(e, p) == 0)
+            return;
+        p->res.error = p->errmsg;
+    }
+    e->done(p, e->ud);
+    if (e->idle)
+        e->idle(e->ud);
+}
+
+/* salvo's client takes plain-HTTP probes of one origin where nothing curl
+ * does beyond one request and its answer is asked for: no proxy, no
+ * redirects, no --connect-to/--resolve (what curl makes of them stays
+ * curl's), no HTTP/2, no compressed answers asked for. */
+static int own_client_fits(const struct engine_settings *c)
+{
+    return c->own_client && c->reuse && !c->follow_redirects &&
+           c->http_version != ENGINE_HTTP_2 && !(c->proxy && *c->proxy) &&
+           !(c->env_proxy[0] && *c->env_proxy[0]) && !c->connect_to->n && !c->resolve->n &&
+           !has_header(c->headers, "Accept-Encoding");
+}
+
 struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *c, engine_done_fn done,
                           engine_idle_fn idle, void *ud, char *err, size_t errlen)
 {
@@ -454,6 +456,15 @@ struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *c, engi
     curl_multi_setopt(e->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
     curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
     curl_multi_setopt(e->multi, CURLMOPT_MAX_CONCURRENT_STREAMS, (long)ENGINE_STREAMS);
+    if (own_client_fits(c)) {
+        struct h1_settings hs = {c->timeout, c->connect_timeout, c->max_body, c->method,
+                                 c->user_agent, e->headers_ka};
+        if (!(e->h1 = h1_new(loop, &hs, on_h1_done, e))) {
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
+        h1_keep(e->h1, e->window);
+    }
     uv_timer_init(loop, &e->timer);
     e->timer.data = e;
     return e;
@@ -573,6 +584,7 @@ void engine_xfer_clear(struct xfer *p)
     p->errbuf[0] = '\0';
     p->errmsg[0] = '\0';
     p->doomed = 0;
+    p->curl_only = 0;
 }
 
 /* HTTP/2 pays where connections carry many probes (streams side by side
@@ -678,6 +690,14 @@ int engine_start(struct engine *e, struct xfer *p)
     p->errmsg[0] = '\0';
     p->doomed = 0;
     p->res.url = p->req.url.p;
+    p->sent = 0;
+    if (e->h1) {
+        if (h1_start(e->h1, p) == 0) {
+            e->by_h1++;
+            return 0;
+        }
+        e->by_curl++;
+    }
     /* curl 7.88 counts the tries on connections that died under a
      * transfer (a server's GOAWAY, a keep-alive closed as it was reused)
      * per easy handle and never resets the count but in curl_easy_reset
@@ -687,11 +707,11 @@ int engine_start(struct engine *e, struct xfer *p)
      * pre-request callback counts: only a handle whose last transfer sent
      * more than one is reset (a reset and the options set again are 6 % of
      * a probe's instructions on kept connections). */
-    if (p->sent > 1) {
+    if (p->curl_sent > 1) {
         curl_easy_reset(p->easy);
         setup_easy(e, p);
     }
-    p->sent = 0;
+    p->curl_sent = 0;
     if (setup_request(e, p) < 0) {
         p->kind = ERR_INTERNAL;
         snprintf(p->errmsg, sizeof p->errmsg, "internal: out of memory");
@@ -725,6 +745,8 @@ void engine_set_window(struct engine *e, unsigned n)
 {
     e->window = n < 1 ? 1 : n > e->window_max ? e->window_max : n;
     curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->window);
+    if (e->h1)
+        h1_keep(e->h1, e->window);
 }
 
 static void on_engine_closed(uv_handle_t *h)
@@ -736,10 +758,12 @@ void engine_xfer_free(struct xfer *p)
 {
     if (!p->easy)
         return;
+    h1_drop(p);
     engine_xfer_clear(p);
     curl_easy_cleanup(p->easy);
     buf_free(&p->req.url);
     buf_free(&p->wire);
+    buf_free(&p->h1req);
     buf_free(&p->req.method);
     buf_free(&p->req.body);
     buf_free(&p->req.fail);
@@ -751,6 +775,10 @@ void engine_free(struct engine *e)
 {
     if (!e)
         return;
+    if (e->h1)
+        log_msg(LOG_DEBUG, "transfers: %lu by salvo's HTTP/1.1 client, %lu by curl", e->by_h1,
+                e->by_curl);
+    h1_free(e->h1);
     curl_multi_cleanup(e->multi);
     curl_share_cleanup(e->share);
     tls_free(e->tls); /* no connection is left to use it */

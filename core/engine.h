@@ -37,6 +37,7 @@ struct engine_settings {
     int reuse;                   /* every probe may go out on a kept connection and
                                     leave it open (a template of one origin) */
     int http_version;            /* ENGINE_HTTP_* */
+    int own_client;              /* salvo's HTTP/1.1 client where it can (h1.h) */
 };
 
 /* ENGINE_HTTP_AUTO: HTTP/2 over TLS when the server offers it and probes
@@ -61,6 +62,13 @@ struct xfer {
     int doomed;                  /* a socket could not be watched */
     unsigned sent;               /* requests its last transfer sent: more than one
                                     after a retry (or a redirect) */
+    unsigned curl_sent;          /* the same for its easy handle's last transfer */
+    /* salvo's own client (h1.c) */
+    struct buf h1req;            /* the request's bytes, kept for a resend */
+    uint64_t h1t0;               /* when it started (uv_hrtime) */
+    void *h1conn;                /* its connection while in flight */
+    int h1tries;                 /* connections it went out on */
+    int curl_only;               /* this word's answer needs curl */
 };
 
 /* Called for every finished transfer, from the loop but never from inside

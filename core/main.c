@@ -90,6 +90,7 @@ static void settings_of(const struct conf *c, struct settings *s)
         .http_version = !strcmp(c->http_version, "1.1") ? ENGINE_HTTP_11
                         : !strcmp(c->http_version, "2") ? ENGINE_HTTP_2
                                                         : ENGINE_HTTP_AUTO,
+        .own_client = !strcmp(c->http_client, "auto"),
     };
     w->probe = (struct probe_settings){.template = c->template, .headers = &c->headers,
                                        .data = c->data, .retries = c->retries};

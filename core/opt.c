@@ -121,6 +121,10 @@ const struct opt opt_table[] = {
      "auto: HTTP/2 over TLS when the server offers it and probes share connections, else "
      "HTTP/1.1 | 1.1 | 2: asked for always (--http1.1, --http2 for short)", "auto|1.1|2", 0, 0,
      NULL, NULL},
+    {"http", "http_client", 0, T_ENUM, O(http_client), "auto", "WHO",
+     "auto: salvo's own HTTP/1.1 client for plain-HTTP scans of one origin (no proxy, "
+     "redirects, --connect-to, --resolve or --http2), curl for the rest | curl: curl for every "
+     "probe", "auto|curl", 0, 0, NULL, NULL},
     {"http", "connect_to", 0, T_LIST, O(connect_to), NULL, "H:P:H2:P2",
      "connect to H2:P2 instead of H:P (curl CONNECT_TO; repeatable)", NULL, 0, 0, NULL, NULL},
     {"http", "resolve", 0, T_LIST, O(resolve), NULL, "H:P:ADDR",

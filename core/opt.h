@@ -50,6 +50,7 @@ struct conf {
     int verify_tls;
     int reuse_connections; /* keep connections for the next probes where HTTP allows */
     char *http_version;    /* auto | 1.1 | 2 */
+    char *http_client;     /* auto | curl */
     int resume_across_names; /* TLS sessions offered to the next name on an address */
     struct strlist connect_to;
     struct strlist resolve;

@@ -58,6 +58,14 @@ const char *res_header_get(const struct salvo_res *r, const char *name);
  * the end. */
 int res_header_next(const struct salvo_res *r, size_t *pos, const char **name,
                     const char **value);
+/* What a client read: one response header line as it came (its line end
+ * included or not). A status line ("HTTP/...") starts a new response (a
+ * 1xx, a redirect): only the last one's headers are kept, at most
+ * SALVO_MAX_HEADER_BYTES of them. */
+void res_add_header(struct salvo_res *r, const char *line, size_t len);
+/* Body bytes: counted, and kept up to max bytes. 0, or -1 when the rest is
+ * not wanted (over max: r->truncated is set; or out of memory). */
+int res_add_body(struct salvo_res *r, const char *data, size_t len, long max);
 /* Reset for the next probe, keeping memory. */
 void res_clear(struct salvo_res *r);
 void res_free(struct salvo_res *r);

@@ -244,6 +244,39 @@ const char *res_header_get(const struct salvo_res *r, const char *name)
     return NULL;
 }
 
+void res_add_header(struct salvo_res *r, const char *data, size_t len)
+{
+    if (len >= 5 && !memcmp(data, "HTTP/", 5)) {
+        buf_reset(&r->hdrs);
+        return;
+    }
+    const char *colon = memchr(data, ':', len);
+    if (!colon || r->hdrs.len + len > SALVO_MAX_HEADER_BYTES)
+        return;
+    const char *v = colon + 1, *end = data + len;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+        end--;
+    buf_append(&r->hdrs, data, (size_t)(colon - data));
+    buf_append_byte(&r->hdrs, '\0');
+    buf_append(&r->hdrs, v, (size_t)(end - v));
+    buf_append_byte(&r->hdrs, '\0');
+}
+
+int res_add_body(struct salvo_res *r, const char *data, size_t len, long max)
+{
+    r->length += len;
+    size_t room = (size_t)max > r->body.len ? (size_t)max - r->body.len : 0;
+    if (len > room) {
+        /* Keep what fits and end the transfer: the rest is never read. */
+        buf_append(&r->body, data, room);
+        r->truncated = 1;
+        return -1;
+    }
+    return buf_append(&r->body, data, len);
+}
+
 void res_clear(struct salvo_res *r)
 {
     buf_reset(&r->hdrs);

@@ -1,7 +1,9 @@
 # A fault-injecting HTTP server on 127.0.0.1 for the tests: what it does
-# depends on the first label of the Host header. Prints its port, then a
-# second port where connections are accepted and never answered (a TLS
-# handshake that never completes).
+# depends on the first label of the Host header, or for a path
+# /fault/KIND, on KIND. Prints its port, then a second port where
+# connections are accepted and never answered (a TLS handshake that never
+# completes). Every connection is closed after one answer, without a word:
+# a client that keeps it finds it closed when it sends the next request.
 #   ok        a small page
 #   resethdr  half a status line and headers, then a reset
 #   resetbody headers promising 100000 bytes, 1000 of them, then a reset
@@ -16,8 +18,20 @@
 #   badcs     a charset iconv does not know
 #   loop      a redirect to itself
 #   gzip      a small page gzipped whether the client asked or not
+#   chunked   a page in three chunks, with a trailer
+#   eof       a page without a length, ended by closing
+#   http10    an HTTP/1.0 answer
+#   continue  100 Continue, then the answer
+#   nocontent 204, no body
+#   notmod    304 that names a length it does not send
+#   empty     the connection closed without an answer
+#   badlen    a Content-Length that is not a number
+#   halfhdr   a status line and a header, then the connection closed
+#   shortbody 100 bytes promised, 10 sent, then the connection closed
+#   echo      the request's bytes as the body (and a line of $FS_LOG)
 import asyncio
 import gzip
+import os
 import socket
 import struct
 import sys
@@ -41,7 +55,16 @@ async def handle(reader, writer):
     for line in head.split(b"\r\n"):
         if line.lower().startswith(b"host:"):
             host = line[5:].strip()
+        if line.lower().startswith(b"content-length:"):
+            try:
+                head += await reader.readexactly(int(line[15:].strip()))
+            except Exception:
+                writer.close()
+                return
     kind = host.split(b".")[0].split(b"-")[0].decode(errors="replace")
+    target = head.split(b" ")[1] if head.count(b" ") >= 2 else b""
+    if target.startswith(b"/fault/"):
+        kind = target[7:].split(b"/")[0].split(b"?")[0].split(b"-")[0].decode(errors="replace")
     w = writer.write
     try:
         if kind == "resethdr":
@@ -89,6 +112,34 @@ async def handle(reader, writer):
             body = b"<title>caf\xe9</title>"
             w(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=x-no-such-9\r\nContent-Length: %d\r\n\r\n"
               % len(body) + body)
+        elif kind == "chunked":
+            w(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+              b"7\r\n<title>\r\n5;ext=1\r\nchunk\r\nA\r\n</title>xyz\r\n0\r\nX-Trailer: t\r\n\r\n")
+        elif kind == "eof":
+            w(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<title>to the end</title>" + b"e" * 5000)
+        elif kind == "http10":
+            w(b"HTTP/1.0 200 OK\r\nContent-Length: 6\r\n\r\nold ok")
+        elif kind == "continue":
+            w(b"HTTP/1.1 100 Continue\r\nX-Interim: 1\r\n\r\n"
+              b"HTTP/1.1 201 Created\r\nX-Final: 1\r\nContent-Length: 7\r\n\r\ncreated")
+        elif kind == "nocontent":
+            w(b"HTTP/1.1 204 No Content\r\nX-None: 1\r\n\r\n")
+        elif kind == "notmod":
+            w(b"HTTP/1.1 304 Not Modified\r\nContent-Length: 500\r\n\r\n")
+        elif kind == "empty":
+            pass
+        elif kind == "badlen":
+            w(b"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nbody")
+        elif kind == "halfhdr":
+            w(b"HTTP/1.1 200 OK\r\nX-Half: 1\r\n")
+        elif kind == "shortbody":
+            w(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"s" * 10)
+        elif kind == "echo":
+            if os.environ.get("FS_LOG"):
+                with open(os.environ["FS_LOG"], "a") as f:
+                    f.write(repr(head) + "\n")
+            w(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n"
+              % len(head) + head)
         elif kind == "loop":
             w(b"HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n")
         else:

@@ -1,0 +1,856 @@
+/* h1: salvo's own HTTP/1.1 client (see h1.h for when it is used).
+ *
+ * A connection carries one transfer at a time (no pipelining) and waits in
+ * a LIFO of idle connections between them, reading all the while so that
+ * a server closing it is seen before it is picked again. The request is
+ * the one curl 7.88 would send for the same options, byte for byte:
+ * request line, Host, User-Agent, Accept, the configuration's and the
+ * word's headers with curl's rules ("K:" drops K, "K;" sends it empty, a
+ * user's Host/User-Agent/Accept replaces curl's), then Content-Length and
+ * Content-Type for a body. The response is read in one pass: status line,
+ * header lines (each at most 100 KB, as curl), then a body by
+ * Content-Length, chunks, or the connection's end; 1xx answers are
+ * skipped; HEAD, 204 and 304 have none.
+ *
+ * Nothing here reports a transfer from inside h1_start(): a request that
+ * cannot go out on a kept connection goes out on a new one, whose outcome
+ * comes from the loop. A request whose kept connection turns out closed
+ * before any answer is sent again on a new one (as curl does). */
+#include "h1.h"
+
+#include "codes.h"
+#include "engine.h"
+#include "util.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define LINE_MAX_BYTES (100 * 1024) /* curl's CURL_MAX_HTTP_HEADER */
+#define BODY_MAX_SENT (1024 * 1024) /* over this, curl asks Expect: 100-continue */
+#define HEADERS_MAX (300 * 1024)    /* a response's header bytes (curl 7.88 as Debian patched it) */
+#define TRIES_MAX 3                 /* connections one request may go out on */
+
+enum { C_CONNECTING, C_BUSY, C_IDLE };
+enum { P_STATUS, P_HEADERS, P_LEN, P_CLOSE, P_CSIZE, P_CDATA, P_CEND, P_TRAILER };
+/* What reading a piece of the response led to. */
+enum { GO_ON, ENDED, HANDLED };
+
+struct conn {
+    uv_tcp_t tcp; /* first: the handle's memory is the connection's */
+    uv_timer_t timer;
+    uv_connect_t creq;
+    uv_write_t wreq;
+    struct h1 *h;
+    struct conn *prev, *next;   /* h->conns */
+    struct conn *iprev, *inext; /* h->idle, while idle */
+    struct xfer *x;             /* in flight on it; NULL while idle */
+    struct sockaddr_in sa;
+    char addr[INET_ADDRSTRLEN];
+    int state, closing, handles, writing;
+    unsigned served; /* responses read on it */
+    /* the response being read */
+    size_t hbytes; /* header bytes of this response */
+    int phase, status, got, http10, close_hdr, keepalive_hdr, chunked, has_len, coded, head;
+    uint64_t left;
+    struct buf line; /* a line that came in pieces */
+};
+
+struct h1 {
+    uv_loop_t *loop;
+    struct h1_settings s;
+    h1_done_fn done;
+    void *ud;
+    struct conn *conns, *idle;
+    unsigned nidle, keep;
+    char rbuf[64 * 1024]; /* every read lands here and is used at once */
+};
+
+/* ---- what it takes, and the request ---- */
+
+struct target {
+    const char *host;   /* the URL's host[:port], for the Host header */
+    size_t hostlen;     /* with ":port" only when not 80 */
+    long port;
+    const char *path;   /* path and query, up to a '#' */
+    size_t pathlen;
+    char addr[INET_ADDRSTRLEN];
+};
+
+static int lower_name_char(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+}
+
+static int canonical_ipv4(const char *s, size_t n, char *out)
+{
+    char tmp[INET_ADDRSTRLEN];
+    struct in_addr a;
+    if (n >= sizeof tmp)
+        return 0;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    if (inet_pton(AF_INET, tmp, &a) != 1 || !inet_ntop(AF_INET, &a, out, INET_ADDRSTRLEN))
+        return 0;
+    return !strcmp(out, tmp);
+}
+
+/* The address of "HOST:PORT:ADDR:PORT" (the DNS stage's pin) for this host
+ * and port, if IPv4. */
+static int pinned(const struct curl_slist *pin, const char *host, size_t hl, long port,
+                  char *out)
+{
+    if (!pin)
+        return 0;
+    const char *s = pin->data;
+    if (strncmp(s, host, hl) || s[hl] != ':')
+        return 0;
+    char *end;
+    if (strtol(s + hl + 1, &end, 10) != port || *end != ':')
+        return 0;
+    const char *a = end + 1, *colon = strchr(a, ':');
+    if (!colon || strtol(colon + 1, &end, 10) != port || *end)
+        return 0;
+    return canonical_ipv4(a, (size_t)(colon - a), out);
+}
+
+/* 0 when the URL is one this client sends exactly as curl would. */
+static int parse_target(const struct xfer *x, struct target *t)
+{
+    const char *u = x->req.url.p;
+    if (!u || strncmp(u, "http://", 7))
+        return -1;
+    const char *a = u + 7, *p = a;
+    while (lower_name_char((unsigned char)*p))
+        p++;
+    size_t namelen = (size_t)(p - a);
+    t->port = 80;
+    if (*p == ':') {
+        const char *d = ++p;
+        long port = 0;
+        while (*p >= '0' && *p <= '9' && port < 65536)
+            port = port * 10 + (*p++ - '0');
+        if (p == d || *d == '0' || port < 1 || port > 65535)
+            return -1;
+        t->port = port;
+    }
+    if (!namelen || (*p && *p != '/' && *p != '?' && *p != '#'))
+        return -1;
+    t->host = a;
+    t->hostlen = t->port == 80 ? namelen : (size_t)(p - a);
+    t->path = p;
+    while (*p && *p != '#') {
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+            return -1;
+        p++;
+    }
+    t->pathlen = (size_t)(p - t->path);
+    if (t->pathlen && t->path[t->pathlen - 1] == '?')
+        return -1; /* an empty query: left to curl's rules */
+    if (canonical_ipv4(a, namelen, t->addr))
+        return 0;
+    return pinned(x->pin, a, namelen, t->port, t->addr) ? 0 : -1;
+}
+
+/* curl's Curl_checkheaders: the first "name:" or "name;" line. */
+static const char *user_header(const struct curl_slist *const lists[2], const char *name)
+{
+    size_t n = strlen(name);
+    for (int i = 0; i < 2; i++)
+        for (const struct curl_slist *l = lists[i]; l; l = l->next)
+            if (!strncasecmp(l->data, name, n) && (l->data[n] == ':' || l->data[n] == ';'))
+                return l->data;
+    return NULL;
+}
+
+/* curl's Curl_add_custom_headers for one line. */
+static void custom_header(struct buf *b, const char *line, int host_sent)
+{
+    const char *colon = strchr(line, ':');
+    size_t len = strlen(line);
+    if (!colon) {
+        const char *semi = strchr(line, ';');
+        if (!semi || semi == line || semi[1])
+            return; /* only "Name;" sends an empty header */
+        if (host_sent && !strncasecmp(line, "Host;", 5))
+            return;
+        buf_append(b, line, len - 1);
+        buf_append(b, ":\r\n", 3);
+        return;
+    }
+    if (colon == line)
+        return;
+    const char *v = colon + 1;
+    while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n' || *v == '\v' || *v == '\f')
+        v++;
+    if (!*v)
+        return; /* "Name:" only takes curl's own header away */
+    if (host_sent && !strncasecmp(line, "Host:", 5))
+        return;
+    buf_append(b, line, len);
+    buf_append(b, "\r\n", 2);
+}
+
+/* The request in x->h1req: 0, or -1 when it is curl's to send. */
+static int build(const struct h1 *h, struct xfer *x, const struct target *t)
+{
+    const struct curl_slist *const lists[2] = {h->s.headers, x->req.headers};
+    const char *method = x->req.method.len ? x->req.method.p : h->s.method;
+    if (x->req.has_body && !x->req.method.len && !strcmp(method, "GET"))
+        method = "POST";
+    if (x->req.has_body && (x->req.body.len > BODY_MAX_SENT || !strcmp(method, "HEAD")))
+        return -1;
+    if (user_header(lists, "Content-Length") || user_header(lists, "Transfer-Encoding") ||
+        user_header(lists, "Expect"))
+        return -1;
+    struct buf *b = &x->h1req;
+    buf_reset(b);
+    buf_append_str(b, method);
+    buf_append_byte(b, ' ');
+    if (!t->pathlen || t->path[0] != '/')
+        buf_append_byte(b, '/');
+    buf_append(b, t->path, t->pathlen);
+    buf_append(b, " HTTP/1.1\r\n", 11);
+    const char *host = user_header(lists, "Host");
+    int host_sent = !host || strcmp(host, "Host:");
+    if (!host) {
+        buf_append(b, "Host: ", 6);
+        buf_append(b, t->host, t->hostlen);
+        buf_append(b, "\r\n", 2);
+    } else if (host_sent) {
+        buf_append(b, "Host:", 5);
+        buf_append_str(b, host + 5);
+        buf_append(b, "\r\n", 2);
+    }
+    if (h->s.user_agent && *h->s.user_agent && !user_header(lists, "User-Agent")) {
+        buf_append(b, "User-Agent: ", 12);
+        buf_append_str(b, h->s.user_agent);
+        buf_append(b, "\r\n", 2);
+    }
+    if (!user_header(lists, "Accept"))
+        buf_append(b, "Accept: */*\r\n", 13);
+    for (int i = 0; i < 2; i++)
+        for (const struct curl_slist *l = lists[i]; l; l = l->next)
+            custom_header(b, l->data, host_sent);
+    if (x->req.has_body) {
+        buf_printf(b, "Content-Length: %zu\r\n", x->req.body.len);
+        if (!user_header(lists, "Content-Type"))
+            buf_append_str(b, "Content-Type: application/x-www-form-urlencoded\r\n");
+    }
+    buf_append(b, "\r\n", 2);
+    if (x->req.has_body && x->req.body.len)
+        buf_append(b, x->req.body.p, x->req.body.len);
+    return b->p ? 0 : -1;
+}
+
+/* ---- connections ---- */
+
+static void on_closed(uv_handle_t *hd)
+{
+    struct conn *c = hd->data;
+    if (--c->handles)
+        return;
+    buf_free(&c->line);
+    free(c);
+}
+
+static void idle_remove(struct conn *c)
+{
+    struct h1 *h = c->h;
+    if (c->iprev)
+        c->iprev->inext = c->inext;
+    else
+        h->idle = c->inext;
+    if (c->inext)
+        c->inext->iprev = c->iprev;
+    c->iprev = c->inext = NULL;
+    h->nidle--;
+}
+
+static void conn_close(struct conn *c)
+{
+    if (c->closing)
+        return;
+    struct h1 *h = c->h;
+    c->closing = 1;
+    if (c->state == C_IDLE)
+        idle_remove(c);
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        h->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    uv_close((uv_handle_t *)&c->timer, on_closed);
+    uv_close((uv_handle_t *)&c->tcp, on_closed);
+}
+
+static void make_idle(struct conn *c)
+{
+    struct h1 *h = c->h;
+    if (h->nidle >= h->keep) {
+        conn_close(c);
+        return;
+    }
+    c->state = C_IDLE;
+    c->iprev = NULL;
+    c->inext = h->idle;
+    if (h->idle)
+        h->idle->iprev = c;
+    h->idle = c;
+    h->nidle++;
+}
+
+static struct conn *take_idle(struct h1 *h, const struct sockaddr_in *sa)
+{
+    for (struct conn *c = h->idle; c; c = c->inext)
+        if (c->sa.sin_port == sa->sin_port && c->sa.sin_addr.s_addr == sa->sin_addr.s_addr) {
+            idle_remove(c);
+            c->state = C_BUSY;
+            return c;
+        }
+    return NULL;
+}
+
+/* ---- ending a transfer ---- */
+
+static void detach(struct conn *c)
+{
+    uv_timer_stop(&c->timer);
+    c->x->h1conn = NULL;
+    c->x = NULL;
+}
+
+static void report(struct h1 *h, struct xfer *x, int redo)
+{
+    x->res.elapsed = (double)(uv_hrtime() - x->h1t0) / 1e9;
+    h->done(x, redo, h->ud);
+}
+
+static void fail(struct conn *c, int kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void fail(struct conn *c, int kind, const char *fmt, ...)
+{
+    struct xfer *x = c->x;
+    struct h1 *h = c->h;
+    char why[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    x->kind = kind;
+    snprintf(x->errmsg, sizeof x->errmsg, "%s: %s", codes_prefix(kind), why);
+    x->res.error = x->errmsg;
+    detach(c);
+    conn_close(c);
+    report(h, x, 0);
+}
+
+/* The response is whole. extra: bytes that came after it (never asked for:
+ * the connection is not used again). */
+static void ended_ok(struct conn *c, size_t extra, int keep)
+{
+    struct xfer *x = c->x;
+    struct h1 *h = c->h;
+    detach(c);
+    c->served++;
+    if (keep && !extra && !c->writing)
+        make_idle(c);
+    else
+        conn_close(c);
+    report(h, x, 0);
+}
+
+static int keep_alive(const struct conn *c)
+{
+    return !c->close_hdr && (!c->http10 || c->keepalive_hdr);
+}
+
+/* ---- sending ---- */
+
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b);
+static void closed_under(struct conn *c, int err);
+
+static void on_written(uv_write_t *w, int status)
+{
+    struct conn *c = w->data;
+    c->writing = 0;
+    if (status < 0 && status != UV_ECANCELED && !c->closing && c->x)
+        closed_under(c, status);
+}
+
+/* Write x's request: 0, or a libuv error (nothing reported). */
+static int send_request(struct conn *c)
+{
+    struct xfer *x = c->x;
+    uv_buf_t b = uv_buf_init(x->h1req.p, (unsigned)x->h1req.len);
+    x->sent++;
+    int r = uv_try_write((uv_stream_t *)&c->tcp, &b, 1);
+    if (r == (int)b.len)
+        return 0;
+    if (r < 0 && r != UV_EAGAIN)
+        return r;
+    if (r > 0) {
+        b.base += r;
+        b.len -= (unsigned)r;
+    }
+    c->writing = 1;
+    c->wreq.data = c;
+    return uv_write(&c->wreq, (uv_stream_t *)&c->tcp, &b, 1, on_written);
+}
+
+static void on_timeout(uv_timer_t *t);
+
+/* The transfer's time left (and, while connecting, the connect timeout). */
+static void arm(struct conn *c)
+{
+    const struct h1_settings *s = &c->h->s;
+    uint64_t used = (uv_hrtime() - c->x->h1t0) / 1000000;
+    uint64_t total = (uint64_t)(s->timeout * 1000 + 0.5);
+    uint64_t ms = used < total ? total - used : 0;
+    if (c->state == C_CONNECTING && s->connect_timeout > 0) {
+        uint64_t ct = (uint64_t)(s->connect_timeout * 1000 + 0.5);
+        ms = ct < ms ? ct : ms;
+    }
+    uv_timer_start(&c->timer, on_timeout, ms, 0);
+}
+
+static void assign(struct conn *c, struct xfer *x)
+{
+    c->x = x;
+    x->h1conn = c;
+    c->phase = P_STATUS;
+    c->got = 0;
+    buf_reset(&c->line);
+    c->head = !strncmp(x->h1req.p, "HEAD ", 5);
+    arm(c);
+}
+
+static void on_alloc(uv_handle_t *hd, size_t want, uv_buf_t *b)
+{
+    (void)want;
+    struct conn *c = hd->data;
+    *b = uv_buf_init(c->h->rbuf, sizeof c->h->rbuf);
+}
+
+static void on_connect(uv_connect_t *req, int status)
+{
+    struct conn *c = req->data;
+    if (status == UV_ECANCELED || c->closing)
+        return;
+    if (status < 0) {
+        fail(c, ERR_CONNECT, "Failed to connect to %s port %d: %s", c->addr,
+             ntohs(c->sa.sin_port), uv_strerror(status));
+        return;
+    }
+    c->state = C_BUSY;
+    uv_tcp_nodelay(&c->tcp, 1);
+    int r = uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+    if (r == 0) {
+        arm(c);
+        r = send_request(c);
+    }
+    if (r < 0)
+        closed_under(c, r);
+}
+
+/* A new connection for x to sa: 0, or -1 (nothing made, nothing reported). */
+static int connect_for(struct h1 *h, struct xfer *x, const struct sockaddr_in *sa)
+{
+    struct conn *c = calloc(1, sizeof *c);
+    if (!c)
+        return -1;
+    c->h = h;
+    c->sa = *sa;
+    inet_ntop(AF_INET, &sa->sin_addr, c->addr, sizeof c->addr);
+    if (uv_tcp_init(h->loop, &c->tcp) < 0) {
+        free(c);
+        return -1;
+    }
+    uv_timer_init(h->loop, &c->timer);
+    c->tcp.data = c->timer.data = c->creq.data = c;
+    c->handles = 2;
+    c->next = h->conns;
+    if (c->next)
+        c->next->prev = c;
+    h->conns = c;
+    c->state = C_CONNECTING;
+    if (uv_tcp_connect(&c->creq, &c->tcp, (const struct sockaddr *)sa, on_connect) < 0) {
+        conn_close(c);
+        return -1;
+    }
+    assign(c, x);
+    return 0;
+}
+
+/* The connection ended (or failed) under a transfer. A request on a kept
+ * connection that saw no answer at all is sent again on a new one. */
+static void closed_under(struct conn *c, int err)
+{
+    struct xfer *x = c->x;
+    struct h1 *h = c->h;
+    if (!c->got && c->served && ++x->h1tries < TRIES_MAX) {
+        struct sockaddr_in sa = c->sa;
+        detach(c);
+        conn_close(c);
+        if (connect_for(h, x, &sa) == 0)
+            return;
+        x->kind = ERR_CONNECT;
+        snprintf(x->errmsg, sizeof x->errmsg, "%s: cannot open a connection",
+                 codes_prefix(ERR_CONNECT));
+        x->res.error = x->errmsg;
+        report(h, x, 0);
+        return;
+    }
+    /* An answer cut between two header lines is one without a body, for
+     * curl; cut inside a line, it is not an answer. */
+    if (err == UV_EOF && (c->phase == P_CLOSE || (c->phase == P_HEADERS && !c->line.len))) {
+        ended_ok(c, 0, 0);
+        return;
+    }
+    if (err != UV_EOF)
+        fail(c, ERR_IO, "%s failure: %s", c->state == C_CONNECTING ? "Connect" : "Recv",
+             strerror(-err));
+    else if (!c->got)
+        fail(c, ERR_EMPTY, "Empty reply from server");
+    else if (c->phase == P_LEN)
+        fail(c, ERR_HTTP, "transfer closed with %llu bytes remaining to read",
+             (unsigned long long)c->left);
+    else if (c->phase >= P_CSIZE)
+        fail(c, ERR_HTTP, "transfer closed with outstanding read data remaining");
+    else if (c->phase == P_HEADERS)
+        fail(c, ERR_IO, "the connection closed inside a response header");
+    else
+        fail(c, ERR_BAD_REPLY, "the connection closed in the status line");
+}
+
+static void on_timeout(uv_timer_t *t)
+{
+    struct conn *c = t->data;
+    if (!c->x)
+        return;
+    uint64_t ms = (uv_hrtime() - c->x->h1t0) / 1000000;
+    if (c->state == C_CONNECTING)
+        fail(c, ERR_TIMEOUT, "Connection timed out after %llu milliseconds",
+             (unsigned long long)ms);
+    else
+        fail(c, ERR_TIMEOUT, "Operation timed out after %llu milliseconds with %llu bytes received",
+             (unsigned long long)ms, c->x->res.length);
+}
+
+/* ---- reading ---- */
+
+static int ci_token(const char *v, size_t n, const char *tok)
+{
+    size_t tl = strlen(tok);
+    for (size_t i = 0; i + tl <= n; i++)
+        if (!strncasecmp(v + i, tok, tl))
+            return 1;
+    return 0;
+}
+
+/* What the framing headers say. */
+static int header_line(struct conn *c, const char *l, size_t n)
+{
+    const char *colon = memchr(l, ':', n);
+    if (!colon)
+        return GO_ON;
+    size_t nl = (size_t)(colon - l);
+    const char *v = colon + 1, *end = l + n;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    size_t vl = (size_t)(end - v);
+    if (nl == 14 && !strncasecmp(l, "content-length", 14)) {
+        uint64_t len = 0;
+        const char *p = v;
+        while (p < end && *p >= '0' && *p <= '9' && len < (UINT64_MAX - 9) / 10)
+            len = len * 10 + (uint64_t)(*p++ - '0');
+        if (p == v || p != end) {
+            fail(c, ERR_BAD_REPLY, "Invalid Content-Length: value");
+            return HANDLED;
+        }
+        c->has_len = 1;
+        c->left = len;
+    } else if (nl == 17 && !strncasecmp(l, "transfer-encoding", 17)) {
+        if (vl == 7 && !strncasecmp(v, "chunked", 7))
+            c->chunked = 1;
+        else
+            c->coded = 1; /* anything else: curl's to decode */
+    } else if (nl == 16 && !strncasecmp(l, "content-encoding", 16)) {
+        if (vl && !(vl == 8 && !strncasecmp(v, "identity", 8)))
+            c->coded = 1;
+    } else if (nl == 10 && !strncasecmp(l, "connection", 10)) {
+        c->close_hdr |= ci_token(v, vl, "close");
+        c->keepalive_hdr |= ci_token(v, vl, "keep-alive");
+    }
+    return GO_ON;
+}
+
+static int status_line(struct conn *c, const char *l, size_t n)
+{
+    if (n < 5 || memcmp(l, "HTTP/", 5)) {
+        fail(c, ERR_BAD_REPLY, "Received HTTP/0.9 when not allowed");
+        return HANDLED;
+    }
+    if (n < 12 || memcmp(l, "HTTP/1.", 7) || l[7] < '0' || l[7] > '9' || l[8] != ' ' ||
+        l[9] < '1' || l[9] > '9' || l[10] < '0' || l[10] > '9' || l[11] < '0' || l[11] > '9' ||
+        (n > 12 && l[12] != ' ')) {
+        fail(c, ERR_BAD_REPLY, "Invalid status line");
+        return HANDLED;
+    }
+    c->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
+    c->http10 = l[7] == '0';
+    /* Known from here on, as curl's response code is: an error later in
+     * the headers still names it. */
+    c->x->res.status = c->status;
+    c->x->res.proto = c->http10 ? "HTTP/1.0" : "HTTP/1.1";
+    c->close_hdr = c->keepalive_hdr = c->chunked = c->has_len = c->coded = 0;
+    c->left = 0;
+    res_add_header(&c->x->res, l, n);
+    c->phase = P_HEADERS;
+    return GO_ON;
+}
+
+/* The blank line after the headers. */
+static int headers_end(struct conn *c)
+{
+    struct xfer *x = c->x;
+    if (c->status < 200) {
+        c->phase = P_STATUS; /* 1xx: the answer follows */
+        return GO_ON;
+    }
+    if (c->head || c->status == 204 || c->status == 304)
+        return ENDED;
+    if (c->coded) {
+        struct h1 *h = c->h;
+        detach(c);
+        conn_close(c);
+        report(h, x, 1);
+        return HANDLED;
+    }
+    if (c->chunked)
+        c->phase = P_CSIZE;
+    else if (c->has_len)
+        c->phase = c->left ? P_LEN : P_STATUS;
+    else
+        c->phase = P_CLOSE;
+    return c->phase == P_STATUS ? ENDED : GO_ON;
+}
+
+static int chunk_size(struct conn *c, const char *l, size_t n)
+{
+    uint64_t v = 0;
+    size_t i = 0;
+    for (; i < n && i <= 16; i++) {
+        int d = l[i] >= '0' && l[i] <= '9'   ? l[i] - '0'
+                : l[i] >= 'a' && l[i] <= 'f' ? l[i] - 'a' + 10
+                : l[i] >= 'A' && l[i] <= 'F' ? l[i] - 'A' + 10
+                                             : -1;
+        if (d < 0)
+            break;
+        v = v * 16 + (uint64_t)d;
+    }
+    if (!i || i > 16) {
+        fail(c, ERR_IO, "%s in chunked-encoding",
+             i ? "Too long hexadecimal number" : "Illegal or missing hexadecimal sequence");
+        return HANDLED;
+    }
+    c->left = v;
+    c->phase = v ? P_CDATA : P_TRAILER;
+    return GO_ON;
+}
+
+/* One whole line, its line end included. */
+static int line(struct conn *c, const char *l, size_t n)
+{
+    size_t len = n - 1;
+    if (len && l[len - 1] == '\r')
+        len--;
+    if (c->phase == P_STATUS)
+        c->hbytes = 0;
+    if ((c->hbytes += n) > HEADERS_MAX && c->phase <= P_HEADERS) {
+        fail(c, ERR_IO, "Too large response headers: %zu > %u", c->hbytes, HEADERS_MAX);
+        return HANDLED;
+    }
+    switch (c->phase) {
+    case P_STATUS:
+        return status_line(c, l, len);
+    case P_HEADERS:
+        if (!len)
+            return headers_end(c);
+        res_add_header(&c->x->res, l, n);
+        return header_line(c, l, len);
+    case P_CSIZE:
+        return chunk_size(c, l, len);
+    case P_CEND:
+        if (len) {
+            fail(c, ERR_IO, "Malformed encoding found in chunked-encoding");
+            return HANDLED;
+        }
+        c->phase = P_CSIZE;
+        return GO_ON;
+    default: /* P_TRAILER */
+        if (!len)
+            return ENDED;
+        res_add_header(&c->x->res, l, n);
+        return GO_ON;
+    }
+}
+
+/* A piece of a line: kept until its end comes, at most 100 KB. */
+static int partial(struct conn *c, const char *p, size_t n)
+{
+    if (c->line.len + n > LINE_MAX_BYTES) {
+        fail(c, ERR_HTTP, "a response header line over 100 KB");
+        return HANDLED;
+    }
+    if (buf_append(&c->line, p, n) < 0) {
+        fail(c, ERR_INTERNAL, "out of memory");
+        return HANDLED;
+    }
+    if (c->phase == P_STATUS) {
+        size_t k = c->line.len < 5 ? c->line.len : 5;
+        if (memcmp(c->line.p, "HTTP/", k)) {
+            fail(c, ERR_BAD_REPLY, "Received HTTP/0.9 when not allowed");
+            return HANDLED;
+        }
+    }
+    return GO_ON;
+}
+
+static int body(struct conn *c, const char *p, size_t n)
+{
+    struct xfer *x = c->x;
+    if (res_add_body(&x->res, p, n, c->h->s.max_body) == 0)
+        return GO_ON;
+    if (x->res.truncated)
+        return ENDED;
+    fail(c, ERR_INTERNAL, "out of memory");
+    return HANDLED;
+}
+
+static void feed(struct conn *c, const char *p, size_t n)
+{
+    c->got = 1;
+    while (n) {
+        int r;
+        if (c->phase == P_LEN || c->phase == P_CDATA || c->phase == P_CLOSE) {
+            size_t k = c->phase == P_CLOSE || n < c->left ? n : (size_t)c->left;
+            r = body(c, p, k);
+            p += k;
+            n -= k;
+            if (c->phase != P_CLOSE && r == GO_ON && !(c->left -= k))
+                r = c->phase == P_LEN ? ENDED : (c->phase = P_CEND, GO_ON);
+        } else {
+            const char *nl = memchr(p, '\n', n);
+            if (!nl)
+                return (void)partial(c, p, n);
+            size_t k = (size_t)(nl - p) + 1;
+            if (c->line.len) {
+                if (partial(c, p, k) == HANDLED)
+                    return;
+                r = line(c, c->line.p, c->line.len);
+            } else {
+                r = line(c, p, k);
+            }
+            if (r != HANDLED)
+                buf_reset(&c->line);
+            p += k;
+            n -= k;
+        }
+        if (r == HANDLED)
+            return;
+        if (r == ENDED) {
+            int keep = keep_alive(c) && c->phase != P_CLOSE && !c->x->res.truncated;
+            ended_ok(c, n, keep);
+            return;
+        }
+    }
+}
+
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
+{
+    struct conn *c = s->data;
+    if (n == 0 || c->closing)
+        return;
+    if (!c->x) {
+        conn_close(c); /* idle: the server closed it, or spoke unasked */
+        return;
+    }
+    if (n < 0)
+        closed_under(c, (int)n);
+    else
+        feed(c, b->base, (size_t)n);
+}
+
+/* ---- the interface ---- */
+
+struct h1 *h1_new(uv_loop_t *loop, const struct h1_settings *s, h1_done_fn done, void *ud)
+{
+    struct h1 *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->loop = loop;
+    h->s = *s;
+    h->done = done;
+    h->ud = ud;
+    h->keep = 1;
+    return h;
+}
+
+void h1_keep(struct h1 *h, unsigned n)
+{
+    h->keep = n;
+    while (h->nidle > n)
+        conn_close(h->idle);
+}
+
+int h1_start(struct h1 *h, struct xfer *x)
+{
+    struct target t;
+    if (x->curl_only || parse_target(x, &t) < 0 || build(h, x, &t) < 0)
+        return 1;
+    struct sockaddr_in sa;
+    if (uv_ip4_addr(t.addr, (int)t.port, &sa) < 0)
+        return 1;
+    util_put_str(x->res.ip, sizeof x->res.ip, 0, t.addr);
+    x->h1t0 = uv_hrtime();
+    x->h1tries = 0;
+    struct conn *c;
+    while ((c = take_idle(h, &sa))) {
+        assign(c, x);
+        if (send_request(c) == 0)
+            return 0;
+        detach(c); /* closed under us while idle: a new one */
+        conn_close(c);
+    }
+    return connect_for(h, x, &sa) < 0 ? 1 : 0;
+}
+
+void h1_drop(struct xfer *x)
+{
+    struct conn *c = x->h1conn;
+    if (!c)
+        return;
+    detach(c);
+    conn_close(c);
+}
+
+void h1_free(struct h1 *h)
+{
+    if (!h)
+        return;
+    while (h->conns) {
+        struct conn *c = h->conns;
+        if (c->x)
+            detach(c);
+        conn_close(c);
+    }
+    free(h);
+}

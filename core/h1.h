@@ -1,0 +1,45 @@
+/* h1: salvo's own HTTP/1.1 client, for the probes of a plain-HTTP scan of
+ * one origin on kept connections. curl spends three times the CPU of the
+ * whole probe on such a request (building it with its printf, parsing
+ * and looking up the URL, its header machinery); this client sends a
+ * request it builds with a few copies and reads the answer in one pass.
+ *
+ * It takes a transfer only where it does exactly what curl would:
+ * "http://" URLs whose authority is a lower-case name or an IPv4 address
+ * and whose path and query are printable ASCII, an address known without
+ * a lookup (numeric, or the DNS stage's pin), no header that changes how
+ * the body is sent. Everything else, and a response with a
+ * Content-Encoding (curl inflates it), goes to curl. */
+#ifndef SALVO_H1_H
+#define SALVO_H1_H
+#include <curl/curl.h>
+#include <uv.h>
+
+struct xfer;
+struct h1;
+
+struct h1_settings {
+    double timeout, connect_timeout;        /* seconds; connect 0 = the timeout */
+    long max_body;
+    const char *method;                     /* default method */
+    const char *user_agent;
+    const struct curl_slist *headers;       /* curl syntax: "K: V", "K:" drops K, "K;" empty */
+};
+
+/* A finished transfer. redo: the answer needs curl (a compressed body):
+ * nothing of it is kept, curl should ask again. */
+typedef void (*h1_done_fn)(struct xfer *x, int redo, void *ud);
+
+struct h1 *h1_new(uv_loop_t *loop, const struct h1_settings *s, h1_done_fn done, void *ud);
+/* Start x->req on a kept connection or a new one: 0; 1 when the request is
+ * not one for this client (curl takes it; x untouched). */
+int h1_start(struct h1 *h, struct xfer *x);
+/* Idle connections kept at most (the window). */
+void h1_keep(struct h1 *h, unsigned n);
+/* x is going away while in flight: its connection is closed, nothing is
+ * reported. */
+void h1_drop(struct xfer *x);
+/* Close every connection; transfers in flight are dropped unreported.
+ * The loop must run afterwards for the handles to close. */
+void h1_free(struct h1 *h);
+#endif
