@@ -457,7 +457,7 @@ struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *c, engi
     curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
     curl_multi_setopt(e->multi, CURLMOPT_MAX_CONCURRENT_STREAMS, (long)ENGINE_STREAMS);
     if (own_client_fits(c)) {
-        struct h1_settings hs = {c->timeout, c->connect_timeout, c->max_body, c->method,
+        struct request_settings hs = {c->timeout, c->connect_timeout, c->max_body, c->method,
                                  c->user_agent, e->headers_ka};
         if (!(e->h1 = h1_new(loop, &hs, on_h1_done, e))) {
             snprintf(err, errlen, "out of memory");

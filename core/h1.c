@@ -3,12 +3,8 @@
  * A connection carries one transfer at a time (no pipelining) and waits in
  * a LIFO of idle connections between them, reading all the while so that
  * a server closing it is seen before it is picked again. The request is
- * the one curl 7.88 would send for the same options, byte for byte:
- * request line, Host, User-Agent, Accept, the configuration's and the
- * word's headers with curl's rules ("K:" drops K, "K;" sends it empty, a
- * user's Host/User-Agent/Accept replaces curl's), then Content-Length and
- * Content-Type for a body. The response is read in one pass: status line,
- * header lines (each at most 100 KB, as curl), then a body by
+ * request.c's (curl's, byte for byte). The response is read in one pass:
+ * status line, header lines (each at most 100 KB, as curl), then a body by
  * Content-Length, chunks, or the connection's end; 1xx answers are
  * skipped; HEAD, 204 and 304 have none.
  *
@@ -20,6 +16,7 @@
 
 #include "codes.h"
 #include "engine.h"
+#include "request.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -30,7 +27,6 @@
 #include <strings.h>
 
 #define LINE_MAX_BYTES (100 * 1024) /* curl's CURL_MAX_HTTP_HEADER */
-#define BODY_MAX_SENT (1024 * 1024) /* over this, curl asks Expect: 100-continue */
 #define HEADERS_MAX (300 * 1024)    /* a response's header bytes (curl 7.88 as Debian patched it) */
 #define TRIES_MAX 3                 /* connections one request may go out on */
 
@@ -61,190 +57,13 @@ struct conn {
 
 struct h1 {
     uv_loop_t *loop;
-    struct h1_settings s;
+    struct request_settings s;
     h1_done_fn done;
     void *ud;
     struct conn *conns, *idle;
     unsigned nidle, keep;
     char rbuf[64 * 1024]; /* every read lands here and is used at once */
 };
-
-/* ---- what it takes, and the request ---- */
-
-struct target {
-    const char *host;   /* the URL's host[:port], for the Host header */
-    size_t hostlen;     /* with ":port" only when not 80 */
-    long port;
-    const char *path;   /* path and query, up to a '#' */
-    size_t pathlen;
-    char addr[INET_ADDRSTRLEN];
-};
-
-static int lower_name_char(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
-}
-
-static int canonical_ipv4(const char *s, size_t n, char *out)
-{
-    char tmp[INET_ADDRSTRLEN];
-    struct in_addr a;
-    if (n >= sizeof tmp)
-        return 0;
-    memcpy(tmp, s, n);
-    tmp[n] = '\0';
-    if (inet_pton(AF_INET, tmp, &a) != 1 || !inet_ntop(AF_INET, &a, out, INET_ADDRSTRLEN))
-        return 0;
-    return !strcmp(out, tmp);
-}
-
-/* The address of "HOST:PORT:ADDR:PORT" (the DNS stage's pin) for this host
- * and port, if IPv4. */
-static int pinned(const struct curl_slist *pin, const char *host, size_t hl, long port,
-                  char *out)
-{
-    if (!pin)
-        return 0;
-    const char *s = pin->data;
-    if (strncmp(s, host, hl) || s[hl] != ':')
-        return 0;
-    char *end;
-    if (strtol(s + hl + 1, &end, 10) != port || *end != ':')
-        return 0;
-    const char *a = end + 1, *colon = strchr(a, ':');
-    if (!colon || strtol(colon + 1, &end, 10) != port || *end)
-        return 0;
-    return canonical_ipv4(a, (size_t)(colon - a), out);
-}
-
-/* 0 when the URL is one this client sends exactly as curl would. */
-static int parse_target(const struct xfer *x, struct target *t)
-{
-    const char *u = x->req.url.p;
-    if (!u || strncmp(u, "http://", 7))
-        return -1;
-    const char *a = u + 7, *p = a;
-    while (lower_name_char((unsigned char)*p))
-        p++;
-    size_t namelen = (size_t)(p - a);
-    t->port = 80;
-    if (*p == ':') {
-        const char *d = ++p;
-        long port = 0;
-        while (*p >= '0' && *p <= '9' && port < 65536)
-            port = port * 10 + (*p++ - '0');
-        if (p == d || *d == '0' || port < 1 || port > 65535)
-            return -1;
-        t->port = port;
-    }
-    if (!namelen || (*p && *p != '/' && *p != '?' && *p != '#'))
-        return -1;
-    t->host = a;
-    t->hostlen = t->port == 80 ? namelen : (size_t)(p - a);
-    t->path = p;
-    while (*p && *p != '#') {
-        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
-            return -1;
-        p++;
-    }
-    t->pathlen = (size_t)(p - t->path);
-    if (t->pathlen && t->path[t->pathlen - 1] == '?')
-        return -1; /* an empty query: left to curl's rules */
-    if (canonical_ipv4(a, namelen, t->addr))
-        return 0;
-    return pinned(x->pin, a, namelen, t->port, t->addr) ? 0 : -1;
-}
-
-/* curl's Curl_checkheaders: the first "name:" or "name;" line. */
-static const char *user_header(const struct curl_slist *const lists[2], const char *name)
-{
-    size_t n = strlen(name);
-    for (int i = 0; i < 2; i++)
-        for (const struct curl_slist *l = lists[i]; l; l = l->next)
-            if (!strncasecmp(l->data, name, n) && (l->data[n] == ':' || l->data[n] == ';'))
-                return l->data;
-    return NULL;
-}
-
-/* curl's Curl_add_custom_headers for one line. */
-static void custom_header(struct buf *b, const char *line, int host_sent)
-{
-    const char *colon = strchr(line, ':');
-    size_t len = strlen(line);
-    if (!colon) {
-        const char *semi = strchr(line, ';');
-        if (!semi || semi == line || semi[1])
-            return; /* only "Name;" sends an empty header */
-        if (host_sent && !strncasecmp(line, "Host;", 5))
-            return;
-        buf_append(b, line, len - 1);
-        buf_append(b, ":\r\n", 3);
-        return;
-    }
-    if (colon == line)
-        return;
-    const char *v = colon + 1;
-    while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n' || *v == '\v' || *v == '\f')
-        v++;
-    if (!*v)
-        return; /* "Name:" only takes curl's own header away */
-    if (host_sent && !strncasecmp(line, "Host:", 5))
-        return;
-    buf_append(b, line, len);
-    buf_append(b, "\r\n", 2);
-}
-
-/* The request in x->h1req: 0, or -1 when it is curl's to send. */
-static int build(const struct h1 *h, struct xfer *x, const struct target *t)
-{
-    const struct curl_slist *const lists[2] = {h->s.headers, x->req.headers};
-    const char *method = x->req.method.len ? x->req.method.p : h->s.method;
-    if (x->req.has_body && !x->req.method.len && !strcmp(method, "GET"))
-        method = "POST";
-    if (x->req.has_body && (x->req.body.len > BODY_MAX_SENT || !strcmp(method, "HEAD")))
-        return -1;
-    if (user_header(lists, "Content-Length") || user_header(lists, "Transfer-Encoding") ||
-        user_header(lists, "Expect"))
-        return -1;
-    struct buf *b = &x->h1req;
-    buf_reset(b);
-    buf_append_str(b, method);
-    buf_append_byte(b, ' ');
-    if (!t->pathlen || t->path[0] != '/')
-        buf_append_byte(b, '/');
-    buf_append(b, t->path, t->pathlen);
-    buf_append(b, " HTTP/1.1\r\n", 11);
-    const char *host = user_header(lists, "Host");
-    int host_sent = !host || strcmp(host, "Host:");
-    if (!host) {
-        buf_append(b, "Host: ", 6);
-        buf_append(b, t->host, t->hostlen);
-        buf_append(b, "\r\n", 2);
-    } else if (host_sent) {
-        buf_append(b, "Host:", 5);
-        buf_append_str(b, host + 5);
-        buf_append(b, "\r\n", 2);
-    }
-    if (h->s.user_agent && *h->s.user_agent && !user_header(lists, "User-Agent")) {
-        buf_append(b, "User-Agent: ", 12);
-        buf_append_str(b, h->s.user_agent);
-        buf_append(b, "\r\n", 2);
-    }
-    if (!user_header(lists, "Accept"))
-        buf_append(b, "Accept: */*\r\n", 13);
-    for (int i = 0; i < 2; i++)
-        for (const struct curl_slist *l = lists[i]; l; l = l->next)
-            custom_header(b, l->data, host_sent);
-    if (x->req.has_body) {
-        buf_printf(b, "Content-Length: %zu\r\n", x->req.body.len);
-        if (!user_header(lists, "Content-Type"))
-            buf_append_str(b, "Content-Type: application/x-www-form-urlencoded\r\n");
-    }
-    buf_append(b, "\r\n", 2);
-    if (x->req.has_body && x->req.body.len)
-        buf_append(b, x->req.body.p, x->req.body.len);
-    return b->p ? 0 : -1;
-}
 
 /* ---- connections ---- */
 
@@ -408,7 +227,7 @@ static void on_timeout(uv_timer_t *t);
 /* The transfer's time left (and, while connecting, the connect timeout). */
 static void arm(struct conn *c)
 {
-    const struct h1_settings *s = &c->h->s;
+    const struct request_settings *s = &c->h->s;
     uint64_t used = (uv_hrtime() - c->x->h1t0) / 1000000;
     uint64_t total = (uint64_t)(s->timeout * 1000 + 0.5);
     uint64_t ms = used < total ? total - used : 0;
@@ -791,7 +610,7 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 
 /* ---- the interface ---- */
 
-struct h1 *h1_new(uv_loop_t *loop, const struct h1_settings *s, h1_done_fn done, void *ud)
+struct h1 *h1_new(uv_loop_t *loop, const struct request_settings *s, h1_done_fn done, void *ud)
 {
     struct h1 *h = calloc(1, sizeof *h);
     if (!h)
@@ -813,8 +632,8 @@ void h1_keep(struct h1 *h, unsigned n)
 
 int h1_start(struct h1 *h, struct xfer *x)
 {
-    struct target t;
-    if (x->curl_only || parse_target(x, &t) < 0 || build(h, x, &t) < 0)
+    struct request_target t;
+    if (x->curl_only || request_target(x, 0, &t) < 0 || request_build(&h->s, x, &t, 1) < 0)
         return 1;
     struct sockaddr_in sa;
     if (uv_ip4_addr(t.addr, (int)t.port, &sa) < 0)

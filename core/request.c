@@ -1,0 +1,185 @@
+/* request: the request salvo's own clients (h1.c, h2.c) send, the one
+ * curl 7.88 would send for the same options, byte for byte: request line,
+ * Host, User-Agent, Accept, the configuration's and the word's headers
+ * with curl's rules ("K:" drops K, "K;" sends it empty, a user's
+ * Host/User-Agent/Accept replaces curl's), then Content-Length and
+ * Content-Type for a body. Only for URLs curl would send as they are. */
+#include "request.h"
+
+#include "engine.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define BODY_MAX_SENT (1024 * 1024) /* over this, curl asks Expect: 100-continue */
+
+static int lower_name_char(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+}
+
+static int canonical_ipv4(const char *s, size_t n, char *out)
+{
+    char tmp[INET_ADDRSTRLEN];
+    struct in_addr a;
+    if (n >= sizeof tmp)
+        return 0;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    if (inet_pton(AF_INET, tmp, &a) != 1 || !inet_ntop(AF_INET, &a, out, INET_ADDRSTRLEN))
+        return 0;
+    return !strcmp(out, tmp);
+}
+
+/* The address of "HOST:PORT:ADDR:PORT" (the DNS stage's pin) for this host
+ * and port, if IPv4. */
+static int pinned(const struct curl_slist *pin, const char *host, size_t hl, long port,
+                  char *out)
+{
+    if (!pin)
+        return 0;
+    const char *s = pin->data;
+    if (strncmp(s, host, hl) || s[hl] != ':')
+        return 0;
+    char *end;
+    if (strtol(s + hl + 1, &end, 10) != port || *end != ':')
+        return 0;
+    const char *a = end + 1, *colon = strchr(a, ':');
+    if (!colon || strtol(colon + 1, &end, 10) != port || *end)
+        return 0;
+    return canonical_ipv4(a, (size_t)(colon - a), out);
+}
+
+int request_target(const struct xfer *x, int tls, struct request_target *t)
+{
+    const char *u = x->req.url.p, *scheme = tls ? "https://" : "http://";
+    size_t sl = tls ? 8 : 7;
+    if (!u || strncmp(u, scheme, sl))
+        return -1;
+    const char *a = u + sl, *p = a;
+    while (lower_name_char((unsigned char)*p))
+        p++;
+    size_t namelen = (size_t)(p - a);
+    long def = tls ? 443 : 80;
+    t->port = def;
+    if (*p == ':') {
+        const char *d = ++p;
+        long port = 0;
+        while (*p >= '0' && *p <= '9' && port < 65536)
+            port = port * 10 + (*p++ - '0');
+        if (p == d || *d == '0' || port < 1 || port > 65535)
+            return -1;
+        t->port = port;
+    }
+    if (!namelen || (*p && *p != '/' && *p != '?' && *p != '#'))
+        return -1;
+    t->host = a;
+    t->namelen = namelen;
+    t->hostlen = t->port == def ? namelen : (size_t)(p - a);
+    t->path = p;
+    while (*p && *p != '#') {
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+            return -1;
+        p++;
+    }
+    t->pathlen = (size_t)(p - t->path);
+    if (t->pathlen && t->path[t->pathlen - 1] == '?')
+        return -1; /* an empty query: left to curl's rules */
+    if (canonical_ipv4(a, namelen, t->addr))
+        return 0;
+    return pinned(x->pin, a, namelen, t->port, t->addr) ? 0 : -1;
+}
+
+/* curl's Curl_checkheaders: the first "name:" or "name;" line. */
+static const char *user_header(const struct curl_slist *const lists[2], const char *name)
+{
+    size_t n = strlen(name);
+    for (int i = 0; i < 2; i++)
+        for (const struct curl_slist *l = lists[i]; l; l = l->next)
+            if (!strncasecmp(l->data, name, n) && (l->data[n] == ':' || l->data[n] == ';'))
+                return l->data;
+    return NULL;
+}
+
+/* curl's Curl_add_custom_headers for one line. */
+static void custom_header(struct buf *b, const char *line, int host_sent)
+{
+    const char *colon = strchr(line, ':');
+    size_t len = strlen(line);
+    if (!colon) {
+        const char *semi = strchr(line, ';');
+        if (!semi || semi == line || semi[1])
+            return; /* only "Name;" sends an empty header */
+        if (host_sent && !strncasecmp(line, "Host;", 5))
+            return;
+        buf_append(b, line, len - 1);
+        buf_append(b, ":\r\n", 3);
+        return;
+    }
+    if (colon == line)
+        return;
+    const char *v = colon + 1;
+    while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n' || *v == '\v' || *v == '\f')
+        v++;
+    if (!*v)
+        return; /* "Name:" only takes curl's own header away */
+    if (host_sent && !strncasecmp(line, "Host:", 5))
+        return;
+    buf_append(b, line, len);
+    buf_append(b, "\r\n", 2);
+}
+
+int request_build(const struct request_settings *s, struct xfer *x,
+                  const struct request_target *t, int body)
+{
+    const struct curl_slist *const lists[2] = {s->headers, x->req.headers};
+    const char *method = x->req.method.len ? x->req.method.p : s->method;
+    if (x->req.has_body && !x->req.method.len && !strcmp(method, "GET"))
+        method = "POST";
+    if (x->req.has_body && (x->req.body.len > BODY_MAX_SENT || !strcmp(method, "HEAD")))
+        return -1;
+    if (user_header(lists, "Content-Length") || user_header(lists, "Transfer-Encoding") ||
+        user_header(lists, "Expect"))
+        return -1;
+    struct buf *b = &x->h1req;
+    buf_reset(b);
+    buf_append_str(b, method);
+    buf_append_byte(b, ' ');
+    if (!t->pathlen || t->path[0] != '/')
+        buf_append_byte(b, '/');
+    buf_append(b, t->path, t->pathlen);
+    buf_append(b, " HTTP/1.1\r\n", 11);
+    const char *host = user_header(lists, "Host");
+    int host_sent = !host || strcmp(host, "Host:");
+    if (!host) {
+        buf_append(b, "Host: ", 6);
+        buf_append(b, t->host, t->hostlen);
+        buf_append(b, "\r\n", 2);
+    } else if (host_sent) {
+        buf_append(b, "Host:", 5);
+        buf_append_str(b, host + 5);
+        buf_append(b, "\r\n", 2);
+    }
+    if (s->user_agent && *s->user_agent && !user_header(lists, "User-Agent")) {
+        buf_append(b, "User-Agent: ", 12);
+        buf_append_str(b, s->user_agent);
+        buf_append(b, "\r\n", 2);
+    }
+    if (!user_header(lists, "Accept"))
+        buf_append(b, "Accept: */*\r\n", 13);
+    for (int i = 0; i < 2; i++)
+        for (const struct curl_slist *l = lists[i]; l; l = l->next)
+            custom_header(b, l->data, host_sent);
+    if (x->req.has_body) {
+        buf_printf(b, "Content-Length: %zu\r\n", x->req.body.len);
+        if (!user_header(lists, "Content-Type"))
+            buf_append_str(b, "Content-Type: application/x-www-form-urlencoded\r\n");
+    }
+    buf_append(b, "\r\n", 2);
+    if (body && x->req.has_body && x->req.body.len)
+        buf_append(b, x->req.body.p, x->req.body.len);
+    return b->p ? 0 : -1;
+}
+

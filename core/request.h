@@ -1,0 +1,38 @@
+/* request: what salvo's own HTTP clients send (see request.c). */
+#ifndef SALVO_REQUEST_H
+#define SALVO_REQUEST_H
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <stddef.h>
+
+struct xfer;
+
+struct request_settings {
+    double timeout, connect_timeout;        /* seconds; connect 0 = the timeout */
+    long max_body;
+    const char *method;                     /* default method */
+    const char *user_agent;
+    const struct curl_slist *headers;       /* curl syntax: "K: V", "K:" drops K, "K;" empty */
+};
+
+struct request_target {
+    const char *host;   /* the URL's host[:port], as the Host header names it */
+    size_t namelen;     /* the host alone */
+    size_t hostlen;     /* with ":port" only when not the scheme's own */
+    long port;
+    const char *path;   /* path and query, up to a '#' */
+    size_t pathlen;
+    char addr[INET_ADDRSTRLEN];   /* where to connect */
+};
+
+/* 0 when x's URL is http:// (https:// with tls) and one salvo's clients
+ * send exactly as curl would: a lower-case name or IPv4 address whose
+ * address is known (numeric, or the DNS stage's pin), a path and query of
+ * printable ASCII (the fragment dropped), no empty query. */
+int request_target(const struct xfer *x, int tls, struct request_target *t);
+/* The request in x->h1req, its body after the headers when body is set:
+ * 0, or -1 when it is curl's to send (a header that changes how the body
+ * goes, a body over 1 MiB, HEAD with a body) or memory ran out. */
+int request_build(const struct request_settings *s, struct xfer *x,
+                  const struct request_target *t, int body);
+#endif
