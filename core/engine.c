@@ -23,6 +23,7 @@
 
 #include "codes.h"
 #include "h1.h"
+#include "h2.h"
 #include "log.h"
 #include "res.h"
 #include "tls.h"
@@ -52,7 +53,8 @@ struct engine {
     struct sockctx *socks;          /* every socket curl has told of */
     struct tls *tls;                /* tickets, sessions across names */
     struct h1 *h1;                  /* salvo's HTTP/1.1 client, NULL if not this scan's */
-    unsigned long by_h1, by_curl;   /* transfers each started (with h1) */
+    struct h2 *h2;                  /* salvo's HTTP/2 client, the same */
+    unsigned long by_h1, by_h2, by_curl; /* transfers each started (with h1 or h2) */
     uv_timer_t timer;
     struct engine_settings s;       /* a copy: the caller's may be on its stack */
     engine_done_fn done;
@@ -368,9 +370,11 @@ static void bad_share(struct engine *e)
 }
 
 /* A transfer salvo's client ended; one it hands back goes to curl. */
-static void on_h1_done(struct xfer *p, int redo, void *ud)
+static void on_own_done(struct xfer *p, int redo, void *ud)
 {
     struct engine *e = ud;
+    if (p->res.proto && !strcmp(p->res.proto, "HTTP/2"))
+        e->multiplexing = 1;
     if (redo) {
         p->curl_only = 1;
         if (engine_start(e, p) == 0)
@@ -382,16 +386,19 @@ static void on_h1_done(struct xfer *p, int redo, void *ud)
         e->idle(e->ud);
 }
 
-/* salvo's client takes plain-HTTP probes of one origin where nothing curl
- * does beyond one request and its answer is asked for: no proxy, no
- * redirects, no --connect-to/--resolve (what curl makes of them stays
- * curl's), no HTTP/2, no compressed answers asked for. */
-static int own_client_fits(const struct engine_settings *c)
+/* salvo's clients take probes of one origin where nothing curl does
+ * beyond one request and its answer is asked for: no proxy, no redirects,
+ * no --connect-to/--resolve (what curl makes of them stays curl's), no
+ * compressed answers asked for. Plain HTTP: HTTP/1.1 unless --http2;
+ * HTTPS: HTTP/2 unless --http1.1, and not with --verify-tls. */
+static int own_client_fits(const struct engine_settings *c, int tls)
 {
-    return c->own_client && c->reuse && !c->follow_redirects &&
-           c->http_version != ENGINE_HTTP_2 && !(c->proxy && *c->proxy) &&
-           !(c->env_proxy[0] && *c->env_proxy[0]) && !c->connect_to->n && !c->resolve->n &&
-           !has_header(c->headers, "Accept-Encoding");
+    if (!c->own_client || !c->reuse || c->follow_redirects || c->connect_to->n ||
+        c->resolve->n || has_header(c->headers, "Accept-Encoding") ||
+        (c->proxy && *c->proxy) || (c->env_proxy[tls] && *c->env_proxy[tls]))
+        return 0;
+    return tls ? c->http_version != ENGINE_HTTP_11 && !c->verify_tls
+               : c->http_version != ENGINE_HTTP_2;
 }
 
 struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *c, engine_done_fn done,
@@ -456,19 +463,20 @@ struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *c, engi
     curl_multi_setopt(e->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
     curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
     curl_multi_setopt(e->multi, CURLMOPT_MAX_CONCURRENT_STREAMS, (long)ENGINE_STREAMS);
-    if (own_client_fits(c)) {
-        struct request_settings hs = {c->timeout, c->connect_timeout, c->max_body, c->method,
-                                 c->user_agent, e->headers_ka};
-        if (!(e->h1 = h1_new(loop, &hs, on_h1_done, e))) {
-            snprintf(err, errlen, "out of memory");
-            goto fail;
-        }
-        h1_keep(e->h1, e->window);
+    struct request_settings rs = {c->timeout, c->connect_timeout, c->max_body, c->method,
+                                  c->user_agent, e->headers_ka};
+    if ((own_client_fits(c, 0) && !(e->h1 = h1_new(loop, &rs, on_own_done, e))) ||
+        (own_client_fits(c, 1) && !(e->h2 = h2_new(loop, &rs, on_own_done, e)))) {
+        snprintf(err, errlen, "cannot create the transfer engine");
+        goto fail;
     }
+    if (e->h1)
+        h1_keep(e->h1, e->window);
     uv_timer_init(loop, &e->timer);
     e->timer.data = e;
     return e;
 fail:
+    h1_free(e->h1);
     res_decoder_free(e->dec);
     if (e->multi)
         curl_multi_cleanup(e->multi);
@@ -691,9 +699,13 @@ int engine_start(struct engine *e, struct xfer *p)
     p->doomed = 0;
     p->res.url = p->req.url.p;
     p->sent = 0;
-    if (e->h1) {
-        if (h1_start(e->h1, p) == 0) {
+    if (e->h1 || e->h2) {
+        if (e->h1 && h1_start(e->h1, p) == 0) {
             e->by_h1++;
+            return 0;
+        }
+        if (e->h2 && h2_start(e->h2, p) == 0) {
+            e->by_h2++;
             return 0;
         }
         e->by_curl++;
@@ -759,6 +771,7 @@ void engine_xfer_free(struct xfer *p)
     if (!p->easy)
         return;
     h1_drop(p);
+    h2_drop(p->eng->h2, p);
     engine_xfer_clear(p);
     curl_easy_cleanup(p->easy);
     buf_free(&p->req.url);
@@ -775,10 +788,12 @@ void engine_free(struct engine *e)
 {
     if (!e)
         return;
-    if (e->h1)
-        log_msg(LOG_DEBUG, "transfers: %lu by salvo's HTTP/1.1 client, %lu by curl", e->by_h1,
-                e->by_curl);
+    if (e->h1 || e->h2)
+        log_msg(LOG_DEBUG,
+                "transfers: %lu by salvo's HTTP/1.1 client, %lu by its HTTP/2 client, %lu by curl",
+                e->by_h1, e->by_h2, e->by_curl);
     h1_free(e->h1);
+    h2_free(e->h2);
     curl_multi_cleanup(e->multi);
     curl_share_cleanup(e->share);
     tls_free(e->tls); /* no connection is left to use it */

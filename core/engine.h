@@ -69,6 +69,13 @@ struct xfer {
     void *h1conn;                /* its connection while in flight */
     int h1tries;                 /* connections it went out on */
     int curl_only;               /* this word's answer needs curl */
+    /* salvo's own HTTP/2 client (h2.c) */
+    void *h2conn;                /* its connection while in flight */
+    struct xfer *h2prev, *h2next; /* its transfers in flight */
+    int32_t h2stream;            /* 0 until its request is submitted */
+    int h2got, h2redo, h2retry;  /* an answer began; curl must ask; ask again */
+    size_t h2sent;               /* body bytes handed to the stream */
+    size_t h2hdr;                /* header bytes of its answer */
 };
 
 /* Called for every finished transfer, from the loop but never from inside
