@@ -105,7 +105,7 @@ int engine_start(struct engine *e, struct xfer *x);
 /* -t auto: where the window starts, and how far it may grow. Probes of
  * one origin start lower: on a near network a few kept connections carry
  * a host's whole rate and every one more costs; a distant host's window
- * grows fourfold a period from there. */
+ * grows by up to 16x a period from there. */
 #define ENGINE_AUTO_START 200
 #define ENGINE_AUTO_START_ONE 32
 #define ENGINE_AUTO_MAX 4096

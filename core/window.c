@@ -6,7 +6,10 @@
  * is compared with the best seen so far. While the rate rises by more than
  * RISE the window grows by what the CPU has room for (the rate, and with it
  * the CPU, is proportional to the window while the latency is the limit):
- * to CPU_FULL of a core, at most 4x and at least a quarter. When it rose by
+ * to CPU_FULL of a core, at most GROW_MAX and at least a quarter (a
+ * window that leaves the CPU nearly idle is waiting on the network, and
+ * may grow that much: 32 -> 2,000 100 ms away took three periods at 4x,
+ * a second of a short scan at a tenth of its rate). When it rose by
  * less than the window grew, the knee lies between the two windows, at
  * the smaller one times the rise; when it stops rising the
  * best window so far is kept; when connect errors and timeouts rise above
@@ -34,6 +37,7 @@
 #include "window.h"
 
 #define RISE 1.10          /* a rise smaller than 10 % is noise */
+#define GROW_MAX 16.0      /* the most a window grows in one step */
 #define LEAP 1.50          /* a rise that pays for any CPU */
 #define COST_MORE 1.15     /* CPU per probe, over the best window's */
 #define CPU_FULL 0.90      /* of one core */
@@ -175,8 +179,8 @@ static unsigned decide(struct window *w, double rate, double cpu, double fail)
         w->best_cpp = rate > 0 ? cpu / rate : 0;
         w->base_fail = fail;
         w->settled = 0;
-        double room = cpu > 0.01 ? CPU_FULL / cpu : 4;
-        room = room > 4 ? 4 : room < 1.25 ? 1.25 : room;
+        double room = cpu > 0.01 ? CPU_FULL / cpu : GROW_MAX;
+        room = room > GROW_MAX ? GROW_MAX : room < 1.25 ? 1.25 : room;
         double next = w->cur * (w->careful ? 1.25 : room);
         if (w->ceiling && next >= w->ceiling * 0.9)
             next = w->ceiling * 0.9;
