@@ -119,6 +119,23 @@ static void distant_burst(void **s)
     assert_true(r.probes / r.secs >= 0.8 * t.cpu_cap);
 }
 
+/* Probes that cost the CPU little (salvo's own clients: 60,000/s a core)
+ * to a host 100 ms away: 32 in flight leave the CPU nearly idle, and the
+ * window climbs to a few thousand in two steps, not four. */
+static void distant_cheap(void **s)
+{
+    (void)s;
+    struct window w;
+    struct run r = {.now = 1000 * MS};
+    struct target t = {.lat = 0.1, .cpu_cap = 60000, .fail_above = ~0u};
+    window_init(&w, 32, 10, 4096, r.now, r.cpu);
+    simulate(&w, &t, 0.8, &r);
+    assert_true(w.cur >= 2048);
+    r.probes = r.secs = 0;
+    simulate(&w, &t, 3, &r);
+    assert_true(r.probes / r.secs >= 0.8 * 4096 / t.lat);
+}
+
 /* One host on a near network: the rate is the CPU's at any window, but
  * each connection more costs (at 200: 18,000 probes/s; at 10: 29,000).
  * It comes down from 200 and keeps most of the best rate. */
@@ -243,6 +260,7 @@ static void bounded(void **s)
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(distant), cmocka_unit_test(distant_burst),
+                                       cmocka_unit_test(distant_cheap),
                                        cmocka_unit_test(near), cmocka_unit_test(one_host),
                                        cmocka_unit_test(multiplexed),
                                        cmocka_unit_test(failures), cmocka_unit_test(not_the_limit),
