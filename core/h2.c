@@ -278,14 +278,6 @@ static struct xfer *stream_x(nghttp2_session *ng, int32_t id)
     return nghttp2_session_get_stream_user_data(ng, id);
 }
 
-static int on_begin_headers(nghttp2_session *ng, const nghttp2_frame *f, void *ud)
-{
-    (void)ng;
-    (void)f;
-    (void)ud;
-    return 0;
-}
-
 static int on_header(nghttp2_session *ng, const nghttp2_frame *f, const uint8_t *name,
                      size_t nl, const uint8_t *value, size_t vl, uint8_t flags, void *ud)
 {
@@ -800,7 +792,6 @@ static int ctx_setup(struct h2 *h)
         return -1;
     if (nghttp2_session_callbacks_new(&h->cbs) != 0)
         return -1;
-    nghttp2_session_callbacks_set_on_begin_headers_callback(h->cbs, on_begin_headers);
     nghttp2_session_callbacks_set_on_header_callback(h->cbs, on_header);
     nghttp2_session_callbacks_set_on_frame_recv_callback(h->cbs, on_frame_recv);
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(h->cbs, on_data);
