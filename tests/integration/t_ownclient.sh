@@ -199,4 +199,18 @@ check "HTTP/2 slow body: 2 timeouts, with what came" \
     -u "https://127.0.0.1:$TP/{}" -w <(printf 'a\nb\n') > big.jsonl
 check "HTTP/2 body over --max-body: 2 answers, no error" \
     [ "$(grep -c '"status":200' big.jsonl)" -eq 2 ] && [ "$(grep -c '"verdict":"error"' big.jsonl)" -eq 0 ]
+
+# 11. Nothing listening, and TLS asked of a plain-HTTP port: each client
+# fails as curl does.
+for u in "http://127.0.0.1:1/{}" "https://127.0.0.1:1/{}" "https://127.0.0.1:$PORT/{}"; do
+    for cl in curl auto; do
+        "$SALVO" -j 1 -q -v -p none -f jsonl --errors --http-client $cl -u "$u" \
+            -w <(printf 'a\nb\n') > "bad.$cl.jsonl" 2> "bad.$cl.err"
+        grep -o '"word":"[^"]*"\|"error_class":"[^"]*"' "bad.$cl.jsonl" | sort > "bad.$cl.cls"
+    done
+    check "$u: the same error classes as curl's ($(sort -u bad.auto.cls | grep -c class) kind)" \
+        same_set bad.curl.cls bad.auto.cls
+    check "$u: 2 errors" [ "$(grep -c '"verdict":"error"' bad.auto.jsonl)" -eq 2 ]
+    check "$u: by salvo's client" grep -q "transfers: [02] by salvo's HTTP/1.1 client, [02] by its HTTP/2 client, 0 by curl" bad.auto.err
+done
 finish
