@@ -152,18 +152,15 @@ static void report(struct h1 *h, struct xfer *x, int redo)
 static void fail(struct conn *c, int kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The transfer on c fails (and c goes with it). */
 static void fail(struct conn *c, int kind, const char *fmt, ...)
 {
     struct xfer *x = c->x;
     struct h1 *h = c->h;
-    char why[200];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(why, sizeof why, fmt, ap);
+    request_verror(x, kind, fmt, ap);
     va_end(ap);
-    x->kind = kind;
-    snprintf(x->errmsg, sizeof x->errmsg, "%s: %s", codes_prefix(kind), why);
-    x->res.error = x->errmsg;
     detach(c);
     conn_close(c);
     report(h, x, 0);
@@ -318,10 +315,7 @@ static void closed_under(struct conn *c, int err)
         conn_close(c);
         if (connect_for(h, x, &sa) == 0)
             return;
-        x->kind = ERR_CONNECT;
-        snprintf(x->errmsg, sizeof x->errmsg, "%s: cannot open a connection",
-                 codes_prefix(ERR_CONNECT));
-        x->res.error = x->errmsg;
+        request_error(x, ERR_CONNECT, "cannot open a connection");
         report(h, x, 0);
         return;
     }

@@ -27,7 +27,6 @@
 #include <nghttp2/nghttp2.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,21 +114,6 @@ static void list_remove(struct h2 *h, struct xfer *x)
         uv_timer_stop(&h->sweep);
 }
 
-static void set_error(struct xfer *x, int kind, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_error(struct xfer *x, int kind, const char *fmt, ...)
-{
-    char why[200];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, sizeof why, fmt, ap);
-    va_end(ap);
-    x->kind = kind;
-    snprintf(x->errmsg, sizeof x->errmsg, "%s: %s", codes_prefix(kind), why);
-    x->res.error = x->errmsg;
-}
-
 static void report(struct h2 *h, struct xfer *x)
 {
     x->res.elapsed = (double)(uv_hrtime() - x->h1t0) / 1e9;
@@ -194,7 +178,7 @@ static void conn_lost(struct conn *c, int kind, const char *why)
         if (c->state == C_OPEN && !x->h2got && ++x->h1tries < TRIES_MAX)
             x->h2retry = 1;
         else
-            set_error(x, kind, "%s", why);
+            request_error(x, kind, "%s", why);
         defer(h, x);
     }
     c->streams = 0;
@@ -305,7 +289,7 @@ static int on_header(nghttp2_session *ng, const nghttp2_frame *f, const uint8_t 
         buf_append(l, value, vl);
     }
     if ((x->h2hdr += nl + vl + 4) > HEADERS_MAX) {
-        set_error(x, ERR_IO, "Too large response headers: %zu > %u", x->h2hdr, HEADERS_MAX);
+        request_error(x, ERR_IO, "Too large response headers: %zu > %u", x->h2hdr, HEADERS_MAX);
         return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE; /* resets the stream */
     }
     if (l->p)
@@ -338,7 +322,7 @@ static int on_data(nghttp2_session *ng, uint8_t flags, int32_t id, const uint8_t
         return 0;
     if (res_add_body(&x->res, (const char *)data, len, ((struct conn *)ud)->h->s.max_body) < 0) {
         if (!x->res.truncated)
-            set_error(x, ERR_INTERNAL, "out of memory");
+            request_error(x, ERR_INTERNAL, "out of memory");
         nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
     }
     return 0;
@@ -359,10 +343,10 @@ static int on_stream_close(nghttp2_session *ng, int32_t id, uint32_t code, void 
         ++x->h1tries < TRIES_MAX)
         x->h2retry = 1; /* not processed: another connection */
     else if (code != NGHTTP2_NO_ERROR && !x->res.error && !x->res.truncated && !x->h2redo)
-        set_error(x, ERR_HTTP, "HTTP/2 stream %d was not closed cleanly: %s (err %u)", (int)id,
+        request_error(x, ERR_HTTP, "HTTP/2 stream %d was not closed cleanly: %s (err %u)", (int)id,
                   nghttp2_http2_strerror(code), code);
     else if (!x->res.status && !x->res.error && !x->h2redo)
-        set_error(x, ERR_EMPTY, "Empty reply from server");
+        request_error(x, ERR_EMPTY, "Empty reply from server");
     x->h2next = c->ended;
     c->ended = x;
     return 0;
@@ -488,7 +472,7 @@ static void start_request(struct conn *c, struct xfer *x)
         list_remove(h, x);
         x->h2conn = NULL;
         c->streams--;
-        set_error(x, ERR_INTERNAL, "cannot make the HTTP/2 request");
+        request_error(x, ERR_INTERNAL, "cannot make the HTTP/2 request");
         defer(h, x);
         return;
     }
@@ -707,7 +691,7 @@ static void again(struct h2 *h, struct xfer *x)
     if (request_target(x, 1, &t) == 0)
         c = conn_for(h, &t);
     if (!c) {
-        set_error(x, ERR_CONNECT, "cannot open a connection");
+        request_error(x, ERR_CONNECT, "cannot open a connection");
         report(h, x);
         return;
     }
@@ -765,10 +749,10 @@ static void on_sweep(uv_timer_t *t)
         }
         uint64_t ms = (now - x->h1t0) / 1000000;
         if (opening)
-            set_error(x, ERR_TIMEOUT, "Connection timed out after %llu milliseconds",
+            request_error(x, ERR_TIMEOUT, "Connection timed out after %llu milliseconds",
                       (unsigned long long)ms);
         else
-            set_error(x, ERR_TIMEOUT,
+            request_error(x, ERR_TIMEOUT,
                       "Operation timed out after %llu milliseconds with %llu bytes received",
                       (unsigned long long)ms, x->res.length);
         defer(h, x);

@@ -6,9 +6,11 @@
  * Content-Type for a body. Only for URLs curl would send as they are. */
 #include "request.h"
 
+#include "codes.h"
 #include "engine.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -183,3 +185,20 @@ int request_build(const struct request_settings *s, struct xfer *x,
     return b->p ? 0 : -1;
 }
 
+
+void request_verror(struct xfer *x, int kind, const char *fmt, va_list ap)
+{
+    char why[200];
+    vsnprintf(why, sizeof why, fmt, ap);
+    x->kind = kind;
+    snprintf(x->errmsg, sizeof x->errmsg, "%s: %s", codes_prefix(kind), why);
+    x->res.error = x->errmsg;
+}
+
+void request_error(struct xfer *x, int kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    request_verror(x, kind, fmt, ap);
+    va_end(ap);
+}

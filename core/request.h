@@ -3,6 +3,7 @@
 #define SALVO_REQUEST_H
 #include <curl/curl.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 struct xfer;
@@ -35,4 +36,10 @@ int request_target(const struct xfer *x, int tls, struct request_target *t);
  * goes, a body over 1 MiB, HEAD with a body) or memory ran out. */
 int request_build(const struct request_settings *s, struct xfer *x,
                   const struct request_target *t, int body);
+/* x failed: its kind, and "prefix: why" as its error (curl's words where
+ * curl has some). */
+void request_error(struct xfer *x, int kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void request_verror(struct xfer *x, int kind, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 #endif
