@@ -47,6 +47,7 @@ struct conn {
     struct h2 *h;
     struct conn *prev, *next;
     int fd, state, closing, goaway, dirty;
+    uint32_t goaway_err;           /* the error code a GOAWAY named */
     SSL *ssl;
     nghttp2_session *ng;
     struct sockaddr_in sa;
@@ -165,7 +166,8 @@ static void start_request(struct conn *c, struct xfer *x);
 static struct conn *conn_for(struct h2 *h, const struct request_target *t);
 
 /* Every transfer on c ends with why, or goes again on a new connection
- * when nothing of its answer came. */
+ * when nothing of its answer came. ERR_EMPTY: the server closed it (or
+ * sent what is no HTTP/2), which is an empty reply where no answer began. */
 static void conn_lost(struct conn *c, int kind, const char *why)
 {
     struct h2 *h = c->h;
@@ -177,6 +179,11 @@ static void conn_lost(struct conn *c, int kind, const char *why)
         x->h2conn = NULL;
         if (c->state == C_OPEN && !x->h2got && ++x->h1tries < TRIES_MAX)
             x->h2retry = 1;
+        else if (kind == ERR_EMPTY && x->h2got)
+            /* curl's words and kind for an answer cut by the close */
+            request_error(x, ERR_HTTP,
+                          "HTTP/2 stream %d was not closed cleanly before end of the underlying "
+                          "stream", (int)x->h2stream);
         else
             request_error(x, kind, "%s", why);
         defer(h, x);
@@ -302,6 +309,7 @@ static int on_frame_recv(nghttp2_session *ng, const nghttp2_frame *f, void *ud)
     struct conn *c = ud;
     if (f->hd.type == NGHTTP2_GOAWAY) {
         c->goaway = 1;
+        c->goaway_err = f->goaway.error_code;
         return 0;
     }
     if (f->hd.type != NGHTTP2_HEADERS)
@@ -339,12 +347,17 @@ static int on_stream_close(nghttp2_session *ng, int32_t id, uint32_t code, void 
     list_remove(h, x);
     x->h2conn = NULL;
     c->streams--;
-    if ((code == NGHTTP2_REFUSED_STREAM || c->goaway) && !x->h2got && !x->res.error &&
-        ++x->h1tries < TRIES_MAX)
+    int unprocessed = (code == NGHTTP2_REFUSED_STREAM || c->goaway) && !x->h2got;
+    if (unprocessed && !x->res.error && ++x->h1tries < TRIES_MAX)
         x->h2retry = 1; /* not processed: another connection */
+    else if (unprocessed && c->goaway_err && !x->res.error)
+        request_error(x, ERR_HTTP, "the server ended the connection: GOAWAY %s (err %u)",
+                      nghttp2_http2_strerror(c->goaway_err), c->goaway_err);
     else if (code != NGHTTP2_NO_ERROR && !x->res.error && !x->res.truncated && !x->h2redo)
-        request_error(x, ERR_HTTP, "HTTP/2 stream %d was not closed cleanly: %s (err %u)", (int)id,
-                  nghttp2_http2_strerror(code), code);
+        /* A stream refused every time is curl's "connection died" (io). */
+        request_error(x, unprocessed ? ERR_IO : ERR_HTTP,
+                      "HTTP/2 stream %d was not closed cleanly: %s (err %u)", (int)id,
+                      nghttp2_http2_strerror(code), code);
     else if (!x->res.status && !x->res.error && !x->h2redo)
         request_error(x, ERR_EMPTY, "Empty reply from server");
     x->h2next = c->ended;
@@ -555,15 +568,18 @@ static void readable(struct conn *c)
             if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
                 break;
             end_stream_list(c);
-            conn_lost(c, ERR_IO, e == SSL_ERROR_ZERO_RETURN || e == SSL_ERROR_SYSCALL
-                                     ? "Recv failure: the connection closed"
-                                     : "Recv failure: a TLS error");
+            int reset = e == SSL_ERROR_SYSCALL && errno == ECONNRESET;
+            if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && !reset))
+                conn_lost(c, ERR_EMPTY, "Empty reply from server");
+            else
+                conn_lost(c, ERR_IO, reset ? "Recv failure: Connection reset by peer"
+                                           : "Recv failure: a TLS error");
             return;
         }
         ssize_t r = nghttp2_session_mem_recv(c->ng, (const uint8_t *)c->h->rbuf, (size_t)n);
         if (r < 0) {
             end_stream_list(c);
-            conn_lost(c, ERR_IO, nghttp2_strerror((int)r));
+            conn_lost(c, ERR_EMPTY, nghttp2_strerror((int)r));
             return;
         }
     }
