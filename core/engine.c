@@ -1,5 +1,9 @@
 /* engine: the transfers of one worker, in one libuv loop.
  *
+ * A transfer of a one-origin scan that salvo's own clients take (h1.c for
+ * plain HTTP, h2.c for HTTPS; request.c says which) goes to them; every
+ * other goes to curl, as below.
+ *
  * Shape: curl's multi socket interface, one uv_poll_t per curl socket and
  * one uv_timer_t for curl's timer. After every curl_multi_socket_action()
  * (socket path and timer path alike) finished transfers are drained with

@@ -1,7 +1,8 @@
-/* engine: one libuv loop driving curl's multi socket interface. It owns
- * transfers and nothing else: what a transfer is for (a word, a chunk, a
- * retry) is the probe layer's, which embeds a struct xfer in its probe and
- * gets back to the probe with container_of. */
+/* engine: one libuv loop driving curl's multi socket interface, and for a
+ * template of one origin salvo's own HTTP clients (h1.h, h2.h) where they
+ * do what curl would. It owns transfers and nothing else: what a transfer
+ * is for (a word, a chunk, a retry) is the probe layer's, which embeds a
+ * struct xfer in its probe and gets back to the probe with container_of. */
 #ifndef SALVO_ENGINE_H
 #define SALVO_ENGINE_H
 #include <curl/curl.h>
