@@ -780,7 +780,7 @@ void engine_xfer_free(struct xfer *p)
     curl_easy_cleanup(p->easy);
     buf_free(&p->req.url);
     buf_free(&p->wire);
-    buf_free(&p->h1req);
+    buf_free(&p->own_req);
     buf_free(&p->req.method);
     buf_free(&p->req.body);
     buf_free(&p->req.fail);

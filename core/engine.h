@@ -64,12 +64,12 @@ struct xfer {
     unsigned sent;               /* requests its last transfer sent: more than one
                                     after a retry (or a redirect) */
     unsigned curl_sent;          /* the same for its easy handle's last transfer */
-    /* salvo's own client (h1.c) */
-    struct buf h1req;            /* the request's bytes, kept for a resend */
-    uint64_t h1t0;               /* when it started (uv_hrtime) */
-    void *h1conn;                /* its connection while in flight */
-    int h1tries;                 /* connections it went out on */
+    /* salvo's own clients (request.c, h1.c, h2.c) */
+    struct buf own_req;          /* the request's bytes, kept for a resend */
+    uint64_t own_t0;             /* when it started (uv_hrtime) */
+    int own_tries;               /* connections it went out on */
     int curl_only;               /* this word's answer needs curl */
+    void *h1conn;                /* its HTTP/1.1 connection while in flight */
     /* salvo's own HTTP/2 client (h2.c) */
     void *h2conn;                /* its connection while in flight */
     struct xfer *h2prev, *h2next; /* its transfers in flight */

@@ -27,8 +27,6 @@
 #include <strings.h>
 
 #define LINE_MAX_BYTES (100 * 1024) /* curl's CURL_MAX_HTTP_HEADER */
-#define HEADERS_MAX (300 * 1024)    /* a response's header bytes (curl 7.88 as Debian patched it) */
-#define TRIES_MAX 3                 /* connections one request may go out on */
 
 enum { C_CONNECTING, C_BUSY, C_IDLE };
 enum { P_STATUS, P_HEADERS, P_LEN, P_CLOSE, P_CSIZE, P_CDATA, P_CEND, P_TRAILER };
@@ -58,7 +56,7 @@ struct conn {
 struct h1 {
     uv_loop_t *loop;
     struct request_settings s;
-    h1_done_fn done;
+    request_done_fn done;
     void *ud;
     struct conn *conns, *idle;
     unsigned nidle, keep;
@@ -145,7 +143,7 @@ static void detach(struct conn *c)
 
 static void report(struct h1 *h, struct xfer *x, int redo)
 {
-    x->res.elapsed = (double)(uv_hrtime() - x->h1t0) / 1e9;
+    x->res.elapsed = (double)(uv_hrtime() - x->own_t0) / 1e9;
     h->done(x, redo, h->ud);
 }
 
@@ -203,7 +201,7 @@ static void on_written(uv_write_t *w, int status)
 static int send_request(struct conn *c)
 {
     struct xfer *x = c->x;
-    uv_buf_t b = uv_buf_init(x->h1req.p, (unsigned)x->h1req.len);
+    uv_buf_t b = uv_buf_init(x->own_req.p, (unsigned)x->own_req.len);
     x->sent++;
     int r = uv_try_write((uv_stream_t *)&c->tcp, &b, 1);
     if (r == (int)b.len)
@@ -225,7 +223,7 @@ static void on_timeout(uv_timer_t *t);
 static void arm(struct conn *c)
 {
     const struct request_settings *s = &c->h->s;
-    uint64_t used = (uv_hrtime() - c->x->h1t0) / 1000000;
+    uint64_t used = (uv_hrtime() - c->x->own_t0) / 1000000;
     uint64_t total = (uint64_t)(s->timeout * 1000 + 0.5);
     uint64_t ms = used < total ? total - used : 0;
     if (c->state == C_CONNECTING && s->connect_timeout > 0) {
@@ -242,7 +240,7 @@ static void assign(struct conn *c, struct xfer *x)
     c->phase = P_STATUS;
     c->got = 0;
     buf_reset(&c->line);
-    c->head = !strncmp(x->h1req.p, "HEAD ", 5);
+    c->head = !strncmp(x->own_req.p, "HEAD ", 5);
     arm(c);
 }
 
@@ -309,7 +307,7 @@ static void closed_under(struct conn *c, int err)
 {
     struct xfer *x = c->x;
     struct h1 *h = c->h;
-    if (!c->got && c->served && ++x->h1tries < TRIES_MAX) {
+    if (!c->got && c->served && ++x->own_tries < REQUEST_TRIES_MAX) {
         struct sockaddr_in sa = c->sa;
         detach(c);
         conn_close(c);
@@ -346,7 +344,7 @@ static void on_timeout(uv_timer_t *t)
     struct conn *c = t->data;
     if (!c->x)
         return;
-    uint64_t ms = (uv_hrtime() - c->x->h1t0) / 1000000;
+    uint64_t ms = (uv_hrtime() - c->x->own_t0) / 1000000;
     if (c->state == C_CONNECTING)
         fail(c, ERR_TIMEOUT, "Connection timed out after %llu milliseconds",
              (unsigned long long)ms);
@@ -487,8 +485,8 @@ static int line(struct conn *c, const char *l, size_t n)
         len--;
     if (c->phase == P_STATUS)
         c->hbytes = 0;
-    if ((c->hbytes += n) > HEADERS_MAX && c->phase <= P_HEADERS) {
-        fail(c, ERR_IO, "Too large response headers: %zu > %u", c->hbytes, HEADERS_MAX);
+    if ((c->hbytes += n) > REQUEST_HEADERS_MAX && c->phase <= P_HEADERS) {
+        fail(c, ERR_IO, "Too large response headers: %zu > %u", c->hbytes, REQUEST_HEADERS_MAX);
         return HANDLED;
     }
     switch (c->phase) {
@@ -604,7 +602,7 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 
 /* ---- the interface ---- */
 
-struct h1 *h1_new(uv_loop_t *loop, const struct request_settings *s, h1_done_fn done, void *ud)
+struct h1 *h1_new(uv_loop_t *loop, const struct request_settings *s, request_done_fn done, void *ud)
 {
     struct h1 *h = calloc(1, sizeof *h);
     if (!h)
@@ -629,21 +627,19 @@ int h1_start(struct h1 *h, struct xfer *x)
     struct request_target t;
     if (x->curl_only || request_target(x, 0, &t) < 0 || request_build(&h->s, x, &t, 1) < 0)
         return 1;
-    struct sockaddr_in sa;
-    if (uv_ip4_addr(t.addr, (int)t.port, &sa) < 0)
-        return 1;
+    const struct sockaddr_in *sa = &t.sa;
     util_put_str(x->res.ip, sizeof x->res.ip, 0, t.addr);
-    x->h1t0 = uv_hrtime();
-    x->h1tries = 0;
+    x->own_t0 = uv_hrtime();
+    x->own_tries = 0;
     struct conn *c;
-    while ((c = take_idle(h, &sa))) {
+    while ((c = take_idle(h, sa))) {
         assign(c, x);
         if (send_request(c) == 0)
             return 0;
         detach(c); /* closed under us while idle: a new one */
         conn_close(c);
     }
-    return connect_for(h, x, &sa) < 0 ? 1 : 0;
+    return connect_for(h, x, sa) < 0 ? 1 : 0;
 }
 
 void h1_drop(struct xfer *x)

@@ -20,11 +20,7 @@
 struct xfer;
 struct h1;
 
-/* A finished transfer. redo: the answer needs curl (a compressed body):
- * nothing of it is kept, curl should ask again. */
-typedef void (*h1_done_fn)(struct xfer *x, int redo, void *ud);
-
-struct h1 *h1_new(uv_loop_t *loop, const struct request_settings *s, h1_done_fn done, void *ud);
+struct h1 *h1_new(uv_loop_t *loop, const struct request_settings *s, request_done_fn done, void *ud);
 /* Start x->req on a kept connection or a new one: 0; 1 when the request is
  * not one for this client (curl takes it; x untouched). */
 int h1_start(struct h1 *h, struct xfer *x);

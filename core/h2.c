@@ -36,8 +36,6 @@
 
 #define STREAMS_MAX 100                 /* per connection (curl's default) */
 #define WINDOW (32 * 1024 * 1024)       /* the stream and connection windows, as curl's */
-#define HEADERS_MAX (300 * 1024)        /* a response's header bytes, as curl */
-#define TRIES_MAX 3                     /* connections one request may go out on */
 #define SWEEP_MS 50
 
 enum { C_CONNECTING, C_HANDSHAKE, C_OPEN };
@@ -63,7 +61,7 @@ struct conn {
 struct h2 {
     uv_loop_t *loop;
     struct request_settings s;
-    h1_done_fn done;
+    request_done_fn done;
     void *ud;
     SSL_CTX *ctx;
     nghttp2_session_callbacks *cbs;
@@ -117,7 +115,7 @@ static void list_remove(struct h2 *h, struct xfer *x)
 
 static void report(struct h2 *h, struct xfer *x)
 {
-    x->res.elapsed = (double)(uv_hrtime() - x->h1t0) / 1e9;
+    x->res.elapsed = (double)(uv_hrtime() - x->own_t0) / 1e9;
     h->done(x, x->h2redo, h->ud);
 }
 
@@ -177,7 +175,7 @@ static void conn_lost(struct conn *c, int kind, const char *why)
             continue;
         list_remove(h, x);
         x->h2conn = NULL;
-        if (c->state == C_OPEN && !x->h2got && ++x->h1tries < TRIES_MAX)
+        if (c->state == C_OPEN && !x->h2got && ++x->own_tries < REQUEST_TRIES_MAX)
             x->h2retry = 1;
         else if (kind == ERR_EMPTY && x->h2got)
             /* curl's words and kind for an answer cut by the close */
@@ -295,8 +293,8 @@ static int on_header(nghttp2_session *ng, const nghttp2_frame *f, const uint8_t 
         buf_append(l, ": ", 2);
         buf_append(l, value, vl);
     }
-    if ((x->h2hdr += nl + vl + 4) > HEADERS_MAX) {
-        request_error(x, ERR_IO, "Too large response headers: %zu > %u", x->h2hdr, HEADERS_MAX);
+    if ((x->h2hdr += nl + vl + 4) > REQUEST_HEADERS_MAX) {
+        request_error(x, ERR_IO, "Too large response headers: %zu > %u", x->h2hdr, REQUEST_HEADERS_MAX);
         return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE; /* resets the stream */
     }
     if (l->p)
@@ -348,7 +346,7 @@ static int on_stream_close(nghttp2_session *ng, int32_t id, uint32_t code, void 
     x->h2conn = NULL;
     c->streams--;
     int unprocessed = (code == NGHTTP2_REFUSED_STREAM || c->goaway) && !x->h2got;
-    if (unprocessed && !x->res.error && ++x->h1tries < TRIES_MAX)
+    if (unprocessed && !x->res.error && ++x->own_tries < REQUEST_TRIES_MAX)
         x->h2retry = 1; /* not processed: another connection */
     else if (unprocessed && c->goaway_err && !x->res.error)
         request_error(x, ERR_HTTP, "the server ended the connection: GOAWAY %s (err %u)",
@@ -414,10 +412,10 @@ static nghttp2_nv nv(const char *n, size_t nl, const char *v, size_t vl)
     return (nghttp2_nv){(uint8_t *)n, (uint8_t *)v, nl, vl, NGHTTP2_NV_FLAG_NONE};
 }
 
-/* x->h1req as header fields in h->nva: their number, or -1. */
+/* x->own_req as header fields in h->nva: their number, or -1. */
 static long fields(struct h2 *h, const struct xfer *x)
 {
-    const char *p = x->h1req.p, *end = p + x->h1req.len;
+    const char *p = x->own_req.p, *end = p + x->own_req.len;
     size_t lines = 4;
     for (const char *q = p; q < end; q++)
         lines += *q == '\n';
@@ -429,7 +427,7 @@ static long fields(struct h2 *h, const struct xfer *x)
         h->nvcap = lines;
     }
     buf_reset(&h->names);
-    if (buf_reserve(&h->names, x->h1req.len + 1) < 0)
+    if (buf_reserve(&h->names, x->own_req.len + 1) < 0)
         return -1;
     const char *eol = memchr(p, '\r', (size_t)(end - p));
     const char *sp = memchr(p, ' ', (size_t)(end - p));
@@ -631,8 +629,7 @@ static struct conn *conn_new(struct h2 *h, const struct request_target *t)
         return NULL;
     c->h = h;
     c->fd = -1;
-    if (uv_ip4_addr(t->addr, (int)t->port, &c->sa) < 0)
-        goto fail;
+    c->sa = t->sa;
     util_put_str(c->addr, sizeof c->addr, 0, t->addr);
     if (t->namelen < sizeof c->name)
         memcpy(c->name, t->host, t->namelen);
@@ -645,9 +642,7 @@ static struct conn *conn_new(struct h2 *h, const struct request_target *t)
         goto fail;
     if (!(c->ssl = SSL_new(h->ctx)) || !SSL_set_fd(c->ssl, c->fd))
         goto fail;
-    struct in_addr a;
-    /* SNI for a name, none for an address (as curl). */
-    if (inet_pton(AF_INET, c->name, &a) != 1)
+    if (!t->numeric) /* SNI for a name, none for an address (as curl) */
         SSL_set_tlsext_host_name(c->ssl, c->name);
     SSL_set_connect_state(c->ssl);
     if (uv_poll_init_socket(h->loop, &c->poll, c->fd) < 0)
@@ -673,12 +668,9 @@ fail:
 /* A connection to t's place with room for one more stream, or a new one. */
 static struct conn *conn_for(struct h2 *h, const struct request_target *t)
 {
-    struct sockaddr_in sa;
-    if (uv_ip4_addr(t->addr, (int)t->port, &sa) < 0)
-        return NULL;
     for (struct conn *c = h->conns; c; c = c->next)
-        if (!c->goaway && c->streams < STREAMS_MAX && c->sa.sin_port == sa.sin_port &&
-            c->sa.sin_addr.s_addr == sa.sin_addr.s_addr &&
+        if (!c->goaway && c->streams < STREAMS_MAX && c->sa.sin_port == t->sa.sin_port &&
+            c->sa.sin_addr.s_addr == t->sa.sin_addr.s_addr &&
             !strncmp(c->name, t->host, t->namelen) && !c->name[t->namelen])
             return c;
     return conn_new(h, t);
@@ -750,7 +742,7 @@ static void on_sweep(uv_timer_t *t)
         struct conn *c = x->h2conn;
         int opening = c && c->state != C_OPEN;
         uint64_t limit = opening && ct < total ? ct : total;
-        uint64_t used = now - (opening ? (c->born > x->h1t0 ? c->born : x->h1t0) : x->h1t0);
+        uint64_t used = now - (opening ? (c->born > x->own_t0 ? c->born : x->own_t0) : x->own_t0);
         if (used < limit)
             continue;
         list_remove(h, x);
@@ -763,7 +755,7 @@ static void on_sweep(uv_timer_t *t)
                 mark_dirty(c);
             }
         }
-        uint64_t ms = (now - x->h1t0) / 1000000;
+        uint64_t ms = (now - x->own_t0) / 1000000;
         if (opening)
             request_error(x, ERR_TIMEOUT, "Connection timed out after %llu milliseconds",
                       (unsigned long long)ms);
@@ -800,7 +792,7 @@ static int ctx_setup(struct h2 *h)
     return 0;
 }
 
-struct h2 *h2_new(uv_loop_t *loop, const struct request_settings *s, h1_done_fn done, void *ud)
+struct h2 *h2_new(uv_loop_t *loop, const struct request_settings *s, request_done_fn done, void *ud)
 {
     struct h2 *h = calloc(1, sizeof *h);
     if (!h)
@@ -833,8 +825,8 @@ int h2_start(struct h2 *h, struct xfer *x)
     if (!c)
         return 1;
     util_put_str(x->res.ip, sizeof x->res.ip, 0, t.addr);
-    x->h1t0 = uv_hrtime();
-    x->h1tries = 0;
+    x->own_t0 = uv_hrtime();
+    x->own_tries = 0;
     x->h2got = x->h2redo = x->h2retry = 0;
     place(c, x);
     return 0;

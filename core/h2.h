@@ -14,13 +14,12 @@
 #define SALVO_H2_H
 #include <uv.h>
 
-#include "h1.h"
 #include "request.h"
 
 struct xfer;
 struct h2;
 
-struct h2 *h2_new(uv_loop_t *loop, const struct request_settings *s, h1_done_fn done, void *ud);
+struct h2 *h2_new(uv_loop_t *loop, const struct request_settings *s, request_done_fn done, void *ud);
 /* Start x->req as a stream: 0; 1 when it is not one for this client
  * (curl takes it; x untouched). Reports come from the loop, never from
  * inside this call. */

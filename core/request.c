@@ -22,23 +22,25 @@ static int lower_name_char(int c)
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
 }
 
-static int canonical_ipv4(const char *s, size_t n, char *out)
+/* s[0..n) as an IPv4 address written as inet_ntop writes it (what curl
+ * would not rewrite): into t's address and its text. */
+static int canonical_ipv4(const char *s, size_t n, struct request_target *t)
 {
     char tmp[INET_ADDRSTRLEN];
-    struct in_addr a;
     if (n >= sizeof tmp)
         return 0;
     memcpy(tmp, s, n);
     tmp[n] = '\0';
-    if (inet_pton(AF_INET, tmp, &a) != 1 || !inet_ntop(AF_INET, &a, out, INET_ADDRSTRLEN))
+    if (inet_pton(AF_INET, tmp, &t->sa.sin_addr) != 1 ||
+        !inet_ntop(AF_INET, &t->sa.sin_addr, t->addr, sizeof t->addr))
         return 0;
-    return !strcmp(out, tmp);
+    return !strcmp(t->addr, tmp);
 }
 
 /* The address of "HOST:PORT:ADDR:PORT" (the DNS stage's pin) for this host
  * and port, if IPv4. */
 static int pinned(const struct curl_slist *pin, const char *host, size_t hl, long port,
-                  char *out)
+                  struct request_target *t)
 {
     if (!pin)
         return 0;
@@ -51,7 +53,7 @@ static int pinned(const struct curl_slist *pin, const char *host, size_t hl, lon
     const char *a = end + 1, *colon = strchr(a, ':');
     if (!colon || strtol(colon + 1, &end, 10) != port || *end)
         return 0;
-    return canonical_ipv4(a, (size_t)(colon - a), out);
+    return canonical_ipv4(a, (size_t)(colon - a), t);
 }
 
 int request_target(const struct xfer *x, int tls, struct request_target *t)
@@ -89,9 +91,11 @@ int request_target(const struct xfer *x, int tls, struct request_target *t)
     t->pathlen = (size_t)(p - t->path);
     if (t->pathlen && t->path[t->pathlen - 1] == '?')
         return -1; /* an empty query: left to curl's rules */
-    if (canonical_ipv4(a, namelen, t->addr))
-        return 0;
-    return pinned(x->pin, a, namelen, t->port, t->addr) ? 0 : -1;
+    memset(&t->sa, 0, sizeof t->sa);
+    t->sa.sin_family = AF_INET;
+    t->sa.sin_port = htons((uint16_t)t->port);
+    t->numeric = canonical_ipv4(a, namelen, t);
+    return t->numeric || pinned(x->pin, a, namelen, t->port, t) ? 0 : -1;
 }
 
 /* curl's Curl_checkheaders: the first "name:" or "name;" line. */
@@ -145,7 +149,7 @@ int request_build(const struct request_settings *s, struct xfer *x,
     if (user_header(lists, "Content-Length") || user_header(lists, "Transfer-Encoding") ||
         user_header(lists, "Expect"))
         return -1;
-    struct buf *b = &x->h1req;
+    struct buf *b = &x->own_req;
     buf_reset(b);
     buf_append_str(b, method);
     buf_append_byte(b, ' ');

@@ -23,15 +23,28 @@ struct request_target {
     long port;
     const char *path;   /* path and query, up to a '#' */
     size_t pathlen;
-    char addr[INET_ADDRSTRLEN];   /* where to connect */
+    struct sockaddr_in sa;        /* where to connect */
+    char addr[INET_ADDRSTRLEN];   /* the same as text */
+    int numeric;                  /* the host is that address (no SNI) */
 };
+
+/* A transfer salvo's own client ended. redo: the answer needs curl (a
+ * compressed body, a server without HTTP/2): nothing of it is kept, curl
+ * should ask again. */
+typedef void (*request_done_fn)(struct xfer *x, int redo, void *ud);
+
+/* Shared by both clients, as curl 7.88 (Debian's) has them: a response's
+ * header bytes at most, and the connections one request may go out on
+ * when kept ones turn out closed under it. */
+#define REQUEST_HEADERS_MAX (300 * 1024)
+#define REQUEST_TRIES_MAX 3
 
 /* 0 when x's URL is http:// (https:// with tls) and one salvo's clients
  * send exactly as curl would: a lower-case name or IPv4 address whose
  * address is known (numeric, or the DNS stage's pin), a path and query of
  * printable ASCII (the fragment dropped), no empty query. */
 int request_target(const struct xfer *x, int tls, struct request_target *t);
-/* The request in x->h1req, its body after the headers when body is set:
+/* The request in x->own_req, its body after the headers when body is set:
  * 0, or -1 when it is curl's to send (a header that changes how the body
  * goes, a body over 1 MiB, HEAD with a body) or memory ran out. */
 int request_build(const struct request_settings *s, struct xfer *x,

@@ -121,11 +121,13 @@ check "nginx paths: the real pages found" [ "$(grep -c '"status":200' p.auto.sl)
 # 5. What stays curl's: a proxy, redirects followed, --http2.
 for args in "-x http://127.0.0.1:$(cat "$NGX_DIR/proxyport")" "--follow-redirects" "--http2"; do
     # shellcheck disable=SC2086
-    "$SALVO" -j 1 -q -v -p none $args -u "http://127.0.0.1:$FP/fault/echo/{}" -w aw.txt \
-        -o /dev/null 2> curlonly.err
+    "$SALVO" -j 1 -q -v -p none --show-filtered --errors -f jsonl $args -w aw.txt \
+        -u "http://127.0.0.1:$FP/fault/echo/{}" > curlonly.jsonl 2> curlonly.err
     v=$(by_own curlonly.err)
     check "$args: curl for every probe (${v:-none of salvo own clients made})" \
         sh -c '[ -z "$1" ] || [ "$1" = "0 15" ]' _ "$v"
+    # (and not because the scan never ran: every word has its line)
+    check "$args: 15 words ended" [ "$(grep -c '"word"' curlonly.jsonl)" -eq 15 ]
 done
 
 # 6. HTTPS, salvo's HTTP/2 client: what nginx saw, per request, the same
