@@ -15,10 +15,17 @@
 /* What the server may echo of a request, longest first: the URL, the URL
  * without its scheme, the host with and without its port, the path with
  * and without its query. Forms of one character are left out. */
+#define NORM_FORMS 5
+#define NORM_LEN 256
+
 struct echo_forms {
     const char *p[6];
     size_t n[6];
     size_t count;
+    /* the word as applications normalise it (CALIB_NORM) */
+    char norm[NORM_FORMS][NORM_LEN];
+    size_t nlen[NORM_FORMS];
+    size_t nnorm;
 };
 
 static void add_form(struct echo_forms *f, const char *p, size_t n)
@@ -33,6 +40,57 @@ static void add_form(struct echo_forms *f, const char *p, size_t n)
     }
     f->p[i] = p;
     f->n[i] = n;
+}
+
+static int word_char(unsigned char c);
+
+/* The word in lower case, each run of other characters turned into sep
+ * (dropped when sep is 0, and at either end), '/' into ':' if colon. */
+static void add_norm(struct echo_forms *f, const char *w, size_t len, char sep, int colon)
+{
+    if (f->nnorm == NORM_FORMS)
+        return;
+    char *o = f->norm[f->nnorm];
+    size_t k = 0;
+    int gap = 0;
+    for (size_t i = 0; i < len && k + 2 < NORM_LEN; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (colon && c == '/') {
+            if (k)
+                o[k++] = ':';
+            gap = 0;
+        } else if (word_char(c) && c != '_' && c != '-') {
+            if (gap && k && sep && o[k - 1] != ':')
+                o[k++] = sep;
+            gap = 0;
+            o[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        } else {
+            gap = 1;
+        }
+    }
+    if (k < 2)
+        return;
+    for (size_t j = 0; j < f->nnorm; j++)
+        if (f->nlen[j] == k && !memcmp(f->norm[j], o, k))
+            return;
+    if (k == len && !strncasecmp(o, w, k))
+        return; /* the word itself: CALIB_TOKEN's */
+    f->nlen[f->nnorm++] = k;
+}
+
+static void norm_forms(const struct calib_req *q, struct echo_forms *f)
+{
+    f->nnorm = 0;
+    for (const char *p = q->word, *end = q->word + q->wlen; p && p < end;) {
+        const char *sep = memchr(p, TMPL_SEP, (size_t)(end - p));
+        size_t m = sep ? (size_t)(sep - p) : (size_t)(end - p);
+        add_norm(f, p, m, '_', 0);
+        add_norm(f, p, m, '-', 0);
+        add_norm(f, p, m, ' ', 0);
+        add_norm(f, p, m, 0, 0);
+        add_norm(f, p, m, '_', 1);
+        p += m + 1;
+    }
 }
 
 static void echo_forms(const char *url, struct echo_forms *f)
@@ -90,6 +148,11 @@ static size_t echo_at(const char *s, size_t i, size_t n, const struct echo_forms
             return m;
         p += m + 1;
     }
+    if (level >= CALIB_NORM)
+        for (size_t k = 0; k < f->nnorm; k++)
+            if (f->nlen[k] <= n - i && !strncasecmp(s + i, f->norm[k], f->nlen[k]) &&
+                stands(s, i, n, f->nlen[k]))
+                return f->nlen[k];
     return 0;
 }
 
@@ -99,6 +162,9 @@ static void remove_echo(struct buf *out, const char *s, size_t n, const struct c
 {
     struct echo_forms f;
     echo_forms(level >= CALIB_URL ? q->url : NULL, &f);
+    f.nnorm = 0;
+    if (level >= CALIB_NORM)
+        norm_forms(q, &f);
     for (size_t i = 0; i < n;) {
         size_t m = level > CALIB_RAW ? echo_at(s, i, n, &f, q, level) : 0;
         if (m) {
@@ -127,6 +193,8 @@ void calib_sig_head(struct calib_sig *s, int status, const struct calib_req *q, 
     s->status = status;
     copy_replaced(s->location, sizeof s->location, location, q, level);
     copy_replaced(s->title, sizeof s->title, title, q, level);
+    snprintf(s->location_raw, sizeof s->location_raw, "%s", location ? location : "");
+    snprintf(s->title_raw, sizeof s->title_raw, "%s", title ? title : "");
 }
 
 static uint64_t mix(uint64_t x)
@@ -189,32 +257,88 @@ static size_t mask_volatile(char *t, size_t n)
     return o;
 }
 
+/* An echo's place while words and lines are counted: one non-space byte,
+ * so the counts do not depend on the word (nor on whether a word that is
+ * also fixed text was taken out with it). Dropped before the hash. */
+#define ECHO_MARK '\x01'
+
 void calib_sig_text(struct calib_sig *s, const char *text, size_t len, const struct calib_req *q,
                     int level, struct buf *scratch)
 {
+    static const char mark[2] = {ECHO_MARK, '\0'};
     buf_reset(scratch);
-    remove_echo(scratch, text, len > TEXT_MAX ? TEXT_MAX : len, q, level, "");
-    const char *t = scratch->p ? scratch->p : "";
+    remove_echo(scratch, text, len > TEXT_MAX ? TEXT_MAX : len, q, level, mark);
+    char *t = scratch->p ? scratch->p : (char *)"";
     size_t n = scratch->p ? mask_volatile(scratch->p, scratch->len) : 0;
-    s->size = n + (len > TEXT_MAX ? len - TEXT_MAX : 0);
     uint64_t w = 0, l = 0;
     int in = 0;
+    size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)t[i];
         int sp = c == ' ' || c == '\n' || c == '\t' || c == '\r';
         w += !sp && !in;
         in = !sp;
         l += c == '\n';
+        if (c != ECHO_MARK)
+            t[o++] = (char)c;
     }
     s->words = w;
-    s->lines = l + (n && t[n - 1] != '\n');
+    s->lines = l + (n && t[o ? o - 1 : 0] != '\n');
+    n = o;
+    s->size = n + (len > TEXT_MAX ? len - TEXT_MAX : 0);
     s->simhash = simhash((const unsigned char *)t, n);
 }
 
+/* s matches the learned pattern p, where each "{}" stands for any run of
+ * bytes (an echo of the word, even one that also reads as fixed text). */
+static int fits(const char *p, const char *s)
+{
+    const char *star = NULL, *back = NULL;
+    while (*s) {
+        if (p[0] == '{' && p[1] == '}') {
+            star = p += 2;
+            back = s;
+        } else if (*p == *s) {
+            p++;
+            s++;
+        } else if (star) {
+            p = star;
+            s = ++back;
+        } else {
+            return 0;
+        }
+    }
+    while (p[0] == '{' && p[1] == '}')
+        p += 2;
+    return !*p;
+}
+
+/* p without the separator before each {}: an echo the application
+ * normalised to nothing (".." in "wiki:..") takes its ':' with it. */
+static void drop_seps(const char *p, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (; *p && k + 1 < cap; p++)
+        if (!(strchr(":/_-. ", *p) && p[1] == '{' && p[2] == '}'))
+            out[k++] = *p;
+    out[k] = '\0';
+}
+
+/* b's field (with the echoes taken out, or as it came) fits a's pattern. */
+static int field_fits(const char *pattern, const char *echoless, const char *raw)
+{
+    if (fits(pattern, echoless) || fits(pattern, raw))
+        return 1;
+    char loose[256];
+    drop_seps(pattern, loose, sizeof loose);
+    return strcmp(loose, pattern) && (fits(loose, echoless) || fits(loose, raw));
+}
+
+/* a: the learned page; b: the response. */
 static int same_head(const struct calib_sig *a, const struct calib_sig *b)
 {
-    return a->status == b->status && !strcmp(a->location, b->location) &&
-           !strcmp(a->title, b->title);
+    return a->status == b->status && field_fits(a->location, b->location, b->location_raw) &&
+           field_fits(a->title, b->title, b->title_raw);
 }
 
 int calib_maybe(const struct calib *c, const struct calib_sig *s)
@@ -238,8 +362,15 @@ static int near(const struct calib_fp *f, const struct calib_sig *s)
     int limit = f->spread + 4 > 8 ? f->spread + 4 : 8;
     uint64_t tol = f->size_hi / 10 > 32 ? f->size_hi / 10 : 32;
     uint64_t lo = f->size_lo > tol ? f->size_lo - tol : 0;
-    return same_head(&f->sig, s) && distance(f->sig.simhash, s->simhash) <= limit &&
-           s->size >= lo && s->size <= f->size_hi + tol;
+    if (!same_head(&f->sig, s) || s->size < lo || s->size > f->size_hi + tol)
+        return 0;
+    int d = distance(f->sig.simhash, s->simhash);
+    /* The same words and lines, the echoes counted as one each (ffuf's
+     * signature), allow 8 bits more: a page that reflects the word
+     * in several places, or holds it in its own text as well, differs from
+     * the learned one in that many shingles. */
+    return d <= limit ||
+           (s->words == f->sig.words && s->lines == f->sig.lines && d <= limit + 8);
 }
 
 int calib_match(const struct calib *c, const struct calib_sig *s)

@@ -9,7 +9,10 @@
  * shingles. Removing the word is what lets pages that echo it (the host
  * name, the path, "foo.example.com does not exist") still compare equal,
  * masking takes out what changes on every request, and the simhash
- * tolerates the small rest. */
+ * tolerates the small rest. Words and lines are counted with each echo as
+ * one token, so they do not depend on the word: where both equal the
+ * learned page's (ffuf's -ac signature), a few more bits of simhash
+ * distance are allowed, for pages that reflect the word in many places. */
 #ifndef SALVO_CALIB_H
 #define SALVO_CALIB_H
 #include <stddef.h>
@@ -26,6 +29,8 @@ struct calib_sig {
     uint64_t simhash;
     char title[128];       /* word replaced by {} */
     char location[256];    /* word replaced by {} */
+    char title_raw[128];   /* as the response had them: what a learned */
+    char location_raw[256]; /* page's {} patterns are matched against */
 };
 
 struct calib_fp {
@@ -54,8 +59,16 @@ struct calib_req {
  * words at CALIB_TOKEN; a response is a learned page if it matches at any
  * level, so a page that is the learned one without removal is never a
  * hit, and a short word that also stands in the page's own text ("a",
- * "page") cannot turn the not-found page into a hit. */
-enum calib_level { CALIB_RAW = 0, CALIB_URL = 1, CALIB_TOKEN = 2, CALIB_LEVELS = 3 };
+ * "page") cannot turn the not-found page into a hit. CALIB_NORM also takes
+ * out the word as applications normalise it before they reflect it (lower
+ * case, its punctuation and spaces turned into '_', '-' or ' ' or dropped,
+ * '/' into ':'): DokuWiki shows ".bashrc" as "wiki:bashrc" and "Program
+ * Files" as "program_files". A learned title or redirect target matches a
+ * response's where its {} stand for anything, so a word that is also part
+ * of the page's fixed title ("wiki" in "wiki:wiki [DokuWiki]") matches
+ * too; the text still has to be the learned page's. */
+enum calib_level { CALIB_RAW = 0, CALIB_URL = 1, CALIB_TOKEN = 2, CALIB_NORM = 3,
+                   CALIB_LEVELS = 4 };
 
 /* The cheap part of a signature: status, redirect target, title (each
  * may be NULL), with the request's echoes taken out at level. */

@@ -143,6 +143,92 @@ static void redirects(void **st)
     buf_free(&d);
 }
 
+/* DokuWiki's cleanID: lower case, '/' to ':', other runs of punctuation
+ * and spaces to one '_', none at either end. */
+static void doku_id(const char *w, char *out, size_t cap)
+{
+    size_t k = 0;
+    int gap = 0;
+    for (; *w && k + 2 < cap; w++) {
+        unsigned char c = (unsigned char)*w;
+        if (c == '/') {
+            if (k)
+                out[k++] = ':';
+            gap = 0;
+        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c >= 0x80) {
+            if (gap && k && out[k - 1] != ':')
+                out[k++] = '_';
+            gap = 0;
+            out[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        } else {
+            gap = 1;
+        }
+    }
+    out[k] = '\0';
+}
+
+/* A not-found page that reflects the word as the application normalised
+ * it, in several places, and a word that is also part of the page's own
+ * title; real pages (same title scheme, their own text) stay apart. */
+static void doku_page(char *text, size_t cap, char *title, size_t tcap, const char *id, int real)
+{
+    snprintf(title, tcap, "wiki:%s [DokuWiki]", id);
+    snprintf(text, cap,
+             "<html><head><title>%s</title></head><body><div class=\"header\">DokuWiki "
+             "Trace: wiki:%s</div><h1>This topic does not exist yet</h1><p>%s</p>"
+             "<p><a href=\"/doku.php?id=wiki:%s&amp;do=edit\">Create this page</a> "
+             "<a href=\"/doku.php?id=wiki:%s&amp;do=backlink\">Backlinks</a></p>"
+             "<div class=\"footer\">wiki/%s.txt Last modified: never. Except where otherwise "
+             "noted, content on this wiki is licensed under the following license: CC "
+             "Attribution-Share Alike 4.0 International. Recent changes, media manager, "
+             "sitemap, log in, search, tools, site tools, page tools.</div></body></html>",
+             title, id,
+             real ? "Welcome to your new DokuWiki. Here you can write pages, link them, keep "
+                    "their history and find them again with the search on the right."
+                  : "You've followed a link to a topic that doesn't exist yet. If permissions "
+                    "allow, you may create it by clicking on Create this page.",
+             id, id, id);
+}
+
+static void normalising_app(void **st)
+{
+    (void)st;
+    struct calib c = {0};
+    char text[4096], title[300], id[256], word[40], url[400];
+    uint64_t seed = 11;
+    for (int i = 0; i < 5; i++) {
+        calib_word(word, 10 + (size_t)i, &seed);
+        doku_id(word, id, sizeof id);
+        doku_page(text, sizeof text, title, sizeof title, id, 0);
+        snprintf(url, sizeof url, "http://wiki.test/doku.php?id=wiki:%s", word);
+        struct calib_req q = {word, strlen(word), url};
+        struct calib_sig s;
+        calib_sig_head(&s, 200, &q, CALIB_TOKEN, NULL, title);
+        calib_sig_text(&s, text, strlen(text), &q, CALIB_TOKEN, &scratch);
+        assert_int_equal(calib_learn(&c, &s), 0);
+    }
+    static const char *const words[] = {".bashrc", "Program Files", "wiki", "DokuWiki", "a/b",
+                                        "Start", "topic", "page", "exist", "create", "x@y.z",
+                                        "100%", "..", "a", "e", "_private", "CVS/Entries",
+                                        "log in", "Trace", "wiki:start", "#frag", "naïve"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        doku_id(words[i], id, sizeof id);
+        doku_page(text, sizeof text, title, sizeof title, id, 0);
+        snprintf(url, sizeof url, "http://wiki.test/doku.php?id=wiki:%s", words[i]);
+        if (!judged(&c, 200, text, words[i], url, title))
+            fail_msg("\"%s\" (shown as \"%s\") was taken for a real page", words[i], id);
+    }
+    static const char *const real[] = {"start", "Start", "wiki", "syntax", "a"};
+    for (size_t i = 0; i < sizeof real / sizeof real[0]; i++) {
+        doku_id(real[i], id, sizeof id);
+        doku_page(text, sizeof text, title, sizeof title, id, 1);
+        snprintf(url, sizeof url, "http://wiki.test/doku.php?id=wiki:%s", real[i]);
+        if (judged(&c, 200, text, real[i], url, title))
+            fail_msg("the real page \"%s\" was taken for the not-found page", real[i]);
+    }
+}
+
 static void several_pages(void **st)
 {
     (void)st;
@@ -166,7 +252,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(echoing_page), cmocka_unit_test(short_words),
-        cmocka_unit_test(redirects),
+        cmocka_unit_test(redirects), cmocka_unit_test(normalising_app),
         cmocka_unit_test(several_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
