@@ -2,9 +2,14 @@
 #include "dns.h"
 
 #include "buf.h"
+#include "hosts.h"
+#include "log.h"
+#include "rate.h"
 #include "strlist.h"
 
 #include <ares.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
@@ -28,7 +33,32 @@ struct server {
     ares_channel ch;
     char name[SERVER_NAME_MAX];
     unsigned inflight;
+    /* this worker's view of the current tenth of a second (pacing) */
+    uint64_t ep_start, ep_answers0, ep_sent0; /* when it began; the shared counts then */
+    unsigned ep_sent, ep_answered, ep_waited, prev_sent;
 };
+
+/* One resolver's pace, shared by the workers (see dns.h). */
+struct pace_srv {
+    _Atomic uint64_t tat;          /* GCRA's theoretical arrival time */
+    _Atomic uint64_t interval;     /* ns between queries; 0: not paced */
+    _Atomic uint64_t last_cut;     /* when the pace last fell */
+    _Atomic uint64_t last_answer;  /* when it last answered anyone */
+    _Atomic uint64_t answers;      /* answers from it, by every worker */
+    _Atomic uint64_t sent;         /* queries to it, by every worker */
+    _Atomic uint64_t best;         /* the most answers a second seen over an epoch */
+    _Atomic int lossy;             /* it dropped queries once: out of slow start */
+    _Atomic uint64_t since;
+};
+
+struct dns_pace {
+    struct pace_srv srv[MAX_SERVERS];
+};
+
+#define PACE_BURST_NS 2000000ull       /* queries sent at once after a quiet spell */
+#define PACE_MIN_NS 1000ull            /* a million queries a second at most */
+#define PACE_START_NS 200000ull        /* 5,000 queries a second to begin with */
+#define LOST_ASKED_MAX 8               /* queries lost to load asked again, free */
 
 struct query {
     struct dns *d;
@@ -37,6 +67,8 @@ struct query {
     dns_cb cb;
     void *ud;
     int tries;
+    int lost;                    /* asked again after a loss to load (free) */
+    uint64_t sent;               /* when it was last sent (rate_now) */
     struct query *next;          /* queue */
     char name[];
 };
@@ -47,12 +79,16 @@ struct dns {
     uv_idle_t later;             /* answers that came back inside dns_resolve() */
     struct server srv[MAX_SERVERS];
     size_t nsrv, rr;
-    unsigned cap;                /* queries in flight per resolver */
+    struct dns_pace *pace;       /* shared; NULL: no pacing */
+    uv_timer_t pace_timer;       /* the paced resolvers' next token */
+    unsigned cap;                /* queries in flight per resolver (unpaced) */
+    double try_secs;             /* how long one try waits for its answer */
     int family;
     int max_tries;
     unsigned inflight, queued;
     struct query *qhead, *qtail; /* waiting for a free slot */
     struct sock *socks;
+    struct hosts *hosts;         /* the hosts file: asked before any resolver */
     char servers[512];
     int in_call;                 /* inside dns_resolve(): defer callbacks */
     int open_handles;            /* while closing */
@@ -64,7 +100,7 @@ struct dns {
 };
 
 static void arm_timer(struct dns *d);
-static void send_query(struct dns *d, struct query *q);
+static int send_query(struct dns *d, struct query *q);
 
 /* ---- libuv plumbing ---- */
 
@@ -151,6 +187,160 @@ static void arm_timer(struct dns *d)
         uv_timer_start(&d->timer, on_timer, (uint64_t)best + 1, 0);
 }
 
+/* ---- pacing: congestion control per resolver ---- */
+
+struct dns_pace *dns_pace_new(void)
+{
+    struct dns_pace *p = mmap(NULL, sizeof *p, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                              -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    uint64_t now = rate_now();
+    for (size_t i = 0; i < MAX_SERVERS; i++) {
+        atomic_store(&p->srv[i].since, now);
+        atomic_store(&p->srv[i].interval, PACE_START_NS);
+    }
+    return p;
+}
+
+void dns_pace_free(struct dns_pace *p)
+{
+    if (p)
+        munmap(p, sizeof *p);
+}
+
+double dns_pace_rate(const struct dns_pace *p, size_t i)
+{
+    uint64_t iv = p && i < MAX_SERVERS ? atomic_load(&p->srv[i].interval) : 0;
+    return iv ? 1e9 / (double)iv : 0;
+}
+
+static struct pace_srv *pace_of(struct dns *d, const struct server *s)
+{
+    return d->pace ? &d->pace->srv[s - d->srv] : NULL;
+}
+
+#define PACE_EPOCH_NS 100000000ull /* how often answers are held against queries */
+#define PACE_MIN_SENT 50            /* queries an epoch needs to be judged on */
+
+/* Set the shared pace of s to rate queries a second, at most once an epoch
+ * (every worker sees the same loss). */
+static void pace_set(struct dns *d, const struct server *s, double rate, const char *why)
+{
+    struct pace_srv *ps = pace_of(d, s);
+    uint64_t now = rate_now(), cut = atomic_load(&ps->last_cut);
+    if (now - cut < PACE_EPOCH_NS || !atomic_compare_exchange_strong(&ps->last_cut, &cut, now))
+        return;
+    uint64_t iv = rate > 1 ? (uint64_t)(1e9 / rate) : 1000000000ull;
+    atomic_store(&ps->interval, iv < PACE_MIN_NS ? PACE_MIN_NS : iv);
+    log_msg(LOG_DEBUG, "dns: %s %s: paced at %.0f queries/s", s->name, why,
+            1e9 / (double)(iv < PACE_MIN_NS ? PACE_MIN_NS : iv));
+}
+
+/* Every epoch, this worker holds what s answered against what it was
+ * sent: answers that fall behind (a tenth or more missing, over this
+ * epoch and the last, so that answers still on their way from a distant
+ * resolver count) mean s drops what is over its capacity, and the shared
+ * pace becomes 95 % of the rate s answered everyone at (never under 70 %
+ * of the rate it was sent at: queries lost earlier may still hold the
+ * slots); answers that keep pace while queries waited for the pace raise
+ * it by 5 %. */
+static void pace_epoch(struct dns *d, struct server *s, uint64_t now)
+{
+    struct pace_srv *ps = pace_of(d, s);
+    if (!ps || now - s->ep_start < PACE_EPOCH_NS)
+        return;
+    uint64_t answers = atomic_load_explicit(&ps->answers, memory_order_relaxed);
+    uint64_t all_sent = atomic_load_explicit(&ps->sent, memory_order_relaxed);
+    double secs = (double)(now - s->ep_start) / 1e9;
+    double answer_rate = s->ep_start ? (double)(answers - s->ep_answers0) / secs : 0;
+    double send_rate = s->ep_start ? (double)(all_sent - s->ep_sent0) / secs : 0;
+    double sent = (s->ep_sent + s->prev_sent) / 2.0;
+    if (s->ep_start && s->prev_sent && sent >= PACE_MIN_SENT && s->ep_answered < 0.9 * sent) {
+        double to = answer_rate * 0.95 > send_rate * 0.7 ? answer_rate * 0.95 : send_rate * 0.7;
+        atomic_store(&ps->lossy, 1);
+        if (to > 0)
+            pace_set(d, s, to, "answers fell behind the queries");
+    } else if (s->ep_waited && s->ep_answered >= 0.98 * sent) {
+        /* Slow start: half as much again an epoch until the first loss;
+         * then back to 90 % of the best rate seen at once, and 5 % an
+         * epoch from there. */
+        uint64_t iv = atomic_load(&ps->interval), best = atomic_load(&ps->best);
+        uint64_t to = atomic_load(&ps->lossy) ? iv - iv / 21 : iv * 2 / 3;
+        if (best && 1e9 / (double)iv < 0.9 * (double)best)
+            to = (uint64_t)(1e9 / (0.9 * (double)best));
+        if (iv > PACE_MIN_NS && to < iv)
+            atomic_compare_exchange_strong(&ps->interval, &iv, to < PACE_MIN_NS ? PACE_MIN_NS : to);
+    }
+    uint64_t best = atomic_load(&ps->best);
+    while (s->ep_start && answer_rate > (double)best &&
+           !atomic_compare_exchange_weak(&ps->best, &best, (uint64_t)answer_rate))
+        ;
+    s->prev_sent = s->ep_start ? s->ep_sent : 0;
+    s->ep_start = now;
+    s->ep_answers0 = answers;
+    s->ep_sent0 = all_sent;
+    s->ep_sent = s->ep_answered = s->ep_waited = 0;
+}
+
+static void pace_answered(struct dns *d, struct server *s)
+{
+    struct pace_srv *ps = pace_of(d, s);
+    if (!ps)
+        return;
+    uint64_t now = rate_now();
+    atomic_store_explicit(&ps->last_answer, now, memory_order_relaxed);
+    atomic_fetch_add_explicit(&ps->answers, 1, memory_order_relaxed);
+    s->ep_answered++;
+    pace_epoch(d, s, now);
+}
+
+/* q timed out at s: lost to load when s answered others since q went out
+ * (a resolver at its capacity drops what is over it), not when s has been
+ * silent (dead, unreachable). */
+static int pace_lost(struct dns *d, const struct server *s, const struct query *q)
+{
+    struct pace_srv *ps = pace_of(d, s);
+    return ps && atomic_load(&ps->last_answer) > q->sent;
+}
+
+static void on_pace(uv_timer_t *t);
+
+/* Queries s may have in flight: the cap, or while s is paced, what one
+ * try's wait holds at its pace (the pace is the limit then, and queries
+ * s dropped keep their slot until their try times out). */
+static unsigned srv_cap(const struct dns *d, const struct server *s)
+{
+    uint64_t iv = d->pace ? atomic_load_explicit(&d->pace->srv[s - d->srv].interval,
+                                                 memory_order_relaxed) : 0;
+    double held = iv ? d->try_secs * 1.5 * 1e9 / (double)iv : 0;
+    return held > d->cap ? (held < 100000 ? (unsigned)held : 100000) : d->cap;
+}
+
+static unsigned all_caps(const struct dns *d)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < d->nsrv; i++)
+        n += srv_cap(d, &d->srv[i]);
+    return n;
+}
+
+/* A token of s's pace: 0, or -1 with the pace timer armed for the next. */
+static int pace_take(struct dns *d, struct server *s)
+{
+    struct pace_srv *ps = pace_of(d, s);
+    uint64_t iv = ps ? atomic_load_explicit(&ps->interval, memory_order_relaxed) : 0;
+    if (!iv)
+        return 0;
+    uint64_t wait = rate_gcra(&ps->tat, iv, PACE_BURST_NS > iv ? PACE_BURST_NS : iv, rate_now());
+    if (!wait)
+        return 0;
+    s->ep_waited++;
+    if (!uv_is_active((uv_handle_t *)&d->pace_timer))
+        uv_timer_start(&d->pace_timer, on_pace, wait / 1000000 + 1, 0);
+    return -1;
+}
+
 /* ---- answers ---- */
 
 static void classify(int status, struct dns_result *r)
@@ -188,14 +378,20 @@ static void collect(const struct ares_addrinfo *ai, struct dns_result *r)
 
 static void pump(struct dns *d)
 {
-    while (d->qhead && d->inflight < d->cap * d->nsrv) {
+    while (d->qhead && d->inflight < all_caps(d)) {
         struct query *q = d->qhead;
         d->qhead = q->next;
         if (!d->qhead)
             d->qtail = NULL;
         d->queued--;
-        send_query(d, q);
+        if (send_query(d, q) < 0)
+            break; /* waits for the pace */
     }
+}
+
+static void on_pace(uv_timer_t *t)
+{
+    pump(t->data);
 }
 
 static void finish(struct dns *d, struct query *q, const struct dns_result *r)
@@ -253,6 +449,15 @@ static void on_answer(void *arg, int status, int timeouts, struct ares_addrinfo 
         free(q);
         return;
     }
+    if (q->srv && status != ARES_ETIMEOUT && status != ARES_ECONNREFUSED)
+        pace_answered(d, q->srv);
+    /* Lost to the resolver's load (it answered others meanwhile): asked
+     * again, not counted as a try: the name did not fail, salvo asked too
+     * fast. */
+    if (status == ARES_ETIMEOUT && q->srv && q->lost < LOST_ASKED_MAX && pace_lost(d, q->srv, q)) {
+        q->lost++;
+        q->tries--;
+    }
     /* Nobody answered, or the resolver could not: ask another one. */
     int again = status == ARES_ETIMEOUT || status == ARES_ECONNREFUSED ||
                 status == ARES_ESERVFAIL || status == ARES_EREFUSED;
@@ -260,15 +465,12 @@ static void on_answer(void *arg, int status, int timeouts, struct ares_addrinfo 
         ares_freeaddrinfo(ai);
         q->last = q->srv;
         q->srv = NULL;
-        if (d->inflight < d->cap * d->nsrv)
-            send_query(d, q);
-        else {
-            q->next = d->qhead; /* first in line */
-            d->qhead = q;
-            if (!d->qtail)
-                d->qtail = q;
-            d->queued++;
-        }
+        q->next = d->qhead; /* first in line */
+        d->qhead = q;
+        if (!d->qtail)
+            d->qtail = q;
+        d->queued++;
+        pump(d);
         return;
     }
     struct dns_result r;
@@ -289,7 +491,7 @@ static struct server *pick(struct dns *d, const struct server *avoid)
     struct server *fallback = NULL;
     for (size_t k = 0; k < d->nsrv; k++) {
         struct server *s = &d->srv[(d->rr + k) % d->nsrv];
-        if (s->inflight >= d->cap)
+        if (s->inflight >= srv_cap(d, s))
             continue;
         if (s == avoid && d->nsrv > 1) {
             fallback = s;
@@ -301,7 +503,9 @@ static struct server *pick(struct dns *d, const struct server *avoid)
     return fallback;
 }
 
-static void send_query(struct dns *d, struct query *q)
+/* Send q, or queue it: 0, or -1 when it waits at the head of the line for
+ * its resolver's pace. */
+static int send_query(struct dns *d, struct query *q)
 {
     struct server *s = pick(d, q->last);
     if (!s) { /* every resolver at its cap: wait in line */
@@ -312,9 +516,22 @@ static void send_query(struct dns *d, struct query *q)
             d->qhead = q;
         d->qtail = q;
         d->queued++;
-        return;
+        return 0;
     }
+    if (pace_take(d, s) < 0) {
+        q->next = d->qhead;
+        d->qhead = q;
+        if (!d->qtail)
+            d->qtail = q;
+        d->queued++;
+        return -1;
+    }
+    q->sent = rate_now();
     q->srv = s;
+    s->ep_sent++;
+    if (d->pace)
+        atomic_fetch_add_explicit(&d->pace->srv[s - d->srv].sent, 1, memory_order_relaxed);
+    pace_epoch(d, s, q->sent);
     q->tries++;
     s->inflight++;
     d->inflight++;
@@ -324,6 +541,22 @@ static void send_query(struct dns *d, struct query *q)
     hints.ai_flags = ARES_AI_NOSORT;
     ares_getaddrinfo(s->ch, q->name, NULL, &hints, on_answer, q);
     arm_timer(d);
+    return 0;
+}
+
+/* A name the hosts file lists is answered from it, as getaddrinfo does
+ * ("files" before "dns"): 0, or -1 to ask a resolver. */
+static int from_hosts(struct dns *d, struct query *q)
+{
+    struct dns_result r;
+    memset(&r, 0, sizeof r);
+    r.naddr = hosts_find(d->hosts, q->name, d->family, r.addr, DNS_MAX_ADDRS);
+    if (!r.naddr)
+        return -1;
+    r.status = DNS_OK;
+    r.reason = "resolved from the hosts file";
+    answer(d, q, &r);
+    return 0;
 }
 
 int dns_resolve(struct dns *d, const char *name, dns_cb cb, void *ud)
@@ -337,7 +570,9 @@ int dns_resolve(struct dns *d, const char *name, dns_cb cb, void *ud)
     q->ud = ud;
     memcpy(q->name, name, n + 1);
     d->in_call++;
-    if (d->qhead)
+    if (from_hosts(d, q) == 0)
+        ; /* answered from the hosts file */
+    else if (d->qhead)
         q->next = NULL, d->qtail->next = q, d->qtail = q, d->queued++;
     else
         send_query(d, q);
@@ -503,6 +738,11 @@ struct dns *dns_new(uv_loop_t *loop, const struct dns_settings *c, char *err, si
         return NULL;
     }
     d->loop = loop;
+    if (!(d->hosts = hosts_load(NULL))) {
+        snprintf(err, errlen, "out of memory");
+        free(d);
+        return NULL;
+    }
     d->cap = (unsigned)c->per_resolver;
     d->max_tries = (int)c->tries;
     d->family = !strcmp(c->family, "ipv6") ? AF_INET6
@@ -526,6 +766,7 @@ struct dns *dns_new(uv_loop_t *loop, const struct dns_settings *c, char *err, si
          * "no server reachable", so it can be told apart and asked elsewhere. */
         o.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_NOCHECKRESP;
         o.timeout = per_try < 50 ? 50 : per_try;
+        d->try_secs = o.timeout / 1000.0;
         o.tries = 1;
         o.lookups = (char *)"b";
         o.sock_state_cb = sock_state;
@@ -546,11 +787,15 @@ struct dns *dns_new(uv_loop_t *loop, const struct dns_settings *c, char *err, si
     d->timer.data = d;
     uv_idle_init(loop, &d->later);
     d->later.data = d;
+    uv_timer_init(loop, &d->pace_timer);
+    d->pace_timer.data = d;
+    d->pace = c->pace;
     return d;
 fail:
     for (size_t i = 0; i < d->nsrv; i++)
         if (d->srv[i].ch)
             ares_destroy(d->srv[i].ch);
+    hosts_free(d->hosts);
     free(d);
     return NULL;
 }
@@ -558,7 +803,7 @@ fail:
 static void on_closed(uv_handle_t *h)
 {
     struct dns *d = h->data;
-    if (--d->open_handles == 0) /* the timer and the idle handle, in any order */
+    if (--d->open_handles == 0) /* the timers and the idle handle, in any order */
         free(d);
 }
 
@@ -585,7 +830,10 @@ void dns_free(struct dns *d)
         uv_poll_stop(&s->poll);
         uv_close((uv_handle_t *)&s->poll, on_sock_closed);
     }
-    d->open_handles = 2;
+    hosts_free(d->hosts);
+    d->hosts = NULL;
+    d->open_handles = 3;
     uv_close((uv_handle_t *)&d->timer, on_closed);
     uv_close((uv_handle_t *)&d->later, on_closed);
+    uv_close((uv_handle_t *)&d->pace_timer, on_closed);
 }

@@ -12,6 +12,8 @@
 struct dns;
 struct strlist;
 
+struct dns_pace;
+
 /* What the DNS stage needs of the configuration. */
 struct dns_settings {
     const struct strlist *resolvers; /* --resolvers values; empty = the system's */
@@ -19,7 +21,18 @@ struct dns_settings {
     long tries;                      /* resolvers asked at most per name */
     double timeout;                  /* seconds, all tries together */
     const char *family;              /* ipv4 | ipv6 | any */
+    struct dns_pace *pace;           /* shared by the workers (dns_pace_new), or NULL */
 };
+
+/* Congestion control for the resolvers, shared by every worker: each
+ * resolver's query rate (one counter per resolver, in memory made before
+ * the fork, as --rate's) falls by a fifth when its queries time out while
+ * it answers others (it dropped them: it is at its capacity) and climbs
+ * back while answers keep pace. NULL when out of memory. */
+struct dns_pace *dns_pace_new(void);
+void dns_pace_free(struct dns_pace *p);
+/* Resolver i's pace now, in queries a second (0: none learnt yet). */
+double dns_pace_rate(const struct dns_pace *p, size_t i);
 
 enum dns_status { DNS_OK = 0, DNS_NXDOMAIN, DNS_NODATA, DNS_SERVFAIL, DNS_REFUSED,
                   DNS_TIMEOUT, DNS_ERROR };

@@ -45,6 +45,7 @@
 struct sockctx {
     uv_poll_t poll;      /* first: the handle's memory is the context's */
     curl_socket_t fd;
+    int events;          /* what curl asked to be told of (UV_READABLE...) */
     struct engine *e;
     struct sockctx *prev, *next;   /* the engine's open sockets */
 };
@@ -94,7 +95,6 @@ static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_por
     (void)local_port;
     struct xfer *p = ud;
     p->sent++;
-    p->curl_sent++;
     return CURL_PREREQFUNC_OK;
 }
 
@@ -114,12 +114,20 @@ static void on_close_free(uv_handle_t *h)
 
 static void action(struct engine *e, curl_socket_t fd, int ev);
 
+/* A socket in error (a kept connection the server reset as a request went
+ * out on it) is handed to curl as its own poll would: readable, writable
+ * where asked, and in error. curl then reads, meets the reset and sends the
+ * request again on a new connection, as on a kept connection found closed.
+ * CURL_CSELECT_ERR alone would end the transfer as "select/poll returned
+ * error" (multi-uv.c's way: 251 of 600 probes lost against a server that
+ * closes after each answer). libuv stops a poll after an error: it is
+ * started again if curl kept the socket and did not ask anew. */
 static void on_poll(uv_poll_t *h, int status, int events)
 {
     struct sockctx *s = (struct sockctx *)h;
     int ev = 0;
     if (status < 0)
-        ev = CURL_CSELECT_ERR; /* libuv stops polling after an error: tell curl */
+        ev = CURL_CSELECT_ERR | CURL_CSELECT_IN | (s->events & UV_WRITABLE ? CURL_CSELECT_OUT : 0);
     else {
         if (events & UV_READABLE)
             ev |= CURL_CSELECT_IN;
@@ -127,6 +135,9 @@ static void on_poll(uv_poll_t *h, int status, int events)
             ev |= CURL_CSELECT_OUT;
     }
     action(s->e, s->fd, ev);
+    if (status < 0 && !uv_is_closing((uv_handle_t *)h) && !uv_is_active((uv_handle_t *)h) &&
+        s->events)
+        uv_poll_start(h, s->events, on_poll);
 }
 
 static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
@@ -166,6 +177,7 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
         events |= UV_READABLE;
     if (what & CURL_POLL_OUT)
         events |= UV_WRITABLE;
+    s->events = events;
     if (uv_poll_start(&s->poll, events, on_poll) < 0)
         goto doom;
     return 0;
@@ -229,7 +241,8 @@ static int error_kind(CURLcode rc)
     case CURLE_GOT_NOTHING: return ERR_EMPTY;
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR: return ERR_IO;
-    case CURLE_WEIRD_SERVER_REPLY: return ERR_BAD_REPLY;
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_BAD_FUNCTION_ARGUMENT: return ERR_BAD_REPLY; /* a header curl refuses */
     case CURLE_TOO_MANY_REDIRECTS: return ERR_REDIRECTS;
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
@@ -280,7 +293,11 @@ static void finish(struct engine *e, struct xfer *p, CURLcode rc)
         /* curl 7.88 answers a header line over its 100 KB cap with "Out of
          * memory" and no message: after a status line that is the reply's
          * doing, and it says so. */
-        const char *why = p->errbuf[0] ? p->errbuf
+        /* A header line folded onto nothing fails with a bad argument and
+         * no message of its own (the buffer may hold an earlier try's). */
+        const char *why = rc == CURLE_BAD_FUNCTION_ARGUMENT && status > 0
+                              ? "a header line curl refuses (one folded onto nothing)"
+                          : p->errbuf[0] ? p->errbuf
                           : rc == CURLE_OUT_OF_MEMORY && status > 0
                               ? "a response header over curl's 100 KB limit (or out of memory)"
                               : curl_easy_strerror(rc);
@@ -567,6 +584,20 @@ static void setup_easy(struct engine *e, struct xfer *p)
         curl_easy_setopt(h, CURLOPT_RESOLVE, e->resolve);
 }
 
+/* A fresh easy handle in place of one that carried a transfer: curl's
+ * handle carries state from one transfer to the next that Debian's 7.88.1
+ * gets wrong (engine_start). */
+static int renew_easy(struct engine *e, struct xfer *p)
+{
+    CURL *h = curl_easy_init();
+    if (!h)
+        return -1;
+    curl_easy_cleanup(p->easy);
+    p->easy = h;
+    setup_easy(e, p);
+    return 0;
+}
+
 int engine_xfer_init(struct engine *e, struct xfer *x)
 {
     if (!(x->easy = curl_easy_init()))
@@ -714,20 +745,22 @@ int engine_start(struct engine *e, struct xfer *p)
         }
         e->by_curl++;
     }
-    /* curl 7.88 counts the tries on connections that died under a
-     * transfer (a server's GOAWAY, a keep-alive closed as it was reused)
-     * per easy handle and never resets the count but in curl_easy_reset
-     * (changed upstream in 2025): a recycled handle would fail with
-     * "Connection died, tried 5 times" after five such events spread over
-     * thousands of probes. Such a try sends the request again, which the
-     * pre-request callback counts: only a handle whose last transfer sent
-     * more than one is reset (a reset and the options set again are 6 % of
-     * a probe's instructions on kept connections). */
-    if (p->curl_sent > 1) {
-        curl_easy_reset(p->easy);
-        setup_easy(e, p);
+    /* A handle that carried a transfer is replaced by a fresh one.
+     * Debian's curl 7.88.1 keeps a pointer to the last header it stored
+     * for the headers API past the transfer that freed it: an answer
+     * whose first header line starts with a space (obs-fold) is then
+     * unfolded onto freed memory and the worker dies (ASan: heap use after
+     * free in the next transfer; it_hostile). curl_easy_reset does not
+     * clear that pointer: only a new handle starts without it. It also
+     * starts without 7.88's count of tries on connections that died under
+     * a transfer, which the handle would keep for ever ("Connection died,
+     * tried 5 times" after five such events over thousands of probes). */
+    if (p->curl_used && renew_easy(e, p) < 0) {
+        p->kind = ERR_INTERNAL;
+        snprintf(p->errmsg, sizeof p->errmsg, "internal: out of memory");
+        return -1;
     }
-    p->curl_sent = 0;
+    p->curl_used = 1;
     if (setup_request(e, p) < 0) {
         p->kind = ERR_INTERNAL;
         snprintf(p->errmsg, sizeof p->errmsg, "internal: out of memory");
@@ -774,7 +807,7 @@ void engine_xfer_free(struct xfer *p)
 {
     if (!p->easy)
         return;
-    h1_drop(p);
+    h1_drop(p->eng->h1, p);
     h2_drop(p->eng->h2, p);
     engine_xfer_clear(p);
     curl_easy_cleanup(p->easy);

@@ -63,18 +63,24 @@ struct xfer {
     int doomed;                  /* a socket could not be watched */
     unsigned sent;               /* requests its last transfer sent: more than one
                                     after a retry (or a redirect) */
-    unsigned curl_sent;          /* the same for its easy handle's last transfer */
+    int curl_used;               /* its easy handle carried a transfer */
     /* salvo's own clients (request.c, h1.c, h2.c) */
     struct buf own_req;          /* the request's bytes, kept for a resend */
     uint64_t own_t0;             /* when it started (uv_hrtime) */
     int own_tries;               /* connections it went out on */
     int curl_only;               /* this word's answer needs curl */
     void *h1conn;                /* its HTTP/1.1 connection while in flight */
+    struct xfer *h1wnext;        /* its address's wait list, while h1waiting */
+    int h1waiting;               /* waits for a connection under the address's cap */
+    int own_requeues;            /* sent again after the server's overload */
     /* salvo's own HTTP/2 client (h2.c) */
     void *h2conn;                /* its connection while in flight */
     struct xfer *h2prev, *h2next; /* its transfers in flight */
     int32_t h2stream;            /* 0 until its request is submitted */
     int h2got, h2redo, h2retry;  /* an answer began; curl must ask; ask again */
+    int h2head;                  /* a HEAD: the answer ends at its headers */
+    int h2whole;                 /* the answer is whole (a HEAD's headers) */
+    int h2refused;               /* times its stream went unprocessed */
     size_t h2sent;               /* body bytes handed to the stream */
     size_t h2hdr;                /* header bytes of its answer */
 };

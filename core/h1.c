@@ -11,7 +11,18 @@
  * Nothing here reports a transfer from inside h1_start(): a request that
  * cannot go out on a kept connection goes out on a new one, whose outcome
  * comes from the loop. A request whose kept connection turns out closed
- * before any answer is sent again on a new one (as curl does). */
+ * before any answer is sent again on a new one (as curl does).
+ *
+ * A server takes only so many connections at once (a prefork Apache at
+ * MaxRequestWorkers, a one-thread server with a listen backlog of 5):
+ * past that, connections are accepted by the kernel and never answered,
+ * or refused. Each address has a cap, learnt: a connection refused, or one
+ * that timed out or was reset before a single byte of an answer came, halves
+ * it (to what was open then); each run of `cap` answers adds one. A transfer
+ * that met such a server is not the target's failure: it waits for a
+ * connection under the cap and goes again (H1_REQUEUE_MAX times, each with
+ * its whole timeout). Transfers waiting for a connection wait at most their
+ * timeout. */
 #include "h1.h"
 
 #include "codes.h"
@@ -27,11 +38,24 @@
 #include <strings.h>
 
 #define LINE_MAX_BYTES (100 * 1024) /* curl's CURL_MAX_HTTP_HEADER */
+#define H1_REQUEUE_MAX 2            /* sent again after the server's overload */
+#define H1_WAIT_SWEEP_MS 100
 
 enum { C_CONNECTING, C_BUSY, C_IDLE };
 enum { P_STATUS, P_HEADERS, P_LEN, P_CLOSE, P_CSIZE, P_CDATA, P_CEND, P_TRAILER };
 /* What reading a piece of the response led to. */
 enum { GO_ON, ENDED, HANDLED };
+
+/* An address, with what it was seen to take. */
+struct site {
+    struct sockaddr_in sa;
+    unsigned open;              /* connections to it, any state */
+    unsigned cap;               /* at most that many open; 0: no limit seen */
+    unsigned answered;          /* answers since the cap last moved */
+    int pumping;
+    struct xfer *wait, *wait_tail; /* transfers waiting for a connection */
+    struct site *next;
+};
 
 struct conn {
     uv_tcp_t tcp; /* first: the handle's memory is the connection's */
@@ -42,6 +66,7 @@ struct conn {
     struct conn *prev, *next;   /* h->conns */
     struct conn *iprev, *inext; /* h->idle, while idle */
     struct xfer *x;             /* in flight on it; NULL while idle */
+    struct site *site;
     struct sockaddr_in sa;
     char addr[INET_ADDRSTRLEN];
     int state, closing, handles, writing;
@@ -60,10 +85,21 @@ struct h1 {
     void *ud;
     struct conn *conns, *idle;
     unsigned nidle, keep;
+    struct site *sites;
+    unsigned waiting;           /* transfers on the sites' wait lists */
+    uv_timer_t wait_sweep;      /* ends those that waited their timeout */
     char rbuf[64 * 1024]; /* every read lands here and is used at once */
 };
 
 /* ---- connections ---- */
+
+static void site_pump(struct h1 *h, struct site *st);
+static struct xfer *site_take_waiter(struct h1 *h, struct site *st);
+static void site_wait(struct h1 *h, struct site *st, struct xfer *x, int front);
+static void assign(struct conn *c, struct xfer *x);
+static int send_request(struct conn *c);
+static void detach(struct conn *c);
+static int connect_for(struct h1 *h, struct xfer *x, struct site *st);
 
 static void on_closed(uv_handle_t *hd)
 {
@@ -103,11 +139,27 @@ static void conn_close(struct conn *c)
         c->next->prev = c->prev;
     uv_close((uv_handle_t *)&c->timer, on_closed);
     uv_close((uv_handle_t *)&c->tcp, on_closed);
+    if (c->site) {
+        c->site->open--;
+        site_pump(h, c->site);
+    }
 }
 
 static void make_idle(struct conn *c)
 {
     struct h1 *h = c->h;
+    if (c->site->wait) { /* a transfer waits for this address: it takes it */
+        struct xfer *x = site_take_waiter(h, c->site);
+        c->state = C_BUSY;
+        assign(c, x);
+        if (send_request(c) == 0)
+            return;
+        detach(c);
+        conn_close(c); /* pumps x's site: x goes on a new connection */
+        site_wait(h, c->site, x, 1);
+        site_pump(h, c->site);
+        return;
+    }
     if (h->nidle >= h->keep) {
         conn_close(c);
         return;
@@ -170,8 +222,13 @@ static void ended_ok(struct conn *c, size_t extra, int keep)
 {
     struct xfer *x = c->x;
     struct h1 *h = c->h;
+    struct site *st = c->site;
     detach(c);
     c->served++;
+    if (st->cap && ++st->answered >= st->cap) { /* a cap's worth went well: one more */
+        st->cap++;
+        st->answered = 0;
+    }
     if (keep && !extra && !c->writing)
         make_idle(c);
     else
@@ -182,6 +239,152 @@ static void ended_ok(struct conn *c, size_t extra, int keep)
 static int keep_alive(const struct conn *c)
 {
     return !c->close_hdr && (!c->http10 || c->keepalive_hdr);
+}
+
+/* ---- what an address takes ---- */
+
+static struct site *site_for(struct h1 *h, const struct sockaddr_in *sa)
+{
+    for (struct site *st = h->sites; st; st = st->next)
+        if (st->sa.sin_port == sa->sin_port && st->sa.sin_addr.s_addr == sa->sin_addr.s_addr)
+            return st;
+    struct site *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->sa = *sa;
+    st->next = h->sites;
+    h->sites = st;
+    return st;
+}
+
+static void on_wait_sweep(uv_timer_t *t);
+
+static void site_wait(struct h1 *h, struct site *st, struct xfer *x, int front)
+{
+    x->h1waiting = 1;
+    x->h1wnext = NULL;
+    if (front) {
+        x->h1wnext = st->wait;
+        st->wait = x;
+        if (!st->wait_tail)
+            st->wait_tail = x;
+    } else {
+        if (st->wait_tail)
+            st->wait_tail->h1wnext = x;
+        else
+            st->wait = x;
+        st->wait_tail = x;
+    }
+    x->own_t0 = uv_hrtime(); /* its timeout counts from here */
+    if (!h->waiting++)
+        uv_timer_start(&h->wait_sweep, on_wait_sweep, H1_WAIT_SWEEP_MS, H1_WAIT_SWEEP_MS);
+}
+
+static void site_unlink(struct h1 *h, struct site *st, struct xfer *x)
+{
+    struct xfer **pp = &st->wait, *prev = NULL;
+    while (*pp && *pp != x) {
+        prev = *pp;
+        pp = &(*pp)->h1wnext;
+    }
+    if (!*pp)
+        return;
+    *pp = x->h1wnext;
+    if (st->wait_tail == x)
+        st->wait_tail = prev;
+    x->h1wnext = NULL;
+    x->h1waiting = 0;
+    if (!--h->waiting)
+        uv_timer_stop(&h->wait_sweep);
+}
+
+static struct xfer *site_take_waiter(struct h1 *h, struct site *st)
+{
+    struct xfer *x = st->wait;
+    site_unlink(h, st, x);
+    return x;
+}
+
+/* x on an idle connection to st, or a new one: 0, or -1 (x untouched). */
+static int site_go(struct h1 *h, struct site *st, struct xfer *x)
+{
+    struct conn *c;
+    while ((c = take_idle(h, &st->sa))) {
+        assign(c, x);
+        if (send_request(c) == 0)
+            return 0;
+        detach(c); /* closed under us while idle: a new one */
+        conn_close(c);
+    }
+    return connect_for(h, x, st);
+}
+
+/* Start waiting transfers while st has room. One that cannot start waits on
+ * (its timeout ends it): nothing is reported from here. */
+static void site_pump(struct h1 *h, struct site *st)
+{
+    if (st->pumping)
+        return;
+    st->pumping = 1;
+    while (st->wait && (!st->cap || st->open < st->cap)) {
+        struct xfer *x = site_take_waiter(h, st);
+        x->own_t0 = uv_hrtime();
+        if (site_go(h, st, x) < 0) {
+            site_wait(h, st, x, 1);
+            break;
+        }
+    }
+    st->pumping = 0;
+}
+
+/* The server did not take c's transfer (refused, reset or silent before
+ * any byte): st's cap falls to half of what was open, and the transfer
+ * waits to go again. 1 when it does; 0 when it went again too often (the
+ * caller reports it). */
+static int overloaded(struct conn *c)
+{
+    struct xfer *x = c->x;
+    struct h1 *h = c->h;
+    struct site *st = c->site;
+    unsigned half = st->open / 2 ? st->open / 2 : 1;
+    if (!st->cap || half < st->cap)
+        st->cap = half;
+    st->answered = 0;
+    if (x->own_requeues >= H1_REQUEUE_MAX)
+        return 0;
+    x->own_requeues++;
+    detach(c);
+    conn_close(c);
+    site_wait(h, st, x, 1);
+    site_pump(h, st);
+    return 1;
+}
+
+static void on_wait_sweep(uv_timer_t *t)
+{
+    struct h1 *h = t->data;
+    uint64_t now = uv_hrtime(), limit = (uint64_t)(h->s.timeout * 1e9);
+    struct xfer *expired = NULL;
+    for (struct site *st = h->sites; st; st = st->next)
+        for (struct xfer *x = st->wait, *next; x; x = next) {
+            next = x->h1wnext;
+            if (now - x->own_t0 < limit)
+                continue;
+            site_unlink(h, st, x);
+            x->h1wnext = expired;
+            expired = x;
+            request_error(x, ERR_TIMEOUT,
+                          "Operation timed out after %llu milliseconds waiting for one of the %u "
+                          "connections %s takes at once",
+                          (unsigned long long)((now - x->own_t0) / 1000000), st->cap,
+                          inet_ntoa(st->sa.sin_addr));
+        }
+    while (expired) {
+        struct xfer *x = expired;
+        expired = x->h1wnext;
+        x->h1wnext = NULL;
+        report(h, x, 0);
+    }
 }
 
 /* ---- sending ---- */
@@ -257,6 +460,8 @@ static void on_connect(uv_connect_t *req, int status)
     if (status == UV_ECANCELED || c->closing)
         return;
     if (status < 0) {
+        if (status != UV_ECONNREFUSED && overloaded(c))
+            return;
         fail(c, ERR_CONNECT, "Failed to connect to %s port %d: %s", c->addr,
              ntohs(c->sa.sin_port), uv_strerror(status));
         return;
@@ -272,16 +477,20 @@ static void on_connect(uv_connect_t *req, int status)
         closed_under(c, r);
 }
 
-/* A new connection for x to sa: 0, or -1 (nothing made, nothing reported). */
-static int connect_for(struct h1 *h, struct xfer *x, const struct sockaddr_in *sa)
+/* A new connection for x to st: 0, or -1 (nothing made, nothing reported). */
+static int connect_for(struct h1 *h, struct xfer *x, struct site *st)
 {
+    const struct sockaddr_in *sa = &st->sa;
     struct conn *c = calloc(1, sizeof *c);
     if (!c)
         return -1;
     c->h = h;
     c->sa = *sa;
+    c->site = st;
+    st->open++;
     inet_ntop(AF_INET, &sa->sin_addr, c->addr, sizeof c->addr);
     if (uv_tcp_init(h->loop, &c->tcp) < 0) {
+        st->open--;
         free(c);
         return -1;
     }
@@ -308,15 +517,17 @@ static void closed_under(struct conn *c, int err)
     struct xfer *x = c->x;
     struct h1 *h = c->h;
     if (!c->got && c->served && ++x->own_tries < REQUEST_TRIES_MAX) {
-        struct sockaddr_in sa = c->sa;
+        struct site *st = c->site;
         detach(c);
         conn_close(c);
-        if (connect_for(h, x, &sa) == 0)
+        if (connect_for(h, x, st) == 0)
             return;
         request_error(x, ERR_CONNECT, "cannot open a connection");
         report(h, x, 0);
         return;
     }
+    if (!c->got && !c->served && overloaded(c))
+        return; /* reset or closed before a byte: the server is full */
     /* An answer cut between two header lines is one without a body, for
      * curl; cut inside a line, it is not an answer. */
     if (err == UV_EOF && (c->phase == P_CLOSE || (c->phase == P_HEADERS && !c->line.len))) {
@@ -344,6 +555,8 @@ static void on_timeout(uv_timer_t *t)
     struct conn *c = t->data;
     if (!c->x)
         return;
+    if (!c->got && overloaded(c))
+        return; /* not a byte in all that time: the server is full */
     uint64_t ms = (uv_hrtime() - c->x->own_t0) / 1000000;
     if (c->state == C_CONNECTING)
         fail(c, ERR_TIMEOUT, "Connection timed out after %llu milliseconds",
@@ -612,6 +825,8 @@ struct h1 *h1_new(uv_loop_t *loop, const struct request_settings *s, request_don
     h->done = done;
     h->ud = ud;
     h->keep = 1;
+    uv_timer_init(loop, &h->wait_sweep);
+    h->wait_sweep.data = h;
     return h;
 }
 
@@ -627,28 +842,35 @@ int h1_start(struct h1 *h, struct xfer *x)
     struct request_target t;
     if (x->curl_only || request_target(x, 0, &t) < 0 || request_build(&h->s, x, &t, 1) < 0)
         return 1;
-    const struct sockaddr_in *sa = &t.sa;
+    struct site *st = site_for(h, &t.sa);
+    if (!st)
+        return 1;
     util_put_str(x->res.ip, sizeof x->res.ip, 0, t.addr);
     x->own_t0 = uv_hrtime();
     x->own_tries = 0;
-    struct conn *c;
-    while ((c = take_idle(h, sa))) {
-        assign(c, x);
-        if (send_request(c) == 0)
-            return 0;
-        detach(c); /* closed under us while idle: a new one */
-        conn_close(c);
-    }
-    return connect_for(h, x, sa) < 0 ? 1 : 0;
+    x->own_requeues = 0;
+    if (!st->wait && (!st->cap || st->open < st->cap || h->nidle))
+        return site_go(h, st, x) < 0 ? 1 : 0;
+    site_wait(h, st, x, 0);
+    site_pump(h, st);
+    return 0;
 }
 
-void h1_drop(struct xfer *x)
+void h1_drop(struct h1 *h, struct xfer *x)
 {
+    if (h && x->h1waiting)
+        for (struct site *st = h->sites; st; st = st->next)
+            site_unlink(h, st, x);
     struct conn *c = x->h1conn;
     if (!c)
         return;
     detach(c);
     conn_close(c);
+}
+
+static void on_h1_closed(uv_handle_t *hd)
+{
+    free(hd->data);
 }
 
 void h1_free(struct h1 *h)
@@ -659,7 +881,15 @@ void h1_free(struct h1 *h)
         struct conn *c = h->conns;
         if (c->x)
             detach(c);
+        c->site = NULL; /* nothing waits to be started any more */
         conn_close(c);
     }
-    free(h);
+    while (h->sites) {
+        struct site *st = h->sites;
+        h->sites = st->next;
+        for (struct xfer *x = st->wait; x; x = x->h1wnext)
+            x->h1waiting = 0;
+        free(st);
+    }
+    uv_close((uv_handle_t *)&h->wait_sweep, on_h1_closed);
 }

@@ -28,7 +28,7 @@ int h1_start(struct h1 *h, struct xfer *x);
 void h1_keep(struct h1 *h, unsigned n);
 /* x is going away while in flight: its connection is closed, nothing is
  * reported. */
-void h1_drop(struct xfer *x);
+void h1_drop(struct h1 *h, struct xfer *x);
 /* Close every connection; transfers in flight are dropped unreported.
  * The loop must run afterwards for the handles to close. */
 void h1_free(struct h1 *h);

@@ -10,9 +10,13 @@
  *
  * Every transfer in flight is on one list with its start time; a timer
  * every 50 ms ends those past the timeout (their stream is reset). A
- * stream the server refused, or that was in flight on a connection that
- * closed before any answer on it (nginx ends a connection after 1,000
- * requests with GOAWAY), goes again on a new connection, at most twice. */
+ * stream the server refused (REFUSED_STREAM, or an id above a GOAWAY's
+ * last stream: nginx ends a connection after keepalive_requests streams)
+ * was not processed: it goes again on another connection, which is not one
+ * of the transfer's tries (up to REFUSALS_MAX times, within its timeout).
+ * A server that ends connections early is learnt: a connection then
+ * carries no more streams than the last one served, and never more at once
+ * than the server's SETTINGS_MAX_CONCURRENT_STREAMS allows. */
 #include "h2.h"
 
 #include "codes.h"
@@ -37,6 +41,7 @@
 #define STREAMS_MAX 100                 /* per connection (curl's default) */
 #define WINDOW (32 * 1024 * 1024)       /* the stream and connection windows, as curl's */
 #define SWEEP_MS 50
+#define REFUSALS_MAX 16                 /* unprocessed streams sent again */
 
 enum { C_CONNECTING, C_HANDSHAKE, C_OPEN };
 
@@ -45,6 +50,7 @@ struct conn {
     struct h2 *h;
     struct conn *prev, *next;
     int fd, state, closing, goaway, dirty;
+    int settings;                  /* the server's SETTINGS came */
     uint32_t goaway_err;           /* the error code a GOAWAY named */
     SSL *ssl;
     nghttp2_session *ng;
@@ -52,6 +58,7 @@ struct conn {
     char addr[INET_ADDRSTRLEN];
     char name[256];                /* SNI (a name, not an address) */
     unsigned streams;              /* transfers on it, submitted or waiting */
+    unsigned placed;               /* transfers it was given, in its life */
     uint64_t born;                 /* when it started connecting */
     struct buf out;                /* TLS plaintext not yet written */
     size_t outoff;
@@ -72,6 +79,12 @@ struct h2 {
     uv_timer_t sweep;
     uv_prepare_t flush;
     int no_h2;                     /* the server chose HTTP/1.1: curl's */
+    unsigned conc;                 /* the server's SETTINGS_MAX_CONCURRENT_STREAMS
+                                      as last seen (0: not yet), for connections
+                                      whose own SETTINGS have not come */
+    unsigned per_conn;             /* streams a connection is given in its life:
+                                      what the last GOAWAY that refused some
+                                      served (0: no limit seen) */
     int handles;                   /* open while closing */
     struct buf line;               /* a header line for res_add_header */
     struct buf names;              /* request header names, lower-cased */
@@ -116,6 +129,12 @@ static void list_remove(struct h2 *h, struct xfer *x)
 static void report(struct h2 *h, struct xfer *x)
 {
     x->res.elapsed = (double)(uv_hrtime() - x->own_t0) / 1e9;
+    /* A failed stream names no status: its answer was not whole (curl
+     * reports 0 too). */
+    if (x->res.error && !x->h2redo) {
+        x->res.status = 0;
+        x->res.proto = NULL;
+    }
     h->done(x, x->h2redo, h->ud);
 }
 
@@ -175,7 +194,9 @@ static void conn_lost(struct conn *c, int kind, const char *why)
             continue;
         list_remove(h, x);
         x->h2conn = NULL;
-        if (c->state == C_OPEN && !x->h2got && ++x->own_tries < REQUEST_TRIES_MAX)
+        if (x->h2whole)
+            ; /* a HEAD's headers came: done */
+        else if (c->state == C_OPEN && !x->h2got && ++x->own_tries < REQUEST_TRIES_MAX)
             x->h2retry = 1;
         else if (kind == ERR_EMPTY && x->h2got)
             /* curl's words and kind for an answer cut by the close */
@@ -260,6 +281,17 @@ static void end_stream_list(struct conn *c)
     }
 }
 
+/* A GOAWAY whose last stream is below streams placed on c: the server
+ * ends connections after so many requests (nginx's keepalive_requests).
+ * New connections get no more than that, so that no stream is sent only to
+ * be refused. Client streams are odd: the last id says how many came. */
+static void learn_cap(struct conn *c, int32_t last)
+{
+    unsigned served = last > 0 ? (unsigned)(last + 1) / 2 : 0;
+    if (served < c->placed && served > 0)
+        c->h->per_conn = served;
+}
+
 /* ---- nghttp2 callbacks: note, never report ---- */
 
 static struct xfer *stream_x(nghttp2_session *ng, int32_t id)
@@ -308,6 +340,12 @@ static int on_frame_recv(nghttp2_session *ng, const nghttp2_frame *f, void *ud)
     if (f->hd.type == NGHTTP2_GOAWAY) {
         c->goaway = 1;
         c->goaway_err = f->goaway.error_code;
+        learn_cap(c, f->goaway.last_stream_id);
+        return 0;
+    }
+    if (f->hd.type == NGHTTP2_SETTINGS && !(f->hd.flags & NGHTTP2_FLAG_ACK)) {
+        c->settings = 1;
+        c->h->conc = nghttp2_session_get_remote_settings(ng, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
         return 0;
     }
     if (f->hd.type != NGHTTP2_HEADERS)
@@ -315,6 +353,13 @@ static int on_frame_recv(nghttp2_session *ng, const nghttp2_frame *f, void *ud)
     struct xfer *x = stream_x(ng, f->hd.stream_id);
     if (x && x->h2redo && x->res.status >= 200)
         nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, f->hd.stream_id, NGHTTP2_CANCEL);
+    /* A HEAD's answer is its headers. Some servers (Apache's mod_http2)
+     * send DATA after them, which nghttp2 takes for a protocol error: the
+     * stream is ended here, the answer whole. */
+    else if (x && x->h2head && x->res.status >= 200 && !(f->hd.flags & NGHTTP2_FLAG_END_STREAM)) {
+        x->h2whole = 1;
+        nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, f->hd.stream_id, NGHTTP2_CANCEL);
+    }
     return 0;
 }
 
@@ -346,8 +391,10 @@ static int on_stream_close(nghttp2_session *ng, int32_t id, uint32_t code, void 
     x->h2conn = NULL;
     c->streams--;
     int unprocessed = (code == NGHTTP2_REFUSED_STREAM || c->goaway) && !x->h2got;
-    if (unprocessed && !x->res.error && ++x->own_tries < REQUEST_TRIES_MAX)
-        x->h2retry = 1; /* not processed: another connection */
+    if (x->h2whole && !x->res.error)
+        ; /* a HEAD's headers came: the answer is whole */
+    else if (unprocessed && !x->res.error && ++x->h2refused <= REFUSALS_MAX)
+        x->h2retry = 1; /* not processed: another connection, not a try */
     else if (unprocessed && c->goaway_err && !x->res.error)
         request_error(x, ERR_HTTP, "the server ended the connection: GOAWAY %s (err %u)",
                       nghttp2_http2_strerror(c->goaway_err), c->goaway_err);
@@ -665,11 +712,22 @@ fail:
     return NULL;
 }
 
+/* Streams c may carry at once: ours, or fewer if the server says so (its
+ * SETTINGS, which may change while it is open). */
+static unsigned conn_streams(const struct conn *c)
+{
+    uint32_t m = c->settings ? nghttp2_session_get_remote_settings(
+                                   c->ng, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS)
+                 : c->h->conc ? c->h->conc : STREAMS_MAX;
+    return m < STREAMS_MAX ? (m ? m : 1) : STREAMS_MAX;
+}
+
 /* A connection to t's place with room for one more stream, or a new one. */
 static struct conn *conn_for(struct h2 *h, const struct request_target *t)
 {
     for (struct conn *c = h->conns; c; c = c->next)
-        if (!c->goaway && c->streams < STREAMS_MAX && c->sa.sin_port == t->sa.sin_port &&
+        if (!c->goaway && c->streams < conn_streams(c) && (!h->per_conn || c->placed < h->per_conn) &&
+            c->sa.sin_port == t->sa.sin_port &&
             c->sa.sin_addr.s_addr == t->sa.sin_addr.s_addr &&
             !strncmp(c->name, t->host, t->namelen) && !c->name[t->namelen])
             return c;
@@ -683,6 +741,7 @@ static void place(struct conn *c, struct xfer *x)
     x->h2conn = c;
     x->h2stream = 0;
     c->streams++;
+    c->placed++;
     list_add(h, x);
     if (c->state == C_OPEN)
         start_request(c, x);
@@ -827,7 +886,8 @@ int h2_start(struct h2 *h, struct xfer *x)
     util_put_str(x->res.ip, sizeof x->res.ip, 0, t.addr);
     x->own_t0 = uv_hrtime();
     x->own_tries = 0;
-    x->h2got = x->h2redo = x->h2retry = 0;
+    x->h2got = x->h2redo = x->h2retry = x->h2whole = x->h2refused = 0;
+    x->h2head = !strncmp(x->own_req.p, "HEAD ", 5);
     place(c, x);
     return 0;
 }

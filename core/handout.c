@@ -328,10 +328,9 @@ int handout_suspect(struct pool *p, struct wk *w, const char *why, int at_once)
         if (p->suspects[k].chunk == b->chunk && p->suspects[k].index == b->index)
             break;
     if (k == p->nsuspects) {
-        if (k == sizeof p->suspects / sizeof p->suspects[0] && !at_once)
-            return 0;
-        if (k == sizeof p->suspects / sizeof p->suspects[0])
-            k = 0; /* full: reuse a slot, the count of this one is not needed */
+        size_t slots = sizeof p->suspects / sizeof p->suspects[0];
+        if (k == slots) /* full: a slot goes, its word may kill once more */
+            k = (size_t)(b->chunk * 31 + b->index) % slots;
         else
             p->nsuspects++;
         p->suspects[k].chunk = b->chunk;
@@ -359,6 +358,8 @@ int handout_suspect(struct pool *p, struct wk *w, const char *why, int at_once)
                            .error = error, .charset = "", .ip = ""};
         handout_emit(p, c, &r);
         buf_free(&url);
+        /* The chunk's skip list keeps it from now on: the slot is free. */
+        p->suspects[k] = p->suspects[--p->nsuspects];
         return 1;
     }
     return 0;

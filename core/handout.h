@@ -48,7 +48,12 @@ struct chunkrec {
 };
 
 #define QUARANTINE_AFTER 2   /* deaths on the same word */
-#define MAX_RESPAWNS 64
+/* Workers are replaced while deaths stay rare next to the words judged:
+ * RESPAWN_BURST at any time, and one more per RESPAWN_PER_WORDS words that
+ * got a verdict. A scan where one answer in a thousand kills a worker goes
+ * on to its end; a plugin that kills every worker stops it soon. */
+#define RESPAWN_BURST 64
+#define RESPAWN_PER_WORDS 25
 
 struct wk {
     pid_t pid;
@@ -79,7 +84,7 @@ struct pool {
     struct chunkrec *next;  /* the next new chunk, prepared */
     struct chunkrec *requeue, *requeue_tail; /* from dead workers, first */
     struct plugin *plugin;
-    int respawns;
+    uint64_t respawns;
     int started;            /* every first worker has run init() */
     struct beacon *beacons;
     struct rate *rate;      /* shared by the workers, made before they fork */

@@ -103,7 +103,7 @@ static void settings_of(const struct conf *c, struct settings *s)
     w->dns_stage = !strcmp(c->resolver, "salvo") && !(c->proxy && *c->proxy) &&
                    !env_proxy_for(&w->engine, c->template);
     w->dns = (struct dns_settings){&c->resolvers, c->dns_per_resolver, c->dns_tries,
-                                   c->dns_timeout, c->dns_family};
+                                   c->dns_timeout, c->dns_family, NULL};
     w->resolve = (struct resolve_settings){
         .template = c->template, .dns_only = c->dns_only,
         .reuse = c->reuse_connections && !c->follow_redirects &&
@@ -160,7 +160,7 @@ static int outputs_spare_inputs(const struct conf *c, const struct combo *k, cha
 static struct summary_scan scan_of(const struct conf *c)
 {
     struct summary_scan s = {c->template, c->plugin, c->resolver, c->calibrate, c->wildcard_dns,
-                             NULL};
+                             NULL, c->state, c->wordlist};
     return s;
 }
 
@@ -376,7 +376,9 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
         if (open_out(c, &out, c->errors) < 0) {
             rc = EXIT_USAGE;
         } else {
+            set.worker.dns.pace = set.worker.dns_stage ? dns_pace_new() : NULL;
             rc = queue_work(&set.queue, &plugin, fp, config, &out, &st);
+            dns_pace_free(set.worker.dns.pace);
             rc = finish_report(c, &out, &st, rc);
             if (out_close(&out) < 0 && rc == 0)
                 rc = EXIT_PARTIAL;
@@ -566,7 +568,10 @@ int main(int argc, char **argv)
     struct pool_stats st;
     struct settings set;
     settings_of(&c, &set);
+    /* The resolvers' pace, shared by the workers: made before they fork. */
+    set.worker.dns.pace = set.worker.dns_stage ? dns_pace_new() : NULL;
     rc = pool_run(&set.pool, &plugin, &in, &out, &journal, &st);
+    dns_pace_free(set.worker.dns.pace);
     if (combo_stop(&combo, input_done(&in)) < 0) {
         log_msg(LOG_ERR, "combining the wordlists failed: the scan did not see every word");
         if (rc == 0)

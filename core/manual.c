@@ -194,6 +194,8 @@ void manual_page(FILE *f)
           "has none (keeps it out of the process list).\n"
           ".TP\n.B SALVO_PLUGIN_PATH\nColon\\-separated directories searched first for "
           "plugin names.\n"
+          ".TP\n.B SALVO_HOSTS\nThe hosts file the DNS stage reads before asking a resolver "
+          "(default \\fI/etc/hosts\\fR).\n"
           ".TP\n.B RES_OPTIONS\nglibc resolver options; when unset, salvo's workers use "
           "\\(lqtimeout:T attempts:3\\(rq with T half of \\fB\\-\\-timeout\\fR.\n"
           ".SH FILES\n"

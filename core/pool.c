@@ -237,8 +237,13 @@ static void reap_worker(struct pool *p, struct wk *w)
         p->stopping = 1;
         return;
     }
-    if (p->respawns++ >= MAX_RESPAWNS) {
-        log_msg(LOG_ERR, "%d workers died: not starting another", MAX_RESPAWNS);
+    uint64_t judged = p->st->words_ended > p->st->words_done ? p->st->words_ended
+                                                               : p->st->words_done;
+    uint64_t budget = RESPAWN_BURST + judged / RESPAWN_PER_WORDS;
+    if (p->respawns++ >= budget) {
+        log_msg(LOG_ERR, "%llu workers died, with %llu words judged (at most %d and one per %d "
+                "words): not starting another", (unsigned long long)p->respawns - 1,
+                (unsigned long long)judged, RESPAWN_BURST, RESPAWN_PER_WORDS);
         p->failed = 1;
         return;
     }

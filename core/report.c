@@ -305,6 +305,10 @@ int report_close(struct report *r, const struct summary_scan *c, const struct po
     buf_append_byte(&b, ','), json_pair(&b, "rate", v);
     snprintf(v, sizeof v, "%d", st->procs);
     buf_append_byte(&b, ','), json_pair(&b, "workers", v);
+    struct buf na = {0};
+    if (summary_unanswered(c, st, &na))
+        buf_append_byte(&b, ','), json_pair(&b, "no answer", na.p);
+    buf_free(&na);
     buf_append_byte(&b, ','), json_pair(&b, "template", c->template);
     buf_append_byte(&b, ','), json_pair(&b, "plugin", c->plugin);
     buf_append_str(&b, "],\n\"status\": [");

@@ -33,6 +33,22 @@ void summary_calibration(const struct summary_scan *c, const struct pool_stats *
                    (unsigned long long)st->calib_changes, st->calib_changes == 1 ? "" : "s");
 }
 
+size_t summary_unanswered(const struct summary_scan *c, const struct pool_stats *st, struct buf *out)
+{
+    unsigned long long t = st->errclass[ERRC_TIMEOUT], n = st->errclass[ERRC_CONNECT];
+    if (!t && !n)
+        return 0;
+    size_t before = out->len;
+    buf_printf(out, "%llu words got no answer (timeout %llu, no connection %llu): ", t + n, t, n);
+    if (c->state && *c->state && c->wordlist && strcmp(c->wordlist, "-"))
+        buf_printf(out, "salvo --retry-failed %s -w %s, with this scan's options (a longer "
+                   "--timeout, --retries, a smaller -t), takes them again", c->state, c->wordlist);
+    else
+        buf_printf(out, "--errors lists them; a scan with --state FILE records them, and "
+                   "--retry-failed FILE then takes them again");
+    return out->len - before;
+}
+
 static double rate(const struct pool_stats *st)
 {
     return st->elapsed > 0 ? (double)st->words_done / st->elapsed : 0.0;
@@ -65,6 +81,9 @@ void summary_print(const struct summary_scan *c, const struct pool_stats *st)
                        (unsigned long long)st->errclass[k]);
     if (b.len)
         log_msg(LOG_INFO, "errors: %s", b.p);
+    buf_reset(&b);
+    if (summary_unanswered(c, st, &b))
+        log_msg(LOG_WARN, "%s", b.p);
     if (c->wildcard_dns && st->wild_text)
         log_msg(LOG_INFO, "wildcard DNS: %s; %llu names answered the same", st->wild_text,
                 (unsigned long long)st->wildcards);

@@ -15,10 +15,16 @@ struct summary_scan {
     int calibrate;
     int wildcard_dns;
     const char *config;   /* the effective configuration as INI (report), or NULL */
+    const char *state;    /* --state, or NULL */
+    const char *wordlist; /* the (first) wordlist, or NULL */
 };
 
 /* One paragraph on what calibration learned. */
 void summary_calibration(const struct summary_scan *c, const struct pool_stats *st, struct buf *out);
+/* When words got no answer (timeouts, no connection): one sentence that
+ * says how many and the command that takes them again; 0 (nothing
+ * written) when every word was answered. */
+size_t summary_unanswered(const struct summary_scan *c, const struct pool_stats *st, struct buf *out);
 /* The summary lines on stderr (the first one is the classic
  * "N words, N hits, N errors in T s"). */
 void summary_print(const struct summary_scan *c, const struct pool_stats *st);

@@ -29,6 +29,9 @@
 #   halfhdr   a status line and a header, then the connection closed
 #   shortbody 100 bytes promised, 10 sent, then the connection closed
 #   echo      the request's bytes as the body (and a line of $FS_LOG)
+#   fold      a first header line that starts with a space (obs-fold)
+#   foldgz    the same, gzipped whether asked or not
+#   foldredir a redirect to /fault/fold
 import asyncio
 import gzip
 import os
@@ -140,6 +143,15 @@ async def handle(reader, writer):
                     f.write(repr(head) + "\n")
             w(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n"
               % len(head) + head)
+        elif kind == "fold":
+            w(b"HTTP/1.1 200 OK\r\n X-Folded: first\r\nContent-Type: text/html\r\n"
+              b"Content-Length: 20\r\n\r\n<title>fold</title>\n")
+        elif kind == "foldgz":
+            body = gzip.compress(b"<title>foldgz</title>\n")
+            w(b"HTTP/1.1 200 OK\r\n X-Folded: first\r\nContent-Type: text/html\r\n"
+              b"Content-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        elif kind == "foldredir":
+            w(b"HTTP/1.1 302 Found\r\nX-First: 1\r\nLocation: /fault/fold\r\nContent-Length: 0\r\n\r\n")
         elif kind == "loop":
             w(b"HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n")
         else:

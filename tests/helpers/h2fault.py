@@ -7,6 +7,8 @@
 #   garbage  bytes that are no frame at the first request
 #   cut      headers promising 100 bytes, 10 of them, then the connection closed
 #   nostatus response headers without :status
+#   headdata each stream answered 200 with a 2-byte body, a HEAD's too
+#            (as Apache's mod_http2 does)
 # Frames are written by hand (HPACK: indexed and literal fields only).
 # usage: python3 h2fault.py CERT KEY
 import asyncio
@@ -30,7 +32,7 @@ def frame(kind, flags, stream, payload=b""):
 
 
 def answer(mode, stream, w):
-    if mode == "ok":
+    if mode in ("ok", "headdata"):
         w(frame(HEADERS, END_HEADERS, stream, STATUS_200 + content_length(2)))
         w(frame(DATA, END_STREAM, stream, b"ok"))
     elif mode == "rst":
@@ -84,7 +86,7 @@ async def main():
     ctx.load_cert_chain(sys.argv[1], sys.argv[2])
     ctx.set_alpn_protocols(["h2"])
     servers = []
-    for mode in ("ok", "rst", "refuse", "goaway", "garbage", "cut", "nostatus"):
+    for mode in ("ok", "rst", "refuse", "goaway", "garbage", "cut", "nostatus", "headdata"):
         s = await asyncio.start_server(serve(mode), "127.0.0.1", 0, ssl=ctx, backlog=512)
         servers.append(s)
         print(mode, s.sockets[0].getsockname()[1], flush=True)

@@ -23,4 +23,19 @@ check "summary counts every word" contains err.txt "801 words, 800 hits, 1 error
 rc=$?
 check "-j 1: exit 0 (got $rc)" [ $rc -eq 0 ]
 check "-j 1: all 800 hits" [ "$(sort -u one.txt | wc -l)" -eq 800 ] && [ "$(wc -l < one.txt)" -eq 800 ]
+
+# One word in 300 kills a worker: 200 deaths, far past the 64 that once
+# ended any scan. Replacements grow with the words judged, so the scan ends
+# with every verdict and the summary agrees with the output.
+awk 'BEGIN { for (i = 1; i <= 30000; i++) print (i % 300 == 150 ? "crash-" i : "hit-" i) }' > many.txt
+"$SALVO" -j 2 -t 50 -p "$TEST_PLUGINS/crash_match.so" --connect-to "$CT" \
+    -f jsonl --errors -w many.txt > many.jsonl 2> many.err
+rc=$?
+check "200 deaths: exit 0 (got $rc)" [ $rc -eq 0 ]
+check "200 deaths: every hit" [ "$(grep -c '"verdict":"hit"' many.jsonl)" -eq 29900 ]
+check "200 deaths: every killer quarantined" \
+    [ "$(grep -c '"word":"crash-[0-9]*",.*"error_class":"crash"' many.jsonl)" -eq 100 ]
+check "200 deaths: one line a word" [ "$(grep -o '"word":"[^"]*"' many.jsonl | sort -u | wc -l)" -eq 30000 ]
+check "200 deaths: the summary counts every word" contains many.err "30000 words, 29900 hits, 100 errors"
+check "200 deaths: nothing lost" sh -c "! grep -q 'not probed' many.err"
 finish
