@@ -21,8 +21,8 @@
  * it (to what was open then); each run of `cap` answers adds one. A transfer
  * that met such a server is not the target's failure: it waits for a
  * connection under the cap and goes again (H1_REQUEUE_MAX times, each with
- * its whole timeout). Transfers waiting for a connection wait at most their
- * timeout. */
+ * its whole timeout). A transfer waiting for a connection ends as a timeout
+ * only when the address answered nothing for a whole timeout. */
 #include "h1.h"
 
 #include "codes.h"
@@ -52,6 +52,7 @@ struct site {
     unsigned open;              /* connections to it, any state */
     unsigned cap;               /* at most that many open; 0: no limit seen */
     unsigned answered;          /* answers since the cap last moved */
+    uint64_t last_answer;       /* when it last answered (uv_hrtime) */
     int pumping;
     struct xfer *wait, *wait_tail; /* transfers waiting for a connection */
     struct site *next;
@@ -160,7 +161,10 @@ static void make_idle(struct conn *c)
         site_pump(h, c->site);
         return;
     }
-    if (h->nidle >= h->keep) {
+    /* An idle connection holds one of the few a capped server has (a
+     * prefork worker, for its keep-alive time): it goes, and another
+     * process's connection waiting in the server's backlog gets served. */
+    if (h->nidle >= h->keep || c->site->cap) {
         conn_close(c);
         return;
     }
@@ -225,6 +229,7 @@ static void ended_ok(struct conn *c, size_t extra, int keep)
     struct site *st = c->site;
     detach(c);
     c->served++;
+    st->last_answer = uv_hrtime();
     if (st->cap && ++st->answered >= st->cap) { /* a cap's worth went well: one more */
         st->cap++;
         st->answered = 0;
@@ -305,6 +310,14 @@ static struct xfer *site_take_waiter(struct h1 *h, struct site *st)
     return x;
 }
 
+static int site_has_idle(const struct h1 *h, const struct site *st)
+{
+    for (const struct conn *c = h->idle; c; c = c->inext)
+        if (c->site == st)
+            return 1;
+    return 0;
+}
+
 /* x on an idle connection to st, or a new one: 0, or -1 (x untouched). */
 static int site_go(struct h1 *h, struct site *st, struct xfer *x)
 {
@@ -326,7 +339,7 @@ static void site_pump(struct h1 *h, struct site *st)
     if (st->pumping)
         return;
     st->pumping = 1;
-    while (st->wait && (!st->cap || st->open < st->cap)) {
+    while (st->wait && (!st->cap || st->open < st->cap || site_has_idle(h, st))) {
         struct xfer *x = site_take_waiter(h, st);
         x->own_t0 = uv_hrtime();
         if (site_go(h, st, x) < 0) {
@@ -368,7 +381,9 @@ static void on_wait_sweep(uv_timer_t *t)
     for (struct site *st = h->sites; st; st = st->next)
         for (struct xfer *x = st->wait, *next; x; x = next) {
             next = x->h1wnext;
-            if (now - x->own_t0 < limit)
+            /* While the address answers, its queue moves: only a wait
+             * through a whole timeout of its silence ends a transfer. */
+            if (now - x->own_t0 < limit || now - st->last_answer < limit)
                 continue;
             site_unlink(h, st, x);
             x->h1wnext = expired;

@@ -1,0 +1,75 @@
+# Conformance: salvo's own HTTP clients against servers nobody here wrote
+# (Debian's apache2 with mod_http2, lighttpd, h2o, nghttpd), over HTTP and
+# HTTPS, each result compared with curl's (--http-client curl): the same
+# status and length for every path (files of 0 B to over --max-body,
+# directories, odd and encoded names, missing ones, HEAD), and no probe
+# lost. A prefork apache2 with 5 workers and 40 paths a second more than it
+# can take: every probe answered with default options, the same findings
+# in every run.
+. "$(dirname "$0")/lib.sh"
+. "$SRC_DIR/tests/fixtures/servers.sh"
+trap servers_stop EXIT
+mkdir -p www/dir www/sub
+for n in 0 1 100 4095 4096 65536 1048577; do head -c "$n" /dev/zero | tr '\0' 'z' > "www/size$n"; done
+for i in $(seq 60); do echo "page $i" > "www/p$i"; done
+echo upper > www/UPPER; echo tilde > 'www/~t'; echo dash > www/-d; echo dot > www/a.b.c
+echo space > 'www/a b'; echo 'capital A' > www/A; echo inner > www/sub/x
+echo '<html><title>index</title></html>' > www/index.html
+chmod -R a+rX www
+cp "$NGX_DIR/tls.crt" "$NGX_DIR/tls.key" .
+{ seq -f 'p%g' 60; seq -f 'missing%g' 60
+  printf '%s\n' size0 size1 size100 size4095 size4096 size65536 size1048577 UPPER upper '~t' -d \
+      a.b.c 'a%20b' %41 sub/x sub sub/ dir dir/ index.html '' . .. '../p1' 'p1?q=1' 'p1#frag' \
+      'p1;x' 'non-ascii-é' 'x%00y' a e page; } > words.txt
+R=$PWD/www
+apache_up "$R" "$PWD/tls.crt" "$PWD/tls.key" || fail "apache2 starts"
+lighttpd_up "$R" "$PWD/tls.crt" "$PWD/tls.key" || fail "lighttpd starts"
+h2o_up "$R" "$PWD/tls.crt" "$PWD/tls.key" || fail "h2o starts"
+nghttpd_up "$R" "$PWD/tls.crt" "$PWD/tls.key" || fail "nghttpd starts"
+
+# scan NAME URL [OPTIONS...]: with the own client and with curl.
+scan() {
+    local name=$1 url=$2
+    shift 2
+    for client in auto curl; do
+        "$SALVO" -v -j 1 -p none --mc 100-599 --errors -f jsonl --http-client $client "$@" \
+            -u "$url" -w words.txt > "$name.$client.jsonl" 2> "$name.$client.err"
+    done
+    python3 - "$name" <<'PY' || fail "$name: the same answers as curl"
+import json, sys
+name = sys.argv[1]
+def load(c):
+    return {d["word"]: d for d in map(json.loads, open("%s.%s.jsonl" % (name, c)))}
+own, curl = load("auto"), load("curl")
+words = [w.rstrip("\n") for w in open("words.txt") if w.strip()]
+assert set(own) == set(words) and set(curl) == set(words), (set(words) ^ set(own), set(words) ^ set(curl))
+bad = []
+for w in words:
+    a, b = own[w], curl[w]
+    if a.get("error_class") or b.get("error_class") or a["status"] != b["status"] or a["length"] != b["length"]:
+        bad.append((w, {k: a.get(k) for k in ("status", "length", "error")},
+                       {k: b.get(k) for k in ("status", "length", "error")}))
+assert not bad, bad[:5]
+print("ok: %s: %d paths, the same status and length as curl, no error" % (name, len(words)))
+PY
+    check "$name: no transfer left the own client" grep -q ', 0 by curl' "$name.auto.err"
+}
+scan apache-http "http://127.0.0.1:$APACHE_PORT/{}"
+scan apache-h2 "https://127.0.0.1:$APACHE_TLS/{}"
+scan apache-h2-head "https://127.0.0.1:$APACHE_TLS/{}" -X HEAD
+scan lighttpd-http "http://127.0.0.1:$LIGHTTPD_PORT/{}"
+scan lighttpd-h2 "https://127.0.0.1:$LIGHTTPD_TLS/{}"
+scan h2o-http "http://127.0.0.1:$H2O_PORT/{}"
+scan h2o-h2 "https://127.0.0.1:$H2O_TLS/{}"
+scan nghttpd-h2 "https://127.0.0.1:$NGHTTPD_TLS/{}"
+
+# A prefork apache2 that takes five connections at once.
+prefork_up "$R" 5 || fail "prefork apache2 starts"
+{ seq -f 'p%g' 60; seq -f 'missing%g' 400; } > many.txt
+for run in 1 2; do
+    "$SALVO" -p none --mc 200 --errors -f jsonl -u "http://127.0.0.1:$PREFORK_PORT/{}" -w many.txt \
+        > prefork$run.jsonl 2> prefork$run.err
+    check "prefork run $run: no probe lost" [ "$(grep -c '"verdict":"error"' prefork$run.jsonl)" -eq 0 ]
+    check "prefork run $run: the 60 pages" [ "$(grep -c '"verdict":"hit"' prefork$run.jsonl)" -eq 60 ]
+done
+finish
