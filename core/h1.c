@@ -48,7 +48,8 @@ enum { GO_ON, ENDED, HANDLED };
 
 /* An address, with what it was seen to take. */
 struct site {
-    struct sockaddr_in sa;
+    union request_addr sa;
+    char text[INET6_ADDRSTRLEN];
     unsigned open;              /* connections to it, any state */
     unsigned cap;               /* at most that many open; 0: no limit seen */
     unsigned answered;          /* answers since the cap last moved */
@@ -68,8 +69,8 @@ struct conn {
     struct conn *iprev, *inext; /* h->idle, while idle */
     struct xfer *x;             /* in flight on it; NULL while idle */
     struct site *site;
-    struct sockaddr_in sa;
-    char addr[INET_ADDRSTRLEN];
+    union request_addr sa;
+    char addr[INET6_ADDRSTRLEN];
     int state, closing, handles, writing;
     unsigned served; /* responses read on it */
     /* the response being read */
@@ -177,10 +178,10 @@ static void make_idle(struct conn *c)
     h->nidle++;
 }
 
-static struct conn *take_idle(struct h1 *h, const struct sockaddr_in *sa)
+static struct conn *take_idle(struct h1 *h, const union request_addr *sa)
 {
     for (struct conn *c = h->idle; c; c = c->inext)
-        if (c->sa.sin_port == sa->sin_port && c->sa.sin_addr.s_addr == sa->sin_addr.s_addr) {
+        if (request_addr_eq(&c->sa, sa)) {
             idle_remove(c);
             c->state = C_BUSY;
             return c;
@@ -248,15 +249,16 @@ static int keep_alive(const struct conn *c)
 
 /* ---- what an address takes ---- */
 
-static struct site *site_for(struct h1 *h, const struct sockaddr_in *sa)
+static struct site *site_for(struct h1 *h, const union request_addr *sa, const char *text)
 {
     for (struct site *st = h->sites; st; st = st->next)
-        if (st->sa.sin_port == sa->sin_port && st->sa.sin_addr.s_addr == sa->sin_addr.s_addr)
+        if (request_addr_eq(&st->sa, sa))
             return st;
     struct site *st = calloc(1, sizeof *st);
     if (!st)
         return NULL;
     st->sa = *sa;
+    util_put_str(st->text, sizeof st->text, 0, text);
     st->next = h->sites;
     h->sites = st;
     return st;
@@ -392,7 +394,7 @@ static void on_wait_sweep(uv_timer_t *t)
                           "Operation timed out after %llu milliseconds waiting for one of the %u "
                           "connections %s takes at once",
                           (unsigned long long)((now - x->own_t0) / 1000000), st->cap,
-                          inet_ntoa(st->sa.sin_addr));
+                          st->text);
         }
     while (expired) {
         struct xfer *x = expired;
@@ -478,7 +480,7 @@ static void on_connect(uv_connect_t *req, int status)
         if (status != UV_ECONNREFUSED && overloaded(c))
             return;
         fail(c, ERR_CONNECT, "Failed to connect to %s port %d: %s", c->addr,
-             ntohs(c->sa.sin_port), uv_strerror(status));
+             request_addr_port(&c->sa), uv_strerror(status));
         return;
     }
     c->state = C_BUSY;
@@ -495,7 +497,7 @@ static void on_connect(uv_connect_t *req, int status)
 /* A new connection for x to st: 0, or -1 (nothing made, nothing reported). */
 static int connect_for(struct h1 *h, struct xfer *x, struct site *st)
 {
-    const struct sockaddr_in *sa = &st->sa;
+    const union request_addr *sa = &st->sa;
     struct conn *c = calloc(1, sizeof *c);
     if (!c)
         return -1;
@@ -503,7 +505,7 @@ static int connect_for(struct h1 *h, struct xfer *x, struct site *st)
     c->sa = *sa;
     c->site = st;
     st->open++;
-    inet_ntop(AF_INET, &sa->sin_addr, c->addr, sizeof c->addr);
+    util_put_str(c->addr, sizeof c->addr, 0, st->text);
     if (uv_tcp_init(h->loop, &c->tcp) < 0) {
         st->open--;
         free(c);
@@ -857,7 +859,7 @@ int h1_start(struct h1 *h, struct xfer *x)
     struct request_target t;
     if (x->curl_only || request_target(x, 0, &t) < 0 || request_build(&h->s, x, &t, 1) < 0)
         return 1;
-    struct site *st = site_for(h, &t.sa);
+    struct site *st = site_for(h, &t.sa, t.addr);
     if (!st)
         return 1;
     util_put_str(x->res.ip, sizeof x->res.ip, 0, t.addr);

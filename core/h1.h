@@ -5,7 +5,8 @@
  * request it builds with a few copies and reads the answer in one pass.
  *
  * It takes a transfer only where it does exactly what curl would:
- * "http://" URLs whose authority is a lower-case name or an IPv4 address
+ * "http://" URLs whose authority is a lower-case name, an IPv4 address or
+ * an IPv6 literal as inet_ntop writes it
  * and whose path and query are printable ASCII, an address known without
  * a lookup (numeric, or the DNS stage's pin), no header that changes how
  * the body is sent. Everything else, and a response with a

@@ -54,8 +54,8 @@ struct conn {
     uint32_t goaway_err;           /* the error code a GOAWAY named */
     SSL *ssl;
     nghttp2_session *ng;
-    struct sockaddr_in sa;
-    char addr[INET_ADDRSTRLEN];
+    union request_addr sa;
+    char addr[INET6_ADDRSTRLEN];
     char name[256];                /* SNI (a name, not an address) */
     unsigned streams;              /* transfers on it, submitted or waiting */
     unsigned placed;               /* transfers it was given, in its life */
@@ -647,7 +647,7 @@ static void on_poll(uv_poll_t *p, int status, int events)
         if (status < 0 || getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0 || err) {
             char why[160];
             snprintf(why, sizeof why, "Failed to connect to %s port %d: %s", c->addr,
-                     ntohs(c->sa.sin_port), err ? strerror(err) : "poll error");
+                     request_addr_port(&c->sa), err ? strerror(err) : "poll error");
             conn_lost(c, ERR_CONNECT, why);
             return;
         }
@@ -680,12 +680,12 @@ static struct conn *conn_new(struct h2 *h, const struct request_target *t)
     util_put_str(c->addr, sizeof c->addr, 0, t->addr);
     if (t->namelen < sizeof c->name)
         memcpy(c->name, t->host, t->namelen);
-    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    c->fd = socket(c->sa.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (c->fd < 0)
         goto fail;
     int one = 1;
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(c->fd, (struct sockaddr *)&c->sa, sizeof c->sa) < 0 && errno != EINPROGRESS)
+    if (connect(c->fd, &c->sa.sa, request_addr_len(&c->sa)) < 0 && errno != EINPROGRESS)
         goto fail;
     if (!(c->ssl = SSL_new(h->ctx)) || !SSL_set_fd(c->ssl, c->fd))
         goto fail;
@@ -727,8 +727,7 @@ static struct conn *conn_for(struct h2 *h, const struct request_target *t)
 {
     for (struct conn *c = h->conns; c; c = c->next)
         if (!c->goaway && c->streams < conn_streams(c) && (!h->per_conn || c->placed < h->per_conn) &&
-            c->sa.sin_port == t->sa.sin_port &&
-            c->sa.sin_addr.s_addr == t->sa.sin_addr.s_addr &&
+            request_addr_eq(&c->sa, &t->sa) &&
             !strncmp(c->name, t->host, t->namelen) && !c->name[t->namelen])
             return c;
     return conn_new(h, t);

@@ -22,23 +22,57 @@ static int lower_name_char(int c)
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
 }
 
-/* s[0..n) as an IPv4 address written as inet_ntop writes it (what curl
- * would not rewrite): into t's address and its text. */
-static int canonical_ipv4(const char *s, size_t n, struct request_target *t)
+int request_addr_eq(const union request_addr *a, const union request_addr *b)
 {
-    char tmp[INET_ADDRSTRLEN];
+    if (a->sa.sa_family != b->sa.sa_family)
+        return 0;
+    if (a->sa.sa_family == AF_INET)
+        return a->in.sin_port == b->in.sin_port && a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
+    return a->in6.sin6_port == b->in6.sin6_port &&
+           !memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr, sizeof a->in6.sin6_addr);
+}
+
+socklen_t request_addr_len(const union request_addr *a)
+{
+    return a->sa.sa_family == AF_INET6 ? sizeof a->in6 : sizeof a->in;
+}
+
+int request_addr_port(const union request_addr *a)
+{
+    return ntohs(a->sa.sa_family == AF_INET6 ? a->in6.sin6_port : a->in.sin_port);
+}
+
+/* s[0..n) as an address written as inet_ntop writes it (what curl would
+ * not rewrite), IPv6 in brackets: into t's address (with t->port) and its
+ * text. */
+static int canonical_addr(const char *s, size_t n, struct request_target *t)
+{
+    char tmp[INET6_ADDRSTRLEN];
+    int v6 = n > 2 && s[0] == '[' && s[n - 1] == ']';
+    if (v6) {
+        s++;
+        n -= 2;
+    }
     if (n >= sizeof tmp)
         return 0;
     memcpy(tmp, s, n);
     tmp[n] = '\0';
-    if (inet_pton(AF_INET, tmp, &t->sa.sin_addr) != 1 ||
-        !inet_ntop(AF_INET, &t->sa.sin_addr, t->addr, sizeof t->addr))
+    memset(&t->sa, 0, sizeof t->sa);
+    void *bin = v6 ? (void *)&t->sa.in6.sin6_addr : (void *)&t->sa.in.sin_addr;
+    int af = v6 ? AF_INET6 : AF_INET;
+    if (inet_pton(af, tmp, bin) != 1 || !inet_ntop(af, bin, t->addr, sizeof t->addr) ||
+        strcmp(t->addr, tmp))
         return 0;
-    return !strcmp(t->addr, tmp);
+    t->sa.sa.sa_family = (sa_family_t)af;
+    if (v6)
+        t->sa.in6.sin6_port = htons((uint16_t)t->port);
+    else
+        t->sa.in.sin_port = htons((uint16_t)t->port);
+    return 1;
 }
 
-/* The address of "HOST:PORT:ADDR:PORT" (the DNS stage's pin) for this host
- * and port, if IPv4. */
+/* The address of "HOST:PORT:ADDR:PORT" (the DNS stage's pin; IPv6 in
+ * brackets) for this host and port. */
 static int pinned(const struct curl_slist *pin, const char *host, size_t hl, long port,
                   struct request_target *t)
 {
@@ -50,10 +84,21 @@ static int pinned(const struct curl_slist *pin, const char *host, size_t hl, lon
     char *end;
     if (strtol(s + hl + 1, &end, 10) != port || *end != ':')
         return 0;
-    const char *a = end + 1, *colon = strchr(a, ':');
+    const char *a = end + 1, *colon = strrchr(a, ':');
     if (!colon || strtol(colon + 1, &end, 10) != port || *end)
         return 0;
-    return canonical_ipv4(a, (size_t)(colon - a), t);
+    return canonical_addr(a, (size_t)(colon - a), t);
+}
+
+/* An IPv6 literal's "[...]" at a: its length, or 0. */
+static size_t v6_literal(const char *a)
+{
+    if (*a != '[')
+        return 0;
+    const char *p = a + 1;
+    while ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || *p == ':' || *p == '.')
+        p++;
+    return *p == ']' && p > a + 1 ? (size_t)(p - a) + 1 : 0;
 }
 
 int request_target(const struct xfer *x, int tls, struct request_target *t)
@@ -63,8 +108,12 @@ int request_target(const struct xfer *x, int tls, struct request_target *t)
     if (!u || strncmp(u, scheme, sl))
         return -1;
     const char *a = u + sl, *p = a;
-    while (lower_name_char((unsigned char)*p))
-        p++;
+    size_t v6 = v6_literal(a);
+    if (v6)
+        p += v6;
+    else
+        while (lower_name_char((unsigned char)*p))
+            p++;
     size_t namelen = (size_t)(p - a);
     long def = tls ? 443 : 80;
     t->port = def;
@@ -91,11 +140,8 @@ int request_target(const struct xfer *x, int tls, struct request_target *t)
     t->pathlen = (size_t)(p - t->path);
     if (t->pathlen && t->path[t->pathlen - 1] == '?')
         return -1; /* an empty query: left to curl's rules */
-    memset(&t->sa, 0, sizeof t->sa);
-    t->sa.sin_family = AF_INET;
-    t->sa.sin_port = htons((uint16_t)t->port);
-    t->numeric = canonical_ipv4(a, namelen, t);
-    return t->numeric || pinned(x->pin, a, namelen, t->port, t) ? 0 : -1;
+    t->numeric = canonical_addr(a, namelen, t);
+    return t->numeric || (!v6 && pinned(x->pin, a, namelen, t->port, t)) ? 0 : -1;
 }
 
 /* curl's Curl_checkheaders: the first "name:" or "name;" line. */

@@ -16,6 +16,18 @@ struct request_settings {
     const struct curl_slist *headers;       /* curl syntax: "K: V", "K:" drops K, "K;" empty */
 };
 
+/* An IPv4 or IPv6 address and port to connect to. */
+union request_addr {
+    struct sockaddr sa;
+    struct sockaddr_in in;
+    struct sockaddr_in6 in6;
+};
+
+/* The same family, address and port. */
+int request_addr_eq(const union request_addr *a, const union request_addr *b);
+socklen_t request_addr_len(const union request_addr *a);
+int request_addr_port(const union request_addr *a);
+
 struct request_target {
     const char *host;   /* the URL's host[:port], as the Host header names it */
     size_t namelen;     /* the host alone */
@@ -23,8 +35,8 @@ struct request_target {
     long port;
     const char *path;   /* path and query, up to a '#' */
     size_t pathlen;
-    struct sockaddr_in sa;        /* where to connect */
-    char addr[INET_ADDRSTRLEN];   /* the same as text */
+    union request_addr sa;        /* where to connect */
+    char addr[INET6_ADDRSTRLEN];  /* the same as text */
     int numeric;                  /* the host is that address (no SNI) */
 };
 
@@ -40,8 +52,9 @@ typedef void (*request_done_fn)(struct xfer *x, int redo, void *ud);
 #define REQUEST_TRIES_MAX 3
 
 /* 0 when x's URL is http:// (https:// with tls) and one salvo's clients
- * send exactly as curl would: a lower-case name or IPv4 address whose
- * address is known (numeric, or the DNS stage's pin), a path and query of
+ * send exactly as curl would: a lower-case name, an IPv4 address or an
+ * IPv6 literal ("[::1]", as inet_ntop writes it) whose address is known
+ * (numeric, or the DNS stage's pin), a path and query of
  * printable ASCII (the fragment dropped), no empty query. */
 int request_target(const struct xfer *x, int tls, struct request_target *t);
 /* The request in x->own_req, its body after the headers when body is set:

@@ -29,6 +29,18 @@ SALVO_HOSTS=$PWD/empty "$SALVO" -v -j 1 -r "$SINK" --timeout 1 -p none --mc 200,
 check "localhost: every word answered" [ "$(grep -c '"status":[1-9]' lh.jsonl)" -eq 5 ]
 check "localhost: no error" sh -c "! grep -q '\"verdict\":\"error\"' lh.jsonl"
 check "localhost: the own client carried it" grep -q ', 0 by curl' lh.err
+# An IPv6 address from the file (--dns-family ipv6): the own client
+# connects to [::1].
+python3 -m http.server 0 --bind ::1 --directory "$NGX_DIR/www/paths" > v6.log 2>&1 & v6pid=$!
+trap 'kill $sinkpid $v6pid 2>/dev/null' EXIT
+for i in $(seq 50); do grep -q 'port [0-9]*' v6.log 2>/dev/null && break; sleep 0.1; done
+V6=$(grep -o 'port [0-9]*' v6.log | head -1 | cut -d' ' -f2)
+printf '::1 six.test\n' > hosts6
+SALVO_HOSTS=$PWD/hosts6 "$SALVO" -v -j 1 -r "$SINK" --timeout 1 --dns-family ipv6 -p none --mc 200 \
+    --errors -f jsonl -u "http://six.test:$V6/{}" -w w.txt > six.jsonl 2> six.err
+check "an IPv6 name from the hosts file: the 3 pages, over ::1" \
+    [ "$(grep -c '"verdict":"hit".*"ip":"::1"' six.jsonl)" -eq 3 ]
+check "an IPv6 name: the own client carried it" grep -q ', 0 by curl' six.err
 # A name the file does not list still goes to DNS (here: a resolver that
 # never answers, so a dns error).
 printf 'x\n' > one.txt

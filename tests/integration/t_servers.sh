@@ -1,6 +1,6 @@
 # Conformance: salvo's own HTTP clients against servers nobody here wrote
 # (Debian's apache2 with mod_http2, lighttpd, h2o, nghttpd), over HTTP and
-# HTTPS, each result compared with curl's (--http-client curl): the same
+# HTTPS, IPv4 and IPv6, each result compared with curl's (--http-client curl): the same
 # status and length for every path (files of 0 B to over --max-body,
 # directories, odd and encoded names, missing ones, HEAD), and no probe
 # lost. A prefork apache2 with 5 workers and 40 paths a second more than it
@@ -62,6 +62,11 @@ scan lighttpd-h2 "https://127.0.0.1:$LIGHTTPD_TLS/{}"
 scan h2o-http "http://127.0.0.1:$H2O_PORT/{}"
 scan h2o-h2 "https://127.0.0.1:$H2O_TLS/{}"
 scan nghttpd-h2 "https://127.0.0.1:$NGHTTPD_TLS/{}"
+# IPv6: the own clients connect to [::1] too (HTTP/2 here, HTTP/1.1 in
+# it_capacity and it_hosts).
+nghttpd_up "$R" "$PWD/tls.crt" "$PWD/tls.key" ::1 || fail "nghttpd on ::1 starts"
+scan nghttpd-h2-v6 "https://[::1]:$NGHTTPD_TLS/{}"
+check "IPv6: the address reported" grep -q '"ip":"::1"' nghttpd-h2-v6.auto.jsonl
 
 # A prefork apache2 that takes five connections at once.
 prefork_up "$R" 5 || fail "prefork apache2 starts"
