@@ -25,6 +25,8 @@
  */
 #include "engine.h"
 
+#include "coding.h"
+
 #include "codes.h"
 #include "h1.h"
 #include "h2.h"
@@ -394,6 +396,7 @@ static void bad_share(struct engine *e)
 static void on_own_done(struct xfer *p, int redo, void *ud)
 {
     struct engine *e = ud;
+    coding_end(p->own_coding);
     if (p->res.proto && !strcmp(p->res.proto, "HTTP/2"))
         e->multiplexing = 1;
     if (redo) {
@@ -816,6 +819,8 @@ void engine_xfer_free(struct xfer *p)
     h2_drop(p->eng->h2, p);
     engine_xfer_clear(p);
     curl_easy_cleanup(p->easy);
+    coding_free(p->own_coding);
+    p->own_coding = NULL;
     buf_free(&p->req.url);
     buf_free(&p->wire);
     buf_free(&p->own_req);

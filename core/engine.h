@@ -69,6 +69,7 @@ struct xfer {
     uint64_t own_t0;             /* when it started (uv_hrtime) */
     int own_tries;               /* connections it went out on */
     int curl_only;               /* this word's answer needs curl */
+    struct coding *own_coding;   /* its Content-Encoding undone (coding.h), or NULL */
     void *h1conn;                /* its HTTP/1.1 connection while in flight */
     struct xfer *h1wnext;        /* its address's wait list, while h1waiting */
     int h1waiting;               /* waits for a connection under the address's cap */

@@ -26,6 +26,7 @@
 #include "h1.h"
 
 #include "codes.h"
+#include "coding.h"
 #include "engine.h"
 #include "request.h"
 #include "util.h"
@@ -76,6 +77,7 @@ struct conn {
     /* the response being read */
     size_t hbytes; /* header bytes of this response */
     int phase, status, got, http10, close_hdr, keepalive_hdr, chunked, has_len, coded, head;
+    int coding; /* the Content-Encoding salvo undoes (coding.h) */
     uint64_t left;
     struct buf line; /* a line that came in pieces */
 };
@@ -624,8 +626,11 @@ static int header_line(struct conn *c, const char *l, size_t n)
         else
             c->coded = 1; /* anything else: curl's to decode */
     } else if (nl == 16 && !strncasecmp(l, "content-encoding", 16)) {
-        if (vl && !(vl == 8 && !strncasecmp(v, "identity", 8)))
-            c->coded = 1;
+        int k = coding_kind(v, vl);
+        if (k < 0 || (k && c->coding))
+            c->coded = 1; /* another coding, or two: curl's */
+        else if (k)
+            c->coding = k;
     } else if (nl == 10 && !strncasecmp(l, "connection", 10)) {
         c->close_hdr |= ci_token(v, vl, "close");
         c->keepalive_hdr |= ci_token(v, vl, "keep-alive");
@@ -651,7 +656,7 @@ static int status_line(struct conn *c, const char *l, size_t n)
      * the headers still names it. */
     c->x->res.status = c->status;
     c->x->res.proto = c->http10 ? "HTTP/1.0" : "HTTP/1.1";
-    c->close_hdr = c->keepalive_hdr = c->chunked = c->has_len = c->coded = 0;
+    c->close_hdr = c->keepalive_hdr = c->chunked = c->has_len = c->coded = c->coding = 0;
     c->left = 0;
     res_add_header(&c->x->res, l, n);
     c->phase = P_HEADERS;
@@ -673,6 +678,10 @@ static int headers_end(struct conn *c)
         detach(c);
         conn_close(c);
         report(h, x, 1);
+        return HANDLED;
+    }
+    if (c->coding && coding_begin(&x->own_coding, c->coding) < 0) {
+        fail(c, ERR_INTERNAL, "out of memory");
         return HANDLED;
     }
     if (c->chunked)
@@ -768,11 +777,13 @@ static int partial(struct conn *c, const char *p, size_t n)
 static int body(struct conn *c, const char *p, size_t n)
 {
     struct xfer *x = c->x;
-    if (res_add_body(&x->res, p, n, c->h->s.max_body) == 0)
-        return GO_ON;
-    if (x->res.truncated)
-        return ENDED;
-    fail(c, ERR_INTERNAL, "out of memory");
+    int r = request_body(x, p, n, c->h->s.max_body);
+    if (r >= 0)
+        return r ? ENDED : GO_ON;
+    struct h1 *h = c->h; /* the error is set */
+    detach(c);
+    conn_close(c);
+    report(h, x, 0);
     return HANDLED;
 }
 

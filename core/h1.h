@@ -10,7 +10,8 @@
  * and whose path and query are printable ASCII, an address known without
  * a lookup (numeric, or the DNS stage's pin), no header that changes how
  * the body is sent. Everything else, and a response with a
- * Content-Encoding (curl inflates it), goes to curl. */
+ * Content-Encoding it does not undo itself (coding.h: gzip, deflate, br),
+ * goes to curl. */
 #ifndef SALVO_H1_H
 #define SALVO_H1_H
 #include <curl/curl.h>

@@ -20,6 +20,7 @@
 #include "h2.h"
 
 #include "codes.h"
+#include "coding.h"
 #include "engine.h"
 #include "util.h"
 
@@ -318,9 +319,15 @@ static int on_header(nghttp2_session *ng, const nghttp2_frame *f, const uint8_t 
         buf_append(l, value, vl);
         x->h2hdr = 0; /* header bytes of this answer from here */
     } else {
-        if (nl == 16 && !strncasecmp((const char *)name, "content-encoding", 16) && vl &&
-            !(vl == 8 && !strncasecmp((const char *)value, "identity", 8)))
-            x->h2redo = 1; /* curl inflates: it asks again */
+        if (nl == 16 && !strncasecmp((const char *)name, "content-encoding", 16)) {
+            int k = coding_kind((const char *)value, vl);
+            if (k < 0 || (k && coding_active(x->own_coding)))
+                x->h2redo = 1; /* another coding, or two: curl asks again */
+            else if (k && coding_begin(&x->own_coding, k) < 0) {
+                request_error(x, ERR_INTERNAL, "out of memory");
+                return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+            }
+        }
         buf_append(l, name, nl);
         buf_append(l, ": ", 2);
         buf_append(l, value, vl);
@@ -371,11 +378,8 @@ static int on_data(nghttp2_session *ng, uint8_t flags, int32_t id, const uint8_t
     struct xfer *x = stream_x(ng, id);
     if (!x || x->h2redo || x->res.truncated)
         return 0;
-    if (res_add_body(&x->res, (const char *)data, len, ((struct conn *)ud)->h->s.max_body) < 0) {
-        if (!x->res.truncated)
-            request_error(x, ERR_INTERNAL, "out of memory");
+    if (request_body(x, (const char *)data, len, ((struct conn *)ud)->h->s.max_body) != 0)
         nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
-    }
     return 0;
 }
 

@@ -9,7 +9,8 @@
  * It takes what request.c takes, over https://, when certificates are not
  * checked (--verify-tls stays curl's), and while the server speaks HTTP/2:
  * one that answers ALPN with HTTP/1.1 hands this scan's probes to curl.
- * A response with a Content-Encoding goes to curl (curl inflates). */
+ * A response with a Content-Encoding it does not undo itself (coding.h)
+ * goes to curl. */
 #ifndef SALVO_H2_H
 #define SALVO_H2_H
 #include <uv.h>

@@ -7,6 +7,7 @@
 #include "request.h"
 
 #include "codes.h"
+#include "coding.h"
 #include "engine.h"
 
 #include <arpa/inet.h>
@@ -251,4 +252,32 @@ void request_error(struct xfer *x, int kind, const char *fmt, ...)
     va_start(ap, fmt);
     request_verror(x, kind, fmt, ap);
     va_end(ap);
+}
+
+struct request_sink {
+    struct xfer *x;
+    size_t max;
+};
+
+static int request_sink(void *ud, const char *p, size_t n)
+{
+    struct request_sink *k = ud;
+    return res_add_body(&k->x->res, p, n, k->max) < 0;
+}
+
+int request_body(struct xfer *x, const char *p, size_t n, size_t max_body)
+{
+    struct request_sink k = {x, max_body};
+    const char *why = NULL;
+    int r = coding_active(x->own_coding) ? coding_feed(x->own_coding, p, n, request_sink, &k, &why)
+                                         : request_sink(&k, p, n);
+    if (r == 0)
+        return 0;
+    if (r > 0 && x->res.truncated)
+        return 1;
+    if (r > 0)
+        request_error(x, ERR_INTERNAL, "out of memory");
+    else /* curl's words */
+        request_error(x, ERR_HTTP, "Error while processing content unencoding: %s", why);
+    return -1;
 }

@@ -62,6 +62,11 @@ int request_target(const struct xfer *x, int tls, struct request_target *t);
  * goes, a body over 1 MiB, HEAD with a body) or memory ran out. */
 int request_build(const struct request_settings *s, struct xfer *x,
                   const struct request_target *t, int body);
+/* Body bytes of x's answer as they came: undone of their Content-Encoding
+ * when x->own_coding decodes one, kept up to max_body. 0; 1 when the body
+ * is cut at max_body; -1 with x's error set (not of that coding, out of
+ * memory). */
+int request_body(struct xfer *x, const char *p, size_t n, size_t max_body);
 /* x failed: its kind, and "prefix: why" as its error (curl's words where
  * curl has some). */
 void request_error(struct xfer *x, int kind, const char *fmt, ...)

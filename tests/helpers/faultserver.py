@@ -32,14 +32,43 @@
 #   fold      a first header line that starts with a space (obs-fold)
 #   foldgz    the same, gzipped whether asked or not
 #   foldredir a redirect to /fault/fold
+#   gzip2     a page gzipped, titled "coded"
+#   deflate   the same page as deflate (zlib-wrapped)
+#   rawdeflate the same page as deflate without its zlib wrapper
+#   br        the same page as brotli (libbrotlienc, through ctypes)
+#   badgz     Content-Encoding: gzip on bytes that are not gzip
 import asyncio
+import ctypes
+import ctypes.util
 import gzip
+import zlib
 import os
 import socket
 import struct
 import sys
 
 BOMB = gzip.compress(b"\0" * (64 << 20), 9) * 32  # each member inflates to 64 MiB
+CODED = b"<html><title>coded</title>" + b"compressed page " * 200 + b"</html>"
+
+
+def brotli(data):
+    lib = ctypes.CDLL(ctypes.util.find_library("brotlienc") or "libbrotlienc.so.1")
+    out = ctypes.create_string_buffer(len(data) + 1024)
+    size = ctypes.c_size_t(len(out))
+    if not lib.BrotliEncoderCompress(11, 22, 0, ctypes.c_size_t(len(data)), data,
+                                     ctypes.byref(size), out):
+        raise RuntimeError("brotli")
+    return out.raw[:size.value]
+
+
+def raw_deflate(data):
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush()
+
+
+def coded(enc, body):
+    return (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: %s\r\n"
+            b"Content-Length: %d\r\n\r\n" % (enc, len(body)) + body)
 
 
 def reset(writer):
@@ -152,6 +181,16 @@ async def handle(reader, writer):
               b"Content-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
         elif kind == "foldredir":
             w(b"HTTP/1.1 302 Found\r\nX-First: 1\r\nLocation: /fault/fold\r\nContent-Length: 0\r\n\r\n")
+        elif kind == "gzip2":
+            w(coded(b"gzip", gzip.compress(CODED)))
+        elif kind == "deflate":
+            w(coded(b"deflate", zlib.compress(CODED)))
+        elif kind == "rawdeflate":
+            w(coded(b"deflate", raw_deflate(CODED)))
+        elif kind == "br":
+            w(coded(b"br", brotli(CODED)))
+        elif kind == "badgz":
+            w(coded(b"gzip", b"this is not gzip at all" * 10))
         elif kind == "loop":
             w(b"HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n")
         else:
