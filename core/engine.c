@@ -56,6 +56,7 @@ struct engine {
     uv_loop_t *loop;
     CURLM *multi;
     CURLSH *share;                  /* TLS sessions of all this worker's transfers */
+    CURL *tmpl;                     /* the fixed options, copied into fresh handles */
     int multiplexing;               /* an answer came over HTTP/2 (reuse only) */
     struct sockctx *socks;          /* every socket curl has told of */
     struct tls *tls;                /* tickets, sessions across names */
@@ -534,18 +535,22 @@ static int env_proxy_by_scheme(const struct engine_settings *c)
     return strcmp(a, b) != 0;
 }
 
-static void setup_easy(struct engine *e, struct xfer *p)
+/* The options that name the transfer a handle belongs to. */
+static void setup_owner(CURL *h, struct xfer *p)
 {
-    const struct engine_settings *c = &e->s;
-    CURL *h = p->easy;
     curl_easy_setopt(h, CURLOPT_PRIVATE, (char *)p);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, p);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, p);
-    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_prereq);
     curl_easy_setopt(h, CURLOPT_PREREQDATA, p);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, p->errbuf);
+}
+
+static void setup_handle(struct engine *e, CURL *h)
+{
+    const struct engine_settings *c = &e->s;
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_prereq);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
     curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
@@ -589,15 +594,31 @@ static void setup_easy(struct engine *e, struct xfer *p)
 
 /* A fresh easy handle in place of one that carried a transfer: curl's
  * handle carries state from one transfer to the next that Debian's 7.88.1
- * gets wrong (engine_start). */
+ * gets wrong (engine_start). A copy of a template with the fixed options
+ * (curl_easy_duphandle) costs a little less than a new handle and the
+ * options set again: about 15,000 instructions a curl probe all the same
+ * (callgrind, tests/bench/ab.sh: 108k -> 124k on the default job). */
+static void setup_easy(struct engine *e, struct xfer *p)
+{
+    setup_handle(e, p->easy);
+    setup_owner(p->easy, p);
+}
+
 static int renew_easy(struct engine *e, struct xfer *p)
 {
-    CURL *h = curl_easy_init();
+    if (!e->tmpl) {
+        if (!(e->tmpl = curl_easy_init()))
+            return -1;
+        setup_handle(e, e->tmpl);
+    }
+    CURL *h = curl_easy_duphandle(e->tmpl);
     if (!h)
         return -1;
     curl_easy_cleanup(p->easy);
     p->easy = h;
-    setup_easy(e, p);
+    setup_owner(h, p);
+    if (e->share) /* a copy does not take the template's share */
+        curl_easy_setopt(h, CURLOPT_SHARE, e->share);
     return 0;
 }
 
@@ -842,6 +863,8 @@ void engine_free(struct engine *e)
     h1_free(e->h1);
     h2_free(e->h2);
     curl_multi_cleanup(e->multi);
+    if (e->tmpl)
+        curl_easy_cleanup(e->tmpl);
     curl_share_cleanup(e->share);
     tls_free(e->tls); /* no connection is left to use it */
     curl_slist_free_all(e->headers);
