@@ -41,14 +41,13 @@ struct server {
 /* One resolver's pace, shared by the workers (see dns.h). */
 struct pace_srv {
     _Atomic uint64_t tat;          /* GCRA's theoretical arrival time */
-    _Atomic uint64_t interval;     /* ns between queries; 0: not paced */
+    _Atomic uint64_t interval;     /* ns between queries (the pace) */
     _Atomic uint64_t last_cut;     /* when the pace last fell */
     _Atomic uint64_t last_answer;  /* when it last answered anyone */
     _Atomic uint64_t answers;      /* answers from it, by every worker */
     _Atomic uint64_t sent;         /* queries to it, by every worker */
     _Atomic uint64_t best;         /* the most answers a second seen over an epoch */
     _Atomic int lossy;             /* it dropped queries once: out of slow start */
-    _Atomic uint64_t since;
 };
 
 struct dns_pace {
@@ -195,11 +194,8 @@ struct dns_pace *dns_pace_new(void)
                               -1, 0);
     if (p == MAP_FAILED)
         return NULL;
-    uint64_t now = rate_now();
-    for (size_t i = 0; i < MAX_SERVERS; i++) {
-        atomic_store(&p->srv[i].since, now);
+    for (size_t i = 0; i < MAX_SERVERS; i++)
         atomic_store(&p->srv[i].interval, PACE_START_NS);
-    }
     return p;
 }
 
@@ -207,12 +203,6 @@ void dns_pace_free(struct dns_pace *p)
 {
     if (p)
         munmap(p, sizeof *p);
-}
-
-double dns_pace_rate(const struct dns_pace *p, size_t i)
-{
-    uint64_t iv = p && i < MAX_SERVERS ? atomic_load(&p->srv[i].interval) : 0;
-    return iv ? 1e9 / (double)iv : 0;
 }
 
 static struct pace_srv *pace_of(struct dns *d, const struct server *s)

@@ -25,14 +25,14 @@ struct dns_settings {
 };
 
 /* Congestion control for the resolvers, shared by every worker: each
- * resolver's query rate (one counter per resolver, in memory made before
- * the fork, as --rate's) falls by a fifth when its queries time out while
- * it answers others (it dropped them: it is at its capacity) and climbs
- * back while answers keep pace. NULL when out of memory. */
+ * resolver's query rate (one GCRA counter per resolver, in memory made
+ * before the fork, as --rate's). Every tenth of a second each worker holds
+ * the answers it got against the queries it sent: answers a tenth behind
+ * (the resolver drops what is over its capacity) set the pace to 95 % of
+ * the rate it answered at; answers that keep up raise it (by half until
+ * the first loss, then 5 %). NULL when out of memory. */
 struct dns_pace *dns_pace_new(void);
 void dns_pace_free(struct dns_pace *p);
-/* Resolver i's pace now, in queries a second (0: none learnt yet). */
-double dns_pace_rate(const struct dns_pace *p, size_t i);
 
 enum dns_status { DNS_OK = 0, DNS_NXDOMAIN, DNS_NODATA, DNS_SERVFAIL, DNS_REFUSED,
                   DNS_TIMEOUT, DNS_ERROR };

@@ -61,8 +61,8 @@ check "req7: carried by the own HTTP/2 client" grep -q "by its HTTP/2 client" re
 check "req7: nothing by curl" grep -q ", 0 by curl" req7.err
 run req50 $((port + 1)) p1000.txt auto
 run req7s3 $((port + 2)) p329.txt auto
-# -t 1: each connection idles past the one-second timeout between bursts? No:
-# a small window against the idle timeout, with pauses from --rate.
+# A small window, paced by --rate, so that connections also meet the
+# one-second idle timeout (GOAWAY with nothing in flight).
 run req7slow $((port + 2)) p329.txt auto -t 4 --rate 200
 
 # A HEAD ends at its headers; a server that sends a body after them (as

@@ -20,7 +20,7 @@ cp "$NGX_DIR/tls.crt" "$NGX_DIR/tls.key" .
 { seq -f 'p%g' 60; seq -f 'missing%g' 60
   printf '%s\n' size0 size1 size100 size4095 size4096 size65536 size1048577 UPPER upper '~t' -d \
       a.b.c 'a%20b' %41 sub/x sub sub/ dir dir/ index.html '' . .. '../p1' 'p1?q=1' 'p1#frag' \
-      'p1;x' 'non-ascii-é' 'x%00y' a e page; } > words.txt
+      'p1;x' 'non-ascii-é' 'x%00y' 'a:b' 'x@y' '%2e%2e' a e page; } > words.txt
 R=$PWD/www
 apache_up "$R" "$PWD/tls.crt" "$PWD/tls.key" || fail "apache2 starts"
 lighttpd_up "$R" "$PWD/tls.crt" "$PWD/tls.key" || fail "lighttpd starts"
