@@ -35,7 +35,9 @@
     X(ERR_URL, "url", ERRC_INPUT, 0, "the word makes no valid request")                       \
     X(ERR_CRASH, "quarantined", ERRC_CRASH, 0, "the word killed two workers")                 \
     X(ERR_STOPPED, "stopped", ERRC_TIMEOUT, 0, "the scan stopped before its retry")           \
-    X(ERR_INTERNAL, "internal", ERRC_INTERNAL, 0, "out of memory or a failed system call")
+    X(ERR_INTERNAL, "internal", ERRC_INTERNAL, 0, "out of memory or a failed system call") \
+    X(ERR_NOT_PROBED, "not-probed", ERRC_CRASH, 1, "the scan gave up on it: every worker "   \
+      "that could take it died")
 
 /* X(class, name): the classes the output formats and the summary name. */
 #define ERR_CLASSES(X)                                                                        \

@@ -289,10 +289,14 @@ static void finish(struct engine *e, struct xfer *p, CURLcode rc)
     if (e->s.reuse && !e->multiplexing && ver == CURL_HTTP_VERSION_2_0)
         cap_connections(e);
     if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && p->res.truncated)) {
-        /* curl calls a reply without an HTTP status line an unsupported
-         * protocol (HTTP/0.9): the server's fault, not the URL's. */
-        p->kind = rc == CURLE_UNSUPPORTED_PROTOCOL && strstr(p->errbuf, "HTTP/0.9")
-                      ? ERR_BAD_REPLY : error_kind(rc);
+        /* curl calls a reply without an HTTP status line (HTTP/0.9), or
+         * with a version or status it does not know, an unsupported
+         * protocol: the server's fault, not the URL's. */
+        p->kind = rc == CURLE_UNSUPPORTED_PROTOCOL &&
+                          (strstr(p->errbuf, "HTTP/0.9") || strstr(p->errbuf, "in HTTP response") ||
+                           strstr(p->errbuf, "in response"))
+                      ? ERR_BAD_REPLY
+                      : error_kind(rc);
         /* curl 7.88 answers a header line over its 100 KB cap with "Out of
          * memory" and no message: after a status line that is the reply's
          * doing, and it says so. */

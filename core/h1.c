@@ -28,6 +28,7 @@
 #include "codes.h"
 #include "coding.h"
 #include "engine.h"
+#include "h1parse.h"
 #include "request.h"
 #include "util.h"
 
@@ -38,14 +39,10 @@
 #include <string.h>
 #include <strings.h>
 
-#define LINE_MAX_BYTES (100 * 1024) /* curl's CURL_MAX_HTTP_HEADER */
 #define H1_REQUEUE_MAX 2            /* sent again after the server's overload */
 #define H1_WAIT_SWEEP_MS 100
 
 enum { C_CONNECTING, C_BUSY, C_IDLE };
-enum { P_STATUS, P_HEADERS, P_LEN, P_CLOSE, P_CSIZE, P_CDATA, P_CEND, P_TRAILER };
-/* What reading a piece of the response led to. */
-enum { GO_ON, ENDED, HANDLED };
 
 /* An address, with what it was seen to take. */
 struct site {
@@ -74,12 +71,7 @@ struct conn {
     char addr[INET6_ADDRSTRLEN];
     int state, closing, handles, writing;
     unsigned served; /* responses read on it */
-    /* the response being read */
-    size_t hbytes; /* header bytes of this response */
-    int phase, status, got, http10, close_hdr, keepalive_hdr, chunked, has_len, coded, head;
-    int coding; /* the Content-Encoding salvo undoes (coding.h) */
-    uint64_t left;
-    struct buf line; /* a line that came in pieces */
+    struct h1parse pr; /* the response being read */
 };
 
 struct h1 {
@@ -110,7 +102,7 @@ static void on_closed(uv_handle_t *hd)
     struct conn *c = hd->data;
     if (--c->handles)
         return;
-    buf_free(&c->line);
+    h1parse_free(&c->pr);
     free(c);
 }
 
@@ -242,11 +234,6 @@ static void ended_ok(struct conn *c, size_t extra, int keep)
     else
         conn_close(c);
     report(h, x, 0);
-}
-
-static int keep_alive(const struct conn *c)
-{
-    return !c->close_hdr && (!c->http10 || c->keepalive_hdr);
 }
 
 /* ---- what an address takes ---- */
@@ -459,10 +446,7 @@ static void assign(struct conn *c, struct xfer *x)
 {
     c->x = x;
     x->h1conn = c;
-    c->phase = P_STATUS;
-    c->got = 0;
-    buf_reset(&c->line);
-    c->head = !strncmp(x->own_req.p, "HEAD ", 5);
+    h1parse_begin(&c->pr, !strncmp(x->own_req.p, "HEAD ", 5));
     arm(c);
 }
 
@@ -535,7 +519,7 @@ static void closed_under(struct conn *c, int err)
 {
     struct xfer *x = c->x;
     struct h1 *h = c->h;
-    if (!c->got && c->served && ++x->own_tries < REQUEST_TRIES_MAX) {
+    if (!c->pr.got && c->served && ++x->own_tries < REQUEST_TRIES_MAX) {
         struct site *st = c->site;
         detach(c);
         conn_close(c);
@@ -545,28 +529,15 @@ static void closed_under(struct conn *c, int err)
         report(h, x, 0);
         return;
     }
-    if (!c->got && !c->served && overloaded(c))
+    if (!c->pr.got && !c->served && overloaded(c))
         return; /* reset or closed before a byte: the server is full */
-    /* An answer cut between two header lines is one without a body, for
-     * curl; cut inside a line, it is not an answer. */
-    if (err == UV_EOF && (c->phase == P_CLOSE || (c->phase == P_HEADERS && !c->line.len))) {
-        ended_ok(c, 0, 0);
-        return;
-    }
     if (err != UV_EOF)
         fail(c, ERR_IO, "%s failure: %s", c->state == C_CONNECTING ? "Connect" : "Recv",
              strerror(-err));
-    else if (!c->got)
-        fail(c, ERR_EMPTY, "Empty reply from server");
-    else if (c->phase == P_LEN)
-        fail(c, ERR_HTTP, "transfer closed with %llu bytes remaining to read",
-             (unsigned long long)c->left);
-    else if (c->phase >= P_CSIZE)
-        fail(c, ERR_HTTP, "transfer closed with outstanding read data remaining");
-    else if (c->phase == P_HEADERS)
-        fail(c, ERR_IO, "the connection closed inside a response header");
+    else if (h1parse_eof(&c->pr) == H1PARSE_DONE)
+        ended_ok(c, 0, 0);
     else
-        fail(c, ERR_BAD_REPLY, "the connection closed in the status line");
+        fail(c, c->pr.err_kind, "%s", c->pr.err);
 }
 
 static void on_timeout(uv_timer_t *t)
@@ -574,7 +545,7 @@ static void on_timeout(uv_timer_t *t)
     struct conn *c = t->data;
     if (!c->x)
         return;
-    if (!c->got && overloaded(c))
+    if (!c->pr.got && overloaded(c))
         return; /* not a byte in all that time: the server is full */
     uint64_t ms = (uv_hrtime() - c->x->own_t0) / 1000000;
     if (c->state == C_CONNECTING)
@@ -587,242 +558,72 @@ static void on_timeout(uv_timer_t *t)
 
 /* ---- reading ---- */
 
-static int ci_token(const char *v, size_t n, const char *tok)
+static void on_line(void *ud, const char *l, size_t n, int fold)
 {
-    size_t tl = strlen(tok);
-    for (size_t i = 0; i + tl <= n; i++)
-        if (!strncasecmp(v + i, tok, tl))
-            return 1;
-    return 0;
+    struct conn *c = ud;
+    if (fold)
+        res_fold_header(&c->x->res, l, n);
+    else
+        res_add_header(&c->x->res, l, n);
+    /* Known from the status line on, as curl's response code is: an
+     * error later in the head still names it. */
+    c->x->res.status = c->pr.status;
+    c->x->res.proto = c->pr.http10 ? "HTTP/1.0" : "HTTP/1.1";
 }
 
-/* What the framing headers say. */
-static int header_line(struct conn *c, const char *l, size_t n)
+static int on_body(void *ud, const char *p, size_t n)
 {
-    const char *colon = memchr(l, ':', n);
-    if (!colon)
-        return GO_ON;
-    size_t nl = (size_t)(colon - l);
-    const char *v = colon + 1, *end = l + n;
-    while (v < end && (*v == ' ' || *v == '\t'))
-        v++;
-    while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
-        end--;
-    size_t vl = (size_t)(end - v);
-    if (nl == 14 && !strncasecmp(l, "content-length", 14)) {
-        uint64_t len = 0;
-        const char *p = v;
-        while (p < end && *p >= '0' && *p <= '9' && len < (UINT64_MAX - 9) / 10)
-            len = len * 10 + (uint64_t)(*p++ - '0');
-        if (p == v || p != end) {
-            fail(c, ERR_BAD_REPLY, "Invalid Content-Length: value");
-            return HANDLED;
-        }
-        c->has_len = 1;
-        c->left = len;
-    } else if (nl == 17 && !strncasecmp(l, "transfer-encoding", 17)) {
-        if (vl == 7 && !strncasecmp(v, "chunked", 7))
-            c->chunked = 1;
-        else
-            c->coded = 1; /* anything else: curl's to decode */
-    } else if (nl == 16 && !strncasecmp(l, "content-encoding", 16)) {
-        int k = coding_kind(v, vl);
-        if (k < 0 || (k && c->coding))
-            c->coded = 1; /* another coding, or two: curl's */
-        else if (k)
-            c->coding = k;
-    } else if (nl == 10 && !strncasecmp(l, "connection", 10)) {
-        c->close_hdr |= ci_token(v, vl, "close");
-        c->keepalive_hdr |= ci_token(v, vl, "keep-alive");
-    }
-    return GO_ON;
+    struct conn *c = ud;
+    return request_body(c->x, p, n, c->h->s.max_body);
 }
 
-static int status_line(struct conn *c, const char *l, size_t n)
-{
-    if (n < 5 || memcmp(l, "HTTP/", 5)) {
-        fail(c, ERR_BAD_REPLY, "Received HTTP/0.9 when not allowed");
-        return HANDLED;
-    }
-    if (n < 12 || memcmp(l, "HTTP/1.", 7) || l[7] < '0' || l[7] > '9' || l[8] != ' ' ||
-        l[9] < '1' || l[9] > '9' || l[10] < '0' || l[10] > '9' || l[11] < '0' || l[11] > '9' ||
-        (n > 12 && l[12] != ' ')) {
-        fail(c, ERR_BAD_REPLY, "Invalid status line");
-        return HANDLED;
-    }
-    c->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
-    c->http10 = l[7] == '0';
-    /* Known from here on, as curl's response code is: an error later in
-     * the headers still names it. */
-    c->x->res.status = c->status;
-    c->x->res.proto = c->http10 ? "HTTP/1.0" : "HTTP/1.1";
-    c->close_hdr = c->keepalive_hdr = c->chunked = c->has_len = c->coded = c->coding = 0;
-    c->left = 0;
-    res_add_header(&c->x->res, l, n);
-    c->phase = P_HEADERS;
-    return GO_ON;
-}
+static const struct h1parse_cb parse_cb = {on_line, on_body};
 
-/* The blank line after the headers. */
-static int headers_end(struct conn *c)
+/* A final response's head ended and a body follows: 0 to read it, -1
+ * when the transfer was handed on (to curl, or ended). */
+static int body_begins(struct conn *c)
 {
     struct xfer *x = c->x;
-    if (c->status < 200) {
-        c->phase = P_STATUS; /* 1xx: the answer follows */
-        return GO_ON;
-    }
-    if (c->head || c->status == 204 || c->status == 304)
-        return ENDED;
-    if (c->coded) {
-        struct h1 *h = c->h;
+    struct h1 *h = c->h;
+    if (c->pr.coded) { /* a coding salvo does not undo: curl's */
         detach(c);
         conn_close(c);
         report(h, x, 1);
-        return HANDLED;
+        return -1;
     }
-    if (c->coding && coding_begin(&x->own_coding, c->coding) < 0) {
+    if (c->pr.coding && coding_begin(&x->own_coding, c->pr.coding) < 0) {
         fail(c, ERR_INTERNAL, "out of memory");
-        return HANDLED;
+        return -1;
     }
-    if (c->chunked)
-        c->phase = P_CSIZE;
-    else if (c->has_len)
-        c->phase = c->left ? P_LEN : P_STATUS;
-    else
-        c->phase = P_CLOSE;
-    return c->phase == P_STATUS ? ENDED : GO_ON;
-}
-
-static int chunk_size(struct conn *c, const char *l, size_t n)
-{
-    uint64_t v = 0;
-    size_t i = 0;
-    for (; i < n && i <= 16; i++) {
-        int d = l[i] >= '0' && l[i] <= '9'   ? l[i] - '0'
-                : l[i] >= 'a' && l[i] <= 'f' ? l[i] - 'a' + 10
-                : l[i] >= 'A' && l[i] <= 'F' ? l[i] - 'A' + 10
-                                             : -1;
-        if (d < 0)
-            break;
-        v = v * 16 + (uint64_t)d;
-    }
-    if (!i || i > 16) {
-        fail(c, ERR_IO, "%s in chunked-encoding",
-             i ? "Too long hexadecimal number" : "Illegal or missing hexadecimal sequence");
-        return HANDLED;
-    }
-    c->left = v;
-    c->phase = v ? P_CDATA : P_TRAILER;
-    return GO_ON;
-}
-
-/* One whole line, its line end included. */
-static int line(struct conn *c, const char *l, size_t n)
-{
-    size_t len = n - 1;
-    if (len && l[len - 1] == '\r')
-        len--;
-    if (c->phase == P_STATUS)
-        c->hbytes = 0;
-    if ((c->hbytes += n) > REQUEST_HEADERS_MAX && c->phase <= P_HEADERS) {
-        fail(c, ERR_IO, "Too large response headers: %zu > %u", c->hbytes, REQUEST_HEADERS_MAX);
-        return HANDLED;
-    }
-    switch (c->phase) {
-    case P_STATUS:
-        return status_line(c, l, len);
-    case P_HEADERS:
-        if (!len)
-            return headers_end(c);
-        res_add_header(&c->x->res, l, n);
-        return header_line(c, l, len);
-    case P_CSIZE:
-        return chunk_size(c, l, len);
-    case P_CEND:
-        if (len) {
-            fail(c, ERR_IO, "Malformed encoding found in chunked-encoding");
-            return HANDLED;
-        }
-        c->phase = P_CSIZE;
-        return GO_ON;
-    default: /* P_TRAILER */
-        if (!len)
-            return ENDED;
-        res_add_header(&c->x->res, l, n);
-        return GO_ON;
-    }
-}
-
-/* A piece of a line: kept until its end comes, at most 100 KB. */
-static int partial(struct conn *c, const char *p, size_t n)
-{
-    if (c->line.len + n > LINE_MAX_BYTES) {
-        fail(c, ERR_HTTP, "a response header line over 100 KB");
-        return HANDLED;
-    }
-    if (buf_append(&c->line, p, n) < 0) {
-        fail(c, ERR_INTERNAL, "out of memory");
-        return HANDLED;
-    }
-    if (c->phase == P_STATUS) {
-        size_t k = c->line.len < 5 ? c->line.len : 5;
-        if (memcmp(c->line.p, "HTTP/", k)) {
-            fail(c, ERR_BAD_REPLY, "Received HTTP/0.9 when not allowed");
-            return HANDLED;
-        }
-    }
-    return GO_ON;
-}
-
-static int body(struct conn *c, const char *p, size_t n)
-{
-    struct xfer *x = c->x;
-    int r = request_body(x, p, n, c->h->s.max_body);
-    if (r >= 0)
-        return r ? ENDED : GO_ON;
-    struct h1 *h = c->h; /* the error is set */
-    detach(c);
-    conn_close(c);
-    report(h, x, 0);
-    return HANDLED;
+    return 0;
 }
 
 static void feed(struct conn *c, const char *p, size_t n)
 {
-    c->got = 1;
-    while (n) {
-        int r;
-        if (c->phase == P_LEN || c->phase == P_CDATA || c->phase == P_CLOSE) {
-            size_t k = c->phase == P_CLOSE || n < c->left ? n : (size_t)c->left;
-            r = body(c, p, k);
-            p += k;
-            n -= k;
-            if (c->phase != P_CLOSE && r == GO_ON && !(c->left -= k))
-                r = c->phase == P_LEN ? ENDED : (c->phase = P_CEND, GO_ON);
-        } else {
-            const char *nl = memchr(p, '\n', n);
-            if (!nl)
-                return (void)partial(c, p, n);
-            size_t k = (size_t)(nl - p) + 1;
-            if (c->line.len) {
-                if (partial(c, p, k) == HANDLED)
-                    return;
-                r = line(c, c->line.p, c->line.len);
-            } else {
-                r = line(c, p, k);
-            }
-            if (r != HANDLED)
-                buf_reset(&c->line);
-            p += k;
-            n -= k;
-        }
-        if (r == HANDLED)
+    for (;;) {
+        size_t used;
+        int r = h1parse_feed(&c->pr, p, n, &used, &parse_cb, c);
+        p += used;
+        n -= used;
+        if (r == H1PARSE_MORE)
             return;
-        if (r == ENDED) {
-            int keep = keep_alive(c) && c->phase != P_CLOSE && !c->x->res.truncated;
-            ended_ok(c, n, keep);
-            return;
+        if (r == H1PARSE_HEAD) {
+            if (body_begins(c) < 0)
+                return;
+            continue;
         }
+        if (r == H1PARSE_DONE) {
+            ended_ok(c, n, h1parse_keep(&c->pr));
+        } else if (r == H1PARSE_ERROR) {
+            fail(c, c->pr.err_kind, "%s", c->pr.err);
+        } else { /* H1PARSE_STOP: the body's error is set */
+            struct xfer *x = c->x;
+            struct h1 *h = c->h;
+            detach(c);
+            conn_close(c);
+            report(h, x, 0);
+        }
+        return;
     }
 }
 

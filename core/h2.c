@@ -288,7 +288,8 @@ static void end_stream_list(struct conn *c)
  * be refused. Client streams are odd: the last id says how many came. */
 static void learn_cap(struct conn *c, int32_t last)
 {
-    unsigned served = last > 0 ? (unsigned)(last + 1) / 2 : 0;
+    /* (a graceful GOAWAY names 2^31-1: no int sum) */
+    unsigned served = last > 0 ? ((unsigned)last + 1) / 2 : 0;
     if (served < c->placed && served > 0)
         c->h->per_conn = served;
 }
@@ -547,6 +548,28 @@ static void start_request(struct conn *c, struct xfer *x)
 
 static void handshake(struct conn *c);
 
+/* TLS chose h2: the session starts, and the transfers placed on c go. */
+static void session_open(struct conn *c)
+{
+    struct h2 *h = c->h;
+    if (nghttp2_session_client_new(&c->ng, h->cbs, c) != 0) {
+        conn_lost(c, ERR_INTERNAL, "out of memory");
+        return;
+    }
+    nghttp2_settings_entry iv[] = {{NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, STREAMS_MAX},
+                                   {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, WINDOW},
+                                   {NGHTTP2_SETTINGS_ENABLE_PUSH, 0}};
+    nghttp2_submit_settings(c->ng, NGHTTP2_FLAG_NONE, iv, sizeof iv / sizeof iv[0]);
+    nghttp2_session_set_local_window_size(c->ng, NGHTTP2_FLAG_NONE, 0, WINDOW);
+    c->state = C_OPEN;
+    for (struct xfer *x = h->head, *next; x; x = next) {
+        next = x->h2next;
+        if (x->h2conn == c && !x->h2stream)
+            start_request(c, x);
+    }
+    mark_dirty(c);
+}
+
 static void opened(struct conn *c)
 {
     const unsigned char *alpn = NULL;
@@ -568,22 +591,7 @@ static void opened(struct conn *c)
         conn_close(c);
         return;
     }
-    if (nghttp2_session_client_new(&c->ng, h->cbs, c) != 0) {
-        conn_lost(c, ERR_INTERNAL, "out of memory");
-        return;
-    }
-    nghttp2_settings_entry iv[] = {{NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, STREAMS_MAX},
-                                   {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, WINDOW},
-                                   {NGHTTP2_SETTINGS_ENABLE_PUSH, 0}};
-    nghttp2_submit_settings(c->ng, NGHTTP2_FLAG_NONE, iv, sizeof iv / sizeof iv[0]);
-    nghttp2_session_set_local_window_size(c->ng, NGHTTP2_FLAG_NONE, 0, WINDOW);
-    c->state = C_OPEN;
-    for (struct xfer *x = h->head, *next; x; x = next) {
-        next = x->h2next;
-        if (x->h2conn == c && !x->h2stream)
-            start_request(c, x);
-    }
-    mark_dirty(c);
+    session_open(c);
 }
 
 static void handshake(struct conn *c)
@@ -607,6 +615,30 @@ static void handshake(struct conn *c)
     conn_lost(c, ERR_TLS, why);
 }
 
+/* Bytes from the server, to the session: 0, or -1 when c is lost. */
+static int session_recv(struct conn *c, const char *p, size_t n)
+{
+    ssize_t r = nghttp2_session_mem_recv(c->ng, (const uint8_t *)p, n);
+    if (r < 0) {
+        end_stream_list(c);
+        conn_lost(c, ERR_EMPTY, nghttp2_strerror((int)r));
+        return -1;
+    }
+    return 0;
+}
+
+/* After a read: the streams that ended are reported at the next flush, and
+ * a connection the server is ending goes once it carries nothing. */
+static void session_settle(struct conn *c)
+{
+    end_stream_list(c);
+    if (c->goaway && !c->streams) {
+        conn_close(c);
+        return;
+    }
+    mark_dirty(c);
+}
+
 static void readable(struct conn *c)
 {
     for (;;) {
@@ -625,19 +657,10 @@ static void readable(struct conn *c)
                                            : "Recv failure: a TLS error");
             return;
         }
-        ssize_t r = nghttp2_session_mem_recv(c->ng, (const uint8_t *)c->h->rbuf, (size_t)n);
-        if (r < 0) {
-            end_stream_list(c);
-            conn_lost(c, ERR_EMPTY, nghttp2_strerror((int)r));
+        if (session_recv(c, c->h->rbuf, (size_t)n) < 0)
             return;
-        }
     }
-    end_stream_list(c);
-    if (c->goaway && !c->streams) {
-        conn_close(c);
-        return;
-    }
-    mark_dirty(c);
+    session_settle(c);
 }
 
 static void on_poll(uv_poll_t *p, int status, int events)

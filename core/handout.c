@@ -194,30 +194,60 @@ static void record_failed(struct pool *p, const struct chunkrec *r)
     }
 }
 
+/* Every word of r has its result: out they go, and r's lines are done. */
+static void finish_chunk(struct pool *p, struct chunkrec *r)
+{
+    p->st->words_done += r->words;
+    p->st->lines_done += r->lines;
+    if (!p->out_broken && r->results.len) {
+        prog_clear();
+        if (out_write(p->out, r->results.p, r->results.len) < 0)
+            handout_out_failed(p);
+    }
+    if (p->src)
+        p->src->done(p->src->ud, r->tag, &r->frames, r->nframes);
+    else if (!p->out_broken) {
+        journal_done(p->j, r->first_line, r->first_line + r->lines);
+        record_failed(p, r);
+    }
+    handout_rec_free(r);
+}
+
 void handout_chunk_done(struct pool *p, struct wk *w, uint64_t id)
 {
     for (struct chunkrec **pp = &w->pend; *pp; pp = &(*pp)->next)
         if ((*pp)->id == id) {
             struct chunkrec *r = *pp;
             *pp = r->next;
-            p->st->words_done += r->words;
-            p->st->lines_done += r->lines;
-            if (!p->out_broken && r->results.len) {
-                prog_clear();
-                if (out_write(p->out, r->results.p, r->results.len) < 0)
-                    handout_out_failed(p);
-            }
-            if (p->src)
-                p->src->done(p->src->ud, r->tag, &r->frames, r->nframes);
-            else if (!p->out_broken) {
-                journal_done(p->j, r->first_line, r->first_line + r->lines);
-                record_failed(p, r);
-            }
-            handout_rec_free(r);
+            finish_chunk(p, r);
             if (p->j->path[0] && util_now() - p->last_save >= 1.0)
                 handout_save_state(p);
             return;
         }
+}
+
+size_t handout_abandon(struct pool *p, struct chunkrec *r)
+{
+    size_t given = 0;
+    const char *w = r->text.p, *end = r->text.p + r->text.len;
+    for (uint32_t idx = 0; idx < r->words && w && w < end; idx++) {
+        const char *nl = memchr(w, '\n', (size_t)(end - w));
+        size_t len = nl ? (size_t)(nl - w) : (size_t)(end - w);
+        if (!has_index(&r->written, idx)) {
+            struct buf url = {0};
+            tmpl_expand(p->c->template, w, len, &url);
+            struct result res = {.chunk = r->id, .index = idx, .verdict = V_ERROR,
+                                 .kind = ERR_NOT_PROBED, .word = w, .wlen = len,
+                                 .url = url.p ? url.p : "", .charset = "", .ip = "",
+                                 .error = "not-probed: no worker was left to take it"};
+            handout_emit(p, r, &res);
+            buf_free(&url);
+            given++;
+        }
+        w = nl ? nl + 1 : end;
+    }
+    finish_chunk(p, r);
+    return given;
 }
 
 /* A result of a chunk that may run for the second time: write it once. */

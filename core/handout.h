@@ -104,6 +104,7 @@ struct pool {
     int signo;
     int fatal;              /* exit status 4 from a worker */
     int failed;             /* exit status 1 */
+    int gave_up;            /* workers died too often: no more were started */
     int out_broken;
     int killed;             /* we sent SIGKILL ourselves */
     uint64_t seen[256];     /* script error messages already shown */
@@ -123,6 +124,10 @@ void handout_dispatch(struct pool *p);
 void handout_chunk_done(struct pool *p, struct wk *w, uint64_t id);
 /* The chunk of a result, or NULL if it was written already. */
 struct chunkrec *handout_first_time(struct wk *w, const struct result *r);
+/* The scan gives up on r (no worker is left to take it): each word without
+ * a result gets a "not-probed" error, and r is done as any chunk. Takes r;
+ * returns how many words got that error. */
+size_t handout_abandon(struct pool *p, struct chunkrec *r);
 /* Count and format one result into its chunk. */
 void handout_emit(struct pool *p, struct chunkrec *c, const struct result *r);
 /* Flush the output and replace the state file (when there is one). */

@@ -245,6 +245,7 @@ static void reap_worker(struct pool *p, struct wk *w)
                 "words): not starting another", (unsigned long long)p->respawns - 1,
                 (unsigned long long)judged, RESPAWN_BURST, RESPAWN_PER_WORDS);
         p->failed = 1;
+        p->gave_up = 1;
         return;
     }
     w->ready = 0;
@@ -540,12 +541,30 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
         }
     }
     prog_stop();
-    /* Interrupted without --state: keep what is done, and say where. */
-    if (p.signo && !j->path[0] && !src) {
+    /* Chunks no worker was left to finish: what they found goes out, and
+     * each word they did not get to has its verdict (not-probed). */
+    for (struct chunkrec *r = p.requeue, *nx; r; r = nx) {
+        nx = r->next;
+        if (p.stopping) {
+            handout_rec_free(r); /* the journal has them to do: --resume */
+            continue;
+        }
+        st->lost += handout_abandon(&p, r);
+        p.failed = 1;
+    }
+    p.requeue = p.requeue_tail = NULL;
+    if (st->lost)
+        log_msg(LOG_ERR, "%llu words were not probed: no worker was left to take them (each "
+                "has a not-probed error line%s)", (unsigned long long)st->lost,
+                j->path[0] && !src ? "; --retry-failed takes them again" : "");
+    /* Interrupted, or given up, without --state: keep what is done, and
+     * say where. */
+    int left = p.gave_up && !src && (p.next || !input_done(in));
+    if ((p.signo || left) && !j->path[0] && !src) {
         snprintf(j->path, sizeof j->path, "salvo-%d.state", (int)getpid());
     }
     handout_save_state(&p);
-    if (p.signo && j->path[0])
+    if ((p.signo || left) && j->path[0])
         log_msg(LOG_WARN, "state saved in %s: continue with --resume %s (and the same "
                 "options)", j->path, j->path);
     log_set_sink(NULL, NULL);
@@ -565,18 +584,6 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
     }
     free(p.w);
     free(pfd);
-    /* Chunks no worker was left to finish. */
-    for (struct chunkrec *r = p.requeue, *nx; r; r = nx) {
-        nx = r->next;
-        if (!p.stopping) {
-            st->lost += r->words;
-            p.failed = 1;
-        }
-        handout_rec_free(r);
-    }
-    if (st->lost)
-        log_msg(LOG_ERR, "%llu words were not probed: no worker was left to take them",
-                (unsigned long long)st->lost);
     if (p.next)
         handout_rec_free(p.next);
     rate_free(p.rate);

@@ -63,6 +63,7 @@ int res_header_next(const struct salvo_res *r, size_t *pos, const char **name,
  * 1xx, a redirect): only the last one's headers are kept, at most
  * SALVO_MAX_HEADER_BYTES of them. */
 void res_add_header(struct salvo_res *r, const char *line, size_t len);
+void res_fold_header(struct salvo_res *r, const char *line, size_t len);
 /* Body bytes: counted, and kept up to max bytes. 0, or -1 when the rest is
  * not wanted (over max: r->truncated is set; or out of memory). */
 int res_add_body(struct salvo_res *r, const char *data, size_t len, long max);

@@ -264,6 +264,23 @@ void res_add_header(struct salvo_res *r, const char *data, size_t len)
     buf_append_byte(&r->hdrs, '\0');
 }
 
+/* A folded line (obs-fold) goes on the value of the header before it,
+ * after one space (RFC 9112 5.2). */
+void res_fold_header(struct salvo_res *r, const char *data, size_t len)
+{
+    const char *s = data, *end = data + len;
+    while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+    while (end > s && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    if (!r->hdrs.len || end == s || r->hdrs.len + (size_t)(end - s) + 1 > SALVO_MAX_HEADER_BYTES)
+        return;
+    r->hdrs.len--; /* the value's NUL */
+    buf_append_byte(&r->hdrs, ' ');
+    buf_append(&r->hdrs, s, (size_t)(end - s));
+    buf_append_byte(&r->hdrs, '\0');
+}
+
 int res_add_body(struct salvo_res *r, const char *data, size_t len, long max)
 {
     r->length += len;

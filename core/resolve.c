@@ -178,8 +178,16 @@ int resolve_wanted(struct resolve *r, struct probe *p)
     if (host_of(p) < 0)
         return 0; /* a URL curl cannot parse: curl says why */
     unsigned char a[16];
-    if (p->host[0] == '[' || inet_pton(AF_INET, p->host, a) == 1)
-        return 0; /* numeric already */
+    if (p->host[0] == '[' || inet_pton(AF_INET, p->host, a) == 1) {
+        /* Numeric already: the address is known, and the per-address caps
+         * count the probe under it as under a name's answer. */
+        size_t hl = strlen(p->host);
+        if (p->host[0] == '[')
+            util_put(p->dest, sizeof p->dest, 0, p->host + 1, hl > 2 ? hl - 2 : 0);
+        else
+            util_put_str(p->dest, sizeof p->dest, 0, p->host);
+        return 0;
+    }
     const char *ct = pinned_by_user(r->s.connect_to, p->host, p->port);
     const char *rs = ct ? NULL : pinned_by_user(r->s.resolve, p->host, p->port);
     if (!ct && !rs)

@@ -38,4 +38,31 @@ check "200 deaths: every killer quarantined" \
 check "200 deaths: one line a word" [ "$(grep -o '"word":"[^"]*"' many.jsonl | sort -u | wc -l)" -eq 30000 ]
 check "200 deaths: the summary counts every word" contains many.err "30000 words, 29900 hits, 100 errors"
 check "200 deaths: nothing lost" sh -c "! grep -q 'not probed' many.err"
+
+# Every word kills: the scan gives up past the budget. Whatever it found and
+# every word of the chunks it had handed out get their line (the words no
+# worker was left to take: not-probed), the summary counts the lines, the
+# state is kept for --resume, and --retry-failed takes the not-probed ones.
+awk 'BEGIN { for (i = 1; i <= 3000; i++) print "crash-" i }' > all.txt
+"$SALVO" -j 2 -t 20 --chunk 10 -p "$TEST_PLUGINS/crash_match.so" --connect-to "$CT" \
+    -f jsonl --errors -w all.txt --state all.state -o all.jsonl 2> all.err
+rc=$?
+check "gave up: exit 1 (got $rc)" [ $rc -eq 1 ]
+check "gave up: it says so" contains all.err "not starting another"
+lines=$(wc -l < all.jsonl)
+np=$(grep -c '"error_class":"crash","error":"not-probed: no worker was left to take it"' all.jsonl)
+check "gave up: words not taken are named ($np)" [ "$np" -gt 0 ]
+check "gave up: ... and counted" contains all.err "$np words were not probed"
+check "gave up: every line is a quarantined or not-probed word" \
+    [ "$(grep -c '"error_class":"crash"' all.jsonl)" -eq "$lines" ]
+check "gave up: one line a word" [ "$(grep -o '"word":"[^"]*"' all.jsonl | sort -u | wc -l)" -eq "$lines" ]
+check "gave up: the summary counts the lines" contains all.err "$lines words, 0 hits, $lines errors"
+check "gave up: --retry-failed is named" contains all.err "--retry-failed takes them again"
+check "gave up: the failed words recorded" [ "$(wc -l < all.state.failed)" -eq "$lines" ]
+# The rest of the list is the state's to go on with: the same scan resumed
+# goes on where it gave up (and gives up again), no word twice.
+"$SALVO" -j 2 -t 20 --chunk 10 -p "$TEST_PLUGINS/crash_match.so" --connect-to "$CT" \
+    -f jsonl --errors -w all.txt --resume all.state -o all.jsonl 2> rest.err
+check "resumed: more words judged" [ "$(wc -l < all.jsonl)" -gt "$lines" ]
+check "resumed: no word twice" [ -z "$(grep -o '"word":"[^"]*"' all.jsonl | sort | uniq -d)" ]
 finish

@@ -80,13 +80,23 @@ check "hostile servers: every word reported" [ "$(wc -l < k.auto.vs)" -eq "$(wc 
 # client before it has read what came first (a reset discards unread
 # bytes); the error class does not.
 racy='^(manyhdr|resethdr|resetbody) |"word":"resetbody"'
+# A head the connection's end cut is an incomplete answer (RFC 9112 8) for
+# salvo, a whole one without a body for curl: tests/fixtures/malformed.txt
+# keeps the cases where the two differ (it_malformed).
+racy="$racy"'|^halfhdr |"word":"halfhdr"'
+check "hostile servers: a cut head is an incomplete answer" contains k.auto.jsonl \
+    '"word":"halfhdr","status":200,"length":0'
+check "hostile servers: ... an io error" \
+    grep -q '"word":"halfhdr".*"error":"io: the connection closed inside the response headers"' \
+    k.auto.jsonl
 check "hostile servers: the same verdicts and statuses as curl's" \
     same_set <(grep -Ev "$racy" k.curl.vs) <(grep -Ev "$racy" k.auto.vs)
 check "hostile servers: 100,000 headers are too many, as for curl" contains k.auto.jsonl \
     '"word":"manyhdr","status":200,"length":0,"elapsed_ms"'
 check "hostile servers: ... and it says so" contains k.auto.jsonl \
     'Too large response headers: 307'
-check "hostile servers: the same error classes" same_set k.curl.cls k.auto.cls
+check "hostile servers: the same error classes" \
+    same_set <(grep -v '"word":"halfhdr"' k.curl.cls) <(grep -v '"word":"halfhdr"' k.auto.cls)
 check "hostile servers: the same lengths" \
     same_set <(grep -Ev "$racy" k.curl.len) <(grep -Ev "$racy" k.auto.len)
 check "hostile servers: the same titles" same_set k.curl.title k.auto.title

@@ -28,6 +28,20 @@ check "per_ip_concurrency 3: 40 answers" [ "$(wc -l < b.out)" -eq 40 ]
 peak=$(stats | python3 -c 'import json, sys; print(json.load(sys.stdin)["peak"])')
 check "per_ip_concurrency 3 over two workers: at most 3 at once ($peak)" [ "$peak" -le 3 ] && [ "$peak" -ge 2 ]
 
+# A numeric host needs no DNS stage: the cap holds all the same, on salvo's
+# own HTTP/1.1 client, and a worker never has more connections to the
+# address than the cap (idle ones are reused, not added to).
+serve 0.05
+"$SALVO" -q -v -j 2 -t 50 -p none --show-filtered --per-ip-concurrency 3 \
+    -u "http://127.0.0.1:$sport/{}" -w w.txt > n.out 2> n.err
+s=$(stats)
+peak=$(echo "$s" | field peak)
+conns=$(echo "$s" | field conns)
+check "numeric host: 40 answers" [ "$(wc -l < n.out)" -eq 40 ]
+check "numeric host: at most 3 at once ($peak)" [ "$peak" -le 3 ]
+check "numeric host: at most 3 connections a worker ($conns)" [ "$conns" -le 6 ]
+check "numeric host: salvo's own client carried them" contains n.err "40 by salvo's HTTP/1.1 client"
+
 # Plain HTTP to a resolved address: requests for many names share kept-alive
 # connections to it (the Host header names the site); with
 # --reuse-connections=no, a connection each.
