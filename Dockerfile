@@ -8,7 +8,7 @@ FROM debian:12 AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
         build-essential cmake pkg-config dpkg-dev file \
         libcurl4-openssl-dev libuv1-dev libinih-dev liblua5.4-dev libpcre2-dev \
-        libc-ares-dev libhiredis-dev libidn2-dev libnghttp2-dev libssl-dev zlib1g-dev libbrotli-dev \
+        libc-ares-dev libhiredis-dev libidn2-dev libnghttp2-dev libssl-dev zlib1g-dev libbrotli-dev libzstd-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

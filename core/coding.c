@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #define OUT_CHUNK (16 * 1024)
 
@@ -21,6 +22,7 @@ struct coding {
     size_t fed;             /* bytes fed so far */
     z_stream z;
     BrotliDecoderState *br;
+    ZSTD_DStream *zs;
     unsigned char out[OUT_CHUNK];
 };
 
@@ -38,6 +40,8 @@ int coding_kind(const char *v, size_t n)
         return CODING_DEFLATE;
     if (n == 2 && !strncasecmp(v, "br", 2))
         return CODING_BR;
+    if (n == 4 && !strncasecmp(v, "zstd", 4))
+        return CODING_ZSTD;
     return -1;
 }
 
@@ -64,6 +68,12 @@ int coding_begin(struct coding **cp, int kind)
             BrotliDecoderDestroyInstance(c->br);
         c->br = BrotliDecoderCreateInstance(NULL, NULL, NULL);
         return c->br ? 0 : -1;
+    }
+    if (kind == CODING_ZSTD) {
+        /* zstd's default window limit (2^27), as curl's decoder has it */
+        if (!c->zs && !(c->zs = ZSTD_createDStream()))
+            return -1;
+        return ZSTD_isError(ZSTD_DCtx_reset(c->zs, ZSTD_reset_session_only)) ? -1 : 0;
     }
     /* 15 + 32: a gzip or a zlib header, whichever comes (as curl). */
     return coding_zinit(c, 15 + 32);
@@ -152,11 +162,32 @@ static int coding_brfeed(struct coding *c, const char *in, size_t n,
     }
 }
 
+/* A zstd body may hold several frames, one after another. */
+static int coding_zstdfeed(struct coding *c, const char *in, size_t n,
+                           int (*sink)(void *, const char *, size_t), void *ud, const char **why)
+{
+    ZSTD_inBuffer src = {in, n, 0};
+    for (;;) {
+        ZSTD_outBuffer dst = {c->out, sizeof c->out, 0};
+        size_t r = ZSTD_decompressStream(c->zs, &dst, &src);
+        if (ZSTD_isError(r)) {
+            *why = ZSTD_getErrorName(r);
+            return -1;
+        }
+        if (dst.pos && sink(ud, (const char *)c->out, dst.pos))
+            return 1;
+        if (src.pos == src.size && dst.pos < dst.size)
+            return 0; /* all taken, and nothing more to flush */
+    }
+}
+
 int coding_feed(struct coding *c, const char *in, size_t n,
                 int (*sink)(void *ud, const char *p, size_t n), void *ud, const char **why)
 {
     if (c->kind == CODING_BR)
         return coding_brfeed(c, in, n, sink, ud, why);
+    if (c->kind == CODING_ZSTD)
+        return coding_zstdfeed(c, in, n, sink, ud, why);
     return coding_zfeed(c, in, n, sink, ud, why);
 }
 
@@ -174,5 +205,6 @@ void coding_free(struct coding *c)
         inflateEnd(&c->z);
     if (c->br)
         BrotliDecoderDestroyInstance(c->br);
+    ZSTD_freeDStream(c->zs);
     free(c);
 }

@@ -1,14 +1,14 @@
 /* coding: a response body's Content-Encoding undone as it arrives, for
  * salvo's own clients (curl does the same for its transfers): gzip and
  * deflate (zlib-wrapped, or raw as some servers send it) with zlib, br
- * with Debian's libbrotli. What comes out goes to a sink that caps it
- * (max_body), so a bomb costs no more than a plain page. Other codings
- * (zstd, several stacked) are curl's. */
+ * with Debian's libbrotli, zstd with libzstd. What comes out goes to a sink
+ * that caps it (max_body), so a bomb costs no more than a plain page. Other
+ * codings (compress, several stacked) are curl's. */
 #ifndef SALVO_CODING_H
 #define SALVO_CODING_H
 #include <stddef.h>
 
-enum coding_kind { CODING_NONE = 0, CODING_GZIP, CODING_DEFLATE, CODING_BR };
+enum coding_kind { CODING_NONE = 0, CODING_GZIP, CODING_DEFLATE, CODING_BR, CODING_ZSTD };
 
 struct coding;
 

@@ -1,5 +1,5 @@
 /* Compressed bodies as they come off the wire: the first byte picks the
- * coding (gzip, deflate, br) and the size of the pieces the rest arrives
+ * coding (gzip, deflate, br, zstd) and the size of the pieces the rest arrives
  * in; the output is capped as max_body caps it. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct coding *c;
     if (size < 1)
         return 0;
-    int kind = CODING_GZIP + data[0] % 3;
+    int kind = CODING_GZIP + data[0] % 4;
     size_t step = 1 + (data[0] >> 2) * 64;
     if (coding_begin(&c, kind) < 0)
         return 0;

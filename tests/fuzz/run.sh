@@ -8,7 +8,7 @@ out=$(mkdir -p "$1" && cd "$1" && pwd)
 secs=${2:-10}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 command -v clang > /dev/null || { echo "fuzz: clang is missing (apt-get install clang)" >&2; exit 2; }
-pkgs="libcurl openssl libuv inih lua5.4 libpcre2-8 libcares hiredis libidn2 libnghttp2 zlib libbrotlidec"
+pkgs="libcurl openssl libuv inih lua5.4 libpcre2-8 libcares hiredis libidn2 libnghttp2 zlib libbrotlidec libzstd"
 cflags="-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE
  -DSALVO_VERSION=\"fuzz\" -DSALVO_PLUGINDIR=\"/nonexistent\" -DSALVO_PLUGINDIR_REL=\"lib\"
  -DSALVO_DATADIR=\"/nonexistent\" -DSALVO_DOCDIR=\"/nonexistent\" -I$src/core -I$src/core/include $(pkg-config --cflags $pkgs)"

@@ -36,6 +36,7 @@
 #   deflate   the same page as deflate (zlib-wrapped)
 #   rawdeflate the same page as deflate without its zlib wrapper
 #   br        the same page as brotli (libbrotlienc, through ctypes)
+#   zstd      the same page as zstd, in two frames (libzstd, through ctypes)
 #   badgz     Content-Encoding: gzip on bytes that are not gzip
 import asyncio
 import ctypes
@@ -59,6 +60,17 @@ def brotli(data):
                                      ctypes.byref(size), out):
         raise RuntimeError("brotli")
     return out.raw[:size.value]
+
+
+def zstd(data):
+    lib = ctypes.CDLL(ctypes.util.find_library("zstd") or "libzstd.so.1")
+    lib.ZSTD_compress.restype = ctypes.c_size_t
+    out = b""
+    for part in (data[:len(data) // 2], data[len(data) // 2:]):
+        buf = ctypes.create_string_buffer(len(part) + 1024)
+        n = lib.ZSTD_compress(buf, ctypes.c_size_t(len(buf)), part, ctypes.c_size_t(len(part)), 19)
+        out += buf.raw[:n]
+    return out
 
 
 def raw_deflate(data):
@@ -189,6 +201,8 @@ async def handle(reader, writer):
             w(coded(b"deflate", raw_deflate(CODED)))
         elif kind == "br":
             w(coded(b"br", brotli(CODED)))
+        elif kind == "zstd":
+            w(coded(b"zstd", zstd(CODED)))
         elif kind == "badgz":
             w(coded(b"gzip", b"this is not gzip at all" * 10))
         elif kind == "loop":

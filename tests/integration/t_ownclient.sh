@@ -193,9 +193,10 @@ check "gzip over HTTP/2: the page's title read" \
 check "gzip over HTTP/2: inflated by salvo's client, none asked again by curl" \
     [ "$(by_h2 gz.auto.err)" = "$(wc -l < k.txt) 0" ]
 
-# 8b. deflate (zlib-wrapped and raw) and brotli over HTTP/1.1, and a gzip
-# body that is not gzip: the same bodies and errors as curl's.
-printf '%s\n' gzip2-1 deflate-1 rawdeflate-1 br-1 badgz-1 > codings.txt
+# 8b. deflate (zlib-wrapped and raw), brotli and zstd (two frames) over
+# HTTP/1.1, and a gzip body that is not gzip: the same bodies and errors as
+# curl's.
+printf '%s\n' gzip2-1 deflate-1 rawdeflate-1 br-1 zstd-1 badgz-1 > codings.txt
 for cl in curl auto; do
     "$SALVO" -j 1 -v -p none -f jsonl --errors --http-client $cl \
         -u "http://127.0.0.1:$FP/fault/{}" -w codings.txt > "cod.$cl.jsonl" 2> "cod.$cl.err"
@@ -204,7 +205,7 @@ for cl in curl auto; do
 done
 check "codings: the same lengths as curl's" same_set cod.curl.sl cod.auto.sl
 check "codings: the same error classes as curl's" same_set cod.curl.cls cod.auto.cls
-check "codings: the pages' titles read" [ "$(grep -c '"title":"coded"' cod.auto.jsonl)" -eq 4 ]
+check "codings: the pages' titles read" [ "$(grep -c '"title":"coded"' cod.auto.jsonl)" -eq 5 ]
 check "codings: none asked again by curl" [ "$(by_own cod.auto.err)" = "$(wc -l < codings.txt) 0" ]
 
 # 9. A listener that speaks HTTP/1.1 only: curl's, every word answered once.

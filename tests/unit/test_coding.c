@@ -1,4 +1,4 @@
-/* coding: gzip and deflate (wrapped and raw) undone in pieces of any size,
+/* coding: gzip, deflate (wrapped and raw) and zstd undone in pieces of any size,
  * the sink's cap stops a bomb, bad data is an error with zlib's words, one
  * decoder serves body after body, and the kinds a header names. */
 #include <setjmp.h>
@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "coding.h"
 
@@ -94,6 +95,64 @@ static void cap_and_errors(void **s)
     coding_free(NULL);
 }
 
+static int take_all(void *ud, const char *p, size_t n)
+{
+    struct {
+        char buf[200000];
+        size_t len;
+    } *a = ud;
+    if (a->len + n > sizeof a->buf)
+        return 1;
+    memcpy(a->buf + a->len, p, n);
+    a->len += n;
+    return 0;
+}
+
+/* zstd: two frames one after the other, in pieces of any size, a bomb
+ * stopped at the cap, and bad data named as libzstd names it. */
+static void zstd_frames(void **s)
+{
+    (void)s;
+    static char page[200000];
+    for (size_t i = 0; i < sizeof page; i++)
+        page[i] = (char)('a' + (i * 13) % 26);
+    static unsigned char z[2 * 200000];
+    size_t half = sizeof page / 2;
+    size_t n1 = ZSTD_compress(z, sizeof z, page, half, 3);
+    size_t n2 = ZSTD_compress(z + n1, sizeof z - n1, page + half, sizeof page - half, 3);
+    assert_false(ZSTD_isError(n1) || ZSTD_isError(n2));
+    struct coding *c = NULL;
+    static struct got g;
+    const char *why = NULL;
+    for (size_t step = 1; step <= 1 << 16; step *= 16) {
+        g.len = 0;
+        g.cap = sizeof g.buf;
+        assert_int_equal(coding_begin(&c, CODING_ZSTD), 0);
+        int r = 0;
+        for (size_t o = 0; o < n1 + n2 && !r; o += step)
+            r = coding_feed(c, (const char *)z + o, o + step < n1 + n2 ? step : n1 + n2 - o, sink,
+                            &g, &why);
+        assert_int_equal(r, 1); /* 200 KB do not fit the 64 KB sink */
+        assert_int_equal(g.len, sizeof g.buf);
+        assert_memory_equal(g.buf, page, sizeof g.buf);
+    }
+    /* Into a sink that takes it all: both frames, whole. */
+    static struct {
+        char buf[sizeof page];
+        size_t len;
+    } all;
+    assert_int_equal(coding_begin(&c, CODING_ZSTD), 0);
+    for (size_t o = 0; o < n1 + n2; o += 1000)
+        assert_int_equal(coding_feed(c, (const char *)z + o, o + 1000 < n1 + n2 ? 1000 : n1 + n2 - o,
+                                     take_all, &all, &why), 0);
+    assert_int_equal(all.len, sizeof page);
+    assert_memory_equal(all.buf, page, sizeof page);
+    assert_int_equal(coding_begin(&c, CODING_ZSTD), 0); /* the same decoder again */
+    assert_int_equal(coding_feed(c, "not zstd at all", 15, sink, &g, &why), -1);
+    assert_string_equal(why, "Unknown frame descriptor");
+    coding_free(c);
+}
+
 static void kinds(void **s)
 {
     (void)s;
@@ -103,7 +162,7 @@ static void kinds(void **s)
     assert_int_equal(coding_kind("br", 2), CODING_BR);
     assert_int_equal(coding_kind("identity", 8), CODING_NONE);
     assert_int_equal(coding_kind("", 0), CODING_NONE);
-    assert_int_equal(coding_kind("zstd", 4), -1);
+    assert_int_equal(coding_kind("Zstd", 4), CODING_ZSTD);
     assert_int_equal(coding_kind("gzip, br", 8), -1);
     assert_int_equal(coding_kind("compress", 8), -1);
 }
@@ -113,6 +172,7 @@ int main(void)
     const struct CMUnitTest t[] = {
         cmocka_unit_test(pieces),
         cmocka_unit_test(cap_and_errors),
+        cmocka_unit_test(zstd_frames),
         cmocka_unit_test(kinds),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
