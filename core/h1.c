@@ -364,6 +364,26 @@ static int overloaded(struct conn *c)
     return 1;
 }
 
+/* A transfer timed out with part of its answer read while the address
+ * finished others meanwhile: a server busy with this scan's own load (all
+ * of a prefork server's workers taken, each page computed slower for it)
+ * rather than a page that never ends. As for one never answered, the cap
+ * falls and the transfer goes again, what it had read dropped. 1 when it
+ * does. */
+static int slowed(struct conn *c)
+{
+    struct xfer *x = c->x;
+    if (x->own_requeues >= H1_REQUEUE_MAX)
+        return 0;
+    buf_reset(&x->res.hdrs);
+    buf_reset(&x->res.body);
+    x->res.length = 0;
+    x->res.status = 0;
+    x->res.proto = NULL;
+    coding_end(x->own_coding);
+    return overloaded(c);
+}
+
 static void on_wait_sweep(uv_timer_t *t)
 {
     struct h1 *h = t->data;
@@ -547,6 +567,8 @@ static void on_timeout(uv_timer_t *t)
         return;
     if (!c->pr.got && overloaded(c))
         return; /* not a byte in all that time: the server is full */
+    if (c->pr.got && c->site->last_answer > c->x->own_t0 && slowed(c))
+        return;
     uint64_t ms = (uv_hrtime() - c->x->own_t0) / 1000000;
     if (c->state == C_CONNECTING)
         fail(c, ERR_TIMEOUT, "Connection timed out after %llu milliseconds",
