@@ -1,5 +1,5 @@
-# A real application as users meet it: Debian's DokuWiki on apache2 prefork
-# with mod_php, 40 workers (MaxRequestWorkers 40).
+# Real applications as users meet them: Debian's DokuWiki and phpMyAdmin on
+# apache2 prefork with mod_php, 40 workers (MaxRequestWorkers 40).
 # 1. 4,010 paths at its root with default options, three runs: the same 10
 #    findings each time, not one error (default scans once opened hundreds
 #    of connections at once here and lost findings to timeouts).
@@ -9,10 +9,14 @@
 #    non-ASCII words.
 # 3. A PHP page for every probe (the server's 40 workers busy): every word
 #    answered with default options.
+# 4. phpMyAdmin (no database behind it: its pages and files are there), 4,000
+#    paths and its own 14 entries, three runs: all 14 found each time.
 . "$(dirname "$0")/lib.sh"
 : "${SRC_DIR:?}"
 DW=/usr/share/dokuwiki
-[ -f "$DW/doku.php" ] || { echo "skip: Debian's dokuwiki is not installed (the README's test command installs it)"; exit 77; }
+PMA=/usr/share/phpmyadmin
+[ -f "$DW/doku.php" ] && [ -f "$PMA/index.php" ] ||
+    { echo "skip: Debian's dokuwiki and phpmyadmin are not both installed (the README's test command installs them)"; exit 77; }
 . "$SRC_DIR/tests/fixtures/servers.sh"
 trap servers_stop EXIT
 php_up "$DW" 40 || fail "apache2 with mod_php starts"
@@ -60,4 +64,32 @@ head -400 paths.txt > php.txt
 "$SALVO" -v -p none --show-filtered -f jsonl --errors -u "$U/doku.php?id={}" -w php.txt \
     > php.jsonl 2> php.err
 check "PHP for every probe: 400 answers, no error" contains php.err "400 words, 400 hits, 0 errors"
+servers_stop
+
+php_up "$PMA" 40 || fail "apache2 with mod_php starts for phpMyAdmin"
+U="http://127.0.0.1:$PHP_PORT"
+ls -A "$PMA" > real.txt
+python3 - <<'PY'
+import random
+random.seed(9)
+real = open("real.txt").read().split()
+syl = ["ad", "min", "log", "in", "up", "load", "back", "api", "v1", "test", "old", "new", "dev",
+       "tmp", "conf", "data", "img", "css", "js", "user", "pass", "priv", "pub", "cgi", "sql",
+       "www", "site", "web", "app"]
+words = set()
+while len(words) < 4000:
+    words.add("".join(random.choice(syl) for _ in range(random.randint(1, 3))) +
+              random.choice(["", ".php", ".bak", ".txt", "/", ".old"]))
+words = sorted(words - set(real)) + real
+random.shuffle(words)
+open("pma.txt", "w").write("\n".join(words) + "\n")
+PY
+n=$(wc -l < real.txt)
+for run in 1 2 3; do
+    "$SALVO" -v -p none -f jsonl --errors -u "$U/{}" -w pma.txt > pma$run.jsonl 2> pma$run.err
+    check "phpMyAdmin, run $run: exit 0" [ $? -eq 0 ]
+    check "phpMyAdmin, run $run: its $n entries, nothing else" same_set real.txt \
+        <(grep -o '"word":"[^"]*"' pma$run.jsonl | sed 's/"word":"//; s/"$//')
+    check "phpMyAdmin, run $run: no error" contains pma$run.err "$(wc -l < pma.txt) words, $n hits, 0 errors"
+done
 finish
