@@ -52,6 +52,7 @@ struct site {
     unsigned cap;               /* at most that many open; 0: no limit seen */
     unsigned answered;          /* answers since the cap last moved */
     uint64_t last_answer;       /* when it last answered (uv_hrtime) */
+    uint64_t last_heard;        /* when a byte of any answer last came */
     int pumping;
     struct xfer *wait, *wait_tail; /* transfers waiting for a connection */
     struct site *next;
@@ -393,8 +394,9 @@ static void on_wait_sweep(uv_timer_t *t)
         for (struct xfer *x = st->wait, *next; x; x = next) {
             next = x->h1wnext;
             /* While the address answers, its queue moves: only a wait
-             * through a whole timeout of its silence ends a transfer. */
-            if (now - x->own_t0 < limit || now - st->last_answer < limit)
+             * through a whole timeout of its silence ends a transfer (a
+             * page sent slowly is not silence: its connection frees). */
+            if (now - x->own_t0 < limit || now - st->last_heard < limit)
                 continue;
             site_unlink(h, st, x);
             x->h1wnext = expired;
@@ -658,10 +660,12 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
         conn_close(c); /* idle: the server closed it, or spoke unasked */
         return;
     }
-    if (n < 0)
+    if (n < 0) {
         closed_under(c, (int)n);
-    else
-        feed(c, b->base, (size_t)n);
+        return;
+    }
+    c->site->last_heard = uv_hrtime();
+    feed(c, b->base, (size_t)n);
 }
 
 /* ---- the interface ---- */
