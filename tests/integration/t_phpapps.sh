@@ -19,17 +19,13 @@ PMA=/usr/share/phpmyadmin
     { echo "skip: Debian's dokuwiki and phpmyadmin are not both installed (the README's test command installs them)"; exit 77; }
 . "$SRC_DIR/tests/fixtures/servers.sh"
 trap servers_stop EXIT
-php_up "$DW" 40 || fail "apache2 with mod_php starts"
-U="http://127.0.0.1:$PHP_PORT"
-check "DokuWiki answers" sh -c "curl -s --noproxy '*' '$U/doku.php?id=wiki:syntax' | grep -q 'DokuWiki'"
-
-python3 - <<'PY'
-import random
-random.seed(7)
-real = ["VERSION", "bin", "doku.php", "feed.php", "inc", "index.php", "install.php", "lib",
-        "vendor", ".htaccess"]
+gen_paths() { # SEED REAL: 4,000 made-up paths and REAL's lines, shuffled
+    python3 - "$@" <<'PY'
+import random, sys
+random.seed(int(sys.argv[1]))
+real = open(sys.argv[2]).read().split()
 syl = ["ad", "min", "log", "in", "up", "load", "back", "api", "v1", "test", "old", "new", "dev",
-       "tmp", "conf", "data", "img", "css", "js", "user", "pass", "priv", "pub", "cgi", "bin2",
+       "tmp", "conf", "data", "img", "css", "js", "user", "pass", "priv", "pub", "cgi", "sql",
        "www", "site", "web", "app"]
 words = set()
 while len(words) < 4000:
@@ -37,8 +33,16 @@ while len(words) < 4000:
               random.choice(["", ".php", ".bak", ".txt", "/", ".old"]))
 words = sorted(words - set(real)) + real
 random.shuffle(words)
-open("paths.txt", "w").write("\n".join(words) + "\n")
+print("\n".join(words))
 PY
+}
+php_up "$DW" 40 || fail "apache2 with mod_php starts"
+U="http://127.0.0.1:$PHP_PORT"
+check "DokuWiki answers" sh -c "curl -s --noproxy '*' '$U/doku.php?id=wiki:syntax' | grep -q 'DokuWiki'"
+
+printf '%s\n' VERSION bin doku.php feed.php inc index.php install.php lib vendor .htaccess \
+    > dw-real.txt
+gen_paths 7 dw-real.txt > paths.txt
 want='".htaccess":200 "VERSION":200 "bin":403 "doku.php":200 "feed.php":200 "inc":301 "index.php":302 "install.php":200 "lib":301 "vendor":301 '
 for run in 1 2 3; do
     "$SALVO" -v -p none -f jsonl --errors -u "$U/{}" -w paths.txt > r$run.jsonl 2> r$run.err
@@ -72,21 +76,7 @@ servers_stop
 php_up "$PMA" 40 || fail "apache2 with mod_php starts for phpMyAdmin"
 U="http://127.0.0.1:$PHP_PORT"
 ls -A "$PMA" > real.txt
-python3 - <<'PY'
-import random
-random.seed(9)
-real = open("real.txt").read().split()
-syl = ["ad", "min", "log", "in", "up", "load", "back", "api", "v1", "test", "old", "new", "dev",
-       "tmp", "conf", "data", "img", "css", "js", "user", "pass", "priv", "pub", "cgi", "sql",
-       "www", "site", "web", "app"]
-words = set()
-while len(words) < 4000:
-    words.add("".join(random.choice(syl) for _ in range(random.randint(1, 3))) +
-              random.choice(["", ".php", ".bak", ".txt", "/", ".old"]))
-words = sorted(words - set(real)) + real
-random.shuffle(words)
-open("pma.txt", "w").write("\n".join(words) + "\n")
-PY
+gen_paths 9 real.txt > pma.txt
 n=$(wc -l < real.txt)
 for run in 1 2 3; do
     "$SALVO" -v -p none -f jsonl --errors -u "$U/{}" -w pma.txt > pma$run.jsonl 2> pma$run.err
