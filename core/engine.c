@@ -818,6 +818,11 @@ int engine_multiplexing(const struct engine *e)
     return e->multiplexing;
 }
 
+unsigned engine_capped(const struct engine *e)
+{
+    return e->h1 ? h1_waiting(e->h1) : 0;
+}
+
 unsigned engine_window_max(const struct engine *e)
 {
     return e->window_max;

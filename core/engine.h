@@ -123,6 +123,8 @@ int engine_start(struct engine *e, struct xfer *x);
 #define ENGINE_STREAMS 100
 /* Whether answers came over HTTP/2 on kept connections. */
 int engine_multiplexing(const struct engine *e);
+/* Transfers waiting for a connection under a server's learnt cap. */
+unsigned engine_capped(const struct engine *e);
 /* The window now: the concurrency (or -t auto's choice), capped by the fd
  * limit; and what it may become. */
 unsigned engine_window(const struct engine *e);

@@ -16,13 +16,16 @@
  * A server takes only so many connections at once (a prefork Apache at
  * MaxRequestWorkers, a one-thread server with a listen backlog of 5):
  * past that, connections are accepted by the kernel and never answered,
- * or refused. Each address has a cap, learnt: a connection refused, or one
- * that timed out or was reset before a single byte of an answer came, halves
- * it (to what was open then); each run of `cap` answers adds one. A transfer
+ * or refused. Each address has a cap, learnt: a connection refused, reset
+ * before a single byte of an answer, or silent for a whole timeout in which
+ * the address answered nothing, halves it (to what was open then); a
+ * timeout while the address answered others takes one off; each run of
+ * `cap` answers adds one. A transfer
  * that met such a server is not the target's failure: it waits for a
  * connection under the cap and goes again (H1_REQUEUE_MAX times, each with
  * its whole timeout). A transfer waiting for a connection ends as a timeout
- * only when the address answered nothing for a whole timeout. */
+ * only when the address answered nothing for as long as a transfer in
+ * flight waits through its tries. */
 #include "h1.h"
 
 #include "codes.h"
@@ -53,6 +56,7 @@ struct site {
     unsigned answered;          /* answers since the cap last moved */
     uint64_t last_answer;       /* when it last answered (uv_hrtime) */
     uint64_t last_heard;        /* when a byte of any answer last came */
+    uint64_t cut_at;            /* when the cap last fell */
     int pumping;
     struct xfer *wait, *wait_tail; /* transfers waiting for a connection */
     struct site *next;
@@ -342,39 +346,25 @@ static void site_pump(struct h1 *h, struct site *st)
     st->pumping = 0;
 }
 
-/* The server did not take c's transfer (refused, reset or silent before
- * any byte): st's cap falls to half of what was open, and the transfer
- * waits to go again. 1 when it does; 0 when it went again too often (the
- * caller reports it). */
-static int overloaded(struct conn *c)
+/* c's transfer goes again later, under a lower cap for its address: 1;
+ * 0 when it went again too often (the caller reports it). */
+static int requeue(struct conn *c, unsigned cap)
 {
     struct xfer *x = c->x;
     struct h1 *h = c->h;
     struct site *st = c->site;
-    unsigned half = st->open / 2 ? st->open / 2 : 1;
-    if (!st->cap || half < st->cap)
-        st->cap = half;
+    /* Only a transfer sent under the cap in force speaks of it, and only
+     * it is charged a try: the others that fail with it were sent under a
+     * cap already found too high (as TCP cuts its window once per round
+     * trip of losses). 40 PHP pages timing out together once took a cap
+     * of 40 to 1, and spent their tries while it fell. */
+    int stale = x->own_t0 < st->cut_at;
+    if (!stale && (!st->cap || cap < st->cap)) {
+        st->cap = cap ? cap : 1;
+        st->cut_at = uv_hrtime();
+    }
     st->answered = 0;
-    if (x->own_requeues >= H1_REQUEUE_MAX)
-        return 0;
-    x->own_requeues++;
-    detach(c);
-    conn_close(c);
-    site_wait(h, st, x, 1);
-    site_pump(h, st);
-    return 1;
-}
-
-/* A transfer timed out with part of its answer read while the address
- * finished others meanwhile: a server busy with this scan's own load (all
- * of a prefork server's workers taken, each page computed slower for it)
- * rather than a page that never ends. As for one never answered, the cap
- * falls and the transfer goes again, what it had read dropped. 1 when it
- * does. */
-static int slowed(struct conn *c)
-{
-    struct xfer *x = c->x;
-    if (x->own_requeues >= H1_REQUEUE_MAX)
+    if (!stale && x->own_requeues++ >= H1_REQUEUE_MAX)
         return 0;
     buf_reset(&x->res.hdrs);
     buf_reset(&x->res.body);
@@ -382,7 +372,30 @@ static int slowed(struct conn *c)
     x->res.status = 0;
     x->res.proto = NULL;
     coding_end(x->own_coding);
-    return overloaded(c);
+    detach(c);
+    conn_close(c);
+    site_wait(h, st, x, 1);
+    site_pump(h, st);
+    return 1;
+}
+
+/* The server did not take c's transfer: refused, reset before any byte,
+ * or silent through a whole timeout in which the address answered nothing
+ * at all. A full server: the cap falls to half of what was open. */
+static int overloaded(struct conn *c)
+{
+    return requeue(c, c->site->open / 2);
+}
+
+/* c's transfer timed out while the address answered others meanwhile: a
+ * server busy with this scan's own load (a prefork server's workers all
+ * taken, each page computed slower for it; or a connection left in its
+ * listen queue) rather than a full or dead one. One connection fewer, and
+ * the transfer goes again, what it had read dropped. Halving here took a
+ * PHP server's cap from 40 to 1 in a few slow pages, on a busy machine. */
+static int slowed(struct conn *c)
+{
+    return requeue(c, c->site->open - 1);
 }
 
 static void on_wait_sweep(uv_timer_t *t)
@@ -394,9 +407,13 @@ static void on_wait_sweep(uv_timer_t *t)
         for (struct xfer *x = st->wait, *next; x; x = next) {
             next = x->h1wnext;
             /* While the address answers, its queue moves: only a wait
-             * through a whole timeout of its silence ends a transfer (a
-             * page sent slowly is not silence: its connection frees). */
-            if (now - x->own_t0 < limit || now - st->last_heard < limit)
+             * through its silence ends a transfer (a page sent slowly is
+             * not silence: its connection frees), and a silence as long
+             * as a transfer in flight would wait through its tries (a
+             * busy prefork server computing the pages it was sent can be
+             * silent a whole timeout, and then answer them all). */
+            if (now - x->own_t0 < limit ||
+                now - st->last_heard < limit * (H1_REQUEUE_MAX + 1))
                 continue;
             site_unlink(h, st, x);
             x->h1wnext = expired;
@@ -567,10 +584,8 @@ static void on_timeout(uv_timer_t *t)
     struct conn *c = t->data;
     if (!c->x)
         return;
-    if (!c->pr.got && overloaded(c))
-        return; /* not a byte in all that time: the server is full */
-    if (c->pr.got && c->site->last_answer > c->x->own_t0 && slowed(c))
-        return;
+    if (c->site->last_answer > c->x->own_t0 ? slowed(c) : !c->pr.got && overloaded(c))
+        return; /* the server, not the target, is to blame: it goes again */
     uint64_t ms = (uv_hrtime() - c->x->own_t0) / 1000000;
     if (c->state == C_CONNECTING)
         fail(c, ERR_TIMEOUT, "Connection timed out after %llu milliseconds",
@@ -683,6 +698,11 @@ struct h1 *h1_new(uv_loop_t *loop, const struct request_settings *s, request_don
     uv_timer_init(loop, &h->wait_sweep);
     h->wait_sweep.data = h;
     return h;
+}
+
+unsigned h1_waiting(const struct h1 *h)
+{
+    return h->waiting;
 }
 
 void h1_keep(struct h1 *h, unsigned n)

@@ -28,6 +28,9 @@ struct h1 *h1_new(uv_loop_t *loop, const struct request_settings *s, request_don
 int h1_start(struct h1 *h, struct xfer *x);
 /* Idle connections kept at most (the window). */
 void h1_keep(struct h1 *h, unsigned n);
+/* Transfers waiting for a connection under an address's learnt cap: while
+ * there are any, the server, not the window, is the limit. */
+unsigned h1_waiting(const struct h1 *h);
 /* x is going away while in flight: its connection is closed, nothing is
  * reported. */
 void h1_drop(struct h1 *h, struct xfer *x);

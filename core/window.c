@@ -9,7 +9,9 @@
  * to CPU_FULL of a core, at most GROW_MAX and at least a quarter (a
  * window that leaves the CPU nearly idle is waiting on the network, and
  * may grow that much: 32 -> 2,000 100 ms away took three periods at 4x,
- * a second of a short scan at a tenth of its rate). When it rose by
+ * a second of a short scan at a tenth of its rate), unless the probes
+ * queued at the target (their mean latency three times the quickest's):
+ * then by a quarter. When it rose by
  * less than the window grew, the knee lies between the two windows, at
  * the smaller one times the rise; when it stops rising the
  * best window so far is kept; when connect errors and timeouts rise above
@@ -41,6 +43,7 @@
 #define LEAP 1.50          /* a rise that pays for any CPU */
 #define COST_MORE 1.15     /* CPU per probe, over the best window's */
 #define CPU_FULL 0.90      /* of one core */
+#define QUEUED 3.0         /* mean latency over the quickest: probes queue at the target */
 #define FAIL_MORE 0.10     /* failed share above the baseline's that backs off */
 #define BDP_MARGIN 1.2    /* a smaller window keeps this much over rate x latency */
 #define KEEP 0.85          /* a smaller window's rate, of the best, that keeps it */
@@ -102,6 +105,18 @@ static uint64_t period(const struct window *w)
 static unsigned clamp(const struct window *w, double v)
 {
     return v < w->lo ? w->lo : v > w->hi ? w->hi : (unsigned)v;
+}
+
+/* Whether the probes of the period waited at the target rather than on
+ * the way: their mean latency well above the quickest one's. A window
+ * that leaves the CPU idle is then not waiting on the network, and
+ * growing it only lengthens the target's queue (a prefork PHP server at
+ * 32 in flight: 19 ms quickest, 185 ms mean; grown 16x at once, its
+ * queue outlasted the timeout). */
+static int queued(const struct window *w)
+{
+    double mean = w->ended ? w->lat_sum / (double)w->ended : 0;
+    return w->lat_min > 0 && mean > QUEUED * w->lat_min;
 }
 
 /* Whether the window measured is better than the best: the rate rose by
@@ -181,7 +196,7 @@ static unsigned decide(struct window *w, double rate, double cpu, double fail)
         w->settled = 0;
         double room = cpu > 0.01 ? CPU_FULL / cpu : GROW_MAX;
         room = room > GROW_MAX ? GROW_MAX : room < 1.25 ? 1.25 : room;
-        double next = w->cur * (w->careful ? 1.25 : room);
+        double next = w->cur * (w->careful || queued(w) ? 1.25 : room);
         if (w->ceiling && next >= w->ceiling * 0.9)
             next = w->ceiling * 0.9;
         if (cpu >= CPU_FULL || next <= w->cur) {

@@ -370,7 +370,7 @@ static void adjust_window(struct worker *w)
 {
     struct engine *e = probes_engine(w->probes);
     window_busy(&w->win, probes_busy(w->probes));
-    if (probes_held(w->probes) || w->dns_gate.waiting)
+    if (probes_held(w->probes) || w->dns_gate.waiting || engine_capped(e))
         window_held(&w->win);
     uint64_t now = rate_now();
     unsigned was = w->win.cur;

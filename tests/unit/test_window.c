@@ -24,6 +24,7 @@ struct target {
     int held;            /* --rate holds probes back all along */
     double burst;        /* seconds after the window grew ... */
     double burst_cut;    /* ... in which the CPU does this share (new connections) */
+    double srv_cap;      /* probes/s the target serves, whatever the window (0 = any) */
 };
 
 struct run {
@@ -45,6 +46,9 @@ static void simulate(struct window *w, const struct target *t, double secs, stru
             cap *= t->burst_cut;
         double rate = busy / t->lat;
         rate = rate < cap ? rate : cap;
+        double srv = t->srv_cap > 0 && rate > t->srv_cap ? t->srv_cap : rate;
+        double cpu_rate = rate;
+        rate = srv;
         r->rate = rate;
         r->carry += rate * (double)step / 1e9;
         r->probes += rate * (double)step / 1e9;
@@ -59,7 +63,7 @@ static void simulate(struct window *w, const struct target *t, double secs, stru
             double lat = busy / rate > t->lat && !first ? busy / rate : t->lat;
             window_ended(w, lat, failed);
         }
-        r->cpu += (uint64_t)((double)step * rate / cap);
+        r->cpu += (uint64_t)((double)step * (rate < cpu_rate ? rate : cpu_rate) / cap);
         window_busy(w, busy);
         if (t->held)
             window_held(w);
@@ -243,6 +247,28 @@ static void held_back(void **s)
     assert_int_equal(r.moves, 0);
 }
 
+/* A near server that serves 200 probes/s however many it is sent (a
+ * prefork PHP server): 32 in flight already queue there (20 ms alone,
+ * 160 ms each), the CPU is nearly idle. The window must not leap 16x
+ * into the server's queue (such a leap outlasted the timeout): it grows
+ * by a quarter at most, finds no more rate, and comes back. */
+static void server_bound(void **s)
+{
+    (void)s;
+    struct window w;
+    struct run r = {.now = 1000 * MS};
+    struct target t = {.lat = 0.02, .cpu_cap = 60000, .fail_above = ~0u, .srv_cap = 200};
+    window_init(&w, 32, 10, 4096, r.now, r.cpu);
+    unsigned most = 0;
+    for (int i = 0; i < 100; i++) {
+        simulate(&w, &t, 0.1, &r);
+        most = w.cur > most ? w.cur : most;
+    }
+    assert_true(most <= 40);
+    assert_true(w.cur <= 40);
+    assert_true(r.rate >= 0.99 * t.srv_cap);
+}
+
 /* A far target with CPU to spare grows to the bound and no further. */
 static void bounded(void **s)
 {
@@ -264,6 +290,7 @@ int main(void)
                                        cmocka_unit_test(near), cmocka_unit_test(one_host),
                                        cmocka_unit_test(multiplexed),
                                        cmocka_unit_test(failures), cmocka_unit_test(not_the_limit),
-                                       cmocka_unit_test(bounded), cmocka_unit_test(held_back)};
+                                       cmocka_unit_test(bounded), cmocka_unit_test(server_bound),
+                                       cmocka_unit_test(held_back)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
