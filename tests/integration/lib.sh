@@ -13,6 +13,10 @@ check() { local d=$1; shift; if "$@"; then ok "$d"; else fail "$d"; fi; }
 # same_set A B: the two files hold the same lines, duplicates included.
 same_set() { diff <(sort "$1") <(sort "$2") > "$WORK/diff.txt" || { head -20 "$WORK/diff.txt" >&2; return 1; }; }
 contains() { grep -qF -- "$2" "$1" || { echo "--- $1 lacks: $2" >&2; cat "$1" >&2; return 1; }; }
+# The scan's own time from salvo's summary line in FILE: from the pool's
+# start to its end, without the process's start-up (seconds under ASan on a
+# busy machine) that a wall clock around the command also counts.
+scan_secs() { sed -n 's/^salvo: .* in \([0-9.]*\) s (.*/\1/p' "$1" | tail -1; }
 finish() { [ "$fails" -eq 0 ] && { echo "all passed"; exit 0; }; echo "$fails failed"; exit 1; }
 
 # gen_words N: words.txt with N words of every kind the test nginx knows,
