@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "calib.h"
+#include "base/buf.h"
+#include "scan/calib.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

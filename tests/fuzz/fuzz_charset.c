@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "res.h"
+#include "base/buf.h"
+#include "net/res.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

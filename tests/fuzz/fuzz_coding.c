@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "coding.h"
+#include "net/coding.h"
 
 static int sink(void *ud, const char *p, size_t n)
 {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "h1parse.h"
+#include "net/h1parse.h"
 
 static void on_line(void *ud, const char *l, size_t n, int fold)
 {

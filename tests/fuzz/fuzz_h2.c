@@ -1,30 +1,34 @@
-/* The HTTP/2 client's glue to nghttp2, fed what a server might send: a
- * connection is opened as h2.c opens one once TLS chose h2 (its socket and
- * TLS stand-ins never carry a byte), one to eight requests are placed on
- * it, and the input, after the server's SETTINGS, is read by the session
- * in pieces through h2.c's own read path; the streams that end are
- * reported or sent again as h2.c's flush would. The first byte picks the
- * number of requests, HEAD or GET, and the size of the pieces.
- *
- * h2.c is compiled into this target (its callbacks are static), so the
- * fuzz build links every core object but h2's. */
-#include "h2.c"
+/* The HTTP/2 client's session (h2session.c), fed what a server might send:
+ * a connection is opened as h2.c opens one once TLS chose h2 (its socket
+ * and TLS stand-ins never carry a byte), one to eight requests are placed
+ * on it, and the input, after the server's SETTINGS, is read by the session
+ * in pieces as h2.c reads it; the streams that end are reported or sent
+ * again as h2.c's flush would. The first byte picks the number of
+ * requests, HEAD or GET, and the size of the pieces. */
+#include "net/h2conn.h"
+#include "net/h2.h"
+#include "net/xfer.h"
+#include "net/coding.h"
 
+#include <openssl/bio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define REQS_MAX 8
 
 static uv_loop_t loop;
 static struct h2 *h;
 static struct xfer xs[REQS_MAX];
-static unsigned reported, retried;
+static unsigned reported;
 
 static void on_done(struct xfer *x, int redo, void *ud)
 {
     (void)ud;
     (void)redo;
-    if (x->h2conn)
-        abort(); /* reported while still on a connection */
+    if (x->own.client || x->own.carrier)
+        abort(); /* reported while still the client's */
     reported++;
 }
 
@@ -37,54 +41,41 @@ static void setup(void)
         abort();
 }
 
-/* What on_flush does with the streams that ended, but a retry is only
- * counted: it would open a real connection. */
+/* What h2.c's flush does with the streams that ended, but a retry is
+ * dropped rather than sent again (it would open a real connection). */
 static void settle_reports(void)
 {
-    while (h->later) {
-        struct xfer *x = h->later;
-        h->later = x->h2next;
-        x->h2next = NULL;
-        if (x->h2retry)
-            retried++;
+    for (struct list *n; (n = list_pop_front(&h->later));) {
+        struct xfer *x = list_item(n, struct xfer, own.link);
+        struct h2_stream *st = x->own.client;
+        if (st->retry)
+            h2_drop(h, x);
         else
-            report(h, x);
+            h2_report(h, x);
     }
 }
 
-static struct conn *open_conn(int fd, unsigned nreq, int head)
+static struct h2_conn *open_conn(int fd, unsigned nreq, int head)
 {
-    struct conn *c = calloc(1, sizeof *c);
+    struct h2_conn *c = h2_conn_attach(h, fd);
     if (!c)
         abort();
-    c->h = h;
-    c->fd = fd;
-    uv_poll_init(&loop, &c->poll, fd);
-    c->poll.data = c;
-    c->ssl = SSL_new(h->ctx);
     /* TLS never gets an answer (an empty read is "not yet", as a socket's)
      * and what it writes goes nowhere: the session's bytes wait in c->out. */
     BIO *in = BIO_new(BIO_s_mem()), *out = BIO_new(BIO_s_null());
     BIO_set_mem_eof_return(in, -1);
     SSL_set_bio(c->ssl, in, out);
-    SSL_set_connect_state(c->ssl);
-    c->next = h->conns;
-    if (c->next)
-        c->next->prev = c;
-    h->conns = c;
-    c->state = C_HANDSHAKE;
     for (unsigned i = 0; i < nreq; i++) {
         struct xfer *x = &xs[i];
         memset(x, 0, sizeof *x);
-        buf_printf(&x->own_req, "%s /%u HTTP/1.1\r\nHost: fuzz.test\r\nUser-Agent: f\r\n\r\n",
+        buf_printf(&x->own.req, "%s /%u HTTP/1.1\r\nHost: fuzz.test\r\nUser-Agent: f\r\n\r\n",
                    head ? "HEAD" : "GET", i);
-        x->own_t0 = uv_hrtime();
-        x->h2head = head;
-        place(c, x);
+        if (h2_place_new(c, x) < 0)
+            abort();
     }
-    session_open(c);
+    h2session_open(c);
     if (!c->closing)
-        flush_conn(c); /* the preface and the requests: their streams open */
+        h2_conn_flush(c); /* the preface and the requests: their streams open */
     return c;
 }
 
@@ -101,38 +92,38 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
         abort();
-    reported = retried = 0;
+    reported = 0;
     h->conc = h->per_conn = 0; /* what an earlier input taught */
-    struct conn *c = open_conn(sv[0], nreq, head);
-    int lost = c->closing || session_recv(c, (const char *)settings, sizeof settings) < 0;
+    struct h2_conn *c = open_conn(sv[0], nreq, head);
+    int lost = c->closing || h2session_recv(c, (const char *)settings, sizeof settings) < 0;
     for (size_t o = 1; !lost && o < size; o += step) {
         size_t n = size - o < step ? size - o : step;
-        lost = session_recv(c, (const char *)data + o, n) < 0;
+        lost = h2session_recv(c, (const char *)data + o, n) < 0;
         if (!lost) {
-            session_settle(c);
+            h2session_settle(c);
             lost = c->closing;
             if (!lost)
-                flush_conn(c); /* what the session answers goes out */
+                h2_conn_flush(c); /* what the session answers goes out */
             lost = lost || c->closing;
         }
         settle_reports();
     }
     if (!c->closing) {
         for (unsigned i = 0; i < nreq; i++)
-            if (xs[i].h2conn == c)
-                h2_drop(h, &xs[i]);
-        conn_close(c);
+            h2_drop(h, &xs[i]);
+        h2_conn_close(c);
     }
     settle_reports();
-    if (h->head || h->inflight)
+    if (!list_empty(&h->flight) || h->inflight)
         abort(); /* a transfer left on the in-flight list */
     uv_run(&loop, UV_RUN_NOWAIT); /* the connection's handle closes: c is freed */
     close(sv[1]);
     for (unsigned i = 0; i < nreq; i++) {
-        buf_free(&xs[i].own_req);
+        h2_drop(h, &xs[i]);
+        buf_free(&xs[i].own.req);
         res_free(&xs[i].res);
-        coding_free(xs[i].own_coding);
-        xs[i].own_coding = NULL;
+        coding_free(xs[i].own.coding);
+        xs[i].own.coding = NULL;
     }
     return 0;
 }

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "opt.h"
+#include "base/conf.h"
+#include "cli/opt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "msg.h"
-#include "out.h"
+#include "base/buf.h"
+#include "base/msg.h"
+#include "out/out.h"
 
 static void check(const struct result *in);
 

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "msg.h"
-#include "out.h"
+#include "base/buf.h"
+#include "base/msg.h"
+#include "out/out.h"
 
 static void check_json_str(const char *s, size_t n)
 {

@@ -15,7 +15,7 @@ cflags="-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -D_G
 libs="$(pkg-config --libs $pkgs) -ldl -lm"
 mkdir -p "$out/obj"
 objs=()
-for f in "$src"/core/*.c; do
+for f in "$src"/core/*/*.c; do
     [ "$(basename "$f")" = main.c ] && continue
     o="$out/obj/$(basename "$f" .c).o"
     if [ ! -f "$o" ] || [ "$f" -nt "$o" ]; then
@@ -28,11 +28,8 @@ status=0
 targets=("${@:3}")
 [ ${#targets[@]} -gt 0 ] || targets=(ini tmpl charset out calib msg coding h1parse h2)
 for t in "${targets[@]}"; do
-    # fuzz_h2 includes h2.c itself (to reach its callbacks): not its object too.
-    tobjs=()
-    for o in "${objs[@]}"; do [ "$t" = h2 ] && [ "$(basename "$o")" = h2.o ] || tobjs+=("$o"); done
     # shellcheck disable=SC2086
-    clang $cflags -fsanitize=fuzzer "$src/tests/fuzz/fuzz_$t.c" "${tobjs[@]}" $libs -o "$out/fuzz_$t"
+    clang $cflags -fsanitize=fuzzer "$src/tests/fuzz/fuzz_$t.c" "${objs[@]}" $libs -o "$out/fuzz_$t"
     rm -rf "$out/corpus_$t" && cp -r "$src/tests/fuzz/corpus/$t" "$out/corpus_$t"
     if ASAN_OPTIONS=detect_leaks=1 "$out/fuzz_$t" -max_total_time="$secs" -max_len=16384 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$out/$t-" "$out/corpus_$t" \

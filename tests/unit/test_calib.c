@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
-#include "calib.h"
+#include "base/buf.h"
+#include "scan/calib.h"
 
 static struct buf scratch;
 

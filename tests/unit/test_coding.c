@@ -10,7 +10,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "coding.h"
+#include "net/coding.h"
 
 struct got {
     char buf[1 << 16];

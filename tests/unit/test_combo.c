@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "combo.h"
-#include "opt.h"
-#include "tmpl.h"
+#include "base/combo.h"
+#include "cli/opt.h"
+#include "base/tmpl.h"
 
 #define SCRATCH_NAME "combo"
 #include "scratch.h"

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codes.h"
-#include "h1parse.h"
+#include "base/codes.h"
+#include "net/h1parse.h"
 
 struct seen {
     char head[4096];

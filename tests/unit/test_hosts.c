@@ -12,7 +12,7 @@
 #define SCRATCH_NAME "hosts"
 #include "scratch.h"
 
-#include "hosts.h"
+#include "net/hosts.h"
 
 static struct hosts *load(const char *text)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "journal.h"
+#include "pool/journal.h"
 
 #define SCRATCH_NAME "journal"
 #include "scratch.h"

@@ -5,9 +5,9 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "match.h"
-#include "opt.h"
-#include "reqres.h"
+#include "ext/match.h"
+#include "cli/opt.h"
+#include "net/reqres.h"
 
 static struct salvo_res page(int status, const char *body, double elapsed)
 {

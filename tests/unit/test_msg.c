@@ -6,8 +6,8 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "codes.h"
-#include "msg.h"
+#include "base/codes.h"
+#include "base/msg.h"
 
 static void round_trip(void **s)
 {

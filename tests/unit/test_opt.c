@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "match.h"
-#include "opt.h"
+#include "base/conf.h"
+#include "ext/match.h"
+#include "cli/opt.h"
 
 static char path[64];
 

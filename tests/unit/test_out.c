@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "msg.h"
-#include "codes.h"
-#include "out.h"
+#include "base/buf.h"
+#include "base/msg.h"
+#include "base/codes.h"
+#include "out/out.h"
 
 static void json_is(const char *in, size_t n, const char *want)
 {

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "perip.h"
+#include "scan/perip.h"
 
 #define MS 1000000ull
 

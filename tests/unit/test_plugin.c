@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "opt.h"
-#include "plugin.h"
+#include "cli/opt.h"
+#include "ext/plugin.h"
 
 static const struct script_limits lim = {0, 1000000, 1 << 26};
 

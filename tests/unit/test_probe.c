@@ -11,8 +11,8 @@
 #include <string.h>
 #include <uv.h>
 
-#include "codes.h"
-#include "probe.h"
+#include "base/codes.h"
+#include "scan/probe.h"
 
 /* ---- a server that answers every request "200 ok" and closes ---- */
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "queue.h"
+#include "queue/queue.h"
 
 static void parse_ok(const char *v, const char *host, int port, const char *user,
                      const char *pass, int db)

@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "rate.h"
+#include "base/rate.h"
 
 #define MS 1000000ull
 

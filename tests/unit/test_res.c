@@ -5,7 +5,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "res.h"
+#include "net/res.h"
 
 static void detect(const char *ct, const char *body, const char *want, int src)
 {

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reqres.h"
-#include "script.h"
-#include "strlist.h"
+#include "net/reqres.h"
+#include "ext/script.h"
+#include "base/strlist.h"
 
 #define SCRATCH_NAME "script"
 #include "scratch.h"

@@ -5,8 +5,8 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "buf.h"
-#include "tmpl.h"
+#include "base/buf.h"
+#include "base/tmpl.h"
 
 static void expand(const char *t, const char *word, size_t len, const char *want)
 {

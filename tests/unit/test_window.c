@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <stdint.h>
 
-#include "window.h"
+#include "scan/window.h"
 
 #define MS 1000000ull
 

@@ -1,0 +1,152 @@
+/* opt: the one table of options. Every setting is described once (CLI
+ * name, INI section/key, type, default, help) and that table drives the
+ * command-line parser, the INI handler, --dump-config and --help, so they
+ * cannot disagree. */
+#ifndef SALVO_OPT_H
+#define SALVO_OPT_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ext/match.h"
+#include "base/strlist.h"
+
+
+
+/* The effective configuration. Strings are owned (malloc'ed). */
+struct conf {
+    /* [scan] */
+    struct strlist wordlists; /* -w specs: FILE, or FILE:KEY each */
+    const char *wordlist;     /* the (first) file, set from wordlists by main */
+    char *mode;               /* clusterbomb | pitchfork */
+    char *list;               /* -l FILE: full URLs, one a line ("" = none) */
+    int ignore_comments;
+    char *template;
+    char *plugin;
+    long procs;        /* 0 = one per core */
+    long concurrency;  /* transfers in flight per worker */
+    long chunk;        /* lines per chunk handed to a worker */
+    double rate;       /* requests a second, all workers together; 0 = no limit */
+    long per_ip_concurrency; /* transfers in flight to one address; 0 = no cap */
+    double per_ip_rate;      /* requests a second to one address; 0 = no limit */
+    char *shard;       /* "K/N", "auto/N" or "" */
+    int lua_unsafe;
+    long lua_instructions;
+    long lua_memory;
+    double judge_timeout; /* 0 = from --timeout */
+    long worker_memory;   /* RLIMIT_AS of a worker, 0 = none */
+    /* [http] */
+    char *method;
+    char *data;        /* request body, "" = none */
+    double timeout;    /* seconds, whole transfer */
+    double connect_timeout;
+    long retries;
+    char *user_agent;
+    struct strlist headers;
+    int follow_redirects;
+    long max_redirects;
+    long max_body;
+    char *proxy;
+    int verify_tls;
+    int reuse_connections; /* keep connections for the next probes where HTTP allows */
+    char *http_version;    /* auto | 1.1 | 2 */
+    char *http_client;     /* auto | curl */
+    int resume_across_names; /* TLS sessions offered to the next name on an address */
+    struct strlist connect_to;
+    struct strlist resolve;
+    /* [dns] */
+    char *resolver;        /* salvo (c-ares stage) | curl */
+    struct strlist resolvers;
+    long dns_per_resolver; /* queries in flight per resolver */
+    long dns_tries;        /* resolvers asked at most per name */
+    double dns_timeout;    /* seconds, all tries together */
+    char *dns_family;      /* ipv4 | ipv6 | any */
+    double dns_rate;       /* queries a second, all workers; 0 = no limit */
+    int wildcard_dns;
+    long wildcard_tests;
+    int dns_only;
+    /* [match] and [filter] */
+    struct rules_conf match, filter;
+    struct strlist match_not_contains;
+    char *match_mode;  /* all | any */
+    int match_raw;     /* text rules on the raw bytes */
+    int calibrate;
+    long calibrate_words;
+    long recalibrate;  /* probes between checks that "not found" has not changed */
+    /* [output] */
+    char *format;
+    char *detail;  /* auto | always | never */
+    char *output;
+    int errors;
+    int show_filtered;
+    char *summary_json;
+    int quiet;
+    char *report;
+    char *state;
+    char *resume;
+    char *retry_failed;
+    /* [queue] */
+    char *redis;       /* redis://[user[:password]@]host[:port][/db] */
+    char *redis_password_file;
+    struct strlist secret_headers; /* -H names whose values are never shown or stored */
+    char *queue;       /* name: keys salvo:NAME:* */
+    double claim_idle; /* seconds before another worker's chunk is taken over */
+    /* [plugin]: "key=value" strings, in order */
+    struct strlist plugin_args;
+    /* command line only */
+    char *config_path;
+    struct strlist config_files; /* the INI files read, in order (not an option) */
+    int ini_line[128];  /* line where the INI file set each option, 0 = not */
+    int dump_config;
+    int verbose;
+    int list_plugins;
+    int man;
+    char *completion;
+    int given_plugin, given_template; /* set by the user (CLI or INI) */
+};
+
+/* ffuf's default match, for a scan with neither a plugin nor a rule. */
+#define OPT_DEFAULT_STATUS "200-299,301,302,307,401,403,405,500"
+
+/* Where a value came from, for messages: "file:line: [sec] key" or
+ * "option --name". */
+struct opt_origin {
+    const char *file;  /* NULL for the command line */
+    int line;
+};
+
+/* OPT_USAGE: --help was given; the caller prints manual_usage(). */
+enum opt_result { OPT_RUN = 0, OPT_EXIT_OK = 1, OPT_ERROR = 2, OPT_USAGE = 3 };
+
+void opt_defaults(struct conf *c);
+void opt_free(struct conf *c);
+/* Set INI key section/key from a config file. Returns 0, or -1 with a
+ * message in err ("unknown key" included). */
+int opt_set_ini(struct conf *c, const char *section, const char *key,
+                const char *value, const struct opt_origin *at,
+                char *err, size_t errlen);
+/* Apply every key of the INI file at path (conf.c reads it). 0, or -1
+ * with file:line in err. */
+int opt_load_ini(struct conf *c, const char *path, char *err, size_t errlen);
+/* Whether section is one salvo knows. */
+int opt_known_section(const char *section);
+/* Parse argv: first finds -c/--config and loads it (INI), then applies the
+ * rest on top. Prints --version itself (OPT_EXIT_OK); --help is OPT_USAGE. On OPT_ERROR
+ * the message is in err. */
+enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size_t errlen);
+/* The effective configuration as INI, for people: URLs' passwords and the
+ * values of secret headers (Authorization, Proxy-Authorization, Cookie,
+ * --secret-header) as "***". */
+void opt_dump(const struct conf *c, FILE *f);
+/* Parse "K/N" (1-based) or "auto/N" into k and n. 0, or -1 with err. */
+int opt_shard(const char *v, unsigned *k, unsigned *n, char *err, size_t errlen);
+/* The options that change what a scan reports, as INI text (malloc'ed):
+ * speed, output place and bookkeeping options left out; queue = also the
+ * output format and the wordlists (collect picks the format, the words
+ * travel in the chunks); redact as opt_dump() does. NULL when out of
+ * memory. */
+char *opt_config_text(const struct conf *c, int queue, int redact);
+/* A fingerprint of that text (and of several wordlists' sizes and
+ * times), so that a resume with other options is refused. */
+uint64_t opt_fingerprint(const struct conf *c);
+#endif

@@ -1,0 +1,41 @@
+/* beacon: what a worker's plugin code is judging right now, in memory
+ * shared with the parent, so that the parent can name the word that
+ * killed a worker. Written by the judge around every call into plugin or
+ * script code, read by the parent (pool.c) when a worker dies, and by its
+ * watchdog, which kills a worker whose plugin code runs on one word for
+ * longer than --judge-timeout. */
+#ifndef SALVO_BEACON_H
+#define SALVO_BEACON_H
+#include <stdint.h>
+#include <string.h>
+
+#include "base/util.h"
+
+struct beacon {
+    volatile int busy;
+    volatile uint64_t chunk;
+    volatile uint32_t index;
+    volatile uint32_t len;
+    volatile uint64_t since;   /* util_now_ns() when busy was set: the watchdog's clock */
+    char word[256];
+};
+
+static inline void beacon_on(struct beacon *b, uint64_t chunk, uint32_t index, const char *word,
+                             size_t len)
+{
+    if (!b)
+        return;
+    b->chunk = chunk;
+    b->index = index;
+    b->len = (uint32_t)(len < sizeof b->word ? len : sizeof b->word);
+    memcpy(b->word, word, b->len);
+    b->since = util_now_ns();
+    b->busy = 1;
+}
+
+static inline void beacon_off(struct beacon *b)
+{
+    if (b)
+        b->busy = 0;
+}
+#endif

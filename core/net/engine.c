@@ -1,0 +1,887 @@
+/* engine: the transfers of one worker, in one libuv loop.
+ *
+ * A transfer of a one-origin scan that salvo's own clients take (h1.c for
+ * plain HTTP, h2.c for HTTPS; request.c says which) goes to them; every
+ * other goes to curl, as below.
+ *
+ * Shape: curl's multi socket interface, one uv_poll_t per curl socket and
+ * one uv_timer_t for curl's timer. After every curl_multi_socket_action()
+ * (socket path and timer path alike) finished transfers are drained with
+ * curl_multi_info_read() and the caller refills the window: never from
+ * inside a curl callback, where curl 7.88 answers CURLM_RECURSIVE_API_CALL.
+ *
+ * Options chosen for "a new host on every request" (measured, see
+ * docs/architecture.md): FRESH_CONNECT and FORBID_REUSE (no connection
+ * cache walk), DNS_CACHE_TIMEOUT 0 (curl 7.88 walks its whole DNS cache
+ * after every transfer), QUICK_EXIT (a timed-out lookup does not join the
+ * resolver thread inside the loop), HTTP/1.1 (one request per connection
+ * gains nothing from h2), NOSIGNAL with SIGPIPE ignored once per process,
+ * and "Connection: close" so that TIME_WAIT stays on the server's side.
+ *
+ * curl 7.88 may close a socket that was still connecting before it sends
+ * CURL_POLL_REMOVE. So REMOVE always stops and closes the poll handle
+ * (uv_poll_start re-registers from scratch, which heals a reused fd number),
+ * and a socket that cannot be watched fails its own transfer, not all.
+ */
+#include "net/engine.h"
+
+#include "net/coding.h"
+
+#include "base/codes.h"
+#include "net/h1.h"
+#include "net/h2.h"
+#include "base/log.h"
+#include "net/res.h"
+#include "net/tls.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+struct sockctx {
+    uv_poll_t poll;      /* first: the handle's memory is the context's */
+    curl_socket_t fd;
+    int events;          /* what curl asked to be told of (UV_READABLE...) */
+    struct engine *e;
+    struct sockctx *prev, *next;   /* the engine's open sockets */
+};
+
+struct engine {
+    uv_loop_t *loop;
+    CURLM *multi;
+    CURLSH *share;                  /* TLS sessions of all this worker's transfers */
+    CURL *tmpl;                     /* the fixed options, copied into fresh handles */
+    int multiplexing;               /* an answer came over HTTP/2 (reuse only) */
+    struct sockctx *socks;          /* every socket curl has told of */
+    struct tls *tls;                /* tickets, sessions across names */
+    struct h1 *h1;                  /* salvo's HTTP/1.1 client, NULL if not this scan's */
+    struct h2 *h2;                  /* salvo's HTTP/2 client, the same */
+    unsigned long by_h1, by_h2, by_curl; /* transfers each started (with h1 or h2) */
+    uv_timer_t timer;
+    struct engine_settings s;       /* a copy: the caller's may be on its stack */
+    engine_done_fn done;
+    engine_idle_fn idle;
+    void *ud;
+    struct curl_slist *headers;     /* from the configuration */
+    struct curl_slist *headers_ka;  /* the same without "Connection: close" */
+    struct curl_slist *connect_to;
+    struct curl_slist *resolve;
+    struct res_decoder *dec;
+    unsigned window;                /* transfers in flight at most, now */
+    unsigned window_max;            /* what it may grow to (-t auto) */
+    int has_user_agent_header;
+    struct xfer *doomed[64];
+    unsigned ndoomed;
+};
+
+/* ---- per-transfer callbacks ---- */
+
+static size_t on_body(char *data, size_t size, size_t n, void *ud)
+{
+    struct xfer *p = ud;
+    size_t len = size * n;
+    return res_add_body(&p->res, data, len, p->eng->s.max_body) < 0 ? 0 : len;
+}
+
+/* Every request a transfer sends, a retry's and a redirect's included. */
+static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_port)
+{
+    (void)ip;
+    (void)local_ip;
+    (void)port;
+    (void)local_port;
+    struct xfer *p = ud;
+    p->sent++;
+    return CURL_PREREQFUNC_OK;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *ud)
+{
+    struct xfer *p = ud;
+    res_add_header(&p->res, data, size * n);
+    return size * n;
+}
+
+/* ---- sockets and timer ---- */
+
+static void on_close_free(uv_handle_t *h)
+{
+    free(h);
+}
+
+static void action(struct engine *e, curl_socket_t fd, int ev);
+
+/* A socket in error (a kept connection the server reset as a request went
+ * out on it) is handed to curl as its own poll would: readable, writable
+ * where asked, and in error. curl then reads, meets the reset and sends the
+ * request again on a new connection, as on a kept connection found closed.
+ * CURL_CSELECT_ERR alone would end the transfer as "select/poll returned
+ * error" (multi-uv.c's way: 251 of 600 probes lost against a server that
+ * closes after each answer). libuv stops a poll after an error: it is
+ * started again if curl kept the socket and did not ask anew. */
+static void on_poll(uv_poll_t *h, int status, int events)
+{
+    struct sockctx *s = (struct sockctx *)h;
+    int ev = 0;
+    if (status < 0)
+        ev = CURL_CSELECT_ERR | CURL_CSELECT_IN | (s->events & UV_WRITABLE ? CURL_CSELECT_OUT : 0);
+    else {
+        if (events & UV_READABLE)
+            ev |= CURL_CSELECT_IN;
+        if (events & UV_WRITABLE)
+            ev |= CURL_CSELECT_OUT;
+    }
+    action(s->e, s->fd, ev);
+    if (status < 0 && !uv_is_closing((uv_handle_t *)h) && !uv_is_active((uv_handle_t *)h) &&
+        s->events)
+        uv_poll_start(h, s->events, on_poll);
+}
+
+static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+    struct engine *e = userp;
+    struct sockctx *s = socketp;
+    if (what == CURL_POLL_REMOVE) {
+        if (s) {
+            if (s->prev)
+                s->prev->next = s->next;
+            else
+                e->socks = s->next;
+            if (s->next)
+                s->next->prev = s->prev;
+            uv_poll_stop(&s->poll);
+            uv_close((uv_handle_t *)&s->poll, on_close_free);
+            curl_multi_assign(e->multi, fd, NULL);
+        }
+        return 0;
+    }
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s || uv_poll_init_socket(e->loop, &s->poll, fd) < 0) {
+            free(s);
+            goto doom;
+        }
+        s->fd = fd;
+        s->e = e;
+        s->next = e->socks;
+        if (s->next)
+            s->next->prev = s;
+        e->socks = s;
+        curl_multi_assign(e->multi, fd, s);
+    }
+    int events = 0;
+    if (what & CURL_POLL_IN)
+        events |= UV_READABLE;
+    if (what & CURL_POLL_OUT)
+        events |= UV_WRITABLE;
+    s->events = events;
+    if (uv_poll_start(&s->poll, events, on_poll) < 0)
+        goto doom;
+    return 0;
+doom: {
+    /* Fail this transfer after socket_action returns, not all of them. */
+    struct xfer *p = NULL;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&p);
+    if (p && !p->doomed && e->ndoomed < sizeof e->doomed / sizeof e->doomed[0]) {
+        p->doomed = 1;
+        e->doomed[e->ndoomed++] = p;
+    }
+    return 0;
+}
+}
+
+/* Over HTTP/2, curl 7.88 sends each new stream's request as it starts it:
+ * a TLS record and a TCP segment each, which the server reads and answers
+ * one by one. Corked while the timer starts the window's new transfers,
+ * they leave as one segment when it ends (nginx: 22 -> 17 us of CPU per
+ * request; the rate +13 %). Uncorked before the loop goes on, so nothing
+ * waits. A socket curl closed before telling is harmless (EBADF). */
+static void cork(struct engine *e, int on)
+{
+    for (struct sockctx *s = e->socks; s; s = s->next)
+        setsockopt(s->fd, IPPROTO_TCP, TCP_CORK, &on, sizeof on);
+}
+
+static void on_timer(uv_timer_t *t)
+{
+    struct engine *e = t->data;
+    int corked = e->multiplexing;
+    if (corked)
+        cork(e, 1);
+    action(e, CURL_SOCKET_TIMEOUT, 0);
+    if (corked)
+        cork(e, 0);
+}
+
+static int on_curl_timer(CURLM *multi, long ms, void *userp)
+{
+    (void)multi;
+    struct engine *e = userp;
+    if (ms < 0)
+        uv_timer_stop(&e->timer);
+    else
+        uv_timer_start(&e->timer, on_timer, (uint64_t)ms, 0);
+    return 0;
+}
+
+/* ---- completion ---- */
+
+static int error_kind(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT: return ERR_TIMEOUT;
+    case CURLE_COULDNT_RESOLVE_HOST: return ERR_DNS;
+    case CURLE_COULDNT_RESOLVE_PROXY: return ERR_PROXY_DNS;
+    case CURLE_COULDNT_CONNECT: return ERR_CONNECT;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL: return ERR_URL;
+    case CURLE_GOT_NOTHING: return ERR_EMPTY;
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR: return ERR_IO;
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_BAD_FUNCTION_ARGUMENT: return ERR_BAD_REPLY; /* a header curl refuses */
+    case CURLE_TOO_MANY_REDIRECTS: return ERR_REDIRECTS;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE: return ERR_TLS;
+    default: return ERR_HTTP;
+    }
+}
+
+/* HTTP/2 confirmed: a few connections carry the whole window. Without a
+ * cap, every probe waiting when a server ends a connection (nginx does
+ * after 1,000 requests) would open one of its own, a TLS handshake each;
+ * with it they wait for the next connection's streams. Called from reap(),
+ * never from a curl callback. */
+static void cap_connections(struct engine *e)
+{
+    e->multiplexing = 1;
+    curl_multi_setopt(e->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+                      (long)(e->window_max / ENGINE_STREAMS + 2));
+}
+
+static void finish(struct engine *e, struct xfer *p, CURLcode rc)
+{
+    long status = 0;
+    double total = 0;
+    curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(p->easy, CURLINFO_TOTAL_TIME, &total);
+    char *ip = NULL;
+    if (curl_easy_getinfo(p->easy, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
+        util_put_str(p->res.ip, sizeof p->res.ip, 0, ip);
+    p->res.status = (int)status;
+    p->res.elapsed = total;
+    long ver = 0;
+    if (status > 0 && curl_easy_getinfo(p->easy, CURLINFO_HTTP_VERSION, &ver) == CURLE_OK)
+        p->res.proto = ver == CURL_HTTP_VERSION_1_0   ? "HTTP/1.0"
+                       : ver == CURL_HTTP_VERSION_1_1 ? "HTTP/1.1"
+                       : ver == CURL_HTTP_VERSION_2_0 ? "HTTP/2"
+                       : ver == CURL_HTTP_VERSION_3   ? "HTTP/3"
+                                                      : NULL;
+    if (e->s.reuse && !e->multiplexing && ver == CURL_HTTP_VERSION_2_0)
+        cap_connections(e);
+    if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && p->res.truncated)) {
+        /* curl calls a reply without an HTTP status line (HTTP/0.9), or
+         * with a version or status it does not know, an unsupported
+         * protocol: the server's fault, not the URL's. */
+        p->kind = rc == CURLE_UNSUPPORTED_PROTOCOL &&
+                          (strstr(p->errbuf, "HTTP/0.9") || strstr(p->errbuf, "in HTTP response") ||
+                           strstr(p->errbuf, "in response"))
+                      ? ERR_BAD_REPLY
+                      : error_kind(rc);
+        /* curl 7.88 answers a header line over its 100 KB cap with "Out of
+         * memory" and no message: after a status line that is the reply's
+         * doing, and it says so. */
+        /* A header line folded onto nothing fails with a bad argument and
+         * no message of its own (the buffer may hold an earlier try's). */
+        const char *why = rc == CURLE_BAD_FUNCTION_ARGUMENT && status > 0
+                              ? "a header line curl refuses (one folded onto nothing)"
+                          : p->errbuf[0] ? p->errbuf
+                          : rc == CURLE_OUT_OF_MEMORY && status > 0
+                              ? "a response header over curl's 100 KB limit (or out of memory)"
+                              : curl_easy_strerror(rc);
+        snprintf(p->errmsg, sizeof p->errmsg, "%s: %s", codes_prefix(p->kind), why);
+        p->res.error = p->errmsg;
+    }
+    e->done(p, e->ud);
+}
+
+static void reap(struct engine *e)
+{
+    for (unsigned i = 0; i < e->ndoomed; i++) {
+        struct xfer *p = e->doomed[i];
+        curl_multi_remove_handle(e->multi, p->easy);
+        snprintf(p->errbuf, sizeof p->errbuf, "cannot watch the socket");
+        finish(e, p, CURLE_COULDNT_CONNECT);
+    }
+    e->ndoomed = 0;
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(e->multi, &left))) {
+        if (m->msg != CURLMSG_DONE)
+            continue;
+        struct xfer *p = NULL;
+        CURL *easy = m->easy_handle;
+        CURLcode rc = m->data.result;
+        curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&p);
+        curl_multi_remove_handle(e->multi, easy);
+        if (p->doomed)
+            continue; /* already finished above */
+        finish(e, p, rc);
+    }
+}
+
+static void action(struct engine *e, curl_socket_t fd, int ev)
+{
+    int running;
+    curl_multi_socket_action(e->multi, fd, ev, &running);
+    reap(e);
+    if (e->idle)
+        e->idle(e->ud);
+}
+
+/* ---- set-up ---- */
+
+static int list_add(struct curl_slist **l, const char *s)
+{
+    struct curl_slist *n = curl_slist_append(*l, s);
+    if (!n)
+        return -1;
+    *l = n;
+    return 0;
+}
+
+static int has_header(const struct strlist *h, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < h->n; i++)
+        if (!strncasecmp(h->v[i], name, n) && h->v[i][n] == ':')
+            return 1;
+    return 0;
+}
+
+/* Raise the descriptor limit to the hard limit and size the window from
+ * it: a socket per transfer plus curl's resolver socket pair. */
+static unsigned size_window(long want, int quiet)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    long cap = rl.rlim_cur == RLIM_INFINITY ? want : ((long)rl.rlim_cur - 64) / 3;
+    if (cap < 1)
+        cap = 1;
+    if (want > cap) {
+        if (quiet)
+            return (unsigned)cap;
+        log_msg(LOG_WARN, "concurrency %ld capped to %ld by the open-files limit (%ld)", want,
+                cap, (long)rl.rlim_cur);
+        return (unsigned)cap;
+    }
+    return (unsigned)want;
+}
+
+static void bad_share(struct engine *e)
+{
+    curl_share_cleanup(e->share);
+    e->share = NULL;
+}
+
+/* A transfer salvo's client ended; one it hands back goes to curl. */
+static void on_own_done(struct xfer *p, int redo, void *ud)
+{
+    struct engine *e = ud;
+    coding_end(p->own.coding);
+    if (p->res.proto && !strcmp(p->res.proto, "HTTP/2"))
+        e->multiplexing = 1;
+    if (redo) {
+        p->curl_only = 1;
+        if (engine_start(e, p) == 0)
+            return;
+        p->res.error = p->errmsg;
+    }
+    e->done(p, e->ud);
+    if (e->idle)
+        e->idle(e->ud);
+}
+
+/* salvo's clients take probes of one origin where nothing curl does
+ * beyond one request and its answer is asked for: no proxy, no redirects,
+ * no --connect-to/--resolve (what curl makes of them stays curl's), no
+ * compressed answers asked for. Plain HTTP: HTTP/1.1 unless --http2;
+ * HTTPS: HTTP/2 unless --http1.1, and not with --verify-tls. */
+static int own_client_fits(const struct engine_settings *c, int tls)
+{
+    if (!c->own_client || !c->reuse || c->follow_redirects || c->connect_to->n ||
+        c->resolve->n || has_header(c->headers, "Accept-Encoding") ||
+        (c->proxy && *c->proxy) || (c->env_proxy[tls] && *c->env_proxy[tls]))
+        return 0;
+    return tls ? c->http_version != ENGINE_HTTP_11 && !c->verify_tls
+               : c->http_version != ENGINE_HTTP_2;
+}
+
+struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *c, engine_done_fn done,
+                          engine_idle_fn idle, void *ud, char *err, size_t errlen)
+{
+    struct engine *e = calloc(1, sizeof *e);
+    if (!e) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    e->loop = loop;
+    e->s = *c;
+    e->done = done;
+    e->idle = idle;
+    e->ud = ud;
+    /* -t auto starts at AUTO_START and moves (engine_set_window). */
+    e->window_max = size_window(c->concurrency ? c->concurrency : ENGINE_AUTO_MAX, !c->concurrency);
+    unsigned start = c->reuse ? ENGINE_AUTO_START_ONE : ENGINE_AUTO_START;
+    e->window = c->concurrency || e->window_max < start ? e->window_max : start;
+    e->dec = res_decoder_new();
+    e->multi = curl_multi_init();
+    /* One worker, one thread: the share needs no locks. A reconnection to a
+     * host resumes its TLS session instead of a full handshake. */
+    e->share = curl_share_init();
+    if (e->share && curl_share_setopt(e->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION))
+        bad_share(e);
+    /* Sessions across names only where certificates are not checked: a
+     * resumed session keeps the certificate the first name was shown. */
+    e->tls = tls_new(c->resume_across_names && !c->verify_tls);
+    if (!e->dec || !e->multi || !e->share || !e->tls) {
+        snprintf(err, errlen, "cannot create the transfer engine");
+        goto fail;
+    }
+    int bad = 0;
+    /* Headers with a placeholder are filled in per word by the worker. */
+    for (size_t i = 0; i < c->headers->n; i++)
+        if (!strchr(c->headers->v[i], '{'))
+            bad |= list_add(&e->headers, c->headers->v[i]);
+    /* Decode what comes compressed (ACCEPT_ENCODING below), but do not ask
+     * for it: a server that gzips unasked is still read right, and the
+     * request stays as small as before. */
+    if (!has_header(c->headers, "Accept-Encoding"))
+        bad |= list_add(&e->headers, "Accept-Encoding:");
+    for (struct curl_slist *l = e->headers; l; l = l->next)
+        bad |= list_add(&e->headers_ka, l->data);
+    if (!has_header(c->headers, "Connection"))
+        bad |= list_add(&e->headers, "Connection: close");
+    for (size_t i = 0; i < c->connect_to->n; i++)
+        bad |= list_add(&e->connect_to, c->connect_to->v[i]);
+    for (size_t i = 0; i < c->resolve->n; i++)
+        bad |= list_add(&e->resolve, c->resolve->v[i]);
+    if (bad) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    /* Room for a kept-alive connection per transfer of the window; no
+     * more, since curl walks every idle connection to an address when it
+     * looks for one to reuse. */
+    curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->window);
+    curl_multi_setopt(e->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(e->multi, CURLMOPT_SOCKETDATA, e);
+    curl_multi_setopt(e->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+    curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
+    curl_multi_setopt(e->multi, CURLMOPT_MAX_CONCURRENT_STREAMS, (long)ENGINE_STREAMS);
+    struct request_settings rs = {c->timeout, c->connect_timeout, c->max_body, c->method,
+                                  c->user_agent, e->headers_ka};
+    if ((own_client_fits(c, 0) && !(e->h1 = h1_new(loop, &rs, on_own_done, e))) ||
+        (own_client_fits(c, 1) && !(e->h2 = h2_new(loop, &rs, on_own_done, e)))) {
+        snprintf(err, errlen, "cannot create the transfer engine");
+        goto fail;
+    }
+    if (e->h1)
+        h1_keep(e->h1, e->window);
+    uv_timer_init(loop, &e->timer);
+    e->timer.data = e;
+    return e;
+fail:
+    h1_free(e->h1);
+    res_decoder_free(e->dec);
+    if (e->multi)
+        curl_multi_cleanup(e->multi);
+    if (e->share)
+        curl_share_cleanup(e->share);
+    tls_free(e->tls);
+    curl_slist_free_all(e->headers);
+    curl_slist_free_all(e->headers_ka);
+    curl_slist_free_all(e->connect_to);
+    curl_slist_free_all(e->resolve);
+    free(e);
+    return NULL;
+}
+
+static CURLcode on_ssl_ctx(CURL *h, void *ssl_ctx, void *ud)
+{
+    char *ip = NULL;
+    long port = 0;
+    /* curl has connected when it hands the context over. */
+    curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip);
+    curl_easy_getinfo(h, CURLINFO_PRIMARY_PORT, &port);
+    return tls_setup_ctx(ud, ssl_ctx, ip, port) < 0 ? CURLE_SSL_CONNECT_ERROR : CURLE_OK;
+}
+
+/* Options that never change for this engine's transfers. */
+/* Whether the environment's proxy for http differs from that for https. */
+static int env_proxy_by_scheme(const struct engine_settings *c)
+{
+    const char *a = c->env_proxy[0] ? c->env_proxy[0] : "";
+    const char *b = c->env_proxy[1] ? c->env_proxy[1] : "";
+    return strcmp(a, b) != 0;
+}
+
+/* The options that name the transfer a handle belongs to. */
+static void setup_owner(CURL *h, struct xfer *p)
+{
+    curl_easy_setopt(h, CURLOPT_PRIVATE, (char *)p);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, p);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, p);
+    curl_easy_setopt(h, CURLOPT_PREREQDATA, p);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, p->errbuf);
+}
+
+static void setup_handle(struct engine *e, CURL *h)
+{
+    const struct engine_settings *c = &e->s;
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_prereq);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+    curl_easy_setopt(h, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
+#if CURL_AT_LEAST_VERSION(7, 87, 0)
+    curl_easy_setopt(h, CURLOPT_QUICK_EXIT, 1L);
+#endif
+    if (e->share)
+        curl_easy_setopt(h, CURLOPT_SHARE, e->share);
+    /* A compressed body (asked for or not) is inflated before anything
+     * sees it; on_body caps the inflated bytes at max_body, so a gzip bomb
+     * costs no more than a plain page. */
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    /* What is fetched is what is reported: a word's "../" is sent as it is,
+     * not folded away by curl. */
+    curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(c->timeout * 1000 + 0.5));
+    if (c->connect_timeout > 0)
+        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(c->connect_timeout * 1000 + 0.5));
+    curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, (long)c->follow_redirects);
+    curl_easy_setopt(h, CURLOPT_MAXREDIRS, c->max_redirects);
+    /* Both set, so that curl does not read the environment for every
+     * transfer (2 % of a probe): "" is no proxy, an empty list exempts
+     * nothing. An environment proxy that differs by scheme is set per
+     * transfer (setup_request). */
+    if (c->proxy && *c->proxy)
+        curl_easy_setopt(h, CURLOPT_PROXY, c->proxy);
+    else if (!env_proxy_by_scheme(c))
+        curl_easy_setopt(h, CURLOPT_PROXY, c->env_proxy[0] ? c->env_proxy[0] : "");
+    curl_easy_setopt(h, CURLOPT_NOPROXY, c->no_proxy ? c->no_proxy : "");
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, (long)c->verify_tls);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->verify_tls ? 2L : 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+    curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, e->tls);
+    if (e->connect_to)
+        curl_easy_setopt(h, CURLOPT_CONNECT_TO, e->connect_to);
+    if (e->resolve)
+        curl_easy_setopt(h, CURLOPT_RESOLVE, e->resolve);
+}
+
+/* A fresh easy handle in place of one that carried a transfer: curl's
+ * handle carries state from one transfer to the next that Debian's 7.88.1
+ * gets wrong (engine_start). A copy of a template with the fixed options
+ * (curl_easy_duphandle) costs a little less than a new handle and the
+ * options set again: about 15,000 instructions a curl probe all the same
+ * (callgrind, tests/bench/ab.sh: 108k -> 124k on the default job). */
+static void setup_easy(struct engine *e, struct xfer *p)
+{
+    setup_handle(e, p->easy);
+    setup_owner(p->easy, p);
+}
+
+static int renew_easy(struct engine *e, struct xfer *p)
+{
+    if (!e->tmpl) {
+        if (!(e->tmpl = curl_easy_init()))
+            return -1;
+        setup_handle(e, e->tmpl);
+    }
+    CURL *h = curl_easy_duphandle(e->tmpl);
+    if (!h)
+        return -1;
+    curl_easy_cleanup(p->easy);
+    p->easy = h;
+    setup_owner(h, p);
+    if (e->share) /* a copy does not take the template's share */
+        curl_easy_setopt(h, CURLOPT_SHARE, e->share);
+    return 0;
+}
+
+int engine_xfer_init(struct engine *e, struct xfer *x)
+{
+    if (!(x->easy = curl_easy_init()))
+        return -1;
+    x->eng = e;
+    x->res.dec = e->dec;
+    setup_easy(e, x);
+    return 0;
+}
+
+void engine_xfer_clear(struct xfer *p)
+{
+    buf_reset(&p->req.url);
+    buf_reset(&p->req.method);
+    buf_reset(&p->req.body);
+    buf_reset(&p->req.fail);
+    p->req.has_body = 0;
+    curl_slist_free_all(p->req.headers);
+    p->req.headers = NULL;
+    curl_slist_free_all(p->hdrs);
+    p->hdrs = NULL;
+    curl_slist_free_all(p->pin);
+    p->pin = NULL;
+    buf_reset(&p->wire);
+    res_clear(&p->res);
+    p->kind = ERR_NONE;
+    p->errbuf[0] = '\0';
+    p->errmsg[0] = '\0';
+    p->doomed = 0;
+    p->curl_only = 0;
+}
+
+/* HTTP/2 pays where connections carry many probes (streams side by side
+ * on one); on a connection per probe its set-up only costs (about 100 us a
+ * probe, measured), so the default there stays HTTP/1.1. PIPEWAIT lets the
+ * first probes of a scan wait for the first connection's ALPN answer
+ * rather than each opening a connection of its own. */
+static void set_version(struct engine *e, CURL *h, const char *url)
+{
+    int tls = !strncasecmp(url, "https:", 6);
+    long v = CURL_HTTP_VERSION_1_1;
+    if (e->s.http_version == ENGINE_HTTP_2)
+        v = tls ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+    else if (e->s.http_version == ENGINE_HTTP_AUTO && tls && e->s.reuse)
+        v = CURL_HTTP_VERSION_2TLS;
+    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, v);
+    curl_easy_setopt(h, CURLOPT_PIPEWAIT, v != CURL_HTTP_VERSION_1_1 ? 1L : 0L);
+}
+
+/* Options that change per word. */
+static int setup_request(struct engine *e, struct xfer *p)
+{
+    CURL *h = p->easy;
+    const char *method = p->req.method.len ? p->req.method.p : e->s.method;
+    /* A body with the default method is a POST (curl -d does the same). */
+    if (p->req.has_body && !p->req.method.len && !strcmp(method, "GET"))
+        method = "POST";
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L); /* resets body and method */
+    curl_easy_setopt(h, CURLOPT_NOBODY, 0L);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, (char *)NULL);
+    if (p->req.has_body) {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)p->req.body.len);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, p->req.body.p ? p->req.body.p : "");
+    }
+    if (!strcmp(method, "HEAD"))
+        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    else if (strcmp(method, p->req.has_body ? "POST" : "GET"))
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    /* A probe with a wire URL goes out on a kept-alive connection to its
+     * address; every other one on a connection of its own (see above). */
+    int wire = p->wire.len > 0, reuse = wire || e->s.reuse;
+    /* HTTP/2 with prior knowledge (--http2 on http://): Debian's curl
+     * 7.88.1 breaks a reused prior-knowledge connection (327 of 329 probes
+     * failed on nghttpd and nginx): a connection per probe there. */
+    if (e->s.http_version == ENGINE_HTTP_2 && strncasecmp(wire ? p->wire.p : p->req.url.p, "https:", 6))
+        reuse = 0;
+    struct curl_slist *base = reuse ? e->headers_ka : e->headers;
+    struct curl_slist *hdrs = base;
+    const char *url = wire ? p->wire.p : p->req.url.p;
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, reuse ? 0L : 1L);
+    curl_easy_setopt(h, CURLOPT_FORBID_REUSE, reuse ? 0L : 1L);
+    if (!(e->s.proxy && *e->s.proxy) && env_proxy_by_scheme(&e->s)) {
+        const char *px = e->s.env_proxy[!strncasecmp(url, "https:", 6)];
+        curl_easy_setopt(h, CURLOPT_PROXY, px ? px : "");
+    }
+    set_version(e, h, url);
+    curl_slist_free_all(p->hdrs); /* a retry builds them again */
+    p->hdrs = NULL;
+    if (p->req.headers) {
+        for (struct curl_slist *l = base; l; l = l->next)
+            if (list_add(&p->hdrs, l->data) < 0)
+                return -1;
+        for (struct curl_slist *l = p->req.headers; l; l = l->next)
+            if (list_add(&p->hdrs, l->data) < 0)
+                return -1;
+        hdrs = p->hdrs;
+    }
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(h, CURLOPT_CONNECT_TO, p->pin ? p->pin : e->connect_to);
+    return 0;
+}
+
+static const char *env_either(const char *lower, const char *upper)
+{
+    const char *v = getenv(lower);
+    return v || !upper ? v : getenv(upper);
+}
+
+void engine_env_proxy(struct engine_settings *s)
+{
+    const char *all = env_either("all_proxy", "ALL_PROXY");
+    const char *http = env_either("http_proxy", NULL);
+    const char *https = env_either("https_proxy", "HTTPS_PROXY");
+    s->env_proxy[0] = http ? http : all;
+    s->env_proxy[1] = https ? https : all;
+    s->no_proxy = env_either("no_proxy", "NO_PROXY");
+}
+
+int engine_start(struct engine *e, struct xfer *p)
+{
+    /* A retry forgets the last response; the word and what the DNS stage
+     * found stay. */
+    if (p->res.status || p->res.error || p->res.hdrs.len || p->res.body.len) {
+        const char *word = p->res.word;
+        size_t wlen = p->res.wlen;
+        int wild = p->res.dns_wildcard;
+        char ips[sizeof p->res.ips];
+        memcpy(ips, p->res.ips, sizeof ips);
+        res_clear(&p->res);
+        p->res.word = word;
+        p->res.wlen = wlen;
+        p->res.dns_wildcard = wild;
+        memcpy(p->res.ips, ips, sizeof ips);
+    }
+    p->kind = ERR_NONE;
+    p->errbuf[0] = '\0';
+    p->errmsg[0] = '\0';
+    p->doomed = 0;
+    p->res.url = p->req.url.p;
+    p->sent = 0;
+    if (e->h1 || e->h2) {
+        if (e->h1 && h1_start(e->h1, p) == 0) {
+            e->by_h1++;
+            return 0;
+        }
+        if (e->h2 && h2_start(e->h2, p) == 0) {
+            e->by_h2++;
+            return 0;
+        }
+        e->by_curl++;
+    }
+    /* A handle that carried a transfer is replaced by a fresh one.
+     * Debian's curl 7.88.1 keeps a pointer to the last header it stored
+     * for the headers API past the transfer that freed it: an answer
+     * whose first header line starts with a space (obs-fold) is then
+     * unfolded onto freed memory and the worker dies (ASan: heap use after
+     * free in the next transfer; it_hostile). curl_easy_reset does not
+     * clear that pointer: only a new handle starts without it. It also
+     * starts without 7.88's count of tries on connections that died under
+     * a transfer, which the handle would keep for ever ("Connection died,
+     * tried 5 times" after five such events over thousands of probes). */
+    if (p->curl_used && renew_easy(e, p) < 0) {
+        p->kind = ERR_INTERNAL;
+        snprintf(p->errmsg, sizeof p->errmsg, "internal: out of memory");
+        return -1;
+    }
+    p->curl_used = 1;
+    if (setup_request(e, p) < 0) {
+        p->kind = ERR_INTERNAL;
+        snprintf(p->errmsg, sizeof p->errmsg, "internal: out of memory");
+        return -1;
+    }
+    CURLMcode rc = curl_multi_add_handle(e->multi, p->easy);
+    if (rc != CURLM_OK) {
+        p->kind = ERR_INTERNAL;
+        snprintf(p->errmsg, sizeof p->errmsg, "internal: %s", curl_multi_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+unsigned engine_window(const struct engine *e)
+{
+    return e->window;
+}
+
+int engine_multiplexing(const struct engine *e)
+{
+    return e->multiplexing;
+}
+
+unsigned engine_capped(const struct engine *e)
+{
+    return e->h1 ? h1_waiting(e->h1) : 0;
+}
+
+unsigned engine_window_max(const struct engine *e)
+{
+    return e->window_max;
+}
+
+void engine_set_window(struct engine *e, unsigned n)
+{
+    e->window = n < 1 ? 1 : n > e->window_max ? e->window_max : n;
+    curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->window);
+    if (e->h1)
+        h1_keep(e->h1, e->window);
+}
+
+static void on_engine_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+void engine_xfer_free(struct xfer *p)
+{
+    if (!p->easy)
+        return;
+    h1_drop(p->eng->h1, p);
+    h2_drop(p->eng->h2, p);
+    engine_xfer_clear(p);
+    curl_easy_cleanup(p->easy);
+    coding_free(p->own.coding);
+    p->own.coding = NULL;
+    buf_free(&p->req.url);
+    buf_free(&p->wire);
+    buf_free(&p->own.req);
+    buf_free(&p->req.method);
+    buf_free(&p->req.body);
+    buf_free(&p->req.fail);
+    res_free(&p->res);
+    p->easy = NULL;
+}
+
+void engine_free(struct engine *e)
+{
+    if (!e)
+        return;
+    if (e->h1 || e->h2)
+        log_msg(LOG_DEBUG,
+                "transfers: %lu by salvo's HTTP/1.1 client, %lu by its HTTP/2 client, %lu by curl",
+                e->by_h1, e->by_h2, e->by_curl);
+    h1_free(e->h1);
+    h2_free(e->h2);
+    curl_multi_cleanup(e->multi);
+    if (e->tmpl)
+        curl_easy_cleanup(e->tmpl);
+    curl_share_cleanup(e->share);
+    tls_free(e->tls); /* no connection is left to use it */
+    curl_slist_free_all(e->headers);
+    curl_slist_free_all(e->headers_ka);
+    curl_slist_free_all(e->connect_to);
+    curl_slist_free_all(e->resolve);
+    res_decoder_free(e->dec);
+    /* e is freed once libuv is done with its timer: the caller runs the
+     * loop once more. */
+    uv_close((uv_handle_t *)&e->timer, on_engine_closed);
+}

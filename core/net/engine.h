@@ -1,0 +1,97 @@
+/* engine: one libuv loop driving curl's multi socket interface, and for a
+ * template of one origin salvo's own HTTP clients (h1.h, h2.h) where they
+ * do what curl would. It owns transfers and nothing else: what a transfer
+ * is for (a word, a chunk, a retry) is the probe layer's, which embeds a
+ * struct xfer in its probe and gets back to the probe with container_of. */
+#ifndef SALVO_ENGINE_H
+#define SALVO_ENGINE_H
+#include <curl/curl.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "base/strlist.h"
+#include "net/reqres.h"
+#include "net/xfer.h"
+
+struct engine;
+
+/* What the engine needs of the configuration. */
+struct engine_settings {
+    long concurrency;            /* the window asked for, 0 = auto (it moves) */
+    long max_body;
+    double timeout, connect_timeout;   /* seconds; connect 0 = curl's */
+    const char *method;          /* default method */
+    const char *user_agent;
+    const char *proxy;           /* NULL or "" = none */
+    /* Without proxy: the environment's proxy for http and https (NULL or
+     * "" = none) and its no_proxy list (NULL = none), read once as curl
+     * would read them for every transfer (engine_env_proxy). */
+    const char *env_proxy[2];
+    const char *no_proxy;
+    int follow_redirects;
+    long max_redirects;
+    int verify_tls;
+    int resume_across_names;     /* offer an address's last TLS session to the next
+                                    name there (not with verify_tls) */
+    const struct strlist *headers;     /* "K: V"; those with '{' are per word */
+    const struct strlist *connect_to;
+    const struct strlist *resolve;
+    int reuse;                   /* every probe may go out on a kept connection and
+                                    leave it open (a template of one origin) */
+    int http_version;            /* ENGINE_HTTP_* */
+    int own_client;              /* salvo's HTTP/1.1 client where it can (h1.h) */
+};
+
+/* ENGINE_HTTP_AUTO: HTTP/2 over TLS when the server offers it and probes
+ * share connections (reuse), else HTTP/1.1. _2 asks for HTTP/2 always
+ * (ALPN over TLS, prior knowledge over plain HTTP). */
+enum { ENGINE_HTTP_AUTO = 0, ENGINE_HTTP_11 = 1, ENGINE_HTTP_2 = 2 };
+
+
+/* Called for every finished transfer, from the loop but never from inside
+ * a curl callback, so it may start new transfers. */
+typedef void (*engine_done_fn)(struct xfer *x, void *ud);
+/* Called after each batch of curl activity: the place to refill the window. */
+typedef void (*engine_idle_fn)(void *ud);
+
+struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *s, engine_done_fn done,
+                          engine_idle_fn idle, void *ud, char *err, size_t errlen);
+/* Close the multi handle; run the loop afterwards so the libuv handles can
+ * finish closing. Transfers are their owners' to free. */
+void engine_free(struct engine *e);
+/* Make x's easy handle. 0, or -1 when out of memory. */
+int engine_xfer_init(struct engine *e, struct xfer *x);
+/* Forget the last word's request and response, keeping memory. */
+void engine_xfer_clear(struct xfer *x);
+void engine_xfer_free(struct xfer *x);
+/* The proxy variables of the environment, by curl's rules: <scheme>_proxy
+ * (http_proxy in lower case only, for the reason curl gives: a CGI's
+ * HTTP_PROXY comes from a request header), then all_proxy / ALL_PROXY;
+ * no_proxy / NO_PROXY. Fills s->env_proxy and s->no_proxy. */
+void engine_env_proxy(struct engine_settings *s);
+/* Start the transfer of x->req. Returns 0, or -1 (x->errmsg says why,
+ * x->kind is set; x is still the caller's). */
+int engine_start(struct engine *e, struct xfer *x);
+/* -t auto: where the window starts, and how far it may grow. Probes of
+ * one origin start lower: on a near network a few kept connections carry
+ * a host's whole rate and every one more costs; a distant host's window
+ * grows by up to 16x a period from there. */
+#define ENGINE_AUTO_START 200
+#define ENGINE_AUTO_START_ONE 32
+#define ENGINE_AUTO_MAX 4096
+/* Streams curl puts on one HTTP/2 connection (CURLMOPT_MAX_CONCURRENT_STREAMS,
+ * curl's own default): -t auto keeps at least this many in flight once
+ * answers come over HTTP/2 (engine_multiplexing). */
+#define ENGINE_STREAMS 100
+/* Whether answers came over HTTP/2 on kept connections. */
+int engine_multiplexing(const struct engine *e);
+/* Transfers waiting for a connection under a server's learnt cap. */
+unsigned engine_capped(const struct engine *e);
+/* The window now: the concurrency (or -t auto's choice), capped by the fd
+ * limit; and what it may become. */
+unsigned engine_window(const struct engine *e);
+unsigned engine_window_max(const struct engine *e);
+/* -t auto moved the window (bounded by engine_window_max()). Not from
+ * inside a curl callback. */
+void engine_set_window(struct engine *e, unsigned n);
+#endif

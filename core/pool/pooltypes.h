@@ -1,0 +1,46 @@
+/* pooltypes: what a scan in the parent is given (its settings), and where
+ * chunks come from when not from the wordlist; what it reports is stats.h's. Shared by the parent's two halves (pool.c, handout.c) and
+ * their callers. */
+#ifndef SALVO_POOLTYPES_H
+#define SALVO_POOLTYPES_H
+#include <stdint.h>
+
+#include "out/stats.h"
+
+struct buf;
+struct uv_loop_s;
+struct worker_settings;
+
+/* What the parent needs of the configuration. */
+struct pool_settings {
+    long procs;                 /* 0 = one per core */
+    long chunk;                 /* lines per chunk */
+    int quiet, verbose;
+    double rate, dns_rate;      /* shared limiters, 0 = none */
+    long per_ip_concurrency;
+    double per_ip_rate;
+    const char *template;       /* for the URL of a quarantined word */
+    double judge_timeout;       /* s a worker's plugin code may run on one word */
+    double exit_grace;          /* s a worker may take to exit once it has nothing left */
+    const struct worker_settings *worker;
+};
+
+
+/* Where chunks come from and where their results go when they are not
+ * the wordlist and the output alone: the Redis work queue. Its event loop
+ * is polled together with the workers, so it lives in the parent's loop. */
+struct buf;
+struct uv_loop_s;
+struct pool_src {
+    void *ud;
+    struct uv_loop_s *loop;
+    /* The next chunk: words '\n'-separated into text, their number, and a
+     * tag for done(). 1 = one given, 0 = none now, -1 = no more ever. */
+    int (*take)(void *ud, struct buf *text, size_t *words, uint64_t *tag);
+    /* A chunk is scanned: frames holds its results as MSG_RESULT frames
+     * (msg_put_result), which done() may take over (then it resets frames). */
+    void (*done)(void *ud, uint64_t tag, struct buf *frames, uint32_t nresults);
+    /* In a newly forked worker: close what belongs to the parent's loop. */
+    void (*child)(void *ud);
+};
+#endif

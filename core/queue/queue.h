@@ -1,0 +1,67 @@
+/* queue: the Redis work queue (salvo queue push|work|status|collect|drop).
+ *
+ * Keys, all under salvo:NAME: (NAME = --queue):
+ *   chunks   a stream; one entry per chunk: seq, fp (configuration
+ *            fingerprint), n (words) and words ('\n'-separated). Consumer
+ *            group "workers". An entry is deleted once its results are in.
+ *   results  a stream; one entry per result: chunk (seq), index, verdict,
+ *            url, status, and result (the binary result frame that
+ *            collect turns into any output format).
+ *   done     a set of the seqs whose results are stored: a chunk scanned
+ *            twice is stored once.
+ *   meta     a hash: fingerprint, config, template, chunk_words, chunks,
+ *            words, complete (1 once push ended), created, hits, results.
+ *   workers  a hash: consumer name -> unix time last heard of.
+ */
+#ifndef SALVO_QUEUE_H
+#define SALVO_QUEUE_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct plugin;
+struct out;
+struct pool_settings;
+struct scan_stats;
+
+/* What the queue's commands need of the configuration. */
+struct queue_settings {
+    const char *redis;          /* redis://... */
+    const char *queue;          /* the name: keys salvo:NAME:* */
+    double claim_idle;          /* seconds before another's chunk is taken over */
+    long chunk;                 /* words per chunk (push) */
+    const char *wordlist;       /* push */
+    const char *template;       /* push: for status */
+    const char *format;         /* status: text | jsonl */
+    int quiet;
+    const struct pool_settings *pool;   /* work */
+};
+
+struct queue_url {
+    char host[256];
+    int port;
+    char user[128];
+    char pass[256];
+    int db;
+};
+
+/* redis://[USER[:PASSWORD]@]HOST[:PORT][/DB]; the password may also come
+ * from SALVO_REDIS_PASSWORD. 0, or -1 with err. */
+int queue_url_parse(const char *v, struct queue_url *u, char *err, size_t errlen);
+int queue_url_check(const char *v, char *err, size_t errlen);
+int queue_name_check(const char *v, char *err, size_t errlen);
+/* The string value of field name in a flat [field, value, ...] reply
+ * (HGETALL, a stream entry), or NULL. */
+struct redisReply;
+const struct redisReply *queue_field(const struct redisReply *flat, const char *name);
+/* "salvo:NAME:what" into out. */
+void queue_key(const struct queue_settings *c, const char *what, char *out, size_t outlen);
+
+/* The subcommands; each returns the exit status. fp and config are the
+ * scan's fingerprint (16 hex digits) and the configuration it covers. */
+int queue_push(const struct queue_settings *c, const char *fp, const char *config);
+int queue_status(const struct queue_settings *c);
+int queue_collect(const struct queue_settings *c, struct out *out, struct scan_stats *st);
+int queue_drop(const struct queue_settings *c);
+int queue_work(const struct queue_settings *c, struct plugin *plugin, const char *fp, const char *config,
+               struct out *out, struct scan_stats *st);
+#endif

@@ -1,0 +1,43 @@
+/* worker: the scanning side of the process pool. */
+#ifndef SALVO_WORKER_H
+#define SALVO_WORKER_H
+#include <stdint.h>
+
+#include "net/dns.h"
+#include "net/engine.h"
+#include "ext/match.h"
+#include "scan/probe.h"
+#include "scan/resolve.h"
+#include "base/strlist.h"
+
+struct beacon;
+struct plugin;
+struct perip;
+struct rate;
+
+/* What a worker needs of the configuration: the settings of the modules
+ * it sets up, and its own. Made once by main.c, read by every worker. */
+struct worker_settings {
+    struct engine_settings engine;
+    struct probe_settings probe;     /* keys: set by the worker from the lists */
+    struct match_settings match;
+    int dns_stage;                   /* resolve names with the DNS stage */
+    struct dns_settings dns;
+    struct resolve_settings resolve;
+    const struct strlist *wordlists; /* -w specs, for {KEY} */
+    const char *mode;                /* clusterbomb | pitchfork */
+    const struct strlist *plugin_args;
+    int show_filtered;               /* send misses and filtered responses too */
+    int calibrate;
+    long calibrate_words;
+    long recalibrate;                /* probes between checks, 0 = never */
+    int wildcard_dns;
+    long memory;                     /* RLIMIT_AS in bytes, 0 = none */
+};
+
+/* Run one worker on the socket fd to the parent until the parent says the
+ * input has ended and every result is sent. Returns the exit status. */
+int worker_run(int fd, const struct worker_settings *s, struct plugin *plugin,
+               struct beacon *beacon, struct rate *rate, struct rate *dns_rate,
+               struct perip *perip);
+#endif
