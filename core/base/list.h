@@ -13,9 +13,12 @@ struct list {
 
 #define list_item(ptr, type, member) ((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 
-/* Walk head's items; n may be unlinked (or freed) inside the loop. */
+/* Walk head's items; n may be unlinked (or freed) inside the loop. (n and
+ * next_ name the loop's variables: they cannot be parenthesised.) */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define list_each(n, next_, head)                                                                  \
     for (struct list *n = (head)->next, *next_ = n->next; n != (head); n = next_, next_ = n->next)
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 static inline void list_init(struct list *head)
 {

@@ -17,6 +17,7 @@
 #include "cli/optable.h"
 #include "base/util.h"
 #include "net/dns.h"
+#include "net/dnsconf.h"
 #include "ext/match.h"
 #include "queue/queue.h"
 
@@ -134,7 +135,7 @@ const struct opt opt_table[] = {
      "curl resolve", "salvo|curl", 0, 0, NULL, NULL},
     {"dns", "resolvers", 'r', T_LIST, O(resolvers), NULL, "FILE|IP[:PORT],...",
      "resolvers to use in turn (default: /etc/resolv.conf; repeatable)", NULL, 0, 0, NULL,
-     dns_resolvers_check},
+     dnsconf_check},
     {"dns", "dns_per_resolver", 0, T_INT, O(dns_per_resolver), "100", "N",
      "queries in flight per resolver and worker", NULL, 1, 10000, NULL, NULL},
     {"dns", "dns_tries", 0, T_INT, O(dns_tries), "3", "N",

@@ -65,7 +65,4 @@ const char *dns_servers(const struct dns *d);
 /* Cancel what is left (no callbacks) and close the handles; the loop must
  * run afterwards. */
 void dns_free(struct dns *d);
-
-/* Check one --resolvers value: a file of resolvers, or "IP[:PORT],..." */
-int dns_resolvers_check(const char *v, char *err, size_t errlen);
 #endif

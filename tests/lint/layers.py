@@ -1,17 +1,17 @@
 #!/usr/bin/env python3
-"""layers.py CORE_DIR: the shape of core/, checked.
+"""layers.py CORE_DIR [--max-lines N]: the shape of core/, checked.
 
 core/'s folders are layers, lowest first, as core/README.md lists them on
 its "layers:" line. A file may include its own folder's headers and those
 of lower folders, named with their folder ("net/h1.h"), and the public
 face "salvo/plugin.h"; never a higher folder's. Modules (a .c with its .h)
-include one another in no circle. No .c file is over MAX_LINES lines.
-Prints every breach with file:line, exit 1 if there is one."""
+include one another in no circle. With --max-lines, no .c file is over N
+lines (without, the longest are listed). Prints every breach with
+file:line, exit 1 if there is one."""
 import os
 import re
 import sys
 
-MAX_LINES = 800
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
 
@@ -58,7 +58,14 @@ def cycle(graph):
 
 
 def main():
-    core = sys.argv[1] if len(sys.argv) > 1 else "core"
+    args = sys.argv[1:]
+    max_lines = None
+    if "--max-lines" in args:
+        i = args.index("--max-lines")
+        max_lines = int(args[i + 1])
+        del args[i:i + 2]
+    core = args[0] if args else "core"
+    long_files = []
     layers = layers_of(core)
     rank = {name: i for i, name in enumerate(layers)}
     bad = []
@@ -72,8 +79,10 @@ def main():
             continue
         me = "%s/%s" % (d, f.rsplit(".", 1)[0])
         lines = open(path, encoding="utf-8").read().split("\n")
-        if f.endswith(".c") and len(lines) - 1 > MAX_LINES:
-            bad.append("%s: %d lines, over %d" % (path, len(lines) - 1, MAX_LINES))
+        if f.endswith(".c") and len(lines) - 1 > (max_lines or 800):
+            long_files.append("%s: %d lines" % (path, len(lines) - 1))
+            if max_lines:
+                bad.append("%s: %d lines, over %d" % (path, len(lines) - 1, max_lines))
         for n, line in enumerate(lines, 1):
             m = INCLUDE.match(line)
             if not m:
@@ -103,9 +112,10 @@ def main():
     if bad:
         return 1
     mods = {"%s/%s" % (d, f.rsplit(".", 1)[0]) for d, f in files}
-    print("layers: %d modules in %d folders (%s), %d arrows, none upward, no circle, "
-          "no .c over %d lines" % (len(mods), len(layers), " < ".join(layers),
-                                    sum(len(v) for v in graph.values()), MAX_LINES))
+    print("layers: %d modules in %d folders (%s), %d arrows, none upward, no circle"
+          % (len(mods), len(layers), " < ".join(layers), sum(len(v) for v in graph.values())))
+    for f in long_files:
+        print("over 800 lines: " + f)
     return 0
 
 
