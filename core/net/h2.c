@@ -52,11 +52,15 @@ static void flight_add(struct h2 *h, struct xfer *x)
         uv_timer_start(&h->sweep, h2_on_sweep, SWEEP_MS, SWEEP_MS);
 }
 
-void h2_flight_remove(struct h2 *h, struct xfer *x)
+void h2_unplace(struct h2 *h, struct xfer *x)
 {
+    struct h2_stream *st = stream(x);
     list_unlink(&x->own.link);
     if (!--h->inflight)
         uv_timer_stop(&h->sweep);
+    if (st->c)
+        st->c->streams--;
+    st->c = NULL;
 }
 
 /* x's stream for its life with this client, from the spares. */
@@ -139,8 +143,7 @@ void h2_conn_lost(struct h2_conn *c, int kind, const char *why)
         struct h2_stream *st = stream(x);
         if (st->c != c)
             continue;
-        h2_flight_remove(h, x);
-        st->c = NULL;
+        h2_unplace(h, x);
         if (st->whole)
             ; /* a HEAD's headers came: done */
         else if (c->state == H2_OPEN && !st->got && ++x->own.tries < REQUEST_TRIES_MAX)
@@ -234,8 +237,7 @@ static void opened(struct h2_conn *c)
         struct h2_stream *st = stream(x);
         if (st->c != c)
             continue;
-        h2_flight_remove(h, x);
-        st->c = NULL;
+        h2_unplace(h, x);
         st->redo = 1;
         h2_defer(h, x);
     }
@@ -440,12 +442,9 @@ static void h2_on_flush(uv_prepare_t *p)
 /* x ran out of time: its stream is reset and it ends as a timeout. */
 static void expire(struct h2 *h, struct xfer *x, uint64_t now, int opening)
 {
-    struct h2_stream *st = stream(x);
-    struct h2_conn *c = st->c;
-    h2_flight_remove(h, x);
-    st->c = NULL;
+    struct h2_conn *c = stream(x)->c;
+    h2_unplace(h, x);
     if (c) {
-        c->streams--;
         h2session_cancel(c, x);
         h2_mark_dirty(c);
     }
@@ -565,11 +564,9 @@ void h2_drop(struct h2 *h, struct xfer *x)
 {
     if (!h || x->own.carrier != h)
         return;
-    struct h2_stream *st = stream(x);
-    struct h2_conn *c = st->c;
+    struct h2_conn *c = stream(x)->c;
     if (c) {
-        h2_flight_remove(h, x);
-        c->streams--;
+        h2_unplace(h, x);
         h2session_cancel(c, x);
     } else
         list_unlink(&x->own.link); /* ended, not yet reported */

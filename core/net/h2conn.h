@@ -88,8 +88,8 @@ struct h2 {
 
 /* ---- h2.c, for the session's side ---- */
 
-/* x leaves the in-flight list. */
-void h2_flight_remove(struct h2 *h, struct xfer *x);
+/* x leaves the in-flight list and its connection (one stream fewer there). */
+void h2_unplace(struct h2 *h, struct xfer *x);
 /* x is reported (or sent again) at the next flush, outside whatever called. */
 void h2_defer(struct h2 *h, struct xfer *x);
 /* c has bytes to write at the next flush. */

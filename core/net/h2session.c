@@ -164,9 +164,7 @@ static int h2session_on_close(nghttp2_session *ng, int32_t id, uint32_t code, vo
     if (!st)
         return 0;
     nghttp2_session_set_stream_user_data(ng, id, NULL);
-    h2_flight_remove(c->h, st->x);
-    st->c = NULL;
-    c->streams--;
+    h2_unplace(c->h, st->x);
     closed_why(c, st, id, code);
     list_push_back(&c->ended, &st->x->own.link);
     return 0;
@@ -316,9 +314,7 @@ void h2session_submit(struct h2_conn *c, struct xfer *x)
                        : nghttp2_submit_request(c->ng, NULL, h->nva, (size_t)n,
                                                 x->req.has_body ? &body : NULL, st);
     if (id < 0) {
-        h2_flight_remove(h, x);
-        st->c = NULL;
-        c->streams--;
+        h2_unplace(h, x);
         request_error(x, ERR_INTERNAL, "cannot make the HTTP/2 request");
         h2_defer(h, x);
         return;
