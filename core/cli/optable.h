@@ -1,5 +1,6 @@
 /* optable: the shape of the one option table, shared by the parser
- * (opt.c) and the manual (manual.c). Nothing else reads it. */
+ * (opt.c), its writer (optdump.c) and the manual (manual.c). Nothing else
+ * reads it. */
 #ifndef SALVO_OPTABLE_H
 #define SALVO_OPTABLE_H
 #include <stddef.h>
@@ -20,6 +21,9 @@ struct opt {
     const char *cli;      /* long option when it differs from the key */
     int (*check)(const char *v, char *err, size_t errlen); /* T_STR, T_LIST */
 };
+
+/* The field of struct conf *c that option o sets, as a t *. */
+#define FIELD(c, o, t) ((t *)((char *)(c) + (o)->off))
 
 extern const struct opt opt_table[];
 extern const size_t opt_count;

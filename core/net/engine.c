@@ -10,13 +10,7 @@
  * curl_multi_info_read() and the caller refills the window: never from
  * inside a curl callback, where curl 7.88 answers CURLM_RECURSIVE_API_CALL.
  *
- * Options chosen for "a new host on every request" (measured, see
- * docs/architecture.md): FRESH_CONNECT and FORBID_REUSE (no connection
- * cache walk), DNS_CACHE_TIMEOUT 0 (curl 7.88 walks its whole DNS cache
- * after every transfer), QUICK_EXIT (a timed-out lookup does not join the
- * resolver thread inside the loop), HTTP/1.1 (one request per connection
- * gains nothing from h2), NOSIGNAL with SIGPIPE ignored once per process,
- * and "Connection: close" so that TIME_WAIT stays on the server's side.
+ * The options of its curl handles are easy.c's.
  *
  * curl 7.88 may close a socket that was still connecting before it sends
  * CURL_POLL_REMOVE. So REMOVE always stops and closes the poll handle
@@ -26,19 +20,18 @@
 #include "net/engine.h"
 
 #include "net/coding.h"
+#include "net/easy.h"
 
 #include "base/codes.h"
 #include "net/h1.h"
 #include "net/h2.h"
 #include "base/log.h"
 #include "net/res.h"
-#include "net/tls.h"
 #include "base/util.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/resource.h>
@@ -55,11 +48,8 @@ struct sockctx {
 struct engine {
     uv_loop_t *loop;
     CURLM *multi;
-    CURLSH *share;                  /* TLS sessions of all this worker's transfers */
-    CURL *tmpl;                     /* the fixed options, copied into fresh handles */
     int multiplexing;               /* an answer came over HTTP/2 (reuse only) */
     struct sockctx *socks;          /* every socket curl has told of */
-    struct tls *tls;                /* tickets, sessions across names */
     struct h1 *h1;                  /* salvo's HTTP/1.1 client, NULL if not this scan's */
     struct h2 *h2;                  /* salvo's HTTP/2 client, the same */
     unsigned long by_h1, by_h2, by_curl; /* transfers each started (with h1 or h2) */
@@ -68,10 +58,7 @@ struct engine {
     engine_done_fn done;
     engine_idle_fn idle;
     void *ud;
-    struct curl_slist *headers;     /* from the configuration */
-    struct curl_slist *headers_ka;  /* the same without "Connection: close" */
-    struct curl_slist *connect_to;
-    struct curl_slist *resolve;
+    struct easy ez;                 /* what its curl handles are made with */
     struct res_decoder *dec;
     unsigned window;                /* transfers in flight at most, now */
     unsigned window_max;            /* what it may grow to (-t auto) */
@@ -79,34 +66,6 @@ struct engine {
     struct xfer *doomed[64];
     unsigned ndoomed;
 };
-
-/* ---- per-transfer callbacks ---- */
-
-static size_t on_body(char *data, size_t size, size_t n, void *ud)
-{
-    struct xfer *p = ud;
-    size_t len = size * n;
-    return res_add_body(&p->res, data, len, p->eng->s.max_body) < 0 ? 0 : len;
-}
-
-/* Every request a transfer sends, a retry's and a redirect's included. */
-static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_port)
-{
-    (void)ip;
-    (void)local_ip;
-    (void)port;
-    (void)local_port;
-    struct xfer *p = ud;
-    p->sent++;
-    return CURL_PREREQFUNC_OK;
-}
-
-static size_t on_header(char *data, size_t size, size_t n, void *ud)
-{
-    struct xfer *p = ud;
-    res_add_header(&p->res, data, size * n);
-    return size * n;
-}
 
 /* ---- sockets and timer ---- */
 
@@ -350,24 +309,6 @@ static void action(struct engine *e, curl_socket_t fd, int ev)
 
 /* ---- set-up ---- */
 
-static int list_add(struct curl_slist **l, const char *s)
-{
-    struct curl_slist *n = curl_slist_append(*l, s);
-    if (!n)
-        return -1;
-    *l = n;
-    return 0;
-}
-
-static int has_header(const struct strlist *h, const char *name)
-{
-    size_t n = strlen(name);
-    for (size_t i = 0; i < h->n; i++)
-        if (!strncasecmp(h->v[i], name, n) && h->v[i][n] == ':')
-            return 1;
-    return 0;
-}
-
 /* Raise the descriptor limit to the hard limit and size the window from
  * it: a socket per transfer plus curl's resolver socket pair. */
 static unsigned size_window(long want, int quiet)
@@ -389,12 +330,6 @@ static unsigned size_window(long want, int quiet)
         return (unsigned)cap;
     }
     return (unsigned)want;
-}
-
-static void bad_share(struct engine *e)
-{
-    curl_share_cleanup(e->share);
-    e->share = NULL;
 }
 
 /* A transfer salvo's client ended; one it hands back goes to curl. */
@@ -423,7 +358,7 @@ static void on_own_done(struct xfer *p, int redo, void *ud)
 static int own_client_fits(const struct engine_settings *c, int tls)
 {
     if (!c->own_client || !c->reuse || c->follow_redirects || c->connect_to->n ||
-        c->resolve->n || has_header(c->headers, "Accept-Encoding") ||
+        c->resolve->n || easy_has_header(c->headers, "Accept-Encoding") ||
         (c->proxy && *c->proxy) || (c->env_proxy[tls] && *c->env_proxy[tls]))
         return 0;
     return tls ? c->http_version != ENGINE_HTTP_11 && !c->verify_tls
@@ -449,40 +384,12 @@ struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *c, engi
     e->window = c->concurrency || e->window_max < start ? e->window_max : start;
     e->dec = res_decoder_new();
     e->multi = curl_multi_init();
-    /* One worker, one thread: the share needs no locks. A reconnection to a
-     * host resumes its TLS session instead of a full handshake. */
-    e->share = curl_share_init();
-    if (e->share && curl_share_setopt(e->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION))
-        bad_share(e);
-    /* Sessions across names only where certificates are not checked: a
-     * resumed session keeps the certificate the first name was shown. */
-    e->tls = tls_new(c->resume_across_names && !c->verify_tls);
-    if (!e->dec || !e->multi || !e->share || !e->tls) {
+    if (!e->dec || !e->multi) {
         snprintf(err, errlen, "cannot create the transfer engine");
         goto fail;
     }
-    int bad = 0;
-    /* Headers with a placeholder are filled in per word by the worker. */
-    for (size_t i = 0; i < c->headers->n; i++)
-        if (!strchr(c->headers->v[i], '{'))
-            bad |= list_add(&e->headers, c->headers->v[i]);
-    /* Decode what comes compressed (ACCEPT_ENCODING below), but do not ask
-     * for it: a server that gzips unasked is still read right, and the
-     * request stays as small as before. */
-    if (!has_header(c->headers, "Accept-Encoding"))
-        bad |= list_add(&e->headers, "Accept-Encoding:");
-    for (struct curl_slist *l = e->headers; l; l = l->next)
-        bad |= list_add(&e->headers_ka, l->data);
-    if (!has_header(c->headers, "Connection"))
-        bad |= list_add(&e->headers, "Connection: close");
-    for (size_t i = 0; i < c->connect_to->n; i++)
-        bad |= list_add(&e->connect_to, c->connect_to->v[i]);
-    for (size_t i = 0; i < c->resolve->n; i++)
-        bad |= list_add(&e->resolve, c->resolve->v[i]);
-    if (bad) {
-        snprintf(err, errlen, "out of memory");
+    if (easy_init(&e->ez, &e->s, err, errlen) < 0)
         goto fail;
-    }
     /* Room for a kept-alive connection per transfer of the window; no
      * more, since curl walks every idle connection to an address when it
      * looks for one to reuse. */
@@ -493,7 +400,7 @@ struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *c, engi
     curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
     curl_multi_setopt(e->multi, CURLMOPT_MAX_CONCURRENT_STREAMS, (long)ENGINE_STREAMS);
     struct request_settings rs = {c->timeout, c->connect_timeout, c->max_body, c->method,
-                                  c->user_agent, e->headers_ka};
+                                  c->user_agent, e->ez.headers_ka};
     if ((own_client_fits(c, 0) && !(e->h1 = h1_new(loop, &rs, on_own_done, e))) ||
         (own_client_fits(c, 1) && !(e->h2 = h2_new(loop, &rs, on_own_done, e)))) {
         snprintf(err, errlen, "cannot create the transfer engine");
@@ -509,130 +416,17 @@ fail:
     res_decoder_free(e->dec);
     if (e->multi)
         curl_multi_cleanup(e->multi);
-    if (e->share)
-        curl_share_cleanup(e->share);
-    tls_free(e->tls);
-    curl_slist_free_all(e->headers);
-    curl_slist_free_all(e->headers_ka);
-    curl_slist_free_all(e->connect_to);
-    curl_slist_free_all(e->resolve);
+    easy_clear(&e->ez);
     free(e);
     return NULL;
 }
 
-static CURLcode on_ssl_ctx(CURL *h, void *ssl_ctx, void *ud)
-{
-    char *ip = NULL;
-    long port = 0;
-    /* curl has connected when it hands the context over. */
-    curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip);
-    curl_easy_getinfo(h, CURLINFO_PRIMARY_PORT, &port);
-    return tls_setup_ctx(ud, ssl_ctx, ip, port) < 0 ? CURLE_SSL_CONNECT_ERROR : CURLE_OK;
-}
-
-/* Options that never change for this engine's transfers. */
-/* Whether the environment's proxy for http differs from that for https. */
-static int env_proxy_by_scheme(const struct engine_settings *c)
-{
-    const char *a = c->env_proxy[0] ? c->env_proxy[0] : "";
-    const char *b = c->env_proxy[1] ? c->env_proxy[1] : "";
-    return strcmp(a, b) != 0;
-}
-
-/* The options that name the transfer a handle belongs to. */
-static void setup_owner(CURL *h, struct xfer *p)
-{
-    curl_easy_setopt(h, CURLOPT_PRIVATE, (char *)p);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, p);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, p);
-    curl_easy_setopt(h, CURLOPT_PREREQDATA, p);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, p->errbuf);
-}
-
-static void setup_handle(struct engine *e, CURL *h)
-{
-    const struct engine_settings *c = &e->s;
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_prereq);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
-    curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
-    curl_easy_setopt(h, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
-#if CURL_AT_LEAST_VERSION(7, 87, 0)
-    curl_easy_setopt(h, CURLOPT_QUICK_EXIT, 1L);
-#endif
-    if (e->share)
-        curl_easy_setopt(h, CURLOPT_SHARE, e->share);
-    /* A compressed body (asked for or not) is inflated before anything
-     * sees it; on_body caps the inflated bytes at max_body, so a gzip bomb
-     * costs no more than a plain page. */
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-    /* What is fetched is what is reported: a word's "../" is sent as it is,
-     * not folded away by curl. */
-    curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(c->timeout * 1000 + 0.5));
-    if (c->connect_timeout > 0)
-        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(c->connect_timeout * 1000 + 0.5));
-    curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, (long)c->follow_redirects);
-    curl_easy_setopt(h, CURLOPT_MAXREDIRS, c->max_redirects);
-    /* Both set, so that curl does not read the environment for every
-     * transfer (2 % of a probe): "" is no proxy, an empty list exempts
-     * nothing. An environment proxy that differs by scheme is set per
-     * transfer (setup_request). */
-    if (c->proxy && *c->proxy)
-        curl_easy_setopt(h, CURLOPT_PROXY, c->proxy);
-    else if (!env_proxy_by_scheme(c))
-        curl_easy_setopt(h, CURLOPT_PROXY, c->env_proxy[0] ? c->env_proxy[0] : "");
-    curl_easy_setopt(h, CURLOPT_NOPROXY, c->no_proxy ? c->no_proxy : "");
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, (long)c->verify_tls);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->verify_tls ? 2L : 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
-    curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, e->tls);
-    if (e->connect_to)
-        curl_easy_setopt(h, CURLOPT_CONNECT_TO, e->connect_to);
-    if (e->resolve)
-        curl_easy_setopt(h, CURLOPT_RESOLVE, e->resolve);
-}
-
-/* A fresh easy handle in place of one that carried a transfer: curl's
- * handle carries state from one transfer to the next that Debian's 7.88.1
- * gets wrong (engine_start). A copy of a template with the fixed options
- * (curl_easy_duphandle) costs a little less than a new handle and the
- * options set again: about 15,000 instructions a curl probe all the same
- * (callgrind, tests/bench/ab.sh: 108k -> 124k on the default job). */
-static void setup_easy(struct engine *e, struct xfer *p)
-{
-    setup_handle(e, p->easy);
-    setup_owner(p->easy, p);
-}
-
-static int renew_easy(struct engine *e, struct xfer *p)
-{
-    if (!e->tmpl) {
-        if (!(e->tmpl = curl_easy_init()))
-            return -1;
-        setup_handle(e, e->tmpl);
-    }
-    CURL *h = curl_easy_duphandle(e->tmpl);
-    if (!h)
-        return -1;
-    curl_easy_cleanup(p->easy);
-    p->easy = h;
-    setup_owner(h, p);
-    if (e->share) /* a copy does not take the template's share */
-        curl_easy_setopt(h, CURLOPT_SHARE, e->share);
-    return 0;
-}
-
 int engine_xfer_init(struct engine *e, struct xfer *x)
 {
-    if (!(x->easy = curl_easy_init()))
+    if (easy_xfer_init(&e->ez, x) < 0)
         return -1;
     x->eng = e;
     x->res.dec = e->dec;
-    setup_easy(e, x);
     return 0;
 }
 
@@ -656,77 +450,6 @@ void engine_xfer_clear(struct xfer *p)
     p->errmsg[0] = '\0';
     p->doomed = 0;
     p->curl_only = 0;
-}
-
-/* HTTP/2 pays where connections carry many probes (streams side by side
- * on one); on a connection per probe its set-up only costs (about 100 us a
- * probe, measured), so the default there stays HTTP/1.1. PIPEWAIT lets the
- * first probes of a scan wait for the first connection's ALPN answer
- * rather than each opening a connection of its own. */
-static void set_version(struct engine *e, CURL *h, const char *url)
-{
-    int tls = !strncasecmp(url, "https:", 6);
-    long v = CURL_HTTP_VERSION_1_1;
-    if (e->s.http_version == ENGINE_HTTP_2)
-        v = tls ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
-    else if (e->s.http_version == ENGINE_HTTP_AUTO && tls && e->s.reuse)
-        v = CURL_HTTP_VERSION_2TLS;
-    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, v);
-    curl_easy_setopt(h, CURLOPT_PIPEWAIT, v != CURL_HTTP_VERSION_1_1 ? 1L : 0L);
-}
-
-/* Options that change per word. */
-static int setup_request(struct engine *e, struct xfer *p)
-{
-    CURL *h = p->easy;
-    const char *method = p->req.method.len ? p->req.method.p : e->s.method;
-    /* A body with the default method is a POST (curl -d does the same). */
-    if (p->req.has_body && !p->req.method.len && !strcmp(method, "GET"))
-        method = "POST";
-    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L); /* resets body and method */
-    curl_easy_setopt(h, CURLOPT_NOBODY, 0L);
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, (char *)NULL);
-    if (p->req.has_body) {
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)p->req.body.len);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, p->req.body.p ? p->req.body.p : "");
-    }
-    if (!strcmp(method, "HEAD"))
-        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-    else if (strcmp(method, p->req.has_body ? "POST" : "GET"))
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    /* A probe with a wire URL goes out on a kept-alive connection to its
-     * address; every other one on a connection of its own (see above). */
-    int wire = p->wire.len > 0, reuse = wire || e->s.reuse;
-    /* HTTP/2 with prior knowledge (--http2 on http://): Debian's curl
-     * 7.88.1 breaks a reused prior-knowledge connection (327 of 329 probes
-     * failed on nghttpd and nginx): a connection per probe there. */
-    if (e->s.http_version == ENGINE_HTTP_2 && strncasecmp(wire ? p->wire.p : p->req.url.p, "https:", 6))
-        reuse = 0;
-    struct curl_slist *base = reuse ? e->headers_ka : e->headers;
-    struct curl_slist *hdrs = base;
-    const char *url = wire ? p->wire.p : p->req.url.p;
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, reuse ? 0L : 1L);
-    curl_easy_setopt(h, CURLOPT_FORBID_REUSE, reuse ? 0L : 1L);
-    if (!(e->s.proxy && *e->s.proxy) && env_proxy_by_scheme(&e->s)) {
-        const char *px = e->s.env_proxy[!strncasecmp(url, "https:", 6)];
-        curl_easy_setopt(h, CURLOPT_PROXY, px ? px : "");
-    }
-    set_version(e, h, url);
-    curl_slist_free_all(p->hdrs); /* a retry builds them again */
-    p->hdrs = NULL;
-    if (p->req.headers) {
-        for (struct curl_slist *l = base; l; l = l->next)
-            if (list_add(&p->hdrs, l->data) < 0)
-                return -1;
-        for (struct curl_slist *l = p->req.headers; l; l = l->next)
-            if (list_add(&p->hdrs, l->data) < 0)
-                return -1;
-        hdrs = p->hdrs;
-    }
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h, CURLOPT_CONNECT_TO, p->pin ? p->pin : e->connect_to);
-    return 0;
 }
 
 static const char *env_either(const char *lower, const char *upper)
@@ -788,13 +511,13 @@ int engine_start(struct engine *e, struct xfer *p)
      * starts without 7.88's count of tries on connections that died under
      * a transfer, which the handle would keep for ever ("Connection died,
      * tried 5 times" after five such events over thousands of probes). */
-    if (p->curl_used && renew_easy(e, p) < 0) {
+    if (p->curl_used && easy_renew(&e->ez, p) < 0) {
         p->kind = ERR_INTERNAL;
         snprintf(p->errmsg, sizeof p->errmsg, "internal: out of memory");
         return -1;
     }
     p->curl_used = 1;
-    if (setup_request(e, p) < 0) {
+    if (easy_request(&e->ez, p) < 0) {
         p->kind = ERR_INTERNAL;
         snprintf(p->errmsg, sizeof p->errmsg, "internal: out of memory");
         return -1;
@@ -872,14 +595,7 @@ void engine_free(struct engine *e)
     h1_free(e->h1);
     h2_free(e->h2);
     curl_multi_cleanup(e->multi);
-    if (e->tmpl)
-        curl_easy_cleanup(e->tmpl);
-    curl_share_cleanup(e->share);
-    tls_free(e->tls); /* no connection is left to use it */
-    curl_slist_free_all(e->headers);
-    curl_slist_free_all(e->headers_ka);
-    curl_slist_free_all(e->connect_to);
-    curl_slist_free_all(e->resolve);
+    easy_clear(&e->ez);
     res_decoder_free(e->dec);
     /* e is freed once libuv is done with its timer: the caller runs the
      * loop once more. */

@@ -9,44 +9,11 @@
 #include <stdint.h>
 #include <uv.h>
 
-#include "base/strlist.h"
+#include "net/engconf.h"
 #include "net/reqres.h"
 #include "net/xfer.h"
 
 struct engine;
-
-/* What the engine needs of the configuration. */
-struct engine_settings {
-    long concurrency;            /* the window asked for, 0 = auto (it moves) */
-    long max_body;
-    double timeout, connect_timeout;   /* seconds; connect 0 = curl's */
-    const char *method;          /* default method */
-    const char *user_agent;
-    const char *proxy;           /* NULL or "" = none */
-    /* Without proxy: the environment's proxy for http and https (NULL or
-     * "" = none) and its no_proxy list (NULL = none), read once as curl
-     * would read them for every transfer (engine_env_proxy). */
-    const char *env_proxy[2];
-    const char *no_proxy;
-    int follow_redirects;
-    long max_redirects;
-    int verify_tls;
-    int resume_across_names;     /* offer an address's last TLS session to the next
-                                    name there (not with verify_tls) */
-    const struct strlist *headers;     /* "K: V"; those with '{' are per word */
-    const struct strlist *connect_to;
-    const struct strlist *resolve;
-    int reuse;                   /* every probe may go out on a kept connection and
-                                    leave it open (a template of one origin) */
-    int http_version;            /* ENGINE_HTTP_* */
-    int own_client;              /* salvo's HTTP/1.1 client where it can (h1.h) */
-};
-
-/* ENGINE_HTTP_AUTO: HTTP/2 over TLS when the server offers it and probes
- * share connections (reuse), else HTTP/1.1. _2 asks for HTTP/2 always
- * (ALPN over TLS, prior knowledge over plain HTTP). */
-enum { ENGINE_HTTP_AUTO = 0, ENGINE_HTTP_11 = 1, ENGINE_HTTP_2 = 2 };
-
 
 /* Called for every finished transfer, from the loop but never from inside
  * a curl callback, so it may start new transfers. */

@@ -38,6 +38,7 @@ struct xfer_own {
 struct xfer {
     CURL *easy;
     struct engine *eng;
+    long max_body;               /* body bytes kept at most (--max-body) */
     salvo_req req;
     salvo_res res;
     int kind;                    /* enum err_kind of res.error, ERR_NONE if none */
