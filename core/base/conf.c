@@ -37,7 +37,7 @@ struct reader {
 };
 
 /* Hand the held key to the sink, with "\;" read as ';'. */
-static int flush(struct reader *r)
+static int conf_flush(struct reader *r)
 {
     if (!r->pending)
         return 0;
@@ -91,7 +91,7 @@ static char *read_line(char *str, int num, void *stream)
     return str;
 }
 
-static int on_key(void *user, const char *section, const char *key, const char *value)
+static int conf_on_key(void *user, const char *section, const char *key, const char *value)
 {
     struct reader *r = user;
     if (r->failed)
@@ -106,7 +106,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
         buf_append_str(&r->pval, value); /* a continuation line */
         return 1;
     }
-    if (flush(r) < 0)
+    if (conf_flush(r) < 0)
         return 0;
     if (strlen(section) >= sizeof r->psec || strlen(key) >= sizeof r->pkey) {
         snprintf(r->err, r->errlen, "%s:%d: key \"%s\" too long", r->path, r->line, key);
@@ -129,9 +129,9 @@ int conf_read(const char *path, const struct conf_sink *sink, char *err, size_t 
         snprintf(err, errlen, "%s: cannot open config: %s", path, strerror(errno));
         return -1;
     }
-    int rc = ini_parse_stream(read_line, &r, on_key, &r);
+    int rc = ini_parse_stream(read_line, &r, conf_on_key, &r);
     if (rc == 0 && !r.failed)
-        flush(&r);
+        conf_flush(&r);
     buf_free(&r.pval);
     int read_error = ferror(r.f);
     fclose(r.f);

@@ -5,11 +5,13 @@
 #include "base/log.h"
 #include "cli/manual.h"
 #include "cli/opt.h"
+#include "cli/optdump.h"
 #include "out/out.h"
 #include "base/paths.h"
 #include "ext/plugin.h"
 #include "pool/pool.h"
 #include "queue/queue.h"
+#include "queue/qwork.h"
 #include "pool/journal.h"
 #include "base/combo.h"
 #include "out/report.h"
@@ -175,7 +177,7 @@ static int finish_report(const struct conf *c, struct out *out, const struct sca
     struct summary_scan scan = scan_of(c);
     FILE *m = open_memstream(&ini, &inilen);
     if (m) {
-        opt_dump(c, m);
+        optdump_print(c, m);
         fclose(m);
     }
     scan.config = ini;
@@ -357,8 +359,8 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
     }
     /* The fingerprint covers secrets (another password may see other
      * pages); the text stored in Redis and shown in messages has none. */
-    char *full = with_plugin_hash(opt_config_text(c, 1, 0), &plugin), fp[20];
-    char *config = with_plugin_hash(opt_config_text(c, 1, 1), &plugin);
+    char *full = with_plugin_hash(optdump_text(c, 1, 0), &plugin), fp[20];
+    char *config = with_plugin_hash(optdump_text(c, 1, 1), &plugin);
     if (!config || !full) {
         free(full);
         free(config);
@@ -377,7 +379,7 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
             rc = EXIT_USAGE;
         } else {
             set.worker.dns.pace = set.worker.dns_stage ? dns_pace_new() : NULL;
-            rc = queue_work(&set.queue, &plugin, fp, config, &out, &st);
+            rc = qwork_run(&set.queue, &plugin, fp, config, &out, &st);
             dns_pace_free(set.worker.dns.pace);
             rc = finish_report(c, &out, &st, rc);
             if (out_close(&out) < 0 && rc == 0)
@@ -463,7 +465,7 @@ int main(int argc, char **argv)
         goto done;
     }
     if (c.dump_config) {
-        opt_dump(&c, stdout);
+        optdump_print(&c, stdout);
         rc = 0;
         goto done;
     }
@@ -529,7 +531,7 @@ int main(int argc, char **argv)
         in.skip_ud = &failed;
     }
     struct journal journal;
-    struct journal_run run = {c.resume, c.state, opt_fingerprint(&c), c.wordlist, c.output};
+    struct journal_run run = {c.resume, c.state, optdump_fingerprint(&c), c.wordlist, c.output};
     if (journal_setup(&journal, &run, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
         input_close(&in);

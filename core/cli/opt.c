@@ -311,9 +311,9 @@ bad:
     return -1;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+static int opt_fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+static int opt_fail(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -371,14 +371,14 @@ static int set_value(struct conf *c, const struct opt *o, const char *v,
         if (o->type == T_SHARD && *v && opt_shard(v, &k, &n, err, errlen) < 0)
             return -1;
         if (o->type == T_ENUM && !enum_ok(o->choices, v))
-            return fail(err, errlen, "\"%s\" is not one of %s", v, o->choices);
+            return opt_fail(err, errlen, "\"%s\" is not one of %s", v, o->choices);
         if (o->type == T_STATUS && match_status_check(v, err, errlen) < 0)
             return -1;
         if (o->check && *v && o->check(v, err, errlen) < 0)
             return -1;
         char *s = strdup(v);
         if (!s)
-            return fail(err, errlen, "out of memory");
+            return opt_fail(err, errlen, "out of memory");
         free(*FIELD(c, o, char *));
         *FIELD(c, o, char *) = s;
         return 0;
@@ -391,9 +391,9 @@ static int set_value(struct conf *c, const struct opt *o, const char *v,
         errno = 0;
         long n = strtol(v, &end, 10);
         if (errno || end == v || *end)
-            return fail(err, errlen, "\"%s\" is not an integer", v);
+            return opt_fail(err, errlen, "\"%s\" is not an integer", v);
         if (n < o->min || n > o->max)
-            return fail(err, errlen, "%ld is out of range %.0f..%.0f", n, o->min, o->max);
+            return opt_fail(err, errlen, "%ld is out of range %.0f..%.0f", n, o->min, o->max);
         *FIELD(c, o, long) = n;
         return 0;
     }
@@ -401,12 +401,12 @@ static int set_value(struct conf *c, const struct opt *o, const char *v,
         errno = 0;
         double d = strtod(v, &end);
         if (errno || end == v || *end || !isfinite(d))
-            return fail(err, errlen, "\"%s\" is not a number (seconds, e.g. 2 or 0.5)", v);
+            return opt_fail(err, errlen, "\"%s\" is not a number (seconds, e.g. 2 or 0.5)", v);
         /* 0 is "off" only for options whose default is off (--rate 0); a
          * --timeout 0 would wait for ever. */
         int zero_is_off = o->def && !strcmp(o->def, "0");
         if ((d != 0 || !zero_is_off) && (d < o->min || d > o->max))
-            return fail(err, errlen, "%s is out of range %g..%g", v, o->min, o->max);
+            return opt_fail(err, errlen, "%s is out of range %g..%g", v, o->min, o->max);
         /* FIELD() points at the double that o->off names, not at chars. */
         // cppcheck-suppress invalidPointerCast
         *FIELD(c, o, double) = d;
@@ -414,25 +414,25 @@ static int set_value(struct conf *c, const struct opt *o, const char *v,
     }
     case T_BOOL:
         if (parse_bool(v, FIELD(c, o, int)) < 0)
-            return fail(err, errlen, "\"%s\" is not yes or no", v);
+            return opt_fail(err, errlen, "\"%s\" is not yes or no", v);
         return 0;
     case T_FLAG:
         *FIELD(c, o, int) = 1;
         return 0;
     case T_LIST:
         if (has_ctl(v))
-            return fail(err, errlen, "control characters are not allowed");
+            return opt_fail(err, errlen, "control characters are not allowed");
         if (o->off == offsetof(struct conf, headers) && !strchr(v, ':'))
-            return fail(err, errlen, "\"%s\" is not 'Name: value'", v);
+            return opt_fail(err, errlen, "\"%s\" is not 'Name: value'", v);
         if (o->off == offsetof(struct conf, plugin_args) && !strchr(v, '='))
-            return fail(err, errlen, "\"%s\" is not KEY=VALUE", v);
+            return opt_fail(err, errlen, "\"%s\" is not KEY=VALUE", v);
         if (o->check && o->check(v, err, errlen) < 0)
             return -1;
         if (strlist_add(FIELD(c, o, struct strlist), v) < 0)
-            return fail(err, errlen, "out of memory");
+            return opt_fail(err, errlen, "out of memory");
         return 0;
     }
-    return fail(err, errlen, "internal: bad option type");
+    return opt_fail(err, errlen, "internal: bad option type");
 }
 
 void opt_defaults(struct conf *c)
@@ -484,9 +484,9 @@ int opt_set_ini(struct conf *c, const char *section, const char *key,
     if (!strcmp(section, "plugin")) {
         char kv[1024];
         if (snprintf(kv, sizeof kv, "%s=%s", key, value) >= (int)sizeof kv)
-            return fail(err, errlen, "%s: value too long", loc);
+            return opt_fail(err, errlen, "%s: value too long", loc);
         if (strlist_add(&c->plugin_args, kv) < 0)
-            return fail(err, errlen, "%s: out of memory", loc);
+            return opt_fail(err, errlen, "%s: out of memory", loc);
         return 0;
     }
     for (size_t i = 0; i < NOPTS; i++) {
@@ -495,18 +495,18 @@ int opt_set_ini(struct conf *c, const char *section, const char *key,
             continue;
         /* A key that does not add up, given twice, is a mistake either way. */
         if (at && at->file && o->type != T_LIST && c->ini_line[i])
-            return fail(err, errlen, "%s: given twice (first at line %d)", loc, c->ini_line[i]);
+            return opt_fail(err, errlen, "%s: given twice (first at line %d)", loc, c->ini_line[i]);
         if (at && at->file)
             c->ini_line[i] = at->line;
         if (set_value(c, o, value, why, sizeof why) < 0)
-            return fail(err, errlen, "%s: %s", loc, why);
+            return opt_fail(err, errlen, "%s: %s", loc, why);
         mark_given(c, o);
         return 0;
     }
     if (!opt_known_section(section))
-        return fail(err, errlen, "%s:%d: unknown section [%s]", at && at->file ? at->file : "?",
+        return opt_fail(err, errlen, "%s:%d: unknown section [%s]", at && at->file ? at->file : "?",
                     at ? at->line : 0, section);
-    return fail(err, errlen, "%s: unknown key", loc);
+    return opt_fail(err, errlen, "%s: unknown key", loc);
 }
 
 void opt_long_name(const struct opt *o, char *out, size_t n)
@@ -622,7 +622,7 @@ static int keywords(struct conf *c, char *err, size_t errlen)
     if (c->list && *c->list) {
         strlist_free(&c->wordlists);
         if (strlist_add(&c->wordlists, c->list) < 0 || replace_str(&c->template, "{}") < 0)
-            return fail(err, errlen, "out of memory");
+            return opt_fail(err, errlen, "out of memory");
         c->given_template = 1;
     }
     if (c->wordlists.n > 1 || !c->template || strstr(c->template, "{}") ||
@@ -643,12 +643,12 @@ static int default_match(struct conf *c, char *err, size_t errlen)
     if (!c->given_plugin && (c->given_template || rules)) {
         free(c->plugin);
         if (!(c->plugin = strdup("none")))
-            return fail(err, errlen, "out of memory");
+            return opt_fail(err, errlen, "out of memory");
     }
     if (!strcmp(c->plugin, "none") && !rules) {
         free(c->match.status);
         if (!(c->match.status = strdup(OPT_DEFAULT_STATUS)))
-            return fail(err, errlen, "out of memory");
+            return opt_fail(err, errlen, "out of memory");
     }
     return 0;
 }
@@ -719,7 +719,7 @@ enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size
             continue;
         if (ch == OPT_HTTP11 || ch == OPT_HTTP2) {
             if (replace_str(&c->http_version, ch == OPT_HTTP2 ? "2" : "1.1") < 0) {
-                fail(err, errlen, "out of memory");
+                opt_fail(err, errlen, "out of memory");
                 return OPT_ERROR;
             }
             continue;

@@ -134,19 +134,6 @@ int opt_known_section(const char *section);
  * rest on top. Prints --version itself (OPT_EXIT_OK); --help is OPT_USAGE. On OPT_ERROR
  * the message is in err. */
 enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size_t errlen);
-/* The effective configuration as INI, for people: URLs' passwords and the
- * values of secret headers (Authorization, Proxy-Authorization, Cookie,
- * --secret-header) as "***". */
-void opt_dump(const struct conf *c, FILE *f);
 /* Parse "K/N" (1-based) or "auto/N" into k and n. 0, or -1 with err. */
 int opt_shard(const char *v, unsigned *k, unsigned *n, char *err, size_t errlen);
-/* The options that change what a scan reports, as INI text (malloc'ed):
- * speed, output place and bookkeeping options left out; queue = also the
- * output format and the wordlists (collect picks the format, the words
- * travel in the chunks); redact as opt_dump() does. NULL when out of
- * memory. */
-char *opt_config_text(const struct conf *c, int queue, int redact);
-/* A fingerprint of that text (and of several wordlists' sizes and
- * times), so that a resume with other options is refused. */
-uint64_t opt_fingerprint(const struct conf *c);
 #endif

@@ -2,7 +2,7 @@
  * --dump-config (secrets redacted), the text the queue and the report
  * carry, and the fingerprint that refuses a --resume with other options.
  * What is written reads back (conf.c) as the same values. */
-#include "cli/opt.h"
+#include "cli/optdump.h"
 
 #include "base/buf.h"
 #include "base/combo.h"
@@ -107,7 +107,7 @@ static void comment(FILE *f, const char *what, const char *v)
         fprintf(f, "; %s%s\n", what, v);
 }
 
-void opt_dump(const struct conf *c, FILE *f)
+void optdump_print(const struct conf *c, FILE *f)
 {
     char where[8192];
     fprintf(f, "; read first when present (--no-config skips them): %s, "
@@ -184,7 +184,7 @@ static void dump(const struct conf *c, FILE *f, int redact)
  * output place and bookkeeping options are left out. For the queue, the
  * output format and the wordlists are left out too (collect picks the
  * format, and the words travel in the chunks). Returns malloc'ed text. */
-char *opt_config_text(const struct conf *c, int queue, int redact)
+char *optdump_text(const struct conf *c, int queue, int redact)
 {
     struct conf k = *c; /* a shallow copy: nothing here is freed */
     char empty[] = "";
@@ -214,7 +214,7 @@ char *opt_config_text(const struct conf *c, int queue, int redact)
 
 /* A fingerprint of the options that change what a scan reports, so that
  * a resume with other options is refused. */
-uint64_t opt_fingerprint(const struct conf *c)
+uint64_t optdump_fingerprint(const struct conf *c)
 {
     struct conf k = *c;
     /* One list is checked by its size and time (same_wordlist); several
@@ -241,7 +241,7 @@ uint64_t opt_fingerprint(const struct conf *c)
         snprintf(shard, sizeof shard, "%u/%u", sk, sn);
         k.shard = shard;
     }
-    char *text = opt_config_text(&k, 0, 0);
+    char *text = optdump_text(&k, 0, 0);
     h = util_fnv1a_str(h, text);
     free(text);
     return h;

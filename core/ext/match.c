@@ -396,8 +396,8 @@ static void need_text(struct match_rules *m, struct salvo_res *r, struct view *v
     v->have_text = 1;
 }
 
-/* Whether the rule's condition holds (for a filter: whether it rejects). */
-static int holds(struct match_rules *m, const struct rule *u, struct salvo_res *r,
+/* Whether the rule's condition match_holds (for a filter: whether it rejects). */
+static int match_holds(struct match_rules *m, const struct rule *u, struct salvo_res *r,
                  struct view *v)
 {
     switch (u->kind) {
@@ -442,7 +442,7 @@ int match_eval(struct match_rules *m, struct salvo_res *r, const char **why)
     if (m->nmatch) {
         int any_held = 0;
         for (; i < m->nmatch; i++) {
-            int h = holds(m, &m->v[i], r, &v);
+            int h = match_holds(m, &m->v[i], r, &v);
             if (!h && !m->any) {
                 *why = m->v[i].name;
                 return 0;
@@ -458,7 +458,7 @@ int match_eval(struct match_rules *m, struct salvo_res *r, const char **why)
         }
     }
     for (i = m->nmatch; i < m->n; i++)
-        if (holds(m, &m->v[i], r, &v)) {
+        if (match_holds(m, &m->v[i], r, &v)) {
             *why = m->v[i].name;
             return 0;
         }

@@ -112,12 +112,12 @@ static struct sock *find_sock(struct dns *d, ares_socket_t fd)
     return NULL;
 }
 
-static void on_sock_closed(uv_handle_t *h)
+static void dns_on_sock_closed(uv_handle_t *h)
 {
     free(h->data);
 }
 
-static void on_poll(uv_poll_t *h, int status, int events)
+static void dns_on_poll(uv_poll_t *h, int status, int events)
 {
     struct sock *s = h->data;
     struct dns *d = s->srv->d;
@@ -143,7 +143,7 @@ static void sock_state(void *data, ares_socket_t fd, int readable, int writable)
                 break;
             }
         uv_poll_stop(&s->poll);
-        uv_close((uv_handle_t *)&s->poll, on_sock_closed);
+        uv_close((uv_handle_t *)&s->poll, dns_on_sock_closed);
         return;
     }
     if (!s) {
@@ -159,10 +159,10 @@ static void sock_state(void *data, ares_socket_t fd, int readable, int writable)
         s->next = d->socks;
         d->socks = s;
     }
-    uv_poll_start(&s->poll, (readable ? UV_READABLE : 0) | (writable ? UV_WRITABLE : 0), on_poll);
+    uv_poll_start(&s->poll, (readable ? UV_READABLE : 0) | (writable ? UV_WRITABLE : 0), dns_on_poll);
 }
 
-static void on_timer(uv_timer_t *t)
+static void dns_on_timer(uv_timer_t *t)
 {
     struct dns *d = t->data;
     for (size_t i = 0; i < d->nsrv; i++)
@@ -184,7 +184,7 @@ static void arm_timer(struct dns *d)
     if (best < 0)
         uv_timer_stop(&d->timer);
     else
-        uv_timer_start(&d->timer, on_timer, (uint64_t)best + 1, 0);
+        uv_timer_start(&d->timer, dns_on_timer, (uint64_t)best + 1, 0);
 }
 
 /* ---- pacing: congestion control per resolver ---- */
@@ -295,7 +295,7 @@ static int pace_lost(struct dns *d, const struct server *s, const struct query *
     return ps && atomic_load(&ps->last_answer) > q->sent;
 }
 
-static void on_pace(uv_timer_t *t);
+static void dns_on_pace(uv_timer_t *t);
 
 /* Queries s may have in flight: the cap, or while s is paced, what one
  * try's wait holds at its pace (the pace is the limit then, and queries
@@ -328,7 +328,7 @@ static int pace_take(struct dns *d, struct server *s)
         return 0;
     s->ep_waited++;
     if (!uv_is_active((uv_handle_t *)&d->pace_timer))
-        uv_timer_start(&d->pace_timer, on_pace, wait / 1000000 + 1, 0);
+        uv_timer_start(&d->pace_timer, dns_on_pace, wait / 1000000 + 1, 0);
     return -1;
 }
 
@@ -380,19 +380,19 @@ static void pump(struct dns *d)
     }
 }
 
-static void on_pace(uv_timer_t *t)
+static void dns_on_pace(uv_timer_t *t)
 {
     pump(t->data);
 }
 
-static void finish(struct dns *d, struct query *q, const struct dns_result *r)
+static void dns_finish(struct dns *d, struct query *q, const struct dns_result *r)
 {
     q->cb(q->ud, r);
     free(q);
     pump(d);
 }
 
-static void on_later(uv_idle_t *h)
+static void dns_on_later(uv_idle_t *h)
 {
     struct dns *d = h->data;
     uv_idle_stop(h);
@@ -400,7 +400,7 @@ static void on_later(uv_idle_t *h)
     d->deferred = NULL;
     while (list) {
         struct done *n = list->next;
-        finish(d, list->q, &list->r);
+        dns_finish(d, list->q, &list->r);
         free(list);
         list = n;
     }
@@ -409,7 +409,7 @@ static void on_later(uv_idle_t *h)
 static void answer(struct dns *d, struct query *q, const struct dns_result *r)
 {
     if (!d->in_call) {
-        finish(d, q, r);
+        dns_finish(d, q, r);
         return;
     }
     /* c-ares answered at once (a numeric name, a local error): the
@@ -423,10 +423,10 @@ static void answer(struct dns *d, struct query *q, const struct dns_result *r)
     x->r = *r;
     x->next = d->deferred;
     d->deferred = x;
-    uv_idle_start(&d->later, on_later);
+    uv_idle_start(&d->later, dns_on_later);
 }
 
-static void on_answer(void *arg, int status, int timeouts, struct ares_addrinfo *ai)
+static void dns_on_answer(void *arg, int status, int timeouts, struct ares_addrinfo *ai)
 {
     (void)timeouts;
     struct query *q = arg;
@@ -530,7 +530,7 @@ static int send_query(struct dns *d, struct query *q)
     memset(&hints, 0, sizeof hints);
     hints.ai_family = d->family;
     hints.ai_flags = ARES_AI_NOSORT;
-    ares_getaddrinfo(s->ch, q->name, NULL, &hints, on_answer, q);
+    ares_getaddrinfo(s->ch, q->name, NULL, &hints, dns_on_answer, q);
     arm_timer(d);
     return 0;
 }
@@ -692,7 +692,7 @@ fail:
     return NULL;
 }
 
-static void on_closed(uv_handle_t *h)
+static void dns_on_closed(uv_handle_t *h)
 {
     struct dns *d = h->data;
     if (--d->open_handles == 0) /* the timers and the idle handle, in any order */
@@ -704,7 +704,7 @@ void dns_free(struct dns *d)
     if (!d)
         return;
     for (size_t i = 0; i < d->nsrv; i++)
-        ares_destroy(d->srv[i].ch); /* on_answer frees the queries asked */
+        ares_destroy(d->srv[i].ch); /* dns_on_answer frees the queries asked */
     while (d->qhead) {
         struct query *q = d->qhead;
         d->qhead = q->next;
@@ -720,12 +720,12 @@ void dns_free(struct dns *d)
         struct sock *s = d->socks;
         d->socks = s->next;
         uv_poll_stop(&s->poll);
-        uv_close((uv_handle_t *)&s->poll, on_sock_closed);
+        uv_close((uv_handle_t *)&s->poll, dns_on_sock_closed);
     }
     hosts_free(d->hosts);
     d->hosts = NULL;
     d->open_handles = 3;
-    uv_close((uv_handle_t *)&d->timer, on_closed);
-    uv_close((uv_handle_t *)&d->later, on_closed);
-    uv_close((uv_handle_t *)&d->pace_timer, on_closed);
+    uv_close((uv_handle_t *)&d->timer, dns_on_closed);
+    uv_close((uv_handle_t *)&d->later, dns_on_closed);
+    uv_close((uv_handle_t *)&d->pace_timer, dns_on_closed);
 }

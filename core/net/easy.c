@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-static size_t on_body(char *data, size_t size, size_t n, void *ud)
+static size_t easy_on_body(char *data, size_t size, size_t n, void *ud)
 {
     struct xfer *p = ud;
     size_t len = size * n;
@@ -23,7 +23,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
 }
 
 /* Every request a transfer sends, a retry's and a redirect's included. */
-static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_port)
+static int easy_on_prereq(void *ud, char *ip, char *local_ip, int port, int local_port)
 {
     (void)ip;
     (void)local_ip;
@@ -34,7 +34,7 @@ static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_por
     return CURL_PREREQFUNC_OK;
 }
 
-static size_t on_header(char *data, size_t size, size_t n, void *ud)
+static size_t easy_on_header(char *data, size_t size, size_t n, void *ud)
 {
     struct xfer *p = ud;
     res_add_header(&p->res, data, size * n);
@@ -117,7 +117,7 @@ void easy_clear(struct easy *ez)
     *ez = (struct easy){.s = ez->s};
 }
 
-static CURLcode on_ssl_ctx(CURL *h, void *ssl_ctx, void *ud)
+static CURLcode easy_on_ssl_ctx(CURL *h, void *ssl_ctx, void *ud)
 {
     char *ip = NULL;
     long port = 0;
@@ -149,9 +149,9 @@ static void setup_owner(CURL *h, struct xfer *p)
 static void setup_handle(const struct easy *ez, CURL *h)
 {
     const struct engine_settings *c = ez->s;
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_prereq);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, easy_on_body);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, easy_on_header);
+    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, easy_on_prereq);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
     curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
@@ -162,7 +162,7 @@ static void setup_handle(const struct easy *ez, CURL *h)
     if (ez->share)
         curl_easy_setopt(h, CURLOPT_SHARE, ez->share);
     /* A compressed body (asked for or not) is inflated before anything
-     * sees it; on_body caps the inflated bytes at max_body, so a gzip bomb
+     * sees it; easy_on_body caps the inflated bytes at max_body, so a gzip bomb
      * costs no more than a plain page. */
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     /* What is fetched is what is reported: a word's "../" is sent as it is,
@@ -185,7 +185,7 @@ static void setup_handle(const struct easy *ez, CURL *h)
     curl_easy_setopt(h, CURLOPT_NOPROXY, c->no_proxy ? c->no_proxy : "");
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, (long)c->verify_tls);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->verify_tls ? 2L : 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+    curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, easy_on_ssl_ctx);
     curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, ez->tls);
     if (ez->connect_to)
         curl_easy_setopt(h, CURLOPT_CONNECT_TO, ez->connect_to);

@@ -69,7 +69,7 @@ struct engine {
 
 /* ---- sockets and timer ---- */
 
-static void on_close_free(uv_handle_t *h)
+static void engine_on_close_free(uv_handle_t *h)
 {
     free(h);
 }
@@ -84,7 +84,7 @@ static void action(struct engine *e, curl_socket_t fd, int ev);
  * error" (multi-uv.c's way: 251 of 600 probes lost against a server that
  * closes after each answer). libuv stops a poll after an error: it is
  * started again if curl kept the socket and did not ask anew. */
-static void on_poll(uv_poll_t *h, int status, int events)
+static void engine_on_poll(uv_poll_t *h, int status, int events)
 {
     struct sockctx *s = (struct sockctx *)h;
     int ev = 0;
@@ -99,10 +99,10 @@ static void on_poll(uv_poll_t *h, int status, int events)
     action(s->e, s->fd, ev);
     if (status < 0 && !uv_is_closing((uv_handle_t *)h) && !uv_is_active((uv_handle_t *)h) &&
         s->events)
-        uv_poll_start(h, s->events, on_poll);
+        uv_poll_start(h, s->events, engine_on_poll);
 }
 
-static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+static int engine_on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
 {
     struct engine *e = userp;
     struct sockctx *s = socketp;
@@ -115,7 +115,7 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
             if (s->next)
                 s->next->prev = s->prev;
             uv_poll_stop(&s->poll);
-            uv_close((uv_handle_t *)&s->poll, on_close_free);
+            uv_close((uv_handle_t *)&s->poll, engine_on_close_free);
             curl_multi_assign(e->multi, fd, NULL);
         }
         return 0;
@@ -140,7 +140,7 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
     if (what & CURL_POLL_OUT)
         events |= UV_WRITABLE;
     s->events = events;
-    if (uv_poll_start(&s->poll, events, on_poll) < 0)
+    if (uv_poll_start(&s->poll, events, engine_on_poll) < 0)
         goto doom;
     return 0;
 doom: {
@@ -167,7 +167,7 @@ static void cork(struct engine *e, int on)
         setsockopt(s->fd, IPPROTO_TCP, TCP_CORK, &on, sizeof on);
 }
 
-static void on_timer(uv_timer_t *t)
+static void engine_on_timer(uv_timer_t *t)
 {
     struct engine *e = t->data;
     int corked = e->multiplexing;
@@ -178,14 +178,14 @@ static void on_timer(uv_timer_t *t)
         cork(e, 0);
 }
 
-static int on_curl_timer(CURLM *multi, long ms, void *userp)
+static int engine_on_curl_timer(CURLM *multi, long ms, void *userp)
 {
     (void)multi;
     struct engine *e = userp;
     if (ms < 0)
         uv_timer_stop(&e->timer);
     else
-        uv_timer_start(&e->timer, on_timer, (uint64_t)ms, 0);
+        uv_timer_start(&e->timer, engine_on_timer, (uint64_t)ms, 0);
     return 0;
 }
 
@@ -227,7 +227,7 @@ static void cap_connections(struct engine *e)
                       (long)(e->window_max / ENGINE_STREAMS + 2));
 }
 
-static void finish(struct engine *e, struct xfer *p, CURLcode rc)
+static void engine_finish(struct engine *e, struct xfer *p, CURLcode rc)
 {
     long status = 0;
     double total = 0;
@@ -279,7 +279,7 @@ static void reap(struct engine *e)
         struct xfer *p = e->doomed[i];
         curl_multi_remove_handle(e->multi, p->easy);
         snprintf(p->errbuf, sizeof p->errbuf, "cannot watch the socket");
-        finish(e, p, CURLE_COULDNT_CONNECT);
+        engine_finish(e, p, CURLE_COULDNT_CONNECT);
     }
     e->ndoomed = 0;
     CURLMsg *m;
@@ -294,7 +294,7 @@ static void reap(struct engine *e)
         curl_multi_remove_handle(e->multi, easy);
         if (p->doomed)
             continue; /* already finished above */
-        finish(e, p, rc);
+        engine_finish(e, p, rc);
     }
 }
 
@@ -333,7 +333,7 @@ static unsigned size_window(long want, int quiet)
 }
 
 /* A transfer salvo's client ended; one it hands back goes to curl. */
-static void on_own_done(struct xfer *p, int redo, void *ud)
+static void engine_on_own_done(struct xfer *p, int redo, void *ud)
 {
     struct engine *e = ud;
     coding_end(p->own.coding);
@@ -394,15 +394,15 @@ struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *c, engi
      * more, since curl walks every idle connection to an address when it
      * looks for one to reuse. */
     curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->window);
-    curl_multi_setopt(e->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(e->multi, CURLMOPT_SOCKETFUNCTION, engine_on_socket);
     curl_multi_setopt(e->multi, CURLMOPT_SOCKETDATA, e);
-    curl_multi_setopt(e->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+    curl_multi_setopt(e->multi, CURLMOPT_TIMERFUNCTION, engine_on_curl_timer);
     curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
     curl_multi_setopt(e->multi, CURLMOPT_MAX_CONCURRENT_STREAMS, (long)ENGINE_STREAMS);
     struct request_settings rs = {c->timeout, c->connect_timeout, c->max_body, c->method,
                                   c->user_agent, e->ez.headers_ka};
-    if ((own_client_fits(c, 0) && !(e->h1 = h1_new(loop, &rs, on_own_done, e))) ||
-        (own_client_fits(c, 1) && !(e->h2 = h2_new(loop, &rs, on_own_done, e)))) {
+    if ((own_client_fits(c, 0) && !(e->h1 = h1_new(loop, &rs, engine_on_own_done, e))) ||
+        (own_client_fits(c, 1) && !(e->h2 = h2_new(loop, &rs, engine_on_own_done, e)))) {
         snprintf(err, errlen, "cannot create the transfer engine");
         goto fail;
     }
@@ -559,7 +559,7 @@ void engine_set_window(struct engine *e, unsigned n)
         h1_keep(e->h1, e->window);
 }
 
-static void on_engine_closed(uv_handle_t *h)
+static void engine_on_engine_closed(uv_handle_t *h)
 {
     free(h->data);
 }
@@ -599,5 +599,5 @@ void engine_free(struct engine *e)
     res_decoder_free(e->dec);
     /* e is freed once libuv is done with its timer: the caller runs the
      * loop once more. */
-    uv_close((uv_handle_t *)&e->timer, on_engine_closed);
+    uv_close((uv_handle_t *)&e->timer, engine_on_engine_closed);
 }

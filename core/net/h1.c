@@ -102,7 +102,7 @@ static int send_request(struct conn *c);
 static void detach(struct conn *c);
 static int connect_for(struct h1 *h, struct xfer *x, struct site *st);
 
-static void on_closed(uv_handle_t *hd)
+static void h1_on_closed(uv_handle_t *hd)
 {
     struct conn *c = hd->data;
     if (--c->handles)
@@ -127,8 +127,8 @@ static void conn_close(struct conn *c)
     if (c->state == C_IDLE)
         idle_remove(c);
     list_unlink(&c->link);
-    uv_close((uv_handle_t *)&c->timer, on_closed);
-    uv_close((uv_handle_t *)&c->tcp, on_closed);
+    uv_close((uv_handle_t *)&c->timer, h1_on_closed);
+    uv_close((uv_handle_t *)&c->tcp, h1_on_closed);
     if (c->site) {
         c->site->open--;
         site_pump(h, c->site);
@@ -189,11 +189,11 @@ static void report(struct h1 *h, struct xfer *x, int redo)
     request_report(x, redo, h->done, h->ud);
 }
 
-static void fail(struct conn *c, int kind, const char *fmt, ...)
+static void h1_fail(struct conn *c, int kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* The transfer on c fails (and c goes with it). */
-static void fail(struct conn *c, int kind, const char *fmt, ...)
+static void h1_fail(struct conn *c, int kind, const char *fmt, ...)
 {
     struct xfer *x = c->x;
     struct h1 *h = c->h;
@@ -245,7 +245,7 @@ static struct site *site_for(struct h1 *h, const union request_addr *sa, const c
     return st;
 }
 
-static void on_wait_sweep(uv_timer_t *t);
+static void h1_on_wait_sweep(uv_timer_t *t);
 
 static void site_wait(struct h1 *h, struct site *st, struct xfer *x, int front)
 {
@@ -255,7 +255,7 @@ static void site_wait(struct h1 *h, struct site *st, struct xfer *x, int front)
         list_push_back(&st->wait, &x->own.link);
     x->own.t0 = uv_hrtime(); /* its timeout counts from here */
     if (!h->waiting++)
-        uv_timer_start(&h->wait_sweep, on_wait_sweep, H1_WAIT_SWEEP_MS, H1_WAIT_SWEEP_MS);
+        uv_timer_start(&h->wait_sweep, h1_on_wait_sweep, H1_WAIT_SWEEP_MS, H1_WAIT_SWEEP_MS);
 }
 
 static void site_unlink(struct h1 *h, struct xfer *x)
@@ -366,7 +366,7 @@ static int slowed(struct conn *c)
     return requeue(c, c->site->open - 1);
 }
 
-static void on_wait_sweep(uv_timer_t *t)
+static void h1_on_wait_sweep(uv_timer_t *t)
 {
     struct h1 *h = t->data;
     uint64_t now = uv_hrtime(), limit = (uint64_t)(h->s.timeout * 1e9);
@@ -398,10 +398,10 @@ static void on_wait_sweep(uv_timer_t *t)
 
 /* ---- sending ---- */
 
-static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b);
+static void h1_on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b);
 static void closed_under(struct conn *c, int err);
 
-static void on_written(uv_write_t *w, int status)
+static void h1_on_written(uv_write_t *w, int status)
 {
     struct conn *c = w->data;
     c->writing = 0;
@@ -426,10 +426,10 @@ static int send_request(struct conn *c)
     }
     c->writing = 1;
     c->wreq.data = c;
-    return uv_write(&c->wreq, (uv_stream_t *)&c->tcp, &b, 1, on_written);
+    return uv_write(&c->wreq, (uv_stream_t *)&c->tcp, &b, 1, h1_on_written);
 }
 
-static void on_timeout(uv_timer_t *t);
+static void h1_on_timeout(uv_timer_t *t);
 
 /* The transfer's time left (and, while connecting, the connect timeout). */
 static void arm(struct conn *c)
@@ -442,7 +442,7 @@ static void arm(struct conn *c)
         uint64_t ct = (uint64_t)(s->connect_timeout * 1000 + 0.5);
         ms = ct < ms ? ct : ms;
     }
-    uv_timer_start(&c->timer, on_timeout, ms, 0);
+    uv_timer_start(&c->timer, h1_on_timeout, ms, 0);
 }
 
 static void assign(struct conn *c, struct xfer *x)
@@ -453,14 +453,14 @@ static void assign(struct conn *c, struct xfer *x)
     arm(c);
 }
 
-static void on_alloc(uv_handle_t *hd, size_t want, uv_buf_t *b)
+static void h1_on_alloc(uv_handle_t *hd, size_t want, uv_buf_t *b)
 {
     (void)want;
     struct conn *c = hd->data;
     *b = uv_buf_init(c->h->rbuf, sizeof c->h->rbuf);
 }
 
-static void on_connect(uv_connect_t *req, int status)
+static void h1_on_connect(uv_connect_t *req, int status)
 {
     struct conn *c = req->data;
     if (status == UV_ECANCELED || c->closing)
@@ -468,13 +468,13 @@ static void on_connect(uv_connect_t *req, int status)
     if (status < 0) {
         if (status != UV_ECONNREFUSED && overloaded(c))
             return;
-        fail(c, ERR_CONNECT, "Failed to connect to %s port %d: %s", c->addr,
+        h1_fail(c, ERR_CONNECT, "Failed to connect to %s port %d: %s", c->addr,
              request_addr_port(&c->sa), uv_strerror(status));
         return;
     }
     c->state = C_BUSY;
     uv_tcp_nodelay(&c->tcp, 1);
-    int r = uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+    int r = uv_read_start((uv_stream_t *)&c->tcp, h1_on_alloc, h1_on_read);
     if (r == 0) {
         arm(c);
         r = send_request(c);
@@ -505,7 +505,7 @@ static int connect_for(struct h1 *h, struct xfer *x, struct site *st)
     c->handles = 2;
     list_push_front(&h->conns, &c->link);
     c->state = C_CONNECTING;
-    if (uv_tcp_connect(&c->creq, &c->tcp, (const struct sockaddr *)sa, on_connect) < 0) {
+    if (uv_tcp_connect(&c->creq, &c->tcp, (const struct sockaddr *)sa, h1_on_connect) < 0) {
         conn_close(c);
         return -1;
     }
@@ -532,15 +532,15 @@ static void closed_under(struct conn *c, int err)
     if (!c->pr.got && !c->served && overloaded(c))
         return; /* reset or closed before a byte: the server is full */
     if (err != UV_EOF)
-        fail(c, ERR_IO, "%s failure: %s", c->state == C_CONNECTING ? "Connect" : "Recv",
+        h1_fail(c, ERR_IO, "%s failure: %s", c->state == C_CONNECTING ? "Connect" : "Recv",
              strerror(-err));
     else if (h1parse_eof(&c->pr) == H1PARSE_DONE)
         ended_ok(c, 0, 0);
     else
-        fail(c, c->pr.err_kind, "%s", c->pr.err);
+        h1_fail(c, c->pr.err_kind, "%s", c->pr.err);
 }
 
-static void on_timeout(uv_timer_t *t)
+static void h1_on_timeout(uv_timer_t *t)
 {
     struct conn *c = t->data;
     if (!c->x)
@@ -549,16 +549,16 @@ static void on_timeout(uv_timer_t *t)
         return; /* the server, not the target, is to blame: it goes again */
     uint64_t ms = (uv_hrtime() - c->x->own.t0) / 1000000;
     if (c->state == C_CONNECTING)
-        fail(c, ERR_TIMEOUT, "Connection timed out after %llu milliseconds",
+        h1_fail(c, ERR_TIMEOUT, "Connection timed out after %llu milliseconds",
              (unsigned long long)ms);
     else
-        fail(c, ERR_TIMEOUT, "Operation timed out after %llu milliseconds with %llu bytes received",
+        h1_fail(c, ERR_TIMEOUT, "Operation timed out after %llu milliseconds with %llu bytes received",
              (unsigned long long)ms, c->x->res.length);
 }
 
 /* ---- reading ---- */
 
-static void on_line(void *ud, const char *l, size_t n, int fold)
+static void h1_on_line(void *ud, const char *l, size_t n, int fold)
 {
     struct conn *c = ud;
     if (fold)
@@ -571,13 +571,13 @@ static void on_line(void *ud, const char *l, size_t n, int fold)
     c->x->res.proto = c->pr.http10 ? "HTTP/1.0" : "HTTP/1.1";
 }
 
-static int on_body(void *ud, const char *p, size_t n)
+static int h1_on_body(void *ud, const char *p, size_t n)
 {
     struct conn *c = ud;
     return request_body(c->x, p, n, c->h->s.max_body);
 }
 
-static const struct h1parse_cb parse_cb = {on_line, on_body};
+static const struct h1parse_cb parse_cb = {h1_on_line, h1_on_body};
 
 /* A final response's head ended and a body follows: 0 to read it, -1
  * when the transfer was handed on (to curl, or ended). */
@@ -592,7 +592,7 @@ static int body_begins(struct conn *c)
         return -1;
     }
     if (c->pr.coding && coding_begin(&x->own.coding, c->pr.coding) < 0) {
-        fail(c, ERR_INTERNAL, "out of memory");
+        h1_fail(c, ERR_INTERNAL, "out of memory");
         return -1;
     }
     return 0;
@@ -615,7 +615,7 @@ static void feed(struct conn *c, const char *p, size_t n)
         if (r == H1PARSE_DONE) {
             ended_ok(c, n, h1parse_keep(&c->pr));
         } else if (r == H1PARSE_ERROR) {
-            fail(c, c->pr.err_kind, "%s", c->pr.err);
+            h1_fail(c, c->pr.err_kind, "%s", c->pr.err);
         } else { /* H1PARSE_STOP: the body's error is set */
             struct xfer *x = c->x;
             struct h1 *h = c->h;
@@ -627,7 +627,7 @@ static void feed(struct conn *c, const char *p, size_t n)
     }
 }
 
-static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
+static void h1_on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 {
     struct conn *c = s->data;
     if (n == 0 || c->closing)
@@ -706,7 +706,7 @@ void h1_drop(struct h1 *h, struct xfer *x)
     conn_close(c);
 }
 
-static void on_h1_closed(uv_handle_t *hd)
+static void h1_on_h1_closed(uv_handle_t *hd)
 {
     free(hd->data);
 }
@@ -731,5 +731,5 @@ void h1_free(struct h1 *h)
             list_item(n, struct xfer, own.link)->own.carrier = NULL;
         free(st);
     }
-    uv_close((uv_handle_t *)&h->wait_sweep, on_h1_closed);
+    uv_close((uv_handle_t *)&h->wait_sweep, h1_on_h1_closed);
 }

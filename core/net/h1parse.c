@@ -23,10 +23,10 @@ enum { ST_STATUS, ST_HEADERS, ST_LEN, ST_CLOSE, ST_CSIZE, ST_CDATA, ST_CEND, ST_
 /* The header a folded line would continue. */
 enum { LAST_NONE, LAST_OTHER, LAST_FRAMING };
 
-static int refuse(struct h1parse *p, int kind, const char *fmt, ...)
+static int h1parse_refuse(struct h1parse *p, int kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static int refuse(struct h1parse *p, int kind, const char *fmt, ...)
+static int h1parse_refuse(struct h1parse *p, int kind, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -116,15 +116,15 @@ static int content_length(struct h1parse *p, const char *v, size_t n)
         size_t d = i;
         for (; i < n && v[i] >= '0' && v[i] <= '9'; i++) {
             if (len > (UINT64_MAX - 9) / 10)
-                return refuse(p, ERR_BAD_REPLY, "Content-Length too large");
+                return h1parse_refuse(p, ERR_BAD_REPLY, "Content-Length too large");
             len = len * 10 + (uint64_t)(v[i] - '0');
         }
         while (i < n && is_ows(v[i]))
             i++;
         if (i == d || (i < n && v[i] != ','))
-            return refuse(p, ERR_BAD_REPLY, "Invalid Content-Length: value");
+            return h1parse_refuse(p, ERR_BAD_REPLY, "Invalid Content-Length: value");
         if (p->has_len && p->left != len)
-            return refuse(p, ERR_BAD_REPLY, "Content-Length values that differ");
+            return h1parse_refuse(p, ERR_BAD_REPLY, "Content-Length values that differ");
         p->has_len = 1;
         p->left = len;
     } while (i++ < n);
@@ -137,13 +137,13 @@ static size_t field_name(struct h1parse *p, const char *l, size_t n)
 {
     const char *colon = memchr(l, ':', n);
     if (!colon)
-        return refuse(p, ERR_BAD_REPLY, "a header line without a colon"), 0;
+        return h1parse_refuse(p, ERR_BAD_REPLY, "a header line without a colon"), 0;
     size_t nl = (size_t)(colon - l);
     if (!nl)
-        return refuse(p, ERR_BAD_REPLY, "a header line without a name"), 0;
+        return h1parse_refuse(p, ERR_BAD_REPLY, "a header line without a name"), 0;
     for (size_t i = 0; i < nl; i++)
         if (!is_tchar((unsigned char)l[i]))
-            return refuse(p, ERR_BAD_REPLY, "%s in a header name",
+            return h1parse_refuse(p, ERR_BAD_REPLY, "%s in a header name",
                           is_ows(l[i]) ? "a space" : "a character not allowed"), 0;
     return nl;
 }
@@ -183,23 +183,23 @@ static int header_line(struct h1parse *p, const char *l, size_t n)
 static int field_chars_ok(struct h1parse *p, const char *l, size_t n)
 {
     if (memchr(l, '\0', n))
-        return refuse(p, ERR_BAD_REPLY, "a NUL byte in a header line") == H1PARSE_MORE;
+        return h1parse_refuse(p, ERR_BAD_REPLY, "a NUL byte in a header line") == H1PARSE_MORE;
     if (memchr(l, '\r', n))
-        return refuse(p, ERR_BAD_REPLY, "a CR inside a header line") == H1PARSE_MORE;
+        return h1parse_refuse(p, ERR_BAD_REPLY, "a CR inside a header line") == H1PARSE_MORE;
     return 1;
 }
 
 static int status_line(struct h1parse *p, const char *l, size_t n)
 {
     if (n < 5 || memcmp(l, "HTTP/", 5))
-        return refuse(p, ERR_BAD_REPLY, "Received HTTP/0.9 when not allowed");
+        return h1parse_refuse(p, ERR_BAD_REPLY, "Received HTTP/0.9 when not allowed");
     if (n < 12 || memcmp(l, "HTTP/1.", 7) || l[7] < '0' || l[7] > '9' || l[8] != ' ' ||
         l[9] < '1' || l[9] > '9' || l[10] < '0' || l[10] > '9' || l[11] < '0' || l[11] > '9' ||
         (n > 12 && l[12] != ' '))
-        return refuse(p, ERR_BAD_REPLY, "Invalid status line");
+        return h1parse_refuse(p, ERR_BAD_REPLY, "Invalid status line");
     int status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
     if (status == 101)
-        return refuse(p, ERR_BAD_REPLY, "101 Switching Protocols, which no request asked for");
+        return h1parse_refuse(p, ERR_BAD_REPLY, "101 Switching Protocols, which no request asked for");
     /* A 1xx's headers say nothing of the answer that follows. */
     p->chunked = p->has_len = p->coded = p->coding = 0;
     p->close_tok = p->keepalive_tok = p->te_chunked = p->te_other = p->framing_last = 0;
@@ -218,7 +218,7 @@ static int head_end(struct h1parse *p)
         return H1PARSE_MORE;
     }
     if (p->te_chunked > 1)
-        return refuse(p, ERR_BAD_REPLY, "chunked applied twice (Transfer-Encoding)");
+        return h1parse_refuse(p, ERR_BAD_REPLY, "chunked applied twice (Transfer-Encoding)");
     if ((p->te_chunked || p->te_other) && p->has_len) {
         p->has_len = 0;   /* RFC 9112 6.3: Transfer-Encoding overrides, */
         p->close_tok = 1; /* and the connection is not trusted again */
@@ -255,12 +255,12 @@ static int chunk_size(struct h1parse *p, const char *l, size_t n)
         v = v * 16 + (uint64_t)d;
     }
     if (!i || i > CHUNK_DIGITS_MAX)
-        return refuse(p, ERR_IO, "%s in chunked-encoding",
+        return h1parse_refuse(p, ERR_IO, "%s in chunked-encoding",
                       i ? "Too long hexadecimal number" : "Illegal or missing hexadecimal sequence");
     while (i < n && is_ows(l[i]))
         i++;
     if (i < n && l[i] != ';')
-        return refuse(p, ERR_IO, "Malformed chunk size line in chunked-encoding");
+        return h1parse_refuse(p, ERR_IO, "Malformed chunk size line in chunked-encoding");
     p->left = v;
     p->phase = v ? ST_CDATA : ST_TRAILER;
     return H1PARSE_MORE;
@@ -277,7 +277,7 @@ static int head_line(struct h1parse *p, const char *raw, size_t rn, size_t len,
         /* obs-fold (RFC 9112 5.2): before any header, dropped; after one,
          * part of it, unless it would change how the body is framed. */
         if (p->framing_last == LAST_FRAMING)
-            return refuse(p, ERR_BAD_REPLY, "a folded Content-Length, Transfer-Encoding, "
+            return h1parse_refuse(p, ERR_BAD_REPLY, "a folded Content-Length, Transfer-Encoding, "
                                             "Content-Encoding or Connection header");
         if (p->framing_last == LAST_OTHER)
             cb->line(ud, raw, rn, 1);
@@ -297,7 +297,7 @@ static int one_line(struct h1parse *p, const char *l, size_t n, const struct h1p
     if (len && l[len - 1] == '\r')
         len--;
     if (p->phase <= ST_HEADERS && (p->hbytes += n) > HEAD_MAX_BYTES)
-        return refuse(p, ERR_IO, "Too large response headers: %zu > %u", p->hbytes,
+        return h1parse_refuse(p, ERR_IO, "Too large response headers: %zu > %u", p->hbytes,
                       HEAD_MAX_BYTES);
     switch (p->phase) {
     case ST_STATUS: {
@@ -314,7 +314,7 @@ static int one_line(struct h1parse *p, const char *l, size_t n, const struct h1p
         return chunk_size(p, l, len);
     case ST_CEND:
         if (len)
-            return refuse(p, ERR_IO, "Malformed encoding found in chunked-encoding");
+            return h1parse_refuse(p, ERR_IO, "Malformed encoding found in chunked-encoding");
         p->phase = ST_CSIZE;
         return H1PARSE_MORE;
     default: /* ST_TRAILER */
@@ -335,16 +335,16 @@ static int one_line(struct h1parse *p, const char *l, size_t n, const struct h1p
 static int partial(struct h1parse *p, const char *b, size_t n)
 {
     if (p->line.len + n > LINE_MAX_BYTES)
-        return refuse(p, ERR_HTTP, "a response header line over 100 KB");
+        return h1parse_refuse(p, ERR_HTTP, "a response header line over 100 KB");
     if (buf_append(&p->line, b, n) < 0)
-        return refuse(p, ERR_INTERNAL, "out of memory");
+        return h1parse_refuse(p, ERR_INTERNAL, "out of memory");
     if (p->phase == ST_STATUS) {
         const char *s = p->line.p;
         size_t k = p->line.len;
         while (k && (*s == '\r' || *s == '\n')) /* blank lines, skipped */
             s++, k--;
         if (memcmp(s, "HTTP/", k < 5 ? k : 5))
-            return refuse(p, ERR_BAD_REPLY, "Received HTTP/0.9 when not allowed");
+            return h1parse_refuse(p, ERR_BAD_REPLY, "Received HTTP/0.9 when not allowed");
     }
     return H1PARSE_MORE;
 }
@@ -422,15 +422,15 @@ int h1parse_eof(struct h1parse *p)
         return H1PARSE_DONE;
     case ST_STATUS:
         if (!p->got)
-            return refuse(p, ERR_EMPTY, "Empty reply from server");
-        return refuse(p, ERR_BAD_REPLY, "the connection closed in the status line");
+            return h1parse_refuse(p, ERR_EMPTY, "Empty reply from server");
+        return h1parse_refuse(p, ERR_BAD_REPLY, "the connection closed in the status line");
     case ST_HEADERS:
-        return refuse(p, ERR_IO, "the connection closed inside the response headers");
+        return h1parse_refuse(p, ERR_IO, "the connection closed inside the response headers");
     case ST_LEN:
-        return refuse(p, ERR_HTTP, "transfer closed with %llu bytes remaining to read",
+        return h1parse_refuse(p, ERR_HTTP, "transfer closed with %llu bytes remaining to read",
                       (unsigned long long)p->left);
     default:
-        return refuse(p, ERR_HTTP, "transfer closed with outstanding read data remaining");
+        return h1parse_refuse(p, ERR_HTTP, "transfer closed with outstanding read data remaining");
     }
 }
 

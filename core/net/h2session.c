@@ -227,7 +227,7 @@ static int forbidden(const char *n, size_t l)
            (l == 17 && !strncasecmp(n, "transfer-encoding", 17));
 }
 
-static nghttp2_nv field(const char *n, size_t nl, const char *v, size_t vl)
+static nghttp2_nv h2session_field(const char *n, size_t nl, const char *v, size_t vl)
 {
     return (nghttp2_nv){(uint8_t *)n, (uint8_t *)v, nl, vl, NGHTTP2_NV_FLAG_NONE};
 }
@@ -259,7 +259,7 @@ static size_t header_field(struct h2 *h, size_t n, const char *p, const char *co
     size_t nl = (size_t)(colon - p);
     if (nl == 4 && !strncasecmp(p, "host", 4)) {
         memmove(h->nva + 4, h->nva + 3, (n - 3) * sizeof *h->nva);
-        h->nva[3] = field(":authority", 10, v, (size_t)(eol - v));
+        h->nva[3] = h2session_field(":authority", 10, v, (size_t)(eol - v));
         return n + 1;
     }
     if (forbidden(p, nl))
@@ -269,7 +269,7 @@ static size_t header_field(struct h2 *h, size_t n, const char *p, const char *co
         lower[i] = (char)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i]);
     h->names.len += nl;
     h->names.p[h->names.len] = '\0';
-    h->nva[n] = field(lower, nl, v, (size_t)(eol - v));
+    h->nva[n] = h2session_field(lower, nl, v, (size_t)(eol - v));
     return n + 1;
 }
 
@@ -289,9 +289,9 @@ static long fields(struct h2 *h, const struct xfer *x)
     if (sp2 <= sp + 1)
         return -1;
     size_t n = 0;
-    h->nva[n++] = field(":method", 7, p, (size_t)(sp - p));
-    h->nva[n++] = field(":path", 5, sp + 1, (size_t)(sp2 - 1 - (sp + 1)));
-    h->nva[n++] = field(":scheme", 7, "https", 5);
+    h->nva[n++] = h2session_field(":method", 7, p, (size_t)(sp - p));
+    h->nva[n++] = h2session_field(":path", 5, sp + 1, (size_t)(sp2 - 1 - (sp + 1)));
+    h->nva[n++] = h2session_field(":scheme", 7, "https", 5);
     for (p = eol + 2; p < end && *p != '\r'; p = eol + 2) {
         if (!(eol = memchr(p, '\r', (size_t)(end - p))))
             return -1;

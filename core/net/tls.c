@@ -83,7 +83,7 @@ void tls_free(struct tls *t)
     free(t);
 }
 
-static struct place *find(struct tls *t, const char *addr, int make)
+static struct place *tls_find(struct tls *t, const char *addr, int make)
 {
     struct place *oldest = &t->p[0];
     for (size_t i = 0; i < TLS_PLACES; i++) {
@@ -100,7 +100,7 @@ static struct place *find(struct tls *t, const char *addr, int make)
     return oldest;
 }
 
-static void on_info(const SSL *ssl, int where, int ret)
+static void tls_on_info(const SSL *ssl, int where, int ret)
 {
     (void)ret;
     const SSL_CTX *ctx = SSL_get_SSL_CTX(ssl);
@@ -111,7 +111,7 @@ static void on_info(const SSL *ssl, int where, int ret)
     t->tick++;
     if (where & SSL_CB_HANDSHAKE_START) {
         /* curl offers its own session for this name when it has one. */
-        struct place *p = SSL_get_session(ssl) ? NULL : find(t, addr, 0);
+        struct place *p = SSL_get_session(ssl) ? NULL : tls_find(t, addr, 0);
         if (p && p->sess && SSL_set_session((SSL *)ssl, p->sess) == 1) {
             p->used = t->tick;
             t->offered++;
@@ -122,13 +122,13 @@ static void on_info(const SSL *ssl, int where, int ret)
         t->resumed++;
 }
 
-static int on_new_session(SSL *ssl, SSL_SESSION *s)
+static int tls_on_new_session(SSL *ssl, SSL_SESSION *s)
 {
     const SSL_CTX *ctx = SSL_get_SSL_CTX(ssl);
     struct tls *t = SSL_CTX_get_ex_data(ctx, ex_index);
     const char *addr = SSL_CTX_get_ex_data(ctx, ex_addr);
     if (t && addr && SSL_SESSION_is_resumable(s) && SSL_SESSION_up_ref(s) == 1) {
-        struct place *p = find(t, addr, 1);
+        struct place *p = tls_find(t, addr, 1);
         SSL_SESSION_free(p->sess);
         p->sess = s;
         p->used = ++t->tick;
@@ -151,12 +151,12 @@ int tls_setup_ctx(struct tls *t, void *ssl_ctx, const char *ip, long port)
         }
         if (!SSL_CTX_set_ex_data(ctx, ex_index, t))
             return -1;
-        SSL_CTX_set_info_callback(ctx, on_info);
+        SSL_CTX_set_info_callback(ctx, tls_on_info);
         SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL);
         int (*curl_new)(SSL *, SSL_SESSION *) = SSL_CTX_sess_get_new_cb(ctx);
-        if (curl_new != on_new_session)
+        if (curl_new != tls_on_new_session)
             t->curl_new = curl_new;
-        SSL_CTX_sess_set_new_cb(ctx, on_new_session);
+        SSL_CTX_sess_set_new_cb(ctx, tls_on_new_session);
     }
     return 0;
 }

@@ -95,7 +95,7 @@ void summary_print(const struct summary_scan *c, const struct scan_stats *st)
     buf_free(&b);
 }
 
-static void num(struct buf *b, const char *key, unsigned long long v)
+static void summary_num(struct buf *b, const char *key, unsigned long long v)
 {
     buf_printf(b, ",\"%s\":%llu", key, v);
 }
@@ -105,8 +105,8 @@ int summary_json(const struct summary_scan *c, const struct scan_stats *st, cons
 {
     struct buf b = {0};
     buf_printf(&b, "{\"words\":%llu", (unsigned long long)st->words_done);
-    num(&b, "hits", st->hits);
-    num(&b, "errors", st->errors);
+    summary_num(&b, "hits", st->hits);
+    summary_num(&b, "errors", st->errors);
     buf_append_str(&b, ",\"errors_by_class\":{");
     for (int k = 0, n = 0; k < ERR_NCLASSES; k++)
         if (st->errclass[k])
@@ -118,12 +118,12 @@ int summary_json(const struct summary_scan *c, const struct scan_stats *st, cons
             buf_printf(&b, "%s\"%d\":%llu", n++ ? "," : "", s, (unsigned long long)st->status[s]);
     buf_append_str(&b, "},\"turned_down\":{");
     buf_printf(&b, "\"plugin\":%llu", (unsigned long long)st->misses);
-    num(&b, "rules", st->filtered);
-    num(&b, "calibration", st->calibrated);
+    summary_num(&b, "rules", st->filtered);
+    summary_num(&b, "calibration", st->calibrated);
     buf_append_byte(&b, '}');
-    num(&b, "retries", st->retries);
-    num(&b, "crashes", st->crashes);
-    num(&b, "lost", st->lost);
+    summary_num(&b, "retries", st->retries);
+    summary_num(&b, "crashes", st->crashes);
+    summary_num(&b, "lost", st->lost);
     buf_printf(&b, ",\"elapsed_s\":%.3f,\"words_per_s\":%.1f,\"workers\":%d", st->elapsed,
                rate(st), st->procs);
     buf_append_str(&b, ",\"template\":");

@@ -37,7 +37,7 @@ int journal_load(struct journal *j, const char *path, char *err, size_t errlen);
 struct journal_run {
     const char *resume;       /* --resume STATE, or NULL/"" */
     const char *state;        /* --state STATE, or NULL/"" */
-    uint64_t fingerprint;     /* of the options (opt_fingerprint) */
+    uint64_t fingerprint;     /* of the options (optdump_fingerprint) */
     const char *wordlist;
     const char *output;
 };

@@ -52,7 +52,7 @@ static void parent_log(const char *line, size_t len, void *ud)
     (void)n;
 }
 
-static void on_signal(int sig)
+static void pool_on_signal(int sig)
 {
     unsigned char b = (unsigned char)sig;
     int saved = errno;
@@ -65,7 +65,7 @@ static void on_signal(int sig)
 
 /* The first worker's calibration is the one reported; later reports of
  * a worker say the not-found page changed during the scan. */
-static int on_calib(struct pool *p, const struct frame *f)
+static int pool_on_calib(struct pool *p, const struct frame *f)
 {
     uint32_t head[3]; /* probes, pages, changed during the scan */
     if (f->len < sizeof head)
@@ -94,7 +94,7 @@ static int on_calib(struct pool *p, const struct frame *f)
     return 0;
 }
 
-static int on_frame(struct pool *p, struct wk *w, const struct frame *f)
+static int pool_on_frame(struct pool *p, struct wk *w, const struct frame *f)
 {
     struct result r;
     uint64_t id;
@@ -147,7 +147,7 @@ static int on_frame(struct pool *p, struct wk *w, const struct frame *f)
         }
         return 0;
     case MSG_CALIB:
-        return on_calib(p, f);
+        return pool_on_calib(p, f);
     case MSG_WILD:
         if (!p->st->wild_text)
             p->st->wild_text = strndup(f->p, f->len);
@@ -279,7 +279,7 @@ static void wk_read(struct pool *p, struct wk *w)
     long used;
     size_t off = 0;
     while ((used = msg_next(w->in.p + off, w->in.len - off, &f)) > 0) {
-        if (on_frame(p, w, &f) < 0) {
+        if (pool_on_frame(p, w, &f) < 0) {
             used = -1;
             break;
         }
@@ -328,7 +328,7 @@ static void watchdog(struct pool *p)
     }
 }
 
-static void on_sig(struct pool *p)
+static void pool_on_sig(struct pool *p)
 {
     unsigned char b;
     while (read(sigpipe_fds[0], &b, 1) == 1) {
@@ -413,7 +413,7 @@ static void install_signals(void)
 {
     if (pipe2(sigpipe_fds, O_CLOEXEC | O_NONBLOCK) < 0)
         return;
-    struct sigaction sa = {.sa_handler = on_signal};
+    struct sigaction sa = {.sa_handler = pool_on_signal};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
@@ -507,7 +507,7 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
             break;
         }
         if (pfd[k - 1].revents)
-            on_sig(&p);
+            pool_on_sig(&p);
         int slot = 0;
         for (int i = 0; i < p.n; i++) {
             struct wk *w = &p.w[i];

@@ -69,7 +69,7 @@ void qconn_lost(struct qw *q, const char *why)
     q->next_connect = util_now() + q->backoff;
 }
 
-static void on_disconnect(const redisAsyncContext *ac, int status)
+static void qconn_on_disconnect(const redisAsyncContext *ac, int status)
 {
     struct qw *q = ac->data;
     if (q->ac == ac)
@@ -77,7 +77,7 @@ static void on_disconnect(const redisAsyncContext *ac, int status)
     qconn_lost(q, status == REDIS_OK ? "connection closed" : ac->errstr);
 }
 
-static void on_connect(const redisAsyncContext *ac, int status)
+static void qconn_on_connect(const redisAsyncContext *ac, int status)
 {
     struct qw *q = ac->data;
     if (status == REDIS_OK)
@@ -97,7 +97,7 @@ void qconn_drop(struct qw *q, const char *why)
     qconn_lost(q, why);
 }
 
-static void on_auth(redisAsyncContext *ac, void *reply, void *pd)
+static void qconn_on_auth(redisAsyncContext *ac, void *reply, void *pd)
 {
     struct qw *q = ac->data;
     if (reply)
@@ -112,7 +112,7 @@ static void on_auth(redisAsyncContext *ac, void *reply, void *pd)
     }
 }
 
-static void on_hello(redisAsyncContext *ac, void *reply, void *pd)
+static void qconn_on_hello(redisAsyncContext *ac, void *reply, void *pd)
 {
     struct qw *q = ac->data;
     if (reply)
@@ -154,26 +154,26 @@ void qconn_start(struct qw *q)
         qconn_lost(q, "cannot watch the connection");
         return;
     }
-    redisAsyncSetConnectCallback(ac, on_connect);
-    redisAsyncSetDisconnectCallback(ac, on_disconnect);
+    redisAsyncSetConnectCallback(ac, qconn_on_connect);
+    redisAsyncSetDisconnectCallback(ac, qconn_on_disconnect);
     q->ac = ac;
     q->auth_failed = 0;
     if (q->u.pass[0]) {
         const char *a[] = {"AUTH", q->u.user, q->u.pass};
         if (q->u.user[0])
-            qconn_send(q, on_auth, NULL, 3, a);
+            qconn_send(q, qconn_on_auth, NULL, 3, a);
         else {
             a[1] = q->u.pass;
-            qconn_send(q, on_auth, NULL, 2, a);
+            qconn_send(q, qconn_on_auth, NULL, 2, a);
         }
     }
     if (q->u.db) {
         char db[16];
         snprintf(db, sizeof db, "%d", q->u.db);
         const char *a[] = {"SELECT", db};
-        qconn_send(q, on_auth, q, 2, a);
+        qconn_send(q, qconn_on_auth, q, 2, a);
     }
     const char *ping[] = {"PING"};
-    qconn_send(q, on_hello, NULL, 1, ping);
+    qconn_send(q, qconn_on_hello, NULL, 1, ping);
 }
 

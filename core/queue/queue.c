@@ -221,7 +221,7 @@ static long long hget_ll(redisContext *r, const char *key, const char *field, lo
 /* --- push ------------------------------------------------------------- */
 
 /* Replies of the pipelined XADDs, pending at most `upto`. */
-static int drain(redisContext *r, long *pending, long upto)
+static int queue_drain(redisContext *r, long *pending, long upto)
 {
     while (*pending > upto) {
         redisReply *rep = NULL;
@@ -280,7 +280,7 @@ static int push_words(redisContext *r, const struct queue_settings *c, const cha
         int full = have >= (size_t)c->chunk ||
                    text.len + INPUT_MAX_LINE + 1 > INPUT_MAX_CHUNK_BYTES || input_done(in);
         if (full && have) {
-            if (add_chunk(r, key, *chunks, fp, gen, &text, have) < 0 || drain(r, &pending, 256) < 0) {
+            if (add_chunk(r, key, *chunks, fp, gen, &text, have) < 0 || queue_drain(r, &pending, 256) < 0) {
                 rc = -1;
                 break;
             }
@@ -298,7 +298,7 @@ static int push_words(redisContext *r, const struct queue_settings *c, const cha
             break;
         }
     }
-    if (rc == 0 && drain(r, &pending, 0) < 0)
+    if (rc == 0 && queue_drain(r, &pending, 0) < 0)
         rc = -1;
     buf_free(&text);
     return rc;
@@ -381,13 +381,13 @@ const struct redisReply *queue_field(const struct redisReply *flat, const char *
     return NULL;
 }
 
-static const char *field(const redisReply *arr, const char *name)
+static const char *queue_field_str(const redisReply *arr, const char *name)
 {
     const redisReply *v = queue_field(arr, name);
     return v ? v->str : NULL;
 }
 
-static long long num(const char *s)
+static long long queue_num(const char *s)
 {
     return s ? strtoll(s, NULL, 10) : 0;
 }
@@ -417,7 +417,7 @@ static long long holds(const redisReply *consumers, const char *name)
 
 static int forgotten(const redisReply *w, size_t i, const redisReply *x, long long now)
 {
-    return now - num(w->element[i + 1]->str) > FORGET_S && holds(x, w->element[i]->str) == 0;
+    return now - queue_num(w->element[i + 1]->str) > FORGET_S && holds(x, w->element[i]->str) == 0;
 }
 
 static void forget_workers(redisContext *r, const struct queue_settings *c, const redisReply *w,
@@ -460,17 +460,17 @@ int queue_status(const struct queue_settings *c)
     w = checked(r, redisCommand(r, "HGETALL %s", workers), "HGETALL");
     if (!d || !p || !w)
         goto out;
-    long long total = num(field(m, "chunks")), ndone = d->integer;
-    long long words = num(field(m, "words")), wdone = num(field(m, "words_done"));
-    long long errors = num(field(m, "errors"));
+    long long total = queue_num(queue_field_str(m, "chunks")), ndone = d->integer;
+    long long words = queue_num(queue_field_str(m, "words")), wdone = queue_num(queue_field_str(m, "words_done"));
+    long long errors = queue_num(queue_field_str(m, "errors"));
     long long pending = p->elements && p->element[0]->type == REDIS_REPLY_INTEGER
                             ? p->element[0]->integer : 0;
-    int complete = num(field(m, "complete")) == 1;
+    int complete = queue_num(queue_field_str(m, "complete")) == 1;
     long long now = (long long)time(NULL);
     int finished = complete && ndone >= total;
     /* Words a second between the first and the last chunk stored; an ETA
      * only once that spans a few seconds (before, the rate says little). */
-    long long first = num(field(m, "first_stored")), last = num(field(m, "last_stored"));
+    long long first = queue_num(queue_field_str(m, "first_stored")), last = queue_num(queue_field_str(m, "last_stored"));
     double rate = last - first >= 5 ? (double)wdone / (double)(last - first) : 0;
     long long eta = !finished && rate > 0 ? (long long)((double)(words - wdone) / rate) : -1;
     /* Who holds how many chunks now (the consumer group's view). */
@@ -485,7 +485,7 @@ int queue_status(const struct queue_settings *c)
                    "\"errors\":%lld,\"results\":%lld,\"rate\":%.1f,", complete ? "true" : "false",
                    total, ndone, pending,
                    total - ndone - pending > 0 ? total - ndone - pending : 0, words, wdone,
-                   num(field(m, "hits")), errors, num(field(m, "results")), rate);
+                   queue_num(queue_field_str(m, "hits")), errors, queue_num(queue_field_str(m, "results")), rate);
         if (eta >= 0)
             buf_printf(&b, "\"eta_s\":%lld,", eta);
         buf_printf(&b, "\"finished\":%s,\"workers\":[", finished ? "true" : "false");
@@ -495,7 +495,7 @@ int queue_status(const struct queue_settings *c)
             buf_append_str(&b, i ? ",{\"name\":" : "{\"name\":");
             buf_json_str(&b, w->element[i]->str, w->element[i]->len, 0);
             buf_printf(&b, ",\"seen_s_ago\":%lld,\"holds\":%lld}",
-                       now - num(w->element[i + 1]->str), holds(x, w->element[i]->str));
+                       now - queue_num(w->element[i + 1]->str), holds(x, w->element[i]->str));
         }
         buf_append_str(&b, "]}\n");
         fwrite(b.p, 1, b.len, stdout);
@@ -503,13 +503,13 @@ int queue_status(const struct queue_settings *c)
     } else {
         printf("queue %s on %s:%d: %s\n", c->queue, u.host, u.port,
                !complete ? "still being pushed" : ndone >= total ? "finished" : "scanning");
-        printf("  template   %s\n", field(m, "template") ? field(m, "template") : "?");
+        printf("  template   %s\n", queue_field_str(m, "template") ? queue_field_str(m, "template") : "?");
         printf("  chunks     %lld: %lld done, %lld pending (taken, not done), %lld waiting\n",
                total, ndone, pending, total - ndone - pending > 0 ? total - ndone - pending : 0);
         printf("  words      %lld: %lld done (%.0f%%)\n", words, wdone,
                words ? 100.0 * (double)wdone / (double)words : 0.0);
-        printf("  hits       %lld, errors %lld (%lld results stored)\n", num(field(m, "hits")),
-               errors, num(field(m, "results")));
+        printf("  hits       %lld, errors %lld (%lld results stored)\n", queue_num(queue_field_str(m, "hits")),
+               errors, queue_num(queue_field_str(m, "results")));
         if (rate > 0 && eta >= 0)
             printf("  rate       %.0f words/s, ETA %lld:%02lld\n", rate, eta / 60, eta % 60);
         else if (rate > 0)
@@ -523,7 +523,7 @@ int queue_status(const struct queue_settings *c)
         for (size_t i = 0; i + 1 < w->elements; i += 2)
             if (!forgotten(w, i, x, now))
                 printf("    %-40s last heard of %llds ago, holds %lld chunk(s)\n",
-                       w->element[i]->str, now - num(w->element[i + 1]->str),
+                       w->element[i]->str, now - queue_num(w->element[i + 1]->str),
                        holds(x, w->element[i]->str));
     }
     rc = 0;

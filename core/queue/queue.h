@@ -62,6 +62,4 @@ int queue_push(const struct queue_settings *c, const char *fp, const char *confi
 int queue_status(const struct queue_settings *c);
 int queue_collect(const struct queue_settings *c, struct out *out, struct scan_stats *st);
 int queue_drop(const struct queue_settings *c);
-int queue_work(const struct queue_settings *c, struct plugin *plugin, const char *fp, const char *config,
-               struct out *out, struct scan_stats *st);
 #endif

@@ -105,7 +105,7 @@ static void say_diff(const char *theirs, const char *ours)
     buf_free(&b);
 }
 
-static void on_config(redisAsyncContext *ac, void *reply, void *pd)
+static void qwork_on_config(redisAsyncContext *ac, void *reply, void *pd)
 {
     struct qw *q = ac->data;
     if (reply)
@@ -117,7 +117,7 @@ static void on_config(redisAsyncContext *ac, void *reply, void *pd)
         say_diff(r->str, q->config);
 }
 
-static void refuse(struct qw *q, const char *what, const char *theirs)
+static void qwork_refuse(struct qw *q, const char *what, const char *theirs)
 {
     if (q->fatal)
         return;
@@ -127,12 +127,12 @@ static void refuse(struct qw *q, const char *what, const char *theirs)
     q->fatal = 2;
     q->diff_pending = q->ac && q->up;
     const char *a[] = {"HGET", q->k_meta, "config"};
-    qconn_send(q, on_config, NULL, 3, a);
+    qconn_send(q, qwork_on_config, NULL, 3, a);
 }
 
 /* --- taking chunks ----------------------------------------------------- */
 
-static int holds(const struct qw *q, const char *id)
+static int qwork_holds(const struct qw *q, const char *id)
 {
     for (const struct held *h = q->held; h; h = h->next)
         if (!strcmp(h->id, id))
@@ -159,7 +159,7 @@ static size_t take_entries(struct qw *q, const redisReply *list)
     for (size_t i = 0; list && list->type == REDIS_REPLY_ARRAY && i < list->elements; i++) {
         const redisReply *e = list->element[i];
         if (e->type != REDIS_REPLY_ARRAY || e->elements < 2 ||
-            e->element[0]->type != REDIS_REPLY_STRING || holds(q, e->element[0]->str))
+            e->element[0]->type != REDIS_REPLY_STRING || qwork_holds(q, e->element[0]->str))
             continue; /* deleted meanwhile, or ours already */
         const redisReply *gen = queue_field(e->element[1], "gen");
         const redisReply *seq = queue_field(e->element[1], "seq"), *fp = queue_field(e->element[1], "fp"),
@@ -175,7 +175,7 @@ static size_t take_entries(struct qw *q, const redisReply *list)
         if (strcmp(fp->str, q->fp)) {
             char what[96];
             snprintf(what, sizeof what, "chunk %s", seq->str);
-            refuse(q, what, fp->str);
+            qwork_refuse(q, what, fp->str);
             let_go(q, e->element[0]->str); /* a worker with the right options takes it now */
             continue;
         }
@@ -210,7 +210,7 @@ static void fetch_end(struct qw *q, size_t got)
 }
 
 /* Not one chunk waits: is the whole queue done? */
-static void on_finish_check(redisAsyncContext *ac, void *reply, void *pd)
+static void qwork_on_finish_check(redisAsyncContext *ac, void *reply, void *pd)
 {
     struct qw *q = ac->data;
     if (reply)
@@ -234,7 +234,7 @@ static void check_finished(struct qw *q)
         "return {redis.call('HGET', KEYS[1], 'complete') or '0', "
         "redis.call('HGET', KEYS[1], 'chunks') or '0', redis.call('SCARD', KEYS[2])}";
     const char *a[] = {"EVAL", lua, "2", q->k_meta, q->k_done};
-    qconn_send(q, on_finish_check, NULL, 5, a);
+    qconn_send(q, qwork_on_finish_check, NULL, 5, a);
 }
 
 static void no_queue(struct qw *q, const redisReply *r)
@@ -274,7 +274,7 @@ static const redisReply *fetch_reply(redisAsyncContext *ac, void *reply)
     return r;
 }
 
-static void on_read(redisAsyncContext *ac, void *reply, void *pd)
+static void qwork_on_read(redisAsyncContext *ac, void *reply, void *pd)
 {
     struct qw *q = ac->data;
     const redisReply *r = fetch_reply(ac, reply);
@@ -317,10 +317,10 @@ static void read_new(struct qw *q)
     snprintf(count, sizeof count, "%d", want > 0 ? want : 1);
     const char *a[] = {"XREADGROUP", "GROUP", "workers", q->consumer, "COUNT", count,
                        "STREAMS", q->k_chunks, ">"};
-    qconn_send(q, on_read, NULL, 9, a);
+    qconn_send(q, qwork_on_read, NULL, 9, a);
 }
 
-static void on_claim(redisAsyncContext *ac, void *reply, void *pd)
+static void qwork_on_claim(redisAsyncContext *ac, void *reply, void *pd)
 {
     struct qw *q = ac->data;
     const redisReply *r = fetch_reply(ac, reply);
@@ -359,7 +359,7 @@ static void fetch(struct qw *q, double now)
     snprintf(count, sizeof count, "%d", want);
     const char *a[] = {"XAUTOCLAIM", q->k_chunks, "workers", q->consumer, idle, "0-0",
                        "COUNT", count};
-    qconn_send(q, on_claim, NULL, 8, a);
+    qconn_send(q, qwork_on_claim, NULL, 8, a);
 }
 
 /* XCLAIM to ourselves (JUSTID) of the chunks we hold, or only of those
@@ -416,7 +416,7 @@ static void held_free(struct held *h)
     free(h);
 }
 
-static void on_stored(redisAsyncContext *ac, void *reply, void *pd)
+static void qwork_on_stored(redisAsyncContext *ac, void *reply, void *pd)
 {
     struct qw *q = ac->data;
     if (reply)
@@ -516,7 +516,7 @@ static void send_store(struct qw *q, struct held *h)
         len[nargs] = strlen(argv[nargs]);
     }
     h->sending = 1;
-    if (redisAsyncCommandArgv(q->ac, on_stored, h, (int)k, argv, len) != REDIS_OK)
+    if (redisAsyncCommandArgv(q->ac, qwork_on_stored, h, (int)k, argv, len) != REDIS_OK)
         h->sending = 0;
     buf_free(&recs);
     free(ends);
@@ -535,7 +535,7 @@ static void send_stores(struct qw *q, double now)
 
 /* --- the loop ---------------------------------------------------------- */
 
-static void on_tick(uv_timer_t *t)
+static void qwork_on_tick(uv_timer_t *t)
 {
     struct qw *q = t->data;
     double now = util_now();
@@ -616,7 +616,7 @@ static void init_keys(struct qw *q)
     snprintf(q->consumer, sizeof q->consumer, "%s:%d", host, (int)getpid());
 }
 
-static void on_released(redisAsyncContext *ac, void *reply, void *pd)
+static void qwork_on_released(redisAsyncContext *ac, void *reply, void *pd)
 {
     struct qw *q = ac->data;
     (void)reply;
@@ -637,7 +637,7 @@ static int release(struct qw *q)
         return n;
     char idle[32];
     snprintf(idle, sizeof idle, "%lld", (long long)(q->c->claim_idle * 1000) + 3600000);
-    if (reclaim(q, 1, idle, on_released) == 0) {
+    if (reclaim(q, 1, idle, qwork_on_released) == 0) {
         q->released = 1;
         q->release_pending = 1;
     }
@@ -645,7 +645,7 @@ static int release(struct qw *q)
 }
 
 /* After the pool: store what was scanned, while Redis can be reached. */
-static int drain(struct qw *q)
+static int qwork_drain(struct qw *q)
 {
     double until = util_now() + 30;
     for (;;) {
@@ -669,8 +669,8 @@ static void close_cb(uv_handle_t *h)
     (void)h;
 }
 
-int queue_work(const struct queue_settings *c, struct plugin *plugin, const char *fp, const char *config,
-               struct out *out, struct scan_stats *st)
+int qwork_run(const struct queue_settings *c, struct plugin *plugin, const char *fp,
+              const char *config, struct out *out, struct scan_stats *st)
 {
     char err[512];
     struct qw *q = calloc(1, sizeof *q);
@@ -688,11 +688,11 @@ int queue_work(const struct queue_settings *c, struct plugin *plugin, const char
     uv_loop_init(&q->loop);
     uv_timer_init(&q->loop, &q->tick);
     q->tick.data = q;
-    uv_timer_start(&q->tick, on_tick, 0, TICK_MS);
+    uv_timer_start(&q->tick, qwork_on_tick, 0, TICK_MS);
     struct pool_src src = {q, &q->loop, src_take, src_done, src_child};
     int rc = pool_run_src(c->pool, plugin, &src, out, st);
     int unfinished = release(q);
-    int left = drain(q);
+    int left = qwork_drain(q);
     if (unfinished)
         log_msg(LOG_WARN, "queue \"%s\": %d chunk(s) taken and not finished: %s", c->queue,
                 unfinished, q->released ? "let go, for the other workers to take over at once"

@@ -1,5 +1,6 @@
-/* qwork: the parts of queue work shared by qwork.c (chunks in, results
- * stored) and qconn.c (the connection to Redis, made again when lost). */
+/* qwork: `salvo queue work` (qwork_run), and the parts of it shared by
+ * qwork.c (chunks in, results stored) and qconn.c (the connection to
+ * Redis, made again when lost). */
 #ifndef SALVO_QWORK_H
 #define SALVO_QWORK_H
 #include <stddef.h>
@@ -57,6 +58,12 @@ struct qw {
     uint64_t twice;            /* chunks another worker had stored first */
     uint64_t taken_over;       /* chunks claimed from other workers */
 };
+
+/* The `queue work` subcommand: take chunks from the queue, scan them with
+ * the pool, store their results. Returns the exit status; fp and config
+ * as queue_push's. */
+int qwork_run(const struct queue_settings *c, struct plugin *plugin, const char *fp,
+              const char *config, struct out *out, struct scan_stats *st);
 
 /* Send a command (hiredis copies the arguments); nothing when not
  * connected. */

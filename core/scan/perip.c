@@ -56,7 +56,7 @@ static uint64_t hash(const char *ip)
     return util_fnv1a_str(UTIL_FNV_OFFSET, ip) | 1;
 }
 
-static struct slot *find(struct perip *t, const char *ip)
+static struct slot *perip_find(struct perip *t, const char *ip)
 {
     uint64_t k = hash(ip);
     for (size_t i = 0; i < SLOTS; i++) {
@@ -75,7 +75,7 @@ static struct slot *find(struct perip *t, const char *ip)
 
 int perip_take(struct perip *t, const char *ip, uint64_t now, uint64_t *wait_ns)
 {
-    struct slot *s = find(t, ip);
+    struct slot *s = perip_find(t, ip);
     *wait_ns = 0;
     if (!s)
         return 1;
@@ -103,7 +103,7 @@ int perip_take(struct perip *t, const char *ip, uint64_t now, uint64_t *wait_ns)
 
 void perip_release(struct perip *t, const char *ip)
 {
-    struct slot *s = t->max ? find(t, ip) : NULL;
+    struct slot *s = t->max ? perip_find(t, ip) : NULL;
     if (s)
         atomic_fetch_sub(&s->inflight, 1);
 }

@@ -37,7 +37,7 @@ struct probes {
     struct probe *free_list;
     unsigned busy;                /* started, not ended */
     int stopping;
-    int closing;                  /* handles still closing in probes_free() */
+    int closing;                  /* handles still closing in probe_free() */
     struct queue ready;           /* waiting for admission */
     struct queue retry;           /* waiting for a retry, by due time */
     uv_timer_t retry_timer;
@@ -67,13 +67,13 @@ static void see_stall(struct probes *ps, uint64_t now)
     ps->stall_at = now;
 }
 
-int probes_stalled(struct probes *ps, uint64_t since)
+int probe_stalled(struct probes *ps, uint64_t since)
 {
     see_stall(ps, rate_now());
     return ps->stall_at > since;
 }
 
-static void on_beat(uv_timer_t *t)
+static void probe_on_beat(uv_timer_t *t)
 {
     struct probes *ps = t->data;
     uint64_t now = rate_now();
@@ -83,7 +83,7 @@ static void on_beat(uv_timer_t *t)
 
 /* ---- a rate gate: take a token, or arm a timer and say no ---- */
 
-static void on_gate_timer(uv_timer_t *t)
+static void probe_on_gate_timer(uv_timer_t *t)
 {
     struct probe_gate *g = t->data;
     g->waiting = 0;
@@ -111,13 +111,13 @@ int probe_gate_ok(struct probe_gate *g)
     if (!wait)
         return 1;
     g->waiting = 1;
-    uv_timer_start(&g->timer, on_gate_timer, (wait + 999999) / 1000000, 0);
+    uv_timer_start(&g->timer, probe_on_gate_timer, (wait + 999999) / 1000000, 0);
     return 0;
 }
 
 /* ---- queues ---- */
 
-static int queue_push(struct queue *q, struct probe *p)
+static int probe_queue_push(struct queue *q, struct probe *p)
 {
     if (q->n == q->cap) {
         size_t cap = q->cap ? 2 * q->cap : 64;
@@ -154,7 +154,7 @@ void probe_end(struct probe *p, int verdict, int kind, const char *why)
 }
 
 /* A stage failed with the message in x.errmsg. */
-static void fail(struct probe *p, int kind)
+static void probe_fail(struct probe *p, int kind)
 {
     probe_end(p, V_ERROR, kind, p->x.errmsg);
 }
@@ -162,7 +162,7 @@ static void fail(struct probe *p, int kind)
 static void fail_msg(struct probe *p, int kind, const char *msg)
 {
     snprintf(p->x.errmsg, sizeof p->x.errmsg, "%s", msg);
-    fail(p, kind);
+    probe_fail(p, kind);
 }
 
 /* ---- transfer ---- */
@@ -172,7 +172,7 @@ static void transfer(struct probe *p)
     p->stage = PS_TRANSFER;
     p->started = rate_now();
     if (engine_start(p->ps->eng, &p->x) < 0)
-        fail(p, p->x.kind);
+        probe_fail(p, p->x.kind);
 }
 
 /* ---- admit: --rate and the per-address caps (DNS stage only) ---- */
@@ -180,11 +180,11 @@ static void transfer(struct probe *p)
 void probe_admit(struct probe *p)
 {
     p->stage = PS_ADMIT;
-    if (queue_push(&p->ps->ready, p) < 0)
+    if (probe_queue_push(&p->ps->ready, p) < 0)
         fail_msg(p, ERR_INTERNAL, "internal: out of memory");
 }
 
-static void on_perip_timer(uv_timer_t *t)
+static void probe_on_perip_timer(uv_timer_t *t)
 {
     struct probes *ps = t->data;
     ps->wake(ps->ud);
@@ -193,7 +193,7 @@ static void on_perip_timer(uv_timer_t *t)
 /* HTTP for the admitted probes, as fast as --rate and the per-address caps
  * let. A probe whose address is at its cap waits without holding up the
  * probes to other addresses. */
-void probes_pump(struct probes *ps)
+void probe_pump(struct probes *ps)
 {
     struct queue *q = &ps->ready;
     size_t keep = 0, i = 0;
@@ -221,15 +221,15 @@ void probes_pump(struct probes *ps)
     q->n = keep;
     ps->capped = blocked;
     if (blocked)
-        uv_timer_start(&ps->perip_timer, on_perip_timer, (wake + 999999) / 1000000, 0);
+        uv_timer_start(&ps->perip_timer, probe_on_perip_timer, (wake + 999999) / 1000000, 0);
 }
 
-int probes_held(const struct probes *ps)
+int probe_held(const struct probes *ps)
 {
     return ps->gate.waiting || ps->capped;
 }
 
-int probes_rate_ok(struct probes *ps)
+int probe_rate_ok(struct probes *ps)
 {
     return probe_gate_ok(&ps->gate);
 }
@@ -266,14 +266,14 @@ static uint64_t retry_delay(const struct probe *p)
     return (uint64_t)(d * 1e9);
 }
 
-static void on_retry_timer(uv_timer_t *t);
+static void probe_on_retry_timer(uv_timer_t *t);
 
 static void arm_retry_timer(struct probes *ps)
 {
     if (!ps->retry.n)
         return;
     uint64_t now = rate_now(), due = ps->retry.v[0]->due;
-    uv_timer_start(&ps->retry_timer, on_retry_timer,
+    uv_timer_start(&ps->retry_timer, probe_on_retry_timer,
                    due > now ? (due - now + 999999) / 1000000 : 0, 0);
 }
 
@@ -281,7 +281,7 @@ static void arm_retry_timer(struct probes *ps)
 static int retry_later(struct probes *ps, struct probe *p)
 {
     struct queue *q = &ps->retry;
-    if (queue_push(q, p) < 0)
+    if (probe_queue_push(q, p) < 0)
         return -1;
     p->stage = PS_RETRY;
     p->due = rate_now() + retry_delay(p);
@@ -298,7 +298,7 @@ static int retry_later(struct probes *ps, struct probe *p)
     return 0;
 }
 
-static void on_retry_timer(uv_timer_t *t)
+static void probe_on_retry_timer(uv_timer_t *t)
 {
     struct probes *ps = t->data;
     struct queue *q = &ps->retry;
@@ -322,7 +322,7 @@ static void on_retry_timer(uv_timer_t *t)
     ps->wake(ps->ud);
 }
 
-void probes_stop(struct probes *ps)
+void probe_stop(struct probes *ps)
 {
     ps->stopping = 1;
     uv_timer_stop(&ps->retry_timer);
@@ -331,7 +331,7 @@ void probes_stop(struct probes *ps)
         struct probe *p = q->v[--q->n];
         snprintf(p->x.errmsg, sizeof p->x.errmsg, "stopped before retry %d (%s)", p->attempt,
                  p->x.res.error ? p->x.res.error : "429/503");
-        fail(p, ERR_STOPPED);
+        probe_fail(p, ERR_STOPPED);
     }
 }
 
@@ -347,7 +347,7 @@ static unsigned size_bucket(unsigned long long len)
     return b;
 }
 
-static void on_xfer_done(struct xfer *x, void *ud)
+static void probe_on_xfer_done(struct xfer *x, void *ud)
 {
     struct probes *ps = ud;
     struct probe *p = container_of(x, struct probe, x);
@@ -379,7 +379,7 @@ static void on_xfer_done(struct xfer *x, void *ud)
     st->counted = 1;
     p->stage = PS_JUDGE;
     if (x->kind != ERR_NONE) {
-        fail(p, x->kind);
+        probe_fail(p, x->kind);
         return;
     }
     int verdict = V_HIT, kind = ERR_NONE;
@@ -389,7 +389,7 @@ static void on_xfer_done(struct xfer *x, void *ud)
     probe_end(p, verdict, kind, why);
 }
 
-static void on_idle(void *ud)
+static void probe_on_idle(void *ud)
 {
     struct probes *ps = ud;
     ps->wake(ps->ud);
@@ -453,7 +453,7 @@ static const char *build(struct probes *ps, struct probe *p, int *kind)
 }
 
 /* A word shown in a report even though it made no URL. */
-static void probes_show_word(const struct probes *ps, struct probe *p)
+static void probe_show_word(const struct probes *ps, struct probe *p)
 {
     if (p->x.req.url.len)
         return;
@@ -505,15 +505,15 @@ int probe_run(struct probes *ps, void *owner, uint64_t owner_id, uint32_t index,
     int kind;
     const char *why = build(ps, p, &kind);
     if (why) {
-        probes_show_word(ps, p);
+        probe_show_word(ps, p);
         fail_msg(p, kind, why);
         return 0;
     }
     p->stage = PS_TARGET;
     if (ps->h.target && ps->h.target(ps->h.judge, p, &kind) < 0) {
         if (!owner)
-            probes_show_word(ps, p);
-        fail(p, kind);
+            probe_show_word(ps, p);
+        probe_fail(p, kind);
         return 0;
     }
     if (ps->h.start && ps->h.wanted(ps->h.resolve, p)) {
@@ -521,24 +521,24 @@ int probe_run(struct probes *ps, void *owner, uint64_t owner_id, uint32_t index,
         if (ps->h.start(ps->h.resolve, p) < 0)
             fail_msg(p, ERR_INTERNAL, "internal: out of memory");
     } else if (ps->h.start) {
-        probe_admit(p); /* --rate is taken in probes_pump() */
+        probe_admit(p); /* --rate is taken in probe_pump() */
     } else {
         transfer(p);
     }
     return 0;
 }
 
-unsigned probes_busy(const struct probes *ps)
+unsigned probe_busy(const struct probes *ps)
 {
     return ps->busy;
 }
 
-struct engine *probes_engine(const struct probes *ps)
+struct engine *probe_engine(const struct probes *ps)
 {
     return ps->eng;
 }
 
-struct probes *probes_new(uv_loop_t *loop, const struct engine_settings *es,
+struct probes *probe_new(uv_loop_t *loop, const struct engine_settings *es,
                           const struct probe_settings *s, const struct probe_hooks *hooks,
                           struct rate *rate,
                           struct perip *perip, struct probe_stats *stats, probe_end_fn end,
@@ -549,7 +549,7 @@ struct probes *probes_new(uv_loop_t *loop, const struct engine_settings *es,
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    if (!(ps->eng = engine_new(loop, es, on_xfer_done, on_idle, ps, err, errlen))) {
+    if (!(ps->eng = engine_new(loop, es, probe_on_xfer_done, probe_on_idle, ps, err, errlen))) {
         free(ps);
         return NULL;
     }
@@ -568,32 +568,32 @@ struct probes *probes_new(uv_loop_t *loop, const struct engine_settings *es,
     ps->perip_timer.data = ps;
     uv_timer_init(loop, &ps->beat);
     ps->beat.data = ps;
-    uv_timer_start(&ps->beat, on_beat, BEAT_MS, BEAT_MS);
+    uv_timer_start(&ps->beat, probe_on_beat, BEAT_MS, BEAT_MS);
     uv_unref((uv_handle_t *)&ps->beat);
     probe_gate_init(&ps->gate, loop, rate, wake, ud);
     return ps;
 }
 
-void probes_set_resolve(struct probes *ps, const struct probe_hooks *h)
+void probe_set_resolve(struct probes *ps, const struct probe_hooks *h)
 {
     ps->h.resolve = h->resolve;
     ps->h.wanted = h->wanted;
     ps->h.start = h->start;
 }
 
-void *probes_resolve(const struct probes *ps)
+void *probe_resolve(const struct probes *ps)
 {
     return ps->h.resolve;
 }
 
-static void on_closed(uv_handle_t *h)
+static void probe_on_closed(uv_handle_t *h)
 {
     struct probes *ps = h->data;
     if (--ps->closing == 0)
         free(ps);
 }
 
-void probes_free(struct probes *ps)
+void probe_free(struct probes *ps)
 {
     if (!ps)
         return;
@@ -610,8 +610,8 @@ void probes_free(struct probes *ps)
     /* ps goes once libuv is done with its timers: the caller runs the loop. */
     ps->closing = 4;
     ps->retry_timer.data = ps->perip_timer.data = ps->gate.timer.data = ps->beat.data = ps;
-    uv_close((uv_handle_t *)&ps->beat, on_closed);
-    uv_close((uv_handle_t *)&ps->retry_timer, on_closed);
-    uv_close((uv_handle_t *)&ps->perip_timer, on_closed);
-    uv_close((uv_handle_t *)&ps->gate.timer, on_closed);
+    uv_close((uv_handle_t *)&ps->beat, probe_on_closed);
+    uv_close((uv_handle_t *)&ps->retry_timer, probe_on_closed);
+    uv_close((uv_handle_t *)&ps->perip_timer, probe_on_closed);
+    uv_close((uv_handle_t *)&ps->gate.timer, probe_on_closed);
 }

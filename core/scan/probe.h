@@ -104,27 +104,27 @@ void probe_gate_init(struct probe_gate *g, uv_loop_t *loop, struct rate *r,
 int probe_gate_ok(struct probe_gate *g);
 /* Whether the process was seen not to run (a stall: SIGSTOP, a paused VM)
  * at some time after since (ns, rate_now()). */
-int probes_stalled(struct probes *ps, uint64_t since);
+int probe_stalled(struct probes *ps, uint64_t since);
 /* Whether --rate or a per-address cap is holding probes back now. */
-int probes_held(const struct probes *ps);
+int probe_held(const struct probes *ps);
 
 /* The probes of one worker and their engine. Without a verdict hook
  * every response is a hit; rate and perip may be NULL. wake(ud) runs
  * whenever the window may have moved: after curl activity and the
  * probes' own timers. NULL with err. */
-struct probes *probes_new(uv_loop_t *loop, const struct engine_settings *es,
+struct probes *probe_new(uv_loop_t *loop, const struct engine_settings *es,
                           const struct probe_settings *s, const struct probe_hooks *hooks,
                           struct rate *rate,
                           struct perip *perip, struct probe_stats *stats, probe_end_fn end,
                           void (*wake)(void *ud), void *ud, char *err, size_t errlen);
 /* The DNS stage, when the worker runs one: wanted, start and their ud. */
-void probes_set_resolve(struct probes *ps, const struct probe_hooks *h);
+void probe_set_resolve(struct probes *ps, const struct probe_hooks *h);
 /* The DNS stage's ud, for its callbacks. */
-void *probes_resolve(const struct probes *ps);
-struct engine *probes_engine(const struct probes *ps);
+void *probe_resolve(const struct probes *ps);
+struct engine *probe_engine(const struct probes *ps);
 /* Free every probe (none may be busy) and the engine; the caller runs the
  * loop afterwards so the handles can close. */
-void probes_free(struct probes *ps);
+void probe_free(struct probes *ps);
 
 /* Start a probe for word[0..len): it ends, now or later, in exactly one
  * call of the end callback. owner NULL = a calibration probe: no judging
@@ -137,12 +137,12 @@ void probe_end(struct probe *p, int verdict, int kind, const char *why);
 /* Stages the DNS stage hands a probe on to. */
 void probe_admit(struct probe *p);
 /* Start what admission let through; called whenever the window may move. */
-void probes_pump(struct probes *ps);
+void probe_pump(struct probes *ps);
 /* Probes started and not ended, whatever stage they are in. */
-unsigned probes_busy(const struct probes *ps);
+unsigned probe_busy(const struct probes *ps);
 /* May one more word start now (the rate limiter for words without the DNS
  * stage)? */
-int probes_rate_ok(struct probes *ps);
+int probe_rate_ok(struct probes *ps);
 /* MSG_STOP: tries still waiting end now, with what they last got. */
-void probes_stop(struct probes *ps);
+void probe_stop(struct probes *ps);
 #endif

@@ -343,13 +343,13 @@ static void answered(struct resolve *r, struct probe *p, const struct dns_result
         pin(r, p, d);
 }
 
-static void on_resolved(void *ud, const struct dns_result *d)
+static void resolve_on_resolved(void *ud, const struct dns_result *d)
 {
     struct probe *p = ud;
-    struct resolve *r = probes_resolve(p->ps);
+    struct resolve *r = probe_resolve(p->ps);
     /* A query that timed out while the process did not run is asked
      * again (as a transfer is: probe.c). */
-    if (d->status == DNS_TIMEOUT && p->stall_tries < 3 && probes_stalled(p->ps, p->due)) {
+    if (d->status == DNS_TIMEOUT && p->stall_tries < 3 && probe_stalled(p->ps, p->due)) {
         p->stall_tries++;
         if (resolve_start(r, p) == 0)
             return;
@@ -376,14 +376,14 @@ int resolve_start(struct resolve *r, struct probe *p)
         answered(r, p, &r->last);
         return 0;
     }
-    if (dns_resolve(r->dns, p->host, on_resolved, p) < 0)
+    if (dns_resolve(r->dns, p->host, resolve_on_resolved, p) < 0)
         return -1;
     return 0;
 }
 
 /* --wildcard-dns: the answers of random names under the template's
  * domain. Words wait until they are known. */
-static void on_wild(void *ud, const struct dns_result *d)
+static void resolve_on_wild(void *ud, const struct dns_result *d)
 {
     struct resolve *r = ud;
     for (size_t i = 0; d->status == DNS_OK && i < d->naddr; i++) {
@@ -433,7 +433,7 @@ void resolve_learn_wildcard(struct resolve *r, uint64_t *seed)
         char label[20], name[300];
         calib_word(label, 14, seed);
         snprintf(name, sizeof name, "%s.%s", label, r->domain);
-        if (dns_resolve(r->dns, name, on_wild, r) < 0)
+        if (dns_resolve(r->dns, name, resolve_on_wild, r) < 0)
             r->wild_learning--;
     }
 }

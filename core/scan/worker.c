@@ -96,13 +96,13 @@ static uint64_t cpu_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void flush(struct worker *w);
+static void worker_flush(struct worker *w);
 static void refill(void *ud);
 static void maybe_finish(struct worker *w);
 static void calib_probe(struct worker *w);
 static void calib_done(struct worker *w, struct probe *p, int verdict);
 
-static void on_written(uv_write_t *req, int status)
+static void worker_on_written(uv_write_t *req, int status)
 {
     struct worker *w = req->data;
     w->writing = 0;
@@ -113,11 +113,11 @@ static void on_written(uv_write_t *req, int status)
         uv_stop(&w->loop);
         return;
     }
-    flush(w);
+    worker_flush(w);
     maybe_finish(w);
 }
 
-static void flush(struct worker *w)
+static void worker_flush(struct worker *w)
 {
     if (w->writing || !w->out.len)
         return;
@@ -126,7 +126,7 @@ static void flush(struct worker *w)
     w->out = t;
     uv_buf_t b = uv_buf_init(w->wbuf.p, (unsigned)w->wbuf.len);
     w->wreq.data = w;
-    if (uv_write(&w->wreq, (uv_stream_t *)&w->ipc, &b, 1, on_written) == 0)
+    if (uv_write(&w->wreq, (uv_stream_t *)&w->ipc, &b, 1, worker_on_written) == 0)
         w->writing = 1;
     else {
         w->status = 1;
@@ -200,7 +200,7 @@ static void chunk_maybe_done(struct worker *w)
 
 /* Every probe ends here, once: its verdict goes up (hits and errors, and
  * the rest with --show-filtered) and its chunk has one word less open. */
-static void on_end(struct probe *p, int verdict, int kind, const char *why, void *ud)
+static void worker_on_end(struct probe *p, int verdict, int kind, const char *why, void *ud)
 {
     struct worker *w = ud;
     if (!p->owner) {
@@ -288,7 +288,7 @@ static void calib_report(struct worker *w, const struct calib_fp *changed)
                 "%s; filtered from here on (hits before may be such pages)", d.p ? d.p : "");
         buf_free(&d);
     }
-    flush(w);
+    worker_flush(w);
 }
 
 static void calib_settle(struct worker *w, const struct calib_fp *changed)
@@ -333,10 +333,10 @@ static void calib_probe(struct worker *w)
 
 static void maybe_finish(struct worker *w)
 {
-    if (w->end && !w->head && probes_busy(w->probes) == 0 && !w->closing) {
+    if (w->end && !w->head && probe_busy(w->probes) == 0 && !w->closing) {
         w->closing = 1;
         send_stats(w);
-        flush(w);
+        worker_flush(w);
     }
     if (w->closing && !w->writing && !w->out.len)
         uv_stop(&w->loop);
@@ -351,7 +351,7 @@ static int skipped(const struct chunk *ch, uint32_t index)
     return 0;
 }
 
-/* One word of ch into the probe layer; it ends in on_end(). */
+/* One word of ch into the probe layer; it ends in worker_on_end(). */
 static int start_word(struct worker *w, struct chunk *ch, uint32_t index, const char *word,
                       size_t len)
 {
@@ -368,9 +368,9 @@ static int start_word(struct worker *w, struct chunk *ch, uint32_t index, const 
 /* -t auto: what the last period measured moves the window. */
 static void adjust_window(struct worker *w)
 {
-    struct engine *e = probes_engine(w->probes);
-    window_busy(&w->win, probes_busy(w->probes));
-    if (probes_held(w->probes) || w->dns_gate.waiting || engine_capped(e))
+    struct engine *e = probe_engine(w->probes);
+    window_busy(&w->win, probe_busy(w->probes));
+    if (probe_held(w->probes) || w->dns_gate.waiting || engine_capped(e))
         window_held(&w->win);
     uint64_t now = rate_now();
     unsigned was = w->win.cur;
@@ -398,17 +398,17 @@ static void adjust_window(struct worker *w)
 static void refill(void *ud)
 {
     struct worker *w = ud;
-    probes_pump(w->probes);
+    probe_pump(w->probes);
     if (w->calibrating || (w->resolve && resolve_learning(w->resolve))) {
-        flush(w); /* words wait until "not found" is known */
+        worker_flush(w); /* words wait until "not found" is known */
         return;
     }
-    unsigned window = engine_window(probes_engine(w->probes));
-    for (struct chunk *ch = w->head; ch && probes_busy(w->probes) < window; ch = ch->next) {
-        while (ch->pos < ch->words.len && probes_busy(w->probes) < window) {
+    unsigned window = engine_window(probe_engine(w->probes));
+    for (struct chunk *ch = w->head; ch && probe_busy(w->probes) < window; ch = ch->next) {
+        while (ch->pos < ch->words.len && probe_busy(w->probes) < window) {
             /* With the DNS stage, words start at the DNS rate and their
              * HTTP waits for --rate at admission. */
-            int ok = w->dns ? probe_gate_ok(&w->dns_gate) : probes_rate_ok(w->probes);
+            int ok = w->dns ? probe_gate_ok(&w->dns_gate) : probe_rate_ok(w->probes);
             if (!skipped(ch, ch->next_index) && !ok)
                 goto wait;
             const char *word = ch->words.p + ch->pos;
@@ -422,7 +422,7 @@ static void refill(void *ud)
         }
     }
 wait:
-    probes_pump(w->probes); /* words that need no DNS went straight there */
+    probe_pump(w->probes); /* words that need no DNS went straight there */
     if (w->auto_window)
         adjust_window(w);
     chunk_maybe_done(w);
@@ -430,11 +430,11 @@ wait:
         msg_put(&w->out, MSG_WANT, NULL, 0);
         w->want_sent = 1;
     }
-    flush(w);
+    worker_flush(w);
     maybe_finish(w);
 }
 
-static int on_frame(struct worker *w, const struct frame *f)
+static int worker_on_frame(struct worker *w, const struct frame *f)
 {
     if (f->type == MSG_END) {
         w->end = 1;
@@ -444,7 +444,7 @@ static int on_frame(struct worker *w, const struct frame *f)
         w->end = 1;
         w->stopping = 1;
         /* Tries waiting for their turn end now, with what they last got. */
-        probes_stop(w->probes);
+        probe_stop(w->probes);
         for (struct chunk *ch = w->head; ch; ch = ch->next) {
             ch->abandoned = 1;
             ch->pos = ch->words.len;
@@ -478,7 +478,7 @@ static int on_frame(struct worker *w, const struct frame *f)
     return 0;
 }
 
-static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b)
+static void worker_on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b)
 {
     (void)hint;
     struct worker *w = h->data;
@@ -489,7 +489,7 @@ static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b)
     *b = uv_buf_init(w->in.p + w->in.len, (unsigned)(w->in.cap - w->in.len - 1));
 }
 
-static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
+static void worker_on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 {
     (void)b;
     struct worker *w = s->data;
@@ -504,7 +504,7 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
     long used;
     size_t off = 0;
     while ((used = msg_next(w->in.p + off, w->in.len - off, &f)) > 0) {
-        if (on_frame(w, &f) < 0) {
+        if (worker_on_frame(w, &f) < 0) {
             log_msg(LOG_ERR, "worker: bad message from the parent");
             w->status = 1;
             uv_stop(&w->loop);
@@ -540,13 +540,13 @@ static void small_thread_stacks(void)
 /* With a resolver thread per lookup, glibc's heaps fragment: live memory
  * stays flat but resident memory creeps up with the number of probes.
  * Giving free pages back now and then keeps it flat over any list. */
-static void on_trim(uv_timer_t *t)
+static void worker_on_trim(uv_timer_t *t)
 {
     struct worker *w = t->data;
     if (++w->trims % 8 == 0)
         malloc_trim(0);
     send_stats(w); /* four times a second: the progress line counts words */
-    flush(w);
+    worker_flush(w);
 }
 
 /* glibc's resolver waits 5 s before it asks again, longer than a probe
@@ -616,7 +616,7 @@ static void to_parent(const char *line, size_t len, void *ud)
     msg_put(&w->out, MSG_LOG, line, len);
 }
 
-static void on_wild(const char *text, size_t len, void *ud)
+static void worker_on_wild(const char *text, size_t len, void *ud)
 {
     struct worker *w = ud;
     msg_put(&w->out, MSG_WILD, text, len);
@@ -634,10 +634,10 @@ static int setup_probes(struct worker *w, struct plugin *plugin, struct beacon *
     ps.keys = w->combo.keys.n ? &w->combo.keys : NULL;
     struct probe_hooks hooks = {0};
     judge_hooks(&w->judge, &hooks);
-    if (!(w->probes = probes_new(&w->loop, &c->engine, &ps, &hooks, rate, perip, &w->stats,
-                                 on_end, refill, w, err, errlen)))
+    if (!(w->probes = probe_new(&w->loop, &c->engine, &ps, &hooks, rate, perip, &w->stats,
+                                 worker_on_end, refill, w, err, errlen)))
         return -1;
-    struct engine *e = probes_engine(w->probes);
+    struct engine *e = probe_engine(w->probes);
     w->stats.window = engine_window(e);
     if ((w->auto_window = c->engine.concurrency == 0)) {
         window_init(&w->win, engine_window(e), 10, engine_window_max(e), rate_now(), cpu_ns());
@@ -648,12 +648,12 @@ static int setup_probes(struct worker *w, struct plugin *plugin, struct beacon *
         return 0;
     if (!(w->dns = dns_new(&w->loop, &c->dns, err, errlen)))
         return -1;
-    if (!(w->resolve = resolve_new(w->dns, &c->resolve, &w->stats, refill, on_wild, w))) {
+    if (!(w->resolve = resolve_new(w->dns, &c->resolve, &w->stats, refill, worker_on_wild, w))) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     resolve_hooks(w->resolve, &hooks);
-    probes_set_resolve(w->probes, &hooks);
+    probe_set_resolve(w->probes, &hooks);
     return 0;
 }
 
@@ -691,10 +691,10 @@ int worker_run(int fd, const struct worker_settings *c, struct plugin *plugin, s
     log_set_sink(to_parent, &w);
     msg_put(&w.out, MSG_READY, NULL, 0);
     send_stats(&w); /* the window, for the progress line */
-    uv_read_start((uv_stream_t *)&w.ipc, on_alloc, on_read);
+    uv_read_start((uv_stream_t *)&w.ipc, worker_on_alloc, worker_on_read);
     uv_timer_init(&w.loop, &w.trim);
     w.trim.data = &w;
-    uv_timer_start(&w.trim, on_trim, 250, 250);
+    uv_timer_start(&w.trim, worker_on_trim, 250, 250);
     uv_unref((uv_handle_t *)&w.trim);
     w.calib_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)&w;
     if (c->wildcard_dns && w.resolve)
@@ -712,7 +712,7 @@ int worker_run(int fd, const struct worker_settings *c, struct plugin *plugin, s
     drain_sync(&w, fd);
     dns_free(w.dns);
     resolve_free(w.resolve);
-    probes_free(w.probes);
+    probe_free(w.probes);
     uv_walk(&w.loop, close_walk, NULL);
     uv_run(&w.loop, UV_RUN_DEFAULT);
     uv_loop_close(&w.loop);

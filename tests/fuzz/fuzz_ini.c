@@ -6,6 +6,7 @@
 
 #include "base/conf.h"
 #include "cli/opt.h"
+#include "cli/optdump.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -25,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (opt_load_ini(&c, path, err, sizeof err) == 0) {
         FILE *f = fopen("/dev/null", "w");
         if (f) {
-            opt_dump(&c, f); /* what loaded must print back */
+            optdump_print(&c, f); /* what loaded must print back */
             fclose(f);
         }
     }

@@ -12,6 +12,7 @@
 #include "base/conf.h"
 #include "ext/match.h"
 #include "cli/opt.h"
+#include "cli/optdump.h"
 
 static char path[64];
 
@@ -172,11 +173,11 @@ static void dump_round_trip(void **s)
     char *one = NULL, *two = NULL;
     size_t n1, n2;
     FILE *f = open_memstream(&one, &n1);
-    opt_dump(&a, f);
+    optdump_print(&a, f);
     fclose(f);
     assert_int_equal(load(&b, one, err, sizeof err), 0);
     f = open_memstream(&two, &n2);
-    opt_dump(&b, f);
+    optdump_print(&b, f);
     fclose(f);
     assert_string_equal(one, two);
     assert_non_null(strstr(one, "concurrency = 9\n"));

@@ -79,7 +79,7 @@ struct run {
     struct probe_stats stats;
     int ends[MAXW];       /* end calls per word index */
     int verdict[MAXW], kind[MAXW];
-    int stop_at_retries;  /* call probes_stop() when this many retries wait */
+    int stop_at_retries;  /* call probe_stop() when this many retries wait */
     int timed_out;
 };
 
@@ -97,7 +97,7 @@ static void on_end(struct probe *p, int verdict, int kind, const char *why, void
 static void wake(void *ud)
 {
     struct run *r = ud;
-    if (probes_busy(r->ps) == 0)
+    if (probe_busy(r->ps) == 0)
         uv_stop(&r->loop);
 }
 
@@ -113,7 +113,7 @@ static void on_poll(uv_timer_t *t)
     struct run *r = t->data;
     if (r->stop_at_retries && (int)r->stats.retries >= r->stop_at_retries) {
         r->stop_at_retries = 0;
-        probes_stop(r->ps);
+        probe_stop(r->ps);
         wake(r);
     }
 }
@@ -166,7 +166,7 @@ static void start(struct run *r, const char *tmpl_fmt, long retries, double time
     struct probe_settings s = {.template = tmpl, .headers = &none, .data = "", .retries = retries};
     struct probe_hooks h = {.target = hook_target, .verdict = hook_verdict};
     char err[256];
-    r->ps = probes_new(&r->loop, &es, &s, &h, NULL, NULL, &r->stats, on_end, wake, r, err,
+    r->ps = probe_new(&r->loop, &es, &s, &h, NULL, NULL, &r->stats, on_end, wake, r, err,
                        sizeof err);
     assert_non_null(r->ps);
     uv_timer_init(&r->loop, &r->guard);
@@ -186,11 +186,11 @@ static void close_all(uv_handle_t *h, void *arg)
 
 static void finish(struct run *r)
 {
-    if (probes_busy(r->ps))
+    if (probe_busy(r->ps))
         uv_run(&r->loop, UV_RUN_DEFAULT);
     assert_false(r->timed_out);
-    assert_int_equal(probes_busy(r->ps), 0);
-    probes_free(r->ps);
+    assert_int_equal(probe_busy(r->ps), 0);
+    probe_free(r->ps);
     uv_walk(&r->loop, close_all, NULL);
     uv_run(&r->loop, UV_RUN_DEFAULT);
     assert_int_equal(uv_loop_close(&r->loop), 0);
