@@ -63,8 +63,8 @@ struct engine {
     unsigned window;                /* transfers in flight at most, now */
     unsigned window_max;            /* what it may grow to (-t auto) */
     int has_user_agent_header;
-    struct xfer *doomed[64];
-    unsigned ndoomed;
+    struct xfer *unwatched[64];
+    unsigned nunwatched;
 };
 
 /* ---- sockets and timer ---- */
@@ -147,9 +147,9 @@ doom: {
     /* Fail this transfer after socket_action returns, not all of them. */
     struct xfer *p = NULL;
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&p);
-    if (p && !p->doomed && e->ndoomed < sizeof e->doomed / sizeof e->doomed[0]) {
-        p->doomed = 1;
-        e->doomed[e->ndoomed++] = p;
+    if (p && !p->unwatched && e->nunwatched < sizeof e->unwatched / sizeof e->unwatched[0]) {
+        p->unwatched = 1;
+        e->unwatched[e->nunwatched++] = p;
     }
     return 0;
 }
@@ -275,13 +275,13 @@ static void engine_finish(struct engine *e, struct xfer *p, CURLcode rc)
 
 static void reap(struct engine *e)
 {
-    for (unsigned i = 0; i < e->ndoomed; i++) {
-        struct xfer *p = e->doomed[i];
+    for (unsigned i = 0; i < e->nunwatched; i++) {
+        struct xfer *p = e->unwatched[i];
         curl_multi_remove_handle(e->multi, p->easy);
         snprintf(p->errbuf, sizeof p->errbuf, "cannot watch the socket");
         engine_finish(e, p, CURLE_COULDNT_CONNECT);
     }
-    e->ndoomed = 0;
+    e->nunwatched = 0;
     CURLMsg *m;
     int left;
     while ((m = curl_multi_info_read(e->multi, &left))) {
@@ -292,7 +292,7 @@ static void reap(struct engine *e)
         CURLcode rc = m->data.result;
         curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&p);
         curl_multi_remove_handle(e->multi, easy);
-        if (p->doomed)
+        if (p->unwatched)
             continue; /* already finished above */
         engine_finish(e, p, rc);
     }
@@ -448,7 +448,7 @@ void engine_xfer_clear(struct xfer *p)
     p->kind = ERR_NONE;
     p->errbuf[0] = '\0';
     p->errmsg[0] = '\0';
-    p->doomed = 0;
+    p->unwatched = 0;
     p->curl_only = 0;
 }
 
@@ -487,7 +487,7 @@ int engine_start(struct engine *e, struct xfer *p)
     p->kind = ERR_NONE;
     p->errbuf[0] = '\0';
     p->errmsg[0] = '\0';
-    p->doomed = 0;
+    p->unwatched = 0;
     p->res.url = p->req.url.p;
     p->sent = 0;
     if (e->h1 || e->h2) {

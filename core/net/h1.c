@@ -332,7 +332,7 @@ static int requeue(struct conn *c, unsigned cap)
         st->cut_at = uv_hrtime();
     }
     st->answered = 0;
-    if (!stale && x->own.again++ >= H1_REQUEUE_MAX)
+    if (!stale && x->own.requeues++ >= H1_REQUEUE_MAX)
         return 0;
     buf_reset(&x->res.hdrs);
     buf_reset(&x->res.body);
@@ -585,7 +585,7 @@ static int body_begins(struct conn *c)
 {
     struct xfer *x = c->x;
     struct h1 *h = c->h;
-    if (c->pr.coded) { /* a coding salvo does not undo: curl's */
+    if (c->pr.foreign_coding) { /* a coding salvo does not undo: curl's */
         detach(c);
         conn_close(c);
         report(h, x, 1);

@@ -171,7 +171,7 @@ static int header_line(struct h1parse *p, const char *l, size_t n)
     else if (nl == 16 && !strncasecmp(l, "content-encoding", 16)) {
         int k = coding_kind(v, vl);
         if (k < 0 || (k && p->coding))
-            p->coded = 1; /* another coding, or two */
+            p->foreign_coding = 1; /* another coding, or two */
         else if (k)
             p->coding = k;
     } else
@@ -201,7 +201,7 @@ static int status_line(struct h1parse *p, const char *l, size_t n)
     if (status == 101)
         return h1parse_refuse(p, ERR_BAD_REPLY, "101 Switching Protocols, which no request asked for");
     /* A 1xx's headers say nothing of the answer that follows. */
-    p->chunked = p->has_len = p->coded = p->coding = 0;
+    p->chunked = p->has_len = p->foreign_coding = p->coding = 0;
     p->close_tok = p->keepalive_tok = p->te_chunked = p->te_other = p->framing_last = 0;
     p->left = 0;
     p->status = status;
@@ -228,7 +228,7 @@ static int head_end(struct h1parse *p)
         return H1PARSE_DONE;
     }
     if (p->te_other)
-        p->coded = 1; /* curl's to undo (read to the close when chunked is not last) */
+        p->foreign_coding = 1; /* curl's to undo (read to the close when chunked is not last) */
     else if (p->te_chunked)
         p->chunked = 1;
     p->phase = p->chunked ? ST_CSIZE : p->has_len ? ST_LEN : ST_CLOSE;
@@ -436,5 +436,5 @@ int h1parse_eof(struct h1parse *p)
 
 int h1parse_keep(const struct h1parse *p)
 {
-    return p->phase == ST_DONE && !p->close_tok && (!p->http10 || p->keepalive_tok) && !p->coded;
+    return p->phase == ST_DONE && !p->close_tok && (!p->http10 || p->keepalive_tok) && !p->foreign_coding;
 }

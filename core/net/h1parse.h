@@ -23,7 +23,7 @@
 enum {
     H1PARSE_MORE,  /* every byte used; the response goes on */
     H1PARSE_HEAD,  /* a final response's head ended and a body follows:
-                      the caller looks at coded/coding, then feeds the rest */
+                      the caller looks at foreign_coding/coding, then feeds the rest */
     H1PARSE_DONE,  /* the response is whole; bytes after it were not used */
     H1PARSE_ERROR, /* not a response salvo takes: err_kind and err say why */
     H1PARSE_STOP   /* a callback asked to stop */
@@ -45,7 +45,7 @@ struct h1parse {
     int status;        /* of the last status line; 1xx ones are skipped */
     int http10;
     int chunked, has_len;
-    int coded;         /* a transfer or content coding salvo does not undo */
+    int foreign_coding; /* a transfer or content coding salvo does not undo */
     int coding;        /* the one Content-Encoding it does (coding.h), or 0 */
     uint64_t left;     /* body bytes still to come, by Content-Length or chunk */
     int got;           /* a byte of the response came */

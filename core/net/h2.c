@@ -382,7 +382,7 @@ static struct h2_conn *conn_for(struct h2 *h, const struct request_target *t)
 }
 
 /* Put x on c: now if c is open, once it is if not. */
-static void place(struct h2_conn *c, struct xfer *x)
+static void place_on_conn(struct h2_conn *c, struct xfer *x)
 {
     struct h2_stream *st = stream(x);
     st->c = c;
@@ -416,7 +416,7 @@ static void send_again(struct h2 *h, struct xfer *x)
     buf_reset(&x->res.body);
     x->res.length = 0;
     x->res.status = 0;
-    place(c, x);
+    place_on_conn(c, x);
 }
 
 static void h2_on_flush(uv_prepare_t *p)
@@ -524,7 +524,7 @@ int h2_place_new(struct h2_conn *c, struct xfer *x)
         return -1;
     stream(x)->head = !strncmp(x->own.req.p, "HEAD ", 5);
     x->own.carrier = c->h;
-    place(c, x);
+    place_on_conn(c, x);
     return 0;
 }
 

@@ -143,7 +143,7 @@ static void closed_why(struct h2_conn *c, struct h2_stream *st, int32_t id, uint
     int unprocessed = (code == NGHTTP2_REFUSED_STREAM || c->goaway) && !st->got;
     if (st->whole && !x->res.error)
         ; /* a HEAD's headers came: the answer is whole */
-    else if (unprocessed && !x->res.error && ++x->own.again <= REFUSALS_MAX)
+    else if (unprocessed && !x->res.error && ++x->own.requeues <= REFUSALS_MAX)
         st->retry = 1; /* not processed: another connection, not a try */
     else if (unprocessed && c->goaway_err && !x->res.error)
         request_error(x, ERR_HTTP, "the server ended the connection: GOAWAY %s (err %u)",

@@ -246,7 +246,7 @@ int request_prepare(const struct request_settings *s, struct xfer *x, int tls,
     util_put_str(x->res.ip, sizeof x->res.ip, 0, t->addr);
     x->own.t0 = uv_hrtime();
     x->own.tries = 0;
-    x->own.again = 0;
+    x->own.requeues = 0;
     x->own.client = NULL;
     x->own.carrier = NULL;
     return 0;

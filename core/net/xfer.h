@@ -22,7 +22,7 @@ struct xfer_own {
     struct buf req;              /* the request's bytes, kept for a resend */
     uint64_t t0;                 /* when it last went out (uv_hrtime): its timeout */
     int tries;                   /* connections it went out on (a kept one closed under it) */
-    int again;                   /* times it went again because the server did not
+    int requeues;                /* times it went again because the server did not
                                     take it (refused, overloaded): not tries */
     struct coding *coding;       /* its Content-Encoding undone (coding.h), or NULL */
     const void *carrier;         /* the client (struct h1 or h2) it is with, from
@@ -48,7 +48,7 @@ struct xfer {
                                     none: sent on a kept-alive connection */
     char errbuf[CURL_ERROR_SIZE];
     char errmsg[CURL_ERROR_SIZE + 64];
-    int doomed;                  /* a socket could not be watched */
+    int unwatched;               /* one of its sockets could not be watched: it fails */
     unsigned sent;               /* requests its last transfer sent: more than one
                                     after a retry (or a redirect) */
     int curl_used;               /* its easy handle carried a transfer */

@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!h1parse_keep(&p))
                 break;
             h1parse_begin(&p, 0);
-        } else if (r == H1PARSE_ERROR || r == H1PARSE_STOP || (r == H1PARSE_HEAD && p.coded)) {
+        } else if (r == H1PARSE_ERROR || r == H1PARSE_STOP || (r == H1PARSE_HEAD && p.foreign_coding)) {
             break;
         } else if (r == H1PARSE_MORE && used != k) {
             abort();

@@ -52,21 +52,21 @@ static void outcome(const char *data, size_t n, size_t step, int head, struct se
     size_t off = 0, used = 0;
     int r = H1PARSE_MORE;
     while (off < n && (r == H1PARSE_MORE || r == H1PARSE_HEAD)) {
-        if (r == H1PARSE_HEAD && p.coded)
+        if (r == H1PARSE_HEAD && p.foreign_coding)
             break;
         size_t k = step && n - off > step ? step : n - off;
         r = h1parse_feed(&p, data + off, k, &used, &cb, s);
         off += used;
-        while (r == H1PARSE_HEAD && !p.coded && used < k) { /* the rest of this piece */
+        while (r == H1PARSE_HEAD && !p.foreign_coding && used < k) { /* the rest of this piece */
             size_t more;
             r = h1parse_feed(&p, data + off, k - used, &more, &cb, s);
             off += more;
             used += more;
         }
-        if (r == H1PARSE_MORE || (r == H1PARSE_HEAD && !p.coded))
+        if (r == H1PARSE_MORE || (r == H1PARSE_HEAD && !p.foreign_coding))
             assert_int_equal(used, k); /* a piece is used whole while the answer goes on */
     }
-    if (r == H1PARSE_HEAD && p.coded)
+    if (r == H1PARSE_HEAD && p.foreign_coding)
         snprintf(out, cap, "curl");
     else {
         if (r == H1PARSE_MORE || r == H1PARSE_HEAD)
