@@ -80,10 +80,7 @@ struct conn {
 };
 
 struct h1 {
-    uv_loop_t *loop;
-    struct request_settings s;
-    request_done_fn done;
-    void *ud;
+    struct request_client base;    /* loop, settings, where transfers end */
     struct list conns, idle;    /* struct conn, by link and ilink */
     unsigned nidle, keep;
     struct site *sites;
@@ -186,7 +183,7 @@ static void detach(struct conn *c)
 
 static void report(struct h1 *h, struct xfer *x, int redo)
 {
-    request_report(x, redo, h->done, h->ud);
+    request_report(&h->base, x, redo);
 }
 
 static void h1_fail(struct conn *c, int kind, const char *fmt, ...)
@@ -369,7 +366,7 @@ static int slowed(struct conn *c)
 static void h1_on_wait_sweep(uv_timer_t *t)
 {
     struct h1 *h = t->data;
-    uint64_t now = uv_hrtime(), limit = (uint64_t)(h->s.timeout * 1e9);
+    uint64_t now = uv_hrtime(), limit = (uint64_t)(h->base.s.timeout * 1e9);
     struct list expired;
     list_init(&expired);
     for (struct site *st = h->sites; st; st = st->next)
@@ -434,7 +431,7 @@ static void h1_on_timeout(uv_timer_t *t);
 /* The transfer's time left (and, while connecting, the connect timeout). */
 static void arm(struct conn *c)
 {
-    const struct request_settings *s = &c->h->s;
+    const struct request_settings *s = &c->h->base.s;
     uint64_t used = (uv_hrtime() - c->x->own.t0) / 1000000;
     uint64_t total = (uint64_t)(s->timeout * 1000 + 0.5);
     uint64_t ms = used < total ? total - used : 0;
@@ -495,12 +492,12 @@ static int connect_for(struct h1 *h, struct xfer *x, struct site *st)
     c->site = st;
     st->open++;
     util_put_str(c->addr, sizeof c->addr, 0, st->text);
-    if (uv_tcp_init(h->loop, &c->tcp) < 0) {
+    if (uv_tcp_init(h->base.loop, &c->tcp) < 0) {
         st->open--;
         free(c);
         return -1;
     }
-    uv_timer_init(h->loop, &c->timer);
+    uv_timer_init(h->base.loop, &c->timer);
     c->tcp.data = c->timer.data = c->creq.data = c;
     c->handles = 2;
     list_push_front(&h->conns, &c->link);
@@ -574,7 +571,7 @@ static void h1_on_line(void *ud, const char *l, size_t n, int fold)
 static int h1_on_body(void *ud, const char *p, size_t n)
 {
     struct conn *c = ud;
-    return request_body(c->x, p, n, c->h->s.max_body);
+    return request_body(c->x, p, n, c->h->base.s.max_body);
 }
 
 static const struct h1parse_cb parse_cb = {h1_on_line, h1_on_body};
@@ -651,10 +648,7 @@ struct h1 *h1_new(uv_loop_t *loop, const struct request_settings *s, request_don
     struct h1 *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
-    h->loop = loop;
-    h->s = *s;
-    h->done = done;
-    h->ud = ud;
+    request_client_init(&h->base, loop, s, done, ud);
     h->keep = 1;
     list_init(&h->conns);
     list_init(&h->idle);
@@ -679,7 +673,7 @@ int h1_start(struct h1 *h, struct xfer *x)
 {
     struct request_target t;
     struct site *st;
-    if (request_prepare(&h->s, x, 0, &t) || !(st = site_for(h, &t.sa, t.addr)))
+    if (request_prepare(&h->base.s, x, 0, &t) || !(st = site_for(h, &t.sa, t.addr)))
         return 1;
     x->own.carrier = h;
     if (list_empty(&st->wait) && (!st->cap || st->open < st->cap || h->nidle)) {

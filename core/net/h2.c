@@ -97,7 +97,7 @@ void h2_report(struct h2 *h, struct xfer *x)
         x->res.proto = NULL;
     }
     stream_give_back(h, x);
-    request_report(x, redo, h->done, h->ud);
+    request_report(&h->base, x, redo);
 }
 
 void h2_defer(struct h2 *h, struct xfer *x)
@@ -133,17 +133,30 @@ void h2_conn_close(struct h2_conn *c)
 
 static void watch(struct h2_conn *c);
 
+/* The next transfer in flight on c from *at on, taken off c (h2_unplace),
+ * or NULL. *at moves past it: the caller may move it to another list. */
+static struct xfer *unplace_next(struct h2_conn *c, struct list **at)
+{
+    for (struct list *n = *at; n != &c->h->flight; n = n->next) {
+        struct xfer *x = list_item(n, struct xfer, own.link);
+        if (stream(x)->c == c) {
+            *at = n->next;
+            h2_unplace(c->h, x);
+            return x;
+        }
+    }
+    *at = &c->h->flight;
+    return NULL;
+}
+
 /* ERR_EMPTY: the server closed c (or sent what is no HTTP/2), which is an
  * empty reply where no answer began. */
 void h2_conn_lost(struct h2_conn *c, int kind, const char *why)
 {
     struct h2 *h = c->h;
-    list_each(n, next, &h->flight) {
-        struct xfer *x = list_item(n, struct xfer, own.link);
+    struct list *at = h->flight.next;
+    for (struct xfer *x; (x = unplace_next(c, &at));) {
         struct h2_stream *st = stream(x);
-        if (st->c != c)
-            continue;
-        h2_unplace(h, x);
         if (st->whole)
             ; /* a HEAD's headers came: done */
         else if (c->state == H2_OPEN && !st->got && ++x->own.tries < REQUEST_TRIES_MAX)
@@ -232,13 +245,9 @@ static void opened(struct h2_conn *c)
     }
     /* The server speaks HTTP/1.1 here: this scan's probes are curl's. */
     h->no_h2 = 1;
-    list_each(n, next, &h->flight) {
-        struct xfer *x = list_item(n, struct xfer, own.link);
-        struct h2_stream *st = stream(x);
-        if (st->c != c)
-            continue;
-        h2_unplace(h, x);
-        st->redo = 1;
+    struct list *at = h->flight.next;
+    for (struct xfer *x; (x = unplace_next(c, &at));) {
+        stream(x)->redo = 1;
         h2_defer(h, x);
     }
     h2_conn_close(c);
@@ -337,7 +346,7 @@ static int conn_socket(struct h2 *h, struct h2_conn *c, const struct request_tar
     if (!t->numeric) /* SNI for a name, none for an address (as curl) */
         SSL_set_tlsext_host_name(c->ssl, c->name);
     SSL_set_connect_state(c->ssl);
-    return uv_poll_init_socket(h->loop, &c->poll, c->fd) < 0 ? -1 : 0;
+    return uv_poll_init_socket(h->base.loop, &c->poll, c->fd) < 0 ? -1 : 0;
 }
 
 static struct h2_conn *conn_new(struct h2 *h, const struct request_target *t)
@@ -461,8 +470,8 @@ static void expire(struct h2 *h, struct xfer *x, uint64_t now, int opening)
 static void h2_on_sweep(uv_timer_t *t)
 {
     struct h2 *h = t->data;
-    uint64_t now = uv_hrtime(), total = (uint64_t)(h->s.timeout * 1e9);
-    uint64_t ct = h->s.connect_timeout > 0 ? (uint64_t)(h->s.connect_timeout * 1e9) : total;
+    uint64_t now = uv_hrtime(), total = (uint64_t)(h->base.s.timeout * 1e9);
+    uint64_t ct = h->base.s.connect_timeout > 0 ? (uint64_t)(h->base.s.connect_timeout * 1e9) : total;
     list_each(n, next, &h->flight) {
         struct xfer *x = list_item(n, struct xfer, own.link);
         struct h2_conn *c = stream(x)->c;
@@ -497,10 +506,7 @@ struct h2 *h2_new(uv_loop_t *loop, const struct request_settings *s, request_don
     struct h2 *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
-    h->loop = loop;
-    h->s = *s;
-    h->done = done;
-    h->ud = ud;
+    request_client_init(&h->base, loop, s, done, ud);
     list_init(&h->conns);
     list_init(&h->flight);
     list_init(&h->later);
@@ -532,7 +538,7 @@ int h2_start(struct h2 *h, struct xfer *x)
 {
     struct request_target t;
     struct h2_conn *c;
-    if (h->no_h2 || request_prepare(&h->s, x, 1, &t) ||
+    if (h->no_h2 || request_prepare(&h->base.s, x, 1, &t) ||
         t.namelen >= sizeof ((struct h2_conn *)0)->name || !(c = conn_for(h, &t)))
         return 1;
     return h2_place_new(c, x) < 0 ? 1 : 0;
@@ -546,7 +552,7 @@ struct h2_conn *h2_conn_attach(struct h2 *h, int fd)
     c->h = h;
     c->fd = fd;
     list_init(&c->ended);
-    if (!(c->ssl = SSL_new(h->ctx)) || uv_poll_init_socket(h->loop, &c->poll, fd) < 0) {
+    if (!(c->ssl = SSL_new(h->ctx)) || uv_poll_init_socket(h->base.loop, &c->poll, fd) < 0) {
         if (c->ssl)
             SSL_free(c->ssl);
         free(c);

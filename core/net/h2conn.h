@@ -58,10 +58,7 @@ struct h2_conn {
 };
 
 struct h2 {
-    uv_loop_t *loop;
-    struct request_settings s;
-    request_done_fn done;
-    void *ud;
+    struct request_client base;    /* loop, settings, where transfers end */
     SSL_CTX *ctx;
     nghttp2_session_callbacks *cbs;
     struct list conns;             /* struct h2_conn, by link */

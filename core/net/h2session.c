@@ -131,7 +131,7 @@ static int h2session_on_data(nghttp2_session *ng, uint8_t flags, int32_t id, con
     struct h2_stream *st = stream_of(ng, id);
     if (!st || st->redo || st->x->res.truncated)
         return 0;
-    if (request_body(st->x, (const char *)data, len, ((struct h2_conn *)ud)->h->s.max_body) != 0)
+    if (request_body(st->x, (const char *)data, len, ((struct h2_conn *)ud)->h->base.s.max_body) != 0)
         nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
     return 0;
 }

@@ -252,11 +252,20 @@ int request_prepare(const struct request_settings *s, struct xfer *x, int tls,
     return 0;
 }
 
-void request_report(struct xfer *x, int redo, request_done_fn done, void *ud)
+void request_client_init(struct request_client *c, uv_loop_t *loop,
+                         const struct request_settings *s, request_done_fn done, void *ud)
+{
+    c->loop = loop;
+    c->s = *s;
+    c->done = done;
+    c->ud = ud;
+}
+
+void request_report(const struct request_client *c, struct xfer *x, int redo)
 {
     x->res.elapsed = (double)(uv_hrtime() - x->own.t0) / 1e9;
     x->own.carrier = NULL;
-    done(x, redo, ud);
+    c->done(x, redo, c->ud);
 }
 
 void request_verror(struct xfer *x, int kind, const char *fmt, va_list ap)

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <uv.h>
 
 struct xfer;
 
@@ -45,6 +46,19 @@ struct request_target {
  * should ask again. */
 typedef void (*request_done_fn)(struct xfer *x, int redo, void *ud);
 
+/* What each of salvo's own clients is made with: the first member of
+ * struct h1 and struct h2 (as h2o's protocol clients embed their common
+ * base), set up once by request_client_init. */
+struct request_client {
+    uv_loop_t *loop;
+    struct request_settings s;
+    request_done_fn done;        /* every transfer it took ends here, once */
+    void *ud;
+};
+
+void request_client_init(struct request_client *c, uv_loop_t *loop,
+                         const struct request_settings *s, request_done_fn done, void *ud);
+
 /* Shared by both clients, as curl 7.88 (Debian's) has them: a response's
  * header bytes at most, and the connections one request may go out on
  * when kept ones turn out closed under it. */
@@ -69,8 +83,8 @@ int request_build(const struct request_settings *s, struct xfer *x,
  * curl would). */
 int request_prepare(const struct request_settings *s, struct xfer *x, int tls,
                     struct request_target *t);
-/* x ended: its time, then done (see request_done_fn). */
-void request_report(struct xfer *x, int redo, request_done_fn done, void *ud);
+/* x ended: its time, then c's done (see request_done_fn). */
+void request_report(const struct request_client *c, struct xfer *x, int redo);
 /* Body bytes of x's answer as they came: undone of their Content-Encoding
  * when x->own.coding decodes one, kept up to max_body. 0; 1 when the body
  * is cut at max_body; -1 with x's error set (not of that coding, out of
