@@ -33,6 +33,22 @@ static inline void beacon_on(struct beacon *b, uint64_t chunk, uint32_t index, c
     b->busy = 1;
 }
 
+/* Seconds the word in b has been judged, read by another process while
+ * the worker goes on; 0 when none is. since is read before the clock: the
+ * worker may start its next word meanwhile, whose time is then still not
+ * later than now (the clock is CLOCK_MONOTONIC, one for every process).
+ * Read the other way round, a word started between the two reads made
+ * now - since wrap around, and the watchdog killed a worker as "hung" in a
+ * scan of seconds. */
+static inline double beacon_busy_for(const struct beacon *b)
+{
+    if (!b->busy)
+        return 0;
+    uint64_t since = b->since;
+    uint64_t now = util_now_ns();
+    return now > since ? (double)(now - since) / 1e9 : 0;
+}
+
 static inline void beacon_off(struct beacon *b)
 {
     if (b)

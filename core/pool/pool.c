@@ -312,7 +312,7 @@ static void watchdog(struct pool *p)
         if (w->fd < 0 || w->hung)
             continue;
         struct beacon *b = w->beacon;
-        if (b->busy && (double)(util_now_ns() - b->since) / 1e9 > p->c->judge_timeout) {
+        if (beacon_busy_for(b) > p->c->judge_timeout) {
             kill_hung(w, "its plugin code ran on the word for more than %g s (--judge-timeout)",
                       p->c->judge_timeout);
             continue;
