@@ -47,7 +47,7 @@ const struct opt opt_table[] = {
     {"scan", "plugin", 'p', T_STR, O(plugin), "baidu", "NAME|PATH",
      "plugin name, .so or .lua path; 'none' = the rules alone decide (default: baidu for the "
      "default template; with your own -u or rules and no -p, none; with no plugin and no "
-     "rule, ffuf's match: status " OPT_DEFAULT_STATUS ")", NULL, 0, 0, NULL, NULL},
+     "match rule, ffuf's match: status " OPT_DEFAULT_STATUS ", which filters narrow)", NULL, 0, 0, NULL, NULL},
     {"scan", "processes", 'j', T_INT, O(procs), "0", "N",
      "worker processes (0 = one per core)", NULL, 0, 1024, "procs", NULL},
     {"scan", "concurrency", 't', T_INT, O(concurrency), "auto", "N|auto",
@@ -639,13 +639,16 @@ static int default_match(struct conf *c, char *err, size_t errlen)
 {
     if (keywords(c, err, errlen) < 0)
         return -1;
-    int rules = rules_given(&c->match) || rules_given(&c->filter) || c->match_not_contains.n;
+    int match_rules = rules_given(&c->match) || c->match_not_contains.n;
+    int rules = match_rules || rules_given(&c->filter);
     if (!c->given_plugin && (c->given_template || rules)) {
         free(c->plugin);
         if (!(c->plugin = strdup("none")))
             return opt_fail(err, errlen, "out of memory");
     }
-    if (!strcmp(c->plugin, "none") && !rules) {
+    /* A filter narrows the default match (as ffuf's do), never widens it:
+     * only a match rule of the user's own replaces it. */
+    if (!strcmp(c->plugin, "none") && !match_rules) {
         free(c->match.status);
         if (!(c->match.status = strdup(OPT_DEFAULT_STATUS)))
             return opt_fail(err, errlen, "out of memory");

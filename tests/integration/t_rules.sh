@@ -17,12 +17,13 @@ print(" ".join(sorted(json.loads(l)["word"] for l in open(sys.argv[1]))))' "$nam
 all200="hit-1 tech-2 slow-6 token-7 w8x gbkhit-9"
 rules status          "$all200" --mc 200
 rules status-range    "missing-3 redir-5" --mc 301-302,404
-rules status-filter   "missing-3 broken-4 redir-5" --fc 200
+# A filter alone narrows ffuf's default statuses (no 404), never widens them.
+rules status-filter   "broken-4 redir-5" --fc 200
 rules match-and-filter "" --mc 200 --fc 200-299
 rules contains        "hit-1 tech-2" --ms 欢迎
 rules contains-gbk    "gbkhit-9" --ms 中文页面
 rules contains-raw    "" --ms 中文页面 --raw
-rules contains-filter "hit-1 tech-2 missing-3 broken-4 redir-5 slow-6 token-7 gbkhit-9" --fs 不存在
+rules contains-filter "hit-1 tech-2 broken-4 redir-5 slow-6 token-7 gbkhit-9" --fs 不存在
 rules regex           "token-7" --mr 'api_key: "[A-Za-z0-9_]{20}"'
 rules regex-filter    "hit-1 tech-2 slow-6 token-7 w8x gbkhit-9" --fr 'nginx/\d+\.\d+'
 rules regex-unicode   "gbkhit-9" --mr '^<html><head><title>百度文库'

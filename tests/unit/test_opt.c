@@ -163,6 +163,33 @@ static void cli_errors(void **s)
     opt_free(&c);
 }
 
+/* ffuf's default match stays when only filters are given: a filter
+ * narrows what counts as a hit, never widens it. A match rule of the
+ * user's own replaces it. */
+static void filters_narrow_the_default_match(void **s)
+{
+    (void)s;
+    struct conf c;
+    char err[512];
+    char *a1[] = {"salvo", "-u", "http://127.0.0.1/{}", "--fsize", "314", NULL};
+    opt_defaults(&c);
+    assert_int_equal(opt_parse(&c, 5, a1, err, sizeof err), OPT_RUN);
+    assert_string_equal(c.plugin, "none");
+    assert_string_equal(c.match.status, OPT_DEFAULT_STATUS);
+    assert_string_equal(c.filter.size, "314");
+    opt_free(&c);
+    char *a2[] = {"salvo", "-u", "http://127.0.0.1/{}", "--fc", "404", NULL};
+    opt_defaults(&c);
+    assert_int_equal(opt_parse(&c, 5, a2, err, sizeof err), OPT_RUN);
+    assert_string_equal(c.match.status, OPT_DEFAULT_STATUS);
+    opt_free(&c);
+    char *a3[] = {"salvo", "-u", "http://127.0.0.1/{}", "--mw", "10-20", "--fsize", "1", NULL};
+    opt_defaults(&c);
+    assert_int_equal(opt_parse(&c, 7, a3, err, sizeof err), OPT_RUN);
+    assert_string_equal(c.match.status, "");
+    opt_free(&c);
+}
+
 static void dump_round_trip(void **s)
 {
     (void)s;
@@ -207,6 +234,7 @@ int main(void)
         cmocka_unit_test(ini_errors),    cmocka_unit_test(ini_long_line),
         cmocka_unit_test(cli_over_ini),  cmocka_unit_test(cli_errors),
         cmocka_unit_test(dump_round_trip), cmocka_unit_test(status_lists),
+        cmocka_unit_test(filters_narrow_the_default_match),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
