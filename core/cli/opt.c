@@ -12,6 +12,7 @@
 
 #include "base/codes.h"
 #include "base/conf.h"
+#include "cli/ffuf.h"
 #include "cli/optable.h"
 #include "base/util.h"
 #include "net/dns.h"
@@ -153,7 +154,7 @@ const struct opt opt_table[] = {
     {"dns", "dns_only", 0, T_BOOL, O(dns_only), "no", NULL,
      "stop at DNS: report the names that resolve (no HTTP)", NULL, 0, 0, NULL, NULL},
     {"match", "status", 0, T_STATUS, O(match.status), "", "LIST",
-     "hit only for these statuses, e.g. 200,301-302", NULL, 0, 0, "mc", NULL},
+     "hit only for these statuses, e.g. 200,301-302, or all", NULL, 0, 0, "mc", NULL},
     {"match", "contains", 0, T_LIST, O(match.contains), NULL, "TEXT",
      "hit only if the page contains TEXT (repeatable)", NULL, 0, 0, "ms", NULL},
     {"match", "not_contains", 0, T_LIST, O(match_not_contains), NULL, "TEXT",
@@ -656,12 +657,29 @@ static int default_match(struct conf *c, char *err, size_t errlen)
     return 0;
 }
 
+static enum opt_result opt_parse_argv(struct conf *c, int argc, char **argv,
+                                      const struct option *lo, const char *shorts, char *err,
+                                      size_t errlen);
+
 enum opt_result opt_parse(struct conf *c, int argc, char **argv, char *err, size_t errlen)
 {
     struct option lo[2 * NOPTS + 8];
     char names[NOPTS][2][32];
     char shorts[2 * NOPTS + 8];
     build_getopt(lo, names, shorts, sizeof shorts - 3);
+    char **av = ffuf_argv(argc, argv, lo, shorts, err, errlen);
+    if (!av)
+        return OPT_ERROR;
+    enum opt_result r = opt_parse_argv(c, argc, av, lo, shorts, err, errlen);
+    free(av);
+    return r;
+}
+
+/* The two passes of getopt over argv, ffuf's spellings read already. */
+static enum opt_result opt_parse_argv(struct conf *c, int argc, char **argv,
+                                      const struct option *lo, const char *shorts, char *err,
+                                      size_t errlen)
+{
 
     /* Pass 1: --help, --version and the config file, which must be read
      * before the command line is applied on top of it. */

@@ -40,10 +40,16 @@ static const char *skip_sp(const char *p)
     return p;
 }
 
-/* "200,301-302": fills set (may be NULL to only check). */
+/* "200,301-302", or "all" (ffuf's word for 100-599): fills set (may be
+ * NULL to only check). */
 static int parse_status(const char *list, unsigned char *set, char *err, size_t errlen)
 {
     const char *p = skip_sp(list);
+    if (!strncmp(p, "all", 3) && !*skip_sp(p + 3)) {
+        for (int s = 100; set && s <= 599; s++)
+            set[s] = 1;
+        return 0;
+    }
     while (*p) {
         char *end;
         long lo = strtol(p, &end, 10), hi = lo;
@@ -71,7 +77,7 @@ static int parse_status(const char *list, unsigned char *set, char *err, size_t 
     }
     return 0;
 bad:
-    snprintf(err, errlen, "\"%s\" is not a status list (e.g. 200,301-302)", list);
+    snprintf(err, errlen, "\"%s\" is not a status list (e.g. 200,301-302, or all)", list);
     return -1;
 }
 

@@ -190,6 +190,66 @@ static void filters_narrow_the_default_match(void **s)
     opt_free(&c);
 }
 
+static int parse_words(struct conf *c, char *err, size_t n, const char *const *words)
+{
+    char *argv[32];
+    int argc = 0;
+    argv[argc++] = "salvo";
+    for (; *words; words++)
+        argv[argc++] = (char *)*words;
+    argv[argc] = NULL;
+    opt_defaults(c);
+    return opt_parse(c, argc, argv, err, n);
+}
+
+/* ffuf's single-dash spellings: taken where the meaning is the same here,
+ * refused with what to write where it differs or salvo has none. */
+static void ffuf_spellings(void **s)
+{
+    (void)s;
+    struct conf c;
+    char err[512];
+    static const char *const same[] = {"-u", "http://127.0.0.1/FUZZ", "-mc", "200,301", "-fc",
+                                       "404", "-fw", "10", "-ac", "-d", "-mr", NULL};
+    assert_int_equal(parse_words(&c, err, sizeof err, same), OPT_RUN);
+    assert_string_equal(c.match.status, "200,301");
+    assert_string_equal(c.filter.status, "404");
+    assert_string_equal(c.filter.words, "10");
+    assert_int_equal(c.calibrate, 1);
+    assert_string_equal(c.template, "http://127.0.0.1/{}");
+    assert_string_equal(c.data, "-mr"); /* a value, not ffuf's -mr */
+    opt_free(&c);
+    static const struct {
+        const char *words[6];
+        const char *says;
+    } refused[] = {
+        {{"-fs", "314", NULL}, "--fsize N"},
+        {{"-ms", "314", NULL}, "--msize N"},
+        {{"-recursion", NULL}, "does not recurse"},
+        {{"-e", ".php,.bak", NULL}, "{W}{E}"},
+        {{"-p", "0.1", NULL}, "--rate"},
+        {{"-r", "-u", "http://x/{}", NULL}, "--follow-redirects"},
+        {{"-b", "a=1", NULL}, "-H 'Cookie: a=1'"},
+        {{"-mc=200", NULL}, "here write --mc 200"},
+        {{"-of", "json", NULL}, "-f text|jsonl|csv"},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        assert_int_equal(parse_words(&c, err, sizeof err, refused[i].words), OPT_ERROR);
+        if (!strstr(err, refused[i].says))
+            fail_msg("%s: \"%s\" does not say %s", refused[i].words[0], err, refused[i].says);
+        opt_free(&c);
+    }
+    /* A value is a value, and after "--" nothing is an option. */
+    static const char *const values[] = {"-X", "-fs", "-u", "http://127.0.0.1/{}", NULL};
+    assert_int_equal(parse_words(&c, err, sizeof err, values), OPT_RUN);
+    assert_string_equal(c.method, "-fs");
+    opt_free(&c);
+    static const char *const all[] = {"-u", "http://127.0.0.1/{}", "-mc", "all", NULL};
+    assert_int_equal(parse_words(&c, err, sizeof err, all), OPT_RUN);
+    assert_string_equal(c.match.status, "all");
+    opt_free(&c);
+}
+
 static void dump_round_trip(void **s)
 {
     (void)s;
@@ -235,6 +295,7 @@ int main(void)
         cmocka_unit_test(cli_over_ini),  cmocka_unit_test(cli_errors),
         cmocka_unit_test(dump_round_trip), cmocka_unit_test(status_lists),
         cmocka_unit_test(filters_narrow_the_default_match),
+        cmocka_unit_test(ffuf_spellings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
