@@ -247,6 +247,13 @@ static void engine_finish(struct engine *e, struct xfer *p, CURLcode rc)
                                                       : NULL;
     if (e->s.reuse && !e->multiplexing && ver == CURL_HTTP_VERSION_2_0)
         cap_connections(e);
+    long redirects = 0;
+    char *url = NULL;
+    if (e->s.follow_redirects &&
+        curl_easy_getinfo(p->easy, CURLINFO_REDIRECT_COUNT, &redirects) == CURLE_OK &&
+        redirects > 0 && curl_easy_getinfo(p->easy, CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK &&
+        url)
+        buf_append_str(&p->res.final_url, url);
     if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && p->res.truncated)) {
         /* curl calls a reply without an HTTP status line (HTTP/0.9), or
          * with a version or status it does not know, an unsupported

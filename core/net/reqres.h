@@ -38,6 +38,7 @@ struct salvo_res {
     const char *proto;      /* "HTTP/1.1", "HTTP/2", ...; NULL if no answer */
     char ips[400];          /* the DNS stage's answers, "a,b", "" if none */
     int dns_wildcard;       /* the answers are the domain's wildcard's */
+    struct buf final_url;   /* where followed redirects ended, "" if none were */
     /* Decoded on first use. */
     struct res_decoder *dec;
     int text_ready;

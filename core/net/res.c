@@ -296,6 +296,7 @@ int res_add_body(struct salvo_res *r, const char *data, size_t len, long max)
 
 void res_clear(struct salvo_res *r)
 {
+    buf_reset(&r->final_url);
     buf_reset(&r->hdrs);
     buf_reset(&r->body);
     buf_reset(&r->textbuf);
@@ -321,6 +322,7 @@ void res_clear(struct salvo_res *r)
 void res_free(struct salvo_res *r)
 {
     res_clear(r);
+    buf_free(&r->final_url);
     buf_free(&r->hdrs);
     buf_free(&r->body);
     buf_free(&r->textbuf);

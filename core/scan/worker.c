@@ -165,7 +165,9 @@ static void send_result(struct worker *w, struct probe *p, int verdict, int kind
         const char *html = res_text(res, &len);
         res_title(html, len, &title);
         r.content_type = res_header_get(res, "content-type");
-        r.location = res_header_get(res, "location");
+        /* With --follow-redirects, where they ended: the final answer's
+         * own Location is then of no use. */
+        r.location = res->final_url.len ? res->final_url.p : res_header_get(res, "location");
     }
     r.title = title.p ? title.p : "";
     /* A password in the URL (a template's user info) is never reported. */
