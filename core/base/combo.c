@@ -123,8 +123,8 @@ int combo_check(const struct combo *k, const char *template, const struct strlis
 
 /* ---- the writer ---- */
 
-/* The next non-blank line of f, without its line end, into *line. 1, or 0
- * at the end. Lines holding the separator byte cannot be told apart from
+/* The next line of f (a non-blank one unless keep_blank), without its
+ * line end, into *line. 1, or 0 at the end. Lines holding the separator byte cannot be told apart from
  * two words: they are skipped, with a warning. */
 static int next_line(FILE *f, const char *path, char **line, size_t *cap, size_t *len,
                      int keep_blank, int comments, unsigned long *lineno)
@@ -171,14 +171,25 @@ static int emit(FILE *out, struct level *lv, size_t n)
     return putc('\n', out) == EOF ? -1 : 0;
 }
 
+/* A blank line of one list is an empty value ({W}{E} with a blank line
+ * among the extensions is the bare word); a combination of blanks alone is
+ * no word. */
+static int emit_some(FILE *out, struct level *lv, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (lv[i].len)
+            return emit(out, lv, n);
+    return 0;
+}
+
 static int clusterbomb(struct combo *k, struct level *lv, size_t depth, FILE *out)
 {
     if (depth > 0 && fseek(lv[depth].f, 0, SEEK_SET) < 0)
         return -1;
     lv[depth].lineno = 0;
     while (next_line(lv[depth].f, k->path[depth], &lv[depth].line, &lv[depth].cap, &lv[depth].len,
-                     0, k->ignore_comments, &lv[depth].lineno)) {
-        int rc = depth + 1 == k->n ? emit(out, lv, k->n) : clusterbomb(k, lv, depth + 1, out);
+                     1, k->ignore_comments, &lv[depth].lineno)) {
+        int rc = depth + 1 == k->n ? emit_some(out, lv, k->n) : clusterbomb(k, lv, depth + 1, out);
         if (rc < 0)
             return -1;
     }
@@ -188,7 +199,7 @@ static int clusterbomb(struct combo *k, struct level *lv, size_t depth, FILE *ou
 static int pitchfork(struct combo *k, struct level *lv, FILE *out)
 {
     for (;;) {
-        size_t ended = k->n, blank = 0;
+        size_t ended = k->n;
         for (size_t i = 0; i < k->n; i++) {
             if (!next_line(lv[i].f, k->path[i], &lv[i].line, &lv[i].cap, &lv[i].len, 1,
                            k->ignore_comments,
@@ -196,7 +207,6 @@ static int pitchfork(struct combo *k, struct level *lv, FILE *out)
                 ended = i;
                 break;
             }
-            blank |= !lv[i].len;
         }
         if (ended < k->n) {
             /* Lists before the one that ended read a line this round. */
@@ -206,7 +216,7 @@ static int pitchfork(struct combo *k, struct level *lv, FILE *out)
                             "is not used", k->path[ended], lv[ended].lineno, k->path[i]);
             return 0;
         }
-        if (!blank && emit(out, lv, k->n) < 0)
+        if (emit_some(out, lv, k->n) < 0)
             return -1;
     }
 }

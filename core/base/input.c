@@ -136,7 +136,13 @@ size_t input_take(struct input *in, size_t maxlines, struct buf *out, size_t *nw
             break;
         uint64_t no = in->line + lines;
         int mine = in->shard_n < 2 || no % in->shard_n == in->shard_k;
-        if (mine && (!in->skip || !in->skip(in->skip_ud, no)) && add_word(out, p, n, in->ignore_comments)) {
+        int done = mine && in->skip && in->skip(in->skip_ud, no);
+        size_t wl = n && p[n - 1] == '\r' ? n - 1 : n; /* the word's length */
+        if (mine && !wl && !in->blank_lines++)
+            in->first_blank_line = no + 1;
+        if (done && wl && !(in->ignore_comments && p[0] == '#'))
+            in->skipped_words++;
+        if (mine && !done && add_word(out, p, n, in->ignore_comments)) {
             (*nwords)++;
             uint32_t off = (uint32_t)lines;
             if (offsets)

@@ -21,6 +21,9 @@ struct input {
     uint64_t line;            /* lines consumed so far */
     uint64_t long_lines;      /* overlong lines skipped */
     uint64_t first_long_line; /* line number of the first one */
+    uint64_t blank_lines;     /* lines with no word, skipped (not comments) */
+    uint64_t skipped_words;   /* words skip() said were done before (--resume) */
+    uint64_t first_blank_line;
     /* Lines to pass over (done in an earlier run); line numbers from 0. */
     int (*skip)(void *ud, uint64_t line);
     void *skip_ud;

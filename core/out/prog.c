@@ -1,9 +1,10 @@
 /* prog: one progress line on stderr, refreshed four times a second:
  *
- *   12,345/100,000 words (12%)  3,210/s now  3,100/s avg  12 hits  3 errors  -t 400  0:04 elapsed  ETA 0:28
+ *   12,345/100,000 words (12%)  3,210/s now  3,100/s avg  12 hits  3 errors  -t 200 x2  0:04 elapsed  ETA 0:28
  *
- * "-t" is the transfers in flight at most, all workers together (it moves
- * with -t auto).
+ * "-t" is the transfers in flight at most per worker, as -t says it (the
+ * mean of the workers' with -t auto, where it moves), times the workers.
+ * Words are counted as the summary counts them: blank lines are none.
  *
  * Only on a terminal and never with -q. Whatever else goes to the terminal
  * (hits on stdout, messages on stderr) first clears the line, then the line
@@ -14,6 +15,7 @@
 #include "out/prog.h"
 
 #include "out/stats.h"
+#include "base/input.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -24,7 +26,12 @@
 
 static struct {
     int on, shown, fd;
+    int comments;            /* lines starting with # are no words */
+    uint32_t shard_k, shard_n; /* only lines k, k + n, ... (--shard) */
+    uint64_t lineno;         /* of the line being counted, from 0 */
     off_t off;               /* counted up to here */
+    size_t linelen;          /* bytes of the line being counted so far */
+    char first, last;        /* its first and last byte */
     int counted;             /* the whole file is counted */
     uint64_t total;
     double last_draw;
@@ -33,9 +40,13 @@ static struct {
     unsigned hist_i;
 } g = {.fd = -1};
 
-void prog_start(int enabled, int fd)
+void prog_start(int enabled, const struct input *in)
 {
     g.on = enabled && isatty(STDERR_FILENO);
+    g.comments = in->ignore_comments;
+    g.shard_k = in->shard_k;
+    g.shard_n = in->shard_n;
+    int fd = in->fd;
     struct stat sb;
     g.fd = g.on && fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? fd : -1;
 }
@@ -43,6 +54,18 @@ void prog_start(int enabled, int fd)
 int prog_enabled(void)
 {
     return g.on;
+}
+
+/* A line ended: a word unless it is blank (a CR alone is blank) or a
+ * comment, as the input reads it. */
+static void prog_line_end(void)
+{
+    size_t n = g.linelen - (g.linelen && g.last == '\r');
+    int mine = g.shard_n < 2 || g.lineno % g.shard_n == g.shard_k;
+    if (n && mine && !(g.comments && g.first == '#'))
+        g.total++;
+    g.linelen = 0;
+    g.lineno++;
 }
 
 void prog_count(void)
@@ -53,15 +76,24 @@ void prog_count(void)
     for (int i = 0; i < 64; i++) {
         ssize_t n = pread(g.fd, buf, sizeof buf, g.off);
         if (n <= 0) {
+            if (g.linelen)
+                prog_line_end(); /* a last line without a newline */
             g.counted = 1;
             return;
         }
-        for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + n - p))); p++)
-            g.total++;
-        if (n < (ssize_t)sizeof buf && buf[n - 1] != '\n') {
-            g.total++; /* a last line without a newline */
-            g.counted = 1;
-            return;
+        for (const char *p = buf, *end = buf + n; p < end;) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            const char *stop = nl ? nl : end;
+            if (stop > p) {
+                if (!g.linelen)
+                    g.first = *p;
+                g.last = stop[-1];
+                g.linelen += (size_t)(stop - p);
+            }
+            if (!nl)
+                break;
+            prog_line_end();
+            p = nl + 1;
         }
         g.off += n;
     }
@@ -97,11 +129,15 @@ void prog_draw(const struct scan_stats *st, int force)
         return;
     g.last_draw = t;
     /* Words as the workers count them (four times a second), never fewer
-     * than the results already written nor the lines of whole chunks. */
-    uint64_t d = st->lines_done > st->words_ended ? st->lines_done : st->words_ended;
+     * than the results already written nor the words of whole chunks:
+     * words, as the total and the summary count them (blank lines are
+     * none). */
+    uint64_t d = st->words_done > st->words_ended ? st->words_done : st->words_ended;
     d = d > st->hits + st->errors ? d : st->hits + st->errors;
-    if (g.counted && g.total && d > g.total)
-        d = g.total;
+    /* What an earlier run did counts as done, not in this run's rates. */
+    uint64_t shown = d + st->words_before;
+    if (g.counted && g.total && shown > g.total)
+        shown = g.total;
     unsigned i = g.hist_i++ % 8;
     g.hist_t[i] = t;
     g.hist_n[i] = d;
@@ -110,26 +146,33 @@ void prog_draw(const struct scan_stats *st, int force)
     double rate_now = span > 0 ? (double)(d - g.hist_n[oldest]) / span : 0;
     double el = t - st->start;
     double avg = el > 0 ? (double)d / el : 0;
-    char done[32], total[32], line[256], eta[32] = "ETA -";
-    thousands(done, sizeof done, d);
+    char done[32], total[32], line[256], eta[32] = "ETA -", win[48];
+    thousands(done, sizeof done, shown);
+    /* -t as it was asked: per worker (the mean with -t auto), and how many. */
+    int procs = st->procs > 0 ? st->procs : 1;
+    unsigned long long per = (st->window + (uint64_t)procs / 2) / (uint64_t)procs;
+    if (procs > 1)
+        snprintf(win, sizeof win, "%llu x%d", per, procs);
+    else
+        snprintf(win, sizeof win, "%llu", per);
     int n;
     /* An ETA only once a rate is known: a second in, words done. */
     if (g.counted && g.total && el >= 1 && d > 0) {
-        double left = (double)(g.total - d) / avg;
+        double left = (double)(g.total - shown) / avg;
         snprintf(eta, sizeof eta, "ETA %d:%02d", (int)(left / 60), (int)left % 60);
     }
     if (g.counted && g.total) {
         thousands(total, sizeof total, g.total);
         n = snprintf(line, sizeof line, "\r\033[K%s/%s words (%.0f%%)  %.0f/s now  %.0f/s avg  "
-                     "%llu hits  %llu errors  -t %llu  %d:%02d elapsed  %s", done, total,
-                     100.0 * (double)d / (double)g.total, rate_now, avg,
+                     "%llu hits  %llu errors  -t %s  %d:%02d elapsed  %s", done, total,
+                     100.0 * (double)shown / (double)g.total, rate_now, avg,
                      (unsigned long long)st->hits, (unsigned long long)st->errors,
-                     (unsigned long long)st->window, (int)(el / 60), (int)el % 60, eta);
+                     win, (int)(el / 60), (int)el % 60, eta);
     } else {
         n = snprintf(line, sizeof line, "\r\033[K%s words  %.0f/s now  %.0f/s avg  %llu hits  "
-                     "%llu errors  -t %llu  %d:%02d elapsed", done, rate_now, avg,
+                     "%llu errors  -t %s  %d:%02d elapsed", done, rate_now, avg,
                      (unsigned long long)st->hits, (unsigned long long)st->errors,
-                     (unsigned long long)st->window, (int)(el / 60), (int)el % 60);
+                     win, (int)(el / 60), (int)el % 60);
     }
     if (n > 0) {
         ssize_t r = write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);

@@ -5,9 +5,13 @@
 
 struct scan_stats;
 
+struct input;
+
 /* Show a progress line on stderr if it is a terminal and enabled. For a
- * regular wordlist, fd is read (pread, in steps) to count its lines. */
-void prog_start(int enabled, int fd);
+ * regular wordlist, in's file is read (pread, in steps) to count its words
+ * as the input reads them: no blank lines, no comments with
+ * --ignore-comments, a shard's lines alone. */
+void prog_start(int enabled, const struct input *in);
 /* Count a little more of the wordlist; cheap, call it often. */
 void prog_count(void);
 /* Remove the line before anything else is written to the terminal. */

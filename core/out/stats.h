@@ -28,6 +28,7 @@ struct scan_stats {
     uint64_t wildcards;    /* names whose DNS answers are the wildcard's */
     uint64_t window;       /* transfers in flight at most, all workers now */
     uint64_t words_ended;  /* words whose probe ended, as the workers said (progress) */
+    uint64_t words_before; /* words an earlier run did (--resume): skipped, done */
     char *wild_text;       /* "*.domain ip,ip" from the first worker, or NULL */
     uint64_t long_lines;
     double start, elapsed; /* seconds */

@@ -473,7 +473,7 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
     }
     install_signals();
     handout_save_state(&p); /* with --state, a state exists from the start */
-    prog_start(!c->quiet, in->fd);
+    prog_start(!c->quiet, in);
     log_set_sink(parent_log, NULL);
     struct pollfd *pfd = calloc((size_t)p.n + 3, sizeof *pfd);
     while (p.alive > 0 && pfd) {
@@ -531,6 +531,7 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
         if (!p.out_broken && out_flush(out) < 0)
             handout_out_failed(&p);
         prog_count();
+        st->words_before = in->skipped_words;
         prog_draw(st, 0);
         if (p.out_broken && !p.killed) {
             /* Nobody reads the results any more (e.g. "| head"). */
@@ -574,6 +575,10 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
         log_msg(LOG_WARN, "%s: %llu line(s) longer than %d bytes skipped (first: line %llu)",
                 in->name, (unsigned long long)in->long_lines, INPUT_MAX_LINE,
                 (unsigned long long)in->first_long_line);
+    if (in->blank_lines)
+        log_msg(LOG_INFO, "%s: %llu blank line%s skipped: no word (first: line %llu)", in->name,
+                (unsigned long long)in->blank_lines, in->blank_lines == 1 ? "" : "s",
+                (unsigned long long)in->first_blank_line);
     for (int i = 0; i < p.n; i++) {
         buf_free(&p.w[i].in);
         buf_free(&p.w[i].out);

@@ -2,7 +2,7 @@
 # combined as clusterbomb or pitchfork, streamed, with chunks, shards and
 # resume working as for one list.
 . "$(dirname "$0")/lib.sh"
-printf 'hit\ngbkhit\nw\n\nmissing\n' > kinds.txt          # a blank line is skipped
+printf 'hit\ngbkhit\nw\n\nmissing\n' > kinds.txt  # a blank line: an empty {K}
 seq 1 400 > nums.txt
 awk 'NR==FNR { if ($0 != "") k[++n] = $0; next }
      { for (i = 1; i <= n; i++) if (k[i] ~ /^(hit|gbkhit)$/) print "http://" k[i] "-" $0 ".baidu.com/?n=" $0 }' \
@@ -14,7 +14,17 @@ check "clusterbomb: every combination, the baidu rules decide" same_set cb.out c
 run -q --chunk 7 > cb7.out
 check "clusterbomb in chunks of 7" same_set cb7.out cb.expected
 run --summary-json cb.json > /dev/null 2> cb.err
-check "clusterbomb: 1600 probes" contains cb.err "1600 words, 800 hits"
+# 5 kinds (the blank one an empty value: "-N.baidu.com", no host) x 400.
+check "clusterbomb: 2000 probes" contains cb.err "2000 words, 800 hits"
+
+# A blank line among extensions is the bare word, as in ffuf.
+printf 'hit-1\n' > base.txt
+printf '.php\n\n.bak\n' > exts.txt
+"$SALVO" -q -j 1 -p none --mc all --connect-to "$CT" -u 'http://{W}.baidu.com/x{E}' \
+    -w base.txt:W -w exts.txt:E -f jsonl > ext.jsonl
+check "{W}{E}: a blank extension is the bare word" sh -c \
+    "grep -c '\"url\":\"http://hit-1.baidu.com/x[\".]' ext.jsonl | grep -qx 3 &&
+     grep -q '\"url\":\"http://hit-1.baidu.com/x\"' ext.jsonl"
 : > union.out
 for k in 1 2 3; do run -q --shard $k/3 >> union.out; done
 check "shards of a clusterbomb: disjoint, complete" same_set union.out cb.expected

@@ -26,7 +26,7 @@ static int setup(void **s)
     snprintf(users, sizeof users, "%s/users.txt", dir);
     snprintf(pass, sizeof pass, "%s/pass.txt", dir);
     FILE *f = fopen(users, "w");
-    fputs("admin\n\nroot\n", f); /* a blank line is no word */
+    fputs("admin\n\nroot\n", f); /* a blank line: an empty value */
     fclose(f);
     f = fopen(pass, "w");
     fputs("a\nb\nc\n", f);
@@ -84,7 +84,7 @@ static void clusterbomb(void **s)
     assert_string_equal(k.keys.name[1], "P");
     assert_int_equal(combo_check(&k, c.template, &c.headers, c.data, err, sizeof err), 0);
     words(&k, got, sizeof got);
-    assert_string_equal(got, "admin|a\nadmin|b\nadmin|c\nroot|a\nroot|b\nroot|c\n");
+    assert_string_equal(got, "admin|a\nadmin|b\nadmin|c\n|a\n|b\n|c\nroot|a\nroot|b\nroot|c\n");
     combo_free(&k);
     opt_free(&c);
 }
@@ -100,8 +100,34 @@ static void pitchfork(void **s)
     conf_with(&c, "pitchfork", "http://x/{U}/{P}", 2, spec1, spec2);
     assert_int_equal(combo_parse(&k, &c.wordlists, c.mode, err, sizeof err), 0);
     words(&k, got, sizeof got);
-    /* Line i with line i: the blank second user skips its pair ("b"). */
-    assert_string_equal(got, "admin|a\nroot|c\n");
+    /* Line i with line i: the blank second user is an empty one. */
+    assert_string_equal(got, "admin|a\n|b\nroot|c\n");
+    combo_free(&k);
+    opt_free(&c);
+}
+
+/* A combination of blanks alone is no word; one blank beside a word is an
+ * empty value. */
+static void blanks_alone(void **s)
+{
+    (void)s;
+    struct conf c;
+    struct combo k;
+    char err[1024], spec1[320], spec2[320], got[512], a[300], b[300];
+    snprintf(a, sizeof a, "%s/a.txt", dir);
+    snprintf(b, sizeof b, "%s/b.txt", dir);
+    FILE *f = fopen(a, "w");
+    fputs("w\n\n", f);
+    fclose(f);
+    f = fopen(b, "w");
+    fputs("\n.x\n", f);
+    fclose(f);
+    snprintf(spec1, sizeof spec1, "%s:W", a);
+    snprintf(spec2, sizeof spec2, "%s:E", b);
+    conf_with(&c, NULL, "http://x/{W}{E}", 2, spec1, spec2);
+    assert_int_equal(combo_parse(&k, &c.wordlists, c.mode, err, sizeof err), 0);
+    words(&k, got, sizeof got);
+    assert_string_equal(got, "w|\nw|.x\n|.x\n");
     combo_free(&k);
     opt_free(&c);
 }
@@ -158,6 +184,6 @@ static void one_list(void **s)
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(clusterbomb), cmocka_unit_test(pitchfork),
-                                       cmocka_unit_test(refusals), cmocka_unit_test(one_list)};
+                                       cmocka_unit_test(blanks_alone), cmocka_unit_test(refusals), cmocka_unit_test(one_list)};
     return cmocka_run_group_tests(tests, setup, scratch_teardown);
 }
