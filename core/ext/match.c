@@ -351,22 +351,19 @@ int match_any_rule(const struct match_rules *m)
 
 /* ---- running ---- */
 
+/* As ffuf counts, so that --fw and --fl values read off an ffuf run
+ * filter the same pages: words are the spaces plus one, lines the
+ * newlines plus one (an empty page is one word on one line; tabs do not
+ * part words). Checked against ffuf 1.1's own counts (unit_match). */
 void match_count(const char *t, size_t n, uint64_t *words, uint64_t *lines)
 {
-    uint64_t w = 0, l = 0;
-    int in = 0;
+    uint64_t sp = 0, nl = 0;
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)t[i];
-        int sp = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-        if (!sp && !in)
-            w++;
-        in = !sp;
-        l += c == '\n';
+        sp += t[i] == ' ';
+        nl += t[i] == '\n';
     }
-    if (n && t[n - 1] != '\n')
-        l++;
-    *words = w;
-    *lines = l;
+    *words = sp + 1;
+    *lines = nl + 1;
 }
 
 static int in_ranges(const struct rule *r, double x)

@@ -23,7 +23,7 @@ got = [base64.b64decode(r["word_base64"]) if "word_base64" in r else r["word"].e
 assert sorted(got) == sorted(hits), got
 for r in recs:
     assert r["verdict"] == "hit" and r["status"] == 200 and r["length"] == 140, r
-    assert r["words"] == 7 and r["lines"] == 3 and r["title"] == "百度一下", r
+    assert r["words"] == 5 and r["lines"] == 4 and r["title"] == "百度一下", r
     assert r["content_type"] == "text/html; charset=utf-8" and r["charset"] == "utf-8", r
     assert r["ip"] == "127.0.0.1" and 0 < r["elapsed_ms"] < 2000, r
     assert r["fields"] == fields, r["fields"]
@@ -33,8 +33,8 @@ with open(sys.argv[3], encoding="utf-8", errors="surrogateescape", newline="") a
     rows = list(csv.DictReader(f))
 assert sorted(r["word"].encode("utf-8", "surrogateescape") for r in rows) == sorted(hits)
 for r in rows:
-    assert r["verdict"] == "hit" and r["status"] == "200" and r["words"] == "7", r
-    assert r["title"] == "百度一下" and r["lines"] == "3" and r["ip"] == "127.0.0.1", r
+    assert r["verdict"] == "hit" and r["status"] == "200" and r["words"] == "5", r
+    assert r["title"] == "百度一下" and r["lines"] == "4" and r["ip"] == "127.0.0.1", r
     assert json.loads(r["fields"]) == fields, r["fields"]
 print("ok: jsonl and csv read back, every field")
 PY

@@ -30,10 +30,11 @@ rules regex-unicode   "gbkhit-9" --mr '^<html><head><title>百度文库'
 rules size            "hit-1 tech-2" --msize 140
 rules size-filter     "slow-6" --fsize '<200'
 rules size-ranges     "token-7 gbkhit-9 slow-6" --msize '0-100,>5000'
-rules words           "hit-1 tech-2" --mw 7
-rules words-filter    "hit-1 tech-2 slow-6 token-7 w8x gbkhit-9" --fw 11-13
-rules lines           "slow-6 token-7" --ml 1
-rules lines-filter    "slow-6 token-7 gbkhit-9" --fl '>2'
+# Words and lines as ffuf counts them: spaces + 1, newlines + 1.
+rules words           "hit-1 tech-2 missing-3 redir-5" --mw 5
+rules words-filter    "hit-1 tech-2 redir-5 slow-6 token-7 w8x gbkhit-9" --fw 7
+rules lines           "slow-6 token-7" --ml 1-2
+rules lines-filter    "slow-6 token-7 gbkhit-9" --fl '>3'
 rules header          "tech-2" --mh 'X-Powered-By: ^PHP/8\.'
 rules header-filter   "missing-3 broken-4" --mc 300-599 --fh 'location: hit-redirected'
 rules time            "slow-6" --mt '>500' --timeout 5
