@@ -56,6 +56,8 @@
     X(EXIT_PLUGIN, 4, "the plugin or script cannot be loaded, or its init() refused")        \
     X(EXIT_REDIS, 5, "salvo queue: Redis cannot be reached or used, or the queue is "        \
                      "missing (status, collect) or exists already (push)")                   \
+    X(EXIT_TIME, 6, "stopped at --max-time (the probes in flight were finished; --resume "    \
+                    "goes on)")                                                               \
     X(EXIT_SIGINT, 130, "stopped by SIGINT (the probes in flight were finished)")            \
     X(EXIT_SIGTERM, 143, "stopped by SIGTERM (the probes in flight were finished)")
 

@@ -35,6 +35,7 @@ static const struct spelling spellings[] = {
     {"ic", "--ignore-comments", NULL},
     {"mode", "--mode", NULL},
     {"rate", "--rate", NULL},
+    {"maxtime", "--max-time", NULL},
     {"timeout", "--timeout", NULL},
     {"http2", "--http2", NULL},
     {"ms", NULL, "ffuf's -ms matches on size: here --msize N (--ms matches text)"},
@@ -49,8 +50,6 @@ static const struct spelling spellings[] = {
                         "directory with its own -u"},
     {"recursion-depth", NULL, "salvo does not recurse into directories it finds"},
     {"recursion-strategy", NULL, "salvo does not recurse into directories it finds"},
-    {"maxtime", NULL, "salvo has no time limit for the whole scan; stop it with Ctrl-C and "
-                      "go on later with --state FILE and --resume FILE"},
     {"maxtime-job", NULL, "salvo has no time limit per job"},
     {"sa", NULL, "salvo does not stop on errors: every word gets its verdict, and "
                  "--retry-failed takes the failed ones again"},

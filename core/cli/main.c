@@ -129,7 +129,8 @@ static void settings_of(const struct conf *c, struct settings *s)
                    : 2.5 * c->timeout > 5 ? 2.5 * c->timeout : 5;
     s->pool = (struct pool_settings){c->procs, c->chunk, c->quiet, c->verbose, c->rate,
                                      c->dns_rate, c->per_ip_concurrency, c->per_ip_rate,
-                                     c->template, judge, c->timeout + judge + 2, w};
+                                     c->template, judge, c->timeout + judge + 2, w,
+                                     c->max_time};
     s->queue = (struct queue_settings){c->redis, c->queue, c->claim_idle, c->chunk, c->wordlist,
                                        c->template, c->format, c->quiet, &s->pool};
 }

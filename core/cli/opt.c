@@ -77,6 +77,10 @@ const struct opt opt_table[] = {
     {"scan", "worker_memory", 0, T_INT, O(worker_memory), "4294967296", "BYTES",
      "address space of each worker process (RLIMIT_AS), so that a plugin cannot take the "
      "machine's memory; 0 = no limit", NULL, 0, 1e15, NULL, NULL},
+    {"scan", "max_time", 0, T_DOUBLE, O(max_time), "0", "SEC",
+     "stop the scan after this long as on Ctrl-C: the probes in flight are finished, what is "
+     "done is kept (with --state, or in salvo-PID.state) and --resume goes on; exit status 6 "
+     "(0 = no limit)", NULL, 0, 1e9, NULL, NULL},
     {"scan", "judge_timeout", 0, T_DOUBLE, O(judge_timeout), "0", "SEC",
      "a worker whose plugin or script runs on one word this long is killed and the word "
      "quarantined (0 = 5 s, or 2.5 x --timeout if more)", NULL, 0, 86400, NULL, NULL},

@@ -34,6 +34,7 @@ struct conf {
     long lua_instructions;
     long lua_memory;
     double judge_timeout; /* 0 = from --timeout */
+    double max_time;      /* seconds the scan may run, 0 = no limit */
     long worker_memory;   /* RLIMIT_AS of a worker, 0 = none */
     /* [http] */
     char *method;

@@ -195,6 +195,7 @@ char *optdump_text(const struct conf *c, int queue, int redact)
     k.summary_json = empty;
     k.lua_instructions = k.lua_memory = 0;
     k.judge_timeout = 0;
+    k.max_time = 0; /* when to stop, not what is found: a resume may differ */
     k.worker_memory = 0;
     k.redis = k.queue = k.redis_password_file = empty;
     k.claim_idle = 0;

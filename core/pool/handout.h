@@ -102,6 +102,7 @@ struct pool {
     size_t nsuspects;
     int stopping;
     int signo;
+    int timeup;             /* --max-time passed: stopping as on SIGINT */
     int fatal;              /* exit status 4 from a worker */
     int failed;             /* exit status 1 */
     int gave_up;            /* workers died too often: no more were started */

@@ -328,6 +328,16 @@ static void watchdog(struct pool *p)
     }
 }
 
+/* --max-time: the scan stops as on SIGINT once it has run that long. */
+static void time_limit(struct pool *p)
+{
+    if (p->c->max_time <= 0 || p->stopping || util_now() - p->st->start < p->c->max_time)
+        return;
+    p->timeup = 1;
+    p->stopping = 1;
+    log_msg(LOG_WARN, "--max-time %g s reached: finishing the probes in flight", p->c->max_time);
+}
+
 static void pool_on_sig(struct pool *p)
 {
     unsigned char b;
@@ -527,6 +537,7 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
             p.failed = 1;
         }
         watchdog(&p);
+        time_limit(&p);
         handout_dispatch(&p);
         if (!p.out_broken && out_flush(out) < 0)
             handout_out_failed(&p);
@@ -561,11 +572,11 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
     /* Interrupted, or given up, without --state: keep what is done, and
      * say where. */
     int left = p.gave_up && !src && (p.next || !input_done(in));
-    if ((p.signo || left) && !j->path[0] && !src) {
+    if ((p.signo || p.timeup || left) && !j->path[0] && !src) {
         snprintf(j->path, sizeof j->path, "salvo-%d.state", (int)getpid());
     }
     handout_save_state(&p);
-    if ((p.signo || left) && j->path[0])
+    if ((p.signo || p.timeup || left) && j->path[0])
         log_msg(LOG_WARN, "state saved in %s: continue with --resume %s (and the same "
                 "options)", j->path, j->path);
     log_set_sink(NULL, NULL);
@@ -604,6 +615,8 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
         return EXIT_PLUGIN;
     if (p.signo)
         return p.signo == SIGINT ? EXIT_SIGINT : p.signo == SIGTERM ? EXIT_SIGTERM : 128 + p.signo;
+    if (p.timeup)
+        return EXIT_TIME;
     return p.failed ? EXIT_PARTIAL : EXIT_OK;
 }
 

@@ -23,6 +23,7 @@ struct pool_settings {
     double judge_timeout;       /* s a worker's plugin code may run on one word */
     double exit_grace;          /* s a worker may take to exit once it has nothing left */
     const struct worker_settings *worker;
+    double max_time;            /* s the scan may run before it stops as on SIGINT; 0 = none */
 };
 
 
