@@ -116,6 +116,7 @@ static void settings_of(const struct conf *c, struct settings *s)
     w->wordlists = &c->wordlists;
     w->mode = c->mode;
     w->plugin_args = &c->plugin_args;
+    w->extract = &c->extract;
     w->show_filtered = c->show_filtered;
     w->calibrate = c->calibrate;
     w->calibrate_words = c->calibrate_words;

@@ -17,6 +17,7 @@
 #include "base/util.h"
 #include "net/dns.h"
 #include "net/dnsconf.h"
+#include "ext/extract.h"
 #include "ext/match.h"
 #include "queue/queue.h"
 
@@ -216,6 +217,10 @@ const struct opt opt_table[] = {
      "(at a terminal) | always | never (the bare URL)", "auto|always|never", 0, 0, NULL, NULL},
     {"output", "file", 'o', T_STR, O(output), "-", "FILE",
      "write results there ('-' = stdout)", NULL, 0, 0, "output", NULL},
+    {"output", "extract", 0, T_LIST, O(extract), NULL, "NAME:PCRE",
+     "the first match of PCRE in each written result's page (capture group 1 if it has one) as "
+     "its field NAME: jsonl, csv, text detail and report (repeatable)", NULL, 0, 0, NULL,
+     extract_check},
     {"output", "errors", 0, T_BOOL, O(errors), "no", NULL,
      "also report failed probes ('[-] fa URL' on stderr in text format)", NULL, 0, 0, NULL, NULL},
     {"output", "show_filtered", 0, T_BOOL, O(show_filtered), "no", NULL,

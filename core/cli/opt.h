@@ -79,6 +79,7 @@ struct conf {
     char *detail;  /* auto | always | never */
     char *output;
     int errors;
+    struct strlist extract;  /* NAME:PCRE */
     int show_filtered;
     char *summary_json;
     int quiet;

@@ -262,6 +262,15 @@ static void text_detail(const struct out *o, const struct result *r, struct buf 
         buf_append_str(b, ", Title: ");
         buf_json_str(b, r->title, strlen(r->title), 0); /* quoted, no control bytes */
     }
+    /* Fields (--extract, a plugin's) as "name: value", quoted the same way. */
+    for (size_t i = 0; i < r->nfields; i++) {
+        const char *v = msg_field_text(r->fields[2 * i + 1]);
+        buf_append_str(b, ", ");
+        for (const char *p = r->fields[2 * i]; *p; p++) /* a plugin's name: no control bytes */
+            buf_append_byte(b, (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+        buf_append_str(b, ": ");
+        buf_json_str(b, v, strlen(v), 0);
+    }
     buf_append_byte(b, ']');
     if (r->location && *r->location) {
         buf_append_str(b, " -> ");

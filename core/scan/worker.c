@@ -13,6 +13,8 @@
  */
 #include "scan/worker.h"
 
+#include "ext/extract.h"
+
 #include "ext/beacon.h"
 #include "scan/calib.h"
 #include "base/codes.h"
@@ -61,6 +63,7 @@ struct worker {
     const struct worker_settings *c;
     struct probes *probes;
     struct judge judge;
+    struct extract extract;     /* --extract, run on every result written */
     struct dns *dns;            /* the DNS stage (resolver = salvo), or NULL */
     struct resolve *resolve;
     struct probe_gate dns_gate; /* dns_rate: words start at the DNS rate */
@@ -162,6 +165,8 @@ static void send_result(struct worker *w, struct probe *p, int verdict, int kind
         size_t len;
         const char *t = judge_text(&w->judge, res, &len);
         match_count(t, len, &r.words, &r.lines);
+        extract_run(&w->extract, t, len, res);
+        r.nfields = res->nfields;
         const char *html = res_text(res, &len);
         res_title(html, len, &title);
         r.content_type = res_header_get(res, "content-type");
@@ -629,7 +634,8 @@ static int setup_probes(struct worker *w, struct plugin *plugin, struct beacon *
                         struct rate *rate, struct perip *perip, char *err, size_t errlen)
 {
     const struct worker_settings *c = w->c;
-    if (match_init(&w->judge.rules, &c->match, err, errlen) < 0)
+    if (match_init(&w->judge.rules, &c->match, err, errlen) < 0 ||
+        extract_init(&w->extract, c->extract, err, errlen) < 0)
         return -1;
     judge_init(&w->judge, plugin, beacon, &w->stats, &w->combo.keys);
     struct probe_settings ps = c->probe;
@@ -722,6 +728,7 @@ int worker_run(int fd, const struct worker_settings *c, struct plugin *plugin, s
     buf_free(&w.out);
     buf_free(&w.wbuf);
     judge_free(&w.judge);
+    extract_free(&w.extract);
     combo_free(&w.combo);
     return w.status;
 fatal:

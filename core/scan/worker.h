@@ -27,6 +27,7 @@ struct worker_settings {
     const struct strlist *wordlists; /* -w specs, for {KEY} */
     const char *mode;                /* clusterbomb | pitchfork */
     const struct strlist *plugin_args;
+    const struct strlist *extract;   /* --extract NAME:PCRE */
     int show_filtered;               /* send misses and filtered responses too */
     int calibrate;
     long calibrate_words;
