@@ -46,7 +46,7 @@ void paths_user_config(char *out, size_t n)
 }
 
 /* The places after the current directory, in order; count returned. */
-static int places(char dirs[3][PATH_MAX + 32])
+static int places(char dirs[4][PATH_MAX + 32])
 {
     int k = 0;
     char home[PATH_MAX], exe[PATH_MAX];
@@ -55,6 +55,8 @@ static int places(char dirs[3][PATH_MAX + 32])
         snprintf(dirs[k++], sizeof dirs[0], "%.4000s", home);
     paths_exe_dir(exe, sizeof exe);
     snprintf(dirs[k++], sizeof dirs[0], "%.4000s/../share/salvo/conf", exe);
+    /* Run from a build directory inside the source tree: its conf/. */
+    snprintf(dirs[k++], sizeof dirs[0], "%.4000s/../conf", exe);
     snprintf(dirs[k++], sizeof dirs[0], "%.4000s/conf", SALVO_DATADIR);
     return k;
 }
@@ -64,7 +66,7 @@ int paths_find(const char *name, char *out, size_t n)
     snprintf(out, n, "%s", name);
     if (!*name || strchr(name, '/') || access(name, F_OK) == 0)
         return 0;
-    char dirs[3][PATH_MAX + 32], c[PATH_MAX + 512];
+    char dirs[4][PATH_MAX + 32], c[PATH_MAX + 512];
     int k = places(dirs);
     for (int i = 0; i < k; i++) {
         snprintf(c, sizeof c, "%.4000s/%.255s", dirs[i], name);
@@ -78,7 +80,7 @@ int paths_find(const char *name, char *out, size_t n)
 
 void paths_describe(char *out, size_t n)
 {
-    char dirs[3][PATH_MAX + 32];
+    char dirs[4][PATH_MAX + 32];
     int k = places(dirs);
     size_t o = (size_t)snprintf(out, n, "./");
     for (int i = 0; i < k && o < n; i++)

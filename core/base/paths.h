@@ -11,8 +11,8 @@ void paths_exe_dir(char *out, size_t n);
 void paths_config_home(char *out, size_t n);
 /* A wordlist or INI file: a name with a '/' or one in the current
  * directory is itself; else the first of CONFIG_HOME/NAME, the data
- * directory's conf/NAME (beside the executable's, then the installed
- * one) that exists. 0 with out filled, or -1 (out = name). */
+ * directory's conf/NAME (beside the executable's, the source tree's for a
+ * build directory inside it, then the installed one) that exists. 0 with out filled, or -1 (out = name). */
 int paths_find(const char *name, char *out, size_t n);
 /* The list searched, for people ("./, ~/.config/salvo/, ..."). */
 void paths_describe(char *out, size_t n);

@@ -117,6 +117,7 @@ static void settings_of(const struct conf *c, struct settings *s)
     w->mode = c->mode;
     w->plugin_args = &c->plugin_args;
     w->extract = &c->extract;
+    w->user_agents = c->user_agents.n ? &c->user_agents : NULL;
     w->show_filtered = c->show_filtered;
     w->calibrate = c->calibrate;
     w->calibrate_words = c->calibrate_words;
@@ -268,6 +269,41 @@ static int find_wordlists(struct conf *c)
         sprintf(n, "%s%s", found, v + fl);
         free(v);
         c->wordlists.v[i] = n;
+    }
+    return 0;
+}
+
+/* -A random: the lines of user-agents.txt (looked up as a wordlist is:
+ * the user's config home first, so that theirs replaces the shipped one),
+ * each worker taking one. 0, or -1 said. */
+static int user_agents(struct conf *c)
+{
+    if (strcmp(c->user_agent, "random"))
+        return 0;
+    char found[4200];
+    paths_find("user-agents.txt", found, sizeof found);
+    FILE *f = fopen(found, "r");
+    if (!f) {
+        log_msg(LOG_ERR, "-A random: %s: %s (a file of User-Agent strings, one a line)", found,
+                strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int bad = 0;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (n && line[0] != '#' && strspn(line, " \t") < (size_t)n)
+            bad |= strlist_add(&c->user_agents, line) < 0;
+    }
+    free(line);
+    fclose(f);
+    if (bad || !c->user_agents.n) {
+        log_msg(LOG_ERR, "-A random: %s: %s", found,
+                bad ? "out of memory" : "no User-Agent in it (one a line)");
+        return -1;
     }
     return 0;
 }
@@ -445,6 +481,10 @@ int main(int argc, char **argv)
     if (find_wordlists(&c) < 0) {
         log_msg(LOG_ERR, "out of memory");
         rc = EXIT_PARTIAL;
+        goto done;
+    }
+    if (user_agents(&c) < 0) {
+        rc = EXIT_USAGE;
         goto done;
     }
     if (combo_parse(&combo, &c.wordlists, c.mode, err, sizeof err) < 0 ||

@@ -96,8 +96,9 @@ const struct opt opt_table[] = {
      "retries after a connect error, timeout, 429 or 503, with backoff", NULL, 0, 20, NULL, NULL},
     {"http", "connect_timeout", 0, T_DOUBLE, O(connect_timeout), "0", "SEC",
      "connect timeout in seconds (0 = the whole timeout)", NULL, 0, 86400, NULL, NULL},
-    {"http", "user_agent", 'A', T_STR, O(user_agent), "salvo/" SALVO_VERSION, "UA",
-     "User-Agent header", NULL, 0, 0, NULL, NULL},
+    {"http", "user_agent", 'A', T_STR, O(user_agent), "salvo/" SALVO_VERSION, "UA|random",
+     "User-Agent header; random: a browser's, one per worker, from user-agents.txt (one a "
+     "line; yours in ~/.config/salvo/ replaces the shipped one)", NULL, 0, 0, NULL, NULL},
     {"http", "header", 'H', T_LIST, O(headers), NULL, "'K: V'",
      "extra request header (repeatable)", NULL, 0, 0, NULL, NULL},
     {"http", "follow_redirects", 0, T_BOOL, O(follow_redirects), "no", NULL,
@@ -464,6 +465,7 @@ void opt_free(struct conf *c)
             strlist_free(FIELD(c, o, struct strlist));
     }
     strlist_free(&c->config_files);
+    strlist_free(&c->user_agents);
 }
 
 int opt_known_section(const char *section)

@@ -80,6 +80,7 @@ struct conf {
     char *output;
     int errors;
     struct strlist extract;  /* NAME:PCRE */
+    struct strlist user_agents; /* -A random: the list's lines (main.c reads it) */
     int show_filtered;
     char *summary_json;
     int quiet;

@@ -64,6 +64,7 @@ struct worker {
     struct probes *probes;
     struct judge judge;
     struct extract extract;     /* --extract, run on every result written */
+    struct engine_settings engine; /* c->engine, with -A random's pick */
     struct dns *dns;            /* the DNS stage (resolver = salvo), or NULL */
     struct resolve *resolve;
     struct probe_gate dns_gate; /* dns_rate: words start at the DNS rate */
@@ -638,11 +639,20 @@ static int setup_probes(struct worker *w, struct plugin *plugin, struct beacon *
         extract_init(&w->extract, c->extract, err, errlen) < 0)
         return -1;
     judge_init(&w->judge, plugin, beacon, &w->stats, &w->combo.keys);
+    /* -A random: this worker's User-Agent, one of the list's. */
+    w->engine = c->engine;
+    if (c->user_agents) {
+        uint64_t x = uv_hrtime() ^ ((uint64_t)getpid() << 32);
+        x ^= x >> 33; /* splitmix's finish: the pid and the time both count */
+        x *= 0xff51afd7ed558ccdull;
+        x ^= x >> 33;
+        w->engine.user_agent = c->user_agents->v[x % c->user_agents->n];
+    }
     struct probe_settings ps = c->probe;
     ps.keys = w->combo.keys.n ? &w->combo.keys : NULL;
     struct probe_hooks hooks = {0};
     judge_hooks(&w->judge, &hooks);
-    if (!(w->probes = probe_new(&w->loop, &c->engine, &ps, &hooks, rate, perip, &w->stats,
+    if (!(w->probes = probe_new(&w->loop, &w->engine, &ps, &hooks, rate, perip, &w->stats,
                                  worker_on_end, refill, w, err, errlen)))
         return -1;
     struct engine *e = probe_engine(w->probes);

@@ -28,6 +28,7 @@ struct worker_settings {
     const char *mode;                /* clusterbomb | pitchfork */
     const struct strlist *plugin_args;
     const struct strlist *extract;   /* --extract NAME:PCRE */
+    const struct strlist *user_agents; /* -A random: one is this worker's, or NULL */
     int show_filtered;               /* send misses and filtered responses too */
     int calibrate;
     long calibrate_words;
