@@ -11,6 +11,8 @@
 /* The monotonic clock, in nanoseconds and in seconds. */
 uint64_t util_now_ns(void);
 double util_now(void);
+/* The wall clock (Unix time), in seconds: for what leaves the process. */
+double util_now_wall(void);
 /* FNV-1a of n bytes at p, continuing from h (UTIL_FNV_OFFSET to start). */
 uint64_t util_fnv1a(uint64_t h, const void *p, size_t n);
 /* The same over a NUL-terminated string (NULL = nothing). */

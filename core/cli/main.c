@@ -15,6 +15,7 @@
 #include "pool/journal.h"
 #include "base/combo.h"
 #include "out/report.h"
+#include "out/statsjson.h"
 #include "out/summary.h"
 #include "base/tmpl.h"
 #include "base/util.h"
@@ -132,7 +133,7 @@ static void settings_of(const struct conf *c, struct settings *s)
     s->pool = (struct pool_settings){c->procs, c->chunk, c->quiet, c->verbose, c->rate,
                                      c->dns_rate, c->per_ip_concurrency, c->per_ip_rate,
                                      c->template, judge, c->timeout + judge + 2, w,
-                                     c->max_time};
+                                     c->max_time, NULL};
     s->queue = (struct queue_settings){c->redis, c->queue, c->claim_idle, c->chunk, c->wordlist,
                                        c->template, c->format, c->quiet, &s->pool};
 }
@@ -609,12 +610,23 @@ int main(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
+    struct statsjson sj;
+    if (statsjson_open(&sj, c.stats_json, c.stats_interval, err, sizeof err) < 0) {
+        log_msg(LOG_ERR, "%s", err);
+        out_close(&out);
+        input_close(&in);
+        plugin_unload(&plugin);
+        rc = EXIT_USAGE;
+        goto done;
+    }
     struct scan_stats st;
     struct settings set;
     settings_of(&c, &set);
+    set.pool.stats_json = sj.f ? &sj : NULL;
     /* The resolvers' pace, shared by the workers: made before they fork. */
     set.worker.dns.pace = set.worker.dns_stage ? dns_pace_new() : NULL;
     rc = pool_run(&set.pool, &plugin, &in, &out, &journal, &st);
+    statsjson_close(&sj);
     dns_pace_free(set.worker.dns.pace);
     if (combo_stop(&combo, input_done(&in)) < 0) {
         log_msg(LOG_ERR, "combining the wordlists failed: the scan did not see every word");

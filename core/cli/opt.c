@@ -229,6 +229,11 @@ const struct opt opt_table[] = {
      NULL, NULL},
     {"output", "summary_json", 0, T_STR, O(summary_json), "", "FILE",
      "also write the end-of-scan summary there as JSON", NULL, 0, 0, NULL, NULL},
+    {"output", "stats_json", 0, T_STR, O(stats_json), "", "FILE",
+     "the scan's progress as JSON for programs, a line every --stats-interval seconds and one "
+     "at the end ('-' = standard error)", NULL, 0, 0, NULL, NULL},
+    {"output", "stats_interval", 0, T_DOUBLE, O(stats_interval), "5", "SEC",
+     "seconds between --stats-json lines", NULL, 0.1, 86400, NULL, NULL},
     {"output", "report", 0, T_STR, O(report), "", "FILE.html",
      "also write a self-contained HTML report of the scan", NULL, 0, 0, NULL, NULL},
     {"output", "state", 0, T_STR, O(state), "", "FILE",

@@ -80,6 +80,8 @@ struct conf {
     char *output;
     int errors;
     struct strlist extract;  /* NAME:PCRE */
+    char *stats_json;        /* "" = none, "-" = stderr */
+    double stats_interval;
     struct strlist user_agents; /* -A random: the list's lines (main.c reads it) */
     int show_filtered;
     char *summary_json;

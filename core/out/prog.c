@@ -40,15 +40,22 @@ static struct {
     unsigned hist_i;
 } g = {.fd = -1};
 
-void prog_start(int enabled, const struct input *in)
+void prog_start(int enabled, int count, const struct input *in)
 {
     g.on = enabled && isatty(STDERR_FILENO);
+    count |= g.on;
     g.comments = in->ignore_comments;
     g.shard_k = in->shard_k;
     g.shard_n = in->shard_n;
     int fd = in->fd;
     struct stat sb;
-    g.fd = g.on && fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? fd : -1;
+    g.fd = count && fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? fd : -1;
+}
+
+int prog_total(uint64_t *total)
+{
+    *total = g.total;
+    return g.counted;
 }
 
 int prog_enabled(void)

@@ -8,10 +8,13 @@ struct scan_stats;
 struct input;
 
 /* Show a progress line on stderr if it is a terminal and enabled. For a
- * regular wordlist, in's file is read (pread, in steps) to count its words
+ * regular wordlist, and with count (--stats-json) even without the line,
+ * in's file is read (pread, in steps) to count its words
  * as the input reads them: no blank lines, no comments with
  * --ignore-comments, a shard's lines alone. */
-void prog_start(int enabled, const struct input *in);
+void prog_start(int enabled, int count, const struct input *in);
+/* The wordlist's words as counted so far: 1 when that is all of them. */
+int prog_total(uint64_t *total);
 /* Count a little more of the wordlist; cheap, call it often. */
 void prog_count(void);
 /* Remove the line before anything else is written to the terminal. */

@@ -22,6 +22,7 @@
 #include "pool/journal.h"
 #include "ext/plugin.h"
 #include "out/prog.h"
+#include "out/statsjson.h"
 #include "scan/perip.h"
 #include "base/rate.h"
 #include "base/tmpl.h"
@@ -328,6 +329,16 @@ static void watchdog(struct pool *p)
     }
 }
 
+/* --stats-json: a line when due, and the last one at the end. */
+static void pool_stats_json(struct pool *p, int final)
+{
+    if (!p->c->stats_json)
+        return;
+    uint64_t total = 0;
+    int counted = prog_total(&total);
+    statsjson_tick(p->c->stats_json, p->st, counted ? total : 0, final);
+}
+
 /* --max-time: the scan stops as on SIGINT once it has run that long. */
 static void time_limit(struct pool *p)
 {
@@ -483,7 +494,7 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
     }
     install_signals();
     handout_save_state(&p); /* with --state, a state exists from the start */
-    prog_start(!c->quiet, in);
+    prog_start(!c->quiet, c->stats_json != NULL, in);
     log_set_sink(parent_log, NULL);
     struct pollfd *pfd = calloc((size_t)p.n + 3, sizeof *pfd);
     while (p.alive > 0 && pfd) {
@@ -544,6 +555,7 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
         prog_count();
         st->words_before = in->skipped_words;
         prog_draw(st, 0);
+        pool_stats_json(&p, 0);
         if (p.out_broken && !p.killed) {
             /* Nobody reads the results any more (e.g. "| head"). */
             p.killed = 1;
@@ -565,6 +577,7 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
         p.failed = 1;
     }
     p.requeue = p.requeue_tail = NULL;
+    pool_stats_json(&p, 1); /* the lost words counted */
     if (st->lost)
         log_msg(LOG_ERR, "%llu words were not probed: no worker was left to take them (each "
                 "has a not-probed error line%s)", (unsigned long long)st->lost,

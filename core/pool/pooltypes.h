@@ -12,6 +12,8 @@ struct uv_loop_s;
 struct worker_settings;
 
 /* What the parent needs of the configuration. */
+struct statsjson;
+
 struct pool_settings {
     long procs;                 /* 0 = one per core */
     long chunk;                 /* lines per chunk */
@@ -24,6 +26,7 @@ struct pool_settings {
     double exit_grace;          /* s a worker may take to exit once it has nothing left */
     const struct worker_settings *worker;
     double max_time;            /* s the scan may run before it stops as on SIGINT; 0 = none */
+    struct statsjson *stats_json; /* --stats-json, or NULL */
 };
 
 
