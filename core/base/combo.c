@@ -91,11 +91,16 @@ static int used(const char *s, const char *key)
 }
 
 int combo_check(const struct combo *k, const char *template, const struct strlist *headers,
-                const char *data, char *err, size_t errlen)
+                const char *data, const char *method, char *err, size_t errlen)
 {
     const struct tmpl_keys *keys = k->keys.n ? &k->keys : NULL;
     char why[1024];
-    if (tmpl_check_keys(template, keys, 1, why, sizeof why) < 0) {
+    /* The word may stand anywhere (ffuf's FUZZ does): a POST body or a
+     * header alone is a scan too. */
+    int elsewhere = (data && strstr(data, "{}")) || (method && strstr(method, "{}"));
+    for (size_t i = 0; i < headers->n && !elsewhere; i++)
+        elsewhere = strstr(headers->v[i], "{}") != NULL;
+    if (tmpl_check_keys(template, keys, elsewhere ? TMPL_URL_ANY : 1, why, sizeof why) < 0) {
         snprintf(err, errlen, "%s", why);
         return -1;
     }
@@ -108,13 +113,17 @@ int combo_check(const struct combo *k, const char *template, const struct strlis
         snprintf(err, errlen, "data %s", why);
         return -1;
     }
+    if (method && tmpl_check_keys(method, keys, 0, why, sizeof why) < 0) {
+        snprintf(err, errlen, "method %s", why);
+        return -1;
+    }
     for (size_t i = 0; i < k->keys.n; i++) {
-        int u = used(template, k->key[i]) || used(data, k->key[i]);
+        int u = used(template, k->key[i]) || used(data, k->key[i]) || used(method, k->key[i]);
         for (size_t h = 0; h < headers->n && !u; h++)
             u = used(headers->v[h], k->key[i]);
         if (!u) {
             snprintf(err, errlen, "wordlist %s (%s) is not used: put {%s} in the template, a "
-                     "header or the data", k->key[i], k->path[i], k->key[i]);
+                     "header, the data or the method", k->key[i], k->path[i], k->key[i]);
             return -1;
         }
     }

@@ -34,7 +34,7 @@ int combo_parse(struct combo *k, const struct strlist *specs, const char *mode, 
 /* Check that every template (URL, headers, body) uses only known keys and
  * every key is used somewhere. */
 int combo_check(const struct combo *k, const char *template, const struct strlist *headers,
-                const char *data, char *err, size_t errlen);
+                const char *data, const char *method, char *err, size_t errlen);
 /* Open every list and start the writer: *fd gets the pipe's read end. */
 int combo_start(struct combo *k, int *fd, char *err, size_t errlen);
 /* Reap the writer. finished: all its output was read, so it ends by

@@ -80,7 +80,7 @@ int tmpl_check_keys(const char *tmpl, const struct tmpl_keys *k, int url, char *
     }
     if (!url || !strcmp(tmpl, "{}"))
         return 0; /* "{}": every word is a whole URL (-l FILE) */
-    if (!holes && (!k || !k->n)) {
+    if (!holes && (!k || !k->n) && url != TMPL_URL_ANY) {
         snprintf(err, errlen, "template \"%s\" has no {} for the word", tmpl);
         return -1;
     }

@@ -17,7 +17,10 @@ struct tmpl_keys {
 /* 0 if the URL template is usable, else -1 with the reason in err. */
 int tmpl_check(const char *tmpl, char *err, size_t errlen);
 /* The same with keys (NULL or n == 0: "{}"): every {NAME} must be a key,
- * and "{}" is refused when there are keys. url = also check it as a URL. */
+ * and "{}" is refused when there are keys. url = also check it as a URL
+ * that holds the word (TMPL_URL_ANY: a URL whose word may be elsewhere: a
+ * header, the body, the method). */
+#define TMPL_URL_ANY 2
 int tmpl_check_keys(const char *tmpl, const struct tmpl_keys *k, int url, char *err,
                     size_t errlen);
 /* Whether every URL made from tmpl has the same scheme, host and port (no

@@ -36,6 +36,8 @@ static const struct spelling spellings[] = {
     {"mode", "--mode", NULL},
     {"rate", "--rate", NULL},
     {"maxtime", "--max-time", NULL},
+    {"request", "--request", NULL},
+    {"request-proto", "--request-scheme", NULL},
     {"timeout", "--timeout", NULL},
     {"http2", "--http2", NULL},
     {"ms", NULL, "ffuf's -ms matches on size: here --msize N (--ms matches text)"},
@@ -57,9 +59,6 @@ static const struct spelling spellings[] = {
                  "--retry-failed takes the failed ones again"},
     {"sf", NULL, "salvo does not stop on 403s: use --fc 403, or --calibrate"},
     {"replay-proxy", NULL, "salvo has no replay proxy; -x sends every probe through a proxy"},
-    {"request", NULL, "salvo reads no raw request file: write it with -X, -H and -d, {} where "
-                      "the word goes"},
-    {"request-proto", NULL, "salvo reads no raw request file"},
     {"od", NULL, "salvo stores no responses; -f jsonl --detail always writes each hit's "
                  "status, size, title and redirect"},
     {"acc", NULL, "calibration here is --calibrate (random words, learned automatically)"},

@@ -96,7 +96,8 @@ static void settings_of(const struct conf *c, struct settings *s)
         .own_client = !strcmp(c->http_client, "auto"),
     };
     w->probe = (struct probe_settings){.template = c->template, .headers = &c->headers,
-                                       .data = c->data, .retries = c->retries};
+                                       .data = c->data, .method = c->method,
+                                       .retries = c->retries};
     w->match = (struct match_settings){&c->match, &c->filter, &c->match_not_contains,
                                        c->match_mode, c->match_raw};
     engine_env_proxy(&w->engine);
@@ -489,7 +490,7 @@ int main(int argc, char **argv)
         goto done;
     }
     if (combo_parse(&combo, &c.wordlists, c.mode, err, sizeof err) < 0 ||
-        combo_check(&combo, c.template, &c.headers, c.data, err, sizeof err) < 0) {
+        combo_check(&combo, c.template, &c.headers, c.data, c.method, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
         rc = EXIT_USAGE;
         goto done;

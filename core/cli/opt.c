@@ -14,6 +14,7 @@
 #include "base/conf.h"
 #include "cli/ffuf.h"
 #include "cli/optable.h"
+#include "cli/rawreq.h"
 #include "base/util.h"
 #include "net/dns.h"
 #include "net/dnsconf.h"
@@ -99,6 +100,11 @@ const struct opt opt_table[] = {
     {"http", "user_agent", 'A', T_STR, O(user_agent), "salvo/" SALVO_VERSION, "UA|random",
      "User-Agent header; random: a browser's, one per worker, from user-agents.txt (one a "
      "line; yours in ~/.config/salvo/ replaces the shipped one)", NULL, 0, 0, NULL, NULL},
+    {"http", "request", 0, T_STR, O(request), "", "FILE",
+     "a raw HTTP request as Burp or ZAP saves it: its method, path, headers and body, {} (or "
+     "FUZZ) anywhere in them; Host gives the target (instead of -u)", NULL, 0, 0, NULL, NULL},
+    {"http", "request_scheme", 0, T_ENUM, O(request_scheme), "https", "SCHEME",
+     "the scheme of --request's target", "http|https", 0, 0, NULL, NULL},
     {"http", "header", 'H', T_LIST, O(headers), NULL, "'K: V'",
      "extra request header (repeatable)", NULL, 0, 0, NULL, NULL},
     {"http", "follow_redirects", 0, T_BOOL, O(follow_redirects), "no", NULL,
@@ -642,11 +648,20 @@ static int keywords(struct conf *c, char *err, size_t errlen)
             return opt_fail(err, errlen, "out of memory");
         c->given_template = 1;
     }
-    if (c->wordlists.n > 1 || !c->template || strstr(c->template, "{}") ||
-        !strstr(c->template, "FUZZ"))
+    /* FUZZ stands for {} wherever the word may go, when {} is nowhere. */
+    int holes = (c->template && strstr(c->template, "{}")) || (c->data && strstr(c->data, "{}")) ||
+                (c->method && strstr(c->method, "{}"));
+    int fuzz = (c->template && strstr(c->template, "FUZZ")) ||
+               (c->data && strstr(c->data, "FUZZ")) || (c->method && strstr(c->method, "FUZZ"));
+    for (size_t i = 0; i < c->headers.n; i++) {
+        holes |= strstr(c->headers.v[i], "{}") != NULL;
+        fuzz |= strstr(c->headers.v[i], "FUZZ") != NULL;
+    }
+    if (c->wordlists.n > 1 || holes || !fuzz)
         return 0;
     fuzz_to_holes(c->template);
     fuzz_to_holes(c->data);
+    fuzz_to_holes(c->method);
     for (size_t i = 0; i < c->headers.n; i++)
         fuzz_to_holes(c->headers.v[i]);
     return 0;
@@ -654,7 +669,7 @@ static int keywords(struct conf *c, char *err, size_t errlen)
 
 static int default_match(struct conf *c, char *err, size_t errlen)
 {
-    if (keywords(c, err, errlen) < 0)
+    if (rawreq_apply(c, err, errlen) < 0 || keywords(c, err, errlen) < 0)
         return -1;
     int match_rules = rules_given(&c->match) || c->match_not_contains.n;
     int rules = match_rules || rules_given(&c->filter);

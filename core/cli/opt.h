@@ -80,6 +80,8 @@ struct conf {
     char *output;
     int errors;
     struct strlist extract;  /* NAME:PCRE */
+    char *request;           /* --request FILE, "" = none */
+    char *request_scheme;    /* http | https */
     char *stats_json;        /* "" = none, "-" = stderr */
     double stats_interval;
     struct strlist user_agents; /* -A random: the list's lines (main.c reads it) */

@@ -444,6 +444,17 @@ static const char *build(struct probes *ps, struct probe *p, int *kind)
             return "internal: out of memory";
         req->headers = l;
     }
+    if (ps->s.method && strchr(ps->s.method, '{')) {
+        if (tmpl_fill(ps->s.method, ps->s.keys, word, len, 0, &req->method) < 0)
+            return "internal: out of memory";
+        /* A method is a token: one with a space or a control byte would
+         * make another request line. */
+        for (size_t j = 0; j < req->method.len; j++)
+            if ((unsigned char)req->method.p[j] <= 0x20 || req->method.p[j] == 0x7f) {
+                *kind = ERR_URL;
+                return "url: the word holds a space or a control byte, which a method cannot carry";
+            }
+    }
     if (ps->s.data && *ps->s.data) {
         if (tmpl_fill(ps->s.data, ps->s.keys, word, len, 0, &req->body) < 0)
             return "internal: out of memory";

@@ -71,6 +71,7 @@ struct probe_settings {
     const struct tmpl_keys *keys;  /* several wordlists, or NULL */
     const struct strlist *headers; /* those with a placeholder are filled per word */
     const char *data;              /* request body template, "" = none */
+    const char *method;            /* filled per word when it has a placeholder */
     long retries;
 };
 

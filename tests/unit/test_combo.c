@@ -82,7 +82,7 @@ static void clusterbomb(void **s)
     assert_int_equal(k.n, 2);
     assert_int_equal(k.keys.n, 2);
     assert_string_equal(k.keys.name[1], "P");
-    assert_int_equal(combo_check(&k, c.template, &c.headers, c.data, err, sizeof err), 0);
+    assert_int_equal(combo_check(&k, c.template, &c.headers, c.data, c.method, err, sizeof err), 0);
     words(&k, got, sizeof got);
     assert_string_equal(got, "admin|a\nadmin|b\nadmin|c\n|a\n|b\n|c\nroot|a\nroot|b\nroot|c\n");
     combo_free(&k);
@@ -150,13 +150,13 @@ static void refusals(void **s)
     opt_free(&c);
     conf_with(&c, NULL, "http://x/{U}", 2, spec1, spec2);
     assert_int_equal(combo_parse(&k, &c.wordlists, c.mode, err, sizeof err), 0);
-    assert_int_equal(combo_check(&k, c.template, &c.headers, c.data, err, sizeof err), -1);
+    assert_int_equal(combo_check(&k, c.template, &c.headers, c.data, c.method, err, sizeof err), -1);
     assert_non_null(strstr(err, "{P}"));
     combo_free(&k);
     opt_free(&c);
     conf_with(&c, NULL, "http://x/{U}/{Q}", 2, spec1, spec2);
     assert_int_equal(combo_parse(&k, &c.wordlists, c.mode, err, sizeof err), 0);
-    assert_int_equal(combo_check(&k, c.template, &c.headers, c.data, err, sizeof err), -1);
+    assert_int_equal(combo_check(&k, c.template, &c.headers, c.data, c.method, err, sizeof err), -1);
     combo_free(&k);
     opt_free(&c);
     char dash[16] = "-:P";
@@ -176,7 +176,7 @@ static void one_list(void **s)
     assert_int_equal(combo_parse(&k, &c.wordlists, c.mode, err, sizeof err), 0);
     assert_int_equal(k.n, 1);
     assert_int_equal(k.keys.n, 0);
-    assert_int_equal(combo_check(&k, c.template, &c.headers, c.data, err, sizeof err), 0);
+    assert_int_equal(combo_check(&k, c.template, &c.headers, c.data, c.method, err, sizeof err), 0);
     combo_free(&k);
     opt_free(&c);
 }
