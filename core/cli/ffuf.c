@@ -37,6 +37,7 @@ static const struct spelling spellings[] = {
     {"rate", "--rate", NULL},
     {"maxtime", "--max-time", NULL},
     {"request", "--request", NULL},
+    {"replay-proxy", "--replay-proxy", NULL},
     {"request-proto", "--request-scheme", NULL},
     {"timeout", "--timeout", NULL},
     {"http2", "--http2", NULL},
@@ -58,7 +59,6 @@ static const struct spelling spellings[] = {
     {"se", NULL, "salvo does not stop on errors: every word gets its verdict, and "
                  "--retry-failed takes the failed ones again"},
     {"sf", NULL, "salvo does not stop on 403s: use --fc 403, or --calibrate"},
-    {"replay-proxy", NULL, "salvo has no replay proxy; -x sends every probe through a proxy"},
     {"od", NULL, "salvo stores no responses; -f jsonl --detail always writes each hit's "
                  "status, size, title and redirect"},
     {"acc", NULL, "calibration here is --calibrate (random words, learned automatically)"},

@@ -120,6 +120,8 @@ static void settings_of(const struct conf *c, struct settings *s)
     w->plugin_args = &c->plugin_args;
     w->extract = &c->extract;
     w->user_agents = c->user_agents.n ? &c->user_agents : NULL;
+    w->replay_proxy = c->replay_proxy;
+    w->replay_codes = c->replay_codes;
     w->show_filtered = c->show_filtered;
     w->calibrate = c->calibrate;
     w->calibrate_words = c->calibrate_words;

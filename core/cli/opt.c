@@ -115,6 +115,11 @@ const struct opt opt_table[] = {
      "body bytes kept per response; the rest is dropped", NULL, 0, 1L << 30, NULL, NULL},
     {"http", "proxy", 'x', T_STR, O(proxy), "", "URL",
      "proxy (curl syntax: http://, socks5h://)", NULL, 0, 0, NULL, NULL},
+    {"http", "replay_proxy", 0, T_STR, O(replay_proxy), "", "URL",
+     "send every hit once more through this proxy (Burp, ZAP), so that it lands in its "
+     "history; what the proxy answers changes no result", NULL, 0, 0, NULL, NULL},
+    {"http", "replay_codes", 0, T_STATUS, O(replay_codes), "", "LIST",
+     "replay only hits of these statuses (default: every hit)", NULL, 0, 0, NULL, NULL},
     {"http", "verify_tls", 0, T_BOOL, O(verify_tls), "no", NULL,
      "verify TLS certificates", NULL, 0, 0, NULL, NULL},
     {"http", "reuse_connections", 0, T_BOOL, O(reuse_connections), "yes", NULL,

@@ -81,6 +81,8 @@ struct conf {
     int errors;
     struct strlist extract;  /* NAME:PCRE */
     char *request;           /* --request FILE, "" = none */
+    char *replay_proxy;      /* every hit once more through it, "" = none */
+    char *replay_codes;      /* the statuses replayed, "" = every hit */
     char *request_scheme;    /* http | https */
     char *stats_json;        /* "" = none, "-" = stderr */
     double stats_interval;

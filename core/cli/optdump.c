@@ -83,7 +83,8 @@ static const char *shown(const struct conf *c, const struct opt *o, const char *
     if (!v)
         return v;
     if (o->off == offsetof(struct conf, redis) || o->off == offsetof(struct conf, proxy) ||
-        o->off == offsetof(struct conf, template)) {
+        o->off == offsetof(struct conf, template) ||
+        o->off == offsetof(struct conf, replay_proxy)) {
         util_redact_url(v, tmp, n);
         return tmp;
     }
@@ -196,6 +197,7 @@ char *optdump_text(const struct conf *c, int queue, int redact)
     k.lua_instructions = k.lua_memory = 0;
     k.judge_timeout = 0;
     k.max_time = 0; /* when to stop, not what is found: a resume may differ */
+    k.replay_proxy = k.replay_codes = empty; /* a copy of the hits elsewhere */
     k.worker_memory = 0;
     k.redis = k.queue = k.redis_password_file = empty;
     k.claim_idle = 0;

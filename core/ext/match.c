@@ -190,6 +190,12 @@ int match_status_check(const char *list, char *err, size_t errlen)
     return parse_status(list, NULL, err, errlen);
 }
 
+int match_status_set(const char *list, unsigned char set[600], char *err, size_t errlen)
+{
+    memset(set, 0, 600);
+    return parse_status(list, set, err, errlen);
+}
+
 int match_range_check(const char *list, char *err, size_t errlen)
 {
     return *list ? parse_ranges(list, NULL, NULL, err, errlen) : 0;

@@ -54,6 +54,8 @@ struct match_rules {
 
 /* Checks of one value, for the option table: 0, or -1 with a reason. */
 int match_status_check(const char *list, char *err, size_t errlen);
+/* The statuses of list as set[status] = 1 (100-599). 0, or -1 with err. */
+int match_status_set(const char *list, unsigned char set[600], char *err, size_t errlen);
 int match_range_check(const char *list, char *err, size_t errlen);
 int match_regex_check(const char *re, char *err, size_t errlen);
 int match_header_check(const char *rule, char *err, size_t errlen);

@@ -14,6 +14,7 @@
 #include "scan/worker.h"
 
 #include "ext/extract.h"
+#include "scan/replay.h"
 
 #include "ext/beacon.h"
 #include "scan/calib.h"
@@ -65,6 +66,7 @@ struct worker {
     struct judge judge;
     struct extract extract;     /* --extract, run on every result written */
     struct engine_settings engine; /* c->engine, with -A random's pick */
+    struct replay *replay;      /* --replay-proxy, or NULL */
     struct dns *dns;            /* the DNS stage (resolver = salvo), or NULL */
     struct resolve *resolve;
     struct probe_gate dns_gate; /* dns_rate: words start at the DNS rate */
@@ -220,6 +222,8 @@ static void worker_on_end(struct probe *p, int verdict, int kind, const char *wh
     w->stats.counted = 1;
     if (verdict == V_HIT || verdict == V_ERROR)
         send_result(w, p, verdict, kind, why);
+    if (verdict == V_HIT && w->replay)
+        replay_hit(w->replay, &p->x);
     else if (w->c->show_filtered)
         send_result(w, p, V_FILTERED, ERR_NONE, why);
     ch->open--;
@@ -341,7 +345,8 @@ static void calib_probe(struct worker *w)
 
 static void maybe_finish(struct worker *w)
 {
-    if (w->end && !w->head && probe_busy(w->probes) == 0 && !w->closing) {
+    if (w->end && !w->head && probe_busy(w->probes) == 0 && replay_busy(w->replay) == 0 &&
+        !w->closing) {
         w->closing = 1;
         send_stats(w);
         worker_flush(w);
@@ -630,6 +635,14 @@ static void worker_on_wild(const char *text, size_t len, void *ud)
     msg_put(&w->out, MSG_WILD, text, len);
 }
 
+static void maybe_finish(struct worker *w);
+
+/* Replays ended: the worker may be done. */
+static void worker_on_replayed(void *ud)
+{
+    maybe_finish(ud);
+}
+
 /* The probe layer, the judge and the DNS stage. */
 static int setup_probes(struct worker *w, struct plugin *plugin, struct beacon *beacon,
                         struct rate *rate, struct perip *perip, char *err, size_t errlen)
@@ -662,6 +675,10 @@ static int setup_probes(struct worker *w, struct plugin *plugin, struct beacon *
         log_msg(LOG_DEBUG, "-t auto: starts at %u transfers in flight (%s)", w->win.cur,
                 c->engine.reuse ? "one origin, kept connections" : "a connection per probe");
     }
+    if (c->replay_proxy && *c->replay_proxy &&
+        !(w->replay = replay_new(&w->loop, &w->engine, c->replay_proxy, c->replay_codes,
+                                 worker_on_replayed, w, err, errlen)))
+        return -1;
     if (!c->dns_stage)
         return 0;
     if (!(w->dns = dns_new(&w->loop, &c->dns, err, errlen)))
@@ -730,6 +747,7 @@ int worker_run(int fd, const struct worker_settings *c, struct plugin *plugin, s
     drain_sync(&w, fd);
     dns_free(w.dns);
     resolve_free(w.resolve);
+    replay_free(w.replay);
     probe_free(w.probes);
     uv_walk(&w.loop, close_walk, NULL);
     uv_run(&w.loop, UV_RUN_DEFAULT);

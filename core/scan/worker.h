@@ -29,6 +29,8 @@ struct worker_settings {
     const struct strlist *plugin_args;
     const struct strlist *extract;   /* --extract NAME:PCRE */
     const struct strlist *user_agents; /* -A random: one is this worker's, or NULL */
+    const char *replay_proxy;        /* --replay-proxy URL, "" = none */
+    const char *replay_codes;        /* the statuses replayed, "" = every hit */
     int show_filtered;               /* send misses and filtered responses too */
     int calibrate;
     long calibrate_words;

@@ -1,0 +1,169 @@
+/* replay: a second engine in the worker's loop, curl's client alone (a
+ * proxy is curl's to speak to), at most REPLAY_WINDOW in flight; the rest
+ * wait in order. A replay copies what the hit's request was: its URL,
+ * method, body and the word's headers (the scan's own come with the
+ * settings). It never retries and its answer is dropped: a proxy that is
+ * down costs a failed transfer per hit, said once. */
+#include "scan/replay.h"
+
+#include "base/list.h"
+#include "base/log.h"
+#include "ext/match.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define REPLAY_WINDOW 8
+
+struct replay_one {
+    struct xfer x;
+    struct list link;          /* r->waiting until it starts, then r->flight */
+    struct replay *r;
+};
+
+struct replay {
+    struct engine *eng;
+    struct engine_settings s;  /* the scan's, through the proxy */
+    unsigned char codes[600];  /* the statuses replayed */
+    int any_code;
+    struct list waiting, flight;
+    unsigned inflight, queued;
+    unsigned long failed;
+    void (*wake)(void *ud);
+    void *ud;
+};
+
+static void replay_one_free(struct replay_one *o)
+{
+    engine_xfer_free(&o->x);
+    free(o);
+}
+
+/* Start waiting replays while there is room. */
+static void replay_pump(struct replay *r)
+{
+    while (r->inflight < REPLAY_WINDOW && !list_empty(&r->waiting)) {
+        struct replay_one *o = list_item(list_pop_front(&r->waiting), struct replay_one, link);
+        r->queued--;
+        if (engine_start(r->eng, &o->x) < 0) {
+            if (!r->failed++)
+                log_msg(LOG_WARN, "--replay-proxy: %s", o->x.errmsg);
+            replay_one_free(o);
+            continue;
+        }
+        list_push_back(&r->flight, &o->link);
+        r->inflight++;
+    }
+}
+
+static void replay_on_done(struct xfer *x, void *ud)
+{
+    struct replay *r = ud;
+    struct replay_one *o = (struct replay_one *)((char *)x - offsetof(struct replay_one, x));
+    r->inflight--;
+    list_unlink(&o->link);
+    if (x->res.error && !r->failed++)
+        log_msg(LOG_WARN, "--replay-proxy %s: %s (the scan's results are not changed)",
+                r->s.proxy, x->res.error);
+    replay_one_free(o);
+}
+
+static void replay_on_idle(void *ud)
+{
+    struct replay *r = ud;
+    replay_pump(r);
+    if (!r->inflight && !r->queued)
+        r->wake(r->ud);
+}
+
+struct replay *replay_new(uv_loop_t *loop, const struct engine_settings *scan, const char *proxy,
+                          const char *codes, void (*wake)(void *ud), void *ud, char *err,
+                          size_t errlen)
+{
+    struct replay *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    static const struct strlist none;
+    r->s = *scan;
+    r->s.proxy = proxy;
+    /* Where a name goes is the proxy's to decide: with --connect-to or
+     * --resolve curl would tunnel (CONNECT) even to a plain-HTTP URL. */
+    r->s.connect_to = r->s.resolve = &none;
+    r->s.own_client = 0;
+    r->s.concurrency = REPLAY_WINDOW;
+    r->s.follow_redirects = 0;
+    r->wake = wake;
+    r->ud = ud;
+    list_init(&r->waiting);
+    list_init(&r->flight);
+    r->any_code = !codes || !*codes;
+    if (!r->any_code && match_status_set(codes, r->codes, err, errlen) < 0) {
+        free(r);
+        return NULL;
+    }
+    if (!(r->eng = engine_new(loop, &r->s, replay_on_done, replay_on_idle, r, err, errlen))) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* The hit's request into o's transfer: 0, or -1 out of memory. */
+static int replay_copy(struct replay_one *o, const struct xfer *x)
+{
+    const salvo_req *q = &x->req;
+    salvo_req *d = &o->x.req;
+    if (buf_append(&d->url, q->url.p, q->url.len) < 0 ||
+        (q->method.len && buf_append(&d->method, q->method.p, q->method.len) < 0) ||
+        (q->has_body && buf_append(&d->body, q->body.p ? q->body.p : "", q->body.len) < 0))
+        return -1;
+    d->has_body = q->has_body;
+    for (const struct curl_slist *l = q->headers; l; l = l->next) {
+        struct curl_slist *n = curl_slist_append(d->headers, l->data);
+        if (!n)
+            return -1;
+        d->headers = n;
+    }
+    return 0;
+}
+
+void replay_hit(struct replay *r, const struct xfer *x)
+{
+    int status = x->res.status;
+    if (!r->any_code && (status < 0 || status >= 600 || !r->codes[status]))
+        return;
+    struct replay_one *o = calloc(1, sizeof *o);
+    if (!o || engine_xfer_init(r->eng, &o->x) < 0 || replay_copy(o, x) < 0) {
+        if (!r->failed++)
+            log_msg(LOG_WARN, "--replay-proxy: out of memory");
+        if (o)
+            replay_one_free(o);
+        return;
+    }
+    o->r = r;
+    list_push_back(&r->waiting, &o->link);
+    r->queued++;
+    replay_pump(r);
+}
+
+unsigned replay_busy(const struct replay *r)
+{
+    return r ? r->inflight + r->queued : 0;
+}
+
+void replay_free(struct replay *r)
+{
+    if (!r)
+        return;
+    /* Those in flight first: freeing a transfer takes it off the engine. */
+    while (!list_empty(&r->flight))
+        replay_one_free(list_item(list_pop_front(&r->flight), struct replay_one, link));
+    while (!list_empty(&r->waiting))
+        replay_one_free(list_item(list_pop_front(&r->waiting), struct replay_one, link));
+    if (r->failed > 1)
+        log_msg(LOG_WARN, "--replay-proxy: %lu hits could not be replayed", r->failed);
+    engine_free(r->eng);
+    free(r);
+}
