@@ -605,16 +605,9 @@ int main(int argc, char **argv)
     const char *term = getenv("TERM");
     const char *nc = getenv("NO_COLOR");
     out.color = out.detail && tty && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
-    if (c.report && *c.report && !(out.report = report_open(c.report, err, sizeof err))) {
-        log_msg(LOG_ERR, "%s", err);
-        out_close(&out);
-        input_close(&in);
-        plugin_unload(&plugin);
-        rc = EXIT_USAGE;
-        goto done;
-    }
     struct statsjson sj;
-    if (statsjson_open(&sj, c.stats_json, c.stats_interval, err, sizeof err) < 0) {
+    if ((c.report && *c.report && !(out.report = report_open(c.report, err, sizeof err))) ||
+        statsjson_open(&sj, c.stats_json, c.stats_interval, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
         out_close(&out);
         input_close(&in);

@@ -25,6 +25,9 @@ struct opt {
 /* The field of struct conf *c that option o sets, as a t *. */
 #define FIELD(c, o, t) ((t *)((char *)(c) + (o)->off))
 
+/* Options the table may hold at most (arrays sized for it; checked). */
+#define OPT_MAX 128
+
 extern const struct opt opt_table[];
 extern const size_t opt_count;
 /* The long option of o ("max-redirects"). */

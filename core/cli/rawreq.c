@@ -8,7 +8,7 @@
  * anywhere: method, path, query, header values, body. */
 #include "cli/rawreq.h"
 
-#include "cli/opt.h"
+#include "cli/config.h"
 
 #include <errno.h>
 #include <stdio.h>
