@@ -74,6 +74,7 @@ struct conf {
     char *detail;  /* auto | always | never */
     char *output;
     int errors;
+    int show_filtered;
     struct strlist extract;  /* NAME:PCRE */
     char *request;           /* --request FILE, "" = none */
     char *replay_proxy;      /* every hit once more through it, "" = none */
@@ -82,9 +83,9 @@ struct conf {
     char *stats_json;        /* "" = none, "-" = stderr */
     double stats_interval;
     struct strlist user_agents; /* -A random: the list's lines (main.c reads it) */
-    int show_filtered;
     char *summary_json;
     int quiet;
+    int json;                /* salvo queue status --json */
     char *report;
     char *state;
     char *resume;

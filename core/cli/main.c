@@ -365,8 +365,11 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
     struct settings set;
     settings_of(c, &set);
     char err[2048];
-    if (cmd == Q_STATUS)
+    if (cmd == Q_STATUS) {
+        if (c->json)
+            set.queue.format = "jsonl";
         return queue_status(&set.queue);
+    }
     if (cmd == Q_DROP)
         return queue_drop(&set.queue);
     if (cmd == Q_COLLECT) {

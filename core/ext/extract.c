@@ -113,7 +113,7 @@ void extract_run(const struct extract *x, const char *text, size_t len, struct s
 
 void extract_free(struct extract *x)
 {
-    for (size_t i = 0; i < x->n; i++) {
+    for (size_t i = 0; x->names && x->re && i < x->n; i++) {
         free(x->names[i]);
         pcre2_code_free(x->re[i]);
     }

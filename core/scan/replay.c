@@ -17,7 +17,8 @@
 
 struct replay_one {
     struct xfer x;
-    struct list link;          /* r->waiting until it starts, then r->flight */
+    struct list link;          /* r->flight while it runs */
+    struct replay_one *next;   /* r->waiting's, until it starts */
     struct replay *r;
 };
 
@@ -26,7 +27,8 @@ struct replay {
     struct engine_settings s;  /* the scan's, through the proxy */
     unsigned char codes[600];  /* the statuses replayed */
     int any_code;
-    struct list waiting, flight;
+    struct list flight;
+    struct replay_one *wait_head, *wait_tail; /* in order */
     unsigned inflight, queued;
     unsigned long failed;
     void (*wake)(void *ud);
@@ -42,8 +44,10 @@ static void replay_one_free(struct replay_one *o)
 /* Start waiting replays while there is room. */
 static void replay_pump(struct replay *r)
 {
-    while (r->inflight < REPLAY_WINDOW && !list_empty(&r->waiting)) {
-        struct replay_one *o = list_item(list_pop_front(&r->waiting), struct replay_one, link);
+    while (r->inflight < REPLAY_WINDOW && r->wait_head) {
+        struct replay_one *o = r->wait_head;
+        if (!(r->wait_head = o->next))
+            r->wait_tail = NULL;
         r->queued--;
         if (engine_start(r->eng, &o->x) < 0) {
             if (!r->failed++)
@@ -96,7 +100,6 @@ struct replay *replay_new(uv_loop_t *loop, const struct engine_settings *scan, c
     r->s.follow_redirects = 0;
     r->wake = wake;
     r->ud = ud;
-    list_init(&r->waiting);
     list_init(&r->flight);
     r->any_code = !codes || !*codes;
     if (!r->any_code && match_status_set(codes, r->codes, err, errlen) < 0) {
@@ -143,7 +146,11 @@ void replay_hit(struct replay *r, const struct xfer *x)
         return;
     }
     o->r = r;
-    list_push_back(&r->waiting, &o->link);
+    if (r->wait_tail)
+        r->wait_tail->next = o;
+    else
+        r->wait_head = o;
+    r->wait_tail = o;
     r->queued++;
     replay_pump(r);
 }
@@ -157,11 +164,16 @@ void replay_free(struct replay *r)
 {
     if (!r)
         return;
-    /* Those in flight first: freeing a transfer takes it off the engine. */
-    while (!list_empty(&r->flight))
-        replay_one_free(list_item(list_pop_front(&r->flight), struct replay_one, link));
-    while (!list_empty(&r->waiting))
-        replay_one_free(list_item(list_pop_front(&r->waiting), struct replay_one, link));
+    /* Those in flight first: freeing a transfer takes it off the engine.
+     * The list goes with r, so its nodes are freed without unlinking. */
+    for (struct list *n = r->flight.next, *nx; n != &r->flight; n = nx) {
+        nx = n->next;
+        replay_one_free(list_item(n, struct replay_one, link));
+    }
+    for (struct replay_one *o = r->wait_head, *nx; o; o = nx) {
+        nx = o->next;
+        replay_one_free(o);
+    }
     if (r->failed > 1)
         log_msg(LOG_WARN, "--replay-proxy: %lu hits could not be replayed", r->failed);
     engine_free(r->eng);

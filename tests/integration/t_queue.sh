@@ -206,6 +206,10 @@ check "collect --errors: and the 20 errors, each its slow page's" [ "$(python3 -
 r=[json.loads(l) for l in open(sys.argv[1])]
 e=sorted(x["word"] for x in r if x["verdict"] == "error" and x["error_class"] == "timeout")
 print(len(r), len(e), e == sorted("slow-%d" % i for i in range(1, 21)))' ecol2.jsonl)" = "100 20 True" ]
+"$SALVO" queue status "${E[@]}" --json > est-json.json
+check "status --json: the same object as -f jsonl" python3 -c 'import json,sys
+a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2]))
+assert (a["words_done"], a["hits"], a["errors"]) == (b["words_done"], b["hits"], b["errors"]), (a, b)' est-json.json est.json
 "$SALVO" queue status "${E[@]}" > est.txt
 check "status text: words done, errors" sh -c "grep -q 'words      100: 100 done' est.txt && grep -q 'errors 20' est.txt"
 redis-cli -p "$RPORT" HSET salvo:err:workers ghost:1 $(( $(date +%s) - 7200 )) > /dev/null
