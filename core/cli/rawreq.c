@@ -106,12 +106,12 @@ int rawreq_apply(struct conf *c, char *err, size_t errlen)
     if (size < 0)
         return -1;
     const char *p = text, *end = text + size, *l, *target = NULL, *host = NULL;
-    size_t n, mlen = 0, tlen = 0, hlen = 0;
+    size_t n = 0, mlen = 0, tlen = 0, hlen = 0;
     long clen = -1;
     int lineno = 1, rc = -1;
     if (!rawreq_line(&p, end, &l, &n) || rawreq_request_line(l, n, &mlen, &target, &tlen) < 0) {
         snprintf(err, errlen, "--request %s:1: not a request line (METHOD /path HTTP/1.1): "
-                 "\"%.60s\"", path, size ? l : "");
+                 "\"%.*s\"", path, size ? (int)(n < 60 ? n : 60) : 0, size ? l : "");
         goto out;
     }
     if (rawreq_set(&c->method, l, mlen) < 0)
@@ -120,8 +120,8 @@ int rawreq_apply(struct conf *c, char *err, size_t errlen)
         lineno++;
         const char *colon = memchr(l, ':', n);
         if (!colon || colon == l || memchr(l, ' ', (size_t)(colon - l))) {
-            snprintf(err, errlen, "--request %s:%d: not a header line (Name: value): \"%.60s\"",
-                     path, lineno, l);
+            snprintf(err, errlen, "--request %s:%d: not a header line (Name: value): \"%.*s\"",
+                     path, lineno, (int)(n < 60 ? n : 60), l);
             goto out;
         }
         size_t nl = (size_t)(colon - l);
@@ -168,6 +168,11 @@ int rawreq_apply(struct conf *c, char *err, size_t errlen)
         body = (size_t)clen;
     else if (clen < 0 && strspn(p, "\r\n \t") == body)
         body = 0;
+    if (body && memchr(p, '\0', body)) {
+        snprintf(err, errlen, "--request %s: the body holds a NUL byte, which salvo cannot send "
+                 "as a request body", path);
+        goto out;
+    }
     if (body && rawreq_set(&c->data, p, body) < 0)
         goto oom;
     rc = 0;

@@ -59,7 +59,7 @@ void statsjson_tick(struct statsjson *s, const struct scan_stats *st, uint64_t t
     if (total && done > total)
         done = total;
     double el = now - st->start, span = now - s->last_t;
-    uint64_t run = done - st->words_before; /* this run's, for the rates */
+    uint64_t run = done > st->words_before ? done - st->words_before : 0; /* this run's */
     double avg = el > 0 ? (double)run / el : 0;
     double rate_now = span > 0 && done >= s->last_words ? (double)(done - s->last_words) / span : 0;
     struct buf b = {0};

@@ -50,6 +50,12 @@ scan --request nohost.req 2> e3.txt; rc=$?
 check "no Host (exit $rc)" [ $rc -eq 2 ] && contains e3.txt "no Host header"
 scan --request get-lf.req -u 'http://echo.test/{}' 2> e4.txt; rc=$?
 check "-u and --request (exit $rc)" [ $rc -eq 2 ] && contains e4.txt "give -u or --request, not both"
+printf 'POST /b HTTP/1.1\r\nHost: echo.test\r\nContent-Length: 3\r\n\r\na\000b' > nul.req
+scan --request nul.req 2> e6.txt; rc=$?
+check "a body with a NUL byte (exit $rc)" [ $rc -eq 2 ] && contains e6.txt "the body holds a NUL byte"
+printf 'GET / HTTP/1.1\r\nHost: echo.test\r\nthis line is long and has no colon at all, it goes on and on and on past sixty\r\n\r\n' > long.req
+scan --request long.req 2> e7.txt
+check "a bad line is quoted, cut at 60 bytes, not the lines after it" grep -q '"this line is long and has no colon at all, it goes on and on"$' e7.txt
 scan --request /nonexistent.req 2> e5.txt; rc=$?
 check "a missing file (exit $rc)" [ $rc -eq 2 ] && contains e5.txt "--request /nonexistent.req: No such file"
 finish
