@@ -17,6 +17,10 @@ contains() { grep -qF -- "$2" "$1" || { echo "--- $1 lacks: $2" >&2; cat "$1" >&
 # start to its end, without the process's start-up (seconds under ASan on a
 # busy machine) that a wall clock around the command also counts.
 scan_secs() { sed -n 's/^salvo: .* in \([0-9.]*\) s (.*/\1/p' "$1" | tail -1; }
+# wait_lines FILE PATTERN N: until FILE holds N lines with PATTERN (a fixed
+# string), at most 10 s. nginx writes its log line after the answer went
+# out, so a client may be done before the line is there.
+wait_lines() { for _ in $(seq 100); do [ "$(grep -cF -- "$2" "$1")" -ge "$3" ] && return 0; sleep 0.1; done; return 1; }
 finish() { [ "$fails" -eq 0 ] && { echo "all passed"; exit 0; }; echo "$fails failed"; exit 1; }
 
 # gen_words N: words.txt with N words of every kind the test nginx knows,

@@ -6,6 +6,7 @@
 tag=rr$$
 printf '%s-a\n%s-b\n' "$tag" "$tag" > w.txt
 log() { grep -F "$1" "$NGX_DIR/echo.log" | sort; }
+logged() { wait_lines "$NGX_DIR/echo.log" "$1" "$2"; } # logged PATTERN N
 scan() { "$SALVO" -q -j 1 -p none --mc all --connect-to "$CT" -w w.txt "$@" > /dev/null; }
 
 # GET, CRLF, the word in the path and a header
@@ -13,6 +14,7 @@ printf 'GET /g1/FUZZ?q=1 HTTP/1.1\r\nHost: echo.test\r\nUser-Agent: burp\r\nX-Wo
 scan --request get-crlf.req --request-scheme http
 scan -u "http://echo.test/g2/{}?q=1" -H 'User-Agent: burp' -H 'X-Word: {}' -H 'Accept: */*' \
     -H 'Accept-Encoding: identity'
+logged " /g1/$tag" 2; logged " /g2/$tag" 2
 g1=$(log " /g1/$tag" | sed 's|/g1/|/gX/|')
 check "GET (CRLF) = -u -H" [ -n "$g1" ] && [ "$g1" = "$(log " /g2/$tag" | sed 's|/g2/|/gX/|')" ]
 check "GET (CRLF): both words sent" [ "$(log " /g1/$tag" | wc -l)" -eq 2 ]
@@ -20,6 +22,7 @@ check "GET (CRLF): both words sent" [ "$(log " /g1/$tag" | wc -l)" -eq 2 ]
 # GET, LF line ends, an editor's newline at the end
 printf 'GET /g3/{} HTTP/1.1\nHost: echo.test\nUser-Agent: burp\n\n\n' > get-lf.req
 scan --request get-lf.req --request-scheme http
+logged " /g3/$tag" 2
 check "GET (LF): no body from the trailing newline" [ "$(log " /g3/$tag" | grep -c 'GET .* cl=-$')" -eq 2 ]
 
 # POST with a body, CRLF; Content-Length recomputed for each word
@@ -27,6 +30,7 @@ printf 'POST /p1 HTTP/1.1\r\nHost: echo.test\r\nUser-Agent: burp\r\nContent-Type
 scan --request post-crlf.req --request-scheme http -H "X-Word: FUZZ"
 scan -u "http://echo.test/p2" -X POST -H 'User-Agent: burp' \
     -H 'Content-Type: application/x-www-form-urlencoded' -H 'X-Word: {}' -d 'user={}&pw=1'
+logged "word=$tag-a ct=application/x-www-form-urlencoded" 2; logged "word=$tag-b ct=application/x-www-form-urlencoded" 2
 p1=$(log " /p1 " | grep "word=$tag" | sed 's|/p1|/pX|')
 check "POST (CRLF) = -X -H -d" [ -n "$p1" ] && [ "$p1" = "$(log " /p2 " | grep "word=$tag" | sed 's|/p2|/pX|')" ]
 # "user=" WORD "&pw=1": the editor's newline after the 14 bytes is no body
@@ -36,6 +40,7 @@ check "POST: the body's length is the word's" [ "$(log " /p1 " | grep "word=$tag
 printf 'FUZZ /m1 HTTP/1.1\nHost: echo.test\nX-Word: x\n' > method.req
 printf 'PUT\nDELETE\n' > m.txt
 "$SALVO" -q -j 1 -p none --mc all --connect-to "$CT" -w m.txt --request method.req --request-scheme http > /dev/null
+logged " /m1 " 2
 check "the word as the method" [ "$(log " /m1 " | awk '{print $1}' | sort | tr '\n' ' ')" = "DELETE PUT " ]
 
 # Refusals

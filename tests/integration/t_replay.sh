@@ -10,13 +10,14 @@ grep '^hit-' w.txt | sed 's/.*/http:\/\/&.baidu.com/' | sort > expected.txt
 "$SALVO" -q -j 2 --connect-to "$CT" -w w.txt --replay-proxy "http://127.0.0.1:$PP" > out.txt 2> err.txt; rc=$?
 check "scan with --replay-proxy (exit $rc)" [ $rc -eq 0 ]
 check "the hits as without it" same_set out.txt expected.txt
-grep " $tag" "$NGX_DIR/proxy.log" > /dev/null  # the proxy logs $host: "hit-TAG-N.baidu.com"
+wait_lines "$NGX_DIR/proxy.log" "hit-$tag-" 60 # the proxy logs $host: hit-TAG-N.baidu.com
 awk -v t="$tag" '$0 ~ t { print "http://" $6 }' "$NGX_DIR/proxy.log" | sort > replayed.txt
 check "the proxy saw exactly the hits, each once" same_set replayed.txt expected.txt
 # Only 404s: a scan that counts 404 pages as hits replays those alone.
 printf 'missing-%s-1\nhit-%s-2\n' $tag $tag > w2.txt
 "$SALVO" -q -j 1 -p none --mc 200,404 --connect-to "$CT" -w w2.txt \
     --replay-proxy "http://127.0.0.1:$PP" --replay-codes 404 > out2.txt
+wait_lines "$NGX_DIR/proxy.log" "missing-$tag-1" 1
 check "--replay-codes 404: both hits written" [ "$(wc -l < out2.txt)" -eq 2 ]
 check "--replay-codes 404: only the 404 replayed" \
     [ "$(awk -v t="missing-$tag-1" '$6 ~ t' "$NGX_DIR/proxy.log" | wc -l)" -eq 1 ] &&
