@@ -6,7 +6,6 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "ext/extract.h"
 
-#include "base/msg.h"
 #include "ext/match.h"
 #include "net/reqres.h"
 
@@ -74,26 +73,18 @@ int extract_init(struct extract *x, const struct strlist *specs, char *err, size
 }
 
 /* One field: value[0..n) cut at EXTRACT_VALUE_MAX (never inside a UTF-8
- * sequence), marked as text as res_field() marks it. */
+ * sequence), as text. */
 static void extract_field(struct salvo_res *r, const char *name, const char *value, size_t n)
 {
-    if (r->nfields >= RESULT_MAX_FIELDS)
-        return;
     if (n > EXTRACT_VALUE_MAX) {
         n = EXTRACT_VALUE_MAX;
         while (n && ((unsigned char)value[n] & 0xC0) == 0x80)
             n--;
     }
-    char *v0 = strndup(value, n), *k = strdup(name), *v = v0 ? msg_field_value(v0, 0) : NULL;
-    free(v0);
-    if (!k || !v) {
-        free(k);
-        free(v);
-        return;
-    }
-    r->fields[2 * r->nfields] = k;
-    r->fields[2 * r->nfields + 1] = v;
-    r->nfields++;
+    char *v = strndup(value, n);
+    if (v)
+        res_field_add(r, name, v, 0);
+    free(v);
 }
 
 void extract_run(const struct extract *x, const char *text, size_t len, struct salvo_res *r)

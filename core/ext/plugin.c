@@ -213,18 +213,7 @@ static const char *h_res_error(const salvo_res *r) { return r->error; }
 
 static int h_res_field(salvo_res *r, const char *key, const char *value)
 {
-    if (!key || !value || r->nfields >= RESULT_MAX_FIELDS)
-        return -1;
-    char *k = strdup(key), *v = msg_field_value(value, 0); /* text, marked if it needs it */
-    if (!k || !v) {
-        free(k);
-        free(v);
-        return -1;
-    }
-    r->fields[2 * r->nfields] = k;
-    r->fields[2 * r->nfields + 1] = v;
-    r->nfields++;
-    return 0;
+    return res_field_add(r, key, value, 0); /* text, marked if it needs it */
 }
 
 static void h_res_fail(salvo_res *r, const char *msg)

@@ -707,16 +707,7 @@ static void take_fields(lua_State *L, int idx, salvo_res *r)
             const char *v = luaL_tolstring(L, -1, NULL); /* numbers, booleans too */
             /* A number or boolean stays one in jsonl, if JSON can hold it
              * (not inf or nan). */
-            char *k = strdup(lua_tostring(L, -3));
-            char *vv = msg_field_value(v, t == LUA_TBOOLEAN || t == LUA_TNUMBER);
-            if (k && vv) {
-                r->fields[2 * r->nfields] = k;
-                r->fields[2 * r->nfields + 1] = vv;
-                r->nfields++;
-            } else {
-                free(k);
-                free(vv);
-            }
+            res_field_add(r, lua_tostring(L, -3), v, t == LUA_TBOOLEAN || t == LUA_TNUMBER);
             lua_pop(L, 1);
         }
         lua_pop(L, 1);

@@ -68,6 +68,11 @@ void res_fold_header(struct salvo_res *r, const char *line, size_t len);
 /* Body bytes: counted, and kept up to max bytes. 0, or -1 when the rest is
  * not wanted (over max: r->truncated is set; or out of memory). */
 int res_add_body(struct salvo_res *r, const char *data, size_t len, long max);
+/* A field of the result (a plugin's res_field(), a script's fields,
+ * --extract): value as text, or with typed a JSON literal kept as one
+ * (msg_field_value). 0, or -1 when full (RESULT_MAX_FIELDS) or out of
+ * memory. */
+int res_field_add(struct salvo_res *r, const char *key, const char *value, int typed);
 /* Reset for the next probe, keeping memory. */
 void res_clear(struct salvo_res *r);
 void res_free(struct salvo_res *r);

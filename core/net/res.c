@@ -294,6 +294,22 @@ int res_add_body(struct salvo_res *r, const char *data, size_t len, long max)
     return buf_append(&r->body, data, len);
 }
 
+int res_field_add(struct salvo_res *r, const char *key, const char *value, int typed)
+{
+    if (!key || !value || r->nfields >= RESULT_MAX_FIELDS)
+        return -1;
+    char *k = strdup(key), *v = msg_field_value(value, typed);
+    if (!k || !v) {
+        free(k);
+        free(v);
+        return -1;
+    }
+    r->fields[2 * r->nfields] = k;
+    r->fields[2 * r->nfields + 1] = v;
+    r->nfields++;
+    return 0;
+}
+
 void res_clear(struct salvo_res *r)
 {
     buf_reset(&r->final_url);

@@ -135,12 +135,9 @@ void prog_draw(const struct scan_stats *st, int force)
     if (!force && g.shown && t - g.last_draw < 0.25)
         return;
     g.last_draw = t;
-    /* Words as the workers count them (four times a second), never fewer
-     * than the results already written nor the words of whole chunks:
-     * words, as the total and the summary count them (blank lines are
+    /* Words, as the total and the summary count them (blank lines are
      * none). */
-    uint64_t d = st->words_done > st->words_ended ? st->words_done : st->words_ended;
-    d = d > st->hits + st->errors ? d : st->hits + st->errors;
+    uint64_t d = stats_words_run(st);
     /* What an earlier run did counts as done, not in this run's rates. */
     uint64_t shown = d + st->words_before;
     if (g.counted && g.total && shown > g.total)

@@ -35,4 +35,14 @@ struct scan_stats {
     uint64_t status[600];  /* responses by status (hits and misses) */
     uint64_t sizes[32];    /* responses by body size, log2 buckets */
 };
+
+/* Words this run has done, as the progress line and --stats-json count
+ * them: as the workers report their ends (four times a second), never
+ * fewer than the words of whole chunks nor the results already written.
+ * An earlier run's (words_before) are not in it. */
+static inline uint64_t stats_words_run(const struct scan_stats *st)
+{
+    uint64_t d = st->words_done > st->words_ended ? st->words_done : st->words_ended;
+    return d > st->hits + st->errors ? d : st->hits + st->errors;
+}
 #endif

@@ -12,9 +12,9 @@
 #include "out/statsjson.h"
 
 #include "base/buf.h"
-#include "base/codes.h"
 #include "base/util.h"
 #include "out/stats.h"
+#include "out/summary.h"
 
 #include <errno.h>
 #include <string.h>
@@ -38,14 +38,6 @@ int statsjson_open(struct statsjson *s, const char *path, double interval, char 
     return 0;
 }
 
-/* Words done as the progress line counts them. */
-static uint64_t statsjson_done(const struct scan_stats *st)
-{
-    uint64_t d = st->words_done > st->words_ended ? st->words_done : st->words_ended;
-    d = d > st->hits + st->errors ? d : st->hits + st->errors;
-    return d + st->words_before;
-}
-
 void statsjson_tick(struct statsjson *s, const struct scan_stats *st, uint64_t total, int final)
 {
     if (!s->f)
@@ -55,7 +47,7 @@ void statsjson_tick(struct statsjson *s, const struct scan_stats *st, uint64_t t
         return;
     if (!s->last_t)
         s->last_t = st->start;
-    uint64_t done = statsjson_done(st);
+    uint64_t done = stats_words_run(st) + st->words_before;
     if (total && done > total)
         done = total;
     double el = now - st->start, span = now - s->last_t;
@@ -70,13 +62,10 @@ void statsjson_tick(struct statsjson *s, const struct scan_stats *st, uint64_t t
                    100.0 * (double)done / (double)total);
     else
         buf_append_str(&b, ",\"words_total\":null,\"percent\":null");
-    buf_printf(&b, ",\"hits\":%llu,\"errors\":%llu,\"errors_by_class\":{",
-               (unsigned long long)st->hits, (unsigned long long)st->errors);
-    for (int k = 0, n = 0; k < ERR_NCLASSES; k++)
-        if (st->errclass[k])
-            buf_printf(&b, "%s\"%s\":%llu", n++ ? "," : "", codes_class_name(k),
-                       (unsigned long long)st->errclass[k]);
-    buf_printf(&b, "},\"retries\":%llu,\"rate_now\":%.1f,\"rate_avg\":%.1f,\"window\":%llu,"
+    buf_printf(&b, ",\"hits\":%llu,\"errors\":%llu,", (unsigned long long)st->hits,
+               (unsigned long long)st->errors);
+    summary_errclass_json(st, &b);
+    buf_printf(&b, ",\"retries\":%llu,\"rate_now\":%.1f,\"rate_avg\":%.1f,\"window\":%llu,"
                "\"workers\":%d", (unsigned long long)st->retries, rate_now, avg,
                (unsigned long long)st->window, st->procs);
     if (total && avg > 0 && !final)

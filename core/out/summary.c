@@ -95,6 +95,16 @@ void summary_print(const struct summary_scan *c, const struct scan_stats *st)
     buf_free(&b);
 }
 
+void summary_errclass_json(const struct scan_stats *st, struct buf *out)
+{
+    buf_append_str(out, "\"errors_by_class\":{");
+    for (int k = 0, n = 0; k < ERR_NCLASSES; k++)
+        if (st->errclass[k])
+            buf_printf(out, "%s\"%s\":%llu", n++ ? "," : "", codes_class_name(k),
+                       (unsigned long long)st->errclass[k]);
+    buf_append_byte(out, '}');
+}
+
 static void summary_num(struct buf *b, const char *key, unsigned long long v)
 {
     buf_printf(b, ",\"%s\":%llu", key, v);
@@ -107,12 +117,9 @@ int summary_json(const struct summary_scan *c, const struct scan_stats *st, cons
     buf_printf(&b, "{\"words\":%llu", (unsigned long long)st->words_done);
     summary_num(&b, "hits", st->hits);
     summary_num(&b, "errors", st->errors);
-    buf_append_str(&b, ",\"errors_by_class\":{");
-    for (int k = 0, n = 0; k < ERR_NCLASSES; k++)
-        if (st->errclass[k])
-            buf_printf(&b, "%s\"%s\":%llu", n++ ? "," : "", codes_class_name(k),
-                       (unsigned long long)st->errclass[k]);
-    buf_append_str(&b, "},\"status\":{");
+    buf_append_byte(&b, ',');
+    summary_errclass_json(st, &b);
+    buf_append_str(&b, ",\"status\":{");
     for (int s = 0, n = 0; s < 600; s++)
         if (st->status[s])
             buf_printf(&b, "%s\"%d\":%llu", n++ ? "," : "", s, (unsigned long long)st->status[s]);

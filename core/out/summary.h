@@ -25,6 +25,9 @@ void summary_calibration(const struct summary_scan *c, const struct scan_stats *
  * says how many and the command that takes them again; 0 (nothing
  * written) when every word was answered. */
 size_t summary_unanswered(const struct summary_scan *c, const struct scan_stats *st, struct buf *out);
+/* "errors_by_class":{"timeout":2,...}: the errors by class as a JSON
+ * member, classes with none left out (the summary's and --stats-json's). */
+void summary_errclass_json(const struct scan_stats *st, struct buf *out);
 /* The summary lines on stderr (the first one is the classic
  * "N words, N hits, N errors in T s"). */
 void summary_print(const struct summary_scan *c, const struct scan_stats *st);

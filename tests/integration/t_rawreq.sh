@@ -7,17 +7,19 @@ tag=rr$$
 printf '%s-a\n%s-b\n' "$tag" "$tag" > w.txt
 log() { grep -F "$1" "$NGX_DIR/echo.log" | sort; }
 logged() { wait_lines "$NGX_DIR/echo.log" "$1" "$2"; } # logged PATTERN N
-scan() { "$SALVO" -q -j 1 -p none --mc all --connect-to "$CT" -w w.txt "$@" > /dev/null; }
+scan() { "$SALVO" -q -j 1 -p none --mc all --connect-to "$CT" -w "${WL:-w.txt}" "$@" > /dev/null; }
 
-# GET, CRLF, the word in the path and a header
+# GET, CRLF, the word in the path and a header; words with / : @ # % and
+# non-ASCII bytes go out as the same scan written with -u and -H sends them
+printf '%s-a\n%s-b\n%s-c#d\n%s-e/f:g@h\n%s-%%2e\n%s-中文\n' "$tag" "$tag" "$tag" "$tag" "$tag" "$tag" > g.txt
 printf 'GET /g1/FUZZ?q=1 HTTP/1.1\r\nHost: echo.test\r\nUser-Agent: burp\r\nX-Word: FUZZ\r\nAccept: */*\r\nAccept-Encoding: identity\r\n\r\n' > get-crlf.req
-scan --request get-crlf.req --request-scheme http
-scan -u "http://echo.test/g2/{}?q=1" -H 'User-Agent: burp' -H 'X-Word: {}' -H 'Accept: */*' \
+WL=g.txt scan --request get-crlf.req --request-scheme http
+WL=g.txt scan -u "http://echo.test/g2/{}?q=1" -H 'User-Agent: burp' -H 'X-Word: {}' -H 'Accept: */*' \
     -H 'Accept-Encoding: identity'
-logged " /g1/$tag" 2; logged " /g2/$tag" 2
+logged " /g1/$tag" 6; logged " /g2/$tag" 6
 g1=$(log " /g1/$tag" | sed 's|/g1/|/gX/|')
 check "GET (CRLF) = -u -H" [ -n "$g1" ] && [ "$g1" = "$(log " /g2/$tag" | sed 's|/g2/|/gX/|')" ]
-check "GET (CRLF): both words sent" [ "$(log " /g1/$tag" | wc -l)" -eq 2 ]
+check "GET (CRLF): every word sent" [ "$(log " /g1/$tag" | wc -l)" -eq 6 ]
 
 # GET, LF line ends, an editor's newline at the end
 printf 'GET /g3/{} HTTP/1.1\nHost: echo.test\nUser-Agent: burp\n\n\n' > get-lf.req
