@@ -37,14 +37,16 @@
     X(ERR_STOPPED, "stopped", ERRC_TIMEOUT, 0, "the scan stopped before its retry")           \
     X(ERR_INTERNAL, "internal", ERRC_INTERNAL, 0, "out of memory or a failed system call") \
     X(ERR_NOT_PROBED, "not-probed", ERRC_CRASH, 1, "the scan gave up on it: every worker "   \
-      "that could take it died")
+      "that could take it died")                                                             \
+    X(ERR_SKIPPED, "skipped", ERRC_SKIPPED, 0, "its host was given up (--auto-bail, "        \
+      "--max-time-per-host)")
 
 /* X(class, name): the classes the output formats and the summary name. */
 #define ERR_CLASSES(X)                                                                        \
     X(ERRC_DNS, "dns") X(ERRC_CONNECT, "connect") X(ERRC_TIMEOUT, "timeout")                  \
     X(ERRC_TLS, "tls") X(ERRC_HTTP, "http") X(ERRC_SCRIPT, "script")                          \
     X(ERRC_PLUGIN, "plugin") X(ERRC_INPUT, "input") X(ERRC_CRASH, "crash")                    \
-    X(ERRC_INTERNAL, "internal")
+    X(ERRC_INTERNAL, "internal") X(ERRC_SKIPPED, "skipped")
 
 /* X(name, status, help) */
 #define EXIT_CODES(X)                                                                         \

@@ -16,6 +16,7 @@ struct conf {
     char *mode;               /* clusterbomb | pitchfork */
     char *list;               /* -l FILE: full URLs, one a line ("" = none) */
     int ignore_comments;
+    int auto_tune;     /* slow an address down when it pushes back (429, 503) */
     char *template;
     char *plugin;
     long procs;        /* 0 = one per core */
@@ -26,10 +27,15 @@ struct conf {
     double per_ip_rate;      /* requests a second to one address; 0 = no limit */
     char *shard;       /* "K/N", "auto/N" or "" */
     int lua_unsafe;
+    int auto_bail;     /* give a host up on errors in a row or on 403/429 */
     long lua_instructions;
     long lua_memory;
     double judge_timeout; /* 0 = from --timeout */
     double max_time;      /* seconds the scan may run, 0 = no limit */
+    double max_time_per_host; /* seconds from a host's first request; 0 = no limit */
+    double bail_share;    /* percent of 403/429 answers that give a host up */
+    long bail_errors;     /* transport errors in a row that give a host up */
+    long bail_window;     /* answers bail_share is taken over */
     long worker_memory;   /* RLIMIT_AS of a worker, 0 = none */
     /* [http] */
     char *method;

@@ -53,12 +53,14 @@ static const struct spelling spellings[] = {
                         "directory with its own -u"},
     {"recursion-depth", NULL, "salvo does not recurse into directories it finds"},
     {"recursion-strategy", NULL, "salvo does not recurse into directories it finds"},
-    {"maxtime-job", NULL, "salvo has no time limit per job"},
-    {"sa", NULL, "salvo does not stop on errors: every word gets its verdict, and "
-                 "--retry-failed takes the failed ones again"},
-    {"se", NULL, "salvo does not stop on errors: every word gets its verdict, and "
-                 "--retry-failed takes the failed ones again"},
-    {"sf", NULL, "salvo does not stop on 403s: use --fc 403, or --calibrate"},
+    {"maxtime-job", NULL, "salvo has no jobs; --max-time-per-host SEC gives each host a time"},
+    {"sa", NULL, "salvo does not stop the scan on errors: --auto-bail gives up on a host that "
+                 "fails or answers 403/429 (its words are skipped, --retry-failed takes them "
+                 "again)"},
+    {"se", NULL, "salvo does not stop the scan on errors: --auto-bail gives up on a host after "
+                 "--bail-errors errors in a row"},
+    {"sf", NULL, "salvo does not stop the scan on 403s: --auto-bail gives up on a host when "
+                 "--bail-share percent of its answers are 403 or 429; or --fc 403"},
     {"od", NULL, "salvo stores no responses; -f jsonl --detail always writes each hit's "
                  "status, size, title and redirect"},
     {"acc", NULL, "calibration here is --calibrate (random words, learned automatically)"},

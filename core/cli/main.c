@@ -97,7 +97,8 @@ static void settings_of(const struct conf *c, struct settings *s)
     };
     w->probe = (struct probe_settings){.template = c->template, .headers = &c->headers,
                                        .data = c->data, .method = c->method,
-                                       .retries = c->retries};
+                                       .retries = c->retries,
+                                       .pushback_tries = c->auto_tune ? 4 : 0};
     w->match = (struct match_settings){&c->match, &c->filter, &c->match_not_contains,
                                        c->match_mode, c->match_raw};
     engine_env_proxy(&w->engine);
@@ -135,6 +136,9 @@ static void settings_of(const struct conf *c, struct settings *s)
                    : 2.5 * c->timeout > 5 ? 2.5 * c->timeout : 5;
     s->pool = (struct pool_settings){c->procs, c->chunk, c->quiet, c->verbose, c->rate,
                                      c->dns_rate, c->per_ip_concurrency, c->per_ip_rate,
+                                     {c->auto_tune, c->auto_bail, c->auto_bail ? c->bail_errors : 0,
+                                      c->bail_share / 100, c->auto_bail ? c->bail_window : 0,
+                                      c->max_time_per_host},
                                      c->template, judge, c->timeout + judge + 2, w,
                                      c->max_time, NULL};
     s->queue = (struct queue_settings){c->redis, c->queue, c->claim_idle, c->chunk, c->wordlist,

@@ -48,6 +48,25 @@ const struct opt opt_table[] = {
     {"scan", "per_ip_rate", 0, T_DOUBLE, O(per_ip_rate), "0", "N",
      "requests a second to one address, all workers together (0 = no limit)", NULL, 0.01, 1e7,
      NULL, NULL},
+    {"scan", "auto_tune", 0, T_BOOL, O(auto_tune), "yes", NULL,
+     "per address: when it answers 429 or 503 in bursts, hold it to the rate it accepted and "
+     "let go again slowly; such answers are tried again up to 4 more times (beyond --retries)",
+     NULL, 0, 0, NULL, NULL},
+    {"scan", "auto_bail", 0, T_BOOL, O(auto_bail), "no", NULL,
+     "give a host (address) up after --bail-errors transport errors in a row, or when "
+     "--bail-share percent of --bail-window answers are 403 or 429: its words left are "
+     "skipped (error lines; --retry-failed takes them again)", NULL, 0, 0, NULL, NULL},
+    {"scan", "bail_errors", 0, T_INT, O(bail_errors), "25", "N",
+     "--auto-bail: transport errors in a row (timeouts, resets, no connection)", NULL, 1, 1e6,
+     NULL, NULL},
+    {"scan", "bail_share", 0, T_DOUBLE, O(bail_share), "95", "PCT",
+     "--auto-bail: percent of 403 and 429 answers", NULL, 1, 100, NULL, NULL},
+    {"scan", "bail_window", 0, T_INT, O(bail_window), "100", "N",
+     "--auto-bail: the answers --bail-share is taken over, one run after another", NULL, 2,
+     1e6, NULL, NULL},
+    {"scan", "max_time_per_host", 0, T_DOUBLE, O(max_time_per_host), "0", "SEC",
+     "time a host (address) gets from its first request; then its words left are skipped "
+     "(error lines; --retry-failed takes them again); 0 = no limit", NULL, 0, 1e9, NULL, NULL},
     {"scan", "shard", 0, T_SHARD, O(shard), "", "K/N",
      "only shard K of N of the input (1-based; auto/N: K from JOB_COMPLETION_INDEX)", NULL, 0,
      0, NULL, NULL},

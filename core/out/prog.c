@@ -127,6 +127,28 @@ static void thousands(char *out, size_t n, uint64_t v)
     out[k] = '\0';
 }
 
+/* "  slowed 127.0.0.1 (48/s)  given up 2 hosts": what --auto-tune and
+ * --auto-bail did, "" when nothing. */
+static void hosts_part(const struct scan_stats *st, char *out, size_t n)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    const struct hoststat *slow = NULL;
+    for (uint32_t i = 0; i < st->nhosts && !slow; i++)
+        slow = st->hosts[i].gave_up ? NULL : &st->hosts[i];
+    if (st->hosts_slowed == 1 && slow && slow->rate > 0)
+        len = (size_t)snprintf(out, n, "  slowed %s (%.0f/s)", slow->addr, slow->rate);
+    else if (st->hosts_slowed)
+        len = (size_t)snprintf(out, n, "  slowed %u host%s", st->hosts_slowed,
+                               st->hosts_slowed == 1 ? "" : "s");
+    if (st->hosts_gave_up && len < n) {
+        if (st->hosts_gave_up == 1)
+            snprintf(out + len, n - len, "  given up %s", st->hosts[0].addr);
+        else
+            snprintf(out + len, n - len, "  given up %u hosts", st->hosts_gave_up);
+    }
+}
+
 void prog_draw(const struct scan_stats *st, int force)
 {
     if (!g.on)
@@ -150,7 +172,8 @@ void prog_draw(const struct scan_stats *st, int force)
     double rate_now = span > 0 ? (double)(d - g.hist_n[oldest]) / span : 0;
     double el = t - st->start;
     double avg = el > 0 ? (double)d / el : 0;
-    char done[32], total[32], line[256], eta[32] = "ETA -", win[48];
+    char done[32], total[32], line[384], eta[32] = "ETA -", win[48], hosts[128];
+    hosts_part(st, hosts, sizeof hosts);
     thousands(done, sizeof done, shown);
     /* -t as it was asked: per worker (the mean with -t auto), and how many. */
     int procs = st->procs > 0 ? st->procs : 1;
@@ -168,15 +191,15 @@ void prog_draw(const struct scan_stats *st, int force)
     if (g.counted && g.total) {
         thousands(total, sizeof total, g.total);
         n = snprintf(line, sizeof line, "\r\033[K%s/%s words (%.0f%%)  %.0f/s now  %.0f/s avg  "
-                     "%llu hits  %llu errors  -t %s  %d:%02d elapsed  %s", done, total,
+                     "%llu hits  %llu errors  -t %s  %d:%02d elapsed  %s%s", done, total,
                      100.0 * (double)shown / (double)g.total, rate_now, avg,
                      (unsigned long long)st->hits, (unsigned long long)st->errors,
-                     win, (int)(el / 60), (int)el % 60, eta);
+                     win, (int)(el / 60), (int)el % 60, eta, hosts);
     } else {
         n = snprintf(line, sizeof line, "\r\033[K%s words  %.0f/s now  %.0f/s avg  %llu hits  "
-                     "%llu errors  -t %s  %d:%02d elapsed", done, rate_now, avg,
+                     "%llu errors  -t %s  %d:%02d elapsed%s", done, rate_now, avg,
                      (unsigned long long)st->hits, (unsigned long long)st->errors,
-                     win, (int)(el / 60), (int)el % 60);
+                     win, (int)(el / 60), (int)el % 60, hosts);
     }
     if (n > 0) {
         ssize_t r = write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);

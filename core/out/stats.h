@@ -5,6 +5,8 @@
 #define SALVO_STATS_H
 #include <stdint.h>
 
+#include "base/hoststat.h"
+
 struct scan_stats {
     int procs;
     uint64_t words_done;   /* in chunks whose results are all written */
@@ -34,6 +36,10 @@ struct scan_stats {
     double start, elapsed; /* seconds */
     uint64_t status[600];  /* responses by status (hits and misses) */
     uint64_t sizes[32];    /* responses by body size, log2 buckets */
+    /* Addresses slowed down (--auto-tune) or given up (--auto-bail,
+     * --max-time-per-host): the first nhosts of them, given up first. */
+    struct hoststat hosts[HOSTSTAT_MAX];
+    uint32_t nhosts, hosts_slowed, hosts_gave_up;
 };
 
 /* Words this run has done, as the progress line and --stats-json count

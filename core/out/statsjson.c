@@ -5,7 +5,9 @@
  *   {"time":1764921600.123,"elapsed_s":4.0,"words_done":1200,
  *    "words_total":100000,"percent":1.2,"hits":3,"errors":2,
  *    "errors_by_class":{"timeout":2},"retries":0,"rate_now":310.5,
- *    "rate_avg":300.0,"window":400,"workers":2,"eta_s":329,"final":false}
+ *    "rate_avg":300.0,"window":400,"workers":2,"eta_s":329,
+ *    "hosts_slowed":1,"hosts_given_up":0,"hosts":[{"addr":"10.0.0.1",
+ *    "rate":48.0,"lowest_rate":45.1,"slowed":2,"given_up":false}],"final":false}
  *
  * words_total, percent and eta_s are null until the wordlist is counted (a
  * pipe is never). The last line has "final":true. */
@@ -72,6 +74,8 @@ void statsjson_tick(struct statsjson *s, const struct scan_stats *st, uint64_t t
         buf_printf(&b, ",\"eta_s\":%.0f", (double)(total - done) / avg);
     else
         buf_printf(&b, ",\"eta_s\":%s", final ? "0" : "null");
+    buf_append_byte(&b, ',');
+    summary_hosts_json(st, &b);
     buf_printf(&b, ",\"final\":%s}\n", final ? "true" : "false");
     if (b.p) {
         fwrite(b.p, 1, b.len, s->f);

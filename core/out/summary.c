@@ -49,6 +49,48 @@ size_t summary_unanswered(const struct summary_scan *c, const struct scan_stats 
     return out->len - before;
 }
 
+/* The hosts --auto-tune slowed and --auto-bail or --max-time-per-host gave
+ * up, each with what happened to it. */
+static void summary_hosts(const struct summary_scan *c, const struct scan_stats *st)
+{
+    for (uint32_t i = 0; i < st->nhosts; i++) {
+        const struct hoststat *h = &st->hosts[i];
+        if (h->gave_up)
+            log_msg(LOG_WARN, "%s given up: %s; %llu word%s skipped%s", h->addr, h->why,
+                    (unsigned long long)h->skipped, h->skipped == 1 ? "" : "s",
+                    c->state && *c->state ? " (--retry-failed takes them again)" : "");
+        else
+            log_msg(LOG_INFO, "%s pushed back (429/503): slowed down %u time%s, to %.1f "
+                    "requests a second at the lowest; %s%.1f at the end", h->addr, h->drops,
+                    h->drops == 1 ? "" : "s", h->lowest, h->rate > 0 ? "" : "no limit, was ",
+                    h->rate > 0 ? h->rate : h->lowest);
+    }
+    uint32_t named = st->nhosts, all = st->hosts_slowed + st->hosts_gave_up;
+    if (all > named)
+        log_msg(LOG_INFO, "%u more hosts slowed down or given up (--summary-json lists the "
+                "first %d)", all - named, HOSTSTAT_MAX);
+}
+
+void summary_hosts_json(const struct scan_stats *st, struct buf *out)
+{
+    buf_printf(out, "\"hosts_slowed\":%u,\"hosts_given_up\":%u,\"hosts\":[", st->hosts_slowed,
+               st->hosts_gave_up);
+    for (uint32_t i = 0; i < st->nhosts; i++) {
+        const struct hoststat *h = &st->hosts[i];
+        buf_printf(out, "%s{\"addr\":", i ? "," : "");
+        buf_json_str(out, h->addr, strlen(h->addr), 0);
+        buf_printf(out, ",\"rate\":%.2f,\"lowest_rate\":%.2f,\"slowed\":%u,\"given_up\":%s",
+                   h->rate, h->lowest, h->drops, h->gave_up ? "true" : "false");
+        if (h->gave_up) {
+            buf_append_str(out, ",\"why\":");
+            buf_json_str(out, h->why, strlen(h->why), 0);
+            buf_printf(out, ",\"skipped\":%llu", (unsigned long long)h->skipped);
+        }
+        buf_append_byte(out, '}');
+    }
+    buf_append_byte(out, ']');
+}
+
 static double rate(const struct scan_stats *st)
 {
     return st->elapsed > 0 ? (double)st->words_done / st->elapsed : 0.0;
@@ -84,6 +126,7 @@ void summary_print(const struct summary_scan *c, const struct scan_stats *st)
     buf_reset(&b);
     if (summary_unanswered(c, st, &b))
         log_msg(LOG_WARN, "%s", b.p);
+    summary_hosts(c, st);
     if (c->wildcard_dns && st->wild_text)
         log_msg(LOG_INFO, "wildcard DNS: %s; %llu names answered the same", st->wild_text,
                 (unsigned long long)st->wildcards);
@@ -131,6 +174,8 @@ int summary_json(const struct summary_scan *c, const struct scan_stats *st, cons
     summary_num(&b, "retries", st->retries);
     summary_num(&b, "crashes", st->crashes);
     summary_num(&b, "lost", st->lost);
+    buf_append_byte(&b, ',');
+    summary_hosts_json(st, &b);
     buf_printf(&b, ",\"elapsed_s\":%.3f,\"words_per_s\":%.1f,\"workers\":%d", st->elapsed,
                rate(st), st->procs);
     buf_append_str(&b, ",\"template\":");

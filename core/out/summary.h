@@ -28,6 +28,10 @@ size_t summary_unanswered(const struct summary_scan *c, const struct scan_stats 
 /* "errors_by_class":{"timeout":2,...}: the errors by class as a JSON
  * member, classes with none left out (the summary's and --stats-json's). */
 void summary_errclass_json(const struct scan_stats *st, struct buf *out);
+/* "hosts_slowed":N,"hosts_given_up":N,"hosts":[{"addr":..,"rate":..,
+ * "lowest_rate":..,"slowed":N,"given_up":..,"why":..,"skipped":N}]: what
+ * --auto-tune and --auto-bail did (the summary's and --stats-json's). */
+void summary_hosts_json(const struct scan_stats *st, struct buf *out);
 /* The summary lines on stderr (the first one is the classic
  * "N words, N hits, N errors in T s"). */
 void summary_print(const struct summary_scan *c, const struct scan_stats *st);

@@ -339,6 +339,20 @@ static void pool_stats_json(struct pool *p, int final)
     statsjson_tick(p->c->stats_json, p->st, counted ? total : 0, final);
 }
 
+/* The addresses slowed or given up, from the shared table into the stats
+ * (four times a second, and at the end). */
+static void pool_hosts(struct pool *p, int final)
+{
+    static double last;
+    double now = util_now();
+    if (!p->perip || (!final && now - last < 0.25))
+        return;
+    last = now;
+    struct scan_stats *st = p->st;
+    st->nhosts = (uint32_t)perip_hosts(p->perip, st->hosts, HOSTSTAT_MAX, &st->hosts_slowed,
+                                       &st->hosts_gave_up);
+}
+
 /* --max-time: the scan stops as on SIGINT once it has run that long. */
 static void time_limit(struct pool *p)
 {
@@ -486,7 +500,7 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
     p.plugin = plugin;
     p.rate = rate_new(c->rate);
     p.dns_rate = rate_new(c->dns_rate);
-    p.perip = perip_new(c->per_ip_concurrency, c->per_ip_rate);
+    p.perip = perip_new(c->per_ip_concurrency, c->per_ip_rate, &c->tune);
     if (spawn(&p) < 0) {
         p.stopping = 1;
         p.failed = 1;
@@ -554,6 +568,7 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
             handout_out_failed(&p);
         prog_count();
         st->words_before = in->skipped_words;
+        pool_hosts(&p, 0);
         prog_draw(st, 0);
         pool_stats_json(&p, 0);
         if (p.out_broken && !p.killed) {
@@ -577,6 +592,7 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
         p.failed = 1;
     }
     p.requeue = p.requeue_tail = NULL;
+    pool_hosts(&p, 1);
     pool_stats_json(&p, 1); /* the lost words counted */
     if (st->lost)
         log_msg(LOG_ERR, "%llu words were not probed: no worker was left to take them (each "

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "out/stats.h"
+#include "scan/perip.h"
 
 struct buf;
 struct uv_loop_s;
@@ -21,6 +22,7 @@ struct pool_settings {
     double rate, dns_rate;      /* shared limiters, 0 = none */
     long per_ip_concurrency;
     double per_ip_rate;
+    struct perip_tune tune;     /* --auto-tune, --auto-bail, --max-time-per-host */
     const char *template;       /* for the URL of a quarantined word */
     double judge_timeout;       /* s a worker's plugin code may run on one word */
     double exit_grace;          /* s a worker may take to exit once it has nothing left */

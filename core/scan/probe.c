@@ -199,11 +199,18 @@ void probe_pump(struct probes *ps)
     size_t keep = 0, i = 0;
     uint64_t wake = 0;
     int blocked = 0;
+    struct probe *skipped = NULL;
     for (; i < q->n; i++) {
         struct probe *p = q->v[i];
         if (ps->perip && p->dest[0] && !p->perip_held) {
             uint64_t wait;
-            if (!perip_take(ps->perip, p->dest, rate_now(), &wait)) {
+            int rc = perip_take(ps->perip, p->dest, rate_now(), &wait);
+            if (rc < 0) { /* its host was given up: ended after the loop */
+                p->next = skipped;
+                skipped = p;
+                continue;
+            }
+            if (!rc) {
                 wait = wait ? wait : 2000000; /* a transfer there must end first */
                 wake = !blocked || wait < wake ? wait : wake;
                 blocked = 1;
@@ -222,6 +229,18 @@ void probe_pump(struct probes *ps)
     ps->capped = blocked;
     if (blocked)
         uv_timer_start(&ps->perip_timer, probe_on_perip_timer, (wake + 999999) / 1000000, 0);
+    /* Words that end skipped make room for new ones: the owner is woken
+     * (on the next loop turn, not from in here) to start them. */
+    if (skipped)
+        uv_timer_start(&ps->perip_timer, probe_on_perip_timer, 0, 0);
+    while (skipped) {
+        struct probe *p = skipped;
+        skipped = p->next;
+        char why[96];
+        perip_why(ps->perip, p->dest, why, sizeof why);
+        snprintf(p->x.errmsg, sizeof p->x.errmsg, "skipped: %s was given up: %s", p->dest, why);
+        probe_fail(p, ERR_SKIPPED);
+    }
 }
 
 int probe_held(const struct probes *ps)
@@ -347,6 +366,50 @@ static unsigned size_bucket(unsigned long long len)
     return b;
 }
 
+/* How the transfer went, for the per-address table. */
+static int outcome(const struct xfer *x)
+{
+    if (x->kind == ERR_CONNECT)
+        return PERIP_DOWN;
+    if (x->kind == ERR_TIMEOUT || x->kind == ERR_IO || x->kind == ERR_EMPTY)
+        return PERIP_FAIL;
+    if (x->kind != ERR_NONE)
+        return PERIP_OK; /* TLS, a bad reply: the host answered */
+    switch (x->res.status) {
+    case 503: return PERIP_SLOW;
+    case 429: return PERIP_LIMITED;
+    case 403: return PERIP_DENIED;
+    default: return PERIP_OK;
+    }
+}
+
+static void note_outcome(struct probes *ps, struct probe *p)
+{
+    if (!ps->perip || !p->dest[0])
+        return;
+    int ev = perip_note(ps->perip, p->dest, outcome(&p->x), rate_now());
+    if (ev == PERIP_GAVE_UP) {
+        char why[96];
+        log_msg(LOG_WARN, "%s given up: %s; its words left are skipped (--retry-failed "
+                "takes them again)", p->dest, perip_why(ps->perip, p->dest, why, sizeof why));
+    } else if (ev == PERIP_SLOWED) {
+        log_msg(LOG_DEBUG, "%s pushes back (429/503): held to %.1f requests a second", p->dest,
+                perip_rate(ps->perip, p->dest));
+    }
+}
+
+/* A try more: while --retries are left, and for an answer that says
+ * "later" (429, 503) a few more while the host is slowed down for it. */
+static int try_again(const struct probes *ps, const struct probe *p)
+{
+    if (!retryable(p) || ps->stopping)
+        return 0;
+    if (p->attempt < ps->s.retries)
+        return 1;
+    int later = p->x.kind == ERR_NONE;
+    return later && p->attempt < ps->s.retries + ps->s.pushback_tries;
+}
+
 static void probe_on_xfer_done(struct xfer *x, void *ud)
 {
     struct probes *ps = ud;
@@ -355,6 +418,7 @@ static void probe_on_xfer_done(struct xfer *x, void *ud)
         perip_release(ps->perip, p->dest);
         p->perip_held = 0;
     }
+    note_outcome(ps, p);
     if (!p->owner) { /* calibration: the owner reads the response itself */
         probe_end(p, x->kind ? V_ERROR : V_MISS, x->kind, x->kind ? x->errmsg : NULL);
         return;
@@ -369,7 +433,7 @@ static void probe_on_xfer_done(struct xfer *x, void *ud)
             transfer(p);
         return;
     }
-    if (p->attempt < ps->s.retries && retryable(p) && !ps->stopping && retry_later(ps, p) == 0)
+    if (try_again(ps, p) && retry_later(ps, p) == 0)
         return;
     struct probe_stats *st = ps->stats;
     if (!x->res.error && x->res.status > 0 && x->res.status < 600) {

@@ -73,6 +73,7 @@ struct probe_settings {
     const char *data;              /* request body template, "" = none */
     const char *method;            /* filled per word when it has a placeholder */
     long retries;
+    long pushback_tries;           /* more tries for 429 and 503 (--auto-tune), 0 = none */
 };
 
 /* The stages above the transfer, plugged in by the owner so that this

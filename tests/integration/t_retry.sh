@@ -16,11 +16,16 @@ check "a retry costs another timeout (${took}s >= 1.0)" awk -v t="$took" 'BEGIN 
 
 printf 'busy-1\nhit-2\nmissing-3\n' > w2.txt
 start=$(date +%s.%N)
-"$SALVO" -j 1 -p none --status 200 --retries 1 --connect-to "$CT" -f jsonl -w w2.txt > out.jsonl 2> err.txt
+"$SALVO" -j 1 -p none --status 200 --retries 1 --auto-tune=no --connect-to "$CT" -f jsonl -w w2.txt > out.jsonl 2> err.txt
 took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 check "429: one retry, after Retry-After: 1 (${took}s)" awk -v t="$took" 'BEGIN { exit !(t >= 0.95 && t < 3) }'
 check "429 counted, 404 and 200 never retried" contains err.txt "3 words, 1 hits, 0 errors, 1 retries"
 check "the hit is still found" contains out.jsonl '"url":"http://hit-2.baidu.com"'
+# With --auto-tune (the default), an answer that says "later" gets 4 tries
+# more than --retries, each after its Retry-After; then it is final.
+"$SALVO" -j 1 -p none --status 200 --connect-to "$CT" -f jsonl -w w2.txt > out2.jsonl 2> err.txt
+check "--auto-tune: 429 tried 4 more times" contains err.txt "3 words, 1 hits, 0 errors, 4 retries"
+check "--auto-tune: the hit is found" contains out2.jsonl '"url":"http://hit-2.baidu.com"'
 "$SALVO" -j 1 -p none --retries 3 --connect-to "$CT" -w <(printf 'missing-1\nbroken-2\n') 2> err.txt > /dev/null
 check "definite answers (404, 500) are not retried" [ -z "$(grep retries err.txt)" ]
 finish

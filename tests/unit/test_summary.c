@@ -156,6 +156,11 @@ static void json_for_programs(void **state)
     char wild[] = "*.example.test 10.0.0.1";
     st.wild_text = wild;
     st.wildcards = 9;
+    st.nhosts = 2;
+    st.hosts_gave_up = st.hosts_slowed = 1;
+    st.hosts[0] = (struct hoststat){.addr = "10.0.0.2", .gave_up = 1, .skipped = 7,
+                                    .why = "25 errors in a row (--auto-bail)"};
+    st.hosts[1] = (struct hoststat){.addr = "::1", .rate = 48.5, .lowest = 40, .drops = 3};
     scan.template = "http://{}.example.test/\"q\"";
     assert_int_equal(summary_json(&scan, &st, path, err, sizeof err), 0);
     FILE *f = fopen(path, "r");
@@ -167,6 +172,11 @@ static void json_for_programs(void **state)
                         "{\"words\":4,\"hits\":1,\"errors\":1,\"errors_by_class\":{\"timeout\":1},"
                         "\"status\":{\"200\":3},\"turned_down\":{\"plugin\":0,\"rules\":0,"
                         "\"calibration\":2},\"retries\":0,\"crashes\":0,\"lost\":0,"
+                        "\"hosts_slowed\":1,\"hosts_given_up\":1,\"hosts\":["
+                        "{\"addr\":\"10.0.0.2\",\"rate\":0.00,\"lowest_rate\":0.00,\"slowed\":0,"
+                        "\"given_up\":true,\"why\":\"25 errors in a row (--auto-bail)\","
+                        "\"skipped\":7},{\"addr\":\"::1\",\"rate\":48.50,\"lowest_rate\":40.00,"
+                        "\"slowed\":3,\"given_up\":false}],"
                         "\"elapsed_s\":0.500,\"words_per_s\":8.0,\"workers\":1,"
                         "\"template\":\"http://{}.example.test/\\\"q\\\"\",\"plugin\":\"baidu\","
                         "\"dns\":{\"resolver\":\"salvo\",\"wildcard_names\":9,"
