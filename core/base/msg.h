@@ -71,6 +71,7 @@ struct result {
     const char *location;    /* "" if no redirect */
     const char *filtered_by; /* V_FILTERED: the rule or the learned page */
     const char *protocol;    /* "HTTP/1.1", "HTTP/2"; "" if no answer */
+    const char *stored;      /* --store-responses: the file of this exchange, "" if none */
     size_t nfields;
     const char *fields[2 * RESULT_MAX_FIELDS]; /* key, value, ... */
 };
@@ -103,7 +104,8 @@ int msg_put_result(struct buf *out, const struct result *r);
  * and a version byte, then the fields with big-endian integers, so that
  * any machine reads it and a record of another version is refused. */
 #define MSG_RECORD_MAGIC "SRR"
-#define MSG_RECORD_VERSION 2   /* 2: the protocol, last; version 1 is read too */
+#define MSG_RECORD_VERSION 3   /* 2: the protocol, last; 3: the stored file after it;
+                                  versions 1 and 2 are read too */
 int msg_put_record(struct buf *out, const struct result *r);
 /* 0, or -1 for anything but a whole record of this version. Strings point
  * into p. */

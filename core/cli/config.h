@@ -85,6 +85,8 @@ struct conf {
     char *request;           /* --request FILE, "" = none */
     char *replay_proxy;      /* every hit once more through it, "" = none */
     char *replay_codes;      /* the statuses replayed, "" = every hit */
+    char *store_responses;   /* --store-responses DIR, "" = none */
+    int store_all;           /* every exchange stored, not only hits */
     char *request_scheme;    /* http | https */
     char *stats_json;        /* "" = none, "-" = stderr */
     double stats_interval;

@@ -12,6 +12,7 @@
 #include "pool/pool.h"
 #include "queue/queue.h"
 #include "queue/qwork.h"
+#include "scan/store.h"
 #include "pool/journal.h"
 #include "base/combo.h"
 #include "out/report.h"
@@ -124,6 +125,9 @@ static void settings_of(const struct conf *c, struct settings *s)
     w->replay_proxy = c->replay_proxy;
     w->replay_codes = c->replay_codes;
     w->show_filtered = c->show_filtered;
+    w->store_dir = *c->store_responses ? c->store_responses : NULL;
+    w->store_all = c->store_all;
+    w->engine.tap = w->store_dir != NULL;
     w->calibrate = c->calibrate;
     w->calibrate_words = c->calibrate_words;
     w->recalibrate = c->recalibrate;
@@ -143,6 +147,17 @@ static void settings_of(const struct conf *c, struct settings *s)
                                      c->max_time, NULL};
     s->queue = (struct queue_settings){c->redis, c->queue, c->claim_idle, c->chunk, c->wordlist,
                                        c->template, c->format, c->quiet, &s->pool};
+}
+
+/* --store-responses: its directory there before a worker writes in it. */
+static int stored_ready(const struct conf *c, char *err, size_t errlen)
+{
+    if (c->store_all && !*c->store_responses) {
+        snprintf(err, errlen, "--store-all says which exchanges --store-responses DIR keeps: "
+                 "give the directory too");
+        return -1;
+    }
+    return *c->store_responses ? store_prepare(c->store_responses, err, errlen) : 0;
 }
 
 /* An output that is one of the wordlists would be emptied before a word
@@ -520,6 +535,11 @@ int main(int argc, char **argv)
     if (c.dump_config) {
         optdump_print(&c, stdout);
         rc = 0;
+        goto done;
+    }
+    if ((qcmd == Q_NONE || qcmd == Q_WORK) && stored_ready(&c, err, sizeof err) < 0) {
+        log_msg(LOG_ERR, "%s", err);
+        rc = EXIT_USAGE;
         goto done;
     }
     if (qcmd != Q_NONE) {

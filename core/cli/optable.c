@@ -240,6 +240,12 @@ const struct opt opt_table[] = {
     {"output", "show_filtered", 0, T_BOOL, O(show_filtered), "no", NULL,
      "also report responses a rule or the calibration rejected, with the reason", NULL, 0, 0,
      NULL, NULL},
+    {"output", "store_responses", 0, T_STR, O(store_responses), "", "DIR",
+     "keep the evidence of each hit: the request as sent and the response as received, one "
+     "file a probe in DIR/HOST/ (made if missing); the output names the file (jsonl \"stored\")",
+     NULL, 0, 0, NULL, NULL},
+    {"output", "store_all", 0, T_BOOL, O(store_all), "no", NULL,
+     "--store-responses keeps every exchange, not only hits", NULL, 0, 0, NULL, NULL},
     {"output", "summary_json", 0, T_STR, O(summary_json), "", "FILE",
      "also write the end-of-scan summary there as JSON", NULL, 0, 0, NULL, NULL},
     {"output", "stats_json", 0, T_STR, O(stats_json), "", "FILE",

@@ -198,6 +198,8 @@ char *optdump_text(const struct conf *c, int queue, int redact)
     k.judge_timeout = 0;
     k.max_time = 0; /* when to stop, not what is found: a resume may differ */
     k.replay_proxy = k.replay_codes = empty; /* a copy of the hits elsewhere */
+    k.store_responses = empty; /* where the evidence goes, not what is found */
+    k.store_all = 0;
     k.worker_memory = 0;
     k.redis = k.queue = k.redis_password_file = empty;
     k.claim_idle = 0;

@@ -18,7 +18,7 @@
  * in a reader's eyes (csv, the report). */
 static const char *const taken[] = {"verdict", "url", "word", "status", "length", "words",
                                     "lines", "content_type", "charset", "title", "location",
-                                    "elapsed_ms", "ip", "protocol", "error", "fields"};
+                                    "elapsed_ms", "ip", "protocol", "error", "fields", "stored"};
 
 /* NAME's length in spec, or 0 when spec has no valid "NAME:". */
 static size_t extract_name_len(const char *spec)

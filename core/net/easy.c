@@ -41,6 +41,30 @@ static size_t easy_on_header(char *data, size_t size, size_t n, void *ud)
     return size * n;
 }
 
+/* --store-responses: curl's account of the bytes of a transfer
+ * (tap.h says what they are). Its text lines are not kept. Debian's curl
+ * 7.88.1 gives an HTTP/2 request's body to the debug callback for some
+ * streams and not for others: over HTTP/2 the body is the one handed to
+ * curl, written after the request's head, and curl's account of it is not
+ * taken. */
+static int easy_on_debug(CURL *h, curl_infotype type, char *data, size_t n, void *ud)
+{
+    (void)h;
+    struct xfer *p = ud;
+    if (type == CURLINFO_HEADER_OUT) {
+        const char *eol = memchr(data, '\r', n);
+        p->tap.h2 = eol && eol - data >= 7 && !memcmp(eol - 7, " HTTP/2", 7);
+        tap_out(&p->tap, data, n);
+        if (p->tap.h2 && p->req.has_body && strncmp(data, "GET ", 4) && strncmp(data, "HEAD ", 5))
+            tap_out(&p->tap, p->req.body.p, p->req.body.len);
+    } else if (type == CURLINFO_DATA_OUT && !p->tap.h2) {
+        tap_out(&p->tap, data, n);
+    } else if (type == CURLINFO_HEADER_IN || type == CURLINFO_DATA_IN) {
+        tap_in(&p->tap, data, n);
+    }
+    return 0;
+}
+
 static int list_add(struct curl_slist **l, const char *s)
 {
     struct curl_slist *n = curl_slist_append(*l, s);
@@ -143,6 +167,7 @@ static void setup_owner(CURL *h, struct xfer *p)
     curl_easy_setopt(h, CURLOPT_HEADERDATA, p);
     curl_easy_setopt(h, CURLOPT_PREREQDATA, p);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, p->errbuf);
+    curl_easy_setopt(h, CURLOPT_DEBUGDATA, p);
 }
 
 /* Options that never change for this engine's transfers. */
@@ -156,6 +181,10 @@ static void setup_handle(const struct easy *ez, CURL *h)
     curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
     curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
     curl_easy_setopt(h, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
+    if (c->tap) {
+        curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, easy_on_debug);
+        curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+    }
 #if CURL_AT_LEAST_VERSION(7, 87, 0)
     curl_easy_setopt(h, CURLOPT_QUICK_EXIT, 1L);
 #endif

@@ -29,6 +29,7 @@ struct engine_settings {
                                     leave it open (a template of one origin) */
     int http_version;            /* ENGINE_HTTP_* */
     int own_client;              /* salvo's HTTP/1.1 client where it can (h1.h) */
+    int tap;                     /* keep every transfer's bytes (tap.h) */
 };
 
 /* ENGINE_HTTP_AUTO: HTTP/2 over TLS when the server offers it and probes

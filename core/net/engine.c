@@ -26,6 +26,7 @@
 #include "net/h1.h"
 #include "net/h2.h"
 #include "base/log.h"
+#include "net/request.h"
 #include "net/res.h"
 #include "base/util.h"
 
@@ -434,6 +435,9 @@ int engine_xfer_init(struct engine *e, struct xfer *x)
         return -1;
     x->eng = e;
     x->res.dec = e->dec;
+    /* The response's head as well as its body up to the cap. */
+    x->tap.on = e->ez.s->tap;
+    x->tap.max_in = (size_t)e->ez.s->max_body + REQUEST_HEADERS_MAX;
     return 0;
 }
 
@@ -497,6 +501,7 @@ int engine_start(struct engine *e, struct xfer *p)
     p->unwatched = 0;
     p->res.url = p->req.url.p;
     p->sent = 0;
+    tap_begin(&p->tap);
     if (e->h1 || e->h2) {
         if (e->h1 && h1_start(e->h1, p) == 0) {
             e->by_h1++;
@@ -588,6 +593,7 @@ void engine_xfer_free(struct xfer *p)
     buf_free(&p->req.body);
     buf_free(&p->req.fail);
     res_free(&p->res);
+    tap_free(&p->tap);
     p->easy = NULL;
 }
 

@@ -412,6 +412,10 @@ static int send_request(struct conn *c)
     struct xfer *x = c->x;
     uv_buf_t b = uv_buf_init(x->own.req.p, (unsigned)x->own.req.len);
     x->sent++;
+    if (x->tap.on) {
+        tap_begin(&x->tap);
+        tap_out(&x->tap, b.base, b.len);
+    }
     int r = uv_try_write((uv_stream_t *)&c->tcp, &b, 1);
     if (r == (int)b.len)
         return 0;
@@ -600,6 +604,7 @@ static void feed(struct conn *c, const char *p, size_t n)
     for (;;) {
         size_t used;
         int r = h1parse_feed(&c->pr, p, n, &used, &parse_cb, c);
+        tap_in(&c->x->tap, p, used);
         p += used;
         n -= used;
         if (r == H1PARSE_MORE)

@@ -75,6 +75,10 @@ static int h2session_on_header(nghttp2_session *ng, const nghttp2_frame *f, cons
         x->res.proto = "HTTP/2";
         buf_append_str(l, "HTTP/2 ");
         buf_append(l, value, vl);
+        if (x->tap.on) { /* as curl writes it, its space included */
+            tap_in(&x->tap, l->p, l->len);
+            tap_in(&x->tap, " \r\n", 3);
+        }
         st->hdr = 0; /* header bytes of this answer from here */
     } else {
         if (nl == 16 && !strncasecmp((const char *)name, "content-encoding", 16) &&
@@ -83,6 +87,8 @@ static int h2session_on_header(nghttp2_session *ng, const nghttp2_frame *f, cons
         buf_append(l, name, nl);
         buf_append(l, ": ", 2);
         buf_append(l, value, vl);
+        if (x->tap.on && x->tap.in.len < x->tap.max_in)
+            tap_field(&x->tap.in, name, nl, value, vl);
     }
     if ((st->hdr += nl + vl + 4) > REQUEST_HEADERS_MAX) {
         request_error(x, ERR_IO, "Too large response headers: %zu > %u", st->hdr,
@@ -111,6 +117,8 @@ static int h2session_on_frame(nghttp2_session *ng, const nghttp2_frame *f, void 
     if (f->hd.type != NGHTTP2_HEADERS)
         return 0;
     struct h2_stream *st = stream_of(ng, f->hd.stream_id);
+    if (st && !st->redo)
+        tap_in(&st->x->tap, "\r\n", 2); /* the end of a header block */
     if (st && st->redo && st->x->res.status >= 200)
         nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, f->hd.stream_id, NGHTTP2_CANCEL);
     /* A HEAD's answer is its headers. Some servers (Apache's mod_http2)
@@ -131,6 +139,7 @@ static int h2session_on_data(nghttp2_session *ng, uint8_t flags, int32_t id, con
     struct h2_stream *st = stream_of(ng, id);
     if (!st || st->redo || st->x->res.truncated)
         return 0;
+    tap_in(&st->x->tap, data, len);
     if (request_body(st->x, (const char *)data, len, ((struct h2_conn *)ud)->h->base.s.max_body) != 0)
         nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
     return 0;
@@ -303,6 +312,37 @@ static long fields(struct h2 *h, const struct xfer *x)
     return (long)n;
 }
 
+/* What went out, as tap.h says: written as curl writes an HTTP/2
+ * request it sent, so that either client's evidence reads the same. */
+static void tap_request(struct tap *t, const nghttp2_nv *nva, size_t n, const struct xfer *x)
+{
+    tap_begin(t);
+    const nghttp2_nv *method = NULL, *path = NULL, *authority = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = (const char *)nva[i].name;
+        if (nva[i].namelen == 7 && !memcmp(name, ":method", 7))
+            method = &nva[i];
+        else if (nva[i].namelen == 5 && !memcmp(name, ":path", 5))
+            path = &nva[i];
+        else if (nva[i].namelen == 10 && !memcmp(name, ":authority", 10))
+            authority = &nva[i];
+    }
+    if (method && path) {
+        tap_out(t, method->value, method->valuelen);
+        tap_out(t, " ", 1);
+        tap_out(t, path->value, path->valuelen);
+        tap_out(t, " HTTP/2\r\n", 9);
+    }
+    if (authority)
+        tap_field(&t->out, "Host", 4, authority->value, authority->valuelen);
+    for (size_t i = 0; i < n; i++)
+        if (nva[i].namelen && nva[i].name[0] != ':')
+            tap_field(&t->out, nva[i].name, nva[i].namelen, nva[i].value, nva[i].valuelen);
+    tap_out(t, "\r\n", 2);
+    if (x->req.has_body)
+        tap_out(t, x->req.body.p, x->req.body.len);
+}
+
 void h2session_submit(struct h2_conn *c, struct xfer *x)
 {
     struct h2 *h = c->h;
@@ -321,6 +361,8 @@ void h2session_submit(struct h2_conn *c, struct xfer *x)
     }
     st->id = id;
     x->sent++;
+    if (x->tap.on)
+        tap_request(&x->tap, h->nva, (size_t)n, x);
     h2_mark_dirty(c);
 }
 

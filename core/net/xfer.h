@@ -12,6 +12,7 @@
 #include "base/buf.h"
 #include "base/list.h"
 #include "net/reqres.h"
+#include "net/tap.h"
 
 struct engine;
 struct coding;
@@ -54,5 +55,6 @@ struct xfer {
     int curl_used;               /* its easy handle carried a transfer */
     int curl_only;               /* this word's answer needs curl */
     struct xfer_own own;         /* salvo's own clients */
+    struct tap tap;              /* the bytes as sent and received (--store-responses) */
 };
 #endif

@@ -33,7 +33,7 @@ int out_open(struct out *o, const char *path, const char *format, int errors, in
     if (o->format == FMT_CSV && !keep) {
         static const char head[] = "verdict,url,word,status,length,words,lines,content_type,"
                                    "charset,title,location,elapsed_ms,ip,protocol,ips,dns_wildcard,"
-                                   "error_class,error,filtered_by,fields\n";
+                                   "error_class,error,filtered_by,fields,stored\n";
         fputs(head, o->f);
         o->bytes = sizeof head - 1;
     }
@@ -184,6 +184,7 @@ static void format_jsonl(const struct out *o, struct buf *b, const struct result
         buf_append_str(b, ",\"fields\":");
         fields_json(b, r);
     }
+    json_field(b, "stored", r->stored);
     buf_append_str(b, "}\n");
 }
 
@@ -228,6 +229,7 @@ static void format_csv(const struct out *o, struct buf *b, const struct result *
     buf_append_byte(b, ',');
     csv_str(b, f.p ? f.p : "", f.len);
     buf_free(&f);
+    csv_col(b, r->stored);
     buf_append_byte(b, '\n');
 }
 
@@ -270,6 +272,10 @@ static void text_detail(const struct out *o, const struct result *r, struct buf 
             buf_append_byte(b, (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
         buf_append_str(b, ": ");
         buf_json_str(b, v, strlen(v), 0);
+    }
+    if (r->stored && *r->stored) { /* a path store.c made: no control bytes */
+        buf_append_str(b, ", Stored: ");
+        buf_append_str(b, r->stored);
     }
     buf_append_byte(b, ']');
     if (r->location && *r->location) {

@@ -133,19 +133,24 @@ static void hosts_part(const struct scan_stats *st, char *out, size_t n)
 {
     size_t len = 0;
     out[0] = '\0';
-    const struct hoststat *slow = NULL;
-    for (uint32_t i = 0; i < st->nhosts && !slow; i++)
-        slow = st->hosts[i].gave_up ? NULL : &st->hosts[i];
+    const struct hoststat *slow = NULL, *gone = NULL;
+    for (uint32_t i = 0; i < st->nhosts; i++) {
+        if (st->hosts[i].gave_up && !gone)
+            gone = &st->hosts[i];
+        else if (!st->hosts[i].gave_up && !slow)
+            slow = &st->hosts[i];
+    }
     if (st->hosts_slowed == 1 && slow && slow->rate > 0)
         len = (size_t)snprintf(out, n, "  slowed %s (%.0f/s)", slow->addr, slow->rate);
     else if (st->hosts_slowed)
         len = (size_t)snprintf(out, n, "  slowed %u host%s", st->hosts_slowed,
                                st->hosts_slowed == 1 ? "" : "s");
     if (st->hosts_gave_up && len < n) {
-        if (st->hosts_gave_up == 1)
-            snprintf(out + len, n - len, "  given up %s", st->hosts[0].addr);
+        if (st->hosts_gave_up == 1 && gone)
+            snprintf(out + len, n - len, "  given up %s", gone->addr);
         else
-            snprintf(out + len, n - len, "  given up %u hosts", st->hosts_gave_up);
+            snprintf(out + len, n - len, "  given up %u host%s", st->hosts_gave_up,
+                     st->hosts_gave_up == 1 ? "" : "s");
     }
 }
 

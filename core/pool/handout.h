@@ -103,6 +103,7 @@ struct pool {
     int stopping;
     int signo;
     int timeup;             /* --max-time passed: stopping as on SIGINT */
+    double hosts_read;      /* when the per-address table was last read */
     int fatal;              /* exit status 4 from a worker */
     int failed;             /* exit status 1 */
     int gave_up;            /* workers died too often: no more were started */

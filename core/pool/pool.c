@@ -343,11 +343,10 @@ static void pool_stats_json(struct pool *p, int final)
  * (four times a second, and at the end). */
 static void pool_hosts(struct pool *p, int final)
 {
-    static double last;
     double now = util_now();
-    if (!p->perip || (!final && now - last < 0.25))
+    if (!p->perip || (!final && now - p->hosts_read < 0.25))
         return;
-    last = now;
+    p->hosts_read = now;
     struct scan_stats *st = p->st;
     st->nhosts = (uint32_t)perip_hosts(p->perip, st->hosts, HOSTSTAT_MAX, &st->hosts_slowed,
                                        &st->hosts_gave_up);

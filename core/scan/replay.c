@@ -91,6 +91,7 @@ struct replay *replay_new(uv_loop_t *loop, const struct engine_settings *scan, c
     }
     static const struct strlist none;
     r->s = *scan;
+    r->s.tap = 0; /* a replay is no evidence: the scan's own exchange is */
     r->s.proxy = proxy;
     /* Where a name goes is the proxy's to decide: with --connect-to or
      * --resolve curl would tunnel (CONNECT) even to a plain-HTTP URL. */

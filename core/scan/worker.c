@@ -15,6 +15,7 @@
 
 #include "ext/extract.h"
 #include "scan/replay.h"
+#include "scan/store.h"
 
 #include "ext/beacon.h"
 #include "scan/calib.h"
@@ -67,6 +68,8 @@ struct worker {
     struct extract extract;     /* --extract, run on every result written */
     struct engine_settings engine; /* c->engine, with -A random's pick */
     struct replay *replay;      /* --replay-proxy, or NULL */
+    struct store *store;        /* --store-responses, or NULL */
+    struct buf stored;          /* the path of the exchange last stored */
     struct dns *dns;            /* the DNS stage (resolver = salvo), or NULL */
     struct resolve *resolve;
     struct probe_gate dns_gate; /* dns_rate: words start at the DNS rate */
@@ -141,7 +144,7 @@ static void worker_flush(struct worker *w)
 }
 
 static void send_result(struct worker *w, struct probe *p, int verdict, int kind,
-                        const char *why)
+                        const char *why, const char *stored)
 {
     salvo_res *res = &p->x.res;
     struct result r = {
@@ -161,6 +164,7 @@ static void send_result(struct worker *w, struct probe *p, int verdict, int kind
         .wildcard = res->dns_wildcard,
         .filtered_by = verdict == V_ERROR ? NULL : why,
         .protocol = res->proto,
+        .stored = stored,
         .nfields = res->nfields,
     };
     struct buf title = {0};
@@ -220,12 +224,14 @@ static void worker_on_end(struct probe *p, int verdict, int kind, const char *wh
     struct chunk *ch = p->owner;
     w->stats.ended++;
     w->stats.counted = 1;
+    const char *stored = store_keep(w->store, &p->x, verdict, p->word.p, p->word.len,
+                                    &w->stored) > 0 ? w->stored.p : NULL;
     if (verdict == V_HIT || verdict == V_ERROR)
-        send_result(w, p, verdict, kind, why);
+        send_result(w, p, verdict, kind, why, stored);
+    else if (w->c->show_filtered)
+        send_result(w, p, V_FILTERED, ERR_NONE, why, stored);
     if (verdict == V_HIT && w->replay)
         replay_hit(w->replay, &p->x);
-    else if (w->c->show_filtered)
-        send_result(w, p, V_FILTERED, ERR_NONE, why);
     ch->open--;
     if (w->auto_window)
         window_ended(&w->win, p->x.res.elapsed,
@@ -679,6 +685,10 @@ static int setup_probes(struct worker *w, struct plugin *plugin, struct beacon *
         !(w->replay = replay_new(&w->loop, &w->engine, c->replay_proxy, c->replay_codes,
                                  worker_on_replayed, w, err, errlen)))
         return -1;
+    if (c->store_dir && !(w->store = store_new(c->store_dir, c->store_all))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     if (!c->dns_stage)
         return 0;
     if (!(w->dns = dns_new(&w->loop, &c->dns, err, errlen)))
@@ -743,6 +753,8 @@ int worker_run(int fd, const struct worker_settings *c, struct plugin *plugin, s
     refill(&w);
     uv_run(&w.loop, UV_RUN_DEFAULT);
     plugin_finish(plugin);
+    store_free(w.store);
+    buf_free(&w.stored);
     log_set_sink(NULL, NULL);
     drain_sync(&w, fd);
     dns_free(w.dns);

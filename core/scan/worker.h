@@ -32,6 +32,8 @@ struct worker_settings {
     const char *replay_proxy;        /* --replay-proxy URL, "" = none */
     const char *replay_codes;        /* the statuses replayed, "" = every hit */
     int show_filtered;               /* send misses and filtered responses too */
+    const char *store_dir;           /* --store-responses DIR, NULL = none */
+    int store_all;                   /* --store-all: every exchange, not only hits */
     int calibrate;
     long calibrate_words;
     long recalibrate;                /* probes between checks, 0 = never */

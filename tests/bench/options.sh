@@ -2,11 +2,14 @@
 # options.sh: what the scan's extra options cost on the paths job (one
 # host, a real file for 1 word in 100): salvo with its defaults, then with
 # --stats-json (a line every 0.2 s), -A random, --extract, --max-time (a
-# limit never reached) and all of them together, in turns, ROUNDS times
+# limit never reached), --store-responses (a file a hit; and with
+# --store-all, a file a probe: no target, for scale) and all of them but
+# --store-all together, in turns, ROUNDS times
 # each; the medians of paths/s and the ratio of each to the defaults (the
 # target: none costs over 5 %). ffuf runs the same words once, for scale.
 #
 # usage: sudo tests/bench/options.sh [BUILD_DIR] [WORDS] [ROUNDS]
+#   (VARIANTS="defaults store" runs only those; defaults must be one)
 # Needs: ip (iproute2), dnsmasq, nginx, openssl, ffuf, time.
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
@@ -30,14 +33,22 @@ variant() {
         random-ua) opts=(-A random) ;;
         extract) opts=(--extract 'p:page (hit-[0-9]+)') ;;
         max-time) opts=(--max-time 3600) ;;
+        store) opts=(--store-responses "$dir/st-$r") ;;
+        store-all) opts=(--store-responses "$dir/sta-$r" --store-all) ;;
         all) opts=(--stats-json "$dir/s.json" --stats-interval 0.2 -A random
-                   --extract 'p:page (hit-[0-9]+)' --max-time 3600) ;;
+                   --extract 'p:page (hit-[0-9]+)' --max-time 3600 --store-responses "$dir/sa-$r") ;;
     esac
 }
-names="defaults statsjson random-ua extract max-time all"
+names=${VARIANTS:-"defaults statsjson random-ua extract max-time store store-all all"}
 for r in $(seq "$rounds"); do
     for v in $names; do
         variant "$v"
+        # Each run writes new files into a directory of its own, none
+        # deleted while the bench runs: a rename over an old file (a second
+        # run into one DIR) costs ext4 a writeback at once, and creating
+        # files where many were just deleted costs it a search of the
+        # inode tables. The last run's files are written back first.
+        sync
         measure "$v-$r" "$words" "$build/salvo" -q -w "$dir/words.txt" -u 'http://paths.test/{}' "${opts[@]}"
     done
 done

@@ -14,11 +14,14 @@ cflags="-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -D_G
  -DSALVO_DATADIR=\"/nonexistent\" -DSALVO_DOCDIR=\"/nonexistent\" -I$src/core -I$src/core/include $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs) -ldl -lm"
 mkdir -p "$out/obj"
+# A header newer than the objects (a struct grew) makes them all stale:
+# an object of the old layout beside one of the new reads wrong memory.
+newest_h=$(ls -t "$src"/core/*/*.h "$src"/core/include/salvo/*.h | head -1)
 objs=()
 for f in "$src"/core/*/*.c; do
     [ "$(basename "$f")" = main.c ] && continue
     o="$out/obj/$(basename "$f" .c).o"
-    if [ ! -f "$o" ] || [ "$f" -nt "$o" ]; then
+    if [ ! -f "$o" ] || [ "$f" -nt "$o" ] || [ "$newest_h" -nt "$o" ]; then
         # shellcheck disable=SC2086
         clang $cflags -fsanitize=fuzzer-no-link -c "$f" -o "$o"
     fi

@@ -22,7 +22,7 @@ check "summary counts every word" contains err.txt "801 words, 800 hits, 1 error
     -w words.txt > one.txt 2> one.err
 rc=$?
 check "-j 1: exit 0 (got $rc)" [ $rc -eq 0 ]
-check "-j 1: all 800 hits" [ "$(sort -u one.txt | wc -l)" -eq 800 ] && [ "$(wc -l < one.txt)" -eq 800 ]
+check "-j 1: all 800 hits" [ "$(sort -u one.txt | wc -l)" -eq 800 -a "$(wc -l < one.txt)" -eq 800 ]
 
 # One word in 300 kills a worker: 200 deaths, far past the 64 that once
 # ended any scan. Replacements grow with the words judged, so the scan ends

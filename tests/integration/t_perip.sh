@@ -26,7 +26,7 @@ serve 0.2
 scan -w w.txt --per-ip-concurrency 3 > b.out
 check "per_ip_concurrency 3: 40 answers" [ "$(wc -l < b.out)" -eq 40 ]
 peak=$(stats | python3 -c 'import json, sys; print(json.load(sys.stdin)["peak"])')
-check "per_ip_concurrency 3 over two workers: at most 3 at once ($peak)" [ "$peak" -le 3 ] && [ "$peak" -ge 2 ]
+check "per_ip_concurrency 3 over two workers: at most 3 at once ($peak)" [ "$peak" -le 3 -a "$peak" -ge 2 ]
 
 # A numeric host needs no DNS stage: the cap holds all the same, on salvo's
 # own HTTP/1.1 client, and a worker never has more connections to the
@@ -54,7 +54,7 @@ check "keep-alive: 300 names on at most 10 connections ($conns)" [ "$conns" -le 
 serve 0
 scan -w k.txt -t 10 -j 1 --reuse-connections=no > k2.out
 conns=$(stats | field conns)
-check "--reuse-connections=no: a connection per name ($conns)" [ "$conns" -eq 300 ] && [ "$(wc -l < k2.out)" -eq 300 ]
+check "--reuse-connections=no: a connection per name ($conns)" [ "$conns" -eq 300 -a "$(wc -l < k2.out)" -eq 300 ]
 
 # rate of the requests the server saw, from first to last arrival
 seen_rate() { python3 -c 'import json, sys

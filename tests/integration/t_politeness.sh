@@ -88,4 +88,16 @@ check "per-host time: some answered ($answered), the rest skipped" \
     [ "$answered" -ge 4 -a "$answered" -le 40 -a "$(count f.jsonl 'skipped: ')" -eq $((100 - answered)) ]
 check "per-host time: the reason" contains f.err "its time was up (--max-time-per-host 2)"
 stop
+
+# 5. The progress line names the hosts: one slowed (40/s), one given up.
+serve 40
+awk -v p="$sport" 'BEGIN { for (i = 1; i <= 150; i++) { print "http://127.0.0.1:" p "/pg" i;
+                           if (i <= 60) print "http://127.0.0.2:1/gone" i } }' > pl.txt
+script -qfec "\"$SALVO\" -j 1 -t 4 -p none --mc all --auto-bail --bail-errors 5 -l pl.txt" \
+    pl.log > /dev/null
+tr '\r' '\n' < pl.log | sed 's/\x1b\[K//g' > pl.lines
+check "progress: a scan under a terminal" grep -q 'COMMAND_EXIT_CODE="0"' pl.log
+check "progress: the host slowed, with its rate" grep -qE '  slowed 127\.0\.0\.1 \([0-9]+/s\)' pl.lines
+check "progress: the host given up, by its address" grep -qE '  given up 127\.0\.0\.2( |$)' pl.lines
+stop
 finish

@@ -18,7 +18,7 @@ WL=g.txt scan -u "http://echo.test/g2/{}?q=1" -H 'User-Agent: burp' -H 'X-Word: 
     -H 'Accept-Encoding: identity'
 logged " /g1/$tag" 6; logged " /g2/$tag" 6
 g1=$(log " /g1/$tag" | sed 's|/g1/|/gX/|')
-check "GET (CRLF) = -u -H" [ -n "$g1" ] && [ "$g1" = "$(log " /g2/$tag" | sed 's|/g2/|/gX/|')" ]
+check "GET (CRLF) = -u -H" [ -n "$g1" -a "$g1" = "$(log " /g2/$tag" | sed 's|/g2/|/gX/|')" ]
 check "GET (CRLF): every word sent" [ "$(log " /g1/$tag" | wc -l)" -eq 6 ]
 
 # GET, LF line ends, an editor's newline at the end
@@ -34,7 +34,7 @@ scan -u "http://echo.test/p2" -X POST -H 'User-Agent: burp' \
     -H 'Content-Type: application/x-www-form-urlencoded' -H 'X-Word: {}' -d 'user={}&pw=1'
 logged "word=$tag-a ct=application/x-www-form-urlencoded" 2; logged "word=$tag-b ct=application/x-www-form-urlencoded" 2
 p1=$(log " /p1 " | grep "word=$tag" | sed 's|/p1|/pX|')
-check "POST (CRLF) = -X -H -d" [ -n "$p1" ] && [ "$p1" = "$(log " /p2 " | grep "word=$tag" | sed 's|/p2|/pX|')" ]
+check "POST (CRLF) = -X -H -d" [ -n "$p1" -a "$p1" = "$(log " /p2 " | grep "word=$tag" | sed 's|/p2|/pX|')" ]
 # "user=" WORD "&pw=1": the editor's newline after the 14 bytes is no body
 check "POST: the body's length is the word's" [ "$(log " /p1 " | grep "word=$tag" | grep -c "cl=$(( 10 + ${#tag} + 2 ))$")" -eq 2 ]
 

@@ -20,13 +20,13 @@ printf 'missing-%s-1\nhit-%s-2\n' $tag $tag > w2.txt
 wait_lines "$NGX_DIR/proxy.log" "missing-$tag-1" 1
 check "--replay-codes 404: both hits written" [ "$(wc -l < out2.txt)" -eq 2 ]
 check "--replay-codes 404: only the 404 replayed" \
-    [ "$(awk -v t="missing-$tag-1" '$6 ~ t' "$NGX_DIR/proxy.log" | wc -l)" -eq 1 ] &&
-    [ "$(awk -v t="hit-$tag-2" '$6 ~ t' "$NGX_DIR/proxy.log" | wc -l)" -eq 0 ]
+    [ "$(awk -v t="missing-$tag-1.baidu.com" '$6 == t' "$NGX_DIR/proxy.log" | wc -l)" -eq 1 -a \
+      "$(awk -v t="hit-$tag-2.baidu.com" '$6 == t' "$NGX_DIR/proxy.log" | wc -l)" -eq 0 ]
 # A proxy that is down: said, and the results are the same.
 "$SALVO" -j 2 --connect-to "$CT" -w w.txt --replay-proxy "http://127.0.0.1:1" > out3.txt 2> err3.txt; rc=$?
 check "proxy down: exit 0 (got $rc)" [ $rc -eq 0 ]
 check "proxy down: the same hits" same_set out3.txt expected.txt
 said=$(grep -c 'replay-proxy http://127.0.0.1:1: connect' err3.txt)
-check "proxy down: said once a worker ($said)" [ "$said" -ge 1 ] && [ "$said" -le 2 ]
+check "proxy down: said once a worker ($said)" [ "$said" -ge 1 -a "$said" -le 2 ]
 check "proxy down: how many were not replayed (60 in all)" [ "$(sed -n 's/.*--replay-proxy: \([0-9]*\) hits could not be replayed/\1/p' err3.txt | awk '{ s += $1 } END { print s + 0 }')" -eq 60 ]
 finish

@@ -17,7 +17,7 @@ rm -f out.txt st
 start -q --state st > /dev/null 2> err1.txt
 t=$(at); sleep "$t"; kill -INT $pid; wait $pid; rc=$?
 check "SIGINT after ${t}s: exit 130 (got $rc)" [ $rc -eq 130 ]
-check "SIGINT: the state was saved before the scan ended" [ -s st ] && [ "$(wc -l < out.txt)" -lt "$(wc -l < expected.txt)" ]
+check "SIGINT: the state was saved before the scan ended" [ -s st -a "$(wc -l < out.txt)" -lt "$(wc -l < expected.txt)" ]
 run -q --resume st > /dev/null 2> err2.txt
 check "resume after SIGINT: exit 0 (got $?)" [ $? -eq 0 ]
 exact "SIGINT + resume"

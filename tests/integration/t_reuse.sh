@@ -192,7 +192,7 @@ check "-t auto: a connection per probe starts at 200" grep -q -- '-t auto: start
 "$SALVO" -q -v -j 1 --timeout 30 -f jsonl -p none --mc 100-599 -u "https://paths.test/{}?run=auto3" \
     --connect-to "::127.0.0.1:$TLS" -w words.txt > auto3.jsonl 2> auto3.err
 check "-t auto, HTTP/2: up to one connection's streams" grep -q -- '-t auto: HTTP/2: [0-9]* -> 100 transfers in flight' auto3.err
-check "-t auto, HTTP/2: every word answered once" [ "$(requests auto3 "$LOG")" -eq 600 ] && [ "$(wc -l < auto3.jsonl)" -eq 600 ]
+check "-t auto, HTTP/2: every word answered once" [ "$(requests auto3 "$LOG")" -eq 600 -a "$(wc -l < auto3.jsonl)" -eq 600 ]
 "$SALVO" -q -v -j 1 --timeout 30 -u "https://paths.test/{}?run=auto4" --connect-to "::127.0.0.1:$TLS1" \
     -w words.txt > /dev/null 2> auto4.err
 check "-t auto, HTTP/1.1 over TLS: every word asked once" [ "$(requests auto4 "$LOG")" -eq 600 ]

@@ -19,6 +19,6 @@ check "the interruption is said" contains err.txt "interrupted"
     > out.txt 2> err.txt & pid=$!
 sleep 0.5; kill -INT $pid; sleep 0.3; kill -INT $pid
 start=$(date +%s); wait $pid; rc=$?; took=$(( $(date +%s) - start ))
-check "second SIGINT stops at once (${took}s, exit $rc)" [ $took -le 2 ] && [ $rc -eq 130 ]
+check "second SIGINT stops at once (${took}s, exit $rc)" [ $took -le 2 -a $rc -eq 130 ]
 kill $bh
 finish
