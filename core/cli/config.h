@@ -30,6 +30,8 @@ struct conf {
     int auto_bail;     /* give a host up on errors in a row or on 403/429 */
     long lua_instructions;
     long lua_memory;
+    long max_fetches;      /* salvo.fetch() calls per word */
+    char *fetch_scope;     /* origin | host | any */
     double judge_timeout; /* 0 = from --timeout */
     double max_time;      /* seconds the scan may run, 0 = no limit */
     double max_time_per_host; /* seconds from a host's first request; 0 = no limit */

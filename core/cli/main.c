@@ -13,6 +13,7 @@
 #include "queue/queue.h"
 #include "queue/qwork.h"
 #include "scan/store.h"
+#include "ext/fetch.h"
 #include "pool/journal.h"
 #include "base/combo.h"
 #include "out/report.h"
@@ -147,6 +148,14 @@ static void settings_of(const struct conf *c, struct settings *s)
                                      c->max_time, NULL};
     s->queue = (struct queue_settings){c->redis, c->queue, c->claim_idle, c->chunk, c->wordlist,
                                        c->template, c->format, c->quiet, &s->pool};
+}
+
+static struct script_limits script_limits_of(const struct conf *c)
+{
+    int scope = !strcmp(c->fetch_scope, "host") ? FETCH_HOST
+                : !strcmp(c->fetch_scope, "any") ? FETCH_ANY : FETCH_ORIGIN;
+    return (struct script_limits){c->lua_unsafe, (unsigned long)c->lua_instructions,
+                                  (size_t)c->lua_memory, (unsigned)c->max_fetches, scope};
 }
 
 /* --store-responses: its directory there before a worker writes in it. */
@@ -415,8 +424,7 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
                 "read", combo->path[0]);
     warn_numeric_contains(c);
     struct plugin plugin;
-    struct script_limits lim = {c->lua_unsafe, (unsigned long)c->lua_instructions,
-                                (size_t)c->lua_memory};
+    struct script_limits lim = script_limits_of(c);
     if (plugin_load(&plugin, c->plugin, &lim, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
         return EXIT_PLUGIN;
@@ -559,8 +567,7 @@ int main(int argc, char **argv)
         goto done;
     }
     struct plugin plugin;
-    struct script_limits lim = {c.lua_unsafe, (unsigned long)c.lua_instructions,
-                                (size_t)c.lua_memory};
+    struct script_limits lim = script_limits_of(&c);
     if (plugin_load(&plugin, c.plugin, &lim, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
         rc = EXIT_PLUGIN;

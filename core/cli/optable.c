@@ -78,6 +78,11 @@ const struct opt opt_table[] = {
      "Lua instructions allowed per hook call", NULL, 1000, 1e12, NULL, NULL},
     {"scan", "lua_memory", 0, T_INT, O(lua_memory), "67108864", "BYTES",
      "memory cap of each worker's Lua state", NULL, 1 << 20, 1L << 40, NULL, NULL},
+    {"scan", "max_fetches", 0, T_INT, O(max_fetches), "16", "N",
+     "salvo.fetch() calls a script's match() may make for one word", NULL, 0, 10000, NULL, NULL},
+    {"scan", "fetch_scope", 0, T_ENUM, O(fetch_scope), "origin", "SCOPE",
+     "what salvo.fetch() may reach from the word's URL: origin (the same scheme, host and "
+     "port), host (the same host), any (any http(s) URL)", "origin|host|any", 0, 0, NULL, NULL},
     {"scan", "worker_memory", 0, T_INT, O(worker_memory), "4294967296", "BYTES",
      "address space of each worker process (RLIMIT_AS), so that a plugin cannot take the "
      "machine's memory; 0 = no limit", NULL, 0, 1e15, NULL, NULL},

@@ -7,6 +7,7 @@
  * are treated as absent.
  */
 #include "ext/plugin.h"
+#include "ext/fetch.h"
 
 #include "base/paths.h"
 
@@ -554,6 +555,26 @@ int plugin_match(struct plugin *p, salvo_res *res)
     return p->ops->match(p, res);
 }
 
+int plugin_match_wait(struct plugin *p, salvo_res *res, struct fetch_co **co, salvo_req *want)
+{
+    *co = NULL;
+    if (p->ops == &lua_ops)
+        return fetch_match(p->lua, res, co, want);
+    return plugin_match(p, res);
+}
+
+int plugin_resume(struct plugin *p, struct fetch_co *co, const salvo_res *got, int kind,
+                  salvo_req *want)
+{
+    return fetch_resume(p->lua, co, got, kind, want);
+}
+
+void plugin_wait_free(struct plugin *p, struct fetch_co *co)
+{
+    if (p->lua)
+        fetch_co_free(p->lua, co);
+}
+
 int plugin_error_kind(const struct plugin *p)
 {
     return p->ops->error_kind;
@@ -628,7 +649,7 @@ static void list_dir(FILE *f, const char *dir, const char *ext, char names[][64]
         }
         struct plugin p;
         char err[512], abi[16];
-        static const struct script_limits none = {0, 0, 0};
+        static const struct script_limits none = {0, 0, 0, 0, 0};
         if (plugin_load(&p, path, &none, err, sizeof err) < 0) {
             list_row(f, name, "?", "?", "(refused, see below)", path);
             fprintf(f, "    %s\n", err);

@@ -19,6 +19,8 @@
  * is valid during match() only; touching it later raises an error.
  */
 #include "ext/script.h"
+#include "ext/scriptint.h"
+#include "ext/fetch.h"
 
 #include "base/log.h"
 #include "ext/match.h"
@@ -36,28 +38,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
-#define HOOK_STEP 1000
-#define RES_MT "salvo.res"
-#define HEADERS_MT "salvo.headers"
-#define REGEX_CACHE 32
-
-struct script {
-    lua_State *L;
-    char path[1024];
-    struct script_limits lim;
-    size_t mem;
-    unsigned long count;
-    int has_target, has_match, has_init;
-    struct {
-        char *pattern;
-        pcre2_code *code;
-    } rx[REGEX_CACHE];
-    unsigned rx_next;
-    pcre2_match_data *md;
-};
 
 /* ---- the state: allocator, budget, calls ---- */
 
@@ -78,20 +58,20 @@ static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return p;
 }
 
-static struct script *of(lua_State *L)
+struct script *script_of(lua_State *L)
 {
     void *ud;
     lua_getallocf(L, &ud);
     return ud;
 }
 
-static void l_hook(lua_State *L, lua_Debug *ar)
+void script_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
-    struct script *s = of(L);
+    struct script *s = script_of(L);
     s->count += HOOK_STEP;
     if (s->count > s->lim.instructions) {
-        lua_sethook(L, l_hook, LUA_MASKCOUNT, 1); /* unescapable from now on */
+        lua_sethook(L, script_hook, LUA_MASKCOUNT, 1); /* unescapable from now on */
         luaL_error(L, "instruction budget of %I exceeded (lua_instructions)",
                    (lua_Integer)s->lim.instructions);
     }
@@ -118,7 +98,7 @@ static int call(struct script *s, int nargs, int nres, char *err, size_t errlen)
     lua_pushcfunction(L, l_traceback);
     lua_insert(L, base);
     s->count = 0;
-    lua_sethook(L, l_hook, LUA_MASKCOUNT, HOOK_STEP);
+    lua_sethook(L, script_hook, LUA_MASKCOUNT, HOOK_STEP);
     int rc = lua_pcall(L, nargs, nres, base);
     lua_sethook(L, NULL, 0, 0);
     lua_remove(L, base);
@@ -160,7 +140,7 @@ static pcre2_code *regex_get(struct script *s, lua_State *L, const char *pattern
 /* salvo.regex(subject, pattern) -> nil | whole match, captures... */
 static int l_regex(lua_State *L)
 {
-    struct script *s = of(L);
+    struct script *s = script_of(L);
     size_t len;
     const char *subject = luaL_checklstring(L, 1, &len);
     const char *pattern = luaL_checkstring(L, 2);
@@ -227,14 +207,11 @@ static const luaL_Reg salvo_lib[] = {
     {"regex", l_regex},
     {"title", l_title},
     {"log", l_log},
+    {"fetch", fetch_lua},
     {NULL, NULL},
 };
 
 /* ---- res ---- */
-
-struct lres {
-    salvo_res *r;  /* NULL once match() has returned */
-};
 
 static int l_headers_index(lua_State *L)
 {
@@ -250,7 +227,7 @@ static int l_headers_index(lua_State *L)
     return 1;
 }
 
-static void push_headers(lua_State *L, const salvo_res *r)
+void script_push_headers(lua_State *L, const salvo_res *r)
 {
     lua_newtable(L);
     size_t pos = 0;
@@ -310,7 +287,7 @@ static int l_res_index(lua_State *L)
     } else if (!strcmp(k, "headers")) {
         if (lua_getiuservalue(L, 1, 1) != LUA_TTABLE) {
             lua_pop(L, 1);
-            push_headers(L, r);
+            script_push_headers(L, r);
             lua_pushvalue(L, -1);
             lua_setiuservalue(L, 1, 1);
         }
@@ -572,14 +549,14 @@ void script_free(struct script *s)
 int script_has_target(const struct script *s) { return s && s->has_target; }
 int script_has_match(const struct script *s) { return s && s->has_match; }
 
-static void fail_with(struct buf *b, const char *msg)
+void script_fail_with(struct buf *b, const char *msg)
 {
     buf_reset(b);
     buf_append_str(b, msg);
 }
 
 /* target() returned a table: {url=, method=, headers={}, body=} */
-static const char *apply_table(lua_State *L, salvo_req *req)
+const char *script_apply_table(lua_State *L, salvo_req *req)
 {
     static const char *const bad = "target() returned a table with a bad url, method, "
                                    "headers or body";
@@ -663,7 +640,7 @@ static int l_do_target(lua_State *L)
         buf_reset(&c->req->url);
         buf_append_str(&c->req->url, lua_tostring(L, -1));
     } else if (t == LUA_TTABLE) {
-        c->bad = apply_table(L, c->req);
+        c->bad = script_apply_table(L, c->req);
     } else if (t != LUA_TNIL) {
         c->bad = "target() must return a URL string, a table, nil or false";
     }
@@ -678,27 +655,27 @@ int script_target(struct script *s, const char *word, size_t len, salvo_req *req
     lua_pushcfunction(L, l_do_target);
     lua_pushlightuserdata(L, &c);
     if (call(s, 1, 0, why, sizeof why) < 0) {
-        fail_with(&req->fail, why);
+        script_fail_with(&req->fail, why);
         return SALVO_FAIL;
     }
     if (c.refused) {
-        fail_with(&req->fail, c.reason);
+        script_fail_with(&req->fail, c.reason);
         return SALVO_FAIL;
     }
     if (c.bad) {
         char msg[1600];
         snprintf(msg, sizeof msg, "lua: %s: %s", s->path, c.bad);
-        fail_with(&req->fail, msg);
+        script_fail_with(&req->fail, msg);
         return SALVO_FAIL;
     }
     if (strpbrk(req->url.p ? req->url.p : "", "\r\n")) {
-        fail_with(&req->fail, "lua: target() returned a URL with CR or LF");
+        script_fail_with(&req->fail, "lua: target() returned a URL with CR or LF");
         return SALVO_FAIL;
     }
     return SALVO_MISS;
 }
 
-static void take_fields(lua_State *L, int idx, salvo_res *r)
+void script_take_fields(lua_State *L, int idx, salvo_res *r)
 {
     lua_pushnil(L);
     while (lua_next(L, idx) && r->nfields < RESULT_MAX_FIELDS) {
@@ -732,7 +709,7 @@ static int l_do_match(lua_State *L)
     lua_call(L, 1, 2);
     c->hit = lua_toboolean(L, -2);
     if (lua_istable(L, -1))
-        take_fields(L, lua_absindex(L, -1), c->res);
+        script_take_fields(L, lua_absindex(L, -1), c->res);
     return 0;
 }
 
@@ -747,7 +724,7 @@ int script_match(struct script *s, salvo_res *res)
     if (c.u)
         c.u->r = NULL; /* res is gone after this call: a kept copy says so */
     if (rc < 0) {
-        fail_with(&res->fail, why);
+        script_fail_with(&res->fail, why);
         return SALVO_FAIL;
     }
     return c.hit ? SALVO_HIT : SALVO_MISS;

@@ -7,14 +7,10 @@
 #define SALVO_HOST_SIDE
 #include "salvo/plugin.h"
 
+#include "ext/limits.h"
+
 struct strlist;
 struct script;
-
-struct script_limits {
-    int unsafe;                 /* io, os, debug, package: off unless set */
-    unsigned long instructions; /* per hook call */
-    size_t memory;              /* bytes per Lua state */
-};
 
 /* In the parent, before any worker exists: load and run the file in a
  * throw-away state so that a missing file, a syntax error or a script

@@ -4,12 +4,14 @@
 #include "ext/beacon.h"
 #include "base/codes.h"
 #include "base/msg.h"
+#include "ext/fetch.h"
 #include "ext/plugin.h"
 #include "scan/probe.h"
 #include "net/res.h"
 #include "base/tmpl.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void judge_init(struct judge *j, struct plugin *plugin, struct beacon *beacon,
@@ -114,6 +116,32 @@ static int calibrated(struct judge *j, struct probe *p)
     return k;
 }
 
+/* What the matcher said, as a probe's verdict. */
+static void verdict_of(struct judge *j, struct probe *p, int v, int *verdict, int *kind,
+                       const char **why)
+{
+    salvo_res *res = &p->x.res;
+    if (v != FETCH_PENDING)
+        p->co = NULL; /* the coroutine, if any, has ended */
+    switch (v) {
+    case FETCH_PENDING:
+        *verdict = V_PENDING;
+        break;
+    case SALVO_HIT:
+        *verdict = V_HIT;
+        break;
+    case SALVO_MISS:
+        *verdict = V_MISS;
+        *why = j->plugin->name;
+        j->stats->misses++;
+        break;
+    default:
+        *verdict = V_ERROR;
+        *kind = plugin_error_kind(j->plugin);
+        *why = res->fail.p;
+    }
+}
+
 void judge_response(struct judge *j, struct probe *p, int *verdict, int *kind, const char **why)
 {
     salvo_res *res = &p->x.res;
@@ -135,23 +163,28 @@ void judge_response(struct judge *j, struct probe *p, int *verdict, int *kind, c
         *verdict = V_HIT;
         return;
     }
-    beacon_on(j->beacon, p->owner_id, p->index, p->word.p, p->word.len);
-    int v = plugin_match(j->plugin, res);
-    beacon_off(j->beacon);
-    switch (v) {
-    case SALVO_HIT:
-        *verdict = V_HIT;
-        break;
-    case SALVO_MISS:
-        *verdict = V_MISS;
-        *why = j->plugin->name;
-        j->stats->misses++;
-        break;
-    default:
+    if (!p->want && !(p->want = calloc(1, sizeof *p->want))) {
         *verdict = V_ERROR;
-        *kind = plugin_error_kind(j->plugin);
-        *why = res->fail.p;
+        *kind = ERR_INTERNAL;
+        *why = "internal: out of memory";
+        return;
     }
+    beacon_on(j->beacon, p->owner_id, p->index, p->word.p, p->word.len);
+    int v = plugin_match_wait(j->plugin, res, &p->co, p->want);
+    beacon_off(j->beacon);
+    verdict_of(j, p, v, verdict, kind, why);
+}
+
+/* A fetch that a script's match() waited for ended: it goes on. */
+static void judge_resume(struct judge *j, struct probe *p, const salvo_res *got, int gkind,
+                         int *verdict, int *kind, const char **why)
+{
+    *kind = ERR_NONE;
+    *why = NULL;
+    beacon_on(j->beacon, p->owner_id, p->index, p->word.p, p->word.len);
+    int v = plugin_resume(j->plugin, p->co, got, gkind, p->want);
+    beacon_off(j->beacon);
+    verdict_of(j, p, v, verdict, kind, why);
 }
 
 const struct calib_fp *judge_learn(struct judge *j, struct probe *p, int initial)
@@ -195,6 +228,12 @@ static int hook_target(void *j, struct probe *p, int *kind)
     return judge_target(j, p, kind);
 }
 
+static void hook_resume(void *j, struct probe *p, const salvo_res *got, int gkind, int *verdict,
+                        int *kind, const char **why)
+{
+    judge_resume(j, p, got, gkind, verdict, kind, why);
+}
+
 static void hook_verdict(void *j, struct probe *p, int *verdict, int *kind, const char **why)
 {
     judge_response(j, p, verdict, kind, why);
@@ -205,4 +244,5 @@ void judge_hooks(struct judge *j, struct probe_hooks *h)
     h->judge = j;
     h->target = hook_target;
     h->verdict = hook_verdict;
+    h->resume = hook_resume;
 }

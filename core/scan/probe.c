@@ -133,6 +133,8 @@ static int probe_queue_push(struct queue *q, struct probe *p)
 
 /* ---- the end ---- */
 
+static void fetch_done(struct probes *ps, struct probe *f, int verdict, int kind, const char *why);
+
 void probe_end(struct probe *p, int verdict, int kind, const char *why)
 {
     struct probes *ps = p->ps;
@@ -141,7 +143,10 @@ void probe_end(struct probe *p, int verdict, int kind, const char *why)
         p->perip_held = 0;
     }
     ps->busy--;
-    ps->end(p, verdict, kind, why, ps->ud);
+    if (p->waiter)
+        fetch_done(ps, p, verdict, kind, why);
+    else
+        ps->end(p, verdict, kind, why, ps->ud);
     engine_xfer_clear(&p->x);
     buf_reset(&p->word);
     p->owner = NULL;
@@ -410,6 +415,97 @@ static int try_again(const struct probes *ps, const struct probe *p)
     return later && p->attempt < ps->s.retries + ps->s.pushback_tries;
 }
 
+/* ---- fetch: a request a script's match() makes, as a probe of its own ---- */
+
+static void fetch_start(struct probes *ps, struct probe *w);
+static struct probe *probe_get(struct probes *ps);
+
+static void want_free(salvo_req *r)
+{
+    if (!r)
+        return;
+    buf_free(&r->url);
+    buf_free(&r->method);
+    buf_free(&r->body);
+    buf_free(&r->fail);
+    curl_slist_free_all(r->headers);
+    free(r);
+}
+
+static int copy_req(salvo_req *dst, const salvo_req *src)
+{
+    if (buf_append(&dst->url, src->url.p, src->url.len) < 0 ||
+        buf_append(&dst->method, src->method.p, src->method.len) < 0 ||
+        buf_append(&dst->body, src->body.p, src->body.len) < 0)
+        return -1;
+    dst->has_body = src->has_body;
+    for (const struct curl_slist *l = src->headers; l; l = l->next) {
+        struct curl_slist *n = curl_slist_append(dst->headers, l->data);
+        if (!n)
+            return -1;
+        dst->headers = n;
+    }
+    return 0;
+}
+
+/* The answer of f back to the match() waiting on it: the next fetch, or
+ * the waiting probe's end. */
+static void fetch_answer(struct probes *ps, struct probe *w, const salvo_res *got, int kind)
+{
+    int verdict = V_HIT, vkind = ERR_NONE;
+    const char *why = NULL;
+    ps->h.resume(ps->h.judge, w, got, kind, &verdict, &vkind, &why);
+    if (verdict == V_PENDING)
+        fetch_start(ps, w);
+    else
+        probe_end(w, verdict, vkind, why);
+}
+
+/* w's want as a probe through the same stages as a word's (the DNS
+ * stage, --rate and the per-address caps, the transfer, retries), whose
+ * end goes back to w instead of the owner. */
+static void fetch_start(struct probes *ps, struct probe *w)
+{
+    struct probe *f = probe_get(ps);
+    if (!f || copy_req(&f->x.req, w->want) < 0 || buf_append(&f->word, w->word.p, w->word.len) < 0) {
+        if (f) {
+            engine_xfer_clear(&f->x);
+            buf_reset(&f->word);
+            f->next = ps->free_list;
+            ps->free_list = f;
+        }
+        static salvo_res oom = {.error = "internal: out of memory"};
+        fetch_answer(ps, w, &oom, ERR_INTERNAL);
+        return;
+    }
+    ps->busy++;
+    f->waiter = w;
+    f->owner = w->owner;
+    f->owner_id = w->owner_id;
+    f->index = w->index;
+    f->attempt = 0;
+    f->stall_tries = 0;
+    f->x.res.word = f->word.p;
+    f->x.res.wlen = f->word.len;
+    if (ps->h.start && ps->h.wanted(ps->h.resolve, f)) {
+        f->stage = PS_RESOLVE;
+        if (ps->h.start(ps->h.resolve, f) < 0)
+            fail_msg(f, ERR_INTERNAL, "internal: out of memory");
+        return;
+    }
+    probe_admit(f); /* --rate and the caps in probe_pump(), like every probe */
+    uv_timer_start(&ps->perip_timer, probe_on_perip_timer, 0, 0); /* the pump soon */
+}
+
+static void fetch_done(struct probes *ps, struct probe *f, int verdict, int kind, const char *why)
+{
+    struct probe *w = f->waiter;
+    f->waiter = NULL;
+    if (verdict == V_ERROR && !f->x.res.error)
+        f->x.res.error = why;
+    fetch_answer(ps, w, &f->x.res, verdict == V_ERROR ? kind : ERR_NONE);
+}
+
 static void probe_on_xfer_done(struct xfer *x, void *ud)
 {
     struct probes *ps = ud;
@@ -446,11 +542,18 @@ static void probe_on_xfer_done(struct xfer *x, void *ud)
         probe_fail(p, x->kind);
         return;
     }
+    if (p->waiter) { /* a fetch: its answer goes to the match() that asked */
+        probe_end(p, V_HIT, ERR_NONE, NULL);
+        return;
+    }
     int verdict = V_HIT, kind = ERR_NONE;
     const char *why = NULL;
     if (ps->h.verdict)
         ps->h.verdict(ps->h.judge, p, &verdict, &kind, &why);
-    probe_end(p, verdict, kind, why);
+    if (verdict == V_PENDING)
+        fetch_start(ps, p);
+    else
+        probe_end(p, verdict, kind, why);
 }
 
 static void probe_on_idle(void *ud)
@@ -677,6 +780,7 @@ void probe_free(struct probes *ps)
         next = p->next;
         engine_xfer_free(&p->x);
         buf_free(&p->word);
+        want_free(p->want);
         free(p);
     }
     engine_free(ps->eng);

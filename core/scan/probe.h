@@ -27,6 +27,7 @@
 struct rate;
 struct perip;
 struct probes;
+struct fetch_co;
 struct tmpl_keys;
 
 enum probe_stage { PS_BUILD = 0, PS_TARGET, PS_RESOLVE, PS_ADMIT, PS_TRANSFER, PS_RETRY,
@@ -49,7 +50,15 @@ struct probe {
     long port;
     char dest[48];               /* the address it goes to, "" if unknown */
     int perip_held;              /* counted in the per-address table */
+    struct probe *waiter;        /* a fetch: the probe whose match() waits for it */
+    struct fetch_co *co;         /* the judge's: its match() waiting on a fetch, or NULL */
+    salvo_req *want;             /* what that match() asked to fetch (made on first use) */
 };
+
+/* The judge's verdict while a script's match() waits on a fetch: the
+ * probe layer fetches p->want and hands the answer to the resume hook.
+ * Never sent: every probe ends with one of msg.h's verdicts. */
+#define V_PENDING 100
 
 /* Counts a worker sends up now and then (MSG_STATS). */
 struct probe_stats {
@@ -85,6 +94,10 @@ struct probe_hooks {
     int (*target)(void *judge, struct probe *p, int *kind);
     /* The verdict on a response; *why names what turned it down. */
     void (*verdict)(void *judge, struct probe *p, int *verdict, int *kind, const char **why);
+    /* The fetch p waited for ended (got, with kind when it failed): the
+     * verdict as above, or V_PENDING again for the next fetch. */
+    void (*resume)(void *judge, struct probe *p, const salvo_res *got, int kind, int *verdict,
+                   int *vkind, const char **why);
     void *resolve;
     /* Whether p's host goes through the DNS stage. */
     int (*wanted)(void *resolve, struct probe *p);
