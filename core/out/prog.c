@@ -179,6 +179,9 @@ void prog_draw(const struct scan_stats *st, int force)
     double avg = el > 0 ? (double)d / el : 0;
     char done[32], total[32], line[384], eta[32] = "ETA -", win[48], hosts[128];
     hosts_part(st, hosts, sizeof hosts);
+    char fetched[40] = "";
+    if (st->fetches) /* a script's own requests: work that is no word */
+        snprintf(fetched, sizeof fetched, " (+%llu fetched)", (unsigned long long)st->fetches);
     thousands(done, sizeof done, shown);
     /* -t as it was asked: per worker (the mean with -t auto), and how many. */
     int procs = st->procs > 0 ? st->procs : 1;
@@ -195,14 +198,14 @@ void prog_draw(const struct scan_stats *st, int force)
     }
     if (g.counted && g.total) {
         thousands(total, sizeof total, g.total);
-        n = snprintf(line, sizeof line, "\r\033[K%s/%s words (%.0f%%)  %.0f/s now  %.0f/s avg  "
-                     "%llu hits  %llu errors  -t %s  %d:%02d elapsed  %s%s", done, total,
+        n = snprintf(line, sizeof line, "\r\033[K%s/%s words%s (%.0f%%)  %.0f/s now  %.0f/s avg  "
+                     "%llu hits  %llu errors  -t %s  %d:%02d elapsed  %s%s", done, total, fetched,
                      100.0 * (double)shown / (double)g.total, rate_now, avg,
                      (unsigned long long)st->hits, (unsigned long long)st->errors,
                      win, (int)(el / 60), (int)el % 60, eta, hosts);
     } else {
-        n = snprintf(line, sizeof line, "\r\033[K%s words  %.0f/s now  %.0f/s avg  %llu hits  "
-                     "%llu errors  -t %s  %d:%02d elapsed%s", done, rate_now, avg,
+        n = snprintf(line, sizeof line, "\r\033[K%s words%s  %.0f/s now  %.0f/s avg  %llu hits  "
+                     "%llu errors  -t %s  %d:%02d elapsed%s", done, fetched, rate_now, avg,
                      (unsigned long long)st->hits, (unsigned long long)st->errors,
                      win, (int)(el / 60), (int)el % 60, hosts);
     }

@@ -67,8 +67,9 @@ void statsjson_tick(struct statsjson *s, const struct scan_stats *st, uint64_t t
     buf_printf(&b, ",\"hits\":%llu,\"errors\":%llu,", (unsigned long long)st->hits,
                (unsigned long long)st->errors);
     summary_errclass_json(st, &b);
-    buf_printf(&b, ",\"retries\":%llu,\"rate_now\":%.1f,\"rate_avg\":%.1f,\"window\":%llu,"
-               "\"workers\":%d", (unsigned long long)st->retries, rate_now, avg,
+    buf_printf(&b, ",\"retries\":%llu,\"fetches\":%llu,\"rate_now\":%.1f,\"rate_avg\":%.1f,"
+               "\"window\":%llu,\"workers\":%d", (unsigned long long)st->retries,
+               (unsigned long long)st->fetches, rate_now, avg,
                (unsigned long long)st->window, st->procs);
     if (total && avg > 0 && !final)
         buf_printf(&b, ",\"eta_s\":%.0f", (double)(total - done) / avg);

@@ -103,6 +103,8 @@ void summary_print(const struct summary_scan *c, const struct scan_stats *st)
         buf_printf(&b, " (%llu in the script)", (unsigned long long)st->script_errors);
     if (st->retries)
         buf_printf(&b, ", %llu retries", (unsigned long long)st->retries);
+    if (st->fetches)
+        buf_printf(&b, ", %llu fetched by the script", (unsigned long long)st->fetches);
     log_msg(LOG_INFO, "%llu words, %llu hits, %llu errors%s in %.2f s (%.0f words/s, %d workers)",
             (unsigned long long)st->words_done, (unsigned long long)st->hits,
             (unsigned long long)st->errors, b.p ? b.p : "", st->elapsed, rate(st), st->procs);
@@ -172,6 +174,7 @@ int summary_json(const struct summary_scan *c, const struct scan_stats *st, cons
     summary_num(&b, "calibration", st->calibrated);
     buf_append_byte(&b, '}');
     summary_num(&b, "retries", st->retries);
+    summary_num(&b, "fetches", st->fetches);
     summary_num(&b, "crashes", st->crashes);
     summary_num(&b, "lost", st->lost);
     buf_append_byte(&b, ',');

@@ -479,6 +479,8 @@ static void fetch_start(struct probes *ps, struct probe *w)
         return;
     }
     ps->busy++;
+    ps->stats->fetches++;
+    ps->stats->counted = 1;
     f->waiter = w;
     f->owner = w->owner;
     f->owner_id = w->owner_id;

@@ -64,7 +64,7 @@ struct probe {
 struct probe_stats {
     uint32_t status_count[600];
     uint32_t size_count[SIZE_BUCKETS];
-    uint32_t retries, misses, filtered, calibrated, wildcards, ended;
+    uint32_t retries, misses, filtered, calibrated, wildcards, ended, fetches;
     uint32_t window, window_sent; /* transfers in flight at most: now, last said */
     int counted;                 /* something changed since the last send */
 };

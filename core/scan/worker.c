@@ -266,10 +266,10 @@ static void send_stats(struct worker *w)
             st->size_count[k] = 0;
         }
     uint32_t *const counts[] = {&st->retries, &st->misses, &st->filtered, &st->calibrated,
-                                &st->wildcards, &st->ended};
+                                &st->wildcards, &st->ended, &st->fetches};
     const uint16_t keys[] = {STATS_RETRIES, STATS_MISSES, STATS_FILTERED, STATS_CALIBRATED,
-                             STATS_WILDCARDS, STATS_ENDED};
-    for (size_t i = 0; i < 6; i++)
+                             STATS_WILDCARDS, STATS_ENDED, STATS_FETCHES};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (*counts[i]) {
             buf_append(&b, &keys[i], 2);
             buf_append(&b, counts[i], 4);

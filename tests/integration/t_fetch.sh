@@ -35,6 +35,16 @@ wait_lines "$LOG" "/$tag-" 150
 check "git.lua: one config fetched for each HEAD that answered (60)" \
     [ "$(grep -c "/$tag-[a-z]*-[0-9]*/.git/config" "$LOG")" -eq 60 ]
 check "git.lua: no config fetched for a missing HEAD" [ -z "$(grep "/$tag-none-[0-9]*/.git/config" "$LOG")" ]
+# Counted: the summary, its JSON, the progress line (a terminal, --rate 60
+# so that it is drawn).
+script -qfec "\"$SALVO\" -j 1 -p \"$SRC_DIR/scripts/git.lua\" -u 'http://paths.test:$PORT/{}/.git/HEAD' -w words.txt --rate 60 --summary-json s.json -o /dev/null" g.log > /dev/null
+tr '\r' '\n' < g.log | sed 's/\x1b\[K//g' > g.lines
+check "the summary counts the fetches" grep -q '^salvo: 90 words, 30 hits, 0 errors, 60 fetched by the script in ' g.lines
+check "so does its JSON" python3 -c 'import json; assert json.load(open("s.json"))["fetches"] == 60'
+# 150 requests at --rate 60: 2.5 s if the fetches take their turn, 1.5 s if not.
+took=$(scan_secs g.lines)
+check "fetches wait for --rate like words (${took}s)" python3 -c "assert $took >= 2.2"
+check "and the progress line" grep -qE '^[0-9,]+/90 words \(\+[0-9]+ fetched\) \(' g.lines
 
 # 2. What fetch gives and refuses, a word each.
 printf '%s\n' scope loop raise relative table pcall keep intarget plain budget > f.txt
