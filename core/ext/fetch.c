@@ -55,12 +55,6 @@ static void co_end(struct script *s, struct fetch_co *c, int well)
     free(c);
 }
 
-void fetch_co_free(struct script *s, struct fetch_co *co)
-{
-    if (co)
-        co_end(s, co, 0);
-}
-
 /* The fields match() returned, under the budget: a field's __tostring
  * runs Lua too. */
 static int l_take_fields(lua_State *T)
@@ -202,23 +196,17 @@ static size_t origin_len(const char *url)
 /* The host of url's origin, without user info or port. */
 static void authority_host(const char *url, const char **h, size_t *n)
 {
-    const char *p = strstr(url, "://") + 3;
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
     size_t len = strcspn(p, "/?#");
     const char *at = memchr(p, '@', len);
     if (at) {
         len -= (size_t)(at + 1 - p);
         p = at + 1;
     }
-    size_t hl = len;
-    if (*p == '[') {
-        const char *rb = memchr(p, ']', len);
-        hl = rb ? (size_t)(rb + 1 - p) : len;
-    } else {
-        const char *colon = memchr(p, ':', len);
-        hl = colon ? (size_t)(colon - p) : len;
-    }
+    const char *end = *p == '[' ? memchr(p, ']', len) : memchr(p, ':', len);
     *h = p;
-    *n = hl;
+    *n = !end ? len : *p == '[' ? (size_t)(end + 1 - p) : (size_t)(end - p);
 }
 
 /* Whether url may be fetched for a word whose URL is base. */
@@ -239,7 +227,7 @@ static int in_scope(int scope, const char *base, const char *url)
     return n1 == n2 && !strncasecmp(h1, h2, n1);
 }
 
-static void req_reset(salvo_req *r)
+void fetch_req_reset(salvo_req *r)
 {
     buf_reset(&r->url);
     buf_reset(&r->method);
@@ -254,18 +242,48 @@ static const char *const scope_names[] = {"origin", "host", "any"};
 
 /* salvo.fetch(url | {url=, method=, headers={}, body=}) -> a response
  * table. A URL that starts with '/' is on the word's own origin. */
+int fetch_check(const struct script_limits *lim, unsigned done, const char *base, salvo_req *w,
+                const char *who, char *why, size_t whylen)
+{
+    if (done >= lim->max_fetches) {
+        snprintf(why, whylen, "%s: more than %u fetches for one word (--max-fetches)", who,
+                 lim->max_fetches);
+        return -1;
+    }
+    if (!w->url.len) {
+        snprintf(why, whylen, "%s: no url", who);
+        return -1;
+    }
+    if (w->url.p[0] == '/') { /* on the word's origin */
+        struct buf abs = {0};
+        buf_append(&abs, base, origin_len(base));
+        buf_append(&abs, w->url.p, w->url.len);
+        buf_free(&w->url);
+        w->url = abs;
+    }
+    if (!w->url.p || strlen(w->url.p) != w->url.len || strpbrk(w->url.p, "\r\n")) {
+        snprintf(why, whylen, "%s: the url holds a NUL, CR or LF byte", who);
+        return -1;
+    }
+    if (!in_scope(lim->fetch_scope, base, w->url.p)) {
+        snprintf(why, whylen, "%s: %.900s is out of scope (--fetch-scope %s, the word's URL is "
+                 "%.900s)", who, w->url.p, scope_names[lim->fetch_scope], base);
+        return -1;
+    }
+    return 0;
+}
+
+/* salvo.fetch(url | {url=, method=, headers={}, body=}) -> a response
+ * table. A URL that starts with '/' is on the word's own origin. */
 int fetch_lua(lua_State *L)
 {
     struct script *s = script_of(L);
     struct fetch_co *c = s->cur;
     if (!c || !lua_isyieldable(L))
         return luaL_error(L, "salvo.fetch: only match() can fetch");
-    if (c->fetches >= s->lim.max_fetches)
-        return luaL_error(L, "salvo.fetch: more than %d fetches for one word (--max-fetches)",
-                          (int)s->lim.max_fetches);
     const char *base = c->u->r && c->u->r->url ? c->u->r->url : "";
     salvo_req *w = c->want;
-    req_reset(w);
+    fetch_req_reset(w);
     if (lua_type(L, 1) == LUA_TSTRING) {
         buf_append_str(&w->url, lua_tostring(L, 1));
     } else if (lua_istable(L, 1)) {
@@ -276,21 +294,9 @@ int fetch_lua(lua_State *L)
         return luaL_error(L, "salvo.fetch: a URL or a {url=...} table, not a %s",
                           luaL_typename(L, 1));
     }
-    if (!w->url.len)
-        return luaL_error(L, "salvo.fetch: no url");
-    if (w->url.p[0] == '/') { /* on the word's origin */
-        size_t o = origin_len(base);
-        struct buf abs = {0};
-        buf_append(&abs, base, o);
-        buf_append(&abs, w->url.p, w->url.len);
-        buf_free(&w->url);
-        w->url = abs;
-    }
-    if (!w->url.p || strlen(w->url.p) != w->url.len)
-        return luaL_error(L, "salvo.fetch: the url holds a NUL byte");
-    if (!in_scope(s->lim.fetch_scope, base, w->url.p))
-        return luaL_error(L, "salvo.fetch: %s is out of scope (--fetch-scope %s, the word's URL "
-                          "is %s)", w->url.p, scope_names[s->lim.fetch_scope], base);
+    char why[2048];
+    if (fetch_check(&s->lim, c->fetches, base, w, "salvo.fetch", why, sizeof why) < 0)
+        return luaL_error(L, "%s", why);
     c->fetches++;
     return lua_yield(L, 0);
 }

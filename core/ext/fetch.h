@@ -29,8 +29,14 @@ int fetch_match(struct script *s, salvo_res *res, struct fetch_co **co, salvo_re
  * freed once it has ended (any return but FETCH_PENDING). */
 int fetch_resume(struct script *s, struct fetch_co *co, const salvo_res *got, int kind,
                  salvo_req *want);
-/* A coroutine given up before it ended (its fetch could not be made). */
-void fetch_co_free(struct script *s, struct fetch_co *co);
+/* The request in want, checked for a word whose URL is base after done
+ * fetches: a URL starting with '/' made absolute on base's origin, then
+ * --max-fetches and --fetch-scope. 0, or -1 with why. */
+struct script_limits;
+int fetch_check(const struct script_limits *lim, unsigned done, const char *base, salvo_req *want,
+                const char *who, char *why, size_t whylen);
+/* Empty want for the next request. */
+void fetch_req_reset(salvo_req *want);
 /* salvo.fetch, in the salvo module (script.c registers it). */
 int fetch_lua(lua_State *L);
 #endif

@@ -64,8 +64,9 @@ HOST_AT(res_field, 18);
 HOST_AT(res_fail, 19);
 HOST_AT(log, 20);
 HOST_AT(args_any, 21);
+HOST_AT(fetch, 22);
 #undef HOST_AT
-_Static_assert(sizeof(struct salvo_host) >= 8 + 8 * 22, "struct salvo_host shrank");
+_Static_assert(sizeof(struct salvo_host) >= 8 + 8 * 23, "struct salvo_host shrank");
 #define DESC_AT(member, off) \
     _Static_assert(offsetof(struct salvo_plugin, member) == (off), \
                    "struct salvo_plugin: " #member " moved; append, never insert")
@@ -223,6 +224,55 @@ static void h_res_fail(salvo_res *r, const char *msg)
     buf_append_str(&r->fail, msg && *msg ? msg : "failed");
 }
 
+/* The word whose match() or fetched() runs now, for fetch(). */
+static struct {
+    salvo_res *res;
+    salvo_req *want;
+    unsigned done;           /* fetches made so far for it */
+    int asked;               /* fetch() was called in this hook */
+    salvo_fetched_fn then;   /* what gets its answer */
+    const struct script_limits *lim;
+} now;
+
+static int h_fetch(salvo_res *r, const char *method, const char *url, const char *const *headers,
+                   const void *body, size_t len, salvo_fetched_fn then)
+{
+    char why[512];
+    if (!now.want || r != now.res) {
+        h_res_fail(r, "fetch(): only from match() or fetched(), on their own res");
+        return -1;
+    }
+    salvo_req *w = now.want;
+    fetch_req_reset(w);
+    if (now.asked) {
+        h_res_fail(r, "fetch(): one a call: return SALVO_FETCH and ask the next in its answer's");
+        return -1;
+    }
+    if (!then) {
+        h_res_fail(r, "fetch(): no function for the answer");
+        return -1;
+    }
+    if (!url || buf_append_str(&w->url, url) < 0 ||
+        (method && (!*method || strpbrk(method, " \t\r\n:") || buf_append_str(&w->method, method) < 0)) ||
+        (body && (buf_append(&w->body, body, len) < 0 || !(w->has_body = 1)))) {
+        h_res_fail(r, "fetch(): a bad url, method or body");
+        return -1;
+    }
+    for (size_t i = 0; headers && headers[i]; i++)
+        if (strpbrk(headers[i], "\r\n") || !strchr(headers[i], ':') ||
+            !(w->headers = curl_slist_append(w->headers, headers[i]))) {
+            h_res_fail(r, "fetch(): a bad header (\"Name: value\", no CR or LF)");
+            return -1;
+        }
+    if (fetch_check(now.lim, now.done, r->url ? r->url : "", w, "fetch()", why, sizeof why) < 0) {
+        h_res_fail(r, why);
+        return -1;
+    }
+    now.asked = 1;
+    now.then = then;
+    return 0;
+}
+
 static void h_log(int level, const char *fmt, ...)
 {
     char prefix[80];
@@ -258,6 +308,7 @@ static const struct salvo_host host = {
     .log = h_log,
     .res_ip = h_res_ip,
     .args_any = h_args_any,
+    .fetch = h_fetch,
 };
 
 /* ---- loading ---- */
@@ -321,6 +372,7 @@ int plugin_load(struct plugin *p, const char *spec, const struct script_limits *
 {
     memset(p, 0, sizeof *p);
     p->ops = &none_ops;
+    p->lim = *lim; /* a compiled plugin's fetch() has the same limits */
     if (!strcmp(spec, "none") || !*spec) {
         snprintf(p->name, sizeof p->name, "none");
         return 0;
@@ -328,7 +380,6 @@ int plugin_load(struct plugin *p, const char *spec, const struct script_limits *
     size_t n = strlen(spec);
     if (n > 4 && !strcmp(spec + n - 4, ".lua")) {
         p->ops = &lua_ops;
-        p->lim = *lim;
         find_script(spec, p->path, sizeof p->path);
         const char *base = strrchr(p->path, '/');
         snprintf(p->name, sizeof p->name, "%.63s", base ? base + 1 : p->path);
@@ -555,24 +606,73 @@ int plugin_match(struct plugin *p, salvo_res *res)
     return p->ops->match(p, res);
 }
 
+/* A compiled plugin's word waiting on a fetch. */
+struct so_wait {
+    unsigned n;              /* fetches asked so far */
+    salvo_fetched_fn then;   /* what gets the answer */
+};
+
+/* What a compiled plugin's match() or salvo_fetched_fn said, fetch()
+ * included: FETCH_PENDING (with *co, made on the first) or a final
+ * verdict (*co freed). */
+static int so_after(salvo_res *res, int v, struct so_wait **co)
+{
+    int asked = now.asked;
+    now.want = NULL;
+    now.res = NULL;
+    if (v == SALVO_FETCH && asked && !res->fail.len) {
+        if (!*co && !(*co = calloc(1, sizeof **co))) {
+            h_res_fail(res, "out of memory");
+            return SALVO_FAIL;
+        }
+        (*co)->n++;
+        (*co)->then = now.then;
+        return FETCH_PENDING;
+    }
+    free(*co);
+    *co = NULL;
+    if (v == SALVO_FETCH && !res->fail.len)
+        h_res_fail(res, "SALVO_FETCH without a fetch() first");
+    if (v == SALVO_FAIL || v == SALVO_FETCH || res->fail.len) {
+        if (!res->fail.len)
+            h_res_fail(res, "match() failed");
+        return SALVO_FAIL;
+    }
+    return v == SALVO_HIT ? SALVO_HIT : SALVO_MISS;
+}
+
+static void so_now(salvo_res *res, salvo_req *want, unsigned done, const struct plugin *p)
+{
+    now.res = res;
+    now.want = want;
+    now.done = done;
+    now.asked = 0;
+    now.then = NULL;
+    now.lim = &p->lim;
+}
+
 int plugin_match_wait(struct plugin *p, salvo_res *res, struct fetch_co **co, salvo_req *want)
 {
     *co = NULL;
     if (p->ops == &lua_ops)
         return fetch_match(p->lua, res, co, want);
-    return plugin_match(p, res);
+    if (p->ops != &so_ops)
+        return plugin_match(p, res);
+    struct so_wait *w = NULL;
+    so_now(res, want, 0, p);
+    int v = so_after(res, p->desc->match(p->state, res), &w);
+    *co = (struct fetch_co *)w;
+    return v;
 }
 
-int plugin_resume(struct plugin *p, struct fetch_co *co, const salvo_res *got, int kind,
-                  salvo_req *want)
+int plugin_resume(struct plugin *p, struct fetch_co *co, salvo_res *res, const salvo_res *got,
+                  int kind, salvo_req *want)
 {
-    return fetch_resume(p->lua, co, got, kind, want);
-}
-
-void plugin_wait_free(struct plugin *p, struct fetch_co *co)
-{
-    if (p->lua)
-        fetch_co_free(p->lua, co);
+    if (p->ops == &lua_ops)
+        return fetch_resume(p->lua, co, got, kind, want);
+    struct so_wait *w = (struct so_wait *)co;
+    so_now(res, want, w->n, p);
+    return so_after(res, w->then(p->state, res, got, w->n), &w);
 }
 
 int plugin_error_kind(const struct plugin *p)

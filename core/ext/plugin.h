@@ -40,15 +40,16 @@ int plugin_has_match(const struct plugin *p);
 /* Hooks; both return enum salvo_verdict. */
 int plugin_target(struct plugin *p, const char *word, size_t len, salvo_req *req);
 int plugin_match(struct plugin *p, salvo_res *res);
-/* match() that may wait on a fetch (a Lua script's salvo.fetch, fetch.h):
- * as plugin_match(), or FETCH_PENDING with *co and want set; a compiled
- * plugin's never waits. plugin_resume() hands the fetched answer back
- * (the same returns); plugin_wait_free() gives up a waiting one. */
+/* match() that may wait on a fetch (a Lua script's salvo.fetch, fetch.h;
+ * a compiled plugin's fetch() and SALVO_FETCH): as plugin_match(), or
+ * FETCH_PENDING with *co and want set. plugin_resume() hands the fetched
+ * answer back (res: the word's own response), with the same returns; *co
+ * is freed once it returns anything but FETCH_PENDING. A word's fetches
+ * always end (they are probes), so nothing waits for ever. */
 struct fetch_co;
 int plugin_match_wait(struct plugin *p, salvo_res *res, struct fetch_co **co, salvo_req *want);
-int plugin_resume(struct plugin *p, struct fetch_co *co, const salvo_res *got, int kind,
-                  salvo_req *want);
-void plugin_wait_free(struct plugin *p, struct fetch_co *co);
+int plugin_resume(struct plugin *p, struct fetch_co *co, salvo_res *res, const salvo_res *got,
+                  int kind, salvo_req *want);
 /* The error kind (codes.h) of a failing target() or match(): a script's
  * or a plugin's. */
 int plugin_error_kind(const struct plugin *p);

@@ -182,7 +182,7 @@ static void judge_resume(struct judge *j, struct probe *p, const salvo_res *got,
     *kind = ERR_NONE;
     *why = NULL;
     beacon_on(j->beacon, p->owner_id, p->index, p->word.p, p->word.len);
-    int v = plugin_resume(j->plugin, p->co, got, gkind, p->want);
+    int v = plugin_resume(j->plugin, p->co, &p->x.res, got, gkind, p->want);
     beacon_off(j->beacon);
     verdict_of(j, p, v, verdict, kind, why);
 }

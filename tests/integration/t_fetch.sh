@@ -78,4 +78,28 @@ check "a failed fetch: its error class in the answer" grep -q '"fields":{"class"
 printf 'scope\n' | "$SALVO" -q -j 1 -p "$SRC_DIR/tests/scripts/fetcher.lua" --fetch-scope host \
     -u "http://paths.test:$PORT/{}" -w - -f jsonl --errors > s.jsonl
 check "--fetch-scope host: another host is still out" grep -q 'out of scope (--fetch-scope host' s.jsonl
+
+# 3. A compiled plugin: the shipped example (plugins/example/confirm.c)
+# finds exactly what git.lua finds, and the cases of tests/plugins/fetcher.c.
+: "${TEST_PLUGINS:?}"
+"$SALVO" -q -j 2 -t 16 -p "$TEST_PLUGINS/confirm.so" -u "http://paths.test:$PORT/{}/.git/HEAD" \
+    -w words.txt -f jsonl > c.jsonl 2> c.err; rc=$?
+check "confirm.so: exit 0 ($rc)" [ $rc -eq 0 ]
+grep -o '"url":"[^"]*"' c.jsonl | sed 's/"url":"//; s/"$//' > c.txt
+check "confirm.so: exactly the real repositories (30)" same_set c.txt expected.txt
+check "confirm.so: the field from the fetched answer" grep -q '"confirmed_by":"http://paths.test:[0-9]*/[^"]*/.git/config"' c.jsonl
+printf '%s\n' chain twice noask scope down other > p.txt
+"$SALVO" -q -j 1 -p "$TEST_PLUGINS/fetcher.so" --fetch-scope host -u "http://paths.test:$PORT/{}" \
+    -w p.txt -f jsonl --errors --show-filtered > p.jsonl 2> p.err; rc=$?
+check "fetcher.so: exit 0 ($rc), a verdict for each of 6 words" [ $rc -eq 0 -a "$(wc -l < p.jsonl)" -eq 6 ]
+pv() { python3 -c 'import json, sys
+r = {d["word"]: d for d in map(json.loads, open("p.jsonl"))}[sys.argv[1]]
+print(r["verdict"], r.get("error_class", ""), r.get("error", ""), json.dumps(r.get("fields", {})))' "$1"; }
+pverr() { pv "$1" | grep -q -- "$2"; }
+check "two fetches one after the other: hit, n = 2" [ "$(pv chain)" = 'hit   {"n": "2"}' ]
+check "two fetch() in one call: refused" pverr twice '^error plugin fetch(): one a call'
+check "SALVO_FETCH without fetch(): refused" pverr noask '^error plugin SALVO_FETCH without a fetch() first'
+check "another host (--fetch-scope host): refused" pverr scope '^error plugin fetch(): http://elsewhere.test/ is out of scope (--fetch-scope host'
+check "a fetch that fails: its error in the answer" pverr down '^hit .*"error": "'
+check "no fetch: filtered" pverr other '^filtered'
 finish

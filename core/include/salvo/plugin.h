@@ -59,8 +59,12 @@ typedef struct salvo_args salvo_args;
 enum salvo_verdict {
     SALVO_MISS = 0, /* match(): not a hit; target(): request prepared */
     SALVO_HIT = 1,  /* match(): a hit */
-    SALVO_FAIL = 2  /* this word fails: reported as an error, with the
+    SALVO_FAIL = 2, /* this word fails: reported as an error, with the
                        message given to req_fail()/res_fail() */
+    SALVO_FETCH = 3 /* match() or a salvo_fetched_fn: the request asked
+                       with fetch() is made, and its function gets the
+                       answer (added in ABI 1 with fetch(): check the
+                       host's size) */
 };
 
 enum salvo_log_level { SALVO_LOG_ERROR = 0, SALVO_LOG_WARN = 1,
@@ -121,6 +125,20 @@ struct salvo_host {
      * would be ignored otherwise); a plugin that reads some keys only when
      * others are set calls this in init() to take any key. */
     void (*args_any)(const salvo_args *args);
+
+    /* Added later in ABI 1: check salvo_api->size before calling. From
+     * match() or a salvo_fetched_fn, on its res: one more request for this
+     * word, made once the call returns SALVO_FETCH; then() gets the answer,
+     * while the worker's other probes go on. url is absolute or starts
+     * with '/' (on the word's own scheme, host and port); method NULL =
+     * GET; headers NULL or a NULL-terminated list of "Name: value"; body
+     * NULL = none. The request goes through the scan's --rate,
+     * per-address caps, timeouts and client. 0, or -1 when refused (out of
+     * --fetch-scope, over --max-fetches, a second fetch in one call, a bad
+     * value): res_fail() has then said why; return SALVO_FAIL. */
+    int (*fetch)(salvo_res *res, const char *method, const char *url,
+                 const char *const *headers, const void *body, size_t len,
+                 int (*then)(void *state, salvo_res *res, const salvo_res *got, unsigned n));
 };
 
 /* What a plugin is. Every hook may be NULL: without target() the template
@@ -143,6 +161,13 @@ struct salvo_plugin {
     /* Once per worker, at the end. */
     void (*finish)(void *state);
 };
+
+/* What gets a fetch()'s answer: the n-th fetch of this word (n = 1, 2,
+ * ...); res is the word's own response, valid until the word's last call
+ * returns; got is valid during this call, read with the res_* functions
+ * (res_error(got) when the request failed, with status 0). SALVO_HIT,
+ * SALVO_MISS, SALVO_FAIL, or SALVO_FETCH after another fetch(). */
+typedef int (*salvo_fetched_fn)(void *state, salvo_res *res, const salvo_res *got, unsigned n);
 
 #define SALVO_PLUGIN_HEAD SALVO_ABI_VERSION, (uint32_t)sizeof(struct salvo_plugin)
 
