@@ -8,6 +8,8 @@
  */
 #include "base/input.h"
 
+#include "base/strlist.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -98,6 +100,30 @@ static int add_word(struct buf *out, const char *p, size_t n, int comments)
     return 1;
 }
 
+/* The bytes a line of n bytes makes in a chunk, -e's words included. */
+static size_t expanded(const struct input *in, size_t n)
+{
+    size_t total = n + 1;
+    for (size_t i = 0; in->exts && i < in->exts->n; i++)
+        total += n + 1 + strlen(in->exts->v[i]);
+    return total;
+}
+
+/* The word just added at out[at..] (after its '\n' if at > 0) again with
+ * each extension after it. */
+static void add_extensions(struct buf *out, size_t at, const struct strlist *exts)
+{
+    size_t start = at ? at + 1 : at, wl = out->len - start;
+    for (size_t i = 0; i < exts->n; i++) {
+        size_t el = strlen(exts->v[i]);
+        if (buf_reserve(out, wl + el + 1) < 0)
+            return;
+        buf_append_byte(out, '\n');
+        buf_append(out, out->p + start, wl); /* reserved: no move under it */
+        buf_append(out, exts->v[i], el);
+    }
+}
+
 size_t input_take(struct input *in, size_t maxlines, struct buf *out, size_t *nwords,
                   struct buf *offsets)
 {
@@ -132,7 +158,7 @@ size_t input_take(struct input *in, size_t maxlines, struct buf *out, size_t *nw
         }
         if (!nl && !in->eof)
             break; /* wait for the rest of this line */
-        if (out->len + n + 1 > INPUT_MAX_CHUNK_BYTES && *nwords)
+        if (out->len + expanded(in, n) > INPUT_MAX_CHUNK_BYTES && *nwords)
             break;
         uint64_t no = in->line + lines;
         int mine = in->shard_n < 2 || no % in->shard_n == in->shard_k;
@@ -140,12 +166,16 @@ size_t input_take(struct input *in, size_t maxlines, struct buf *out, size_t *nw
         size_t wl = n && p[n - 1] == '\r' ? n - 1 : n; /* the word's length */
         if (mine && !wl && !in->blank_lines++)
             in->first_blank_line = no + 1;
+        size_t each = 1 + (in->exts ? in->exts->n : 0); /* words a line makes */
         if (done && wl && !(in->ignore_comments && p[0] == '#'))
-            in->skipped_words++;
+            in->skipped_words += each;
+        size_t at = out->len;
         if (mine && !done && add_word(out, p, n, in->ignore_comments)) {
-            (*nwords)++;
+            if (each > 1)
+                add_extensions(out, at, in->exts);
+            *nwords += each;
             uint32_t off = (uint32_t)lines;
-            if (offsets)
+            for (size_t k = 0; offsets && k < each; k++)
                 buf_append(offsets, &off, 4);
         }
         pos += n + (nl ? 1 : 0);

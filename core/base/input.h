@@ -8,6 +8,8 @@
 
 #include "base/buf.h"
 
+struct strlist;
+
 #define INPUT_MAX_LINE 8192        /* longer lines are skipped with a warning */
 #define INPUT_MAX_CHUNK_BYTES 65536
 
@@ -30,6 +32,7 @@ struct input {
     /* --shard K/N: only lines whose number modulo n is k (0-based k). */
     uint32_t shard_k, shard_n;
     int ignore_comments;      /* lines starting with '#' are no words */
+    const struct strlist *exts; /* -e: each word also with each of these after it */
     int bom_done;             /* a UTF-8 BOM at the start was looked for */
 };
 

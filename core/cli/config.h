@@ -28,6 +28,8 @@ struct conf {
     char *shard;       /* "K/N", "auto/N" or "" */
     int lua_unsafe;
     int auto_bail;     /* give a host up on errors in a row or on 403/429 */
+    char *extensions;      /* -e .php,.bak: "" = none */
+    struct strlist exts;   /* the same, split (main.c; not an option) */
     long lua_instructions;
     long lua_memory;
     long max_fetches;      /* salvo.fetch() calls per word */

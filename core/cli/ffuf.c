@@ -143,12 +143,6 @@ static int ffuf_letter(char **argv, int argc, int i, char *err, size_t errlen)
                  next ? next : "NAME=VALUE");
         return -1;
     }
-    if (!strcmp(w, "-e")) {
-        snprintf(err, errlen, "option -e: salvo has no extension list: put the extension in "
-                 "the template (-u 'http://host/{}.php') or the extensions in a second wordlist "
-                 "(-w words:W -w exts:E -u 'http://host/{W}{E}')");
-        return -1;
-    }
     if (!strcmp(w, "-s")) {
         snprintf(err, errlen, "option -s: salvo's quiet mode is -q");
         return -1;

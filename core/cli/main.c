@@ -147,7 +147,8 @@ static void settings_of(const struct conf *c, struct settings *s)
                                      c->template, judge, c->timeout + judge + 2, w,
                                      c->max_time, NULL};
     s->queue = (struct queue_settings){c->redis, c->queue, c->claim_idle, c->chunk, c->wordlist,
-                                       c->template, c->format, c->quiet, &s->pool};
+                                       c->template, c->format, c->quiet, &s->pool,
+                                       c->exts.n ? &c->exts : NULL};
 }
 
 static struct script_limits script_limits_of(const struct conf *c)
@@ -156,6 +157,36 @@ static struct script_limits script_limits_of(const struct conf *c)
                 : !strcmp(c->fetch_scope, "any") ? FETCH_ANY : FETCH_ORIGIN;
     return (struct script_limits){c->lua_unsafe, (unsigned long)c->lua_instructions,
                                   (size_t)c->lua_memory, (unsigned)c->max_fetches, scope};
+}
+
+/* -e .php,.bak: the list, checked. 0, or -1 with err. */
+static int extensions_of(struct conf *c, const struct combo *k, char *err, size_t errlen)
+{
+    if (!*c->extensions)
+        return 0;
+    if (k->keys.n) {
+        snprintf(err, errlen, "-e works on one wordlist; with several, give the extensions a "
+                 "list of their own (-w exts.txt:EXT, and {EXT} in the template)");
+        return -1;
+    }
+    for (const char *p = c->extensions;;) {
+        size_t n = strcspn(p, ",");
+        if (!n || memchr(p, '{', n) || memchr(p, ' ', n)) {
+            snprintf(err, errlen, "-e %s: \"%.*s\" is no extension (comma-separated, no "
+                     "spaces, no braces; the dot is yours to give: .php)", c->extensions, (int)n, p);
+            return -1;
+        }
+        char *e = strndup(p, n);
+        if (!e || strlist_add(&c->exts, e) < 0) {
+            free(e);
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        free(e);
+        if (!p[n])
+            return 0;
+        p += n + 1;
+    }
 }
 
 /* --store-responses: its directory there before a worker writes in it. */
@@ -545,7 +576,8 @@ int main(int argc, char **argv)
         rc = 0;
         goto done;
     }
-    if ((qcmd == Q_NONE || qcmd == Q_WORK) && stored_ready(&c, err, sizeof err) < 0) {
+    if (extensions_of(&c, &combo, err, sizeof err) < 0 ||
+        ((qcmd == Q_NONE || qcmd == Q_WORK) && stored_ready(&c, err, sizeof err) < 0)) {
         log_msg(LOG_ERR, "%s", err);
         rc = EXIT_USAGE;
         goto done;
@@ -595,6 +627,7 @@ int main(int argc, char **argv)
         in.shard_n = n;
     }
     in.ignore_comments = c.ignore_comments;
+    in.exts = c.exts.n ? &c.exts : NULL;
     struct journal_failed failed = {0};
     if (c.retry_failed && *c.retry_failed) {
         if (c.resume && *c.resume) {

@@ -221,6 +221,7 @@ void opt_free(struct conf *c)
             strlist_free(FIELD(c, o, struct strlist));
     }
     strlist_free(&c->config_files);
+    strlist_free(&c->exts);
     strlist_free(&c->user_agents);
 }
 

@@ -23,6 +23,9 @@ const struct opt opt_table[] = {
     {"scan", "list", 'l', T_STR, O(list), "", "FILE",
      "a list of full URLs, one a line (httpx style): each is probed with its own scheme, host "
      "and port (the same as -w FILE -u {})", NULL, 0, 0, NULL, NULL},
+    {"scan", "extensions", 'e', T_STR, O(extensions), "", ".EXT,...",
+     "each word also with each of these after it, as given (ffuf's -e): -e .php,.bak probes "
+     "admin, admin.php and admin.bak", NULL, 0, 0, NULL, NULL},
     {"scan", "ignore_comments", 0, T_BOOL, O(ignore_comments), "no", NULL,
      "lines of the wordlist that start with # are no words", NULL, 0, 0, NULL, NULL},
     {"scan", "mode", 0, T_ENUM, O(mode), "clusterbomb", "MODE",

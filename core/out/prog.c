@@ -16,6 +16,7 @@
 
 #include "out/stats.h"
 #include "base/input.h"
+#include "base/strlist.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -38,13 +39,15 @@ static struct {
     double hist_t[8];        /* recent (time, lines) samples for "now" */
     uint64_t hist_n[8];
     unsigned hist_i;
-} g = {.fd = -1};
+    size_t each;              /* words a line makes (-e) */
+} g = {.fd = -1, .each = 1};
 
 void prog_start(int enabled, int count, const struct input *in)
 {
     g.on = enabled && isatty(STDERR_FILENO);
     count |= g.on;
     g.comments = in->ignore_comments;
+    g.each = 1 + (in->exts ? in->exts->n : 0);
     g.shard_k = in->shard_k;
     g.shard_n = in->shard_n;
     int fd = in->fd;
@@ -70,7 +73,7 @@ static void prog_line_end(void)
     size_t n = g.linelen - (g.linelen && g.last == '\r');
     int mine = g.shard_n < 2 || g.lineno % g.shard_n == g.shard_k;
     if (n && mine && !(g.comments && g.first == '#'))
-        g.total++;
+        g.total += g.each;
     g.linelen = 0;
     g.lineno++;
 }

@@ -312,6 +312,7 @@ int queue_push(const struct queue_settings *c, const char *fp, const char *confi
         log_msg(LOG_ERR, "%s", err);
         return EXIT_INPUT;
     }
+    in.exts = c->exts;
     struct queue_url u;
     redisContext *r = connect_sync(c, &u);
     if (!r) {

@@ -34,6 +34,7 @@ struct queue_settings {
     const char *format;         /* status: text | jsonl */
     int quiet;
     const struct pool_settings *pool;   /* work */
+    const struct strlist *exts;         /* push: -e, or NULL */
 };
 
 struct queue_url {

@@ -140,6 +140,12 @@ check "SIGINT: a second worker takes the chunks let go and finishes the queue" [
 hits int.jsonl > int.txt
 check "SIGINT: collect has every hit once" same_set int.txt exp2k.txt
 
+# --- -e: push hands out each word with each extension -------------------------
+head -10 w2k.txt > w10.txt
+"$SALVO" queue push "${Q[@]}" --queue ext -w w10.txt -e .a,.b 2> ext.err
+check "push -e: 10 words x 3" contains ext.err 'queue "ext": 30 words in'
+"$SALVO" queue drop "${Q[@]}" --queue ext 2> /dev/null
+
 # --- the configuration fingerprint ------------------------------------------
 "$SALVO" queue push "${Q[@]}" --queue fp -w w2k.txt 2> /dev/null
 "$SALVO" queue work "${Q[@]}" --queue fp -H 'X-Other: 1' --mc 200 -j 1 -o fp.txt 2> fp.err

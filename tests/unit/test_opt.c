@@ -219,6 +219,11 @@ static void ffuf_spellings(void **s)
     assert_string_equal(c.template, "http://127.0.0.1/{}");
     assert_string_equal(c.data, "-mr"); /* a value, not ffuf's -mr */
     opt_free(&c);
+    /* -e means what ffuf's does. */
+    static const char *const ext[] = {"-e", ".php,.bak", NULL};
+    assert_int_equal(parse_words(&c, err, sizeof err, ext), OPT_RUN);
+    assert_string_equal(c.extensions, ".php,.bak");
+    opt_free(&c);
     static const struct {
         const char *words[6];
         const char *says;
@@ -226,7 +231,6 @@ static void ffuf_spellings(void **s)
         {{"-fs", "314", NULL}, "--fsize N"},
         {{"-ms", "314", NULL}, "--msize N"},
         {{"-recursion", NULL}, "does not recurse"},
-        {{"-e", ".php,.bak", NULL}, "{W}{E}"},
         {{"-p", "0.1", NULL}, "--rate"},
         {{"-r", "-u", "http://x/{}", NULL}, "--follow-redirects"},
         {{"-b", "a=1", NULL}, "-H 'Cookie: a=1'"},
