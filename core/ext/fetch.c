@@ -10,9 +10,9 @@
 
 #include "base/codes.h"
 #include "ext/scriptint.h"
+#include "net/engine.h"
 #include "net/res.h"
 
-#include <curl/curl.h>
 #include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,17 +227,6 @@ static int in_scope(int scope, const char *base, const char *url)
     return n1 == n2 && !strncasecmp(h1, h2, n1);
 }
 
-void fetch_req_reset(salvo_req *r)
-{
-    buf_reset(&r->url);
-    buf_reset(&r->method);
-    buf_reset(&r->body);
-    buf_reset(&r->fail);
-    r->has_body = 0;
-    curl_slist_free_all(r->headers);
-    r->headers = NULL;
-}
-
 static const char *const scope_names[] = {"origin", "host", "any"};
 
 /* salvo.fetch(url | {url=, method=, headers={}, body=}) -> a response
@@ -283,7 +272,7 @@ int fetch_lua(lua_State *L)
         return luaL_error(L, "salvo.fetch: only match() can fetch");
     const char *base = c->u->r && c->u->r->url ? c->u->r->url : "";
     salvo_req *w = c->want;
-    fetch_req_reset(w);
+    engine_req_reset(w);
     if (lua_type(L, 1) == LUA_TSTRING) {
         buf_append_str(&w->url, lua_tostring(L, 1));
     } else if (lua_istable(L, 1)) {

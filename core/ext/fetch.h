@@ -35,8 +35,6 @@ int fetch_resume(struct script *s, struct fetch_co *co, const salvo_res *got, in
 struct script_limits;
 int fetch_check(const struct script_limits *lim, unsigned done, const char *base, salvo_req *want,
                 const char *who, char *why, size_t whylen);
-/* Empty want for the next request. */
-void fetch_req_reset(salvo_req *want);
 /* salvo.fetch, in the salvo module (script.c registers it). */
 int fetch_lua(lua_State *L);
 #endif

@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "base/msg.h"
 #include "base/strlist.h"
+#include "net/engine.h"
 #include "net/reqres.h"
 
 #include <curl/curl.h>
@@ -243,7 +244,7 @@ static int h_fetch(salvo_res *r, const char *method, const char *url, const char
         return -1;
     }
     salvo_req *w = now.want;
-    fetch_req_reset(w);
+    engine_req_reset(w);
     if (now.asked) {
         h_res_fail(r, "fetch(): one a call: return SALVO_FETCH and ask the next in its answer's");
         return -1;

@@ -441,15 +441,45 @@ int engine_xfer_init(struct engine *e, struct xfer *x)
     return 0;
 }
 
+void engine_req_reset(salvo_req *r)
+{
+    buf_reset(&r->url);
+    buf_reset(&r->method);
+    buf_reset(&r->body);
+    buf_reset(&r->fail);
+    r->has_body = 0;
+    curl_slist_free_all(r->headers);
+    r->headers = NULL;
+}
+
+int engine_req_copy(salvo_req *dst, const salvo_req *src)
+{
+    if (buf_append(&dst->url, src->url.p, src->url.len) < 0 ||
+        (src->method.len && buf_append(&dst->method, src->method.p, src->method.len) < 0) ||
+        (src->has_body && buf_append(&dst->body, src->body.p ? src->body.p : "", src->body.len) < 0))
+        return -1;
+    dst->has_body = src->has_body;
+    for (const struct curl_slist *l = src->headers; l; l = l->next) {
+        struct curl_slist *n = curl_slist_append(dst->headers, l->data);
+        if (!n)
+            return -1;
+        dst->headers = n;
+    }
+    return 0;
+}
+
+void engine_req_free(salvo_req *r)
+{
+    engine_req_reset(r);
+    buf_free(&r->url);
+    buf_free(&r->method);
+    buf_free(&r->body);
+    buf_free(&r->fail);
+}
+
 void engine_xfer_clear(struct xfer *p)
 {
-    buf_reset(&p->req.url);
-    buf_reset(&p->req.method);
-    buf_reset(&p->req.body);
-    buf_reset(&p->req.fail);
-    p->req.has_body = 0;
-    curl_slist_free_all(p->req.headers);
-    p->req.headers = NULL;
+    engine_req_reset(&p->req);
     curl_slist_free_all(p->hdrs);
     p->hdrs = NULL;
     curl_slist_free_all(p->pin);
@@ -586,12 +616,9 @@ void engine_xfer_free(struct xfer *p)
     curl_easy_cleanup(p->easy);
     coding_free(p->own.coding);
     p->own.coding = NULL;
-    buf_free(&p->req.url);
     buf_free(&p->wire);
     buf_free(&p->own.req);
-    buf_free(&p->req.method);
-    buf_free(&p->req.body);
-    buf_free(&p->req.fail);
+    engine_req_free(&p->req);
     res_free(&p->res);
     tap_free(&p->tap);
     p->easy = NULL;

@@ -30,6 +30,11 @@ void engine_free(struct engine *e);
 int engine_xfer_init(struct engine *e, struct xfer *x);
 /* Forget the last word's request and response, keeping memory. */
 void engine_xfer_clear(struct xfer *x);
+/* A request: emptied for the next (memory kept), copied (0, or -1 out of
+ * memory: dst then holds part of it), freed. */
+void engine_req_reset(salvo_req *r);
+int engine_req_copy(salvo_req *dst, const salvo_req *src);
+void engine_req_free(salvo_req *r);
 void engine_xfer_free(struct xfer *x);
 /* The proxy variables of the environment, by curl's rules: <scheme>_proxy
  * (http_proxy in lower case only, for the reason curl gives: a CGI's

@@ -420,34 +420,6 @@ static int try_again(const struct probes *ps, const struct probe *p)
 static void fetch_start(struct probes *ps, struct probe *w);
 static struct probe *probe_get(struct probes *ps);
 
-static void want_free(salvo_req *r)
-{
-    if (!r)
-        return;
-    buf_free(&r->url);
-    buf_free(&r->method);
-    buf_free(&r->body);
-    buf_free(&r->fail);
-    curl_slist_free_all(r->headers);
-    free(r);
-}
-
-static int copy_req(salvo_req *dst, const salvo_req *src)
-{
-    if (buf_append(&dst->url, src->url.p, src->url.len) < 0 ||
-        buf_append(&dst->method, src->method.p, src->method.len) < 0 ||
-        buf_append(&dst->body, src->body.p, src->body.len) < 0)
-        return -1;
-    dst->has_body = src->has_body;
-    for (const struct curl_slist *l = src->headers; l; l = l->next) {
-        struct curl_slist *n = curl_slist_append(dst->headers, l->data);
-        if (!n)
-            return -1;
-        dst->headers = n;
-    }
-    return 0;
-}
-
 /* The answer of f back to the match() waiting on it: the next fetch, or
  * the waiting probe's end. */
 static void fetch_answer(struct probes *ps, struct probe *w, const salvo_res *got, int kind)
@@ -467,7 +439,7 @@ static void fetch_answer(struct probes *ps, struct probe *w, const salvo_res *go
 static void fetch_start(struct probes *ps, struct probe *w)
 {
     struct probe *f = probe_get(ps);
-    if (!f || copy_req(&f->x.req, w->want) < 0 || buf_append(&f->word, w->word.p, w->word.len) < 0) {
+    if (!f || engine_req_copy(&f->x.req, w->want) < 0 || buf_append(&f->word, w->word.p, w->word.len) < 0) {
         if (f) {
             engine_xfer_clear(&f->x);
             buf_reset(&f->word);
@@ -782,7 +754,9 @@ void probe_free(struct probes *ps)
         next = p->next;
         engine_xfer_free(&p->x);
         buf_free(&p->word);
-        want_free(p->want);
+        if (p->want)
+            engine_req_free(p->want);
+        free(p->want);
         free(p);
     }
     engine_free(ps->eng);

@@ -114,32 +114,13 @@ struct replay *replay_new(uv_loop_t *loop, const struct engine_settings *scan, c
     return r;
 }
 
-/* The hit's request into o's transfer: 0, or -1 out of memory. */
-static int replay_copy(struct replay_one *o, const struct xfer *x)
-{
-    const salvo_req *q = &x->req;
-    salvo_req *d = &o->x.req;
-    if (buf_append(&d->url, q->url.p, q->url.len) < 0 ||
-        (q->method.len && buf_append(&d->method, q->method.p, q->method.len) < 0) ||
-        (q->has_body && buf_append(&d->body, q->body.p ? q->body.p : "", q->body.len) < 0))
-        return -1;
-    d->has_body = q->has_body;
-    for (const struct curl_slist *l = q->headers; l; l = l->next) {
-        struct curl_slist *n = curl_slist_append(d->headers, l->data);
-        if (!n)
-            return -1;
-        d->headers = n;
-    }
-    return 0;
-}
-
 void replay_hit(struct replay *r, const struct xfer *x)
 {
     int status = x->res.status;
     if (!r->any_code && (status < 0 || status >= 600 || !r->codes[status]))
         return;
     struct replay_one *o = calloc(1, sizeof *o);
-    if (!o || engine_xfer_init(r->eng, &o->x) < 0 || replay_copy(o, x) < 0) {
+    if (!o || engine_xfer_init(r->eng, &o->x) < 0 || engine_req_copy(&o->x.req, &x->req) < 0) {
         if (!r->failed++)
             log_msg(LOG_WARN, "--replay-proxy: out of memory");
         if (o)

@@ -70,7 +70,10 @@ check "out of scope: the script's error" verr scope '^error script .*salvo.fetch
 check "over --max-fetches: the script's error" verr loop '^error script .*more than 3 fetches for one word (--max-fetches)'
 check "an error after a resume: said, with the fetched status" verr raise '^error script .*after the fetch: 404'
 check "from target(): refused" verr intarget '^error script .*salvo.fetch: only match() can fetch'
-check "fetches were counted with the statuses" contains f.err "statuses: "
+# Fetches: relative, table, pcall, raise, budget 1 each, keep 2, loop 3
+# (the 4th refused); scope and intarget none.
+check "the summary counts the 10 fetches" contains f.err ", 10 fetched by the script in "
+check "their answers are among the statuses (9 words answered + 10)" contains f.err "statuses: 200: 9, 404: 10"
 # A fetch that fails is an answer too: error and class, and the word goes on.
 printf 'down\n' | "$SALVO" -q -j 1 -p "$SRC_DIR/tests/scripts/fetcher.lua" --fetch-scope any \
     -u "http://paths.test:$PORT/{}" -w - -f jsonl > d.jsonl
