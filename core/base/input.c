@@ -88,14 +88,16 @@ int input_done(const struct input *in)
 
 /* Append one line (without its LF) as a word, unless it is blank (or a
  * comment, with --ignore-comments). */
-static int add_word(struct buf *out, const char *p, size_t n, int comments)
+static int add_word(struct buf *out, const struct input *in, const char *p, size_t n)
 {
     if (n && p[n - 1] == '\r')
         n--;
-    if (!n || (comments && p[0] == '#'))
+    if (!n || (in->ignore_comments && p[0] == '#'))
         return 0;
     if (out->len)
         buf_append_byte(out, '\n');
+    if (in->prefix_len)
+        buf_append(out, in->prefix, in->prefix_len);
     buf_append(out, p, n);
     return 1;
 }
@@ -103,9 +105,9 @@ static int add_word(struct buf *out, const char *p, size_t n, int comments)
 /* The bytes a line of n bytes makes in a chunk, -e's words included. */
 static size_t expanded(const struct input *in, size_t n)
 {
-    size_t total = n + 1;
+    size_t total = in->prefix_len + n + 1;
     for (size_t i = 0; in->exts && i < in->exts->n; i++)
-        total += n + 1 + strlen(in->exts->v[i]);
+        total += in->prefix_len + n + 1 + strlen(in->exts->v[i]);
     return total;
 }
 
@@ -170,7 +172,7 @@ size_t input_take(struct input *in, size_t maxlines, struct buf *out, size_t *nw
         if (done && wl && !(in->ignore_comments && p[0] == '#'))
             in->skipped_words += each;
         size_t at = out->len;
-        if (mine && !done && add_word(out, p, n, in->ignore_comments)) {
+        if (mine && !done && add_word(out, in, p, n)) {
             if (each > 1)
                 add_extensions(out, at, in->exts);
             *nwords += each;

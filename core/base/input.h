@@ -34,6 +34,8 @@ struct input {
     int ignore_comments;      /* lines starting with '#' are no words */
     const struct strlist *exts; /* -e: each word also with each of these after it */
     int bom_done;             /* a UTF-8 BOM at the start was looked for */
+    const char *prefix;       /* --recursion: each word gets it in front ("admin/") */
+    size_t prefix_len;
 };
 
 /* Open path ("-" = standard input). Returns 0 or -1 with err. */

@@ -21,7 +21,8 @@ enum msg_type {
     MSG_CALIB,       /* what calibration learned: text '\0' JSON array */
     MSG_WILD,        /* --wildcard-dns: "*.domain ip,ip" ("-" for none) */
     /* parent -> worker */
-    MSG_CHUNK,       /* u64 id, u32 n, n u32 word indices to skip, then the
+    MSG_CHUNK,       /* u64 id, u32 n, n u32 word indices to skip, u32 m, m
+                        bytes of directory prefix (--recursion), then the
                         words separated by '\n' */
     MSG_END,         /* no more chunks: finish the ones you have */
     MSG_STOP,        /* stop: finish the transfers in flight, start no more */
@@ -73,6 +74,11 @@ struct result {
     const char *filtered_by; /* V_FILTERED: the rule or the learned page */
     const char *protocol;    /* "HTTP/1.1", "HTTP/2"; "" if no answer */
     const char *stored;      /* --store-responses: the file of this exchange, "" if none */
+    /* --recursion, set by the parent (not in frames or records): the
+     * directory level of the word (0 = the wordlist's own) and the URL
+     * that showed its directory ("" at level 0) */
+    uint32_t depth;
+    const char *parent;
     size_t nfields;
     const char *fields[2 * RESULT_MAX_FIELDS]; /* key, value, ... */
 };

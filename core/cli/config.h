@@ -33,6 +33,8 @@ struct conf {
     long lua_instructions;
     long lua_memory;
     long max_fetches;      /* salvo.fetch() calls per word */
+    int recursion;         /* scan the directories found */
+    long recursion_depth;  /* levels below the template's */
     char *fetch_scope;     /* origin | host | any */
     double judge_timeout; /* 0 = from --timeout */
     double max_time;      /* seconds the scan may run, 0 = no limit */

@@ -145,7 +145,9 @@ static void settings_of(const struct conf *c, struct settings *s)
                                       c->bail_share / 100, c->auto_bail ? c->bail_window : 0,
                                       c->max_time_per_host},
                                      c->template, judge, c->timeout + judge + 2, w,
-                                     c->max_time, NULL};
+                                     c->max_time, NULL,
+                                     c->recursion ? (unsigned)c->recursion_depth : 0,
+                                     c->wordlist};
     s->queue = (struct queue_settings){c->redis, c->queue, c->claim_idle, c->chunk, c->wordlist,
                                        c->template, c->format, c->quiet, &s->pool,
                                        c->exts.n ? &c->exts : NULL};
@@ -187,6 +189,34 @@ static int extensions_of(struct conf *c, const struct combo *k, char *err, size_
             return 0;
         p += n + 1;
     }
+}
+
+/* --recursion: what it needs, checked. 0, or -1 with err. */
+static int recursion_ok(const struct conf *c, const struct combo *k, int queue, char *err,
+                        size_t errlen)
+{
+    const char *why = NULL;
+    if (!c->recursion)
+        return 0;
+    if (queue)
+        why = "salvo queue hands out its own chunks; run the recursive scan as one salvo";
+    else if (k->keys.n)
+        why = "it reads one wordlist under each directory: give one -w";
+    else if (c->wordlist && !strcmp(c->wordlist, "-"))
+        why = "the wordlist is read again under each directory: give it as a file, not stdin";
+    else if (c->shard && *c->shard)
+        why = "a directory one shard finds would be scanned by that shard alone";
+    else if (c->retry_failed && *c->retry_failed)
+        why = "--retry-failed takes the words that failed, without their directories";
+    else if (c->dns_only)
+        why = "--dns-only makes no requests, so it finds no directories";
+    else if (!tmpl_fixed_origin(c->template))
+        why = "the word must be in the template's path (-u http://host/{}), where a directory "
+              "can go in front of it";
+    if (!why)
+        return 0;
+    snprintf(err, errlen, "--recursion: %s", why);
+    return -1;
 }
 
 /* --store-responses: its directory there before a worker writes in it. */
@@ -577,6 +607,7 @@ int main(int argc, char **argv)
         goto done;
     }
     if (extensions_of(&c, &combo, err, sizeof err) < 0 ||
+        recursion_ok(&c, &combo, qcmd != Q_NONE, err, sizeof err) < 0 ||
         ((qcmd == Q_NONE || qcmd == Q_WORK) && stored_ready(&c, err, sizeof err) < 0)) {
         log_msg(LOG_ERR, "%s", err);
         rc = EXIT_USAGE;
@@ -654,7 +685,8 @@ int main(int argc, char **argv)
     }
     int resuming = c.resume && *c.resume;
     struct out out;
-    if (out_open(&out, c.output, c.format, c.errors, resuming, err, sizeof err) < 0 ||
+    if (out_open(&out, c.output, c.format, c.errors,
+                 (resuming ? OUT_KEEP : 0) | (c.recursion ? OUT_TREE : 0), err, sizeof err) < 0 ||
         (resuming && out_resume(&out, journal.out_bytes, err, sizeof err) < 0)) {
         log_msg(LOG_ERR, "%s", err);
         input_close(&in);

@@ -26,6 +26,13 @@ const struct opt opt_table[] = {
     {"scan", "extensions", 'e', T_STR, O(extensions), "", ".EXT,...",
      "each word also with each of these after it, as given (ffuf's -e): -e .php,.bak probes "
      "admin, admin.php and admin.bak", NULL, 0, 0, NULL, NULL},
+    {"scan", "recursion", 0, T_BOOL, O(recursion), "no", NULL,
+     "a directory found (a hit that redirects to its URL plus '/', or a hit whose URL ends in "
+     "'/') is scanned with the whole wordlist under it, as ffuf's -recursion", NULL, 0, 0, NULL,
+     NULL},
+    {"scan", "recursion_depth", 0, T_INT, O(recursion_depth), "4", "N",
+     "--recursion: directories below the template's level scanned at most (1 = only those "
+     "the wordlist finds directly)", NULL, 1, 1000, NULL, NULL},
     {"scan", "ignore_comments", 0, T_BOOL, O(ignore_comments), "no", NULL,
      "lines of the wordlist that start with # are no words", NULL, 0, 0, NULL, NULL},
     {"scan", "mode", 0, T_ENUM, O(mode), "clusterbomb", "MODE",

@@ -14,10 +14,12 @@
 #include <unistd.h>
 #include <string.h>
 
-int out_open(struct out *o, const char *path, const char *format, int errors, int keep,
+int out_open(struct out *o, const char *path, const char *format, int errors, int flags,
              char *err, size_t errlen)
 {
+    int keep = flags & OUT_KEEP;
     memset(o, 0, sizeof *o);
+    o->tree = (flags & OUT_TREE) != 0;
     o->path = path;
     o->errors = errors;
     o->format = !strcmp(format, "jsonl") ? FMT_JSONL : !strcmp(format, "csv") ? FMT_CSV : FMT_TEXT;
@@ -33,9 +35,10 @@ int out_open(struct out *o, const char *path, const char *format, int errors, in
     if (o->format == FMT_CSV && !keep) {
         static const char head[] = "verdict,url,word,status,length,words,lines,content_type,"
                                    "charset,title,location,elapsed_ms,ip,protocol,ips,dns_wildcard,"
-                                   "error_class,error,filtered_by,fields,stored\n";
-        fputs(head, o->f);
-        o->bytes = sizeof head - 1;
+                                   "error_class,error,filtered_by,fields,stored";
+        static const char tree[] = ",depth,parent";
+        fprintf(o->f, "%s%s\n", head, o->tree ? tree : "");
+        o->bytes = sizeof head - 1 + (o->tree ? sizeof tree - 1 : 0) + 1;
     }
     return 0;
 }
@@ -185,6 +188,10 @@ static void format_jsonl(const struct out *o, struct buf *b, const struct result
         fields_json(b, r);
     }
     json_field(b, "stored", r->stored);
+    if (o->tree) {
+        buf_printf(b, ",\"depth\":%u", (unsigned)r->depth);
+        json_field(b, "parent", r->parent);
+    }
     buf_append_str(b, "}\n");
 }
 
@@ -230,6 +237,10 @@ static void format_csv(const struct out *o, struct buf *b, const struct result *
     csv_str(b, f.p ? f.p : "", f.len);
     buf_free(&f);
     csv_col(b, r->stored);
+    if (o->tree) {
+        buf_printf(b, ",%u", (unsigned)r->depth);
+        csv_col(b, r->parent);
+    }
     buf_append_byte(b, '\n');
 }
 
@@ -277,6 +288,8 @@ static void text_detail(const struct out *o, const struct result *r, struct buf 
         buf_append_str(b, ", Stored: ");
         buf_append_str(b, r->stored);
     }
+    if (o->tree && r->depth)
+        buf_printf(b, ", Depth: %u", (unsigned)r->depth);
     buf_append_byte(b, ']');
     if (r->location && *r->location) {
         buf_append_str(b, " -> ");

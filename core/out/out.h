@@ -20,14 +20,18 @@ struct out {
     const struct tmpl_keys *keys; /* several wordlists (words joined by TMPL_SEP), or NULL */
     int detail;              /* text hits with status, size, words, lines, title, redirect */
     int color;               /* ... coloured by status */
+    int tree;                /* --recursion: every result has its depth and parent */
 };
 
 struct buf;
 struct report;
 struct tmpl_keys;
 
-/* keep: open an existing file without truncating it (resume). */
-int out_open(struct out *o, const char *path, const char *format, int errors, int keep,
+/* flags: OUT_KEEP opens an existing file without truncating it (resume);
+ * OUT_TREE: results carry depth and parent (--recursion), csv has the columns. */
+#define OUT_KEEP 1
+#define OUT_TREE 2
+int out_open(struct out *o, const char *path, const char *format, int errors, int flags,
              char *err, size_t errlen);
 /* Format one hit or error into dst (text-format error lines go to stderr
  * at once); also hands it to the report. */

@@ -40,7 +40,8 @@ static struct {
     uint64_t hist_n[8];
     unsigned hist_i;
     size_t each;              /* words a line makes (-e) */
-} g = {.fd = -1, .each = 1};
+    uint64_t passes;          /* --recursion: the wordlist read under each directory */
+} g = {.fd = -1, .each = 1, .passes = 1};
 
 void prog_start(int enabled, int count, const struct input *in)
 {
@@ -55,9 +56,14 @@ void prog_start(int enabled, int count, const struct input *in)
     g.fd = count && fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? fd : -1;
 }
 
+void prog_passes(uint64_t n)
+{
+    g.passes = n ? n : 1;
+}
+
 int prog_total(uint64_t *total)
 {
-    *total = g.total;
+    *total = g.total * g.passes;
     return g.counted;
 }
 
@@ -165,13 +171,14 @@ void prog_draw(const struct scan_stats *st, int force)
     if (!force && g.shown && t - g.last_draw < 0.25)
         return;
     g.last_draw = t;
+    uint64_t all = g.total * g.passes; /* work found counts as it is found */
     /* Words, as the total and the summary count them (blank lines are
      * none). */
     uint64_t d = stats_words_run(st);
     /* What an earlier run did counts as done, not in this run's rates. */
     uint64_t shown = d + st->words_before;
-    if (g.counted && g.total && shown > g.total)
-        shown = g.total;
+    if (g.counted && all && shown > all)
+        shown = all;
     unsigned i = g.hist_i++ % 8;
     g.hist_t[i] = t;
     g.hist_n[i] = d;
@@ -195,15 +202,15 @@ void prog_draw(const struct scan_stats *st, int force)
         snprintf(win, sizeof win, "%llu", per);
     int n;
     /* An ETA only once a rate is known: a second in, words done. */
-    if (g.counted && g.total && el >= 1 && d > 0) {
-        double left = (double)(g.total - shown) / avg;
+    if (g.counted && all && el >= 1 && d > 0) {
+        double left = (double)(all - shown) / avg;
         snprintf(eta, sizeof eta, "ETA %d:%02d", (int)(left / 60), (int)left % 60);
     }
-    if (g.counted && g.total) {
-        thousands(total, sizeof total, g.total);
+    if (g.counted && all) {
+        thousands(total, sizeof total, all);
         n = snprintf(line, sizeof line, "\r\033[K%s/%s words%s (%.0f%%)  %.0f/s now  %.0f/s avg  "
                      "%llu hits  %llu errors  -t %s  %d:%02d elapsed  %s%s", done, total, fetched,
-                     100.0 * (double)shown / (double)g.total, rate_now, avg,
+                     100.0 * (double)shown / (double)all, rate_now, avg,
                      (unsigned long long)st->hits, (unsigned long long)st->errors,
                      win, (int)(el / 60), (int)el % 60, eta, hosts);
     } else {

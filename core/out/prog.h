@@ -15,6 +15,8 @@ struct input;
 void prog_start(int enabled, int count, const struct input *in);
 /* The wordlist's words as counted so far: 1 when that is all of them. */
 int prog_total(uint64_t *total);
+/* --recursion: the wordlist is read n times now (1 + the directories found). */
+void prog_passes(uint64_t n);
 /* Count a little more of the wordlist; cheap, call it often. */
 void prog_count(void);
 /* Remove the line before anything else is written to the terminal. */

@@ -127,6 +127,9 @@ void report_result(struct report *r, const struct result *res)
     buf_json_str(&b, fields.p ? fields.p : "", fields.len, 1);
     buf_append_byte(&b, ',');
     buf_json_str(&b, res->stored ? res->stored : "", res->stored ? strlen(res->stored) : 0, 1);
+    /* --recursion: the directory level, and the URL that showed it */
+    buf_printf(&b, ",%u,", (unsigned)res->depth);
+    buf_json_str(&b, res->parent ? res->parent : "", res->parent ? strlen(res->parent) : 0, 1);
     buf_append_str(&b, "]");
     buf_free(&fields);
     if (fwrite(b.p, 1, b.len, r->spool) == b.len)
@@ -152,7 +155,7 @@ static const char page_head[] =
     "<span id=\"count\"></span></p>\n"
     "<table id=\"hits\"><thead><tr><th>url</th><th>status</th><th>length</th><th>words</th>"
     "<th>lines</th><th>title</th><th>redirect</th><th>ms</th><th>ip</th><th>charset</th>"
-    "<th>fields</th><th>stored</th></tr></thead><tbody></tbody></table>\n"
+    "<th>fields</th><th>stored</th><th>depth</th><th>parent</th></tr></thead><tbody></tbody></table>\n"
     "<h2>Status histogram</h2>\n<p>(a bar filters the hits by its status)</p>\n"
     "<svg id=\"status\" width=\"640\" height=\"200\"></svg>\n"
     "<h2>Response sizes</h2>\n<svg id=\"sizes\" width=\"640\" height=\"200\"></svg>\n"

@@ -9,6 +9,7 @@
 #include "base/msg.h"
 #include "out/out.h"
 #include "out/prog.h"
+#include "pool/recurse.h"
 #include "base/tmpl.h"
 #include "base/util.h"
 
@@ -53,6 +54,7 @@ void handout_rec_free(struct chunkrec *r)
     buf_free(&r->written);
     buf_free(&r->skip);
     buf_free(&r->frames);
+    buf_free(&r->found);
     free(r);
 }
 
@@ -92,11 +94,12 @@ static int prepare_chunk(struct pool *p)
         if (!r)
             return 0;
         r->first_line = p->in->line;
+        r->root = p->rec.root;
         size_t lines = input_take(p->in, (size_t)p->c->chunk, &r->text, &r->words, &r->offs);
         r->lines = lines;
         if (!r->words) { /* only blank or skipped lines: done already */
             p->st->lines_done += lines;
-            journal_done(p->j, r->first_line, r->first_line + lines);
+            journal_root_done(p->j, r->root, r->first_line, r->first_line + lines);
         }
         if (r->words) {
             r->id = p->next_id++;
@@ -104,8 +107,14 @@ static int prepare_chunk(struct pool *p)
             return 1;
         }
         handout_rec_free(r);
-        if (!lines)
-            return input_done(p->in) ? -1 : 0;
+        if (lines)
+            continue;
+        if (!input_done(p->in))
+            return 0;
+        struct input *next = recurse_next(&p->rec, &p->failed);
+        if (!next)
+            return -1;
+        p->in = next;
     }
 }
 
@@ -130,12 +139,17 @@ static struct chunkrec *take_chunk(struct pool *p, int *state)
 
 static void send_chunk(struct pool *p, struct wk *w, struct chunkrec *r)
 {
-    /* MSG_CHUNK payload: id, number of indices to skip, the indices, words */
+    /* MSG_CHUNK payload: id, number of indices to skip, the indices, the
+     * directory's prefix (--recursion) after its length, words */
     struct buf f = {0};
     uint32_t nskip = (uint32_t)(r->skip.len / 4);
+    const char *prefix = recurse_prefix(&p->rec, r->root);
+    uint32_t plen = (uint32_t)strlen(prefix);
     buf_append(&f, &r->id, 8);
     buf_append(&f, &nskip, 4);
     buf_append(&f, r->skip.p, r->skip.len);
+    buf_append(&f, &plen, 4);
+    buf_append(&f, prefix, plen);
     buf_append(&f, r->text.p, r->text.len);
     msg_put(&w->out, MSG_CHUNK, f.p, f.len);
     buf_free(&f);
@@ -207,8 +221,11 @@ static void finish_chunk(struct pool *p, struct chunkrec *r)
     if (p->src)
         p->src->done(p->src->ud, r->tag, &r->frames, r->nframes);
     else if (!p->out_broken) {
-        journal_done(p->j, r->first_line, r->first_line + r->lines);
-        record_failed(p, r);
+        if (recurse_commit(&p->rec, &r->found) < 0) /* its directories and lines: one save */
+            p->failed = 1;
+        journal_root_done(p->j, r->root, r->first_line, r->first_line + r->lines);
+        if (r->root == 0) /* --retry-failed names lines of the wordlist's own pass */
+            record_failed(p, r);
     }
     handout_rec_free(r);
 }
@@ -297,8 +314,12 @@ void handout_out_failed(struct pool *p)
 /* A result is formatted into its chunk's buffer: the output gets it when
  * the whole chunk is done (see chunk_done), so the output file always ends
  * on a chunk boundary and the journal can name exactly what it holds. */
-void handout_emit(struct pool *p, struct chunkrec *c, const struct result *r)
+void handout_emit(struct pool *p, struct chunkrec *c, const struct result *res)
 {
+    struct result lab = *res;
+    const struct result *r = &lab;
+    recurse_label(&p->rec, c->root, &lab);
+    recurse_found(&p->rec, c->root, &c->found, &lab);
     if (r->verdict == V_HIT)
         p->st->hits++;
     else if (r->verdict == V_FILTERED)

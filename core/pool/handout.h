@@ -15,10 +15,10 @@
 #include <sys/types.h>
 
 #include "base/buf.h"
+#include "pool/recurse.h"
 #include "pool/pooltypes.h"
 
 struct beacon;
-struct input;
 struct journal;
 struct out;
 struct perip;
@@ -44,6 +44,8 @@ struct chunkrec {
     struct buf frames;       /* with a pool_src: the results as frames, for done() */
     uint32_t nframes;
     uint64_t tag;            /* the pool_src's name for it */
+    size_t root;             /* --recursion: whose words (0 = the wordlist's own) */
+    struct buf found;        /* --recursion: directories its hits showed (recurse.c) */
     struct chunkrec *next;
 };
 
@@ -72,7 +74,8 @@ struct wk {
 
 struct pool {
     const struct pool_settings *c;
-    struct input *in;
+    struct input *in;       /* the wordlist, or under --recursion the current root's pass */
+    struct recurse rec;     /* --recursion: the roots, and which one in reads */
     const struct pool_src *src; /* or NULL: chunks from in */
     struct out *out;
     struct scan_stats *st;

@@ -20,6 +20,10 @@
  *   failed <bytes of PATH.failed, one failed word's line number a line>
  *   low <lines done from the start>
  *   done <first line> <end line>      (0-based, end excluded; repeated)
+ *   root <k> <depth> <prefix> <parent>  (--recursion: a directory found; the
+ *                                     prefix and the URL that showed it in
+ *                                     hex, "-" if empty; k = 1, 2, ...)
+ *   rdone <k> <first line> <end line> (lines of the wordlist done under root k)
  *   sum <FNV-1a 64 of every byte above, hex>
  *
  * The sum makes an edited or torn file a refusal, not a resume that skips
@@ -55,12 +59,19 @@ void journal_free(struct journal *j)
     if (j->lock_fd >= 0)
         close(j->lock_fd); /* the lock goes with it */
     j->lock_fd = -1;
-    free(j->r);
-    j->r = NULL;
-    j->n = j->cap = 0;
+    free(j->lines.r);
+    j->lines = (struct jlines){0};
+    for (size_t k = 0; k < j->nroots; k++) {
+        free(j->roots[k].prefix);
+        free(j->roots[k].parent);
+        free(j->roots[k].done.r);
+    }
+    free(j->roots);
+    j->roots = NULL;
+    j->nroots = j->roots_cap = 0;
 }
 
-void journal_done(struct journal *j, uint64_t a, uint64_t b)
+static void lines_done(struct jlines *j, uint64_t a, uint64_t b)
 {
     if (b <= a || b <= j->low)
         return;
@@ -100,7 +111,7 @@ void journal_done(struct journal *j, uint64_t a, uint64_t b)
     }
 }
 
-int journal_is_done(const struct journal *j, uint64_t line)
+static int lines_is_done(const struct jlines *j, uint64_t line)
 {
     if (line < j->low)
         return 1;
@@ -115,15 +126,125 @@ int journal_is_done(const struct journal *j, uint64_t line)
     return lo < j->n && j->r[lo].a <= line;
 }
 
+static struct jlines *root_lines(struct journal *j, size_t root)
+{
+    return root == 0 ? &j->lines : root <= j->nroots ? &j->roots[root - 1].done : NULL;
+}
+
+void journal_done(struct journal *j, uint64_t a, uint64_t b)
+{
+    lines_done(&j->lines, a, b);
+}
+
+int journal_is_done(const struct journal *j, uint64_t line)
+{
+    return lines_is_done(&j->lines, line);
+}
+
+void journal_root_done(struct journal *j, size_t root, uint64_t a, uint64_t b)
+{
+    struct jlines *l = root_lines(j, root);
+    if (l)
+        lines_done(l, a, b);
+}
+
+int journal_root_is_done(const struct journal *j, size_t root, uint64_t line)
+{
+    const struct jlines *l = root_lines((struct journal *)j, root);
+    return l && lines_is_done(l, line);
+}
+
+size_t journal_add_root(struct journal *j, const char *prefix, size_t prefix_len,
+                        const char *parent, uint32_t depth)
+{
+    if (j->nroots == j->roots_cap) {
+        size_t cap = j->roots_cap ? 2 * j->roots_cap : 16;
+        struct jroot *r = realloc(j->roots, cap * sizeof *r);
+        if (!r)
+            return 0;
+        j->roots = r;
+        j->roots_cap = cap;
+    }
+    struct jroot *r = &j->roots[j->nroots];
+    memset(r, 0, sizeof *r);
+    r->prefix = strndup(prefix, prefix_len);
+    r->parent = strdup(parent);
+    if (!r->prefix || !r->parent) {
+        free(r->prefix);
+        free(r->parent);
+        return 0;
+    }
+    r->depth = depth;
+    return ++j->nroots;
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static void hex_put(struct buf *b, const char *s)
+{
+    static const char d[] = "0123456789abcdef";
+    if (!*s)
+        buf_append_byte(b, '-');
+    for (; *s; s++) {
+        buf_append_byte(b, d[(unsigned char)*s >> 4]);
+        buf_append_byte(b, d[(unsigned char)*s & 15]);
+    }
+}
+
+/* "-" is the empty string; else hex digits, two a byte, no NUL. */
+static char *hex_get(const char *s, size_t n)
+{
+    if (n == 1 && s[0] == '-')
+        return strdup("");
+    if (n % 2)
+        return NULL;
+    char *out = malloc(n / 2 + 1);
+    for (size_t i = 0; out && i < n / 2; i++) {
+        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+        if (hi < 0 || lo < 0 || (hi | lo) == 0) {
+            free(out);
+            return NULL;
+        }
+        out[i] = (char)(hi << 4 | lo);
+    }
+    if (out)
+        out[n / 2] = '\0';
+    return out;
+}
+
+static void lines_put(struct buf *b, const struct jlines *l, size_t root)
+{
+    if (root == 0) {
+        buf_printf(b, "low %" PRIu64 "\n", l->low);
+        for (size_t i = 0; i < l->n; i++)
+            buf_printf(b, "done %" PRIu64 " %" PRIu64 "\n", l->r[i].a, l->r[i].b);
+        return;
+    }
+    if (l->low)
+        buf_printf(b, "rdone %zu 0 %" PRIu64 "\n", root, l->low);
+    for (size_t i = 0; i < l->n; i++)
+        buf_printf(b, "rdone %zu %" PRIu64 " %" PRIu64 "\n", root, l->r[i].a, l->r[i].b);
+}
+
 int journal_save(struct journal *j, char *err, size_t errlen)
 {
     struct buf b = {0};
     buf_printf(&b, "salvo-state 2\nconfig %016" PRIx64 "\nwordlist %" PRIu64 " %" PRId64 " %s\n"
-               "output %" PRIu64 " %s\nfailed %" PRIu64 "\nlow %" PRIu64 "\n", j->fingerprint,
-               j->wl_size, j->wl_mtime, j->wordlist, j->out_bytes, j->output, j->failed_bytes,
-               j->low);
-    for (size_t i = 0; i < j->n; i++)
-        buf_printf(&b, "done %" PRIu64 " %" PRIu64 "\n", j->r[i].a, j->r[i].b);
+               "output %" PRIu64 " %s\nfailed %" PRIu64 "\n", j->fingerprint,
+               j->wl_size, j->wl_mtime, j->wordlist, j->out_bytes, j->output, j->failed_bytes);
+    lines_put(&b, &j->lines, 0);
+    for (size_t k = 0; k < j->nroots; k++) {
+        const struct jroot *r = &j->roots[k];
+        buf_printf(&b, "root %zu %" PRIu32 " ", k + 1, r->depth);
+        hex_put(&b, r->prefix);
+        buf_append_byte(&b, ' ');
+        hex_put(&b, r->parent);
+        buf_append_byte(&b, '\n');
+        lines_put(&b, &r->done, k + 1);
+    }
     buf_printf(&b, "sum %016" PRIx64 "\n", util_fnv1a(UTIL_FNV_OFFSET, b.p ? b.p : "", b.len));
     int rc = b.p ? util_replace_file(j->path, b.p, b.len) : (errno = ENOMEM, -1);
     buf_free(&b);
@@ -185,6 +306,26 @@ static int sum_ok(const char *text, size_t len)
     return util_fnv1a(UTIL_FNV_OFFSET, text, (size_t)(last - text)) == want;
 }
 
+/* "root K DEPTH PREFIX PARENT": roots come in order, K = the next one. */
+static int root_line(struct journal *j, const char *line)
+{
+    size_t k;
+    uint32_t depth;
+    int at = 0;
+    if (sscanf(line, "root %zu %" SCNu32 " %n", &k, &depth, &at) != 2 || !at ||
+        k != j->nroots + 1 || depth == 0)
+        return 0;
+    const char *p = line + at, *sp = strchr(p, ' ');
+    if (!sp || strchr(sp + 1, ' '))
+        return 0;
+    char *prefix = hex_get(p, (size_t)(sp - p)), *parent = hex_get(sp + 1, strlen(sp + 1));
+    int ok = prefix && parent && *prefix &&
+             journal_add_root(j, prefix, strlen(prefix), parent, depth) == k;
+    free(prefix);
+    free(parent);
+    return ok;
+}
+
 int journal_load(struct journal *j, const char *path, char *err, size_t errlen)
 {
     journal_init(j, path);
@@ -211,6 +352,7 @@ int journal_load(struct journal *j, const char *path, char *err, size_t errlen)
         lineno++;
         uint64_t a, b;
         int64_t m;
+        size_t k;
         if (lineno == 1 || !strncmp(line, "sum ", 4))
             ;
         else if (sscanf(line, "config %" SCNx64, &j->fingerprint) == 1)
@@ -224,9 +366,14 @@ int journal_load(struct journal *j, const char *path, char *err, size_t errlen)
         else if (sscanf(line, "failed %" SCNu64, &a) == 1)
             j->failed_bytes = a;
         else if (sscanf(line, "low %" SCNu64, &a) == 1)
-            j->low = a;
+            j->lines.low = a;
         else if (sscanf(line, "done %" SCNu64 " %" SCNu64, &a, &b) == 2 && a < b)
             journal_done(j, a, b);
+        else if (!strncmp(line, "root ", 5))
+            ok = root_line(j, line);
+        else if (sscanf(line, "rdone %zu %" SCNu64 " %" SCNu64, &k, &a, &b) == 3 && a < b &&
+                 k >= 1 && k <= j->nroots)
+            journal_root_done(j, k, a, b);
         else
             ok = 0;
     }

@@ -8,6 +8,22 @@ struct jrange {
     uint64_t a, b;   /* input lines [a, b), 0-based */
 };
 
+/* Lines done of one pass over the wordlist. */
+struct jlines {
+    uint64_t low;           /* every line below this is done */
+    struct jrange *r;       /* done ranges above low, sorted, disjoint */
+    size_t n, cap;
+};
+
+/* --recursion: a directory found, scanned with the whole wordlist under
+ * it. Root 0 is the wordlist as given; root k >= 1 is roots[k - 1]. */
+struct jroot {
+    char *prefix;           /* its words start with it ("admin/") */
+    char *parent;           /* the URL that showed it */
+    uint32_t depth;         /* 1 under the wordlist's own words */
+    struct jlines done;
+};
+
 struct journal {
     char path[4096];
     uint64_t fingerprint;   /* of the options that change results */
@@ -17,9 +33,9 @@ struct journal {
     char output[4096];
     uint64_t out_bytes;     /* output written for the done lines */
     uint64_t failed_bytes;  /* of PATH.failed: line numbers of words that failed */
-    uint64_t low;           /* every line below this is done */
-    struct jrange *r;       /* done ranges above low, sorted, disjoint */
-    size_t n, cap;
+    struct jlines lines;    /* root 0's */
+    struct jroot *roots;    /* found in the order their chunks were done */
+    size_t nroots, roots_cap;
     int lock_fd;            /* PATH.lock held while a scan uses the state, or -1 */
 };
 
@@ -28,6 +44,12 @@ void journal_free(struct journal *j);
 /* Lines [a, b) are done (their results are written). */
 void journal_done(struct journal *j, uint64_t a, uint64_t b);
 int journal_is_done(const struct journal *j, uint64_t line);
+/* The same for root k (0 = the wordlist itself). */
+void journal_root_done(struct journal *j, size_t root, uint64_t a, uint64_t b);
+int journal_root_is_done(const struct journal *j, size_t root, uint64_t line);
+/* A new root, after the others: its number (>= 1), or 0 (out of memory). */
+size_t journal_add_root(struct journal *j, const char *prefix, size_t prefix_len,
+                        const char *parent, uint32_t depth);
 /* Atomically replace the file at j->path. 0 or -1 with err. */
 int journal_save(struct journal *j, char *err, size_t errlen);
 int journal_load(struct journal *j, const char *path, char *err, size_t errlen);

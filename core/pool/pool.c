@@ -20,6 +20,7 @@
 #include "base/msg.h"
 #include "out/out.h"
 #include "pool/journal.h"
+#include "pool/recurse.h"
 #include "ext/plugin.h"
 #include "out/prog.h"
 #include "out/statsjson.h"
@@ -405,8 +406,10 @@ static int spawn_one(struct pool *p, int i)
         for (int k = 0; k < p->n; k++)
             if (k != i && p->w[k].fd >= 0)
                 close(p->w[k].fd);
-        if (p->in && p->in->own_fd)
-            close(p->in->fd);
+        if (p->rec.base && p->rec.base->own_fd)
+            close(p->rec.base->fd);
+        if (p->rec.root > 0 && p->rec.rin.fd >= 0) /* a worker respawned under --recursion */
+            close(p->rec.rin.fd);
         if (p->src && p->src->child)
             p->src->child(p->src->ud);
         if (sigpipe_fds[0] >= 0) {
@@ -467,7 +470,8 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
 {
     struct pool p = {.c = c, .in = in, .src = src, .out = out, .st = st, .n = (int)c->procs,
                      .j = j};
-    int resuming = j->low || j->n;
+    recurse_init(&p.rec, src ? 0 : c->recursion, c->wordlist, j, in);
+    int resuming = j->lines.low || j->lines.n || j->nroots;
     if (resuming) { /* pass over what is done */
         in->skip = skip_done;
         in->skip_ud = j;
@@ -524,9 +528,9 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
         for (int i = 0; i < p.n; i++)
             wants |= p.w[i].fd >= 0 && p.w[i].want;
         if (wants && !p.stopping && (p.started || p.nready == p.n) && !p.next &&
-            !p.requeue && !in->eof) {
+            !p.requeue && !p.in->eof) {
             input_slot = k;
-            pfd[k++] = (struct pollfd){in->fd, POLLIN, 0};
+            pfd[k++] = (struct pollfd){p.in->fd, POLLIN, 0};
         }
         int timeout = 100; /* the watchdog's tick */
         if (src) {
@@ -557,8 +561,8 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
         }
         if (src)
             uv_run(src->loop, UV_RUN_NOWAIT);
-        if (input_slot >= 0 && pfd[input_slot].revents && input_fill(in) < 0) {
-            log_msg(LOG_ERR, "wordlist %s: %s", in->name, strerror(errno));
+        if (input_slot >= 0 && pfd[input_slot].revents && input_fill(p.in) < 0) {
+            log_msg(LOG_ERR, "wordlist %s: %s", p.in->name, strerror(errno));
             p.input_error = 1;
             p.failed = 1;
         }
@@ -568,7 +572,7 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
         if (!p.out_broken && out_flush(out) < 0)
             handout_out_failed(&p);
         prog_count();
-        st->words_before = in->skipped_words;
+        st->words_before = p.rec.skipped_before + p.in->skipped_words;
         pool_hosts(&p, 0);
         prog_draw(st, 0);
         pool_stats_json(&p, 0);
@@ -601,7 +605,9 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
                 j->path[0] && !src ? "; --retry-failed takes them again" : "");
     /* Interrupted, or given up, without --state: keep what is done, and
      * say where. */
-    int left = p.gave_up && !src && (p.next || !input_done(in));
+    int left = p.gave_up && !src && (p.next || !input_done(p.in) || recurse_waiting(&p.rec));
+    recurse_finish(&p.rec);
+    p.in = in;
     if ((p.signo || p.timeup || left) && !j->path[0] && !src) {
         snprintf(j->path, sizeof j->path, "salvo-%d.state", (int)getpid());
     }

@@ -29,6 +29,8 @@ struct pool_settings {
     const struct worker_settings *worker;
     double max_time;            /* s the scan may run before it stops as on SIGINT; 0 = none */
     struct statsjson *stats_json; /* --stats-json, or NULL */
+    unsigned recursion;         /* --recursion-depth; 0 = no --recursion */
+    const char *wordlist;       /* --recursion: read again under each directory */
 };
 
 

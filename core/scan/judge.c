@@ -71,6 +71,7 @@ int judge_target(struct judge *j, struct probe *p, int *kind)
 /* What calibration reads of a response: decoded text, title and redirect
  * read once, however many levels of echo removal are tried on them. */
 struct page {
+    struct calib_set *set;  /* whose learned pages it is held against */
     struct calib_req q;
     int status;
     const char *text, *location;
@@ -78,8 +79,14 @@ struct page {
     struct buf title;
 };
 
-static void page_read(struct probe *p, struct page *pg)
+static struct calib_set *set_of(struct judge *j, const struct probe *p)
 {
+    return p->cal ? p->cal : &j->cal;
+}
+
+static void page_read(struct judge *j, struct probe *p, struct page *pg)
+{
+    pg->set = set_of(j, p);
     pg->q = (struct calib_req){p->word.p, p->word.len, p->x.req.url.p};
     pg->status = p->x.res.status;
     pg->text = res_text(&p->x.res, &pg->len);
@@ -94,7 +101,7 @@ static int page_sig(struct judge *j, const struct page *pg, int level, int want_
                     struct calib_sig *sig)
 {
     calib_sig_head(sig, pg->status, &pg->q, level, pg->location, pg->title.p);
-    if (want_head && !calib_maybe(&j->calib, sig))
+    if (want_head && !calib_maybe(&pg->set->calib, sig))
         return 0;
     calib_sig_text(sig, pg->text, pg->len, &pg->q, level, &j->scratch);
     return 1;
@@ -105,12 +112,12 @@ static int page_sig(struct judge *j, const struct page *pg, int level, int want_
 static int calibrated(struct judge *j, struct probe *p)
 {
     struct page pg;
-    page_read(p, &pg);
+    page_read(j, p, &pg);
     int k = -1;
     for (int level = CALIB_RAW; level < CALIB_LEVELS && k < 0; level++) {
         struct calib_sig sig;
         if (page_sig(j, &pg, level, 1, &sig))
-            k = calib_match(&j->calib, &sig);
+            k = calib_match(&set_of(j, p)->calib, &sig);
     }
     buf_free(&pg.title);
     return k;
@@ -152,10 +159,10 @@ void judge_response(struct judge *j, struct probe *p, int *verdict, int *kind, c
         j->stats->filtered++;
         return;
     }
-    int k = j->calib.n ? calibrated(j, p) : -1;
+    int k = set_of(j, p)->calib.n ? calibrated(j, p) : -1;
     if (k >= 0) {
         *verdict = V_FILTERED;
-        *why = j->calib_name[k];
+        *why = set_of(j, p)->name[k];
         j->stats->calibrated++;
         return;
     }
@@ -191,34 +198,39 @@ const struct calib_fp *judge_learn(struct judge *j, struct probe *p, int initial
 {
     struct page pg;
     struct calib_sig sig;
-    page_read(p, &pg);
+    page_read(j, p, &pg);
     page_sig(j, &pg, CALIB_TOKEN, 0, &sig);
     buf_free(&pg.title);
-    size_t before = j->calib.n;
-    if (!initial && calib_match(&j->calib, &sig) >= 0)
+    struct calib_set *set = set_of(j, p);
+    size_t before = set->calib.n;
+    if (!initial && calib_match(&set->calib, &sig) >= 0)
         return NULL;
-    int k = calib_learn(&j->calib, &sig);
+    int k = calib_learn(&set->calib, &sig);
     if (k < 0 || (size_t)k != before)
         return NULL;
-    snprintf(j->calib_name[k], sizeof j->calib_name[k], "calibration#%d(status=%d)", k + 1,
-             sig.status);
-    return initial ? NULL : &j->calib.fp[k];
+    if (set->dir && *set->dir)
+        snprintf(set->name[k], sizeof set->name[k], "calibration#%d(status=%d,dir=%.40s)", k + 1,
+                 sig.status, set->dir);
+    else
+        snprintf(set->name[k], sizeof set->name[k], "calibration#%d(status=%d)", k + 1,
+                 sig.status);
+    return initial ? NULL : &set->calib.fp[k];
 }
 
 void judge_calib_report(const struct judge *j, uint32_t tries, int changed, struct buf *b)
 {
-    uint32_t head[3] = {tries, (uint32_t)j->calib.n, changed != 0};
+    uint32_t head[3] = {tries, (uint32_t)j->cal.calib.n, changed != 0};
     buf_append(b, head, sizeof head);
-    for (size_t i = 0; i < j->calib.n; i++) {
-        buf_printf(b, "%s%s: ", i ? "\n" : "", j->calib_name[i]);
-        calib_describe(&j->calib.fp[i], b);
+    for (size_t i = 0; i < j->cal.calib.n; i++) {
+        buf_printf(b, "%s%s: ", i ? "\n" : "", j->cal.name[i]);
+        calib_describe(&j->cal.calib.fp[i], b);
     }
     buf_append_byte(b, '\0');
     buf_append_byte(b, '[');
-    for (size_t i = 0; i < j->calib.n; i++) {
+    for (size_t i = 0; i < j->cal.calib.n; i++) {
         if (i)
             buf_append_byte(b, ',');
-        calib_json(&j->calib.fp[i], b);
+        calib_json(&j->cal.calib.fp[i], b);
     }
     buf_append_byte(b, ']');
 }

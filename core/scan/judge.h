@@ -19,14 +19,21 @@ struct probe_stats;
 struct salvo_res;
 struct tmpl_keys;
 
+/* Learned not-found pages: the scan's, or under --recursion one
+ * directory's (its not-found page may differ from the root's). */
+struct calib_set {
+    struct calib calib;
+    char name[CALIB_MAX][96];        /* filtered_by of each */
+    const char *dir;                 /* "" for the scan's; borrowed */
+};
+
 struct judge {
     struct match_rules rules;        /* the caller fills them with match_init() */
     struct plugin *plugin;
     struct beacon *beacon;           /* NULL = none */
     struct probe_stats *stats;
     const struct tmpl_keys *keys;    /* several wordlists, or NULL */
-    struct calib calib;              /* learned not-found pages */
-    char calib_name[CALIB_MAX][96];  /* filtered_by of each */
+    struct calib_set cal;            /* learned not-found pages; a probe's p->cal if set */
     struct buf scratch;
 };
 
@@ -39,7 +46,8 @@ int judge_target(struct judge *j, struct probe *p, int *kind);
 /* The verdict on p's response; *why names what turned it down, or the
  * error. */
 void judge_response(struct judge *j, struct probe *p, int *verdict, int *kind, const char **why);
-/* Calibration: learn p's response as a not-found page. initial = still
+/* Calibration: learn p's response as a not-found page (of p->cal if
+ * set, else the scan's). initial = still
  * in the first round (every response is learned); later only a response
  * that matches none is, and is returned as a change. */
 const struct calib_fp *judge_learn(struct judge *j, struct probe *p, int initial);

@@ -457,6 +457,7 @@ static void fetch_start(struct probes *ps, struct probe *w)
     f->owner = w->owner;
     f->owner_id = w->owner_id;
     f->index = w->index;
+    f->cal = w->cal;
     f->attempt = 0;
     f->stall_tries = 0;
     f->x.res.word = f->word.p;
@@ -635,7 +636,7 @@ static struct probe *probe_get(struct probes *ps)
 }
 
 int probe_run(struct probes *ps, void *owner, uint64_t owner_id, uint32_t index,
-              const char *word, size_t len)
+              struct calib_set *cal, const char *word, size_t len)
 {
     struct probe *p = probe_get(ps);
     if (!p || buf_append(&p->word, word, len) < 0) {
@@ -649,6 +650,7 @@ int probe_run(struct probes *ps, void *owner, uint64_t owner_id, uint32_t index,
     p->owner = owner;
     p->owner_id = owner_id;
     p->index = index;
+    p->cal = cal;
     p->attempt = 0;
     p->stall_tries = 0;
     p->x.res.word = p->word.p;

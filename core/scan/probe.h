@@ -28,6 +28,7 @@ struct rate;
 struct perip;
 struct probes;
 struct fetch_co;
+struct calib_set;
 struct tmpl_keys;
 
 enum probe_stage { PS_BUILD = 0, PS_TARGET, PS_RESOLVE, PS_ADMIT, PS_TRANSFER, PS_RETRY,
@@ -51,6 +52,7 @@ struct probe {
     char dest[48];               /* the address it goes to, "" if unknown */
     int perip_held;              /* counted in the per-address table */
     struct probe *waiter;        /* a fetch: the probe whose match() waits for it */
+    struct calib_set *cal;       /* --recursion: its directory's not-found pages, or NULL */
     struct fetch_co *co;         /* the judge's: its match() waiting on a fetch, or NULL */
     salvo_req *want;             /* what that match() asked to fetch (made on first use) */
 };
@@ -142,11 +144,12 @@ struct engine *probe_engine(const struct probes *ps);
 void probe_free(struct probes *ps);
 
 /* Start a probe for word[0..len): it ends, now or later, in exactly one
- * call of the end callback. owner NULL = a calibration probe: no judging
+ * call of the end callback. cal: the not-found pages it is judged against
+ * (or learned into), NULL = the scan's. owner NULL = a calibration probe: no judging
  * and no retries. Returns 0, or -1 when no probe could be made at all
  * (out of memory: nothing was started, the callback is not called). */
 int probe_run(struct probes *ps, void *owner, uint64_t owner_id, uint32_t index,
-              const char *word, size_t len);
+              struct calib_set *cal, const char *word, size_t len);
 /* The one exit (see above). */
 void probe_end(struct probe *p, int verdict, int kind, const char *why);
 /* Stages the DNS stage hands a probe on to. */

@@ -19,6 +19,8 @@
 
 #include "ext/beacon.h"
 #include "scan/calib.h"
+#include "scan/chunk.h"
+#include "scan/dircal.h"
 #include "base/codes.h"
 #include "base/combo.h"
 #include "net/dns.h"
@@ -47,17 +49,6 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
-
-struct chunk {
-    uint64_t id;
-    struct buf words;      /* separated by '\n' */
-    size_t pos;            /* next word starts here */
-    size_t open;           /* words started and not ended */
-    uint32_t next_index;   /* of the next word */
-    struct buf skip;       /* uint32_t indices not to probe (quarantined) */
-    int abandoned;         /* MSG_STOP came first: never reported done */
-    struct chunk *next;
-};
 
 struct worker {
     uv_loop_t loop;
@@ -92,6 +83,8 @@ struct worker {
     int recal_out;              /* a check probe is out */
     uint64_t since_recal, calib_seed;
     unsigned calib_tries;
+    struct dircals dircals;     /* --recursion: each directory's, learned apart */
+    int refilling;              /* inside refill() */
     struct combo combo;         /* the wordlists' names, for {KEY} */
     int auto_window;            /* -t auto */
     unsigned trims;             /* ticks of the trim timer */
@@ -108,7 +101,7 @@ static uint64_t cpu_ns(void)
 static void worker_flush(struct worker *w);
 static void refill(void *ud);
 static void maybe_finish(struct worker *w);
-static void calib_probe(struct worker *w);
+static void calib_probe(struct worker *w, struct dircal *dc);
 static void calib_done(struct worker *w, struct probe *p, int verdict);
 
 static void worker_on_written(uv_write_t *req, int status)
@@ -206,9 +199,7 @@ static void chunk_maybe_done(struct worker *w)
         w->head = ch->next;
         if (!w->head)
             w->tail = NULL;
-        buf_free(&ch->words);
-        buf_free(&ch->skip);
-        free(ch);
+        chunk_free(ch, &w->dircals);
     }
 }
 
@@ -241,7 +232,7 @@ static void worker_on_end(struct probe *p, int verdict, int kind, const char *wh
         !w->recal_out && !w->stopping) {
         w->since_recal = 0;
         w->recal_out = 1;
-        calib_probe(w);
+        calib_probe(w, NULL);
     }
 }
 
@@ -325,18 +316,32 @@ static void calib_settle(struct worker *w, const struct calib_fp *changed)
 
 static void calib_done(struct worker *w, struct probe *p, int verdict)
 {
+    struct dircal *dc = dircal_of(p->cal, &w->judge.cal);
+    if (dc) { /* a directory's: its words go once all its pages are learned */
+        if (verdict != V_ERROR && !w->stopping)
+            judge_learn(&w->judge, p, 1);
+        if (!--dc->pending) {
+            log_msg(LOG_DEBUG, "calibration under %s: %zu not-found page(s)", dc->prefix,
+                    dc->set.calib.n);
+            if (!w->refilling)
+                refill(w);
+        }
+        return;
+    }
     const struct calib_fp *changed = NULL;
     if (verdict != V_ERROR && !w->stopping)
         changed = judge_learn(&w->judge, p, w->calibrating > 0);
     calib_settle(w, changed);
 }
 
-/* Probe one random word through the same template and plugin. */
-static void calib_probe(struct worker *w)
+/* Probe one random word through the same template and plugin (under dc's
+ * directory, if not NULL). */
+static void calib_probe(struct worker *w, struct dircal *dc)
 {
     /* One random word per wordlist. */
     char word[TMPL_MAX_KEYS * 41];
     size_t len = 0;
+    struct buf in = {0};
     for (size_t i = 0; i < (w->combo.keys.n ? w->combo.keys.n : 1); i++) {
         size_t n = calib_lengths[(w->calib_tries + i) % (sizeof calib_lengths / sizeof *calib_lengths)];
         if (i)
@@ -345,8 +350,31 @@ static void calib_probe(struct worker *w)
         len += n;
     }
     w->calib_tries++;
-    if (probe_run(w->probes, NULL, 0, 0, word, len) < 0)
+    if (dc) {
+        dc->pending++;
+        buf_append_str(&in, dc->prefix);
+        buf_append(&in, word, len);
+        if (!in.p || probe_run(w->probes, NULL, 0, 0, &dc->set, in.p, in.len) < 0)
+            dc->pending--;
+        buf_free(&in);
+    } else if (probe_run(w->probes, NULL, 0, 0, NULL, word, len) < 0) {
         calib_settle(w, NULL);
+    }
+}
+
+/* Whether ch's words must wait for its directory's calibration (started
+ * here on its first chunk). */
+static int dir_waits(struct worker *w, struct chunk *ch)
+{
+    struct dircal *dc = ch->dc;
+    if (!dc)
+        return 0;
+    if (!dc->started) {
+        dc->started = 1;
+        for (long i = 0; i < w->c->calibrate_words; i++)
+            calib_probe(w, dc);
+    }
+    return dc->pending > 0;
 }
 
 static void maybe_finish(struct worker *w)
@@ -361,21 +389,12 @@ static void maybe_finish(struct worker *w)
         uv_stop(&w->loop);
 }
 
-static int skipped(const struct chunk *ch, uint32_t index)
-{
-    const uint32_t *v = (const uint32_t *)ch->skip.p;
-    for (size_t i = 0; i < ch->skip.len / 4; i++)
-        if (v[i] == index)
-            return 1;
-    return 0;
-}
-
 /* One word of ch into the probe layer; it ends in worker_on_end(). */
 static int start_word(struct worker *w, struct chunk *ch, uint32_t index, const char *word,
                       size_t len)
 {
     ch->open++;
-    if (probe_run(w->probes, ch, ch->id, index, word, len) == 0)
+    if (probe_run(w->probes, ch, ch->id, index, ch->dc ? &ch->dc->set : NULL, word, len) == 0)
         return 0;
     ch->open--;
     log_msg(LOG_ERR, "out of memory");
@@ -423,12 +442,15 @@ static void refill(void *ud)
         return;
     }
     unsigned window = engine_window(probe_engine(w->probes));
+    w->refilling = 1;
     for (struct chunk *ch = w->head; ch && probe_busy(w->probes) < window; ch = ch->next) {
+        if (dir_waits(w, ch))
+            break; /* later chunks keep their order behind it */
         while (ch->pos < ch->words.len && probe_busy(w->probes) < window) {
             /* With the DNS stage, words start at the DNS rate and their
              * HTTP waits for --rate at admission. */
             int ok = w->dns ? probe_gate_ok(&w->dns_gate) : probe_rate_ok(w->probes);
-            if (!skipped(ch, ch->next_index) && !ok)
+            if (!chunk_skipped(ch, ch->next_index) && !ok)
                 goto wait;
             const char *word = ch->words.p + ch->pos;
             const char *nl = memchr(word, '\n', ch->words.len - ch->pos);
@@ -436,11 +458,14 @@ static void refill(void *ud)
             ch->pos += len + 1;
             w->queued--;
             uint32_t index = ch->next_index++;
-            if (!skipped(ch, index) && start_word(w, ch, index, word, len) < 0)
+            if (!chunk_skipped(ch, index) && start_word(w, ch, index, word, len) < 0) {
+                w->refilling = 0;
                 return;
+            }
         }
     }
 wait:
+    w->refilling = 0;
     probe_pump(w->probes); /* words that need no DNS went straight there */
     if (w->auto_window)
         adjust_window(w);
@@ -471,23 +496,10 @@ static int worker_on_frame(struct worker *w, const struct frame *f)
         w->queued = 0;
         return 0;
     }
-    uint32_t nskip;
-    if (f->type != MSG_CHUNK || f->len < 12)
-        return -1;
-    memcpy(&nskip, f->p + 8, 4);
-    size_t head = 12 + 4 * (size_t)nskip;
-    if (nskip > f->len / 4 || head > f->len)
-        return -1;
-    struct chunk *ch = calloc(1, sizeof *ch);
+    struct chunk *ch = chunk_parse(f, w->c->calibrate ? &w->dircals : NULL);
     if (!ch)
         return -1;
-    memcpy(&ch->id, f->p, 8);
-    buf_append(&ch->skip, f->p + 12, 4 * (size_t)nskip);
-    buf_append(&ch->words, f->p + head, f->len - head);
-    size_t n = ch->words.len ? 1 : 0;
-    for (size_t i = 0; i < ch->words.len; i++)
-        n += ch->words.p[i] == '\n';
-    w->queued += n;
+    w->queued += ch->nwords;
     if (w->tail)
         w->tail->next = ch;
     else
@@ -748,7 +760,7 @@ int worker_run(int fd, const struct worker_settings *c, struct plugin *plugin, s
         w.calib_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)&w;
         w.calibrating = (unsigned)c->calibrate_words;
         for (long i = 0; i < c->calibrate_words; i++)
-            calib_probe(&w);
+            calib_probe(&w, NULL);
     }
     refill(&w);
     uv_run(&w.loop, UV_RUN_DEFAULT);
@@ -768,6 +780,7 @@ int worker_run(int fd, const struct worker_settings *c, struct plugin *plugin, s
     buf_free(&w.out);
     buf_free(&w.wbuf);
     judge_free(&w.judge);
+    dircal_free(&w.dircals);
     extract_free(&w.extract);
     combo_free(&w.combo);
     return w.status;

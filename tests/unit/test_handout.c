@@ -116,7 +116,9 @@ static void sent_to(int i, char *got, size_t cap)
             uint32_t nskip;
             memcpy(&id, f.p, 8);
             memcpy(&nskip, f.p + 8, 4);
-            size_t head = 12 + 4 * (size_t)nskip;
+            uint32_t plen;
+            memcpy(&plen, f.p + 12 + 4 * (size_t)nskip, 4);
+            size_t head = 12 + 4 * (size_t)nskip + 4 + plen;
             snprintf(got + used, cap - used, "[%llu skip %u: %.*s]", (unsigned long long)id,
                      nskip, (int)(f.len - head), f.p + head);
         } else {

@@ -198,7 +198,7 @@ static void finish(struct run *r)
 
 static void run_word(struct run *r, uint32_t i, const char *w, size_t len)
 {
-    assert_int_equal(probe_run(r->ps, r, 1, i, w, len), 0);
+    assert_int_equal(probe_run(r->ps, r, 1, i, NULL, w, len), 0);
 }
 
 static void every_stage_ends_once(void **s)

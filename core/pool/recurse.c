@@ -1,0 +1,179 @@
+/* recurse: directories found become roots (see recurse.h). */
+#include "pool/recurse.h"
+
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/msg.h"
+#include "out/prog.h"
+#include "pool/journal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define PREFIX_MAX 2048 /* a deeper path is no directory to scan: words must fit a line */
+
+void recurse_init(struct recurse *rc, unsigned max_depth, const char *wordlist,
+                  struct journal *j, const struct input *base)
+{
+    memset(rc, 0, sizeof *rc);
+    rc->max_depth = max_depth;
+    rc->wordlist = wordlist;
+    rc->j = j;
+    rc->base = base;
+    rc->rin.fd = -1;
+    if (max_depth && j->nroots)
+        prog_passes(1 + j->nroots); /* resumed: the roots found before count */
+}
+
+static uint32_t depth_of(const struct recurse *rc, size_t root)
+{
+    return root == 0 || root > rc->j->nroots ? 0 : rc->j->roots[root - 1].depth;
+}
+
+/* The path part of an absolute URL ("/a/b" of "http://h:80/a/b"), or NULL. */
+static const char *url_path(const char *url)
+{
+    const char *s = strstr(url, "://");
+    return s ? strchr(s + 3, '/') : NULL;
+}
+
+/* Whether the hit r is a directory: its answer redirects to its own URL
+ * plus '/' (absolute or as a path), or its word ends in '/'. */
+static int is_dir(const struct result *r)
+{
+    if (!r->wlen || memchr(r->word, '\n', r->wlen))
+        return 0;
+    if (r->word[r->wlen - 1] == '/')
+        return 1;
+    if (r->status < 300 || r->status > 399 || !r->location || !*r->location)
+        return 0;
+    const char *loc = r->location, *url = r->url;
+    if (loc[0] == '/' && loc[1] != '/') { /* a path on the same origin */
+        url = url_path(r->url);
+        if (!url)
+            return 0;
+    }
+    size_t n = strlen(url);
+    return !strncmp(loc, url, n) && loc[n] == '/' && loc[n + 1] == '\0';
+}
+
+void recurse_found(struct recurse *rc, size_t root, struct buf *found, const struct result *r)
+{
+    if (!rc->max_depth || r->verdict != V_HIT || !is_dir(r))
+        return;
+    uint32_t depth = depth_of(rc, root) + 1;
+    int slash = r->word[r->wlen - 1] != '/';
+    uint32_t plen = (uint32_t)r->wlen + (uint32_t)slash;
+    if (depth > rc->max_depth || plen > PREFIX_MAX) {
+        if (!rc->too_deep++)
+            snprintf(rc->first_too_deep, sizeof rc->first_too_deep, "%s%s", r->url,
+                     slash ? "/" : "");
+        return;
+    }
+    /* depth, length, the prefix (the word and its '/'), the parent URL and its NUL */
+    buf_append(found, &depth, 4);
+    buf_append(found, &plen, 4);
+    buf_append(found, r->word, r->wlen);
+    if (slash)
+        buf_append_byte(found, '/');
+    buf_append(found, r->url, strlen(r->url) + 1);
+}
+
+static int known(const struct journal *j, const char *prefix, size_t len)
+{
+    for (size_t k = 0; k < j->nroots; k++)
+        if (strlen(j->roots[k].prefix) == len && !memcmp(j->roots[k].prefix, prefix, len))
+            return 1;
+    return 0;
+}
+
+int recurse_commit(struct recurse *rc, const struct buf *found)
+{
+    int rv = 0;
+    const char *at = found->p, *end = at + found->len;
+    while (at && at + 8 <= end) {
+        uint32_t depth, plen;
+        memcpy(&depth, at, 4);
+        memcpy(&plen, at + 4, 4);
+        const char *prefix = at + 8, *parent = prefix + plen;
+        at = parent + strlen(parent) + 1;
+        if (known(rc->j, prefix, plen))
+            continue; /* two words named it, or a cycle came back to it */
+        if (!journal_add_root(rc->j, prefix, plen, parent, depth)) {
+            log_msg(LOG_ERR, "out of memory: the directory %s/ is not scanned", parent);
+            rv = -1;
+            continue;
+        }
+        log_msg(LOG_DEBUG, "recursion: %s is a directory (depth %u): its words are queued",
+                parent, (unsigned)depth);
+    }
+    if (found->len)
+        prog_passes(1 + rc->j->nroots);
+    return rv;
+}
+
+/* rin reads only the current root's lines. */
+static int skip_root_done(void *ud, uint64_t line)
+{
+    const struct recurse *rc = ud;
+    return journal_root_is_done(rc->j, rc->root, line);
+}
+
+struct input *recurse_next(struct recurse *rc, int *failed)
+{
+    if (!rc->max_depth || rc->root >= rc->j->nroots)
+        return NULL;
+    if (rc->root > 0) {
+        rc->skipped_before += rc->rin.skipped_words;
+        input_close(&rc->rin);
+    } else {
+        rc->skipped_before += rc->base->skipped_words;
+    }
+    char err[512];
+    if (input_open(&rc->rin, rc->wordlist, err, sizeof err) < 0) {
+        log_msg(LOG_ERR, "--recursion: %s: the directories left are not scanned", err);
+        rc->root = rc->j->nroots; /* none is tried again */
+        rc->rin.fd = -1;
+        *failed = 1;
+        return NULL;
+    }
+    rc->root++;
+    rc->rin.ignore_comments = rc->base->ignore_comments;
+    rc->rin.exts = rc->base->exts;
+    rc->rin.prefix = rc->j->roots[rc->root - 1].prefix;
+    rc->rin.prefix_len = strlen(rc->rin.prefix);
+    rc->rin.skip = skip_root_done;
+    rc->rin.skip_ud = rc;
+    return &rc->rin;
+}
+
+int recurse_waiting(const struct recurse *rc)
+{
+    return rc->max_depth && rc->root < rc->j->nroots;
+}
+
+const char *recurse_prefix(const struct recurse *rc, size_t root)
+{
+    return root == 0 || root > rc->j->nroots ? "" : rc->j->roots[root - 1].prefix;
+}
+
+void recurse_label(const struct recurse *rc, size_t root, struct result *r)
+{
+    if (!rc->max_depth)
+        return;
+    r->depth = depth_of(rc, root);
+    r->parent = r->depth ? rc->j->roots[root - 1].parent : "";
+}
+
+void recurse_finish(struct recurse *rc)
+{
+    if (rc->root > 0 && rc->rin.fd >= 0) {
+        rc->skipped_before += rc->rin.skipped_words;
+        input_close(&rc->rin);
+        rc->rin.fd = -1;
+    }
+    if (rc->too_deep)
+        log_msg(LOG_WARN, "--recursion-depth %u: %llu director%s deeper were not scanned "
+                "(first: %s)", rc->max_depth, (unsigned long long)rc->too_deep,
+                rc->too_deep == 1 ? "y" : "ies", rc->first_too_deep);
+}

@@ -1,0 +1,52 @@
+/* recurse: --recursion in the parent. A hit that is a directory (a
+ * redirect to its own URL plus '/', or a URL that ends in '/') becomes a
+ * root: the whole wordlist again, each word after the directory's path,
+ * read from the file once more (never the list times the directories in
+ * memory). A chunk's roots count only when the chunk is done, in the same
+ * journal save that marks its lines done: a scan killed at any moment
+ * resumes with exactly the roots its written results showed. Root 0 is
+ * the wordlist's own pass; the journal keeps the others (journal.h). */
+#ifndef SALVO_RECURSE_H
+#define SALVO_RECURSE_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/input.h"
+
+struct buf;
+struct journal;
+struct result;
+
+struct recurse {
+    unsigned max_depth;       /* --recursion-depth; 0 = no --recursion */
+    const char *wordlist;     /* read again for each root */
+    struct journal *j;
+    const struct input *base; /* the wordlist's own pass: its settings */
+    struct input rin;         /* the current root's pass, when root > 0 */
+    size_t root;              /* the root being read */
+    uint64_t skipped_before;  /* words passed over as done by roots read before */
+    uint64_t too_deep;        /* directories past the depth, not scanned */
+    char first_too_deep[512];
+};
+
+void recurse_init(struct recurse *rc, unsigned max_depth, const char *wordlist,
+                  struct journal *j, const struct input *base);
+/* r (a hit of a chunk of root) may be a directory: its record is added
+ * to found, the chunk's, for recurse_commit(). */
+void recurse_found(struct recurse *rc, size_t root, struct buf *found, const struct result *r);
+/* The chunk is done: its directories become roots (those not seen
+ * before). 0, or -1 if one could not be kept (out of memory). */
+int recurse_commit(struct recurse *rc, const struct buf *found);
+/* The current root's input is all handed out: the next root's input (its
+ * lines done in an earlier run passed over), or NULL if no root waits
+ * (yet), or on an error (*failed set, said). */
+struct input *recurse_next(struct recurse *rc, int *failed);
+/* Roots not started yet. */
+int recurse_waiting(const struct recurse *rc);
+/* The directory prefix of root's words ("" for root 0). */
+const char *recurse_prefix(const struct recurse *rc, size_t root);
+/* The result's depth and parent, from its root. */
+void recurse_label(const struct recurse *rc, size_t root, struct result *r);
+/* At the end: close a root's input, say what the depth left out. */
+void recurse_finish(struct recurse *rc);
+#endif
