@@ -32,7 +32,7 @@ ns_down() {
 # bench.test (the wildcard of the default job's target).
 wildcard_dns_up() {
     in_ns dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 --bind-interfaces \
-        --address=/bench.test/127.0.0.1 --address=/paths.test/127.0.0.1 --cache-size=0 --pid-file="$dir/dnsmasq.pid" \
+        --address=/bench.test/127.0.0.1 --address=/paths.test/127.0.0.1 --address=/tree.test/127.0.0.1 --cache-size=0 --pid-file="$dir/dnsmasq.pid" \
         --dns-forward-max=10000 --user=root
 }
 
