@@ -279,3 +279,31 @@ int msg_get_record(const char *p, size_t len, struct result *r)
         return -1;
     return 0;
 }
+
+int msg_put_follow(struct buf *out, const struct follow *fo)
+{
+    /* u64 chunk, u32 index, the URL and its NUL, the word */
+    struct buf b = {0};
+    buf_append(&b, &fo->chunk, 8);
+    buf_append(&b, &fo->index, 4);
+    buf_append(&b, fo->url, strlen(fo->url) + 1);
+    buf_append(&b, fo->word, fo->wlen);
+    int rc = b.p ? msg_put(out, MSG_FOLLOW, b.p, b.len) : -1;
+    buf_free(&b);
+    return rc;
+}
+
+int msg_get_follow(const struct frame *f, struct follow *fo)
+{
+    if (f->type != MSG_FOLLOW || f->len < 13)
+        return -1;
+    memcpy(&fo->chunk, f->p, 8);
+    memcpy(&fo->index, f->p + 8, 4);
+    fo->url = f->p + 12;
+    const char *nul = memchr(fo->url, '\0', f->len - 12);
+    if (!nul)
+        return -1;
+    fo->word = nul + 1;
+    fo->wlen = (size_t)(f->p + f->len - fo->word);
+    return 0;
+}

@@ -20,6 +20,8 @@ enum msg_type {
     MSG_DONE,        /* u64 chunk id: all its results were sent before */
     MSG_CALIB,       /* what calibration learned: text '\0' JSON array */
     MSG_WILD,        /* --wildcard-dns: "*.domain ip,ip" ("-" for none) */
+    MSG_FOLLOW,      /* a script followed a word: see struct follow; sent
+                        before the result of the word it came from */
     /* parent -> worker */
     MSG_CHUNK,       /* u64 id, u32 n, n u32 word indices to skip, u32 m, m
                         bytes of directory prefix (--recursion), then the
@@ -93,6 +95,19 @@ int msg_json_literal(const char *s);
 /* A field value made from text (typed = 0) or from a literal that
  * msg_json_literal() accepts (typed = 1), marked as above; malloc'ed. */
 char *msg_field_value(const char *v, int typed);
+
+/* MSG_FOLLOW: the word to probe (put through the template), found by the
+ * script on the page of word `index` of chunk `chunk`, at url. */
+struct follow {
+    uint64_t chunk;
+    uint32_t index;
+    const char *url;         /* NUL-terminated */
+    const char *word;        /* any byte but NUL, CR and LF */
+    size_t wlen;
+};
+struct frame;
+int msg_put_follow(struct buf *out, const struct follow *fo);
+int msg_get_follow(const struct frame *f, struct follow *fo);
 
 /* "hit", "miss", "error", "filtered". */
 const char *msg_verdict_name(int v);

@@ -35,6 +35,8 @@ struct conf {
     long max_fetches;      /* salvo.fetch() calls per word */
     int recursion;         /* scan the directories found */
     long recursion_depth;  /* levels below the template's */
+    long max_depth;        /* levels of salvo.follow() */
+    long max_follows;      /* follow-ups in a scan */
     char *fetch_scope;     /* origin | host | any */
     double judge_timeout; /* 0 = from --timeout */
     double max_time;      /* seconds the scan may run, 0 = no limit */

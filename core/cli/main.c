@@ -147,7 +147,8 @@ static void settings_of(const struct conf *c, struct settings *s)
                                      c->template, judge, c->timeout + judge + 2, w,
                                      c->max_time, NULL,
                                      c->recursion ? (unsigned)c->recursion_depth : 0,
-                                     c->wordlist};
+                                     c->wordlist, (unsigned)c->max_depth,
+                                     (uint64_t)c->max_follows};
     s->queue = (struct queue_settings){c->redis, c->queue, c->claim_idle, c->chunk, c->wordlist,
                                        c->template, c->format, c->quiet, &s->pool,
                                        c->exts.n ? &c->exts : NULL};
@@ -158,7 +159,8 @@ static struct script_limits script_limits_of(const struct conf *c)
     int scope = !strcmp(c->fetch_scope, "host") ? FETCH_HOST
                 : !strcmp(c->fetch_scope, "any") ? FETCH_ANY : FETCH_ORIGIN;
     return (struct script_limits){c->lua_unsafe, (unsigned long)c->lua_instructions,
-                                  (size_t)c->lua_memory, (unsigned)c->max_fetches, scope};
+                                  (size_t)c->lua_memory, (unsigned)c->max_fetches, scope,
+                                  c->template};
 }
 
 /* -e .php,.bak: the list, checked. 0, or -1 with err. */

@@ -93,6 +93,12 @@ const struct opt opt_table[] = {
     {"scan", "fetch_scope", 0, T_ENUM, O(fetch_scope), "origin", "SCOPE",
      "what salvo.fetch() may reach from the word's URL: origin (the same scheme, host and "
      "port), host (the same host), any (any http(s) URL)", "origin|host|any", 0, 0, NULL, NULL},
+    {"scan", "max_depth", 0, T_INT, O(max_depth), "3", "N",
+     "levels of salvo.follow(): a word a script followed from a followed word is level 2",
+     NULL, 0, 1000, NULL, NULL},
+    {"scan", "max_follows", 0, T_INT, O(max_follows), "10000", "N",
+     "words scripts may follow (salvo.follow) in the whole scan; more are said at the end and "
+     "not probed", NULL, 0, 1e12, NULL, NULL},
     {"scan", "worker_memory", 0, T_INT, O(worker_memory), "4294967296", "BYTES",
      "address space of each worker process (RLIMIT_AS), so that a plugin cannot take the "
      "machine's memory; 0 = no limit", NULL, 0, 1e15, NULL, NULL},

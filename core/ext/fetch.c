@@ -262,6 +262,11 @@ int fetch_check(const struct script_limits *lim, unsigned done, const char *base
     return 0;
 }
 
+const salvo_res *fetch_current(const struct script *s)
+{
+    return s->cur && s->cur->u ? s->cur->u->r : NULL;
+}
+
 /* salvo.fetch(url | {url=, method=, headers={}, body=}) -> a response
  * table. A URL that starts with '/' is on the word's own origin. */
 int fetch_lua(lua_State *L)

@@ -35,6 +35,9 @@ int fetch_resume(struct script *s, struct fetch_co *co, const salvo_res *got, in
 struct script_limits;
 int fetch_check(const struct script_limits *lim, unsigned done, const char *base, salvo_req *want,
                 const char *who, char *why, size_t whylen);
+/* The response of the match() running now as a coroutine, or NULL (not
+ * in match()). */
+const salvo_res *fetch_current(const struct script *s);
 /* salvo.fetch, in the salvo module (script.c registers it). */
 int fetch_lua(lua_State *L);
 #endif

@@ -10,5 +10,6 @@ struct script_limits {
     size_t memory;              /* bytes per Lua state */
     unsigned max_fetches;       /* salvo.fetch() calls per word (--max-fetches) */
     int fetch_scope;            /* FETCH_ORIGIN, FETCH_HOST or FETCH_ANY (fetch.h) */
+    const char *template;       /* what salvo.follow's URLs must fit (follow.h) */
 };
 #endif

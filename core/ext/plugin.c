@@ -8,9 +8,8 @@
  */
 #include "ext/plugin.h"
 #include "ext/fetch.h"
-
+#include "ext/follow.h"
 #include "base/paths.h"
-
 #include "base/codes.h"
 #include "base/log.h"
 #include "base/msg.h"
@@ -66,8 +65,9 @@ HOST_AT(res_fail, 19);
 HOST_AT(log, 20);
 HOST_AT(args_any, 21);
 HOST_AT(fetch, 22);
+HOST_AT(follow, 23);
 #undef HOST_AT
-_Static_assert(sizeof(struct salvo_host) >= 8 + 8 * 23, "struct salvo_host shrank");
+_Static_assert(sizeof(struct salvo_host) >= 8 + 8 * 24, "struct salvo_host shrank");
 #define DESC_AT(member, off) \
     _Static_assert(offsetof(struct salvo_plugin, member) == (off), \
                    "struct salvo_plugin: " #member " moved; append, never insert")
@@ -274,6 +274,16 @@ static int h_fetch(salvo_res *r, const char *method, const char *url, const char
     return 0;
 }
 
+static int h_follow(salvo_res *r, const char *x, size_t len)
+{
+    char why[2048] = "follow(): only from match() or fetched(), on their own res";
+    int rc = now.want && r == now.res && x ? follow_from(now.lim, r, r->url ? r->url : "", x, len,
+                                                        "follow()", why, sizeof why) : -1;
+    if (rc < 0) /* not the word's failure: the plugin may pass it over */
+        log_msg(LOG_DEBUG, "%s: %s", plugin_name, why);
+    return rc;
+}
+
 static void h_log(int level, const char *fmt, ...)
 {
     char prefix[80];
@@ -310,6 +320,7 @@ static const struct salvo_host host = {
     .res_ip = h_res_ip,
     .args_any = h_args_any,
     .fetch = h_fetch,
+    .follow = h_follow,
 };
 
 /* ---- loading ---- */
@@ -750,7 +761,7 @@ static void list_dir(FILE *f, const char *dir, const char *ext, char names[][64]
         }
         struct plugin p;
         char err[512], abi[16];
-        static const struct script_limits none = {0, 0, 0, 0, 0};
+        static const struct script_limits none = {0, 0, 0, 0, 0, NULL};
         if (plugin_load(&p, path, &none, err, sizeof err) < 0) {
             list_row(f, name, "?", "?", "(refused, see below)", path);
             fprintf(f, "    %s\n", err);

@@ -21,6 +21,7 @@
 #include "ext/script.h"
 #include "ext/scriptint.h"
 #include "ext/fetch.h"
+#include "ext/follow.h"
 
 #include "base/log.h"
 #include "ext/match.h"
@@ -208,6 +209,7 @@ static const luaL_Reg salvo_lib[] = {
     {"title", l_title},
     {"log", l_log},
     {"fetch", fetch_lua},
+    {"follow", follow_lua},
     {NULL, NULL},
 };
 

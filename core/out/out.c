@@ -188,7 +188,7 @@ static void format_jsonl(const struct out *o, struct buf *b, const struct result
         fields_json(b, r);
     }
     json_field(b, "stored", r->stored);
-    if (o->tree) {
+    if (o->tree || r->depth) { /* a follow-up has them without --recursion */
         buf_printf(b, ",\"depth\":%u", (unsigned)r->depth);
         json_field(b, "parent", r->parent);
     }
@@ -288,7 +288,7 @@ static void text_detail(const struct out *o, const struct result *r, struct buf 
         buf_append_str(b, ", Stored: ");
         buf_append_str(b, r->stored);
     }
-    if (o->tree && r->depth)
+    if (r->depth)
         buf_printf(b, ", Depth: %u", (unsigned)r->depth);
     buf_append_byte(b, ']');
     if (r->location && *r->location) {

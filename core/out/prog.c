@@ -41,6 +41,7 @@ static struct {
     unsigned hist_i;
     size_t each;              /* words a line makes (-e) */
     uint64_t passes;          /* --recursion: the wordlist read under each directory */
+    uint64_t extra;           /* words followed (salvo.follow) */
 } g = {.fd = -1, .each = 1, .passes = 1};
 
 void prog_start(int enabled, int count, const struct input *in)
@@ -56,14 +57,15 @@ void prog_start(int enabled, int count, const struct input *in)
     g.fd = count && fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? fd : -1;
 }
 
-void prog_passes(uint64_t n)
+void prog_passes(uint64_t n, uint64_t extra)
 {
     g.passes = n ? n : 1;
+    g.extra = extra;
 }
 
 int prog_total(uint64_t *total)
 {
-    *total = g.total * g.passes;
+    *total = g.total * g.passes + g.extra;
     return g.counted;
 }
 
@@ -171,7 +173,7 @@ void prog_draw(const struct scan_stats *st, int force)
     if (!force && g.shown && t - g.last_draw < 0.25)
         return;
     g.last_draw = t;
-    uint64_t all = g.total * g.passes; /* work found counts as it is found */
+    uint64_t all = g.total * g.passes + g.extra; /* work found counts as it is found */
     /* Words, as the total and the summary count them (blank lines are
      * none). */
     uint64_t d = stats_words_run(st);

@@ -15,8 +15,9 @@ struct input;
 void prog_start(int enabled, int count, const struct input *in);
 /* The wordlist's words as counted so far: 1 when that is all of them. */
 int prog_total(uint64_t *total);
-/* --recursion: the wordlist is read n times now (1 + the directories found). */
-void prog_passes(uint64_t n);
+/* Work found: the wordlist is read n times now (1 + the directories
+ * --recursion found), and extra words were followed (salvo.follow). */
+void prog_passes(uint64_t n, uint64_t extra);
 /* Count a little more of the wordlist; cheap, call it often. */
 void prog_count(void);
 /* Remove the line before anything else is written to the terminal. */

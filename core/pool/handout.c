@@ -416,3 +416,22 @@ int handout_suspect(struct pool *p, struct wk *w, const char *why, int at_once)
     return 0;
 }
 
+
+int handout_follow(struct pool *p, struct wk *w, const struct frame *f)
+{
+    struct follow fo;
+    if (msg_get_follow(f, &fo) < 0)
+        return -1;
+    if (p->src) {
+        if (!p->follow_said++)
+            log_msg(LOG_WARN, "salvo.follow: the queue does not share follow-ups; %.*s (from %s) "
+                    "and the others are not probed", (int)fo.wlen, fo.word, fo.url);
+        return 0;
+    }
+    for (struct chunkrec *c = w->pend; c; c = c->next)
+        if (c->id == fo.chunk) {
+            recurse_follow(&p->rec, c->root, &c->found, fo.word, fo.wlen, fo.url);
+            return 0;
+        }
+    return 0; /* a chunk already done: not from this worker's run of it */
+}

@@ -112,6 +112,7 @@ struct pool {
     int gave_up;            /* workers died too often: no more were started */
     int out_broken;
     int killed;             /* we sent SIGKILL ourselves */
+    int follow_said;        /* follow-ups from a queue's chunks were said to be dropped */
     uint64_t seen[256];     /* script error messages already shown */
     size_t nseen;
     int input_error;
@@ -144,4 +145,8 @@ void handout_out_failed(struct pool *p);
  * or at once (a word that hung). */
 int handout_suspect(struct pool *p, struct wk *w, const char *why, int at_once);
 void handout_rec_free(struct chunkrec *r);
+/* MSG_FOLLOW: the word goes with its chunk, to be probed once the chunk
+ * is done (recurse.h). 0, or -1 for a malformed frame. */
+struct frame;
+int handout_follow(struct pool *p, struct wk *w, const struct frame *f);
 #endif

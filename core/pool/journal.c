@@ -23,7 +23,9 @@
  *   root <k> <depth> <prefix> <parent>  (--recursion: a directory found; the
  *                                     prefix and the URL that showed it in
  *                                     hex, "-" if empty; k = 1, 2, ...)
- *   rdone <k> <first line> <end line> (lines of the wordlist done under root k)
+ *   follow <k> <depth> <word> <parent> (salvo.follow: one word; the same hex)
+ *   rdone <k> <first line> <end line> (lines of the wordlist done under root k;
+ *                                     a follow's line is 0)
  *   sum <FNV-1a 64 of every byte above, hex>
  *
  * The sum makes an edited or torn file a refusal, not a resume that skips
@@ -155,7 +157,7 @@ int journal_root_is_done(const struct journal *j, size_t root, uint64_t line)
 }
 
 size_t journal_add_root(struct journal *j, const char *prefix, size_t prefix_len,
-                        const char *parent, uint32_t depth)
+                        const char *parent, uint32_t depth, int single)
 {
     if (j->nroots == j->roots_cap) {
         size_t cap = j->roots_cap ? 2 * j->roots_cap : 16;
@@ -175,6 +177,7 @@ size_t journal_add_root(struct journal *j, const char *prefix, size_t prefix_len
         return 0;
     }
     r->depth = depth;
+    r->single = single != 0;
     return ++j->nroots;
 }
 
@@ -238,7 +241,7 @@ int journal_save(struct journal *j, char *err, size_t errlen)
     lines_put(&b, &j->lines, 0);
     for (size_t k = 0; k < j->nroots; k++) {
         const struct jroot *r = &j->roots[k];
-        buf_printf(&b, "root %zu %" PRIu32 " ", k + 1, r->depth);
+        buf_printf(&b, "%s %zu %" PRIu32 " ", r->single ? "follow" : "root", k + 1, r->depth);
         hex_put(&b, r->prefix);
         buf_append_byte(&b, ' ');
         hex_put(&b, r->parent);
@@ -306,21 +309,23 @@ static int sum_ok(const char *text, size_t len)
     return util_fnv1a(UTIL_FNV_OFFSET, text, (size_t)(last - text)) == want;
 }
 
-/* "root K DEPTH PREFIX PARENT": roots come in order, K = the next one. */
+/* "root K DEPTH PREFIX PARENT" or "follow K DEPTH WORD PARENT": roots come
+ * in order, K = the next one. */
 static int root_line(struct journal *j, const char *line)
 {
     size_t k;
     uint32_t depth;
-    int at = 0;
-    if (sscanf(line, "root %zu %" SCNu32 " %n", &k, &depth, &at) != 2 || !at ||
+    int at = 0, single = line[0] == 'f';
+    if (sscanf(line + (single ? 7 : 5), "%zu %" SCNu32 " %n", &k, &depth, &at) != 2 || !at ||
         k != j->nroots + 1 || depth == 0)
         return 0;
+    at += single ? 7 : 5;
     const char *p = line + at, *sp = strchr(p, ' ');
     if (!sp || strchr(sp + 1, ' '))
         return 0;
     char *prefix = hex_get(p, (size_t)(sp - p)), *parent = hex_get(sp + 1, strlen(sp + 1));
     int ok = prefix && parent && *prefix &&
-             journal_add_root(j, prefix, strlen(prefix), parent, depth) == k;
+             journal_add_root(j, prefix, strlen(prefix), parent, depth, single) == k;
     free(prefix);
     free(parent);
     return ok;
@@ -369,7 +374,7 @@ int journal_load(struct journal *j, const char *path, char *err, size_t errlen)
             j->lines.low = a;
         else if (sscanf(line, "done %" SCNu64 " %" SCNu64, &a, &b) == 2 && a < b)
             journal_done(j, a, b);
-        else if (!strncmp(line, "root ", 5))
+        else if (!strncmp(line, "root ", 5) || !strncmp(line, "follow ", 7))
             ok = root_line(j, line);
         else if (sscanf(line, "rdone %zu %" SCNu64 " %" SCNu64, &k, &a, &b) == 3 && a < b &&
                  k >= 1 && k <= j->nroots)

@@ -15,12 +15,15 @@ struct jlines {
     size_t n, cap;
 };
 
-/* --recursion: a directory found, scanned with the whole wordlist under
- * it. Root 0 is the wordlist as given; root k >= 1 is roots[k - 1]. */
+/* Work found during the scan: a directory (--recursion), scanned with the
+ * whole wordlist under it, or one word a script followed (salvo.follow),
+ * a pass of one line. Root 0 is the wordlist as given; root k >= 1 is
+ * roots[k - 1]. */
 struct jroot {
-    char *prefix;           /* its words start with it ("admin/") */
+    char *prefix;           /* its words start with it ("admin/"); single: the word */
     char *parent;           /* the URL that showed it */
     uint32_t depth;         /* 1 under the wordlist's own words */
+    int single;             /* a followed word, not a directory */
     struct jlines done;
 };
 
@@ -49,7 +52,7 @@ void journal_root_done(struct journal *j, size_t root, uint64_t a, uint64_t b);
 int journal_root_is_done(const struct journal *j, size_t root, uint64_t line);
 /* A new root, after the others: its number (>= 1), or 0 (out of memory). */
 size_t journal_add_root(struct journal *j, const char *prefix, size_t prefix_len,
-                        const char *parent, uint32_t depth);
+                        const char *parent, uint32_t depth, int single);
 /* Atomically replace the file at j->path. 0 or -1 with err. */
 int journal_save(struct journal *j, char *err, size_t errlen);
 int journal_load(struct journal *j, const char *path, char *err, size_t errlen);

@@ -115,6 +115,8 @@ static int pool_on_frame(struct pool *p, struct wk *w, const struct frame *f)
         if (c)
             handout_emit(p, c, &r);
         return 0;
+    case MSG_FOLLOW:
+        return handout_follow(p, w, f);
     case MSG_DONE:
         if (msg_get_u64(f, &id) < 0)
             return -1;
@@ -470,7 +472,9 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
 {
     struct pool p = {.c = c, .in = in, .src = src, .out = out, .st = st, .n = (int)c->procs,
                      .j = j};
-    recurse_init(&p.rec, src ? 0 : c->recursion, c->wordlist, j, in);
+    struct recurse_limits rl = {!src, c->recursion, c->follow_depth, c->max_follows,
+                                c->template};
+    recurse_init(&p.rec, &rl, c->wordlist, j, in);
     int resuming = j->lines.low || j->lines.n || j->nroots;
     if (resuming) { /* pass over what is done */
         in->skip = skip_done;

@@ -31,6 +31,8 @@ struct pool_settings {
     struct statsjson *stats_json; /* --stats-json, or NULL */
     unsigned recursion;         /* --recursion-depth; 0 = no --recursion */
     const char *wordlist;       /* --recursion: read again under each directory */
+    unsigned follow_depth;      /* --max-depth: levels of salvo.follow() */
+    uint64_t max_follows;       /* --max-follows: follow-ups in a scan */
 };
 
 

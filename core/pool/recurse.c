@@ -4,6 +4,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/msg.h"
+#include "base/tmpl.h"
 #include "out/prog.h"
 #include "pool/journal.h"
 
@@ -12,17 +13,24 @@
 
 #define PREFIX_MAX 2048 /* a deeper path is no directory to scan: words must fit a line */
 
-void recurse_init(struct recurse *rc, unsigned max_depth, const char *wordlist,
+enum { FOUND_DIR = 0, FOUND_FOLLOW = 1 };
+
+void recurse_init(struct recurse *rc, const struct recurse_limits *lim, const char *wordlist,
                   struct journal *j, const struct input *base)
 {
     memset(rc, 0, sizeof *rc);
-    rc->max_depth = max_depth;
+    rc->on = lim->on;
+    rc->max_depth = lim->on ? lim->recursion : 0;
+    rc->follow_depth = lim->follow_depth;
+    rc->max_follows = lim->max_follows;
+    rc->template = lim->template;
     rc->wordlist = wordlist;
     rc->j = j;
     rc->base = base;
     rc->rin.fd = -1;
-    if (max_depth && j->nroots)
-        prog_passes(1 + j->nroots); /* resumed: the roots found before count */
+    for (size_t k = 0; k < j->nroots; k++) /* resumed: the roots found before count */
+        j->roots[k].single ? rc->follows++ : rc->dirs++;
+    prog_passes(1 + rc->dirs, rc->follows);
 }
 
 static uint32_t depth_of(const struct recurse *rc, size_t root)
@@ -70,7 +78,8 @@ void recurse_found(struct recurse *rc, size_t root, struct buf *found, const str
                      slash ? "/" : "");
         return;
     }
-    /* depth, length, the prefix (the word and its '/'), the parent URL and its NUL */
+    /* kind, depth, length, the prefix (the word and its '/'), the parent URL and its NUL */
+    buf_append_byte(found, FOUND_DIR);
     buf_append(found, &depth, 4);
     buf_append(found, &plen, 4);
     buf_append(found, r->word, r->wlen);
@@ -79,36 +88,82 @@ void recurse_found(struct recurse *rc, size_t root, struct buf *found, const str
     buf_append(found, r->url, strlen(r->url) + 1);
 }
 
-static int known(const struct journal *j, const char *prefix, size_t len)
+void recurse_follow(struct recurse *rc, size_t root, struct buf *found, const char *word,
+                    size_t len, const char *parent)
+{
+    if (!rc->on || !len || len > PREFIX_MAX || memchr(word, '\n', len))
+        return;
+    uint32_t depth = depth_of(rc, root) + 1, n = (uint32_t)len;
+    if (depth > rc->follow_depth) {
+        if (!rc->deep_follows++)
+            snprintf(rc->first_deep, sizeof rc->first_deep, "%.*s (from %s)", (int)len, word,
+                     parent);
+        return;
+    }
+    buf_append_byte(found, FOUND_FOLLOW);
+    buf_append(found, &depth, 4);
+    buf_append(found, &n, 4);
+    buf_append(found, word, len);
+    buf_append(found, parent, strlen(parent) + 1);
+}
+
+/* Whether this root is there already: a directory two words named, a
+ * cycle that came back, a word followed twice. (A list of roots, searched
+ * whole: roots are few next to the words.) */
+static int known(const struct journal *j, int single, const char *prefix, size_t len)
 {
     for (size_t k = 0; k < j->nroots; k++)
-        if (strlen(j->roots[k].prefix) == len && !memcmp(j->roots[k].prefix, prefix, len))
+        if (j->roots[k].single == single && strlen(j->roots[k].prefix) == len &&
+            !memcmp(j->roots[k].prefix, prefix, len))
             return 1;
     return 0;
+}
+
+/* A page that follows itself: the word's URL is its parent's. */
+static int self(const struct recurse *rc, const char *word, size_t len, const char *parent)
+{
+    struct buf url = {0};
+    int same = tmpl_expand(rc->template, word, len, &url) == 0 && url.p && !strcmp(url.p, parent);
+    buf_free(&url);
+    return same;
+}
+
+/* A follow-up over --max-follows is not kept: 1. */
+static int over_follows(struct recurse *rc, const char *word, size_t len, const char *parent)
+{
+    if (rc->follows < rc->max_follows)
+        return 0;
+    if (!rc->over_follows++)
+        snprintf(rc->first_over, sizeof rc->first_over, "%.*s (from %s)", (int)len, word, parent);
+    return 1;
 }
 
 int recurse_commit(struct recurse *rc, const struct buf *found)
 {
     int rv = 0;
     const char *at = found->p, *end = at + found->len;
-    while (at && at + 8 <= end) {
+    while (at && at + 9 <= end) {
+        int single = at[0] == FOUND_FOLLOW;
         uint32_t depth, plen;
-        memcpy(&depth, at, 4);
-        memcpy(&plen, at + 4, 4);
-        const char *prefix = at + 8, *parent = prefix + plen;
+        memcpy(&depth, at + 1, 4);
+        memcpy(&plen, at + 5, 4);
+        const char *prefix = at + 9, *parent = prefix + plen;
         at = parent + strlen(parent) + 1;
-        if (known(rc->j, prefix, plen))
-            continue; /* two words named it, or a cycle came back to it */
-        if (!journal_add_root(rc->j, prefix, plen, parent, depth)) {
-            log_msg(LOG_ERR, "out of memory: the directory %s/ is not scanned", parent);
+        if (known(rc->j, single, prefix, plen) || (single && self(rc, prefix, plen, parent)) ||
+            (single && over_follows(rc, prefix, plen, parent)))
+            continue;
+        if (!journal_add_root(rc->j, prefix, plen, parent, depth, single)) {
+            log_msg(LOG_ERR, "out of memory: %.*s (from %s) is not scanned", (int)plen, prefix,
+                    parent);
             rv = -1;
             continue;
         }
-        log_msg(LOG_DEBUG, "recursion: %s is a directory (depth %u): its words are queued",
-                parent, (unsigned)depth);
+        single ? rc->follows++ : rc->dirs++;
+        log_msg(LOG_DEBUG, "%s %.*s (depth %u, from %s) queued", single ? "follow-up" : "directory",
+                (int)plen, prefix, (unsigned)depth, parent);
     }
     if (found->len)
-        prog_passes(1 + rc->j->nroots);
+        prog_passes(1 + rc->dirs, rc->follows);
     return rv;
 }
 
@@ -119,15 +174,34 @@ static int skip_root_done(void *ud, uint64_t line)
     return journal_root_is_done(rc->j, rc->root, line);
 }
 
+/* A followed word: a pass of one line, from memory. */
+static void open_single(struct recurse *rc, const char *word)
+{
+    memset(&rc->rin, 0, sizeof rc->rin);
+    rc->rin.fd = -1;
+    rc->rin.eof = 1;
+    rc->rin.name = "the follow-ups";
+    rc->rin.bom_done = 1;
+    buf_append_str(&rc->rin.buf, word);
+    buf_append_byte(&rc->rin.buf, '\n');
+    rc->rin.skip = skip_root_done;
+    rc->rin.skip_ud = rc;
+}
+
 struct input *recurse_next(struct recurse *rc, int *failed)
 {
-    if (!rc->max_depth || rc->root >= rc->j->nroots)
+    if (!rc->on || rc->root >= rc->j->nroots)
         return NULL;
     if (rc->root > 0) {
         rc->skipped_before += rc->rin.skipped_words;
         input_close(&rc->rin);
     } else {
         rc->skipped_before += rc->base->skipped_words;
+    }
+    if (rc->j->roots[rc->root].single) {
+        rc->root++;
+        open_single(rc, rc->j->roots[rc->root - 1].prefix);
+        return &rc->rin;
     }
     char err[512];
     if (input_open(&rc->rin, rc->wordlist, err, sizeof err) < 0) {
@@ -149,17 +223,18 @@ struct input *recurse_next(struct recurse *rc, int *failed)
 
 int recurse_waiting(const struct recurse *rc)
 {
-    return rc->max_depth && rc->root < rc->j->nroots;
+    return rc->on && rc->root < rc->j->nroots;
 }
 
 const char *recurse_prefix(const struct recurse *rc, size_t root)
 {
-    return root == 0 || root > rc->j->nroots ? "" : rc->j->roots[root - 1].prefix;
+    return root == 0 || root > rc->j->nroots || rc->j->roots[root - 1].single
+               ? "" : rc->j->roots[root - 1].prefix;
 }
 
 void recurse_label(const struct recurse *rc, size_t root, struct result *r)
 {
-    if (!rc->max_depth)
+    if (!rc->on)
         return;
     r->depth = depth_of(rc, root);
     r->parent = r->depth ? rc->j->roots[root - 1].parent : "";
@@ -172,6 +247,14 @@ void recurse_finish(struct recurse *rc)
         input_close(&rc->rin);
         rc->rin.fd = -1;
     }
+    if (rc->deep_follows)
+        log_msg(LOG_WARN, "--max-depth %u: %llu follow-up%s deeper were not probed (first: %s)",
+                rc->follow_depth, (unsigned long long)rc->deep_follows,
+                rc->deep_follows == 1 ? "" : "s", rc->first_deep);
+    if (rc->over_follows)
+        log_msg(LOG_WARN, "--max-follows %llu: %llu more follow-up%s were not probed (first: %s)",
+                (unsigned long long)rc->max_follows, (unsigned long long)rc->over_follows,
+                rc->over_follows == 1 ? "" : "s", rc->first_over);
     if (rc->too_deep)
         log_msg(LOG_WARN, "--recursion-depth %u: %llu director%s deeper were not scanned "
                 "(first: %s)", rc->max_depth, (unsigned long long)rc->too_deep,

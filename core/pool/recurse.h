@@ -18,7 +18,14 @@ struct journal;
 struct result;
 
 struct recurse {
+    int on;                   /* roots are found and scanned (not with a queue) */
     unsigned max_depth;       /* --recursion-depth; 0 = no --recursion */
+    unsigned follow_depth;    /* --max-depth: levels of salvo.follow() */
+    uint64_t max_follows;     /* --max-follows: follow-ups in the whole scan */
+    const char *template;
+    uint64_t dirs, follows;   /* roots of each kind */
+    uint64_t over_follows, deep_follows; /* follow-ups past the bounds, not probed */
+    char first_over[512], first_deep[512];
     const char *wordlist;     /* read again for each root */
     struct journal *j;
     const struct input *base; /* the wordlist's own pass: its settings */
@@ -29,8 +36,19 @@ struct recurse {
     char first_too_deep[512];
 };
 
-void recurse_init(struct recurse *rc, unsigned max_depth, const char *wordlist,
+struct recurse_limits {
+    int on;                   /* 0: no work is found (a queue's chunks) */
+    unsigned recursion;       /* --recursion-depth, 0 = no --recursion */
+    unsigned follow_depth;    /* --max-depth */
+    uint64_t max_follows;     /* --max-follows */
+    const char *template;     /* a follow-up's URL, to know it from its parent's */
+};
+void recurse_init(struct recurse *rc, const struct recurse_limits *lim, const char *wordlist,
                   struct journal *j, const struct input *base);
+/* A script of a word of root followed word[0..len) (salvo.follow), from
+ * the page at parent: its record is added to found, the chunk's. */
+void recurse_follow(struct recurse *rc, size_t root, struct buf *found, const char *word,
+                    size_t len, const char *parent);
 /* r (a hit of a chunk of root) may be a directory: its record is added
  * to found, the chunk's, for recurse_commit(). */
 void recurse_found(struct recurse *rc, size_t root, struct buf *found, const struct result *r);

@@ -1,6 +1,8 @@
 /* judge: rules, learned not-found pages, then the matcher (see judge.h). */
 #include "scan/judge.h"
 
+#include "ext/follow.h"
+
 #include "ext/beacon.h"
 #include "base/codes.h"
 #include "base/msg.h"
@@ -257,4 +259,19 @@ void judge_hooks(struct judge *j, struct probe_hooks *h)
     h->target = hook_target;
     h->verdict = hook_verdict;
     h->resume = hook_resume;
+}
+
+void judge_follows(struct probe *p, uint64_t chunk, struct buf *out)
+{
+    struct buf words = {0};
+    if (!follow_take(&p->x.res, &words)) {
+        buf_free(&words);
+        return;
+    }
+    const char *url = p->x.req.url.p ? p->x.req.url.p : "";
+    for (const char *w = words.p; w && w < words.p + words.len; w += strlen(w) + 1) {
+        struct follow fo = {chunk, p->index, url, w, strlen(w)};
+        msg_put_follow(out, &fo);
+    }
+    buf_free(&words);
 }

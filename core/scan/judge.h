@@ -54,6 +54,9 @@ const struct calib_fp *judge_learn(struct judge *j, struct probe *p, int initial
 /* What calibration learned, for MSG_CALIB: u32 tries, u32 pages, u32
  * changed, then the text, '\0', the JSON array. */
 void judge_calib_report(const struct judge *j, uint32_t tries, int changed, struct buf *b);
+/* The words p's script followed (salvo.follow) as MSG_FOLLOW frames into
+ * out, before p's result: the parent keeps them with chunk. */
+void judge_follows(struct probe *p, uint64_t chunk, struct buf *out);
 /* The judge's hooks for the probe layer (target, verdict). */
 void judge_hooks(struct judge *j, struct probe_hooks *h);
 /* The text the rules see: decoded, or the raw bytes with raw = yes. */

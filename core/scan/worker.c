@@ -215,6 +215,7 @@ static void worker_on_end(struct probe *p, int verdict, int kind, const char *wh
     struct chunk *ch = p->owner;
     w->stats.ended++;
     w->stats.counted = 1;
+    judge_follows(p, ch->id, &w->out);
     const char *stored = store_keep(w->store, &p->x, verdict, p->word.p, p->word.len,
                                     &w->stored) > 0 ? w->stored.p : NULL;
     if (verdict == V_HIT || verdict == V_ERROR)

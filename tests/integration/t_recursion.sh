@@ -11,7 +11,9 @@ export SALVO_HOSTS="$WORK/hosts"
 U="http://tree.test:$PORT/{}"
 B="http://tree.test:$PORT"
 T="$NGX_DIR/www/tree"
-rm -rf "$T" && mkdir -p "$T/admin/users/secret" "$T/docs/api" "$T/static" "$T/soft/deep"
+# (only this test's own entries: it_follow has its own under $T/f)
+rm -rf "$T/admin" "$T/docs" "$T/static" "$T/soft" "$T"/r[0-9]*
+mkdir -p "$T/admin/users/secret" "$T/docs/api" "$T/static" "$T/soft/deep"
 echo root > "$T/index.html"
 echo list > "$T/admin/users/list.html"
 echo key > "$T/admin/users/secret/key.txt"

@@ -14,7 +14,7 @@
 /* check SCOPE BASE URL: 0 or -1; *out the URL as it would be fetched. */
 static int check(int scope, const char *base, const char *url, char *out, size_t n)
 {
-    struct script_limits lim = {0, 1000, 1 << 20, 16, scope};
+    struct script_limits lim = {0, 1000, 1 << 20, 16, scope, NULL};
     salvo_req w = {0};
     char why[512];
     buf_append_str(&w.url, url);
@@ -61,7 +61,7 @@ static void scopes(void **s)
 static void the_cap(void **s)
 {
     (void)s;
-    struct script_limits lim = {0, 1000, 1 << 20, 2, FETCH_ORIGIN};
+    struct script_limits lim = {0, 1000, 1 << 20, 2, FETCH_ORIGIN, NULL};
     salvo_req w = {0};
     char why[256];
     buf_append_str(&w.url, "/a");

@@ -199,9 +199,11 @@ static void roots(void **s)
     struct journal j, k;
     journal_init(&j, path);
     journal_done(&j, 0, 3);
-    assert_int_equal(journal_add_root(&j, "admin/", 6, "http://h/admin", 1), 1);
-    assert_int_equal(journal_add_root(&j, "a b/100%/\xc3\xbc/x", 13, "http://h/a%20b", 2), 2);
-    assert_int_equal(journal_add_root(&j, "e/", 2, "", 1), 3);
+    assert_int_equal(journal_add_root(&j, "admin/", 6, "http://h/admin", 1, 0), 1);
+    assert_int_equal(journal_add_root(&j, "a b/100%/\xc3\xbc/x", 13, "http://h/a%20b", 2, 0), 2);
+    assert_int_equal(journal_add_root(&j, "e/", 2, "", 1, 0), 3);
+    assert_int_equal(journal_add_root(&j, "robots/x y", 10, "http://h/robots.txt", 1, 1), 4);
+    journal_root_done(&j, 4, 0, 1);
     journal_root_done(&j, 1, 0, 4);
     journal_root_done(&j, 2, 5, 9);
     journal_root_done(&j, 9, 0, 1); /* no such root: nothing */
@@ -210,7 +212,10 @@ static void roots(void **s)
     assert_false(journal_root_is_done(&j, 9, 0));
     assert_int_equal(journal_save(&j, err, sizeof err), 0);
     assert_int_equal(journal_load(&k, path, err, sizeof err), 0);
-    assert_int_equal(k.nroots, 3);
+    assert_int_equal(k.nroots, 4);
+    assert_true(k.roots[3].single && !k.roots[2].single);
+    assert_string_equal(k.roots[3].prefix, "robots/x y");
+    assert_true(journal_root_is_done(&k, 4, 0));
     assert_string_equal(k.roots[1].prefix, "a b/100%/\xc3\xbc/x");
     assert_string_equal(k.roots[1].parent, "http://h/a%20b");
     assert_string_equal(k.roots[2].parent, "");
@@ -231,6 +236,7 @@ static void roots(void **s)
         "root 1 1 61 - x\n",          /* a field too many */
         "root 1 1 6g -\n",            /* not hex */
         "rdone 1 0 4\n",              /* a root not named */
+        "follow 1 1 -- -\n",          /* not hex */
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         FILE *f = fopen(path, "w");

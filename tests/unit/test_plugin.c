@@ -10,7 +10,7 @@
 #include "cli/opt.h"
 #include "ext/plugin.h"
 
-static const struct script_limits lim = {0, 1000000, 1 << 26, 16, 0};
+static const struct script_limits lim = {0, 1000000, 1 << 26, 16, 0, NULL};
 
 static void refused(const char *spec, const char *needle)
 {

@@ -18,7 +18,7 @@
 #define SCRATCH_NAME "script"
 #include "scratch.h"
 
-static const struct script_limits lim = {0, 1000000, 8u << 20, 16, 0};
+static const struct script_limits lim = {0, 1000000, 8u << 20, 16, 0, NULL};
 
 static const char *write_script(const char *name, const char *text)
 {

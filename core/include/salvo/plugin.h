@@ -139,6 +139,19 @@ struct salvo_host {
     int (*fetch)(salvo_res *res, const char *method, const char *url,
                  const char *const *headers, const void *body, size_t len,
                  int (*then)(void *state, salvo_res *res, const salvo_res *got, unsigned n));
+
+    /* Added later in ABI 1: check salvo_api->size before calling. From
+     * match() or a salvo_fetched_fn, on its res: add x[0..len) to the
+     * running scan, as a word put through the template, as a URL the
+     * template makes (its word is taken out), or as a path starting with
+     * '/' on the word's own origin. It is probed once the word's result is
+     * written, at most once per scan, with its own verdict and output line
+     * (its depth and the URL it came from: "parent"); --max-depth and
+     * --max-follows bound it. 0, or -1 when refused (a URL the template
+     * does not make, an empty word, a NUL, CR or LF, over 1,000 from one
+     * response; salvo -v says why): the word itself is not failed by it,
+     * so a plugin may pass a refused link over. */
+    int (*follow)(salvo_res *res, const char *x, size_t len);
 };
 
 /* What a plugin is. Every hook may be NULL: without target() the template
