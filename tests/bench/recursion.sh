@@ -6,7 +6,8 @@
 # time, CPU, peak memory and what each found, and salvo's ratios. Every
 # tool's request goes to an nginx in a network namespace of its own.
 #
-# usage: sudo [NGINX_WORKERS=N] tests/bench/recursion.sh [BUILD_DIR] [WORDS]
+# usage: sudo [NGINX_WORKERS=N] [PEERS=no] tests/bench/recursion.sh [BUILD_DIR] [WORDS]
+# PEERS=no runs salvo alone (its peak memory on a long list: flat).
 # Needs: ip (iproute2), dnsmasq, nginx, openssl, ffuf, dirsearch, time.
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
@@ -29,6 +30,10 @@ dirs=$(find "$t" -mindepth 1 -type d | wc -l)
 echo "recursion: $words words, $dirs directories (3 levels), $expect files and directories to find, $(nproc) cores"
 measure salvo $(( words * (dirs + 1) )) "$build/salvo" -q -p none -w "$dir/words.txt" \
     -u 'http://tree.test/{}' --recursion --recursion-depth 3
+if [ "${PEERS:-yes}" = no ]; then
+    [ "$(grep -c . "$dir/salvo.out")" -eq "$expect" ] && echo "salvo: all $expect found"
+    exit 0
+fi
 measure ffuf $(( words * (dirs + 1) )) ffuf -s -t 200 -w "$dir/words.txt" -u 'http://tree.test/FUZZ' \
     -recursion -recursion-depth 3 -of json -o "$dir/ffuf.json"
 # dirsearch runs on Debian's own python3 (its modules are there).
