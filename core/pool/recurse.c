@@ -56,11 +56,10 @@ static int is_dir(const struct result *r)
     if (r->status < 300 || r->status > 399 || !r->location || !*r->location)
         return 0;
     const char *loc = r->location, *url = r->url;
-    if (loc[0] == '/' && loc[1] != '/') { /* a path on the same origin */
-        url = url_path(r->url);
-        if (!url)
-            return 0;
-    }
+    if (loc[0] == '/') /* a path on the same origin, or "//host/..." on the same scheme */
+        url = loc[1] == '/' ? strstr(r->url, "//") : url_path(r->url);
+    if (!url)
+        return 0;
     size_t n = strlen(url);
     return !strncmp(loc, url, n) && loc[n] == '/' && loc[n + 1] == '\0';
 }
@@ -242,10 +241,9 @@ void recurse_label(const struct recurse *rc, size_t root, struct result *r)
 
 void recurse_finish(struct recurse *rc)
 {
-    if (rc->root > 0 && rc->rin.fd >= 0) {
+    if (rc->root > 0) { /* a file's pass, or a follow-up's from memory */
         rc->skipped_before += rc->rin.skipped_words;
         input_close(&rc->rin);
-        rc->rin.fd = -1;
     }
     if (rc->deep_follows)
         log_msg(LOG_WARN, "--max-depth %u: %llu follow-up%s deeper were not probed (first: %s)",
