@@ -105,6 +105,11 @@ void summary_print(const struct summary_scan *c, const struct scan_stats *st)
         buf_printf(&b, ", %llu retries", (unsigned long long)st->retries);
     if (st->fetches)
         buf_printf(&b, ", %llu fetched by the script", (unsigned long long)st->fetches);
+    if (st->directories) /* their words are among the words */
+        buf_printf(&b, ", %llu director%s scanned", (unsigned long long)st->directories,
+                   st->directories == 1 ? "y" : "ies");
+    if (st->followed)
+        buf_printf(&b, ", %llu followed", (unsigned long long)st->followed);
     log_msg(LOG_INFO, "%llu words, %llu hits, %llu errors%s in %.2f s (%.0f words/s, %d workers)",
             (unsigned long long)st->words_done, (unsigned long long)st->hits,
             (unsigned long long)st->errors, b.p ? b.p : "", st->elapsed, rate(st), st->procs);
@@ -175,6 +180,8 @@ int summary_json(const struct summary_scan *c, const struct scan_stats *st, cons
     buf_append_byte(&b, '}');
     summary_num(&b, "retries", st->retries);
     summary_num(&b, "fetches", st->fetches);
+    summary_num(&b, "directories", st->directories);
+    summary_num(&b, "followed", st->followed);
     summary_num(&b, "crashes", st->crashes);
     summary_num(&b, "lost", st->lost);
     buf_append_byte(&b, ',');

@@ -611,6 +611,8 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
      * say where. */
     int left = p.gave_up && !src && (p.next || !input_done(p.in) || recurse_waiting(&p.rec));
     recurse_finish(&p.rec);
+    st->directories = p.rec.dirs;
+    st->followed = p.rec.follows;
     p.in = in;
     if ((p.signo || p.timeup || left) && !j->path[0] && !src) {
         snprintf(j->path, sizeof j->path, "salvo-%d.state", (int)getpid());

@@ -27,7 +27,7 @@ check "robots: exit 0 ($rc)" [ $rc -eq 0 ]
 grep -o '"url":"[^"]*"' r.jsonl | sed 's/"url":"//; s/"$//' > r.got
 printf '%s\n' robots.txt private/ hidden.html sitemap.xml static/app.js secret-page.html | sed "s|^|$B/|" > r.exp
 check "robots: exactly what robots.txt and the sitemap name" same_set r.got r.exp
-check "robots: 9 probes (3 words, 6 followed)" contains r.err "salvo: 9 words, 6 hits"
+check "robots: 9 probes (3 words, 6 followed)" contains r.err "salvo: 9 words, 6 hits, 0 errors, 6 followed in"
 check "robots: depth 1 and its parent" grep -qF "\"url\":\"$B/hidden.html\"" r.jsonl
 check "... depth 1 from robots.txt" [ "$(grep -F "$B/hidden.html" r.jsonl | grep -cF "\"depth\":1,\"parent\":\"$B/robots.txt\"")" -eq 1 ]
 check "... depth 2 from the sitemap" [ "$(grep -F "$B/secret-page.html" r.jsonl | grep -cF "\"depth\":2,\"parent\":\"$B/sitemap.xml\"")" -eq 1 ]

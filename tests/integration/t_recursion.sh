@@ -54,7 +54,7 @@ EOF
 "$SALVO" -j 2 -p none -u "$U" -w w.txt --recursion --calibrate -o out.txt 2> err.txt; rc=$?
 check "exit 0 ($rc)" [ $rc -eq 0 ]
 check "exactly the tree's files and directories" same_set out.txt expected.txt
-check "250 words: 10 passes, each directory once" contains err.txt "salvo: 250 words, 18 hits"
+check "250 words: 10 passes, each directory once" contains err.txt "salvo: 250 words, 18 hits, 0 errors, 9 directories scanned in"
 "$SALVO" -q -j 2 -p none -u "$U" -w w.txt --recursion --calibrate -f jsonl -o t.jsonl
 check "jsonl: depth 3 and its parent" grep -qF "\"url\":\"$B/admin/users/secret/key.txt\",\"word\":\"admin/users/secret/key.txt\"" t.jsonl
 check "... its depth and parent" grep -qF "\"depth\":3,\"parent\":\"$B/admin/users/secret\"}" t.jsonl
