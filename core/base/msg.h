@@ -50,6 +50,8 @@ enum verdict { V_MISS = 0, V_HIT = 1, V_ERROR = 2, V_FILTERED = 3 };
 #define STATS_WINDOW 2005     /* the worker's window now (a value, not a count) */
 #define STATS_ENDED 2006      /* words whose probe ended (for the progress line) */
 #define STATS_FETCHES 2007    /* requests a script's match() made (salvo.fetch) */
+#define STATS_BY_H1 2008      /* transfers started by salvo's HTTP/1.1 client; +1 its
+                                 HTTP/2 client, +2 curl */
 
 /* One probe's outcome. Strings are NUL-terminated; when decoded they point
  * into the frame and live as long as it does. */

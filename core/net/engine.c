@@ -53,7 +53,8 @@ struct engine {
     struct sockctx *socks;          /* every socket curl has told of */
     struct h1 *h1;                  /* salvo's HTTP/1.1 client, NULL if not this scan's */
     struct h2 *h2;                  /* salvo's HTTP/2 client, the same */
-    unsigned long by_h1, by_h2, by_curl; /* transfers each started (with h1 or h2) */
+    unsigned long by_h1, by_h2, by_curl; /* transfers each started */
+    uint32_t *count;        /* the same, added to the owner's counts (h1, h2, curl) */
     uv_timer_t timer;
     struct engine_settings s;       /* a copy: the caller's may be on its stack */
     engine_done_fn done;
@@ -508,6 +509,15 @@ void engine_env_proxy(struct engine_settings *s)
     s->env_proxy[1] = https ? https : all;
     s->no_proxy = env_either("no_proxy", "NO_PROXY");
 }
+/* A transfer started by client k (0 h1, 1 h2, 2 curl): counted. 0. */
+static int started(struct engine *e, unsigned long *mine, int k)
+{
+    (*mine)++;
+    if (e->count)
+        e->count[k]++;
+    return 0;
+}
+
 
 int engine_start(struct engine *e, struct xfer *p)
 {
@@ -532,17 +542,11 @@ int engine_start(struct engine *e, struct xfer *p)
     p->res.url = p->req.url.p;
     p->sent = 0;
     tap_begin(&p->tap);
-    if (e->h1 || e->h2) {
-        if (e->h1 && h1_start(e->h1, p) == 0) {
-            e->by_h1++;
-            return 0;
-        }
-        if (e->h2 && h2_start(e->h2, p) == 0) {
-            e->by_h2++;
-            return 0;
-        }
-        e->by_curl++;
-    }
+    if (e->h1 && h1_start(e->h1, p) == 0)
+        return started(e, &e->by_h1, 0);
+    if (e->h2 && h2_start(e->h2, p) == 0)
+        return started(e, &e->by_h2, 1);
+    started(e, &e->by_curl, 2);
     /* A handle that carried a transfer is replaced by a fresh one.
      * Debian's curl 7.88.1 keeps a pointer to the last header it stored
      * for the headers API past the transfer that freed it: an answer
@@ -624,11 +628,16 @@ void engine_xfer_free(struct xfer *p)
     p->easy = NULL;
 }
 
+void engine_count_into(struct engine *e, uint32_t *by_client)
+{
+    e->count = by_client;
+}
+
 void engine_free(struct engine *e)
 {
     if (!e)
         return;
-    if (e->h1 || e->h2)
+    if (e->h1 || e->h2) /* the summary has the sum for every job */
         log_msg(LOG_DEBUG,
                 "transfers: %lu by salvo's HTTP/1.1 client, %lu by its HTTP/2 client, %lu by curl",
                 e->by_h1, e->by_h2, e->by_curl);

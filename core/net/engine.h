@@ -26,6 +26,9 @@ struct engine *engine_new(uv_loop_t *loop, const struct engine_settings *s, engi
 /* Close the multi handle; run the loop afterwards so the libuv handles can
  * finish closing. Transfers are their owners' to free. */
 void engine_free(struct engine *e);
+/* Every transfer started is also counted in by_client[0] (salvo's
+ * HTTP/1.1 client), [1] (its HTTP/2 client) or [2] (curl), the owner's. */
+void engine_count_into(struct engine *e, uint32_t *by_client);
 /* Make x's easy handle. 0, or -1 when out of memory. */
 int engine_xfer_init(struct engine *e, struct xfer *x);
 /* Forget the last word's request and response, keeping memory. */

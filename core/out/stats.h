@@ -29,6 +29,7 @@ struct scan_stats {
     uint64_t calib_changes;
     uint64_t wildcards;    /* names whose DNS answers are the wildcard's */
     uint64_t fetches;      /* requests scripts made (salvo.fetch), answered or not */
+    uint64_t by_client[3]; /* transfers started by salvo's HTTP/1.1 client, its HTTP/2 client, curl */
     uint64_t directories;  /* --recursion: directories found, each scanned */
     uint64_t followed;     /* words scripts followed (salvo.follow), each probed */
     uint64_t window;       /* transfers in flight at most, all workers now */

@@ -113,6 +113,9 @@ void summary_print(const struct summary_scan *c, const struct scan_stats *st)
     log_msg(LOG_INFO, "%llu words, %llu hits, %llu errors%s in %.2f s (%.0f words/s, %d workers)",
             (unsigned long long)st->words_done, (unsigned long long)st->hits,
             (unsigned long long)st->errors, b.p ? b.p : "", st->elapsed, rate(st), st->procs);
+    log_msg(LOG_DEBUG, "all transfers: %llu by salvo's HTTP/1.1 client, %llu by its HTTP/2 client, "
+            "%llu by curl", (unsigned long long)st->by_client[0],
+            (unsigned long long)st->by_client[1], (unsigned long long)st->by_client[2]);
     buf_reset(&b);
     for (int s = 0, n = 0; s < 600; s++)
         if (st->status[s] && n++ < 12)
@@ -180,6 +183,9 @@ int summary_json(const struct summary_scan *c, const struct scan_stats *st, cons
     buf_append_byte(&b, '}');
     summary_num(&b, "retries", st->retries);
     summary_num(&b, "fetches", st->fetches);
+    buf_printf(&b, ",\"transfers\":{\"h1\":%llu,\"h2\":%llu,\"curl\":%llu}",
+               (unsigned long long)st->by_client[0], (unsigned long long)st->by_client[1],
+               (unsigned long long)st->by_client[2]);
     summary_num(&b, "directories", st->directories);
     summary_num(&b, "followed", st->followed);
     summary_num(&b, "crashes", st->crashes);

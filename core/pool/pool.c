@@ -144,6 +144,8 @@ static int pool_on_frame(struct pool *p, struct wk *w, const struct frame *f)
                 p->st->words_ended += n;
             else if (key == STATS_FETCHES)
                 p->st->fetches += n;
+            else if (key >= STATS_BY_H1 && key <= STATS_BY_H1 + 2)
+                p->st->by_client[key - STATS_BY_H1] += n;
             else if (key == STATS_WINDOW) {
                 p->st->window += (uint64_t)n - w->window;
                 w->window = n;

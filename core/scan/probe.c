@@ -713,6 +713,7 @@ struct probes *probe_new(uv_loop_t *loop, const struct engine_settings *es,
         ps->h = *hooks;
     ps->perip = perip;
     ps->stats = stats;
+    engine_count_into(ps->eng, stats->by_client);
     ps->end = end;
     ps->wake = wake;
     ps->ud = ud;

@@ -67,6 +67,7 @@ struct probe_stats {
     uint32_t status_count[600];
     uint32_t size_count[SIZE_BUCKETS];
     uint32_t retries, misses, filtered, calibrated, wildcards, ended, fetches;
+    uint32_t by_client[3];       /* transfers started by h1, h2, curl (engine.h) */
     uint32_t window, window_sent; /* transfers in flight at most: now, last said */
     int counted;                 /* something changed since the last send */
 };

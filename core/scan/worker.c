@@ -258,9 +258,11 @@ static void send_stats(struct worker *w)
             st->size_count[k] = 0;
         }
     uint32_t *const counts[] = {&st->retries, &st->misses, &st->filtered, &st->calibrated,
-                                &st->wildcards, &st->ended, &st->fetches};
+                                &st->wildcards, &st->ended, &st->fetches, &st->by_client[0],
+                                &st->by_client[1], &st->by_client[2]};
     const uint16_t keys[] = {STATS_RETRIES, STATS_MISSES, STATS_FILTERED, STATS_CALIBRATED,
-                             STATS_WILDCARDS, STATS_ENDED, STATS_FETCHES};
+                             STATS_WILDCARDS, STATS_ENDED, STATS_FETCHES, STATS_BY_H1,
+                             STATS_BY_H1 + 1, STATS_BY_H1 + 2};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (*counts[i]) {
             buf_append(&b, &keys[i], 2);

@@ -18,10 +18,11 @@ FS_LOG="$WORK/requests.log" python3 "$HELPERS/faultserver.py" > fs.port & fpid=$
 trap 'kill $fpid 2>/dev/null' EXIT
 for i in $(seq 100); do [ "$(wc -l < fs.port 2>/dev/null)" = 2 ] && break; sleep 0.1; done
 FP=$(sed -n 1p fs.port)
-# by_own LOG: transfers salvo's client started, from the -v log (-j 1).
-by_own() { sed -n "s/.*transfers: \([0-9]*\) by salvo's HTTP\/1.1 client, [0-9]* by its HTTP\/2 client, \([0-9]*\) by curl/\1 \2/p" "$1"; }
+# by_own LOG: transfers salvo's client started, from the worker's -v line
+# (-j 1; the summary's "all transfers" line is the workers' sum).
+by_own() { sed -n "s/.*debug: transfers: \([0-9]*\) by salvo's HTTP\/1.1 client, [0-9]* by its HTTP\/2 client, \([0-9]*\) by curl/\1 \2/p" "$1"; }
 # by_h2 LOG: the same for its HTTP/2 client.
-by_h2() { sed -n "s/.*transfers: [0-9]* by salvo's HTTP\/1.1 client, \([0-9]*\) by its HTTP\/2 client, \([0-9]*\) by curl/\1 \2/p" "$1"; }
+by_h2() { sed -n "s/.*debug: transfers: [0-9]* by salvo's HTTP\/1.1 client, \([0-9]*\) by its HTTP\/2 client, \([0-9]*\) by curl/\1 \2/p" "$1"; }
 
 # 1. Request bytes: each run's requests as the server read them, the same
 # for curl and salvo's client.
@@ -176,9 +177,13 @@ check "HTTPS paths: the same statuses and lengths as curl's" same_set hp.curl.sl
 check "HTTPS paths: no error" [ "$(grep -c '"verdict":"error"' hp.auto.jsonl)" -eq 0 ]
 check "HTTPS paths: every answer over HTTP/2" \
     [ "$(grep -c '"protocol":"HTTP/2"' hp.auto.jsonl)" -eq 2005 ]
-h2n=$(grep -o "[0-9]* by its HTTP/2 client, [0-9]* by curl" hp.auto.err |
+h2n=$(grep "debug: transfers:" hp.auto.err | grep -o "[0-9]* by its HTTP/2 client, [0-9]* by curl" |
     awk '{ a += $1; c += $6 } END { print a, c }')
 check "HTTPS paths: all by salvo's HTTP/2 client (got $h2n)" [ "$h2n" = "2005 0" ]
+check "-v summary: the workers' transfers added up (2,005 by HTTP/2)" \
+    grep -q "all transfers: 0 by salvo's HTTP/1.1 client, 2005 by its HTTP/2 client, 0 by curl" hp.auto.err
+check "-v summary: every transfer by curl" \
+    grep -q "all transfers: 0 by salvo's HTTP/1.1 client, 0 by its HTTP/2 client, 2005 by curl" hp.curl.err
 
 # 8. Answers gzipped unasked: salvo's client inflates them, as curl alone
 # does.

@@ -171,7 +171,7 @@ static void json_for_programs(void **state)
     assert_string_equal(got,
                         "{\"words\":4,\"hits\":1,\"errors\":1,\"errors_by_class\":{\"timeout\":1},"
                         "\"status\":{\"200\":3},\"turned_down\":{\"plugin\":0,\"rules\":0,"
-                        "\"calibration\":2},\"retries\":0,\"fetches\":0,\"directories\":0,\"followed\":0,\"crashes\":0,\"lost\":0,"
+                        "\"calibration\":2},\"retries\":0,\"fetches\":0,\"transfers\":{\"h1\":0,\"h2\":0,\"curl\":0},\"directories\":0,\"followed\":0,\"crashes\":0,\"lost\":0,"
                         "\"hosts_slowed\":1,\"hosts_given_up\":1,\"hosts\":["
                         "{\"addr\":\"10.0.0.2\",\"rate\":0.00,\"lowest_rate\":0.00,\"slowed\":0,"
                         "\"given_up\":true,\"why\":\"25 errors in a row (--auto-bail)\","
