@@ -184,7 +184,7 @@ int fetch_resume(struct script *s, struct fetch_co *co, const salvo_res *got, in
 /* ---- salvo.fetch ---- */
 
 /* The scheme://host[:port] of url: its length, 0 when it has none. */
-static size_t origin_len(const char *url)
+size_t fetch_origin_len(const char *url)
 {
     const char *p = strstr(url, "://");
     if (!p || p == url)
@@ -217,7 +217,7 @@ static int in_scope(int scope, const char *base, const char *url)
     if (scope == FETCH_ANY)
         return 1;
     if (scope == FETCH_ORIGIN) {
-        size_t a = origin_len(base), b = origin_len(url);
+        size_t a = fetch_origin_len(base), b = fetch_origin_len(url);
         return a && a == b && !strncasecmp(base, url, a);
     }
     const char *h1, *h2;
@@ -245,7 +245,7 @@ int fetch_check(const struct script_limits *lim, unsigned done, const char *base
     }
     if (w->url.p[0] == '/') { /* on the word's origin */
         struct buf abs = {0};
-        buf_append(&abs, base, origin_len(base));
+        buf_append(&abs, base, fetch_origin_len(base));
         buf_append(&abs, w->url.p, w->url.len);
         buf_free(&w->url);
         w->url = abs;

@@ -35,6 +35,8 @@ int fetch_resume(struct script *s, struct fetch_co *co, const salvo_res *got, in
 struct script_limits;
 int fetch_check(const struct script_limits *lim, unsigned done, const char *base, salvo_req *want,
                 const char *who, char *why, size_t whylen);
+/* The length of url's "scheme://authority" part, 0 if it has none. */
+size_t fetch_origin_len(const char *url);
 /* The response of the match() running now as a coroutine, or NULL (not
  * in match()). */
 const salvo_res *fetch_current(const struct script *s);

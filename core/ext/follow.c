@@ -49,11 +49,8 @@ int follow_word(const struct script_limits *lim, const char *base, const char *x
         return 0;
     }
     struct buf url = {0};
-    if (x[0] == '/') { /* a path on the word's own origin */
-        const char *s = strstr(base, "://");
-        size_t origin = s ? (size_t)(s + 3 - base) + strcspn(s + 3, "/?#") : 0;
-        buf_append(&url, base, origin);
-    }
+    if (x[0] == '/') /* a path on the word's own origin */
+        buf_append(&url, base, fetch_origin_len(base));
     buf_append(&url, x, n);
     int rc = url.p && template_word(lim->template, url.p, url.len, word) == 0 ? 0 : -1;
     if (rc < 0)
