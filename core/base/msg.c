@@ -85,6 +85,8 @@ static void put_fields(struct buf *out, const struct result *r, int wire)
         put_str(out, r->fields[i], strlen(r->fields[i]), wire);
     put_str(out, r->protocol, r->protocol ? strlen(r->protocol) : 0, wire);
     put_str(out, r->stored, r->stored ? strlen(r->stored) : 0, wire);
+    put_int(out, r->depth, 4, wire);
+    put_str(out, r->parent, r->parent ? strlen(r->parent) : 0, wire);
 }
 
 int msg_put_result(struct buf *out, const struct result *r)
@@ -257,10 +259,12 @@ static int get_fields(struct cursor *c, struct result *r, int version)
     for (size_t i = 0; i < 2 * (size_t)nf; i++)
         if (get_str(c, &r->fields[i], NULL))
             return -1;
-    r->protocol = r->stored = "";
+    r->protocol = r->stored = r->parent = "";
     if (version >= 2 && get_str(c, &r->protocol, NULL) < 0)
         return -1;
-    return version >= 3 ? get_str(c, &r->stored, NULL) : 0;
+    if (version >= 3 && get_str(c, &r->stored, NULL) < 0)
+        return -1;
+    return version >= 4 && (get(c, &r->depth, 4) < 0 || get_str(c, &r->parent, NULL) < 0) ? -1 : 0;
 }
 
 int msg_get_result(const struct frame *f, struct result *r)

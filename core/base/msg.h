@@ -78,9 +78,10 @@ struct result {
     const char *filtered_by; /* V_FILTERED: the rule or the learned page */
     const char *protocol;    /* "HTTP/1.1", "HTTP/2"; "" if no answer */
     const char *stored;      /* --store-responses: the file of this exchange, "" if none */
-    /* --recursion, set by the parent (not in frames or records): the
-     * directory level of the word (0 = the wordlist's own) and the URL
-     * that showed its directory ("" at level 0) */
+    /* --recursion and follow-ups, set by the parent (a worker's frames
+     * carry 0 and ""; records since version 4 carry them): the level of
+     * the word (0 = the wordlist's own) and the URL that led to it ("" at
+     * level 0) */
     uint32_t depth;
     const char *parent;
     size_t nfields;
@@ -128,8 +129,9 @@ int msg_put_result(struct buf *out, const struct result *r);
  * and a version byte, then the fields with big-endian integers, so that
  * any machine reads it and a record of another version is refused. */
 #define MSG_RECORD_MAGIC "SRR"
-#define MSG_RECORD_VERSION 3   /* 2: the protocol, last; 3: the stored file after it;
-                                  versions 1 and 2 are read too */
+#define MSG_RECORD_VERSION 4   /* 2: the protocol, last; 3: the stored file after it;
+                                  4: depth and parent after it (a queue's follow-ups);
+                                  versions 1 to 3 are read too */
 int msg_put_record(struct buf *out, const struct result *r);
 /* 0, or -1 for anything but a whole record of this version. Strings point
  * into p. */

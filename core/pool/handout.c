@@ -55,6 +55,7 @@ void handout_rec_free(struct chunkrec *r)
     buf_free(&r->skip);
     buf_free(&r->frames);
     buf_free(&r->found);
+    free(r->parent);
     free(r);
 }
 
@@ -79,13 +80,14 @@ static int prepare_chunk(struct pool *p)
         struct chunkrec *r = calloc(1, sizeof *r);
         if (!r)
             return 0;
-        int got = p->src->take(p->src->ud, &r->text, &r->words, &r->tag);
+        int got = p->src->take(p->src->ud, &r->text, &r->words, &r->tag, &r->depth, &r->parent);
         if (got <= 0 || !r->words) {
             handout_rec_free(r);
             return got < 0 ? -1 : 0;
         }
         r->lines = r->words;
         r->id = p->next_id++;
+        p->rec.follows += r->parent != NULL; /* for the summary */
         p->next = r;
         return 1;
     }
@@ -219,7 +221,7 @@ static void finish_chunk(struct pool *p, struct chunkrec *r)
             handout_out_failed(p);
     }
     if (p->src)
-        p->src->done(p->src->ud, r->tag, &r->frames, r->nframes);
+        p->src->done(p->src->ud, r->tag, &r->frames, r->nframes, &r->found);
     else if (!p->out_broken) {
         if (recurse_commit(&p->rec, &r->found) < 0) /* its directories and lines: one save */
             p->failed = 1;
@@ -318,7 +320,11 @@ void handout_emit(struct pool *p, struct chunkrec *c, const struct result *res)
 {
     struct result lab = *res;
     const struct result *r = &lab;
-    recurse_label(&p->rec, c->root, &lab);
+    if (p->src) { /* a queue's chunk knows its own level */
+        lab.depth = c->depth;
+        lab.parent = c->parent ? c->parent : "";
+    } else
+        recurse_label(&p->rec, c->root, &lab);
     recurse_found(&p->rec, c->root, &c->found, &lab);
     if (r->verdict == V_HIT)
         p->st->hits++;
@@ -422,15 +428,12 @@ int handout_follow(struct pool *p, struct wk *w, const struct frame *f)
     struct follow fo;
     if (msg_get_follow(f, &fo) < 0)
         return -1;
-    if (p->src) {
-        if (!p->follow_said++)
-            log_msg(LOG_WARN, "salvo.follow: the queue does not share follow-ups; %.*s (from %s) "
-                    "and the others are not probed", (int)fo.wlen, fo.word, fo.url);
-        return 0;
-    }
     for (struct chunkrec *c = w->pend; c; c = c->next)
         if (c->id == fo.chunk) {
-            recurse_follow(&p->rec, c->root, &c->found, fo.word, fo.wlen, fo.url);
+            /* A queue's follow-ups go up with the chunk's results (qwork.c),
+             * else they become roots when the chunk is done. */
+            uint32_t depth = p->src ? c->depth : recurse_depth(&p->rec, c->root);
+            recurse_follow(&p->rec, depth, &c->found, fo.word, fo.wlen, fo.url);
             return 0;
         }
     return 0; /* a chunk already done: not from this worker's run of it */

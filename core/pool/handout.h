@@ -45,6 +45,8 @@ struct chunkrec {
     uint32_t nframes;
     uint64_t tag;            /* the pool_src's name for it */
     size_t root;             /* --recursion: whose words (0 = the wordlist's own) */
+    uint32_t depth;          /* with a pool_src: a follow-up's level, */
+    char *parent;            /* and the URL that led to it (NULL at level 0) */
     struct buf found;        /* --recursion: directories its hits showed (recurse.c) */
     struct chunkrec *next;
 };
@@ -112,7 +114,6 @@ struct pool {
     int gave_up;            /* workers died too often: no more were started */
     int out_broken;
     int killed;             /* we sent SIGKILL ourselves */
-    int follow_said;        /* follow-ups from a queue's chunks were said to be dropped */
     uint64_t seen[256];     /* script error messages already shown */
     size_t nseen;
     int input_error;

@@ -45,11 +45,16 @@ struct pool_src {
     void *ud;
     struct uv_loop_s *loop;
     /* The next chunk: words '\n'-separated into text, their number, and a
-     * tag for done(). 1 = one given, 0 = none now, -1 = no more ever. */
-    int (*take)(void *ud, struct buf *text, size_t *words, uint64_t *tag);
+     * tag for done(); a follow-up's level and the URL that led to it
+     * (malloc'ed, the caller's; NULL at level 0). 1 = one given, 0 = none
+     * now, -1 = no more ever. */
+    int (*take)(void *ud, struct buf *text, size_t *words, uint64_t *tag, uint32_t *depth,
+                char **parent);
     /* A chunk is scanned: frames holds its results as MSG_RESULT frames
-     * (msg_put_result), which done() may take over (then it resets frames). */
-    void (*done)(void *ud, uint64_t tag, struct buf *frames, uint32_t nresults);
+     * (msg_put_result), follows its scripts' follow-ups (recurse.c's
+     * records); done() may take either over (then it resets it). */
+    void (*done)(void *ud, uint64_t tag, struct buf *frames, uint32_t nresults,
+                 struct buf *follows);
     /* In a newly forked worker: close what belongs to the parent's loop. */
     void (*child)(void *ud);
 };

@@ -33,7 +33,7 @@ void recurse_init(struct recurse *rc, const struct recurse_limits *lim, const ch
     prog_passes(1 + rc->dirs, rc->follows);
 }
 
-static uint32_t depth_of(const struct recurse *rc, size_t root)
+uint32_t recurse_depth(const struct recurse *rc, size_t root)
 {
     return root == 0 || root > rc->j->nroots ? 0 : rc->j->roots[root - 1].depth;
 }
@@ -68,7 +68,7 @@ void recurse_found(struct recurse *rc, size_t root, struct buf *found, const str
 {
     if (!rc->max_depth || r->verdict != V_HIT || !is_dir(r))
         return;
-    uint32_t depth = depth_of(rc, root) + 1;
+    uint32_t depth = recurse_depth(rc, root) + 1;
     int slash = r->word[r->wlen - 1] != '/';
     uint32_t plen = (uint32_t)r->wlen + (uint32_t)slash;
     if (depth > rc->max_depth || plen > PREFIX_MAX) {
@@ -87,12 +87,21 @@ void recurse_found(struct recurse *rc, size_t root, struct buf *found, const str
     buf_append(found, r->url, strlen(r->url) + 1);
 }
 
-void recurse_follow(struct recurse *rc, size_t root, struct buf *found, const char *word,
+/* A page that follows itself: the word's URL is its parent's. */
+static int self(const struct recurse *rc, const char *word, size_t len, const char *parent)
+{
+    struct buf url = {0};
+    int same = tmpl_expand(rc->template, word, len, &url) == 0 && url.p && !strcmp(url.p, parent);
+    buf_free(&url);
+    return same;
+}
+
+void recurse_follow(struct recurse *rc, uint32_t from, struct buf *found, const char *word,
                     size_t len, const char *parent)
 {
-    if (!rc->on || !len || len > PREFIX_MAX || memchr(word, '\n', len))
+    if (!len || len > PREFIX_MAX || memchr(word, '\n', len) || self(rc, word, len, parent))
         return;
-    uint32_t depth = depth_of(rc, root) + 1, n = (uint32_t)len;
+    uint32_t depth = from + 1, n = (uint32_t)len;
     if (depth > rc->follow_depth) {
         if (!rc->deep_follows++)
             snprintf(rc->first_deep, sizeof rc->first_deep, "%.*s (from %s)", (int)len, word,
@@ -118,15 +127,6 @@ static int known(const struct journal *j, int single, const char *prefix, size_t
     return 0;
 }
 
-/* A page that follows itself: the word's URL is its parent's. */
-static int self(const struct recurse *rc, const char *word, size_t len, const char *parent)
-{
-    struct buf url = {0};
-    int same = tmpl_expand(rc->template, word, len, &url) == 0 && url.p && !strcmp(url.p, parent);
-    buf_free(&url);
-    return same;
-}
-
 /* A follow-up over --max-follows is not kept: 1. */
 static int over_follows(struct recurse *rc, const char *word, size_t len, const char *parent)
 {
@@ -137,19 +137,30 @@ static int over_follows(struct recurse *rc, const char *word, size_t len, const 
     return 1;
 }
 
+int recurse_rec_next(const char **at, const char *end, struct recurse_rec *r)
+{
+    if (!*at || *at + 9 > end)
+        return 0;
+    const char *p = *at;
+    r->single = p[0] == FOUND_FOLLOW;
+    memcpy(&r->depth, p + 1, 4);
+    memcpy(&r->len, p + 5, 4);
+    r->word = p + 9;
+    r->parent = r->word + r->len;
+    *at = r->parent + strlen(r->parent) + 1;
+    return 1;
+}
+
 int recurse_commit(struct recurse *rc, const struct buf *found)
 {
     int rv = 0;
     const char *at = found->p, *end = at + found->len;
-    while (at && at + 9 <= end) {
-        int single = at[0] == FOUND_FOLLOW;
-        uint32_t depth, plen;
-        memcpy(&depth, at + 1, 4);
-        memcpy(&plen, at + 5, 4);
-        const char *prefix = at + 9, *parent = prefix + plen;
-        at = parent + strlen(parent) + 1;
-        if (known(rc->j, single, prefix, plen) || (single && self(rc, prefix, plen, parent)) ||
-            (single && over_follows(rc, prefix, plen, parent)))
+    struct recurse_rec fr;
+    while (recurse_rec_next(&at, end, &fr)) {
+        int single = fr.single;
+        uint32_t depth = fr.depth, plen = fr.len;
+        const char *prefix = fr.word, *parent = fr.parent;
+        if (known(rc->j, single, prefix, plen) || (single && over_follows(rc, prefix, plen, parent)))
             continue;
         if (!journal_add_root(rc->j, prefix, plen, parent, depth, single)) {
             log_msg(LOG_ERR, "out of memory: %.*s (from %s) is not scanned", (int)plen, prefix,
@@ -235,7 +246,7 @@ void recurse_label(const struct recurse *rc, size_t root, struct result *r)
 {
     if (!rc->on)
         return;
-    r->depth = depth_of(rc, root);
+    r->depth = recurse_depth(rc, root);
     r->parent = r->depth ? rc->j->roots[root - 1].parent : "";
 }
 

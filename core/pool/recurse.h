@@ -45,10 +45,24 @@ struct recurse_limits {
 };
 void recurse_init(struct recurse *rc, const struct recurse_limits *lim, const char *wordlist,
                   struct journal *j, const struct input *base);
-/* A script of a word of root followed word[0..len) (salvo.follow), from
- * the page at parent: its record is added to found, the chunk's. */
-void recurse_follow(struct recurse *rc, size_t root, struct buf *found, const char *word,
+/* A script of a word at level `from` followed word[0..len)
+ * (salvo.follow), from the page at parent: its record is added to found,
+ * the chunk's, unless it is the page itself or deeper than --max-depth. */
+void recurse_follow(struct recurse *rc, uint32_t from, struct buf *found, const char *word,
                     size_t len, const char *parent);
+/* One record of a chunk's found buffer: a directory or a follow-up
+ * (single), its level, its word (or the directory's prefix, '/' at its
+ * end) and the URL that showed it. */
+struct recurse_rec {
+    int single;
+    uint32_t depth, len;
+    const char *word;        /* len bytes, not NUL-terminated */
+    const char *parent;
+};
+/* The record at *at, which moves past it; 0 at end. */
+int recurse_rec_next(const char **at, const char *end, struct recurse_rec *r);
+/* The level of root's words (0 for the wordlist's own). */
+uint32_t recurse_depth(const struct recurse *rc, size_t root);
 /* r (a hit of a chunk of root) may be a directory: its record is added
  * to found, the chunk's, for recurse_commit(). */
 void recurse_found(struct recurse *rc, size_t root, struct buf *found, const struct result *r);

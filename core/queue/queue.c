@@ -461,8 +461,12 @@ int queue_status(const struct queue_settings *c)
     w = checked(r, redisCommand(r, "HGETALL %s", workers), "HGETALL");
     if (!d || !p || !w)
         goto out;
-    long long total = queue_num(queue_field_str(m, "chunks")), ndone = d->integer;
-    long long words = queue_num(queue_field_str(m, "words")), wdone = queue_num(queue_field_str(m, "words_done"));
+    /* A follow-up is a chunk of one word of its own. */
+    long long follows = queue_num(queue_field_str(m, "follows"));
+    long long total = queue_num(queue_field_str(m, "chunks")) + follows, ndone = d->integer;
+    long long words = queue_num(queue_field_str(m, "words")) + follows,
+              wdone = queue_num(queue_field_str(m, "words_done"));
+    long long over = queue_num(queue_field_str(m, "follows_over"));
     long long errors = queue_num(queue_field_str(m, "errors"));
     long long pending = p->elements && p->element[0]->type == REDIS_REPLY_INTEGER
                             ? p->element[0]->integer : 0;
@@ -489,6 +493,7 @@ int queue_status(const struct queue_settings *c)
                    queue_num(queue_field_str(m, "hits")), errors, queue_num(queue_field_str(m, "results")), rate);
         if (eta >= 0)
             buf_printf(&b, "\"eta_s\":%lld,", eta);
+        buf_printf(&b, "\"follows\":%lld,\"follows_over\":%lld,", follows, over);
         buf_printf(&b, "\"finished\":%s,\"workers\":[", finished ? "true" : "false");
         for (size_t i = 0; i + 1 < w->elements; i += 2) {
             if (forgotten(w, i, x, now))
@@ -509,6 +514,11 @@ int queue_status(const struct queue_settings *c)
                total, ndone, pending, total - ndone - pending > 0 ? total - ndone - pending : 0);
         printf("  words      %lld: %lld done (%.0f%%)\n", words, wdone,
                words ? 100.0 * (double)wdone / (double)words : 0.0);
+        if (follows || over)
+            printf("  follow-ups %lld (chunks of one word, counted above)\n", follows);
+        if (over)
+            printf("             %lld more over --max-follows, not probed (first: %s)\n", over,
+                   queue_field_str(m, "first_over") ? queue_field_str(m, "first_over") : "?");
         printf("  hits       %lld, errors %lld (%lld results stored)\n", queue_num(queue_field_str(m, "hits")),
                errors, queue_num(queue_field_str(m, "results")));
         if (rate > 0 && eta >= 0)
@@ -619,6 +629,8 @@ int queue_collect(const struct queue_settings *c, struct out *out, struct scan_s
     struct buf b = {0};
     uint64_t n = 0, bad = 0, dups = 0;
     long long chunks = hget_ll(r, meta, "chunks", -1);
+    if (chunks >= 0)
+        chunks += hget_ll(r, meta, "follows", 0);
     if (chunks < 0) {
         log_msg(LOG_ERR, "no queue \"%s\" on %s:%d", c->queue, u.host, u.port);
         rc = EXIT_REDIS;
@@ -687,7 +699,7 @@ out:
 
 int queue_drop(const struct queue_settings *c)
 {
-    static const char *const what[] = {"chunks", "results", "done", "meta", "workers"};
+    static const char *const what[] = {"chunks", "results", "done", "meta", "workers", "seen"};
     struct queue_url u;
     redisContext *r = connect_sync(c, &u);
     if (!r)

@@ -2,15 +2,20 @@
  *
  * Keys, all under salvo:NAME: (NAME = --queue):
  *   chunks   a stream; one entry per chunk: seq, fp (configuration
- *            fingerprint), n (words) and words ('\n'-separated). Consumer
- *            group "workers". An entry is deleted once its results are in.
+ *            fingerprint), n (words) and words ('\n'-separated); a
+ *            follow-up (salvo.follow) is a chunk of one word with its
+ *            depth and parent. Consumer group "workers". An entry is
+ *            deleted once its results are in.
+ *   seen     a set of the words followed, each once in the queue.
  *   results  a stream; one entry per result: chunk (seq), index, verdict,
  *            url, status, and result (the binary result frame that
  *            collect turns into any output format).
  *   done     a set of the seqs whose results are stored: a chunk scanned
  *            twice is stored once.
  *   meta     a hash: fingerprint, config, template, chunk_words, chunks,
- *            words, complete (1 once push ended), created, hits, results.
+ *            words, complete (1 once push ended), created, hits, results;
+ *            follows (follow-up chunks, counted apart from push's chunks
+ *            and words), follows_over and first_over (--max-follows).
  *   workers  a hash: consumer name -> unix time last heard of.
  */
 #ifndef SALVO_QUEUE_H

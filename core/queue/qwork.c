@@ -24,6 +24,7 @@
 #include "base/util.h"
 #include "base/msg.h"
 #include "pool/pool.h"
+#include "pool/recurse.h"
 
 #include <hiredis/hiredis.h>
 #include <hiredis/async.h>
@@ -48,22 +49,47 @@
 /* Store the results of a chunk, mark it done, acknowledge and delete it;
  * -1 and nothing written when the queue is no longer the push that made
  * the chunk (dropped, or dropped and pushed again).
+ * The chunk's follow-ups (salvo.follow) become chunks of one word in the
+ * same script, so that they count exactly when the chunk does: a worker
+ * that dies before this leaves its chunk to another, which finds them
+ * again. A word is followed once in the whole queue (the set seen), and
+ * --max-follows bounds them all (meta's follows; their seqs start at
+ * FOLLOW_SEQ0, past any push's).
  * The meta hash counts words done, hits, errors and results, and keeps
  * when the first chunk was stored (status's rate and ETA).
- * KEYS: chunks results done meta workers. ARGV: group id seq consumer
- * time gen words n, then n times: index verdict url status frame. */
+ * KEYS: chunks results done meta workers seen. ARGV: group id seq consumer
+ * time gen words n max_follows fp nf, then n times: index verdict url
+ * status frame, then nf times: depth word parent. Returns {stored, the
+ * follow-ups over --max-follows}. */
+#define FOLLOW_SEQ0 "4294967296"
 static const char store_lua[] =
-    "if (redis.call('HGET', KEYS[4], 'gen') or '') ~= ARGV[6] then return -1 end\n"
-    "local stored = 0\n"
+    "if (redis.call('HGET', KEYS[4], 'gen') or '') ~= ARGV[6] then return {-1, 0} end\n"
+    "local stored, over = 0, 0\n"
     "if redis.call('SADD', KEYS[3], ARGV[3]) == 1 then\n"
     "  local n = tonumber(ARGV[8])\n"
     "  local hits, errors = 0, 0\n"
     "  for i = 0, n - 1 do\n"
-    "    local b = 9 + i * 5\n"
+    "    local b = 12 + i * 5\n"
     "    redis.call('XADD', KEYS[2], '*', 'chunk', ARGV[3], 'index', ARGV[b], 'verdict',\n"
     "               ARGV[b + 1], 'url', ARGV[b + 2], 'status', ARGV[b + 3], 'result', ARGV[b + 4])\n"
     "    if ARGV[b + 1] == 'hit' then hits = hits + 1 end\n"
     "    if ARGV[b + 1] == 'error' then errors = errors + 1 end\n"
+    "  end\n"
+    "  for i = 0, tonumber(ARGV[11]) - 1 do\n"
+    "    local b = 12 + n * 5 + i * 3\n"
+    "    if redis.call('SADD', KEYS[6], ARGV[b + 1]) == 1 then\n"
+    "      local k = tonumber(redis.call('HGET', KEYS[4], 'follows') or '0')\n"
+    "      if k < tonumber(ARGV[9]) then\n"
+    "        redis.call('HINCRBY', KEYS[4], 'follows', 1)\n"
+    "        redis.call('XADD', KEYS[1], '*', 'seq', string.format('%.0f', " FOLLOW_SEQ0 " + k),\n"
+    "                   'fp', ARGV[10], 'gen', ARGV[6], 'n', '1', 'words', ARGV[b + 1],\n"
+    "                   'depth', ARGV[b], 'parent', ARGV[b + 2])\n"
+    "      else\n"
+    "        over = over + 1\n"
+    "        redis.call('HINCRBY', KEYS[4], 'follows_over', 1)\n"
+    "        redis.call('HSETNX', KEYS[4], 'first_over', ARGV[b + 1] .. ' (from ' .. ARGV[b + 2] .. ')')\n"
+    "      end\n"
+    "    end\n"
     "  end\n"
     "  redis.call('HINCRBY', KEYS[4], 'hits', hits)\n"
     "  redis.call('HINCRBY', KEYS[4], 'errors', errors)\n"
@@ -76,7 +102,7 @@ static const char store_lua[] =
     "redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])\n"
     "redis.call('XDEL', KEYS[1], ARGV[2])\n"
     "redis.call('HSET', KEYS[5], ARGV[4], ARGV[5])\n"
-    "return stored\n";
+    "return {stored, over}\n";
 
 /* --- the queue's fingerprint ------------------------------------------ */
 
@@ -186,6 +212,12 @@ static size_t take_entries(struct qw *q, const redisReply *list)
             free(h);
             continue;
         }
+        const redisReply *depth = queue_field(e->element[1], "depth"),
+                         *parent = queue_field(e->element[1], "parent");
+        if (depth && parent && parent->len) { /* a follow-up */
+            h->depth = (uint32_t)strtoul(depth->str, NULL, 10);
+            h->parent = strdup(parent->str);
+        }
         snprintf(h->id, sizeof h->id, "%s", e->element[0]->str);
         snprintf(h->gen, sizeof h->gen, "%s", gen ? gen->str : "");
         h->seq = strtoull(seq->str, NULL, 10);
@@ -232,7 +264,8 @@ static void check_finished(struct qw *q)
      * delays the end by a tick. */
     static const char lua[] =
         "return {redis.call('HGET', KEYS[1], 'complete') or '0', "
-        "redis.call('HGET', KEYS[1], 'chunks') or '0', redis.call('SCARD', KEYS[2])}";
+        "string.format('%.0f', tonumber(redis.call('HGET', KEYS[1], 'chunks') or '0') + "
+        "tonumber(redis.call('HGET', KEYS[1], 'follows') or '0')), redis.call('SCARD', KEYS[2])}";
     const char *a[] = {"EVAL", lua, "2", q->k_meta, q->k_done};
     qconn_send(q, qwork_on_finish_check, NULL, 5, a);
 }
@@ -413,6 +446,8 @@ static void held_free(struct held *h)
 {
     buf_free(&h->text);
     buf_free(&h->frames);
+    buf_free(&h->follows);
+    free(h->parent);
     free(h);
 }
 
@@ -434,9 +469,15 @@ static void qwork_on_stored(redisAsyncContext *ac, void *reply, void *pd)
         h->retry_at = util_now() + 1.0;
         return;
     }
-    if (r->type == REDIS_REPLY_INTEGER && r->integer == 0)
+    long long stored = r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+                               r->element[0]->type == REDIS_REPLY_INTEGER
+                           ? r->element[0]->integer : 1;
+    if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+        r->element[1]->type == REDIS_REPLY_INTEGER)
+        q->over_follows += (uint64_t)r->element[1]->integer;
+    if (stored == 0)
         q->twice++;
-    if (r->type == REDIS_REPLY_INTEGER && r->integer == -1)
+    if (stored == -1)
         log_msg(LOG_WARN, "queue \"%s\": chunk %llu was taken from a push that is gone "
                 "(the queue was dropped, or dropped and pushed again): its results are not "
                 "stored", q->c->queue, (unsigned long long)h->seq);
@@ -450,10 +491,15 @@ static void qwork_on_stored(redisAsyncContext *ac, void *reply, void *pd)
 
 static void send_store(struct qw *q, struct held *h)
 {
-    size_t argc = 16 + 5 * (size_t)h->nframes;
+    size_t nf = 0;
+    struct recurse_rec fr;
+    const char *fend = h->follows.p ? h->follows.p + h->follows.len : NULL;
+    for (const char *at = h->follows.p; recurse_rec_next(&at, fend, &fr);)
+        nf++;
+    size_t argc = 20 + 5 * (size_t)h->nframes + 3 * nf;
     const char **argv = calloc(argc, sizeof *argv);
     size_t *len = calloc(argc, sizeof *len);
-    char *nums = calloc((size_t)h->nframes + 5, 48);
+    char *nums = calloc((size_t)h->nframes + nf + 8, 48);
     if (!argv || !len || !nums)
         goto out;
     char *num = nums;
@@ -461,12 +507,13 @@ static void send_store(struct qw *q, struct held *h)
     size_t k = 0;
     argv[k++] = "EVAL";
     argv[k++] = store_lua;
-    argv[k++] = "5";
+    argv[k++] = "6";
     argv[k++] = q->k_chunks;
     argv[k++] = q->k_results;
     argv[k++] = q->k_done;
     argv[k++] = q->k_meta;
     argv[k++] = q->k_workers;
+    argv[k++] = q->k_seen;
     argv[k++] = "workers";
     argv[k++] = h->id;
     argv[k++] = NUM("%llu", (unsigned long long)h->seq);
@@ -476,6 +523,9 @@ static void send_store(struct qw *q, struct held *h)
     argv[k++] = NUM("%zu", h->words);
     size_t nargs = k;
     argv[k++] = NUM("%u", h->nframes);
+    argv[k++] = NUM("%llu", (unsigned long long)q->c->pool->max_follows);
+    argv[k++] = q->fp;
+    argv[k++] = NUM("%zu", nf);
     for (size_t i = 0; i < k; i++)
         len[i] = strlen(argv[i]);
     /* What leaves the machine is the versioned record, not the frame.
@@ -508,6 +558,16 @@ static void send_store(struct qw *q, struct held *h)
         argv[k] = recs.p + off;
         len[k++] = ends[i] - off;
         off = ends[i];
+    }
+    for (const char *at = h->follows.p; recurse_rec_next(&at, fend, &fr);) {
+        argv[k] = NUM("%u", (unsigned)fr.depth);
+        len[k] = strlen(argv[k]);
+        k++;
+        argv[k] = fr.word;
+        len[k++] = fr.len;
+        argv[k] = fr.parent;
+        len[k] = strlen(argv[k]);
+        k++;
     }
 #undef NUM
     if (n != h->nframes) { /* cannot happen: the frames were made here */
@@ -561,7 +621,8 @@ static void qwork_on_tick(uv_timer_t *t)
     fetch(q, now);
 }
 
-static int src_take(void *ud, struct buf *text, size_t *words, uint64_t *tag)
+static int src_take(void *ud, struct buf *text, size_t *words, uint64_t *tag, uint32_t *depth,
+                    char **parent)
 {
     struct qw *q = ud;
     if (q->fatal)
@@ -573,6 +634,9 @@ static int src_take(void *ud, struct buf *text, size_t *words, uint64_t *tag)
             h->given = 1;
             *words = h->words;
             *tag = h->tag;
+            *depth = h->depth;
+            *parent = h->parent; /* the pool's now */
+            h->parent = NULL;
             buf_free(&h->text);
             if (q->up && q->ac)
                 fetch(q, util_now()); /* top up now, not at the next tick */
@@ -581,13 +645,15 @@ static int src_take(void *ud, struct buf *text, size_t *words, uint64_t *tag)
     return q->finished ? -1 : 0;
 }
 
-static void src_done(void *ud, uint64_t tag, struct buf *frames, uint32_t n)
+static void src_done(void *ud, uint64_t tag, struct buf *frames, uint32_t n, struct buf *follows)
 {
     struct qw *q = ud;
     for (struct held *h = q->held; h; h = h->next)
         if (h->tag == tag) {
             h->frames = *frames;
             *frames = (struct buf){0};
+            h->follows = *follows;
+            *follows = (struct buf){0};
             h->nframes = n;
             h->scanned = 1;
             if (q->up && q->ac)
@@ -608,6 +674,7 @@ static void init_keys(struct qw *q)
 {
     queue_key(q->c, "chunks", q->k_chunks, sizeof q->k_chunks);
     queue_key(q->c, "results", q->k_results, sizeof q->k_results);
+    queue_key(q->c, "seen", q->k_seen, sizeof q->k_seen);
     queue_key(q->c, "done", q->k_done, sizeof q->k_done);
     queue_key(q->c, "meta", q->k_meta, sizeof q->k_meta);
     queue_key(q->c, "workers", q->k_workers, sizeof q->k_workers);
@@ -700,6 +767,11 @@ int qwork_run(const struct queue_settings *c, struct plugin *plugin, const char 
     if (q->taken_over)
         log_msg(LOG_INFO, "queue \"%s\": took over %llu chunk(s) from other workers", c->queue,
                 (unsigned long long)q->taken_over);
+    if (q->over_follows)
+        log_msg(LOG_WARN, "--max-follows %llu: %llu more follow-up%s were not probed (the queue's "
+                "bound, over every worker; salvo queue status names the first)",
+                (unsigned long long)c->pool->max_follows, (unsigned long long)q->over_follows,
+                q->over_follows == 1 ? "" : "s");
     if (q->twice)
         log_msg(LOG_INFO, "queue \"%s\": %llu chunk(s) had been stored by another worker "
                 "first: their results were not stored again", c->queue,

@@ -27,6 +27,9 @@ struct held {
     double retry_at;      /* after an error reply */
     struct buf frames;
     uint32_t nframes;
+    struct buf follows;   /* its scripts' follow-ups (recurse.h's records) */
+    uint32_t depth;       /* a follow-up's level, */
+    char *parent;         /* and the URL that led to it (NULL at level 0) */
     struct held *next;
 };
 
@@ -34,7 +37,7 @@ struct qw {
     const struct queue_settings *c;
     int diff_pending;     /* a refusal waits for the queue's options, to name the difference */
     struct queue_url u;
-    char k_chunks[256], k_results[256], k_done[256], k_meta[256], k_workers[256];
+    char k_chunks[256], k_results[256], k_done[256], k_meta[256], k_workers[256], k_seen[256];
     char consumer[192];
     const char *fp, *config;
     uv_loop_t loop;
@@ -57,6 +60,7 @@ struct qw {
     int release_pending;       /* and Redis has not answered that yet */
     uint64_t twice;            /* chunks another worker had stored first */
     uint64_t taken_over;       /* chunks claimed from other workers */
+    uint64_t over_follows;     /* follow-ups past the queue's --max-follows */
 };
 
 /* The `queue work` subcommand: take chunks from the queue, scan them with

@@ -180,7 +180,9 @@ static void follow_ups(void **s)
     struct buf found = {0};
     recurse_follow(&rc, 0, &found, "a.html", 6, "http://h.test/index.html");
     recurse_follow(&rc, 0, &found, "a.html", 6, "http://h.test/other.html"); /* twice */
+    size_t before = found.len;
     recurse_follow(&rc, 0, &found, "self.html", 9, "http://h.test/self.html");  /* itself */
+    assert_int_equal(found.len, before); /* not even recorded */
     recurse_follow(&rc, 0, &found, "b.html", 6, "http://h.test/index.html");
     recurse_follow(&rc, 0, &found, "admin/", 6, "http://h.test/index.html");
     assert_int_equal(recurse_commit(&rc, &found), 0);
@@ -190,7 +192,7 @@ static void follow_ups(void **s)
     assert_string_equal(recurse_prefix(&rc, 1), ""); /* a word, no directory */
     /* --max-follows 3: the fourth is said, not kept. */
     buf_reset(&found);
-    recurse_follow(&rc, 1, &found, "c.html", 6, "http://h.test/a.html");
+    recurse_follow(&rc, recurse_depth(&rc, 1), &found, "c.html", 6, "http://h.test/a.html");
     assert_int_equal(recurse_commit(&rc, &found), 0);
     assert_int_equal(j.nroots, 3);
     assert_int_equal(rc.over_follows, 1);
@@ -198,7 +200,8 @@ static void follow_ups(void **s)
     /* --max-depth 2: from a level-2 word, nothing. */
     buf_reset(&found);
     j.roots[2].depth = 2;
-    recurse_follow(&rc, 3, &found, "d.html", 6, "http://h.test/admin/");
+    assert_int_equal(recurse_depth(&rc, 3), 2);
+    recurse_follow(&rc, recurse_depth(&rc, 3), &found, "d.html", 6, "http://h.test/admin/");
     assert_int_equal(found.len, 0);
     assert_int_equal(rc.deep_follows, 1);
     /* The next root to read is one line, from memory. */

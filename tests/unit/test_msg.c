@@ -73,9 +73,10 @@ static void records(void **s)
                        .kind = ERR_TIMEOUT, .status = 0, .length = 1234, .elapsed = 0.25,
                        .word = "a\xffz", .wlen = 3, .url = "http://a.b/",
                        .error = "timeout: x", .charset = "", .nfields = 1,
-                       .fields = {"k", "v"}, .protocol = "HTTP/2", .stored = "st/a.b/1.txt"};
+                       .fields = {"k", "v"}, .protocol = "HTTP/2", .stored = "st/a.b/1.txt",
+                       .depth = 2, .parent = "http://a.b/p"};
     assert_int_equal(msg_put_record(&b, &r), 0);
-    static const unsigned char head[] = {'S', 'R', 'R', 3, 1, 2, 3, 4, 5, 6, 7, 8,
+    static const unsigned char head[] = {'S', 'R', 'R', 4, 1, 2, 3, 4, 5, 6, 7, 8,
                                          0, 0, 0, 9, 0, 0, 0, V_ERROR, 0, 0, 0, ERR_TIMEOUT};
     assert_memory_equal(b.p, head, sizeof head);
     struct result got;
@@ -87,8 +88,18 @@ static void records(void **s)
     assert_string_equal(got.fields[1], "v");
     assert_string_equal(got.protocol, "HTTP/2");
     assert_string_equal(got.stored, "st/a.b/1.txt");
-    /* Version 2 (no stored file, last) and 1 (no protocol either) are
-     * still read. */
+    assert_int_equal(got.depth, 2);
+    assert_string_equal(got.parent, "http://a.b/p");
+    /* Version 3 (no depth and parent), 2 (no stored file, last) and 1 (no
+     * protocol either) are still read. */
+    size_t tree = 4 + 4 + strlen("http://a.b/p") + 1;
+    b.p[3] = 3;
+    assert_int_equal(msg_get_record(b.p, b.len, &got), -1); /* v3 with bytes left */
+    assert_int_equal(msg_get_record(b.p, b.len - tree, &got), 0);
+    assert_int_equal(got.depth, 0);
+    assert_string_equal(got.parent, "");
+    assert_string_equal(got.stored, "st/a.b/1.txt");
+    b.len -= tree;
     size_t stored = 4 + strlen("st/a.b/1.txt") + 1, proto = 4 + strlen("HTTP/2") + 1;
     b.p[3] = 2;
     assert_int_equal(msg_get_record(b.p, b.len - stored, &got), 0);
@@ -102,11 +113,15 @@ static void records(void **s)
     b.p[3] = 3;
     for (size_t n = 0; n < b.len; n++)
         assert_int_equal(msg_get_record(b.p, n, &got), -1);
-    b.p[3] = 4; /* another version */
+    b.len += tree;
+    b.p[3] = 4;
+    for (size_t n = 0; n < b.len; n++)
+        assert_int_equal(msg_get_record(b.p, n, &got), -1);
+    b.p[3] = 5; /* another version */
     assert_int_equal(msg_get_record(b.p, b.len, &got), -1);
     b.p[3] = 0;
     assert_int_equal(msg_get_record(b.p, b.len, &got), -1);
-    b.p[3] = 3;
+    b.p[3] = 4;
     b.p[23] = (char)ERR_NKINDS; /* a kind no salvo knows */
     assert_int_equal(msg_get_record(b.p, b.len, &got), -1);
     buf_free(&b);

@@ -1,0 +1,85 @@
+# Follow-ups shared through `salvo queue`: two machines run the links
+# plugin (plugins/example/links.c) on 200 pages of tree.test, each with a
+# link to a page of its own (depth 1), that one to a third (depth 2), and
+# all to one shared page; one machine is SIGKILLed mid-way. The queue ends
+# with exactly the pages of one run, each once, with depth and parent; the
+# shared page is followed once over both machines; --max-follows bounds
+# the whole queue and says so.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/redis.sh"
+echo "127.0.0.1 tree.test" > hosts
+export SALVO_HOSTS="$WORK/hosts"
+B="http://tree.test:$PORT/f"
+D="qf$$"
+F="$NGX_DIR/www/tree/f/$D"
+rm -rf "$F" && mkdir -p "$F"
+LINKS="$TEST_PLUGINS/links.so"
+for i in $(seq 200); do
+    echo "<a href=\"q$i.html\">q</a> <a href=\"shared.html\">s</a>" > "$F/p$i.html"
+    echo "<a href=\"r$i.html\">r</a>" > "$F/q$i.html"
+    echo r > "$F/r$i.html"
+done
+echo shared > "$F/shared.html"
+seq -f "$D/p%g.html" 200 > w.txt
+{ for x in p q r; do seq -f "$B/$D/$x%g.html" 200; done; echo "$B/$D/shared.html"; } > exp.txt
+S=(-p "$LINKS" -u "$B/{}")
+Q=(--redis "$R")
+status_json() { "$SALVO" queue status "${Q[@]}" "$@" -f jsonl; }
+# field NAME...: those fields of the status, space-separated
+fields() { status_json | python3 -c 'import json,sys
+s=json.load(sys.stdin); print(" ".join(str(s[k]) for k in sys.argv[1:]))' "$@"; }
+urls() { grep -o '"url":"[^"]*"' "$1" | sed 's/"url":"//; s/"$//'; }
+
+"$SALVO" queue push "${Q[@]}" "${S[@]}" -w w.txt --chunk 8 2> push.err
+check "push: 200 words in 25 chunks" contains push.err 'queue "salvo": 200 words in 25 chunks'
+for m in 1 2; do
+    "$SALVO" queue work "${Q[@]}" "${S[@]}" -j 2 -t 4 --rate 150 --claim-idle 2 -f jsonl \
+        -o m$m.jsonl 2> m$m.err &
+    eval "pid$m=$!"
+done
+# Kill machine 2 once follow-ups are queued and some of them done.
+for _ in $(seq 300); do
+    set -- $(fields follows done chunks)
+    [ "${1:-0}" -ge 100 ] && [ "${2:-0}" -ge 60 ] && break; sleep 0.05
+done
+check "the kill comes mid-scan ($2 of $3 chunks done, $1 follow-ups)" [ "${2:-0}" -lt "${3:-0}" ]
+kill -9 "$pid2"
+wait "$pid1"; rc1=$?
+check "the other machine finishes (exit $rc1)" [ "$rc1" = 0 ]
+check "status: finished, 401 follow-ups, 426 chunks, none pending" \
+    [ "$(fields finished follows chunks done pending)" = "True 401 426 426 0" ]
+"$SALVO" queue collect "${Q[@]}" -f jsonl > all.jsonl 2> collect.err
+urls all.jsonl > got.txt
+check "collect: exactly the 601 pages" same_set got.txt exp.txt
+check "each once" [ -z "$(sort got.txt | uniq -d)" ]
+check "the shared page: once, from one of the pages" \
+    [ "$(grep -F "/$D/shared.html" all.jsonl | grep -c "\"depth\":1,\"parent\":\"$B/$D/p[0-9]*.html\"")" = 1 ]
+check "depth 1 with its parent" \
+    [ "$(grep -cF "\"url\":\"$B/$D/q7.html\"" all.jsonl)" = 1 ] && \
+    check "... q7 from p7" grep -qF "\"url\":\"$B/$D/q7.html\"" all.jsonl && \
+    check "... its depth and parent" [ "$(grep -F "\"url\":\"$B/$D/q7.html\"" all.jsonl | grep -cF "\"depth\":1,\"parent\":\"$B/$D/p7.html\"")" = 1 ]
+check "depth 2 with its parent" [ "$(grep -F "\"url\":\"$B/$D/r7.html\"" all.jsonl | grep -cF "\"depth\":2,\"parent\":\"$B/$D/q7.html\"")" = 1 ]
+check "the wordlist's own pages: no depth" [ "$(grep -F "\"url\":\"$B/$D/p7.html\"" all.jsonl | grep -c '"depth"')" = 0 ]
+"$SALVO" queue collect "${Q[@]}" -f csv -o all.csv 2> /dev/null
+check "collect as csv: 601 rows" [ "$(python3 -c 'import csv,sys; print(sum(1 for r in csv.DictReader(open("all.csv"))))')" = 601 ]
+check "the surviving machine's own output has follow-ups" grep -q '"depth":2' m1.jsonl
+check "the surviving machine counts what it followed" grep -q ' followed in' m1.err
+check "the killed machine's chunks were taken over" grep -q "took over" m1.err
+
+# --max-follows bounds the queue as a whole, and says so.
+"$SALVO" queue drop "${Q[@]}" 2> /dev/null
+check "drop removes the followed set" [ "$(redis-cli -p "$RPORT" exists salvo:salvo:seen)" = 0 ]
+"$SALVO" queue push "${Q[@]}" "${S[@]}" --max-follows 5 -w w.txt --chunk 8 2> /dev/null
+"$SALVO" queue work "${Q[@]}" "${S[@]}" --max-follows 5 -j 2 -f jsonl -o b.jsonl 2> b.err; rc=$?
+check "bounded: exit 0 ($rc)" [ $rc = 0 ]
+# 201 pages named at depth 1 (200 of their own and the shared one), 5 of
+# them probed; each of those but the shared page names one more.
+set -- $(fields follows follows_over finished)
+check "bounded: 5 follow-ups, 200 or 201 over ($1, $2)" [ "$1" = 5 ] && [ "$3" = True ] && \
+    [ "$2" -ge 200 ] && [ "$2" -le 201 ]
+check "bounded: the worker says it" grep -q -- "--max-follows 5: $2 more follow-ups were not probed" b.err
+"$SALVO" queue status "${Q[@]}" > st.txt
+check "bounded: status names the first left out" \
+    grep -q "$2 more over --max-follows, not probed (first: $D/[pqrs].*(from $B/$D/" st.txt
+check "bounded: 205 results" [ "$(wc -l < b.jsonl)" = 205 ]
+finish
