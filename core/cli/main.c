@@ -151,7 +151,8 @@ static void settings_of(const struct conf *c, struct settings *s)
                                      (uint64_t)c->max_follows};
     s->queue = (struct queue_settings){c->redis, c->queue, c->claim_idle, c->chunk, c->wordlist,
                                        c->template, c->format, c->quiet, &s->pool,
-                                       c->exts.n ? &c->exts : NULL};
+                                       c->exts.n ? &c->exts : NULL,
+                                       c->recursion ? (unsigned)c->recursion_depth : 0};
 }
 
 static struct script_limits script_limits_of(const struct conf *c)
@@ -200,11 +201,9 @@ static int recursion_ok(const struct conf *c, const struct combo *k, int queue, 
     const char *why = NULL;
     if (!c->recursion)
         return 0;
-    if (queue)
-        why = "salvo queue hands out its own chunks; run the recursive scan as one salvo";
-    else if (k->keys.n)
+    if (k->keys.n)
         why = "it reads one wordlist under each directory: give one -w";
-    else if (c->wordlist && !strcmp(c->wordlist, "-"))
+    else if (!queue && c->wordlist && !strcmp(c->wordlist, "-")) /* a queue keeps the words */
         why = "the wordlist is read again under each directory: give it as a file, not stdin";
     else if (c->shard && *c->shard)
         why = "a directory one shard finds would be scanned by that shard alone";

@@ -55,7 +55,8 @@ void handout_rec_free(struct chunkrec *r)
     buf_free(&r->skip);
     buf_free(&r->frames);
     buf_free(&r->found);
-    free(r->parent);
+    free(r->from.parent);
+    free(r->from.prefix);
     free(r);
 }
 
@@ -80,14 +81,15 @@ static int prepare_chunk(struct pool *p)
         struct chunkrec *r = calloc(1, sizeof *r);
         if (!r)
             return 0;
-        int got = p->src->take(p->src->ud, &r->text, &r->words, &r->tag, &r->depth, &r->parent);
+        int got = p->src->take(p->src->ud, &r->text, &r->words, &r->tag, &r->from);
         if (got <= 0 || !r->words) {
             handout_rec_free(r);
             return got < 0 ? -1 : 0;
         }
         r->lines = r->words;
         r->id = p->next_id++;
-        p->rec.follows += r->parent != NULL; /* for the summary */
+        /* for the summary: a follow-up, or a directory's first chunk */
+        p->rec.follows += r->from.parent && !r->from.prefix;
         p->next = r;
         return 1;
     }
@@ -145,7 +147,8 @@ static void send_chunk(struct pool *p, struct wk *w, struct chunkrec *r)
      * directory's prefix (--recursion) after its length, words */
     struct buf f = {0};
     uint32_t nskip = (uint32_t)(r->skip.len / 4);
-    const char *prefix = recurse_prefix(&p->rec, r->root);
+    const char *prefix = p->src ? (r->from.prefix ? r->from.prefix : "")
+                                : recurse_prefix(&p->rec, r->root);
     uint32_t plen = (uint32_t)strlen(prefix);
     buf_append(&f, &r->id, 8);
     buf_append(&f, &nskip, 4);
@@ -321,11 +324,11 @@ void handout_emit(struct pool *p, struct chunkrec *c, const struct result *res)
     struct result lab = *res;
     const struct result *r = &lab;
     if (p->src) { /* a queue's chunk knows its own level */
-        lab.depth = c->depth;
-        lab.parent = c->parent ? c->parent : "";
+        lab.depth = c->from.depth;
+        lab.parent = c->from.parent ? c->from.parent : "";
     } else
         recurse_label(&p->rec, c->root, &lab);
-    recurse_found(&p->rec, c->root, &c->found, &lab);
+    recurse_found(&p->rec, lab.depth, &c->found, &lab);
     if (r->verdict == V_HIT)
         p->st->hits++;
     else if (r->verdict == V_FILTERED)
@@ -432,7 +435,7 @@ int handout_follow(struct pool *p, struct wk *w, const struct frame *f)
         if (c->id == fo.chunk) {
             /* A queue's follow-ups go up with the chunk's results (qwork.c),
              * else they become roots when the chunk is done. */
-            uint32_t depth = p->src ? c->depth : recurse_depth(&p->rec, c->root);
+            uint32_t depth = p->src ? c->from.depth : recurse_depth(&p->rec, c->root);
             recurse_follow(&p->rec, depth, &c->found, fo.word, fo.wlen, fo.url);
             return 0;
         }

@@ -45,8 +45,7 @@ struct chunkrec {
     uint32_t nframes;
     uint64_t tag;            /* the pool_src's name for it */
     size_t root;             /* --recursion: whose words (0 = the wordlist's own) */
-    uint32_t depth;          /* with a pool_src: a follow-up's level, */
-    char *parent;            /* and the URL that led to it (NULL at level 0) */
+    struct pool_from from;   /* with a pool_src: its level, parent and prefix */
     struct buf found;        /* --recursion: directories its hits showed (recurse.c) */
     struct chunkrec *next;
 };

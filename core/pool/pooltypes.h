@@ -41,15 +41,23 @@ struct pool_settings {
  * is polled together with the workers, so it lives in the parent's loop. */
 struct buf;
 struct uv_loop_s;
+/* A chunk's place in the scan's tree: its level (0 = the wordlist's own),
+ * the URL that led to it and, for a directory's words (--recursion), the
+ * directory's path before each word. The strings are malloc'ed and the
+ * taker's; NULL when none. */
+struct pool_from {
+    uint32_t depth;
+    char *parent;
+    char *prefix;
+};
 struct pool_src {
     void *ud;
     struct uv_loop_s *loop;
     /* The next chunk: words '\n'-separated into text, their number, and a
-     * tag for done(); a follow-up's level and the URL that led to it
-     * (malloc'ed, the caller's; NULL at level 0). 1 = one given, 0 = none
-     * now, -1 = no more ever. */
-    int (*take)(void *ud, struct buf *text, size_t *words, uint64_t *tag, uint32_t *depth,
-                char **parent);
+     * tag for done(); where it comes from in *from. 1 = one given, 0 =
+     * none now, -1 = no more ever. */
+    int (*take)(void *ud, struct buf *text, size_t *words, uint64_t *tag,
+                struct pool_from *from);
     /* A chunk is scanned: frames holds its results as MSG_RESULT frames
      * (msg_put_result), follows its scripts' follow-ups (recurse.c's
      * records); done() may take either over (then it resets it). */

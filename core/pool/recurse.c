@@ -20,7 +20,7 @@ void recurse_init(struct recurse *rc, const struct recurse_limits *lim, const ch
 {
     memset(rc, 0, sizeof *rc);
     rc->on = lim->on;
-    rc->max_depth = lim->on ? lim->recursion : 0;
+    rc->max_depth = lim->recursion;
     rc->follow_depth = lim->follow_depth;
     rc->max_follows = lim->max_follows;
     rc->template = lim->template;
@@ -64,11 +64,11 @@ static int is_dir(const struct result *r)
     return !strncmp(loc, url, n) && loc[n] == '/' && loc[n + 1] == '\0';
 }
 
-void recurse_found(struct recurse *rc, size_t root, struct buf *found, const struct result *r)
+void recurse_found(struct recurse *rc, uint32_t from, struct buf *found, const struct result *r)
 {
     if (!rc->max_depth || r->verdict != V_HIT || !is_dir(r))
         return;
-    uint32_t depth = recurse_depth(rc, root) + 1;
+    uint32_t depth = from + 1;
     int slash = r->word[r->wlen - 1] != '/';
     uint32_t plen = (uint32_t)r->wlen + (uint32_t)slash;
     if (depth > rc->max_depth || plen > PREFIX_MAX) {

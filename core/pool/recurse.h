@@ -18,7 +18,7 @@ struct journal;
 struct result;
 
 struct recurse {
-    int on;                   /* roots are found and scanned (not with a queue) */
+    int on;                   /* roots are kept and scanned here (not with a queue) */
     unsigned max_depth;       /* --recursion-depth; 0 = no --recursion */
     unsigned follow_depth;    /* --max-depth: levels of salvo.follow() */
     uint64_t max_follows;     /* --max-follows: follow-ups in the whole scan */
@@ -63,9 +63,9 @@ struct recurse_rec {
 int recurse_rec_next(const char **at, const char *end, struct recurse_rec *r);
 /* The level of root's words (0 for the wordlist's own). */
 uint32_t recurse_depth(const struct recurse *rc, size_t root);
-/* r (a hit of a chunk of root) may be a directory: its record is added
- * to found, the chunk's, for recurse_commit(). */
-void recurse_found(struct recurse *rc, size_t root, struct buf *found, const struct result *r);
+/* r (a hit at level `from`) may be a directory: its record is added to
+ * found, the chunk's, for recurse_commit() (or a queue's store). */
+void recurse_found(struct recurse *rc, uint32_t from, struct buf *found, const struct result *r);
 /* The chunk is done: its directories become roots (those not seen
  * before). 0, or -1 if one could not be kept (out of memory). */
 int recurse_commit(struct recurse *rc, const struct buf *found);

@@ -220,7 +220,7 @@ static long long hget_ll(redisContext *r, const char *key, const char *field, lo
 
 /* --- push ------------------------------------------------------------- */
 
-/* Replies of the pipelined XADDs, pending at most `upto`. */
+/* Replies of the pipelined XADDs (and HSETs), pending at most `upto`. */
 static int queue_drain(redisContext *r, long *pending, long upto)
 {
     while (*pending > upto) {
@@ -248,6 +248,17 @@ static int add_chunk(redisContext *r, const char *key, uint64_t seq, const char 
     return redisAppendCommandArgv(r, 13, argv, len) == REDIS_OK ? 0 : -1;
 }
 
+/* --recursion: the chunk's words also stay in the list hash, for the
+ * chunks of each directory found (they name it by seq). */
+static int keep_chunk(redisContext *r, const char *key, uint64_t seq, const struct buf *text)
+{
+    char s[24];
+    snprintf(s, sizeof s, "%llu", (unsigned long long)seq);
+    const char *argv[] = {"HSET", key, s, text->p};
+    size_t len[] = {4, strlen(key), strlen(s), text->len};
+    return redisAppendCommandArgv(r, 4, argv, len) == REDIS_OK ? 0 : -1;
+}
+
 /* A push's generation: 16 hex digits no other push makes. Every chunk
  * carries it and a result is stored only while the queue's meta has it,
  * so a queue dropped and pushed again never takes a late worker's
@@ -267,8 +278,9 @@ static void new_generation(char out[17])
 static int push_words(redisContext *r, const struct queue_settings *c, const char *fp,
                       const char *gen, struct input *in, uint64_t *chunks, uint64_t *words)
 {
-    char key[256];
+    char key[256], list[256];
     queue_key(c, "chunks", key, sizeof key);
+    queue_key(c, "list", list, sizeof list);
     struct buf text = {0};
     size_t have = 0;
     long pending = 0;
@@ -280,11 +292,13 @@ static int push_words(redisContext *r, const struct queue_settings *c, const cha
         int full = have >= (size_t)c->chunk ||
                    text.len + INPUT_MAX_LINE + 1 > INPUT_MAX_CHUNK_BYTES || input_done(in);
         if (full && have) {
-            if (add_chunk(r, key, *chunks, fp, gen, &text, have) < 0 || queue_drain(r, &pending, 256) < 0) {
+            if (add_chunk(r, key, *chunks, fp, gen, &text, have) < 0 ||
+                (c->recursion && keep_chunk(r, list, *chunks, &text) < 0) ||
+                queue_drain(r, &pending, 256) < 0) {
                 rc = -1;
                 break;
             }
-            pending++;
+            pending += 1 + (c->recursion != 0);
             (*chunks)++;
             *words += have;
             have = 0;
@@ -461,10 +475,14 @@ int queue_status(const struct queue_settings *c)
     w = checked(r, redisCommand(r, "HGETALL %s", workers), "HGETALL");
     if (!d || !p || !w)
         goto out;
-    /* A follow-up is a chunk of one word of its own. */
+    /* A follow-up is a chunk of one word of its own; a directory, the
+     * push's chunks again. */
     long long follows = queue_num(queue_field_str(m, "follows"));
-    long long total = queue_num(queue_field_str(m, "chunks")) + follows, ndone = d->integer;
-    long long words = queue_num(queue_field_str(m, "words")) + follows,
+    long long dirs = queue_num(queue_field_str(m, "dirs"));
+    long long total = queue_num(queue_field_str(m, "chunks")) + follows +
+                      queue_num(queue_field_str(m, "dir_chunks")), ndone = d->integer;
+    long long words = queue_num(queue_field_str(m, "words")) + follows +
+                      queue_num(queue_field_str(m, "dir_words")),
               wdone = queue_num(queue_field_str(m, "words_done"));
     long long over = queue_num(queue_field_str(m, "follows_over"));
     long long errors = queue_num(queue_field_str(m, "errors"));
@@ -493,7 +511,8 @@ int queue_status(const struct queue_settings *c)
                    queue_num(queue_field_str(m, "hits")), errors, queue_num(queue_field_str(m, "results")), rate);
         if (eta >= 0)
             buf_printf(&b, "\"eta_s\":%lld,", eta);
-        buf_printf(&b, "\"follows\":%lld,\"follows_over\":%lld,", follows, over);
+        buf_printf(&b, "\"follows\":%lld,\"follows_over\":%lld,\"directories\":%lld,", follows,
+                   over, dirs);
         buf_printf(&b, "\"finished\":%s,\"workers\":[", finished ? "true" : "false");
         for (size_t i = 0; i + 1 < w->elements; i += 2) {
             if (forgotten(w, i, x, now))
@@ -514,6 +533,8 @@ int queue_status(const struct queue_settings *c)
                total, ndone, pending, total - ndone - pending > 0 ? total - ndone - pending : 0);
         printf("  words      %lld: %lld done (%.0f%%)\n", words, wdone,
                words ? 100.0 * (double)wdone / (double)words : 0.0);
+        if (dirs)
+            printf("  directories %lld (--recursion: the list again under each)\n", dirs);
         if (follows || over)
             printf("  follow-ups %lld (chunks of one word, counted above)\n", follows);
         if (over)
@@ -630,7 +651,7 @@ int queue_collect(const struct queue_settings *c, struct out *out, struct scan_s
     uint64_t n = 0, bad = 0, dups = 0;
     long long chunks = hget_ll(r, meta, "chunks", -1);
     if (chunks >= 0)
-        chunks += hget_ll(r, meta, "follows", 0);
+        chunks += hget_ll(r, meta, "follows", 0) + hget_ll(r, meta, "dir_chunks", 0);
     if (chunks < 0) {
         log_msg(LOG_ERR, "no queue \"%s\" on %s:%d", c->queue, u.host, u.port);
         rc = EXIT_REDIS;
@@ -699,7 +720,8 @@ out:
 
 int queue_drop(const struct queue_settings *c)
 {
-    static const char *const what[] = {"chunks", "results", "done", "meta", "workers", "seen"};
+    static const char *const what[] = {"chunks", "results", "done", "meta", "workers", "seen",
+                                       "list"};
     struct queue_url u;
     redisContext *r = connect_sync(c, &u);
     if (!r)

@@ -6,7 +6,11 @@
  *            follow-up (salvo.follow) is a chunk of one word with its
  *            depth and parent. Consumer group "workers". An entry is
  *            deleted once its results are in.
- *   seen     a set of the words followed, each once in the queue.
+ *   seen     a set of the words followed, each once in the queue, and of
+ *            the directories found ("\n" and the path), each scanned once.
+ *   list     --recursion: a hash seq -> words of the push's chunks; a
+ *            directory's chunks name them (ref) with the directory's path
+ *            (prefix), depth and parent.
  *   results  a stream; one entry per result: chunk (seq), index, verdict,
  *            url, status, and result (the binary result frame that
  *            collect turns into any output format).
@@ -15,7 +19,8 @@
  *   meta     a hash: fingerprint, config, template, chunk_words, chunks,
  *            words, complete (1 once push ended), created, hits, results;
  *            follows (follow-up chunks, counted apart from push's chunks
- *            and words), follows_over and first_over (--max-follows).
+ *            and words), follows_over and first_over (--max-follows);
+ *            dirs, dir_chunks and dir_words (--recursion).
  *   workers  a hash: consumer name -> unix time last heard of.
  */
 #ifndef SALVO_QUEUE_H
@@ -40,6 +45,7 @@ struct queue_settings {
     int quiet;
     const struct pool_settings *pool;   /* work */
     const struct strlist *exts;         /* push: -e, or NULL */
+    unsigned recursion;                 /* push: --recursion keeps the words (list) */
 };
 
 struct queue_url {

@@ -24,7 +24,6 @@
 #include "base/util.h"
 #include "base/msg.h"
 #include "pool/pool.h"
-#include "pool/recurse.h"
 
 #include <hiredis/hiredis.h>
 #include <hiredis/async.h>
@@ -45,64 +44,6 @@
 #define CONNECT_TIMEOUT 5.0  /* seconds to connect before trying again */
 #define ANSWER_TIMEOUT 20.0  /* a connection that answers nothing this long is dead */
 #define CLAIM_EVERY 1.0      /* seconds between XAUTOCLAIM rounds */
-
-/* Store the results of a chunk, mark it done, acknowledge and delete it;
- * -1 and nothing written when the queue is no longer the push that made
- * the chunk (dropped, or dropped and pushed again).
- * The chunk's follow-ups (salvo.follow) become chunks of one word in the
- * same script, so that they count exactly when the chunk does: a worker
- * that dies before this leaves its chunk to another, which finds them
- * again. A word is followed once in the whole queue (the set seen), and
- * --max-follows bounds them all (meta's follows; their seqs start at
- * FOLLOW_SEQ0, past any push's).
- * The meta hash counts words done, hits, errors and results, and keeps
- * when the first chunk was stored (status's rate and ETA).
- * KEYS: chunks results done meta workers seen. ARGV: group id seq consumer
- * time gen words n max_follows fp nf, then n times: index verdict url
- * status frame, then nf times: depth word parent. Returns {stored, the
- * follow-ups over --max-follows}. */
-#define FOLLOW_SEQ0 "4294967296"
-static const char store_lua[] =
-    "if (redis.call('HGET', KEYS[4], 'gen') or '') ~= ARGV[6] then return {-1, 0} end\n"
-    "local stored, over = 0, 0\n"
-    "if redis.call('SADD', KEYS[3], ARGV[3]) == 1 then\n"
-    "  local n = tonumber(ARGV[8])\n"
-    "  local hits, errors = 0, 0\n"
-    "  for i = 0, n - 1 do\n"
-    "    local b = 12 + i * 5\n"
-    "    redis.call('XADD', KEYS[2], '*', 'chunk', ARGV[3], 'index', ARGV[b], 'verdict',\n"
-    "               ARGV[b + 1], 'url', ARGV[b + 2], 'status', ARGV[b + 3], 'result', ARGV[b + 4])\n"
-    "    if ARGV[b + 1] == 'hit' then hits = hits + 1 end\n"
-    "    if ARGV[b + 1] == 'error' then errors = errors + 1 end\n"
-    "  end\n"
-    "  for i = 0, tonumber(ARGV[11]) - 1 do\n"
-    "    local b = 12 + n * 5 + i * 3\n"
-    "    if redis.call('SADD', KEYS[6], ARGV[b + 1]) == 1 then\n"
-    "      local k = tonumber(redis.call('HGET', KEYS[4], 'follows') or '0')\n"
-    "      if k < tonumber(ARGV[9]) then\n"
-    "        redis.call('HINCRBY', KEYS[4], 'follows', 1)\n"
-    "        redis.call('XADD', KEYS[1], '*', 'seq', string.format('%.0f', " FOLLOW_SEQ0 " + k),\n"
-    "                   'fp', ARGV[10], 'gen', ARGV[6], 'n', '1', 'words', ARGV[b + 1],\n"
-    "                   'depth', ARGV[b], 'parent', ARGV[b + 2])\n"
-    "      else\n"
-    "        over = over + 1\n"
-    "        redis.call('HINCRBY', KEYS[4], 'follows_over', 1)\n"
-    "        redis.call('HSETNX', KEYS[4], 'first_over', ARGV[b + 1] .. ' (from ' .. ARGV[b + 2] .. ')')\n"
-    "      end\n"
-    "    end\n"
-    "  end\n"
-    "  redis.call('HINCRBY', KEYS[4], 'hits', hits)\n"
-    "  redis.call('HINCRBY', KEYS[4], 'errors', errors)\n"
-    "  redis.call('HINCRBY', KEYS[4], 'words_done', tonumber(ARGV[7]))\n"
-    "  redis.call('HSETNX', KEYS[4], 'first_stored', ARGV[5])\n"
-    "  redis.call('HSET', KEYS[4], 'last_stored', ARGV[5])\n"
-    "  redis.call('HINCRBY', KEYS[4], 'results', n)\n"
-    "  stored = 1\n"
-    "end\n"
-    "redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])\n"
-    "redis.call('XDEL', KEYS[1], ARGV[2])\n"
-    "redis.call('HSET', KEYS[5], ARGV[4], ARGV[5])\n"
-    "return {stored, over}\n";
 
 /* --- the queue's fingerprint ------------------------------------------ */
 
@@ -178,6 +119,49 @@ static void let_go(struct qw *q, const char *id)
     qconn_send(q, NULL, NULL, 9, a);
 }
 
+/* A directory's chunk (--recursion) names a chunk of the push by its seq
+ * (ref): its words come from the list hash, asked for here. */
+static void qwork_on_words(redisAsyncContext *ac, void *reply, void *pd)
+{
+    struct qw *q = ac->data;
+    struct held *h = pd;
+    redisReply *r = reply;
+    if (reply)
+        q->last_reply = util_now();
+    h->loading = 0;
+    if (!r || r->type == REDIS_REPLY_ERROR)
+        return; /* asked again at the next tick */
+    if (r->type != REDIS_REPLY_STRING || !r->len) {
+        log_msg(LOG_ERR, "queue \"%s\": chunk %llu names words %s that the queue does not hold "
+                "(pushed without --recursion?): its directory's words are not scanned",
+                q->c->queue, (unsigned long long)h->seq, h->ref);
+        h->given = h->scanned = 1; /* stored with no results: acknowledged */
+        qstore_send(q, h);
+        return;
+    }
+    buf_append(&h->text, r->str, r->len);
+    h->words = 1;
+    for (size_t c = 0; c < r->len; c++)
+        h->words += r->str[c] == '\n';
+    h->ref[0] = '\0';
+}
+
+void qwork_load(struct qw *q)
+{
+    for (struct held *h = q->held; h; h = h->next)
+        if (h->ref[0] && !h->loading && q->up && q->ac) {
+            const char *a[] = {"HGET", q->k_list, h->ref};
+            h->loading = 1;
+            qconn_send(q, qwork_on_words, h, 3, a);
+        }
+}
+
+static char *field_dup(const redisReply *fields, const char *name)
+{
+    const redisReply *f = queue_field(fields, name);
+    return f && f->len ? strdup(f->str) : NULL;
+}
+
 /* Entries [[id, [field, value, ...]], ...] become held chunks. */
 static size_t take_entries(struct qw *q, const redisReply *list)
 {
@@ -187,10 +171,12 @@ static size_t take_entries(struct qw *q, const redisReply *list)
         if (e->type != REDIS_REPLY_ARRAY || e->elements < 2 ||
             e->element[0]->type != REDIS_REPLY_STRING || qwork_holds(q, e->element[0]->str))
             continue; /* deleted meanwhile, or ours already */
-        const redisReply *gen = queue_field(e->element[1], "gen");
-        const redisReply *seq = queue_field(e->element[1], "seq"), *fp = queue_field(e->element[1], "fp"),
-                         *words = queue_field(e->element[1], "words"), *cnt = queue_field(e->element[1], "n");
-        if (!seq || !fp || !words || !cnt || !words->len) {
+        const redisReply *fl = e->element[1];
+        const redisReply *gen = queue_field(fl, "gen"), *ref = queue_field(fl, "ref");
+        const redisReply *seq = queue_field(fl, "seq"), *fp = queue_field(fl, "fp"),
+                         *words = queue_field(fl, "words"), *cnt = queue_field(fl, "n");
+        if (!seq || !fp || (ref ? ref->len == 0 || ref->len >= sizeof q->held->ref
+                                : !words || !cnt || !words->len)) {
             /* Acknowledged, so that it is not handed out again and again. */
             log_msg(LOG_WARN, "queue \"%s\": entry %s of %s is not a salvo chunk: skipped",
                     q->c->queue, e->element[0]->str, q->k_chunks);
@@ -206,23 +192,23 @@ static size_t take_entries(struct qw *q, const redisReply *list)
             continue;
         }
         struct held *h = calloc(1, sizeof *h);
-        if (!h || buf_append(&h->text, words->str, words->len) < 0) {
+        if (!h || (!ref && buf_append(&h->text, words->str, words->len) < 0)) {
             if (h)
                 buf_free(&h->text);
             free(h);
             continue;
         }
-        const redisReply *depth = queue_field(e->element[1], "depth"),
-                         *parent = queue_field(e->element[1], "parent");
-        if (depth && parent && parent->len) { /* a follow-up */
-            h->depth = (uint32_t)strtoul(depth->str, NULL, 10);
-            h->parent = strdup(parent->str);
-        }
+        const redisReply *depth = queue_field(fl, "depth");
+        h->from.depth = depth ? (uint32_t)strtoul(depth->str, NULL, 10) : 0;
+        h->from.parent = field_dup(fl, "parent"); /* a follow-up's or a directory's */
+        h->from.prefix = field_dup(fl, "prefix"); /* a directory's */
+        if (ref)
+            snprintf(h->ref, sizeof h->ref, "%s", ref->str);
         snprintf(h->id, sizeof h->id, "%s", e->element[0]->str);
         snprintf(h->gen, sizeof h->gen, "%s", gen ? gen->str : "");
         h->seq = strtoull(seq->str, NULL, 10);
         h->words = 1; /* counted, not taken from the entry's n */
-        for (size_t c = 0; c < words->len; c++)
+        for (size_t c = 0; !ref && c < words->len; c++)
             h->words += words->str[c] == '\n';
         h->tag = ++q->next_tag;
         struct held **tail = &q->held;
@@ -231,6 +217,7 @@ static size_t take_entries(struct qw *q, const redisReply *list)
         *tail = h;
         n++;
     }
+    qwork_load(q);
     return n;
 }
 
@@ -265,7 +252,8 @@ static void check_finished(struct qw *q)
     static const char lua[] =
         "return {redis.call('HGET', KEYS[1], 'complete') or '0', "
         "string.format('%.0f', tonumber(redis.call('HGET', KEYS[1], 'chunks') or '0') + "
-        "tonumber(redis.call('HGET', KEYS[1], 'follows') or '0')), redis.call('SCARD', KEYS[2])}";
+        "tonumber(redis.call('HGET', KEYS[1], 'follows') or '0') + "
+        "tonumber(redis.call('HGET', KEYS[1], 'dir_chunks') or '0')), redis.call('SCARD', KEYS[2])}";
     const char *a[] = {"EVAL", lua, "2", q->k_meta, q->k_done};
     qconn_send(q, qwork_on_finish_check, NULL, 5, a);
 }
@@ -440,159 +428,6 @@ static void refresh(struct qw *q, double now)
     reclaim(q, 0, NULL, NULL);
 }
 
-/* --- storing results --------------------------------------------------- */
-
-static void held_free(struct held *h)
-{
-    buf_free(&h->text);
-    buf_free(&h->frames);
-    buf_free(&h->follows);
-    free(h->parent);
-    free(h);
-}
-
-static void qwork_on_stored(redisAsyncContext *ac, void *reply, void *pd)
-{
-    struct qw *q = ac->data;
-    if (reply)
-        q->last_reply = util_now();
-    struct held *h = pd;
-    redisReply *r = reply;
-    h->sending = 0;
-    if (!r)
-        return; /* the connection went: sent again once it is back */
-    if (qconn_permanent(q, r, "storing results"))
-        return;
-    if (r->type == REDIS_REPLY_ERROR) {
-        log_msg(LOG_ERR, "redis: storing chunk %llu: %s (trying again)",
-                (unsigned long long)h->seq, r->str);
-        h->retry_at = util_now() + 1.0;
-        return;
-    }
-    long long stored = r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
-                               r->element[0]->type == REDIS_REPLY_INTEGER
-                           ? r->element[0]->integer : 1;
-    if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
-        r->element[1]->type == REDIS_REPLY_INTEGER)
-        q->over_follows += (uint64_t)r->element[1]->integer;
-    if (stored == 0)
-        q->twice++;
-    if (stored == -1)
-        log_msg(LOG_WARN, "queue \"%s\": chunk %llu was taken from a push that is gone "
-                "(the queue was dropped, or dropped and pushed again): its results are not "
-                "stored", q->c->queue, (unsigned long long)h->seq);
-    for (struct held **pp = &q->held; *pp; pp = &(*pp)->next)
-        if (*pp == h) {
-            *pp = h->next;
-            held_free(h);
-            return;
-        }
-}
-
-static void send_store(struct qw *q, struct held *h)
-{
-    size_t nf = 0;
-    struct recurse_rec fr;
-    const char *fend = h->follows.p ? h->follows.p + h->follows.len : NULL;
-    for (const char *at = h->follows.p; recurse_rec_next(&at, fend, &fr);)
-        nf++;
-    size_t argc = 20 + 5 * (size_t)h->nframes + 3 * nf;
-    const char **argv = calloc(argc, sizeof *argv);
-    size_t *len = calloc(argc, sizeof *len);
-    char *nums = calloc((size_t)h->nframes + nf + 8, 48);
-    if (!argv || !len || !nums)
-        goto out;
-    char *num = nums;
-#define NUM(fmt, v) (snprintf(num, 48, fmt, v), num += 48, num - 48)
-    size_t k = 0;
-    argv[k++] = "EVAL";
-    argv[k++] = store_lua;
-    argv[k++] = "6";
-    argv[k++] = q->k_chunks;
-    argv[k++] = q->k_results;
-    argv[k++] = q->k_done;
-    argv[k++] = q->k_meta;
-    argv[k++] = q->k_workers;
-    argv[k++] = q->k_seen;
-    argv[k++] = "workers";
-    argv[k++] = h->id;
-    argv[k++] = NUM("%llu", (unsigned long long)h->seq);
-    argv[k++] = q->consumer;
-    argv[k++] = NUM("%lld", (long long)time(NULL));
-    argv[k++] = h->gen;
-    argv[k++] = NUM("%zu", h->words);
-    size_t nargs = k;
-    argv[k++] = NUM("%u", h->nframes);
-    argv[k++] = NUM("%llu", (unsigned long long)q->c->pool->max_follows);
-    argv[k++] = q->fp;
-    argv[k++] = NUM("%zu", nf);
-    for (size_t i = 0; i < k; i++)
-        len[i] = strlen(argv[i]);
-    /* What leaves the machine is the versioned record, not the frame.
-     * Records first, all of them: the buffer moves while it grows. */
-    struct frame f;
-    struct result r;
-    struct buf recs = {0};
-    size_t off = 0, *ends = calloc((size_t)h->nframes + 1, sizeof *ends);
-    long used;
-    uint32_t n = 0;
-    while (ends && n < h->nframes &&
-           (used = msg_next(h->frames.p + off, h->frames.len - off, &f)) > 0) {
-        if (msg_get_result(&f, &r) == 0 && msg_put_record(&recs, &r) == 0)
-            ends[n++] = recs.len;
-        off += (size_t)used;
-    }
-    off = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        msg_get_record(recs.p + off, ends[i] - off, &r);
-        char *idx = num;
-        snprintf(idx, 16, "%u", r.index);
-        char *st = num + 16;
-        snprintf(st, 16, "%d", r.status);
-        num += 48;
-        const char *v[] = {idx, msg_verdict_name(r.verdict), r.url, st};
-        for (int j = 0; j < 4; j++) {
-            argv[k] = v[j];
-            len[k++] = strlen(v[j]);
-        }
-        argv[k] = recs.p + off;
-        len[k++] = ends[i] - off;
-        off = ends[i];
-    }
-    for (const char *at = h->follows.p; recurse_rec_next(&at, fend, &fr);) {
-        argv[k] = NUM("%u", (unsigned)fr.depth);
-        len[k] = strlen(argv[k]);
-        k++;
-        argv[k] = fr.word;
-        len[k++] = fr.len;
-        argv[k] = fr.parent;
-        len[k] = strlen(argv[k]);
-        k++;
-    }
-#undef NUM
-    if (n != h->nframes) { /* cannot happen: the frames were made here */
-        snprintf(nums + 48 * 3, 48, "%u", n);
-        argv[nargs] = nums + 48 * 3;
-        len[nargs] = strlen(argv[nargs]);
-    }
-    h->sending = 1;
-    if (redisAsyncCommandArgv(q->ac, qwork_on_stored, h, (int)k, argv, len) != REDIS_OK)
-        h->sending = 0;
-    buf_free(&recs);
-    free(ends);
-out:
-    free(argv);
-    free(len);
-    free(nums);
-}
-
-static void send_stores(struct qw *q, double now)
-{
-    for (struct held *h = q->held; h; h = h->next)
-        if (h->scanned && !h->sending && now >= h->retry_at)
-            send_store(q, h);
-}
-
 /* --- the loop ---------------------------------------------------------- */
 
 static void qwork_on_tick(uv_timer_t *t)
@@ -616,27 +451,46 @@ static void qwork_on_tick(uv_timer_t *t)
         return;
     if (!q->ac->replies.head)
         q->last_reply = now; /* nothing asked: nothing overdue */
-    send_stores(q, now);
+    qstore_send_all(q, now);
+    qwork_load(q);
     refresh(q, now);
     fetch(q, now);
 }
 
-static int src_take(void *ud, struct buf *text, size_t *words, uint64_t *tag, uint32_t *depth,
-                    char **parent)
+/* A directory's words get its path in front (as the wordlist's reader
+ * does for a scan's own directories). */
+static int add_words(struct buf *text, const struct buf *words, const char *prefix)
+{
+    if (!prefix)
+        return buf_append(text, words->p, words->len);
+    const char *at = words->p, *end = at + words->len;
+    while (at < end) {
+        const char *nl = memchr(at, '\n', (size_t)(end - at));
+        const char *stop = nl ? nl : end;
+        if (text->len)
+            buf_append_byte(text, '\n');
+        buf_append_str(text, prefix);
+        buf_append(text, at, (size_t)(stop - at));
+        at = stop + 1;
+    }
+    return text->p ? 0 : -1;
+}
+
+static int src_take(void *ud, struct buf *text, size_t *words, uint64_t *tag,
+                    struct pool_from *from)
 {
     struct qw *q = ud;
     if (q->fatal)
         return -1;
     for (struct held *h = q->held; h; h = h->next)
-        if (!h->given) {
-            if (buf_append(text, h->text.p, h->text.len) < 0)
+        if (!h->given && !h->ref[0]) {
+            if (add_words(text, &h->text, h->from.prefix) < 0)
                 return 0;
             h->given = 1;
             *words = h->words;
             *tag = h->tag;
-            *depth = h->depth;
-            *parent = h->parent; /* the pool's now */
-            h->parent = NULL;
+            *from = h->from; /* the pool's now */
+            h->from = (struct pool_from){0};
             buf_free(&h->text);
             if (q->up && q->ac)
                 fetch(q, util_now()); /* top up now, not at the next tick */
@@ -657,7 +511,7 @@ static void src_done(void *ud, uint64_t tag, struct buf *frames, uint32_t n, str
             h->nframes = n;
             h->scanned = 1;
             if (q->up && q->ac)
-                send_store(q, h);
+                qstore_send(q, h);
             return;
         }
 }
@@ -675,6 +529,7 @@ static void init_keys(struct qw *q)
     queue_key(q->c, "chunks", q->k_chunks, sizeof q->k_chunks);
     queue_key(q->c, "results", q->k_results, sizeof q->k_results);
     queue_key(q->c, "seen", q->k_seen, sizeof q->k_seen);
+    queue_key(q->c, "list", q->k_list, sizeof q->k_list);
     queue_key(q->c, "done", q->k_done, sizeof q->k_done);
     queue_key(q->c, "meta", q->k_meta, sizeof q->k_meta);
     queue_key(q->c, "workers", q->k_workers, sizeof q->k_workers);
@@ -789,7 +644,7 @@ int qwork_run(const struct queue_settings *c, struct plugin *plugin, const char 
     while (q->held) {
         struct held *h = q->held;
         q->held = h->next;
-        held_free(h);
+        qstore_free(h);
     }
     if (q->fatal)
         rc = q->fatal;

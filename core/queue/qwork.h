@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "queue/queue.h"
+#include "pool/pooltypes.h"
 
 
 /* A chunk taken from the stream and not yet stored. */
@@ -27,9 +28,10 @@ struct held {
     double retry_at;      /* after an error reply */
     struct buf frames;
     uint32_t nframes;
-    struct buf follows;   /* its scripts' follow-ups (recurse.h's records) */
-    uint32_t depth;       /* a follow-up's level, */
-    char *parent;         /* and the URL that led to it (NULL at level 0) */
+    struct buf follows;   /* follow-ups and directories found (recurse.h's records) */
+    struct pool_from from; /* a follow-up's or a directory's level, parent, prefix */
+    char ref[24];         /* a directory's chunk: the seq of the push's words, until read */
+    int loading;          /* those words are asked for */
     struct held *next;
 };
 
@@ -38,6 +40,7 @@ struct qw {
     int diff_pending;     /* a refusal waits for the queue's options, to name the difference */
     struct queue_url u;
     char k_chunks[256], k_results[256], k_done[256], k_meta[256], k_workers[256], k_seen[256];
+    char k_list[256];
     char consumer[192];
     const char *fp, *config;
     uv_loop_t loop;
@@ -61,6 +64,7 @@ struct qw {
     uint64_t twice;            /* chunks another worker had stored first */
     uint64_t taken_over;       /* chunks claimed from other workers */
     uint64_t over_follows;     /* follow-ups past the queue's --max-follows */
+    int dir_wait_said;         /* a directory waited for the push to end */
 };
 
 /* The `queue work` subcommand: take chunks from the queue, scan them with
@@ -68,6 +72,16 @@ struct qw {
  * as queue_push's. */
 int qwork_run(const struct queue_settings *c, struct plugin *plugin, const char *fp,
               const char *config, struct out *out, struct scan_stats *st);
+
+/* Store h's results (and follow-ups), acknowledge it, drop it from the
+ * held list once Redis said so; again after an error reply. */
+void qstore_send(struct qw *q, struct held *h);
+/* Send what is scanned and not in flight (or due again). */
+void qstore_send_all(struct qw *q, double now);
+void qstore_free(struct held *h);
+/* Ask for the words of the directory chunks held (again, after a lost
+ * connection). */
+void qwork_load(struct qw *q);
 
 /* Send a command (hiredis copies the arguments); nothing when not
  * connected. */

@@ -6,8 +6,9 @@
 # time, CPU, peak memory and what each found, and salvo's ratios. Every
 # tool's request goes to an nginx in a network namespace of its own.
 #
-# usage: sudo [NGINX_WORKERS=N] [PEERS=no] tests/bench/recursion.sh [BUILD_DIR] [WORDS]
-# PEERS=no runs salvo alone (its peak memory on a long list: flat).
+# usage: sudo [NGINX_WORKERS=N] [PEERS=no] [TOP=N] tests/bench/recursion.sh [BUILD_DIR] [WORDS]
+# PEERS=no runs salvo alone (its peak memory on a long list: flat). TOP=N
+# puts N directories at the top instead of 4 (7N in all: TOP=8 makes 56).
 # Needs: ip (iproute2), dnsmasq, nginx, openssl, ffuf, dirsearch, time.
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
@@ -21,9 +22,10 @@ need "iproute2 dnsmasq-base nginx-light openssl ffuf dirsearch time" ip dnsmasq 
 bench_up "$src"
 t="$dir/www/tree"
 mkdir -p "$t"
-for a in t1 t2 t3 t4; do for b in m1 m2; do for c in l1 l2; do mkdir -p "$t/$a/$b/$c"; done; done; done
+for a in $(seq -f 't%g' "${TOP:-4}"); do for b in m1 m2; do for c in l1 l2; do mkdir -p "$t/$a/$b/$c"; done; done; done
 find "$t" -type d | while read -r d; do echo one > "$d/page1"; echo two > "$d/page2"; done
-{ printf '%s\n' t1 t2 t3 t4 m1 m2 l1 l2 page1 page2; seq -f 'n%g' 11 "$words"; } > "$dir/words.txt"
+{ seq -f 't%g' "${TOP:-4}"; printf '%s\n' m1 m2 l1 l2 page1 page2; seq -f 'n%g' $(( 7 + ${TOP:-4} )) "$words"; } \
+    > "$dir/words.txt"
 # Directories as their 301s, and the files: what every tool should list.
 expect=$(( $(find "$t" -mindepth 1 -type d | wc -l) + $(find "$t" -type f | wc -l) ))
 dirs=$(find "$t" -mindepth 1 -type d | wc -l)

@@ -1,10 +1,12 @@
-# Follow-ups shared through `salvo queue`: two machines run the links
+# Follow-ups and --recursion shared through `salvo queue`. Two machines run the links
 # plugin (plugins/example/links.c) on 200 pages of tree.test, each with a
 # link to a page of its own (depth 1), that one to a third (depth 2), and
 # all to one shared page; one machine is SIGKILLed mid-way. The queue ends
 # with exactly the pages of one run, each once, with depth and parent; the
 # shared page is followed once over both machines; --max-follows bounds
-# the whole queue and says so.
+# the whole queue and says so. Then --recursion on a tree of 12
+# directories: two machines, one killed mid-way, find exactly what one
+# salvo finds, each directory scanned once.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/redis.sh"
 echo "127.0.0.1 tree.test" > hosts
@@ -82,4 +84,40 @@ check "bounded: the worker says it" grep -q -- "--max-follows 5: $2 more follow-
 check "bounded: status names the first left out" \
     grep -q "$2 more over --max-follows, not probed (first: $D/[pqrs].*(from $B/$D/" st.txt
 check "bounded: 205 results" [ "$(wc -l < b.jsonl)" = 205 ]
+
+# --recursion through the queue: a directory found becomes the push's
+# chunks again (their words kept in Redis), with the directory's path.
+T="$F/tree"
+for a in t1 t2 t3 t4; do for b in m1 m2; do mkdir -p "$T/$a/$b"; echo p > "$T/$a/$b/page1"; done
+    echo p > "$T/$a/page1"; done
+echo p > "$T/page1"
+{ printf '%s\n' t1 t2 t3 t4 m1 m2 page1; seq -f 'n%g' 293; } > rw.txt
+RS=(-p none -u "$B/$D/tree/{}" --recursion)
+"$SALVO" -q -j 2 "${RS[@]}" -w rw.txt -f jsonl -o one.jsonl 2> one.err
+urls one.jsonl > one.txt
+check "one salvo: the 25 files and directories" [ "$(wc -l < one.txt)" = 25 ]
+"$SALVO" queue drop "${Q[@]}" 2> /dev/null
+"$SALVO" queue push "${Q[@]}" "${RS[@]}" -w rw.txt --chunk 8 2> rpush.err
+check "push: 300 words in 38 chunks" contains rpush.err 'queue "salvo": 300 words in 38 chunks'
+check "push keeps the words for the directories" [ "$(redis-cli -p "$RPORT" hlen salvo:salvo:list)" = 38 ]
+for m in 1 2; do
+    "$SALVO" queue work "${Q[@]}" "${RS[@]}" -j 2 -t 4 --rate 250 --claim-idle 2 -f jsonl \
+        -o rm$m.jsonl 2> rm$m.err &
+    eval "pid$m=$!"
+done
+for _ in $(seq 400); do
+    set -- $(fields directories done chunks)
+    [ "${1:-0}" -ge 6 ] && [ "${2:-0}" -ge 150 ] && break; sleep 0.05
+done
+check "the kill comes mid-recursion ($2 of $3 chunks done, $1 directories)" [ "${2:-0}" -lt "${3:-0}" ]
+kill -9 "$pid2"
+wait "$pid1"; rc1=$?
+check "the other machine finishes (exit $rc1)" [ "$rc1" = 0 ]
+check "status: 12 directories, 13 x 38 chunks, all done" \
+    [ "$(fields directories chunks done finished)" = "12 494 494 True" ]
+"$SALVO" queue collect "${Q[@]}" -f jsonl > rall.jsonl 2> /dev/null
+urls rall.jsonl > rall.txt
+check "collect: exactly what one salvo finds" same_set rall.txt one.txt
+check "each once" [ -z "$(sort rall.txt | uniq -d)" ]
+check "depth 2 with its parent" [ "$(grep -F "\"url\":\"$B/$D/tree/t3/m2/page1\"" rall.jsonl | grep -cF "\"depth\":2,\"parent\":\"$B/$D/tree/t3/m2\"")" = 1 ]
 finish

@@ -149,13 +149,13 @@ static void directories(void **s)
     /* Two levels down, and then no more: --recursion-depth 2. */
     buf_reset(&found);
     struct result d2 = hit("http://h.test/admin/u", "admin/u", 301, "http://h.test/admin/u/");
-    recurse_found(&rc, 1, &found, &d2);
+    recurse_found(&rc, recurse_depth(&rc, 1), &found, &d2);
     assert_int_equal(recurse_commit(&rc, &found), 0);
     assert_int_equal(j.nroots, 5);
     assert_int_equal(j.roots[4].depth, 2);
     buf_reset(&found);
     struct result d3 = hit("http://h.test/admin/u/v", "admin/u/v", 301, "/admin/u/v/");
-    recurse_found(&rc, 5, &found, &d3);
+    recurse_found(&rc, recurse_depth(&rc, 5), &found, &d3);
     assert_int_equal(found.len, 0);
     assert_int_equal(rc.too_deep, 1);
     /* Labels: a result under a root has its depth and parent. */
