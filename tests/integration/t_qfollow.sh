@@ -30,23 +30,34 @@ status_json() { "$SALVO" queue status "${Q[@]}" "$@" -f jsonl; }
 # field NAME...: those fields of the status, space-separated
 fields() { status_json | python3 -c 'import json,sys
 s=json.load(sys.stdin); print(" ".join(str(s[k]) for k in sys.argv[1:]))' "$@"; }
+# kill_one OUT RATE FIELD MIN DONE OPTIONS...: two machines work the
+# queue (OUT1.jsonl, OUT2.jsonl and their .err); machine 2 is SIGKILLed
+# once status's FIELD is MIN or more and DONE chunks are done (20 s at
+# most); at_field, at_done, at_chunks are what status said then, rc1
+# machine 1's exit status.
+kill_one() {
+    local out=$1 rate=$2 field=$3 min=$4 done=$5 m
+    shift 5
+    for m in 1 2; do
+        "$SALVO" queue work "${Q[@]}" "$@" -j 2 -t 4 --rate "$rate" --claim-idle 2 -f jsonl \
+            -o "$out$m.jsonl" 2> "$out$m.err" &
+        eval "pid$m=$!"
+    done
+    for _ in $(seq 400); do
+        read -r at_field at_done at_chunks <<< "$(fields "$field" done chunks)"
+        [ "${at_field:-0}" -ge "$min" ] && [ "${at_done:-0}" -ge "$done" ] && break; sleep 0.05
+    done
+    kill -9 "$pid2"
+    wait "$pid1"; rc1=$?
+}
 urls() { grep -o '"url":"[^"]*"' "$1" | sed 's/"url":"//; s/"$//'; }
 
 "$SALVO" queue push "${Q[@]}" "${S[@]}" -w w.txt --chunk 8 2> push.err
 check "push: 200 words in 25 chunks" contains push.err 'queue "salvo": 200 words in 25 chunks'
-for m in 1 2; do
-    "$SALVO" queue work "${Q[@]}" "${S[@]}" -j 2 -t 4 --rate 150 --claim-idle 2 -f jsonl \
-        -o m$m.jsonl 2> m$m.err &
-    eval "pid$m=$!"
-done
 # Kill machine 2 once follow-ups are queued and some of them done.
-for _ in $(seq 300); do
-    set -- $(fields follows done chunks)
-    [ "${1:-0}" -ge 100 ] && [ "${2:-0}" -ge 60 ] && break; sleep 0.05
-done
-check "the kill comes mid-scan ($2 of $3 chunks done, $1 follow-ups)" [ "${2:-0}" -lt "${3:-0}" ]
-kill -9 "$pid2"
-wait "$pid1"; rc1=$?
+kill_one m 150 follows 100 60 "${S[@]}"
+check "the kill comes mid-scan ($at_done of $at_chunks chunks done, $at_field follow-ups)" \
+    [ "${at_done:-0}" -lt "${at_chunks:-0}" ]
 check "the other machine finishes (exit $rc1)" [ "$rc1" = 0 ]
 check "status: finished, 401 follow-ups, 426 chunks, none pending" \
     [ "$(fields finished follows chunks done pending)" = "True 401 426 426 0" ]
@@ -99,18 +110,9 @@ check "one salvo: the 25 files and directories" [ "$(wc -l < one.txt)" = 25 ]
 "$SALVO" queue push "${Q[@]}" "${RS[@]}" -w rw.txt --chunk 8 2> rpush.err
 check "push: 300 words in 38 chunks" contains rpush.err 'queue "salvo": 300 words in 38 chunks'
 check "push keeps the words for the directories" [ "$(redis-cli -p "$RPORT" hlen salvo:salvo:list)" = 38 ]
-for m in 1 2; do
-    "$SALVO" queue work "${Q[@]}" "${RS[@]}" -j 2 -t 4 --rate 250 --claim-idle 2 -f jsonl \
-        -o rm$m.jsonl 2> rm$m.err &
-    eval "pid$m=$!"
-done
-for _ in $(seq 400); do
-    set -- $(fields directories done chunks)
-    [ "${1:-0}" -ge 6 ] && [ "${2:-0}" -ge 150 ] && break; sleep 0.05
-done
-check "the kill comes mid-recursion ($2 of $3 chunks done, $1 directories)" [ "${2:-0}" -lt "${3:-0}" ]
-kill -9 "$pid2"
-wait "$pid1"; rc1=$?
+kill_one rm 250 directories 6 150 "${RS[@]}"
+check "the kill comes mid-recursion ($at_done of $at_chunks chunks done, $at_field directories)" \
+    [ "${at_done:-0}" -lt "${at_chunks:-0}" ]
 check "the other machine finishes (exit $rc1)" [ "$rc1" = 0 ]
 check "status: 12 directories, 13 x 38 chunks, all done" \
     [ "$(fields directories chunks done finished)" = "12 494 494 True" ]
