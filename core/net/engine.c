@@ -641,6 +641,9 @@ void engine_free(struct engine *e)
         log_msg(LOG_DEBUG,
                 "transfers: %lu by salvo's HTTP/1.1 client, %lu by its HTTP/2 client, %lu by curl",
                 e->by_h1, e->by_h2, e->by_curl);
+    if (e->h1 && h1_moved(e->h1))
+        log_msg(LOG_DEBUG, "HTTP/1.1: %lu transfers moved off new connections the server had "
+                "not taken, to ones it serves", h1_moved(e->h1));
     h1_free(e->h1);
     h2_free(e->h2);
     curl_multi_cleanup(e->multi);

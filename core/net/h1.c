@@ -13,25 +13,20 @@
  * comes from the loop. A request whose kept connection turns out closed
  * before any answer is sent again on a new one (as curl does).
  *
- * A server takes only so many connections at once (a prefork Apache at
- * MaxRequestWorkers, a one-thread server with a listen backlog of 5):
- * past that, connections are accepted by the kernel and never answered,
- * or refused. Each address has a cap, learnt: a connection refused, reset
- * before a single byte of an answer, or silent for a whole timeout in which
- * the address answered nothing, halves it (to what was open then); a
- * timeout while the address answered others takes one off; each run of
- * `cap` answers adds one. A transfer
- * that met such a server is not the target's failure: it waits for a
- * connection under the cap and goes again (H1_REQUEUE_MAX times, each with
- * its whole timeout). A transfer waiting for a connection ends as a timeout
- * only when the address answered nothing for as long as a transfer in
- * flight waits through its tries. */
+ * A server takes only so many connections at once: each address has a
+ * cap, learnt (h1site.h). A transfer that met such a server is not the
+ * target's failure: it waits for a connection under the cap and goes again
+ * (H1_REQUEUE_MAX times, each with its whole timeout), or sooner, when its
+ * new connection is seen not taken (move_unserved). A transfer waiting for
+ * a connection ends as a timeout only when the address answered nothing
+ * for as long as a transfer in flight waits through its tries. */
 #include "net/h1.h"
 
 #include "base/codes.h"
 #include "net/coding.h"
 #include "net/xfer.h"
 #include "net/h1parse.h"
+#include "net/h1site.h"
 #include "net/request.h"
 #include "base/util.h"
 
@@ -43,24 +38,11 @@
 #include <strings.h>
 
 #define H1_REQUEUE_MAX 2            /* sent again after the server's overload */
-#define H1_WAIT_SWEEP_MS 100
+#define H1_SWEEP_MS 100
+#define H1_IDLE_MS 200              /* an idle connection is closed after that */
 
 enum { C_CONNECTING, C_BUSY, C_IDLE };
 
-/* An address, with what it was seen to take. */
-struct site {
-    union request_addr sa;
-    char text[INET6_ADDRSTRLEN];
-    unsigned open;              /* connections to it, any state */
-    unsigned cap;               /* at most that many open; 0: no limit seen */
-    unsigned answered;          /* answers since the cap last moved */
-    uint64_t last_answer;       /* when it last answered (uv_hrtime) */
-    uint64_t last_heard;        /* when a byte of any answer last came */
-    uint64_t cut_at;            /* when the cap last fell */
-    int pumping;
-    struct list wait;           /* transfers waiting for a connection (own.link) */
-    struct site *next;
-};
 
 struct conn {
     uv_tcp_t tcp; /* first: the handle's memory is the connection's */
@@ -71,11 +53,14 @@ struct conn {
     struct list link;           /* h->conns */
     struct list ilink;          /* h->idle, while idle */
     struct xfer *x;             /* in flight on it; NULL while idle */
-    struct site *site;
+    struct h1site *site;
     union request_addr sa;
     char addr[INET6_ADDRSTRLEN];
     int state, closing, handles, writing;
     unsigned served; /* responses read on it */
+    unsigned seq;    /* its site's opened when it was made */
+    uint64_t sent_at, answers_at; /* its request's sending: time, the site's answers */
+    uint64_t idle_at;             /* when it last became idle */
     struct h1parse pr; /* the response being read */
 };
 
@@ -83,21 +68,23 @@ struct h1 {
     struct request_client base;    /* loop, settings, where transfers end */
     struct list conns, idle;    /* struct conn, by link and ilink */
     unsigned nidle, keep;
-    struct site *sites;
+    struct h1site *sites;
     unsigned waiting;           /* transfers on the sites' wait lists */
-    uv_timer_t wait_sweep;      /* ends those that waited their timeout */
+    unsigned long moved;        /* transfers moved off connections not taken */
+    uv_timer_t sweep;           /* ends waits past their timeout, moves the unserved */
     char rbuf[64 * 1024]; /* every read lands here and is used at once */
 };
 
 /* ---- connections ---- */
 
-static void site_pump(struct h1 *h, struct site *st);
-static struct xfer *site_take_waiter(struct h1 *h, struct site *st);
-static void site_wait(struct h1 *h, struct site *st, struct xfer *x, int front);
+static void site_pump(struct h1 *h, struct h1site *st);
+static void sweep_start(struct h1 *h);
+static struct xfer *site_take_waiter(struct h1 *h, struct h1site *st);
+static void site_wait(struct h1 *h, struct h1site *st, struct xfer *x, int front);
 static void assign(struct conn *c, struct xfer *x);
 static int send_request(struct conn *c);
 static void detach(struct conn *c);
-static int connect_for(struct h1 *h, struct xfer *x, struct site *st);
+static int connect_for(struct h1 *h, struct xfer *x, struct h1site *st);
 
 static void h1_on_closed(uv_handle_t *hd)
 {
@@ -155,8 +142,25 @@ static void make_idle(struct conn *c)
         return;
     }
     c->state = C_IDLE;
+    c->idle_at = uv_hrtime();
     list_push_front(&h->idle, &c->ilink);
     h->nidle++;
+    sweep_start(h);
+}
+
+/* A connection idle for H1_IDLE_MS is closed: a worker whose words ran
+ * out would hold it for the server's keep-alive time, and a prefork
+ * server gives it a process, which the scan's other workers then wait
+ * for (all 40 of an Apache's, for its 5 s). In a running scan connections
+ * are taken again within a few milliseconds. */
+static void close_stale_idle(struct h1 *h, uint64_t now)
+{
+    while (h->nidle) {
+        struct conn *c = list_item(h->idle.prev, struct conn, ilink); /* the oldest */
+        if (now - c->idle_at < (uint64_t)H1_IDLE_MS * 1000000)
+            return;
+        conn_close(c);
+    }
 }
 
 static struct conn *take_idle(struct h1 *h, const union request_addr *sa)
@@ -170,6 +174,67 @@ static struct conn *take_idle(struct h1 *h, const union request_addr *sa)
         }
     }
     return NULL;
+}
+
+/* ---- connections the server has not taken yet ---- */
+
+/* A connection the server has not taken yet (h1site.h) holds its transfer
+ * back while the connections it serves answer hundreds: a prefork Apache's
+ * MaxRequestWorkers, shared with the scan's other workers, and kept ones
+ * reused may never make room. While some connection to the address is
+ * served, the transfer goes to the front of its queue for one, under a cap
+ * of those left, without a try charged (UNSERVED_MOVES times at most); a
+ * slow first page judged wrongly costs one more request. */
+#define UNSERVED_MOVES 3
+
+static int unserved(const struct conn *c, uint64_t now, unsigned open)
+{
+    return c->x && c->state == C_BUSY && !c->served && !c->pr.got && !c->closing &&
+           c->x->own.moves < UNSERVED_MOVES &&
+           h1site_unserved(c->site, c->seq, now - c->sent_at, c->site->answers - c->answers_at,
+                           open);
+}
+
+static int served_open(const struct h1 *h, const struct h1site *st)
+{
+    for (const struct list *l = h->conns.next; l != &h->conns; l = l->next) {
+        const struct conn *c = list_item(l, const struct conn, link);
+        if (c->site == st && !c->closing && (c->served || c->pr.got))
+            return 1;
+    }
+    return 0;
+}
+
+static void move_unserved(struct h1 *h, struct h1site *st)
+{
+    uint64_t now = uv_hrtime();
+    unsigned n = 0, open = st->open;
+    list_each(l, next, &h->conns)
+        n += list_item(l, struct conn, link)->site == st &&
+             unserved(list_item(l, struct conn, link), now, open);
+    if (!n || !served_open(h, st))
+        return; /* none answers yet: nowhere better to go */
+    /* The cap falls first to the connections left, which are served:
+     * closing the others must not make new ones to join them. */
+    h1site_cut(st, open > n ? open - n : 1, now, now);
+    struct list moved;
+    list_init(&moved);
+    st->pumping = 1; /* nothing starts while the list is walked */
+    list_each(l, next, &h->conns) {
+        struct conn *c = list_item(l, struct conn, link);
+        if (c->site != st || !unserved(c, now, open))
+            continue;
+        struct xfer *x = c->x;
+        x->own.moves++;
+        h->moved++;
+        detach(c);
+        conn_close(c);
+        list_push_back(&moved, &x->own.link);
+    }
+    st->pumping = 0;
+    for (struct list *l; (l = list_pop_front(&moved));)
+        site_wait(h, st, list_item(l, struct xfer, own.link), 1);
+    site_pump(h, st);
 }
 
 /* ---- ending a transfer ---- */
@@ -209,14 +274,11 @@ static void ended_ok(struct conn *c, size_t extra, int keep)
 {
     struct xfer *x = c->x;
     struct h1 *h = c->h;
-    struct site *st = c->site;
+    struct h1site *st = c->site;
+    uint64_t now = uv_hrtime();
     detach(c);
     c->served++;
-    st->last_answer = uv_hrtime();
-    if (st->cap && ++st->answered >= st->cap) { /* a cap's worth went well: one more */
-        st->cap++;
-        st->answered = 0;
-    }
+    h1site_answered(st, now, now - c->sent_at, c->seq);
     if (keep && !extra && !c->writing)
         make_idle(c);
     else
@@ -226,33 +288,26 @@ static void ended_ok(struct conn *c, size_t extra, int keep)
 
 /* ---- what an address takes ---- */
 
-static struct site *site_for(struct h1 *h, const union request_addr *sa, const char *text)
+
+static void h1_on_sweep(uv_timer_t *t);
+
+/* The sweep ticks while transfers wait for a connection or connections
+ * are open: some may be left untaken, or idle too long. */
+static void sweep_start(struct h1 *h)
 {
-    for (struct site *st = h->sites; st; st = st->next)
-        if (request_addr_eq(&st->sa, sa))
-            return st;
-    struct site *st = calloc(1, sizeof *st);
-    if (!st)
-        return NULL;
-    st->sa = *sa;
-    list_init(&st->wait);
-    util_put_str(st->text, sizeof st->text, 0, text);
-    st->next = h->sites;
-    h->sites = st;
-    return st;
+    if (!uv_is_active((uv_handle_t *)&h->sweep))
+        uv_timer_start(&h->sweep, h1_on_sweep, H1_SWEEP_MS, H1_SWEEP_MS);
 }
 
-static void h1_on_wait_sweep(uv_timer_t *t);
-
-static void site_wait(struct h1 *h, struct site *st, struct xfer *x, int front)
+static void site_wait(struct h1 *h, struct h1site *st, struct xfer *x, int front)
 {
     if (front)
         list_push_front(&st->wait, &x->own.link);
     else
         list_push_back(&st->wait, &x->own.link);
     x->own.t0 = uv_hrtime(); /* its timeout counts from here */
-    if (!h->waiting++)
-        uv_timer_start(&h->wait_sweep, h1_on_wait_sweep, H1_WAIT_SWEEP_MS, H1_WAIT_SWEEP_MS);
+    h->waiting++;
+    sweep_start(h);
 }
 
 static void site_unlink(struct h1 *h, struct xfer *x)
@@ -260,18 +315,17 @@ static void site_unlink(struct h1 *h, struct xfer *x)
     if (!list_linked(&x->own.link))
         return;
     list_unlink(&x->own.link);
-    if (!--h->waiting)
-        uv_timer_stop(&h->wait_sweep);
+    h->waiting--;
 }
 
-static struct xfer *site_take_waiter(struct h1 *h, struct site *st)
+static struct xfer *site_take_waiter(struct h1 *h, struct h1site *st)
 {
     struct xfer *x = list_item(st->wait.next, struct xfer, own.link);
     site_unlink(h, x);
     return x;
 }
 
-static int site_has_idle(const struct h1 *h, const struct site *st)
+static int site_has_idle(const struct h1 *h, const struct h1site *st)
 {
     for (const struct list *n = h->idle.next; n != &h->idle; n = n->next)
         if (list_item(n, const struct conn, ilink)->site == st)
@@ -280,7 +334,7 @@ static int site_has_idle(const struct h1 *h, const struct site *st)
 }
 
 /* x on an idle connection to st, or a new one: 0, or -1 (x untouched). */
-static int site_go(struct h1 *h, struct site *st, struct xfer *x)
+static int site_go(struct h1 *h, struct h1site *st, struct xfer *x)
 {
     struct conn *c;
     while ((c = take_idle(h, &st->sa))) {
@@ -295,7 +349,7 @@ static int site_go(struct h1 *h, struct site *st, struct xfer *x)
 
 /* Start waiting transfers while st has room. One that cannot start waits on
  * (its timeout ends it): nothing is reported from here. */
-static void site_pump(struct h1 *h, struct site *st)
+static void site_pump(struct h1 *h, struct h1site *st)
 {
     if (st->pumping)
         return;
@@ -317,18 +371,11 @@ static int requeue(struct conn *c, unsigned cap)
 {
     struct xfer *x = c->x;
     struct h1 *h = c->h;
-    struct site *st = c->site;
-    /* Only a transfer sent under the cap in force speaks of it, and only
-     * it is charged a try: the others that fail with it were sent under a
-     * cap already found too high (as TCP cuts its window once per round
-     * trip of losses). 40 PHP pages timing out together once took a cap
-     * of 40 to 1, and spent their tries while it fell. */
-    int stale = x->own.t0 < st->cut_at;
-    if (!stale && (!st->cap || cap < st->cap)) {
-        st->cap = cap ? cap : 1;
-        st->cut_at = uv_hrtime();
-    }
-    st->answered = 0;
+    struct h1site *st = c->site;
+    /* Only a transfer sent under the cap in force is charged a try: the
+     * others that fail with it were sent under a cap already found too
+     * high. */
+    int stale = h1site_cut(st, cap, x->own.t0, uv_hrtime());
     if (!stale && x->own.requeues++ >= H1_REQUEUE_MAX)
         return 0;
     buf_reset(&x->res.hdrs);
@@ -363,13 +410,13 @@ static int slowed(struct conn *c)
     return requeue(c, c->site->open - 1);
 }
 
-static void h1_on_wait_sweep(uv_timer_t *t)
+static void h1_on_sweep(uv_timer_t *t)
 {
     struct h1 *h = t->data;
     uint64_t now = uv_hrtime(), limit = (uint64_t)(h->base.s.timeout * 1e9);
     struct list expired;
     list_init(&expired);
-    for (struct site *st = h->sites; st; st = st->next)
+    for (struct h1site *st = h->sites; st; st = st->next)
         list_each(n, next, &st->wait) {
             struct xfer *x = list_item(n, struct xfer, own.link);
             /* While the address answers, its queue moves: only a wait
@@ -389,6 +436,11 @@ static void h1_on_wait_sweep(uv_timer_t *t)
                           (unsigned long long)((now - x->own.t0) / 1000000), st->cap,
                           st->text);
         }
+    for (struct h1site *st = h->sites; st; st = st->next)
+        move_unserved(h, st);
+    close_stale_idle(h, now);
+    if (!h->waiting && list_empty(&h->conns))
+        uv_timer_stop(&h->sweep);
     for (struct list *n; (n = list_pop_front(&expired));)
         report(h, list_item(n, struct xfer, own.link), 0);
 }
@@ -412,6 +464,8 @@ static int send_request(struct conn *c)
     struct xfer *x = c->x;
     uv_buf_t b = uv_buf_init(x->own.req.p, (unsigned)x->own.req.len);
     x->sent++;
+    c->sent_at = uv_hrtime();
+    c->answers_at = c->site->answers;
     if (x->tap.on) {
         tap_begin(&x->tap);
         tap_out(&x->tap, b.base, b.len);
@@ -485,7 +539,7 @@ static void h1_on_connect(uv_connect_t *req, int status)
 }
 
 /* A new connection for x to st: 0, or -1 (nothing made, nothing reported). */
-static int connect_for(struct h1 *h, struct xfer *x, struct site *st)
+static int connect_for(struct h1 *h, struct xfer *x, struct h1site *st)
 {
     const union request_addr *sa = &st->sa;
     struct conn *c = calloc(1, sizeof *c);
@@ -494,7 +548,9 @@ static int connect_for(struct h1 *h, struct xfer *x, struct site *st)
     c->h = h;
     c->sa = *sa;
     c->site = st;
+    c->seq = ++st->opened;
     st->open++;
+    sweep_start(h);
     util_put_str(c->addr, sizeof c->addr, 0, st->text);
     if (uv_tcp_init(h->base.loop, &c->tcp) < 0) {
         st->open--;
@@ -521,7 +577,7 @@ static void closed_under(struct conn *c, int err)
     struct xfer *x = c->x;
     struct h1 *h = c->h;
     if (!c->pr.got && c->served && ++x->own.tries < REQUEST_TRIES_MAX) {
-        struct site *st = c->site;
+        struct h1site *st = c->site;
         detach(c);
         conn_close(c);
         if (connect_for(h, x, st) == 0)
@@ -657,14 +713,19 @@ struct h1 *h1_new(uv_loop_t *loop, const struct request_settings *s, request_don
     h->keep = 1;
     list_init(&h->conns);
     list_init(&h->idle);
-    uv_timer_init(loop, &h->wait_sweep);
-    h->wait_sweep.data = h;
+    uv_timer_init(loop, &h->sweep);
+    h->sweep.data = h;
     return h;
 }
 
 unsigned h1_waiting(const struct h1 *h)
 {
     return h->waiting;
+}
+
+unsigned long h1_moved(const struct h1 *h)
+{
+    return h->moved;
 }
 
 void h1_keep(struct h1 *h, unsigned n)
@@ -677,8 +738,8 @@ void h1_keep(struct h1 *h, unsigned n)
 int h1_start(struct h1 *h, struct xfer *x)
 {
     struct request_target t;
-    struct site *st;
-    if (request_prepare(&h->base.s, x, 0, &t) || !(st = site_for(h, &t.sa, t.addr)))
+    struct h1site *st;
+    if (request_prepare(&h->base.s, x, 0, &t) || !(st = h1site_find(&h->sites, &t.sa, t.addr)))
         return 1;
     x->own.carrier = h;
     if (list_empty(&st->wait) && (!st->cap || st->open < st->cap || h->nidle)) {
@@ -724,11 +785,11 @@ void h1_free(struct h1 *h)
         conn_close(c);
     }
     while (h->sites) {
-        struct site *st = h->sites;
+        struct h1site *st = h->sites;
         h->sites = st->next;
         for (struct list *n; (n = list_pop_front(&st->wait));)
             list_item(n, struct xfer, own.link)->own.carrier = NULL;
         free(st);
     }
-    uv_close((uv_handle_t *)&h->wait_sweep, h1_on_h1_closed);
+    uv_close((uv_handle_t *)&h->sweep, h1_on_h1_closed);
 }

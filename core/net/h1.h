@@ -31,6 +31,8 @@ void h1_keep(struct h1 *h, unsigned n);
 /* Transfers waiting for a connection under an address's learnt cap: while
  * there are any, the server, not the window, is the limit. */
 unsigned h1_waiting(const struct h1 *h);
+/* Transfers moved off new connections the server had not taken (h1site.h). */
+unsigned long h1_moved(const struct h1 *h);
 /* x is going away while in flight: its connection is closed, nothing is
  * reported. */
 void h1_drop(struct h1 *h, struct xfer *x);

@@ -247,6 +247,7 @@ int request_prepare(const struct request_settings *s, struct xfer *x, int tls,
     x->own.t0 = uv_hrtime();
     x->own.tries = 0;
     x->own.requeues = 0;
+    x->own.moves = 0;
     x->own.client = NULL;
     x->own.carrier = NULL;
     return 0;

@@ -25,6 +25,8 @@ struct xfer_own {
     int tries;                   /* connections it went out on (a kept one closed under it) */
     int requeues;                /* times it went again because the server did not
                                     take it (refused, overloaded): not tries */
+    int moves;                   /* times it left a connection the server had not
+                                    yet accepted for one it serves (h1) */
     struct coding *coding;       /* its Content-Encoding undone (coding.h), or NULL */
     const void *carrier;         /* the client (struct h1 or h2) it is with, from
                                     its start to its report; NULL: curl's */

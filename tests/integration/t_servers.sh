@@ -5,7 +5,8 @@
 # directories, odd and encoded names, missing ones, HEAD), and no probe
 # lost. A prefork apache2 with 5 workers and 40 paths a second more than it
 # can take: every probe answered with default options, the same findings
-# in every run.
+# in every run; one with 8 workers keeping connections 30 s, two salvo
+# workers: the same.
 . "$(dirname "$0")/lib.sh"
 . "$SRC_DIR/tests/fixtures/servers.sh"
 trap servers_stop EXIT
@@ -91,5 +92,23 @@ for run in 1 2; do
         > prefork$run.jsonl 2> prefork$run.err
     check "prefork run $run: no probe lost" [ "$(grep -c '"verdict":"error"' prefork$run.jsonl)" -eq 0 ]
     check "prefork run $run: the 60 pages" [ "$(grep -c '"verdict":"hit"' prefork$run.jsonl)" -eq 60 ]
+done
+
+# A prefork apache2 with 8 workers that keeps a connection for 30 s and
+# any number of requests, and two salvo workers of 32 connections each: a
+# worker whose words ran out once held its 8 kept connections, and the
+# other's probes waited in the server's backlog until they timed out
+# three times (lost); new connections the server had not taken waited
+# their timeout while the taken ones answered hundreds.
+prefork_up "$R" 8 30 || fail "prefork apache2 (kept connections) starts"
+{ seq -f 'p%g' 60; seq -f 'missing%g' 20000; } > kept.txt
+for run in 1 2; do
+    "$SALVO" -v -j 2 -p none --mc 200 --errors -f jsonl -u "http://127.0.0.1:$PREFORK_PORT/{}" \
+        -w kept.txt > kept$run.jsonl 2> kept$run.err
+    check "kept connections, run $run: exit 0" [ $? -eq 0 ]
+    check "kept connections, run $run: the 60 pages, no probe lost" \
+        contains kept$run.err "20060 words, 60 hits, 0 errors"
+    check "kept connections, run $run: probes moved off connections the server had not taken" \
+        grep -q "transfers moved off new connections the server had not taken" kept$run.err
 done
 finish
