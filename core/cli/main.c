@@ -92,6 +92,7 @@ static void settings_of(const struct conf *c, struct settings *s)
          * them per scheme, host and port, through --connect-to, --resolve
          * and proxies alike). */
         .reuse = c->reuse_connections && tmpl_fixed_origin(c->template),
+        .keep_alive = c->reuse_connections,
         .http_version = !strcmp(c->http_version, "1.1") ? ENGINE_HTTP_11
                         : !strcmp(c->http_version, "2") ? ENGINE_HTTP_2
                                                         : ENGINE_HTTP_AUTO,

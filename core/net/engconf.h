@@ -27,6 +27,9 @@ struct engine_settings {
     const struct strlist *resolve;
     int reuse;                   /* every probe may go out on a kept connection and
                                     leave it open (a template of one origin) */
+    int keep_alive;              /* connections may be kept (--no-keep-alive: 0); a
+                                    probe pinned to an address may go out on one
+                                    kept there, whatever its name */
     int http_version;            /* ENGINE_HTTP_* */
     int own_client;              /* salvo's HTTP/1.1 client where it can (h1.h) */
     int tap;                     /* keep every transfer's bytes (tap.h) */

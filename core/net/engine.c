@@ -366,7 +366,10 @@ static void engine_on_own_done(struct xfer *p, int redo, void *ud)
  * HTTPS: HTTP/2 unless --http1.1, and not with --verify-tls. */
 static int own_client_fits(const struct engine_settings *c, int tls)
 {
-    if (!c->own_client || !c->reuse || c->follow_redirects || c->connect_to->n ||
+    /* Over plain HTTP, a new name per probe on one address (the DNS
+     * stage's wire URL, or its pin) is HTTP/1.1's as one origin is. */
+    if (!c->own_client || !(tls ? c->reuse : c->keep_alive) || c->follow_redirects ||
+        c->connect_to->n ||
         c->resolve->n || easy_has_header(c->headers, "Accept-Encoding") ||
         (c->proxy && *c->proxy) || (c->env_proxy[tls] && *c->env_proxy[tls]))
         return 0;

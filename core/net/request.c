@@ -106,7 +106,10 @@ static size_t v6_literal(const char *a)
 
 int request_target(const struct xfer *x, int tls, struct request_target *t)
 {
-    const char *u = x->req.url.p, *scheme = tls ? "https://" : "http://";
+    /* The wire URL names the address the DNS stage found, the Host header
+     * the name (resolve.c's keep_alive): curl is sent the same. */
+    const char *u = x->wire.len ? x->wire.p : x->req.url.p;
+    const char *scheme = tls ? "https://" : "http://";
     size_t sl = tls ? 8 : 7;
     if (!u || strncmp(u, scheme, sl))
         return -1;

@@ -111,4 +111,27 @@ check "bad resolver: exit 2, named" [ $rc -eq 2 ] && contains bad.err 'option --
 printf '127.0.0.1\nbogus line\n' > badr.txt
 "$SALVO" -q -r badr.txt -w w.txt 2> bad.err; rc=$?
 check "bad resolvers file: file:line" [ $rc -eq 2 ] && contains bad.err 'badr.txt:2: "bogus line" is not IP[:PORT]'
+# A new name per probe on one address (the default job) goes through
+# salvo's own HTTP/1.1 client, keeping connections per address: the same
+# verdicts, statuses and lengths as curl's, and not one transfer by curl.
+{ printf 'hit-%d\n' $(seq 1 100); printf 'w-%d\n' $(seq 1 100); printf 'nope-%d\n' $(seq 1 20)
+  echo both; } > many.txt
+"$SALVO" -v -j 2 -r "$R" -p baidu -u "$U" -w many.txt --show-filtered --errors -f jsonl \
+    > own.jsonl 2> own.err
+"$SALVO" -j 2 -r "$R" -p baidu -u "$U" -w many.txt --show-filtered --errors -f jsonl \
+    --http-client curl > curl.jsonl 2> curl.err
+check "many names: every word answered by the own client, none by curl" \
+    contains own.err "all transfers: 201 by salvo's HTTP/1.1 client, 0 by its HTTP/2 client, 0 by curl"
+python3 - own.jsonl curl.jsonl <<'PY' || fail "many names: the own client answers as curl does"
+import json, sys
+def load(f):
+    return {d["word"]: (d["verdict"], d["status"], d.get("length"), d.get("error_class"))
+            for d in map(json.loads, open(f))}
+own, curl = load(sys.argv[1]), load(sys.argv[2])
+assert len(own) == 221, len(own)
+assert own == curl, [(w, own.get(w), curl.get(w)) for w in set(own) | set(curl) if own.get(w) != curl.get(w)][:5]
+assert sum(v[0] == "hit" for v in own.values()) >= 100
+assert sum(v[3] == "dns" for v in own.values()) == 20
+print("ok: many names: the own client answers as curl does")
+PY
 finish
