@@ -12,7 +12,8 @@
 # usage: sudo tests/bench/bench.sh [BUILD_DIR] [WORDS] [BIG_WORDS]
 #   WORDS      probes per run (default 100000)
 #   BIG_WORDS  words for salvo's memory check (default 1000000; 0 = skip)
-# Needs: ip (iproute2), dnsmasq, nginx, ffuf, time. Cleans up after itself.
+# Needs: ip (iproute2), dnsmasq, nginx, ffuf, time; wrk for its comparison.
+# Cleans up after itself.
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 words=${2:-100000}
@@ -51,6 +52,27 @@ awk '{ t[$1] = $2; r[$1] = $3; c[$1] = $4; m[$1] = $5 }
 
 # The Lua baidu script against the compiled plugin: once as above (DNS and
 # all), once pinned with --connect-to (no DNS), where the match costs most.
+# The default job against what a client with no DNS and no keep-alive
+# reaches on the same nginx: wrk with a new connection per request (one
+# name in Host; it resolves nothing), and salvo with its defaults (-t auto).
+measure salvo-defaults "$words" "$build/salvo" -w "$dir/words.txt" -u 'http://{}.bench.test/' -p baidu
+if command -v wrk > /dev/null; then
+    run wrk wrk -t "$procs" -c "$conc" -d 5s -H 'Connection: close' -H 'Host: w1x.bench.test' \
+        http://127.0.0.1/
+    wrk_n=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$dir/wrk.out")
+    wrk_rate=$(awk '/^Requests\/sec:/ { print $2 }' "$dir/wrk.out")
+    wrk_cpu=$(awk '{ print $1 + $2 }' "$dir/wrk.cpu")
+    printf '%-14s %9d requests %7.0f requests/s %8.2f CPU s (Connection: close, no DNS)\n' \
+        wrk "$wrk_n" "$wrk_rate" "$wrk_cpu"
+    awk -v wr="$wrk_rate" -v wn="$wrk_n" -v wc="$wrk_cpu" -v n="$words" '{ r[$1] = $3; c[$1] = $4 }
+         END { printf "default job: salvo defaults %.0f/s = %.2fx ffuf, %.2fx wrk Connection: close; salvo -t %d: %.2fx wrk\n",
+               r["salvo-defaults"], r["salvo-defaults"] / r["ffuf"], r["salvo-defaults"] / wr, '"$per"', r["salvo"] / wr;
+               printf "CPU per probe: salvo defaults %.0f us (DNS included), salvo -t %d %.0f us, ffuf %.0f us, wrk %.0f us per request\n",
+               1e6 * c["salvo-defaults"] / n, '"$per"', 1e6 * c["salvo"] / n, 1e6 * c["ffuf"] / n, 1e6 * wc / wn }' "$dir/summary"
+else
+    echo "bench: wrk is not installed (apt-get install wrk): no comparison with it"
+fi
+
 measure salvo-lua "$words" "$build/salvo" -j "$procs" -t "$per" -w "$dir/words.txt" \
     -u 'http://{}.bench.test/' -p "$src/scripts/baidu.lua"
 measure salvo-pinned "$words" "$build/salvo" -j "$procs" -t "$per" -w "$dir/words.txt" \
