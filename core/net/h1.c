@@ -43,7 +43,6 @@
 
 enum { C_CONNECTING, C_BUSY, C_IDLE };
 
-
 struct conn {
     uv_tcp_t tcp; /* first: the handle's memory is the connection's */
     uv_timer_t timer;
@@ -195,28 +194,14 @@ static int unserved(const struct conn *c, uint64_t now, unsigned open)
                            open);
 }
 
-static int served_open(const struct h1 *h, const struct h1site *st)
+/* Move the unserved transfers of st, which has n of them and a connection
+ * that is served. */
+static void move_unserved(struct h1 *h, struct h1site *st, unsigned n, uint64_t now)
 {
-    for (const struct list *l = h->conns.next; l != &h->conns; l = l->next) {
-        const struct conn *c = list_item(l, const struct conn, link);
-        if (c->site == st && !c->closing && (c->served || c->pr.got))
-            return 1;
-    }
-    return 0;
-}
-
-static void move_unserved(struct h1 *h, struct h1site *st)
-{
-    uint64_t now = uv_hrtime();
-    unsigned n = 0, open = st->open;
-    list_each(l, next, &h->conns)
-        n += list_item(l, struct conn, link)->site == st &&
-             unserved(list_item(l, struct conn, link), now, open);
-    if (!n || !served_open(h, st))
-        return; /* none answers yet: nowhere better to go */
+    unsigned open = st->open;
     /* The cap falls first to the connections left, which are served:
      * closing the others must not make new ones to join them. */
-    h1site_cut(st, open > n ? open - n : 1, now, now);
+    h1site_cut(st, open - n, now, now);
     struct list moved;
     list_init(&moved);
     st->pumping = 1; /* nothing starts while the list is walked */
@@ -235,6 +220,27 @@ static void move_unserved(struct h1 *h, struct h1site *st)
     for (struct list *l; (l = list_pop_front(&moved));)
         site_wait(h, st, list_item(l, struct xfer, own.link), 1);
     site_pump(h, st);
+}
+
+/* One walk over the connections finds the addresses with unserved ones and
+ * one served (a scan of names may have thousands of addresses: no walk per
+ * address); only those are walked again. */
+static void move_all_unserved(struct h1 *h, uint64_t now)
+{
+    for (struct h1site *st = h->sites; st; st = st->next)
+        st->sweep_unserved = st->sweep_served = 0;
+    for (const struct list *l = h->conns.next; l != &h->conns; l = l->next) {
+        const struct conn *c = list_item(l, const struct conn, link);
+        if (!c->site || c->closing)
+            continue;
+        if (c->served || c->pr.got)
+            c->site->sweep_served = 1;
+        else if (unserved(c, now, c->site->open))
+            c->site->sweep_unserved++;
+    }
+    for (struct h1site *st = h->sites; st; st = st->next)
+        if (st->sweep_unserved && st->sweep_served) /* else nowhere better to go */
+            move_unserved(h, st, st->sweep_unserved, now);
 }
 
 /* ---- ending a transfer ---- */
@@ -287,7 +293,6 @@ static void ended_ok(struct conn *c, size_t extra, int keep)
 }
 
 /* ---- what an address takes ---- */
-
 
 static void h1_on_sweep(uv_timer_t *t);
 
@@ -436,8 +441,7 @@ static void h1_on_sweep(uv_timer_t *t)
                           (unsigned long long)((now - x->own.t0) / 1000000), st->cap,
                           st->text);
         }
-    for (struct h1site *st = h->sites; st; st = st->next)
-        move_unserved(h, st);
+    move_all_unserved(h, now);
     close_stale_idle(h, now);
     if (!h->waiting && list_empty(&h->conns))
         uv_timer_stop(&h->sweep);

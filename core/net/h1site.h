@@ -45,6 +45,8 @@ struct h1site {
     unsigned opened;            /* connections made to it, ever: each one's seq */
     unsigned served_seq;        /* the latest-made connection that was answered */
     int pumping;                /* h1's: its queue is being started */
+    unsigned sweep_unserved;    /* h1's sweep: its connections judged not taken */
+    int sweep_served;           /* h1's sweep: one of its connections is served */
     struct list wait;           /* transfers waiting for a connection (own.link) */
     struct h1site *next;
 };
