@@ -1,6 +1,7 @@
 /* util: see util.h. */
 #include "base/util.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -130,6 +131,22 @@ size_t util_put_long(char *dst, size_t n, size_t o, long v)
     if (v < 0)
         digits[--i] = '-';
     return util_put(dst, n, o, digits + i, sizeof digits - i);
+}
+
+const char *util_addr_text(int af, const void *bin, char *out, size_t n)
+{
+    if (af != AF_INET)
+        return inet_ntop(af, bin, out, (socklen_t)n);
+    if (n < INET_ADDRSTRLEN)
+        return NULL;
+    const unsigned char *b = bin;
+    size_t o = 0;
+    for (int i = 0; i < 4; i++) {
+        if (i)
+            out[o++] = '.';
+        o = util_put_long(out, n, o, b[i]);
+    }
+    return out;
 }
 
 void util_redact_url(const char *in, char *out, size_t n)

@@ -60,6 +60,7 @@ struct conn {
     unsigned seq;    /* its site's opened when it was made */
     uint64_t sent_at, answers_at; /* its request's sending: time, the site's answers */
     uint64_t idle_at;             /* when it last became idle */
+    uint64_t due;                 /* loop time: the transfer's end */
     struct h1parse pr; /* the response being read */
 };
 
@@ -245,33 +246,34 @@ static void move_all_unserved(struct h1 *h, uint64_t now)
 
 /* ---- ending a transfer ---- */
 
+/* The timer runs on: the next transfer ends later (see arm). */
 static void detach(struct conn *c)
 {
-    uv_timer_stop(&c->timer);
     c->x->own.client = NULL;
     c->x = NULL;
-}
-
-static void report(struct h1 *h, struct xfer *x, int redo)
-{
-    request_report(&h->base, x, redo);
 }
 
 static void h1_fail(struct conn *c, int kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* The transfer on c fails (and c goes with it). */
-static void h1_fail(struct conn *c, int kind, const char *fmt, ...)
+/* The transfer on c ends (redo: it goes to curl), and c goes with it. */
+static void end_closing(struct conn *c, int redo)
 {
     struct xfer *x = c->x;
     struct h1 *h = c->h;
-    va_list ap;
-    va_start(ap, fmt);
-    request_verror(x, kind, fmt, ap);
-    va_end(ap);
     detach(c);
     conn_close(c);
-    report(h, x, 0);
+    request_report(&h->base, x, redo);
+}
+
+/* The transfer on c fails (and c goes with it). */
+static void h1_fail(struct conn *c, int kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    request_verror(c->x, kind, fmt, ap);
+    va_end(ap);
+    end_closing(c, 0);
 }
 
 /* The response is whole. extra: bytes that came after it (never asked for:
@@ -289,7 +291,7 @@ static void ended_ok(struct conn *c, size_t extra, int keep)
         make_idle(c);
     else
         conn_close(c);
-    report(h, x, 0);
+    request_report(&h->base, x, 0);
 }
 
 /* ---- what an address takes ---- */
@@ -383,11 +385,7 @@ static int requeue(struct conn *c, unsigned cap)
     int stale = h1site_cut(st, cap, x->own.t0, uv_hrtime());
     if (!stale && x->own.requeues++ >= H1_REQUEUE_MAX)
         return 0;
-    buf_reset(&x->res.hdrs);
-    buf_reset(&x->res.body);
-    x->res.length = 0;
-    x->res.status = 0;
-    x->res.proto = NULL;
+    res_forget_read(&x->res);
     coding_end(x->own.coding);
     detach(c);
     conn_close(c);
@@ -446,7 +444,7 @@ static void h1_on_sweep(uv_timer_t *t)
     if (!h->waiting && list_empty(&h->conns))
         uv_timer_stop(&h->sweep);
     for (struct list *n; (n = list_pop_front(&expired));)
-        report(h, list_item(n, struct xfer, own.link), 0);
+        request_report(&h->base, list_item(n, struct xfer, own.link), 0);
 }
 
 /* ---- sending ---- */
@@ -501,6 +499,11 @@ static void arm(struct conn *c)
         uint64_t ct = (uint64_t)(s->connect_timeout * 1000 + 0.5);
         ms = ct < ms ? ct : ms;
     }
+    /* A timer due sooner is kept, and re-armed when it fires: stopped and
+     * started per transfer, it cost two heap updates per probe. */
+    c->due = uv_now(c->h->base.loop) + ms;
+    if (uv_is_active((uv_handle_t *)&c->timer) && uv_timer_get_due_in(&c->timer) <= ms)
+        return;
     uv_timer_start(&c->timer, h1_on_timeout, ms, 0);
 }
 
@@ -587,7 +590,7 @@ static void closed_under(struct conn *c, int err)
         if (connect_for(h, x, st) == 0)
             return;
         request_error(x, ERR_CONNECT, "cannot open a connection");
-        report(h, x, 0);
+        request_report(&h->base, x, 0);
         return;
     }
     if (!c->pr.got && !c->served && overloaded(c))
@@ -606,6 +609,11 @@ static void h1_on_timeout(uv_timer_t *t)
     struct conn *c = t->data;
     if (!c->x)
         return;
+    uint64_t now = uv_now(c->h->base.loop);
+    if (now < c->due) { /* fired for an earlier transfer */
+        uv_timer_start(&c->timer, h1_on_timeout, c->due - now, 0);
+        return;
+    }
     if (c->site->last_answer > c->x->own.t0 ? slowed(c) : !c->pr.got && overloaded(c))
         return; /* the server, not the target, is to blame: it goes again */
     uint64_t ms = (uv_hrtime() - c->x->own.t0) / 1000000;
@@ -644,15 +652,11 @@ static const struct h1parse_cb parse_cb = {h1_on_line, h1_on_body};
  * when the transfer was handed on (to curl, or ended). */
 static int body_begins(struct conn *c)
 {
-    struct xfer *x = c->x;
-    struct h1 *h = c->h;
     if (c->pr.foreign_coding) { /* a coding salvo does not undo: curl's */
-        detach(c);
-        conn_close(c);
-        report(h, x, 1);
+        end_closing(c, 1);
         return -1;
     }
-    if (c->pr.coding && coding_begin(&x->own.coding, c->pr.coding) < 0) {
+    if (c->pr.coding && coding_begin(&c->x->own.coding, c->pr.coding) < 0) {
         h1_fail(c, ERR_INTERNAL, "out of memory");
         return -1;
     }
@@ -679,11 +683,7 @@ static void feed(struct conn *c, const char *p, size_t n)
         } else if (r == H1PARSE_ERROR) {
             h1_fail(c, c->pr.err_kind, "%s", c->pr.err);
         } else { /* H1PARSE_STOP: the body's error is set */
-            struct xfer *x = c->x;
-            struct h1 *h = c->h;
-            detach(c);
-            conn_close(c);
-            report(h, x, 0);
+            end_closing(c, 0);
         }
         return;
     }

@@ -55,7 +55,7 @@ void h1parse_free(struct h1parse *p)
 /* RFC 9110 5.6.2: tchar. */
 static int is_tchar(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
            (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 

@@ -421,10 +421,7 @@ static void send_again(struct h2 *h, struct xfer *x)
         h2_report(h, x);
         return;
     }
-    buf_reset(&x->res.hdrs);
-    buf_reset(&x->res.body);
-    x->res.length = 0;
-    x->res.status = 0;
+    res_forget_read(&x->res);
     place_on_conn(c, x);
 }
 

@@ -73,6 +73,9 @@ int res_add_body(struct salvo_res *r, const char *data, size_t len, long max);
  * (msg_field_value). 0, or -1 when full (RESULT_MAX_FIELDS) or out of
  * memory. */
 int res_field_add(struct salvo_res *r, const char *key, const char *value, int typed);
+/* What a client read of a response dropped (headers, body, length,
+ * status, protocol): the request goes again on another connection. */
+void res_forget_read(struct salvo_res *r);
 /* Reset for the next probe, keeping memory. */
 void res_clear(struct salvo_res *r);
 void res_free(struct salvo_res *r);

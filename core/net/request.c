@@ -63,8 +63,8 @@ static int canonical_addr(const char *s, size_t n, struct request_target *t)
     memset(&t->sa, 0, sizeof t->sa);
     void *bin = v6 ? (void *)&t->sa.in6.sin6_addr : (void *)&t->sa.in.sin_addr;
     int af = v6 ? AF_INET6 : AF_INET;
-    if (inet_pton(af, tmp, bin) != 1 || !inet_ntop(af, bin, t->addr, sizeof t->addr) ||
-        strcmp(t->addr, tmp))
+    if (inet_pton(af, tmp, bin) != 1 ||
+        !util_addr_text(af, bin, t->addr, sizeof t->addr) || strcmp(t->addr, tmp))
         return 0;
     t->sa.sa.sa_family = (sa_family_t)af;
     if (v6)

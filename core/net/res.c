@@ -61,7 +61,7 @@ static int charset_param(const char *p, const char *end, char *out, size_t outle
     while (p + 7 <= end) {
         const char *hit = NULL;
         for (const char *q = p; q + 7 <= end; q++)
-            if (!strncasecmp(q, "charset", 7)) {
+            if ((*q | 0x20) == 'c' && !strncasecmp(q, "charset", 7)) {
                 hit = q;
                 break;
             }
@@ -83,7 +83,10 @@ static int charset_param(const char *p, const char *end, char *out, size_t outle
 static int meta_charset(const char *body, size_t len, char *out, size_t outlen)
 {
     const char *end = body + (len < 4096 ? len : 4096);
+    /* memchr to each '<': a call per byte was 2 % of a probe's instructions */
     for (const char *p = body; p + 5 <= end; p++) {
+        if (!(p = memchr(p, '<', (size_t)(end - p))) || p + 5 > end)
+            break;
         if (strncasecmp(p, "<meta", 5))
             continue;
         const char *close = memchr(p, '>', (size_t)(end - p));
@@ -258,10 +261,16 @@ void res_add_header(struct salvo_res *r, const char *data, size_t len)
         v++;
     while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
         end--;
-    buf_append(&r->hdrs, data, (size_t)(colon - data));
-    buf_append_byte(&r->hdrs, '\0');
-    buf_append(&r->hdrs, v, (size_t)(end - v));
-    buf_append_byte(&r->hdrs, '\0');
+    size_t nl = (size_t)(colon - data), vl = (size_t)(end - v);
+    if (buf_reserve(&r->hdrs, nl + vl + 2) < 0)
+        return;
+    char *o = r->hdrs.p + r->hdrs.len;
+    memcpy(o, data, nl);
+    o[nl] = '\0';
+    memcpy(o + nl + 1, v, vl);
+    o[nl + 1 + vl] = '\0';
+    r->hdrs.len += nl + vl + 2;
+    r->hdrs.p[r->hdrs.len] = '\0';
 }
 
 /* A folded line (obs-fold) goes on the value of the header before it,
@@ -308,6 +317,15 @@ int res_field_add(struct salvo_res *r, const char *key, const char *value, int t
     r->fields[2 * r->nfields + 1] = v;
     r->nfields++;
     return 0;
+}
+
+void res_forget_read(struct salvo_res *r)
+{
+    buf_reset(&r->hdrs);
+    buf_reset(&r->body);
+    r->length = 0;
+    r->status = 0;
+    r->proto = NULL;
 }
 
 void res_clear(struct salvo_res *r)

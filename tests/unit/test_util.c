@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -58,9 +59,30 @@ static void put_long_as_printf(void **s)
     assert_string_equal(b, "123");
 }
 
+/* Every IPv4 address class of digits (0, one, two, three digits per part),
+ * IPv6 through inet_ntop, and a buffer too small: as inet_ntop. */
+static void addr_text_as_inet_ntop(void **s)
+{
+    (void)s;
+    const unsigned char v4[][4] = {{0, 0, 0, 0}, {127, 0, 0, 1}, {10, 9, 99, 100},
+                                   {255, 255, 255, 255}, {1, 20, 203, 4}};
+    for (size_t i = 0; i < sizeof v4 / sizeof v4[0]; i++) {
+        char got[INET6_ADDRSTRLEN], want[INET6_ADDRSTRLEN];
+        assert_non_null(util_addr_text(AF_INET, v4[i], got, sizeof got));
+        assert_non_null(inet_ntop(AF_INET, v4[i], want, sizeof want));
+        assert_string_equal(got, want);
+    }
+    unsigned char v6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+    char got[INET6_ADDRSTRLEN];
+    assert_string_equal(util_addr_text(AF_INET6, v6, got, sizeof got), "2001:db8::1");
+    char small[INET_ADDRSTRLEN - 1];
+    assert_null(util_addr_text(AF_INET, v4[3], small, sizeof small));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(put_builds_and_cuts),
-                                       cmocka_unit_test(put_long_as_printf)};
+                                       cmocka_unit_test(put_long_as_printf),
+                                       cmocka_unit_test(addr_text_as_inet_ntop)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
