@@ -140,11 +140,15 @@ const char *util_addr_text(int af, const void *bin, char *out, size_t n)
     if (n < INET_ADDRSTRLEN)
         return NULL;
     const unsigned char *b = bin;
-    size_t o = 0;
+    char *o = out;
     for (int i = 0; i < 4; i++) {
-        if (i)
-            out[o++] = '.';
-        o = util_put_long(out, n, o, b[i]);
+        unsigned v = b[i];
+        if (v >= 100)
+            *o++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *o++ = (char)('0' + v / 10 % 10);
+        *o++ = (char)('0' + v % 10);
+        *o++ = i < 3 ? '.' : '\0';
     }
     return out;
 }

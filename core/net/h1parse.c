@@ -53,10 +53,12 @@ void h1parse_free(struct h1parse *p)
 }
 
 /* RFC 9110 5.6.2: tchar. */
+/* RFC 9110 5.6.2's tchar: ALPHA, DIGIT and !#$%&'*+-.^_`|~, as a bit per
+ * byte value 32..127 (every header name's byte is tested). */
 static int is_tchar(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           (c && strchr("!#$%&'*+-.^_`|~", c));
+    static const uint32_t bits[4] = {0, 0x03ff6cfa, 0xc7fffffe, 0x57ffffff};
+    return c < 128 && (bits[c >> 5] >> (c & 31) & 1);
 }
 
 static int is_ows(char c)

@@ -266,10 +266,12 @@ static int keep_alive(struct probe *p, const char *to, long to_port)
     if (wire_plain(p, to, to_port) < 0 && wire_curl(p, to, to_port) < 0)
         return -1;
     char host[300];
-    if (p->port == 80)
-        snprintf(host, sizeof host, "Host: %s", p->host);
-    else
-        snprintf(host, sizeof host, "Host: %s:%ld", p->host, p->port);
+    size_t o = util_put_str(host, sizeof host, 0, "Host: ");
+    o = util_put_str(host, sizeof host, o, p->host);
+    if (p->port != 80) {
+        o = util_put(host, sizeof host, o, ":", 1);
+        util_put_long(host, sizeof host, o, p->port);
+    }
     struct curl_slist *l = curl_slist_append(p->x.req.headers, host);
     if (!l) {
         buf_reset(&p->x.wire);
