@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/msg.h"
 #include "base/strlist.h"
+#include "base/util.h"
 #include "net/engine.h"
 #include "net/reqres.h"
 
@@ -365,7 +366,7 @@ static int is_path(const char *spec)
  * looked up among the installed scripts. */
 static void find_script(const char *spec, char *path, size_t pathlen)
 {
-    snprintf(path, pathlen, "%s", spec);
+    util_put_str(path, pathlen, 0, spec);
     if (strchr(spec, '/') || access(spec, F_OK) == 0)
         return;
     char dir[PATH_MAX], c[3200];
@@ -423,8 +424,7 @@ int plugin_load(struct plugin *p, const char *spec, const struct script_limits *
     }
     p->desc = entry(&host);
     if (!p->desc) {
-        snprintf(err, errlen, "plugin %s: %s() returned no descriptor", p->path,
-                 SALVO_ENTRY_SYMBOL);
+        snprintf(err, errlen, "plugin %s: %s() gave no descriptor", p->path, SALVO_ENTRY_SYMBOL);
         goto refuse;
     }
     if (p->desc->abi != SALVO_ABI_VERSION) {
