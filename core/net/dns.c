@@ -680,8 +680,9 @@ struct dns *dns_new(uv_loop_t *loop, const struct dns_settings *c, char *err, si
         /* The answers to a window's queries come at once, while the loop
          * reads HTTP: 200 of them filled the default 208 KB, the kernel
          * dropped the rest, and the pace cut for a loss that was this
-         * process's own (to 290 queries/s once). The kernel caps it at
-         * net.core.rmem_max. */
+         * process's own (to 290 queries/s once). The kernel gives twice
+         * the size asked, up to twice net.core.rmem_max: 416 KB on a stock
+         * Debian, which lost none of them in 100k-name runs. */
         o.socket_receive_buffer_size = DNS_RCVBUF;
         int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_LOOKUPS |
                    ARES_OPT_SOCK_STATE_CB | ARES_OPT_SOCK_RCVBUF;
