@@ -291,10 +291,10 @@ static int finish_report(const struct conf *c, struct out *out, const struct sca
 }
 
 /* The output, with --report's page when asked. 0, or -1 said. */
-static int open_out(const struct conf *c, struct out *out, int errors)
+static int open_out(const struct conf *c, struct out *out, int errors, int flags)
 {
     char err[2048];
-    if (out_open(out, c->output, c->format, errors, 0, err, sizeof err) < 0) {
+    if (out_open(out, c->output, c->format, errors, flags, err, sizeof err) < 0) {
         log_msg(LOG_ERR, "%s", err);
         return -1;
     }
@@ -466,7 +466,7 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
     if (cmd == Q_COLLECT) {
         struct out out;
         struct scan_stats st = {0};
-        if (open_out(c, &out, c->errors) < 0)
+        if (open_out(c, &out, c->errors, queue_tree(&set.queue) ? OUT_TREE : 0) < 0)
             return EXIT_USAGE;
         int rc = queue_collect(&set.queue, &out, &st);
         rc = finish_report(c, &out, &st, rc); /* what was collected, even after a failure */
@@ -510,7 +510,7 @@ static int run_queue(int cmd, struct conf *c, const struct combo *combo)
     } else {
         struct out out;
         struct scan_stats st;
-        if (open_out(c, &out, c->errors) < 0) {
+        if (open_out(c, &out, c->errors, c->recursion ? OUT_TREE : 0) < 0) {
             rc = EXIT_USAGE;
         } else {
             set.worker.dns.pace = set.worker.dns_stage ? dns_pace_new() : NULL;

@@ -636,6 +636,21 @@ static int collect_one(struct out *out, struct seen *s, const redisReply *fields
     return 0;
 }
 
+int queue_tree(const struct queue_settings *c)
+{
+    char list[256];
+    struct queue_url u;
+    redisContext *r = connect_sync(c, &u);
+    if (!r)
+        return 0;
+    queue_key(c, "list", list, sizeof list); /* kept by a push with --recursion */
+    redisReply *rep = redisCommand(r, "EXISTS %s", list);
+    int tree = rep && rep->type == REDIS_REPLY_INTEGER && rep->integer > 0;
+    freeReplyObject(rep);
+    redisFree(r);
+    return tree;
+}
+
 int queue_collect(const struct queue_settings *c, struct out *out, struct scan_stats *st)
 {
     char key[256], meta[256], start[64] = "-";

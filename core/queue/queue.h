@@ -73,5 +73,10 @@ void queue_key(const struct queue_settings *c, const char *what, char *out, size
 int queue_push(const struct queue_settings *c, const char *fp, const char *config);
 int queue_status(const struct queue_settings *c);
 int queue_collect(const struct queue_settings *c, struct out *out, struct scan_stats *st);
+/* Whether the queue was pushed with --recursion: collect's output then
+ * gives every result its depth and parent (csv: two more columns), as one
+ * salvo's with --recursion does. 0 also without Redis (collect then says
+ * why). */
+int queue_tree(const struct queue_settings *c);
 int queue_drop(const struct queue_settings *c);
 #endif

@@ -6,7 +6,8 @@
 # shared page is followed once over both machines; --max-follows bounds
 # the whole queue and says so. Then --recursion on a tree of 12
 # directories: two machines, one killed mid-way, find exactly what one
-# salvo finds, each directory scanned once.
+# salvo finds, each directory scanned once; collected as csv too. A
+# directory found while the push still reads its list waits for it.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/redis.sh"
 echo "127.0.0.1 tree.test" > hosts
@@ -121,4 +122,37 @@ urls rall.jsonl > rall.txt
 check "collect: exactly what one salvo finds" same_set rall.txt one.txt
 check "each once" [ -z "$(sort rall.txt | uniq -d)" ]
 check "depth 2 with its parent" [ "$(grep -F "\"url\":\"$B/$D/tree/t3/m2/page1\"" rall.jsonl | grep -cF "\"depth\":2,\"parent\":\"$B/$D/tree/t3/m2\"")" = 1 ]
+"$SALVO" queue collect "${Q[@]}" -f csv -o rall.csv 2> /dev/null
+check "collect as csv: the 25 rows, t3/m2/page1 at depth 2 from t3/m2" [ "$(python3 -c '
+import csv, sys
+rows = list(csv.DictReader(open("rall.csv")))
+r = [x for x in rows if x["url"].endswith("/tree/t3/m2/page1")]
+print(len(rows), len(r), r[0]["depth"] if r else "", r[0]["parent"].endswith("/tree/t3/m2") if r else "")
+')" = "25 1 2 True" ]
+
+# A directory found while the push still reads its list (here a FIFO the
+# test holds open): its chunk waits, and is stored once the push is whole.
+"$SALVO" queue drop "${Q[@]}" 2> /dev/null
+{ cat rw.txt; seq -f 'x%g' 1200; } > fw.txt
+"$SALVO" -q -j 2 "${RS[@]}" -w fw.txt -f jsonl -o fone.jsonl 2> /dev/null
+urls fone.jsonl > fone.txt
+mkfifo fw.fifo
+"$SALVO" queue push "${Q[@]}" "${RS[@]}" -w fw.fifo --chunk 8 2> fpush.err & ppid=$!
+exec 7> fw.fifo
+# The push sends its chunks 128 at a time: 1,200 lines make the first ones
+# visible while it waits for the rest.
+head -1200 fw.txt >&7
+# (7>&-: a worker holding the FIFO open would keep the push from its end)
+"$SALVO" queue work "${Q[@]}" "${RS[@]}" -j 1 -f jsonl -o fw.jsonl 2> fw.err 7>&- & wpid=$!
+for _ in $(seq 300); do grep -q "a directory was found before the push ended" fw.err && break; sleep 0.1; done
+check "the worker waits for the push with its directories" \
+    grep -q "a directory was found before the push ended" fw.err
+tail -n +1201 fw.txt >&7
+exec 7>&-
+wait $ppid; rc=$?
+check "the push ends (exit $rc)" [ $rc = 0 ]
+wait $wpid; rc=$?
+check "the worker ends (exit $rc)" [ $rc = 0 ]
+urls fw.jsonl > fw.txt
+check "the worker found exactly what one salvo finds" same_set fw.txt fone.txt
 finish
