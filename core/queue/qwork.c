@@ -132,9 +132,14 @@ static void qwork_on_words(redisAsyncContext *ac, void *reply, void *pd)
     if (!r || r->type == REDIS_REPLY_ERROR)
         return; /* asked again at the next tick */
     if (r->type != REDIS_REPLY_STRING || !r->len) {
-        log_msg(LOG_ERR, "queue \"%s\": chunk %llu names words %s that the queue does not hold "
-                "(pushed without --recursion?): its directory's words are not scanned",
-                q->c->queue, (unsigned long long)h->seq, h->ref);
+        log_msg(LOG_ERR, "queue \"%s\": the words of directory %s (the push's chunk %s) are "
+                "not in %s (deleted, or pushed without --recursion): not scanned there",
+                q->c->queue, h->from.prefix ? h->from.prefix : "?", h->ref, q->k_list);
+        q->wordless++;
+        /* Not asked again: answers to the next ticks' asks came after the
+         * chunk was stored and freed (said twice more, once naming the
+         * directory with freed memory). */
+        h->ref[0] = '\0';
         h->given = h->scanned = 1; /* stored with no results: acknowledged */
         qstore_send(q, h);
         return;
@@ -646,10 +651,13 @@ int qwork_run(const struct queue_settings *c, struct plugin *plugin, const char 
         q->held = h->next;
         qstore_free(h);
     }
+    if (q->wordless)
+        log_msg(LOG_WARN, "queue \"%s\": %llu directory chunk(s) had no words in the queue: "
+                "left unscanned", c->queue, (unsigned long long)q->wordless);
     if (q->fatal)
         rc = q->fatal;
-    else if (left && rc == 0)
-        rc = 1;
+    else if ((left || q->wordless) && rc == 0)
+        rc = 1; /* words left unprobed */
     free(q);
     return rc;
 }

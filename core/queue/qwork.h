@@ -62,6 +62,7 @@ struct qw {
     int released;              /* the unscanned chunks were let go */
     int release_pending;       /* and Redis has not answered that yet */
     uint64_t twice;            /* chunks another worker had stored first */
+    uint64_t wordless;         /* directory chunks whose words the queue lost */
     uint64_t taken_over;       /* chunks claimed from other workers */
     uint64_t over_follows;     /* follow-ups past the queue's --max-follows */
     int dir_wait_said;         /* a directory waited for the push to end */

@@ -155,4 +155,19 @@ wait $wpid; rc=$?
 check "the worker ends (exit $rc)" [ $rc = 0 ]
 urls fw.jsonl > fw.txt
 check "the worker found exactly what one salvo finds" same_set fw.txt fone.txt
+
+# A directory's words gone from the queue (its list entry deleted by hand):
+# each such directory is named, the rest of the scan goes on, and the exit
+# status says words were left unprobed.
+"$SALVO" queue drop "${Q[@]}" 2> /dev/null
+"$SALVO" queue push "${Q[@]}" "${RS[@]}" -w rw.txt --chunk 8 2> /dev/null
+redis-cli -p "$RPORT" hdel salvo:salvo:list 0 > /dev/null
+"$SALVO" queue work "${Q[@]}" "${RS[@]}" -j 1 -f jsonl -o ml.jsonl 2> ml.err; rc=$?
+check "words left unprobed: exit 1 ($rc)" [ $rc = 1 ]
+check "each directory without its words is named" \
+    [ "$(grep -c "the words of directory t[1-4]/ (the push's chunk 0) are not in salvo:salvo:list" ml.err)" = 4 ]
+check "and counted at the end" grep -q '4 directory chunk(s) had no words in the queue' ml.err
+urls ml.jsonl > ml.txt
+grep -v '/tree/t[1-4]/' one.txt > top.txt
+check "the rest is scanned: the 5 results of the top level" same_set ml.txt top.txt
 finish
