@@ -741,19 +741,20 @@ int queue_drop(const struct queue_settings *c)
     redisContext *r = connect_sync(c, &u);
     if (!r)
         return EXIT_REDIS;
-    long long gone = 0;
-    int rc = 0;
-    for (size_t i = 0; i < sizeof what / sizeof what[0]; i++) {
-        char key[256];
-        queue_key(c, what[i], key, sizeof key);
-        redisReply *rep = checked(r, redisCommand(r, "DEL %s", key), "DEL");
-        if (!rep) {
-            rc = EXIT_REDIS;
-            break;
-        }
-        gone += rep->integer;
-        freeReplyObject(rep);
+    /* One DEL, which Redis runs at once: deleted one by one, a late
+     * worker's results stored between "results" and "meta" (whose gen
+     * still matched) outlived the drop and showed in the next push's. */
+    enum { NKEYS = sizeof what / sizeof what[0] };
+    char keys[NKEYS][256];
+    const char *argv[NKEYS + 1] = {"DEL"};
+    for (size_t i = 0; i < NKEYS; i++) {
+        queue_key(c, what[i], keys[i], sizeof keys[i]);
+        argv[i + 1] = keys[i];
     }
+    redisReply *rep = checked(r, redisCommandArgv(r, NKEYS + 1, argv, NULL), "DEL");
+    long long gone = rep ? rep->integer : 0;
+    int rc = rep ? 0 : EXIT_REDIS;
+    freeReplyObject(rep);
     if (rc == 0 && !c->quiet)
         log_msg(LOG_INFO, gone ? "queue \"%s\" dropped" : "no queue \"%s\" to drop", c->queue);
     redisFree(r);
