@@ -36,9 +36,11 @@ int out_open(struct out *o, const char *path, const char *format, int errors, in
         static const char head[] = "verdict,url,word,status,length,words,lines,content_type,"
                                    "charset,title,location,elapsed_ms,ip,protocol,ips,dns_wildcard,"
                                    "error_class,error,filtered_by,fields,stored";
-        static const char tree[] = ",depth,parent";
-        fprintf(o->f, "%s%s\n", head, o->tree ? tree : "");
-        o->bytes = sizeof head - 1 + (o->tree ? sizeof tree - 1 : 0) + 1;
+        /* depth,parent always: a script's follow-ups have them without
+         * --recursion, and a header that changed with the flags would
+         * break a reader that indexes columns. */
+        fprintf(o->f, "%s,depth,parent\n", head);
+        o->bytes = sizeof head - 1 + sizeof ",depth,parent" - 1 + 1;
     }
     return 0;
 }
@@ -237,10 +239,8 @@ static void format_csv(const struct out *o, struct buf *b, const struct result *
     csv_str(b, f.p ? f.p : "", f.len);
     buf_free(&f);
     csv_col(b, r->stored);
-    if (o->tree) {
-        buf_printf(b, ",%u", (unsigned)r->depth);
-        csv_col(b, r->parent);
-    }
+    buf_printf(b, ",%u", (unsigned)r->depth);
+    csv_col(b, r->parent);
     buf_append_byte(b, '\n');
 }
 

@@ -15,7 +15,7 @@ assert rows["hit-1"]["fields"] == {"ttl": "<title>百度一下"}, rows["hit-1"]
 assert rows["gbkhit-9"]["fields"] == {"ttl": "<title>百度文库"}, rows["gbkhit-9"]
 PY
 run -f csv --extract 'key:api_key: "([A-Za-z0-9_]+)"' > e.csv
-check "csv: the fields column" grep -q '^hit,http://token-7.baidu.com,.*"{""key"":""AbCdEf0123456789XyZ_""}",$' e.csv
+check "csv: the fields column" grep -q '^hit,http://token-7.baidu.com,.*"{""key"":""AbCdEf0123456789XyZ_""}",,0,$' e.csv
 run --detail always --extract 'key:api_key: "([A-Za-z0-9_]+)"' > e.txt.out
 check "text detail: key: \"value\"" grep -q '^http://token-7.baidu.com \[Status: 200, .*, key: "AbCdEf0123456789XyZ_"\]$' e.txt.out
 run --report e.html --extract 'key:api_key: "([A-Za-z0-9_]+)"' > /dev/null

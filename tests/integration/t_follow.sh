@@ -32,6 +32,14 @@ check "robots: depth 1 and its parent" grep -qF "\"url\":\"$B/hidden.html\"" r.j
 check "... depth 1 from robots.txt" [ "$(grep -F "$B/hidden.html" r.jsonl | grep -cF "\"depth\":1,\"parent\":\"$B/robots.txt\"")" -eq 1 ]
 check "... depth 2 from the sitemap" [ "$(grep -F "$B/secret-page.html" r.jsonl | grep -cF "\"depth\":2,\"parent\":\"$B/sitemap.xml\"")" -eq 1 ]
 check "... the wordlist's own: no depth" [ "$(grep -F "\"url\":\"$B/robots.txt\"" r.jsonl | grep -c '"depth"')" -eq 0 ]
+"$SALVO" -q -j 2 -p "$SRC_DIR/scripts/robots.lua" -u "$U" -w w.txt -f csv -o r.csv 2> rc.err
+check "csv without --recursion: depth and parent of a script's follow-ups" python3 -c '
+import csv, sys
+rows = {r["url"]: r for r in csv.DictReader(open(sys.argv[1], newline=""))}
+b = sys.argv[2]
+assert len(rows) == 6, rows
+assert (rows[b + "/secret-page.html"]["depth"], rows[b + "/secret-page.html"]["parent"]) == ("2", b + "/sitemap.xml"), rows
+assert (rows[b + "/robots.txt"]["depth"], rows[b + "/robots.txt"]["parent"]) == ("0", ""), rows' r.csv "$B"
 
 # 2. The links plugin: relative, absolute and full links; another site,
 # fragments and mailto passed over; a cycle (a <-> b) probed once each; a

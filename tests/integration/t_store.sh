@@ -53,7 +53,7 @@ check "csv: a stored column with the file" python3 -c '
 import csv, os, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="")))
 assert len(rows) == 9 and all(os.path.isfile(r["stored"]) for r in rows), rows'  o.csv
-f=$(sed -n 2p o.csv | awk -F, '{ print $NF }')
+f=$(python3 -c 'import csv, sys; print(next(csv.DictReader(open(sys.argv[1], newline="")))["stored"])' o.csv)
 check "the report names the file" grep -qF "$f" r.html
 printf 'hit/a\n' | "$SALVO" -q -j 1 -p none --mc 200 -u "$U" -w - --detail always \
     --store-responses st > o.txt

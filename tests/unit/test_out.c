@@ -92,7 +92,7 @@ static void csv_records(void **s)
     format_as("csv", &r, &b);
     assert_true(!strncmp(b.p, "error,\"http://x/a%22b,c%FF\",\"a\"\"b,c\xff\",200,", 40));
     assert_non_null(strstr(b.p, ",connect,\"connect: refused, \"\"really\"\"\nline 2\","));
-    assert_non_null(strstr(b.p, ",\"{\"\"k;=\"\":\"\"v\\u000a;=\"\"}\",\n")); /* stored: none */
+    assert_non_null(strstr(b.p, ",\"{\"\"k;=\"\":\"\"v\\u000a;=\"\"}\",,0,\n")); /* stored: none; depth 0, no parent */
     buf_free(&b);
 }
 
