@@ -586,6 +586,11 @@ unsigned dns_pending(const struct dns *d)
     return d->inflight + d->queued;
 }
 
+int dns_paced(const struct dns *d)
+{
+    return d && d->pace && uv_is_active((const uv_handle_t *)&d->pace_timer);
+}
+
 const char *dns_servers(const struct dns *d)
 {
     return d->servers;

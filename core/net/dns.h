@@ -60,6 +60,9 @@ struct dns *dns_new(uv_loop_t *loop, const struct dns_settings *c, char *err, si
 int dns_resolve(struct dns *d, const char *name, dns_cb cb, void *ud);
 /* Queries asked or waiting. */
 unsigned dns_pending(const struct dns *d);
+/* Whether queries wait for a resolver's pace now (the resolver, not the
+ * caller's window, is the limit); 0 for NULL. */
+int dns_paced(const struct dns *d);
 /* "127.0.0.1:53, ..." for messages. */
 const char *dns_servers(const struct dns *d);
 /* Cancel what is left (no callbacks) and close the handles; the loop must

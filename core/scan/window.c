@@ -29,7 +29,10 @@
  * the tries stop at one connection's streams: under that a smaller window
  * saves no connection, and the server answers smaller batches.
  * Periods in which the window was not the limit (input, --rate, the
- * per-address caps) teach nothing and change nothing. After a change the
+ * per-address caps, a resolver's pace after it dropped queries: 100 ms
+ * away, the burst of a window grown 13x lost DNS answers, and the
+ * period at the pace looked like a knee at half the best window) teach
+ * nothing and change nothing. After a change the
  * new window fills for one latency before the next period starts; after
  * it grew, a first period that says it was not worth it is not believed
  * yet: a burst of new connections and handshakes takes the CPU there, and

@@ -411,7 +411,7 @@ static void adjust_window(struct worker *w)
 {
     struct engine *e = probe_engine(w->probes);
     window_busy(&w->win, probe_busy(w->probes));
-    if (probe_held(w->probes) || w->dns_gate.waiting || engine_capped(e))
+    if (probe_held(w->probes) || w->dns_gate.waiting || engine_capped(e) || dns_paced(w->dns))
         window_held(&w->win);
     uint64_t now = rate_now();
     unsigned was = w->win.cur;

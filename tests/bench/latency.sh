@@ -31,25 +31,7 @@ trap ns_down EXIT
 ns_up
 wildcard_dns_up
 
-# One server per delay, on port 8000 + delay.
-{
-    echo "load_module $echo_mod;"
-    echo "worker_processes 1; worker_rlimit_nofile 100000; pid $dir/nginx.pid; error_log $dir/error.log warn;"
-    echo "events { worker_connections 60000; }"
-    echo "http { access_log off; map \$host\$uri \$kind { default miss; ~^hit- hit; ~^paths\.test/hit- hit; }"
-    echo "  ssl_certificate $dir/tls.crt; ssl_certificate_key $dir/tls.key;"
-    for d in $delays; do
-        s=$(awk -v d="$d" 'BEGIN { printf "%.3f", d / 1000 }')
-        echo "  server { listen 127.0.0.1:$((8000 + d)) backlog=65535; listen 127.0.0.1:$((9000 + d)) ssl http2 backlog=65535;"
-        echo "    location / { rewrite ^ /_\$kind last; }"
-        echo "    location = /_hit { default_type 'text/html; charset=utf-8'; echo_sleep $s; echo '<html><title>welcome</title>a real page</html>'; }"
-        echo "    location = /_miss { default_type 'text/html; charset=utf-8'; echo_sleep $s; echo '<html><title>百度</title>页面不存在</html>'; } }"
-    done
-    echo "}"
-} > "$dir/nginx.conf"
-bench_cert
-in_ns nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log"
-in_ns sh -c 'ulimit -n 100000' 2>/dev/null || true
+delay_nginx_up "$delays"
 
 gen "$words" > "$dir/words.txt"
 # ffuf's default 40 threads make 400 probes/s at 100 ms: it gets a tenth.

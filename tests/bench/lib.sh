@@ -132,3 +132,30 @@ bench_up() {
     wildcard_dns_up
     nginx_up "$1"
 }
+
+# delay_nginx_up "DELAYS_MS": an nginx that answers after a fixed delay
+# (the echo module's echo_sleep, which holds no worker), one server per
+# delay: port 8000 + delay over HTTP, 9000 + delay over HTTPS (HTTP/2); a
+# real page for hit-* names, the soft-404 for the rest. $echo_mod names the
+# module.
+delay_nginx_up() {
+    local delays=$1 d s
+    {
+        echo "load_module $echo_mod;"
+        echo "worker_processes 1; worker_rlimit_nofile 100000; pid $dir/nginx.pid; error_log $dir/error.log warn;"
+        echo "events { worker_connections 60000; }"
+        echo "http { access_log off; map \$host\$uri \$kind { default miss; ~^hit- hit; ~^paths\.test/hit- hit; }"
+        echo "  ssl_certificate $dir/tls.crt; ssl_certificate_key $dir/tls.key;"
+        for d in $delays; do
+            s=$(awk -v d="$d" 'BEGIN { printf "%.3f", d / 1000 }')
+            echo "  server { listen 127.0.0.1:$((8000 + d)) backlog=65535; listen 127.0.0.1:$((9000 + d)) ssl http2 backlog=65535;"
+            echo "    location / { rewrite ^ /_\$kind last; }"
+            echo "    location = /_hit { default_type 'text/html; charset=utf-8'; echo_sleep $s; echo '<html><title>welcome</title>a real page</html>'; }"
+            echo "    location = /_miss { default_type 'text/html; charset=utf-8'; echo_sleep $s; echo '<html><title>百度</title>页面不存在</html>'; } }"
+        done
+        echo "}"
+    } > "$dir/nginx.conf"
+    bench_cert
+    in_ns nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log"
+    in_ns sh -c 'ulimit -n 100000' 2>/dev/null || true
+}
