@@ -8,8 +8,11 @@
 # 10 %), with one of the two sides near a full core.
 #
 # With DELAY_MS=100 in the environment the target answers that much later
-# (latency.sh's nginx): the window must grow to rate x latency, thousands,
-# and the limit is salvo's own core.
+# (latency.sh's nginx): the window must grow to rate x latency, thousands
+# in flight, before either side is the limit. Both rounds print each
+# core's busy share (softirq included: on loopback much of the receiving
+# is done in the sender's system calls, so neither process's own CPU says
+# it all).
 #
 # usage: sudo tests/bench/window.sh [BUILD_DIR] [WORDS] [WINDOWS]
 #   WORDS    probes per run (default 100000)
@@ -78,7 +81,8 @@ one() {
     s0=$(servers_ticks)
     a0=$(busy_ticks 0)
     for c in $(seq 1 $(( procs - 1 ))); do b0=$(( b0 + $(busy_ticks "$c") )); done
-    run "$name" taskset -c 0 "$build/salvo" -j 1 -w "$dir/words.txt" -u "$url" -p baidu "$@"
+    run "$name" taskset -c 0 "$build/salvo" -j 1 -w "$dir/words.txt" -u "$url" \
+        -p baidu "$@"
     s1=$(servers_ticks)
     a1=$(busy_ticks 0)
     for c in $(seq 1 $(( procs - 1 ))); do b1=$(( b1 + $(busy_ticks "$c") )); done
