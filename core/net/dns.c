@@ -1,5 +1,6 @@
 /* dns: c-ares channels in the worker's libuv loop. */
 #include "net/dns.h"
+#include "net/dnsmem.h"
 #include "net/dnsconf.h"
 
 #include "base/buf.h"
@@ -635,7 +636,7 @@ static int system_servers(struct dns *d, char *err, size_t errlen)
 
 struct dns *dns_new(uv_loop_t *loop, const struct dns_settings *c, char *err, size_t errlen)
 {
-    if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
+    if (dnsmem_init() < 0) {
         snprintf(err, errlen, "cannot initialise c-ares");
         return NULL;
     }
@@ -750,6 +751,7 @@ void dns_free(struct dns *d)
     }
     hosts_free(d->hosts);
     d->hosts = NULL;
+    dnsmem_trim();
     d->open_handles = 3;
     uv_close((uv_handle_t *)&d->timer, dns_on_closed);
     uv_close((uv_handle_t *)&d->later, dns_on_closed);
