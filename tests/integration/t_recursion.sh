@@ -3,8 +3,9 @@
 # redirect to their '/', a directory hit by a word that ends in '/', a
 # redirect loop, and a soft-404 page (200) of its own in /soft/ and
 # /soft/deep/ that only a calibration per directory filters. Exact hits,
-# depth and parent, the bound, dedup, the refusals, and SIGKILL mid-way
-# then --resume: exactly the hits of one run, none twice.
+# depth and parent, the bound, dedup, the refusals, SIGKILL mid-way
+# then --resume: exactly the hits of one run, none twice; and the same
+# tree through `salvo queue` on two machines, calibrated per directory.
 . "$(dirname "$0")/lib.sh"
 echo "127.0.0.1 tree.test" > hosts
 export SALVO_HOSTS="$WORK/hosts"
@@ -126,4 +127,22 @@ check "resumed: exit 0 ($rc)" [ $rc -eq 0 ]
 grep -o '"url":"[^"]*"' k.jsonl | sed 's/"url":"//; s/"$//' > k.got
 check "resumed: exactly the 64 hits, none twice" same_set k.got k.exp
 check "resumed: 17 passes in all" [ "$(grep -c '^root ' k.state)" -eq 16 ]
+
+# 7. Through `salvo queue`, with --calibrate: two machines find exactly
+# what one salvo found in 1., /soft/'s and /soft/deep/'s own not-found
+# pages learnt per directory by whichever machine scans it.
+. "$(dirname "$0")/redis.sh"
+QS=(--redis "$R" -p none -u "$U" --recursion --calibrate)
+"$SALVO" queue push "${QS[@]}" -w w.txt --chunk 4 2> qpush.err; rc=$?
+check "queue push --recursion --calibrate: exit 0 ($rc)" [ $rc -eq 0 ]
+"$SALVO" queue work "${QS[@]}" -j 1 -o q1.txt 2> q1.err & qp=$!
+"$SALVO" queue work "${QS[@]}" -j 1 -o q2.txt 2> q2.err; rc2=$?
+wait $qp; rc1=$?
+check "queue: both machines exit 0 ($rc1, $rc2)" [ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ]
+cat q1.txt q2.txt > q.txt
+check "queue: exactly the tree's files and directories, each once" same_set q.txt expected.txt
+"$SALVO" queue collect --redis "$R" > qc.txt 2> /dev/null
+check "queue collect: the same" same_set qc.txt expected.txt
+check "queue: no soft page of /soft/ or /soft/deep/ passed" \
+    [ "$(grep -c "$B/soft/" qc.txt)" -eq "$(grep -c "$B/soft/" expected.txt)" ]
 finish
