@@ -245,6 +245,25 @@ s=json.load(open(sys.argv[1])); print(s["hits"], s["errors"], s["words_done"])' 
 check "  ... no ETA for a finished queue" sh -c "! grep -q eta_s pst.json"
 "$SALVO" queue drop "${P[@]}" -q
 
+# --- a slow server: chunks that take longer than claim_idle -----------------------
+# A chunk of 12 slow pages (each sent at 4 KB/s, about 1.5 s), 2 at a
+# time, takes about 9 s, three times --claim-idle; the other chunk's 12
+# pages are quick, and its worker then waits for the queue to end,
+# looking for idle chunks. The slow chunk's worker claims it again while
+# it works, so it is not taken over and not scanned twice.
+SQ=(--redis "$R" --connect-to "$CT" --queue slowq --timeout 10 -p none --mc 200)
+{ seq -f 'slow-%g' 1 12; seq -f 'hit-%g' 1 12; } > wsl.txt
+"$SALVO" queue push "${SQ[@]}" -w wsl.txt --chunk 12 2> /dev/null
+"$SALVO" queue work "${SQ[@]}" -j 1 -t 2 --claim-idle 3 -f jsonl -o sl1.jsonl 2> sl1.err & sp=$!
+"$SALVO" queue work "${SQ[@]}" -j 1 -t 2 --claim-idle 3 -f jsonl -o sl2.jsonl 2> sl2.err; rc2=$?
+wait $sp; rc1=$?
+check "slow chunks: both workers exit 0 ($rc1, $rc2)" [ "$rc1" = 0 ] && [ "$rc2" = 0 ]
+cat sl1.jsonl sl2.jsonl | grep -o '"url":"[^"]*"' | sort > sl.urls
+check "slow chunks: the 24 pages, each once ($(wc -l < sl.urls) lines, $(sort -u sl.urls | wc -l) apart)" \
+    [ "$(wc -l < sl.urls)" = 24 ] && [ "$(sort -u sl.urls | wc -l)" = 24 ]
+check "slow chunks: none taken over from a live worker" sh -c '! grep -l "taking over" sl1.err sl2.err'
+"$SALVO" queue drop "${SQ[@]}" -q
+
 # --- secrets: never shown, never stored ---------------------------------------------
 S=(-H 'Authorization: Bearer t0psecret' -H 'X-Api: k3ysecret' --secret-header X-Api
    --proxy 'http://pu:pr0xysecret@127.0.0.1:9' --redis 'redis://u:p4sssecret@127.0.0.1:1')
