@@ -7,7 +7,8 @@
 # tool's request goes to an nginx in a network namespace of its own.
 #
 # usage: sudo [NGINX_WORKERS=N] [PEERS=no] [TOP=N] tests/bench/recursion.sh [BUILD_DIR] [WORDS]
-# PEERS=no runs salvo alone (its peak memory on a long list: flat). TOP=N
+# PEERS=no runs salvo alone (its peak memory on a long list: flat);
+# SALVO_ARGS adds options to salvo's command line (-t 64, -v). TOP=N
 # puts N directories at the top instead of 4 (7N in all: TOP=8 makes 56).
 # Needs: ip (iproute2), dnsmasq, nginx, openssl, ffuf, dirsearch, time.
 set -euo pipefail
@@ -31,7 +32,7 @@ expect=$(( $(find "$t" -mindepth 1 -type d | wc -l) + $(find "$t" -type f | wc -
 dirs=$(find "$t" -mindepth 1 -type d | wc -l)
 echo "recursion: $words words, $dirs directories (3 levels), $expect files and directories to find, $(nproc) cores"
 measure salvo $(( words * (dirs + 1) )) "$build/salvo" -q -p none -w "$dir/words.txt" \
-    -u 'http://tree.test/{}' --recursion --recursion-depth 3
+    -u 'http://tree.test/{}' --recursion --recursion-depth 3 ${SALVO_ARGS:-}
 if [ "${PEERS:-yes}" = no ]; then
     [ "$(grep -c . "$dir/salvo.out")" -eq "$expect" ] && echo "salvo: all $expect found"
     exit 0

@@ -7,7 +7,8 @@
 # the whole queue and says so. Then --recursion on a tree of 12
 # directories: two machines, one killed mid-way, find exactly what one
 # salvo finds, each directory scanned once; collected as csv too. A
-# directory found while the push still reads its list waits for it.
+# directory found while the push still reads its list waits for it. And
+# --recursion through the queue on Python's http.server over IPv6.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/redis.sh"
 echo "127.0.0.1 tree.test" > hosts
@@ -170,4 +171,28 @@ check "and counted at the end" grep -q '4 directory chunk(s) had no words in the
 urls ml.jsonl > ml.txt
 grep -v '/tree/t[1-4]/' one.txt > top.txt
 check "the rest is scanned: the 5 results of the top level" same_set ml.txt top.txt
+# --recursion through the queue against another server, over IPv6:
+# Python's http.server on [::1] (a directory without '/' is a 301 to it,
+# with '/' a listing). Two machines find what one salvo finds.
+mkdir -p v6/a/b
+echo x > v6/top; echo x > v6/a/f1; echo x > v6/a/b/f2
+V6P=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$V6P" --bind ::1 --directory v6 > v6.log 2>&1 &
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/::1/$V6P") 2>/dev/null && break; sleep 0.1; done
+{ printf '%s\n' a b f1 f2 top; seq -f 'v%g' 40; } > v6w.txt
+V6=(-p none -u "http://[::1]:$V6P/{}" --recursion)
+"$SALVO" -q -j 2 "${V6[@]}" -w v6w.txt -f jsonl -o v6one.jsonl 2> v6one.err
+urls v6one.jsonl > v6one.txt
+printf 'http://[::1]:%s/%s\n' "$V6P" a "$V6P" a/b "$V6P" top "$V6P" a/f1 "$V6P" a/b/f2 > v6exp.txt
+check "IPv6, one salvo: the 2 directories and 3 files" same_set v6one.txt v6exp.txt
+"$SALVO" queue drop "${Q[@]}" 2> /dev/null
+"$SALVO" queue push "${Q[@]}" "${V6[@]}" -w v6w.txt --chunk 4 2> /dev/null
+"$SALVO" queue work "${Q[@]}" "${V6[@]}" -j 1 -f jsonl -o v6m1.jsonl 2> v6m1.err & v6w=$!
+"$SALVO" queue work "${Q[@]}" "${V6[@]}" -j 1 -f jsonl -o v6m2.jsonl 2> v6m2.err; rc2=$?
+wait $v6w; rc1=$?
+check "IPv6 queue: both machines exit 0 ($rc1, $rc2)" [ "$rc1" = 0 ] && [ "$rc2" = 0 ]
+cat v6m1.jsonl v6m2.jsonl > v6m.jsonl
+urls v6m.jsonl > v6m.txt
+check "IPv6 queue: exactly one salvo's, each once" same_set v6m.txt v6exp.txt
+check "IPv6 queue: over ::1" [ "$(grep -c '"ip":"::1"' v6m.jsonl)" = 5 ]
 finish
