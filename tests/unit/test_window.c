@@ -27,10 +27,13 @@ struct target {
     double srv_cap;      /* probes/s the target serves, whatever the window (0 = any) */
     double small_cost;   /* and cpu_cap / (1 + W * conn_cost + small_cost / W): a small
                           * window does little per loop turn */
+    double noise;        /* each 150 ms the rate is off by up to this share, either way */
 };
 
 struct run {
     uint64_t now, cpu;
+    uint32_t seed;       /* the noise's, LCG */
+    double off;          /* this block's noise factor */
     double carry, fcarry, rate;
     double probes, secs; /* over the whole run */
     unsigned moves;
@@ -51,6 +54,12 @@ static void simulate(struct window *w, const struct target *t, double secs, stru
         double srv = t->srv_cap > 0 && rate > t->srv_cap ? t->srv_cap : rate;
         double cpu_rate = rate;
         rate = srv;
+        if (t->noise > 0 && (r->now / step) % 15 == 0) {
+            r->seed = r->seed * 1103515245u + 12345u;
+            r->off = 1 + t->noise * (2.0 * (double)(r->seed >> 8) / (double)(1u << 24) - 1);
+        }
+        if (t->noise > 0)
+            rate *= r->off;
         r->rate = rate;
         r->carry += rate * (double)step / 1e9;
         r->probes += rate * (double)step / 1e9;
@@ -180,6 +189,30 @@ static void one_host_busy_core(void **s)
     double best = t.cpu_cap / (1 + 82 * t.conn_cost + t.small_cost / 82);
     assert_true(r.probes / r.secs >= 0.95 * best);
     assert_true(r.lowest >= 30); /* the periodic tries of a quarter less */
+}
+
+/* One near host on a busy machine: a period's rate is off by up to 30 %
+ * either way, whatever the window (on 2 cores, 4,000 to 27,000/s were
+ * seen at one window). Chance highs must not ratchet the window up: the
+ * best rate is a maximum of noisy periods. (Two workers sharing one
+ * server are another matter: a worker's larger window takes a larger
+ * share of the server, and its own rate rises though the total does
+ * not; not modelled here.) */
+static void one_host_noisy(void **s)
+{
+    (void)s;
+    struct window w;
+    struct run r = {.now = 1000 * MS, .seed = 7};
+    struct target t = {.lat = 0.0002, .cpu_cap = 30000, .conn_cost = 1.0 / 300, .fail_above = ~0u,
+                       .noise = 0.3};
+    window_init(&w, 32, 10, 4096, r.now, r.cpu);
+    unsigned most = 0;
+    for (int i = 0; i < 600; i++) {
+        simulate(&w, &t, 0.1, &r);
+        most = w.cur > most ? w.cur : most;
+    }
+    assert_true(most <= 64);
+    assert_true(w.cur <= 40);
 }
 
 /* HTTP/2: the one-host target above, but once answers come over one
@@ -314,6 +347,7 @@ int main(void)
                                        cmocka_unit_test(distant_cheap),
                                        cmocka_unit_test(near), cmocka_unit_test(one_host),
                                        cmocka_unit_test(one_host_busy_core),
+                                       cmocka_unit_test(one_host_noisy),
                                        cmocka_unit_test(multiplexed),
                                        cmocka_unit_test(failures), cmocka_unit_test(not_the_limit),
                                        cmocka_unit_test(bounded), cmocka_unit_test(server_bound),
