@@ -56,8 +56,10 @@ urls() { grep -o '"url":"[^"]*"' "$1" | sed 's/"url":"//; s/"$//'; }
 
 "$SALVO" queue push "${Q[@]}" "${S[@]}" -w w.txt --chunk 8 2> push.err
 check "push: 200 words in 25 chunks" contains push.err 'queue "salvo": 200 words in 25 chunks'
-# Kill machine 2 once follow-ups are queued and some of them done.
-kill_one m 150 follows 100 60 "${S[@]}"
+# Kill machine 2 once follow-ups are queued and some of them done (slowly
+# enough, 60 pages/s a machine, that a poll of the status on a busy
+# machine does not come after the end).
+kill_one m 60 follows 100 60 "${S[@]}"
 check "the kill comes mid-scan ($at_done of $at_chunks chunks done, $at_field follow-ups)" \
     [ "${at_done:-0}" -lt "${at_chunks:-0}" ]
 check "the other machine finishes (exit $rc1)" [ "$rc1" = 0 ]
