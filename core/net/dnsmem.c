@@ -21,13 +21,14 @@
 #define SMALLEST 16u
 #define BIG CLASSES    /* the class of a block from malloc, freed to it */
 
-/* 16 bytes before each block: its class, and malloc's alignment kept. */
+/* 16 bytes before each block (malloc's alignment kept): its class, and
+ * while it is kept, the next kept block of the class. */
 struct head {
     size_t cls;
-    size_t pad;
+    struct head *next;
 };
 
-static void *lists[CLASSES];
+static struct head *lists[CLASSES];
 
 static size_t class_of(size_t n)
 {
@@ -42,19 +43,24 @@ static size_t class_size(size_t c)
     return (size_t)SMALLEST << c;
 }
 
+static void *user(struct head *h)
+{
+    return h + 1;
+}
+
 static void *mem_malloc(size_t n)
 {
     size_t c = class_of(n);
     struct head *h;
     if (c < CLASSES && lists[c]) {
         h = lists[c];
-        memcpy(&lists[c], h + 1, sizeof(void *));
-        return h + 1;
+        lists[c] = h->next;
+        return user(h);
     }
     if (!(h = malloc(sizeof *h + (c < CLASSES ? class_size(c) : n))))
         return NULL;
     h->cls = c < CLASSES ? c : BIG;
-    return h + 1;
+    return user(h);
 }
 
 static void mem_free(void *p)
@@ -66,7 +72,7 @@ static void mem_free(void *p)
         free(h);
         return;
     }
-    memcpy(p, &lists[h->cls], sizeof(void *));
+    h->next = lists[h->cls];
     lists[h->cls] = h;
 }
 
@@ -77,7 +83,7 @@ static void *mem_realloc(void *p, size_t n)
     struct head *h = (struct head *)p - 1;
     if (h->cls == BIG) {
         struct head *g = realloc(h, sizeof *h + n);
-        return g ? g + 1 : NULL;
+        return g ? user(g) : NULL;
     }
     size_t have = class_size(h->cls);
     if (n <= have)
@@ -103,7 +109,7 @@ void dnsmem_trim(void)
     for (size_t c = 0; c < CLASSES; c++)
         while (lists[c]) {
             struct head *h = lists[c];
-            memcpy(&lists[c], h + 1, sizeof(void *));
+            lists[c] = h->next;
             free(h);
         }
 }

@@ -269,6 +269,10 @@ while read -r mode port; do
         grep -o '"word":"[^"]*"\|"error_class":"[^"]*"' "h2f.$mode.$cl.jsonl" | paste -sd' ' |
             sed 's/ "word"/\n"word"/g' | sort > "h2f.$mode.$cl.cls"
     done
+    # The connection closed mid-body: curl 7.88 sometimes ends the streams
+    # still out as the server went (http), and sometimes waits each out to
+    # its timeout (seen on a busy machine); salvo's client ends them at once.
+    [ "$mode" = cut ] && sed -i 's/"error_class":"timeout"/"error_class":"http"/' "h2f.$mode.curl.cls"
     check "HTTP/2 $mode: 3 words ended" [ "$(grep -c '"word"' "h2f.$mode.auto.jsonl")" -eq 3 ]
     check "HTTP/2 $mode: the same error classes as curl's" \
         same_set "h2f.$mode.curl.cls" "h2f.$mode.auto.cls"

@@ -12,7 +12,7 @@
 static size_t kept(size_t c)
 {
     size_t n = 0;
-    for (void *h = lists[c]; h; memcpy(&h, (struct head *)h + 1, sizeof h))
+    for (const struct head *h = lists[c]; h; h = h->next)
         n++;
     return n;
 }
