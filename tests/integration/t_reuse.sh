@@ -95,6 +95,8 @@ seq 1 5000 | sed 's/^/churn-/' > churn.txt
     --connect-to "::127.0.0.1:$TLS" -w churn.txt > churn.jsonl
 check "HTTP/2 with a GOAWAY every 100 requests: all 5000 answered" [ "$(grep -c '"verdict":"hit"' churn.jsonl)" -eq 5000 ]
 check "  ... and no errors" [ "$(grep -c '"verdict":"error"' churn.jsonl)" -eq 0 ]
+# What went wrong, when something did: the records that are not hits.
+grep -v '"verdict":"hit"' churn.jsonl | head -5 >&2
 "$SALVO" -q -j 1 -t 200 --timeout 30 -f jsonl --errors --mc 404 -u "https://paths.test/{}?run=churn1" \
     --connect-to "::127.0.0.1:$TLS1" -w churn.txt > churn1.jsonl
 check "HTTP/1.1 with Connection: close every 100 requests: all 5000 answered, no errors" \
