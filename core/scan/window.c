@@ -28,7 +28,10 @@
  * that loses rate is the floor until the next periodic try. Over HTTP/2
  * the tries stop at one connection's streams: under that a smaller window
  * saves no connection, and the server answers smaller batches.
- * Periods in which the window was not the limit (input, --rate, the
+ * Periods in which the window was not the limit (input, also input that
+ * ran dry for a twentieth of the period: a worker fed a recursion's
+ * directories in bursts measured its input, high or low by chance, and
+ * its window climbed 63 -> 463 on chance highs; --rate, the
  * per-address caps, a resolver's pace after it dropped queries: 100 ms
  * away, the burst of a window grown 13x lost DNS answers, and the
  * period at the pace looked like a knee at half the best window) teach
@@ -52,6 +55,7 @@
 #define KEEP 0.85          /* a smaller window's rate, of the best, that keeps it */
 #define KEEP_BUSY 0.97     /* the same when the worker's core is the limit */
 #define CPU_BOUND 0.80     /* of one core: the worker's CPU is the limit */
+#define STARVED 0.05       /* of a period without words to fill the window */
 #define RETRY 20           /* periods at one window before it tries more */
 #define PERIOD_MIN 150000000ull   /* ns */
 #define PERIOD_MAX 5000000000ull
@@ -68,6 +72,9 @@ static void restart(struct window *w, uint64_t now, uint64_t cpu)
     w->lat_min = 0;
     w->peak = 0;
     w->held = 0;
+    w->starved_ns = 0;
+    if (w->starved_at)
+        w->starved_at = now;
 }
 
 void window_init(struct window *w, unsigned start, unsigned lo, unsigned hi, uint64_t now,
@@ -92,6 +99,16 @@ void window_ended(struct window *w, double latency, int failed)
 void window_held(struct window *w)
 {
     w->held = 1;
+}
+
+void window_starved(struct window *w, int starved, uint64_t now)
+{
+    if (starved && !w->starved_at)
+        w->starved_at = now;
+    else if (!starved && w->starved_at) {
+        w->starved_ns += now - w->starved_at;
+        w->starved_at = 0;
+    }
 }
 
 void window_busy(struct window *w, unsigned busy)
@@ -181,7 +198,7 @@ static unsigned judge_smaller(struct window *w, double rate, double cpu)
 }
 
 /* The window the period just measured says to use next. */
-static unsigned decide(struct window *w, double rate, double cpu, double fail)
+static unsigned decide(struct window *w, double rate, double cpu, double fail, int starved)
 {
     if (w->ended >= PERIOD_ENDS && fail > w->base_fail + FAIL_MORE) {
         w->best_rate = 0;
@@ -193,7 +210,7 @@ static unsigned decide(struct window *w, double rate, double cpu, double fail)
         w->flat = 0;
         return clamp(w, w->cur * 2.0 / 3.0);
     }
-    if (w->held || w->peak + w->peak / 20 < w->cur)
+    if (w->held || starved || w->peak + w->peak / 20 < w->cur)
         return w->cur; /* not the limit this time */
     if (w->down)
         return judge_smaller(w, rate, cpu);
@@ -293,7 +310,8 @@ int window_tick(struct window *w, uint64_t now, uint64_t cpu)
     double fail = w->ended ? (double)w->failed / (double)w->ended : 0;
     if (w->lat_min > 0 && (w->lat_min < w->base_lat || w->base_lat == 0))
         w->base_lat = w->lat_min;
-    unsigned next = decide(w, rate, used, fail);
+    uint64_t starved_ns = w->starved_ns + (w->starved_at ? now - w->starved_at : 0);
+    unsigned next = decide(w, rate, used, fail, (double)starved_ns > STARVED * (double)span);
     /* The new window fills within a latency (20 ms at least). */
     double lat = w->ended ? w->lat_sum / (double)w->ended : 0;
     w->fill = lat * 1e9 > FILL_MIN ? (uint64_t)(lat * 1e9) : FILL_MIN;

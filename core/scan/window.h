@@ -14,6 +14,8 @@ struct window {
     double lat_min;            /* the quickest that did not fail, 0 if none */
     unsigned peak;             /* most transfers in flight */
     int held;                  /* --rate or a cap held probes back */
+    uint64_t starved_ns;       /* how long the input left the window unfilled */
+    uint64_t starved_at;       /* since when it does now, 0 if it does not */
     int skip;                  /* the window just moved: it fills first */
     uint64_t fill;             /* ns that takes */
     /* What was learned. */
@@ -39,6 +41,10 @@ void window_init(struct window *w, unsigned start, unsigned lo, unsigned hi, uin
 void window_ended(struct window *w, double latency, int failed);
 /* busy transfers are in flight now. */
 void window_busy(struct window *w, unsigned busy);
+/* Whether the input leaves the window unfilled now (no word to start
+ * while transfers are free), at now ns. A period starved for part of its
+ * span measured the input, not the window. */
+void window_starved(struct window *w, int starved, uint64_t now);
 /* Something else (--rate, a per-address cap) holds probes back now: this
  * period says nothing about the window. */
 void window_held(struct window *w);

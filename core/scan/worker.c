@@ -407,13 +407,14 @@ static int start_word(struct worker *w, struct chunk *ch, uint32_t index, const 
 }
 
 /* -t auto: what the last period measured moves the window. */
-static void adjust_window(struct worker *w)
+static void adjust_window(struct worker *w, int starved)
 {
     struct engine *e = probe_engine(w->probes);
+    uint64_t now = rate_now();
     window_busy(&w->win, probe_busy(w->probes));
+    window_starved(&w->win, starved, now);
     if (probe_held(w->probes) || w->dns_gate.waiting || engine_capped(e) || dns_paced(w->dns))
         window_held(&w->win);
-    uint64_t now = rate_now();
     unsigned was = w->win.cur;
     if (!w->win.streams && engine_multiplexing(e) &&
         window_streams(&w->win, ENGINE_STREAMS, now, cpu_ns())) {
@@ -470,8 +471,8 @@ static void refill(void *ud)
 wait:
     w->refilling = 0;
     probe_pump(w->probes); /* words that need no DNS went straight there */
-    if (w->auto_window)
-        adjust_window(w);
+    if (w->auto_window) /* a free transfer without a word: the input is the limit */
+        adjust_window(w, probe_busy(w->probes) < window);
     chunk_maybe_done(w);
     if (!w->end && !w->want_sent && w->queued < window) {
         msg_put(&w->out, MSG_WANT, NULL, 0);
@@ -655,8 +656,6 @@ static void worker_on_wild(const char *text, size_t len, void *ud)
     struct worker *w = ud;
     msg_put(&w->out, MSG_WILD, text, len);
 }
-
-static void maybe_finish(struct worker *w);
 
 /* Replays ended: the worker may be done. */
 static void worker_on_replayed(void *ud)

@@ -28,6 +28,8 @@ struct target {
     double small_cost;   /* and cpu_cap / (1 + W * conn_cost + small_cost / W): a small
                           * window does little per loop turn */
     double noise;        /* each 150 ms the rate is off by up to this share, either way */
+    double feed;         /* words/s the input gives (0 = as many as wanted) ... */
+    double feed_every;   /* ... in a burst every so many seconds */
 };
 
 struct run {
@@ -39,6 +41,9 @@ struct run {
     unsigned moves;
     unsigned lowest;     /* the smallest window since it was set */
     uint64_t grew_at;    /* when the window last grew */
+    double avail;        /* words given and not ended (with feed) */
+    uint64_t fed_at;
+    unsigned most;       /* the largest window */
 };
 
 static void simulate(struct window *w, const struct target *t, double secs, struct run *r)
@@ -46,6 +51,14 @@ static void simulate(struct window *w, const struct target *t, double secs, stru
     const uint64_t step = 10 * MS;
     for (uint64_t end = r->now + (uint64_t)(secs * 1e9); r->now < end; r->now += step) {
         unsigned busy = t->busy_cap && t->busy_cap < w->cur ? t->busy_cap : w->cur;
+        if (t->feed > 0) {
+            if (r->now >= r->fed_at + (uint64_t)(t->feed_every * 1e9)) {
+                r->avail += t->feed * t->feed_every;
+                r->fed_at = r->now;
+            }
+            busy = r->avail < busy ? (unsigned)r->avail : busy;
+            window_starved(w, busy < w->cur, r->now);
+        }
         double cap = t->cpu_cap / (1 + busy * t->conn_cost + t->small_cost / (busy ? busy : 1));
         if (t->burst > 0 && r->grew_at && (double)(r->now - r->grew_at) / 1e9 < t->burst)
             cap *= t->burst_cut;
@@ -73,6 +86,7 @@ static void simulate(struct window *w, const struct target *t, double secs, stru
              * now and then one finds none (the quickest of a step). */
             double lat = busy / rate > t->lat && !first ? busy / rate : t->lat;
             window_ended(w, lat, failed);
+            r->avail -= r->avail >= 1;
         }
         r->cpu += (uint64_t)((double)step * (rate < cpu_rate ? rate : cpu_rate) / cap);
         window_busy(w, busy);
@@ -83,6 +97,7 @@ static void simulate(struct window *w, const struct target *t, double secs, stru
         if (w->cur > was)
             r->grew_at = r->now + step;
         r->lowest = w->cur < r->lowest ? w->cur : r->lowest;
+        r->most = w->cur > r->most ? w->cur : r->most;
     }
 }
 
@@ -291,6 +306,24 @@ static void not_the_limit(void **s)
     assert_int_equal(r.moves, 0);
 }
 
+/* A worker fed in bursts (a recursion's directories come in chunks): a
+ * burst fills the window, then the input runs dry. Its periods measure
+ * the input, high or low by chance, and a retry that rebased the best on
+ * a low one took a high one for a rise: the window climbed 63 -> 463,
+ * and the worker's memory with it. Starved periods teach nothing. */
+static void bursty_input(void **s)
+{
+    (void)s;
+    struct window w;
+    struct run r = {.now = 1000 * MS, .seed = 7};
+    struct target t = {.lat = 0.002, .cpu_cap = 30000, .conn_cost = 0.001,
+                       .fail_above = ~0u, .feed = 12000, .feed_every = 0.4};
+    window_init(&w, 64, 10, 4096, r.now, r.cpu);
+    simulate(&w, &t, 120, &r);
+    assert_true(r.most <= 64 * 1.25 * 1.25);
+    assert_true(r.probes / r.secs >= 0.95 * t.feed);
+}
+
 /* --rate holds probes back (the window full of probes waiting for their
  * turn): a rate that does not rise with the window says nothing. */
 static void held_back(void **s)
@@ -351,6 +384,7 @@ int main(void)
                                        cmocka_unit_test(multiplexed),
                                        cmocka_unit_test(failures), cmocka_unit_test(not_the_limit),
                                        cmocka_unit_test(bounded), cmocka_unit_test(server_bound),
-                                       cmocka_unit_test(held_back)};
+                                       cmocka_unit_test(held_back),
+                                       cmocka_unit_test(bursty_input)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
