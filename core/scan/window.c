@@ -11,7 +11,8 @@
  * may grow that much: 32 -> 2,000 100 ms away took three periods at 4x,
  * a second of a short scan at a tenth of its rate), unless the probes
  * queued at the target (their mean latency three times the quickest's):
- * then by a quarter. When it rose by
+ * then by a quarter, and not at all when other workers share the target
+ * and this worker's CPU has room (waits_at_target). When it rose by
  * less than the window grew, the knee lies between the two windows, at
  * the smaller one times the rise; when it stops rising the
  * best window so far is kept; when connect errors and timeouts rise above
@@ -141,6 +142,20 @@ static int queued(const struct window *w)
     return w->lat_min > 0 && mean > QUEUED * w->lat_min;
 }
 
+/* Whether more in flight would only take from the other workers: the
+ * probes queue at the target, this worker's CPU has room, and other
+ * workers share the target. A larger window then takes a larger share of
+ * the server's answers, and the worker's own rate rises while the total
+ * falls (a recursion's two workers on one nginx climbed 32 -> 616 each:
+ * half the rate of a fixed 32, twice the CPU per probe on both sides).
+ * A worker alone may grow into the queue: the server answers more per
+ * wake-up (one worker, nginx's core the limit: 19,400/s at 200 in
+ * flight, 14,700 at 25). */
+static int waits_at_target(const struct window *w, double cpu)
+{
+    return w->shared && queued(w) && cpu < CPU_BOUND;
+}
+
 /* Whether the window measured is better than the best: the rate rose by
  * RISE and by at least half of what the window grew by (a window that
  * only queues at a busy server or CPU raises the latency, not the rate),
@@ -225,7 +240,7 @@ static unsigned decide(struct window *w, double rate, double cpu, double fail, i
         double next = w->cur * (w->careful || queued(w) ? 1.25 : room);
         if (w->ceiling && next >= w->ceiling * 0.9)
             next = w->ceiling * 0.9;
-        if (cpu >= CPU_FULL || next <= w->cur) {
+        if (cpu >= CPU_FULL || next <= w->cur || waits_at_target(w, cpu)) {
             w->flat = 1; /* no room to grow: only a smaller one can do better */
             return w->cur;
         }
@@ -263,8 +278,8 @@ static unsigned decide(struct window *w, double rate, double cpu, double fail, i
         w->careful = 1;
         w->ceiling = 0;
         w->floor = 0;
-        w->flat = 0;
-        return clamp(w, w->cur * 1.25);
+        w->flat = waits_at_target(w, cpu);
+        return w->flat ? w->cur : clamp(w, w->cur * 1.25);
     }
     return w->cur;
 }

@@ -32,6 +32,7 @@ struct window {
     unsigned floor;            /* a smaller window that lost rate, 0 if none */
     unsigned streams;          /* HTTP/2: smaller tries stop here, 0 without */
     int fresh;                 /* it just grew: "not worth it" waits a period */
+    int shared;                /* other workers probe the same targets */
 };
 
 /* Start at start (bounded by lo and hi). now and cpu in ns. */

@@ -717,7 +717,7 @@ static int setup_probes(struct worker *w, struct plugin *plugin, struct beacon *
 }
 
 int worker_run(int fd, const struct worker_settings *c, struct plugin *plugin, struct beacon *beacon,
-               struct rate *rate, struct rate *dns_rate, struct perip *perip)
+               struct rate *rate, struct rate *dns_rate, struct perip *perip, unsigned workers)
 {
     struct worker w = {.c = c};
     char err[1024];
@@ -746,6 +746,7 @@ int worker_run(int fd, const struct worker_settings *c, struct plugin *plugin, s
         goto fatal;
     if (setup_probes(&w, plugin, beacon, rate, perip, err, sizeof err) < 0)
         goto fatal;
+    w.win.shared = workers > 1; /* -t auto: the other workers share the targets */
     probe_gate_init(&w.dns_gate, &w.loop, dns_rate, refill, &w);
     log_set_sink(to_parent, &w);
     msg_put(&w.out, MSG_READY, NULL, 0);

@@ -42,8 +42,9 @@ struct worker_settings {
 };
 
 /* Run one worker on the socket fd to the parent until the parent says the
- * input has ended and every result is sent. Returns the exit status. */
+ * input has ended and every result is sent; workers: how many the pool
+ * runs (they share the targets). Returns the exit status. */
 int worker_run(int fd, const struct worker_settings *s, struct plugin *plugin,
                struct beacon *beacon, struct rate *rate, struct rate *dns_rate,
-               struct perip *perip);
+               struct perip *perip, unsigned workers);
 #endif

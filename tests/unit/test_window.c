@@ -360,6 +360,60 @@ static void server_bound(void **s)
     assert_true(r.rate >= 0.99 * t.srv_cap);
 }
 
+/* Two workers, one near server that is the limit (a recursion's two
+ * workers on one nginx): it serves srv / (1 + n * cost) a second over its n
+ * connections, alike, so a worker's share of the answers is its window's
+ * share of n, and every connection more costs the server. A worker that
+ * grows takes a larger share, and its own rate rises while the total
+ * falls; on a busy machine each period is off by up to 30 %. The windows
+ * climbed 32 -> 616 in a recursion's bench (half the rate, twice the CPU
+ * per probe of a fixed 32). They must stay near where they started, the
+ * total near the server's best. */
+static void shared_server(void **s)
+{
+    (void)s;
+    const double srv = 30000, cost = 1.0 / 400, lat = 0.0001, cpu_cap = 80000, noise = 0.3;
+    const uint64_t step = 10 * MS;
+    struct window w[2];
+    uint64_t now = 1000 * MS, cpu[2] = {0, 0};
+    uint32_t seed = 7;
+    double off = 1, carry[2] = {0, 0}, probes = 0, secs = 0;
+    unsigned most = 0;
+    for (int i = 0; i < 2; i++) {
+        window_init(&w[i], 32, 10, 4096, now, 0);
+        w[i].shared = 1;
+    }
+    for (uint64_t end = now + 300 * 1000 * MS; now < end; now += step) {
+        /* The second worker runs dry for a second in every four (between
+         * directories): the first has the server to itself then. */
+        unsigned busy[2] = {w[0].cur, (now / step) % 400 < 100 ? 0 : w[1].cur};
+        unsigned n = busy[0] + busy[1];
+        if ((now / step) % 15 == 0) {
+            seed = seed * 1103515245u + 12345u;
+            off = 1 + noise * (2.0 * (double)(seed >> 8) / (double)(1u << 24) - 1);
+        }
+        double all = srv / (1 + n * cost) * off;
+        double queue = n / all > lat ? n / all : lat;
+        for (int i = 0; i < 2; i++) {
+            double rate = all * busy[i] / n;
+            carry[i] += rate * (double)step / 1e9;
+            for (int first = 1; carry[i] >= 1; carry[i] -= 1, first = 0)
+                window_ended(&w[i], first ? lat : queue, 0);
+            cpu[i] += (uint64_t)((double)step * rate / cpu_cap);
+            window_busy(&w[i], busy[i]);
+            window_starved(&w[i], busy[i] < w[i].cur, now);
+            window_tick(&w[i], now + step, cpu[i]);
+            most = w[i].cur > most ? w[i].cur : most;
+        }
+        probes += all * (double)step / 1e9;
+        secs += (double)step / 1e9;
+    }
+    print_message("shared_server: most %u, now %u and %u, %.0f/s\n", most, w[0].cur, w[1].cur,
+                  probes / secs);
+    assert_true(most <= 100);
+    assert_true(probes / secs >= 0.9 * srv / (1 + 64 * cost));
+}
+
 /* A far target with CPU to spare grows to the bound and no further. */
 static void bounded(void **s)
 {
@@ -385,6 +439,7 @@ int main(void)
                                        cmocka_unit_test(failures), cmocka_unit_test(not_the_limit),
                                        cmocka_unit_test(bounded), cmocka_unit_test(server_bound),
                                        cmocka_unit_test(held_back),
-                                       cmocka_unit_test(bursty_input)};
+                                       cmocka_unit_test(bursty_input),
+                                       cmocka_unit_test(shared_server)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
