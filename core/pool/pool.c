@@ -420,8 +420,8 @@ static int spawn_one(struct pool *p, int i)
             close(sigpipe_fds[0]);
             close(sigpipe_fds[1]);
         }
-        _exit(worker_run(sv[1], p->c->worker, p->plugin, w->beacon, p->rate, p->dns_rate, p->perip,
-                              (unsigned)p->n));
+        _exit(worker_run(sv[1], p->c->worker, p->plugin, w->beacon, p->rate, p->dns_rate,
+                         p->perip, (unsigned)p->n));
     }
     close(sv[1]);
     fcntl(sv[0], F_SETFL, O_NONBLOCK);
