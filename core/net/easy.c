@@ -304,8 +304,16 @@ int easy_request(struct easy *ez, struct xfer *p)
     struct curl_slist *hdrs = base;
     const char *url = wire ? p->wire.p : p->req.url.p;
     curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, reuse ? 0L : 1L);
-    curl_easy_setopt(h, CURLOPT_FORBID_REUSE, reuse ? 0L : 1L);
+    /* An answer curl lost on a shared HTTP/2 connection (engine.c) is
+     * asked again on a connection of its own, where no other stream's
+     * turn reads it. A new connection alone is not enough: the next
+     * transfers would join it. curl shares a TLS connection only between
+     * transfers with the same TLS options; NO_REVOKE means nothing to
+     * OpenSSL (it is Schannel's) and so sets this one apart. */
+    long fresh = !reuse || p->lost;
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, fresh);
+    curl_easy_setopt(h, CURLOPT_FORBID_REUSE, fresh);
+    curl_easy_setopt(h, CURLOPT_SSL_OPTIONS, p->lost ? (long)CURLSSLOPT_NO_REVOKE : 0L);
     if (!(ez->s->proxy && *ez->s->proxy) && env_proxy_by_scheme(ez->s)) {
         const char *px = ez->s->env_proxy[!strncasecmp(url, "https:", 6)];
         curl_easy_setopt(h, CURLOPT_PROXY, px ? px : "");

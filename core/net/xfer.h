@@ -56,6 +56,8 @@ struct xfer {
                                     after a retry (or a redirect) */
     int curl_used;               /* its easy handle carried a transfer */
     int curl_only;               /* this word's answer needs curl */
+    unsigned lost;               /* answers curl lost to the HTTP/2 race of
+                                    engine.c's lost_early_answer() */
     struct xfer_own own;         /* salvo's own clients */
     struct tap tap;              /* the bytes as sent and received (--store-responses) */
 };

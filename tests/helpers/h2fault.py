@@ -9,6 +9,11 @@
 #   nostatus response headers without :status
 #   headdata each stream answered 200 with a 2-byte body, a HEAD's too
 #            (as Apache's mod_http2 does)
+#   early    each stream answered 405 with a 2-byte body at its headers,
+#            then reset with NO_ERROR: the request's body is not wanted (as
+#            nginx does to a PUT on a file); the stream window is 1 byte,
+#            so the client has sent at most a byte of it when the answer
+#            comes
 # Frames are written by hand (HPACK: indexed and literal fields only).
 # usage: python3 h2fault.py CERT KEY
 import asyncio
@@ -20,6 +25,8 @@ PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 DATA, HEADERS, RST, SETTINGS, PING, GOAWAY = 0, 1, 3, 4, 6, 7
 END_STREAM, END_HEADERS, ACK = 0x1, 0x4, 0x1
 STATUS_200 = b"\x88"  # :status: 200 (static table 8)
+STATUS_405 = b"\x08\x03405"  # :status (name 8) 405, literal, not indexed
+SETTINGS_INITIAL_WINDOW_SIZE = 4
 
 
 def content_length(n):
@@ -51,6 +58,10 @@ def answer(mode, stream, w):
         return True
     elif mode == "nostatus":
         w(frame(HEADERS, END_HEADERS | END_STREAM, stream, content_length(0)))
+    elif mode == "early":
+        w(frame(HEADERS, END_HEADERS, stream, STATUS_405 + content_length(2)))
+        w(frame(DATA, END_STREAM, stream, b"no"))
+        w(frame(RST, 0, stream, struct.pack(">I", 0)))
     return False
 
 
@@ -59,7 +70,8 @@ def serve(mode):
         try:
             if await reader.readexactly(len(PREFACE)) != PREFACE:
                 return
-            writer.write(frame(SETTINGS, 0, 0))
+            window = struct.pack(">HI", SETTINGS_INITIAL_WINDOW_SIZE, 1) if mode == "early" else b""
+            writer.write(frame(SETTINGS, 0, 0, window))
             while True:
                 head = await reader.readexactly(9)
                 length = struct.unpack(">I", b"\0" + head[:3])[0]
@@ -86,7 +98,8 @@ async def main():
     ctx.load_cert_chain(sys.argv[1], sys.argv[2])
     ctx.set_alpn_protocols(["h2"])
     servers = []
-    for mode in ("ok", "rst", "refuse", "goaway", "garbage", "cut", "nostatus", "headdata"):
+    for mode in ("ok", "rst", "refuse", "goaway", "garbage", "cut", "nostatus", "headdata",
+                 "early"):
         s = await asyncio.start_server(serve(mode), "127.0.0.1", 0, ssl=ctx, backlog=512)
         servers.append(s)
         print(mode, s.sockets[0].getsockname()[1], flush=True)

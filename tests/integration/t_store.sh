@@ -60,13 +60,18 @@ printf 'hit/a\n' | "$SALVO" -q -j 1 -p none --mc 200 -u "$U" -w - --detail alway
 check "text detail: Stored: the file" grep -q "Stored: st/127.0.0.1_$SP/[0-9a-f]*\.txt\]" o.txt
 
 # 4. HTTP/2 (nginx, TLS): salvo's client and curl's write the same files.
+# (nginx answers these PUTs with 405 at their headers, at times before
+# the body went: curl 7.88 then lost the answer, see engine.c.)
 TP=$(cat "$NGX_DIR/tlsport")
 printf '%s\n' admin login.html page nope > h.txt
 for cl in auto curl; do
     rm -rf "h2.$cl"
     "$SALVO" -q -j 1 -p none --mc 200,405 --http-client $cl -u "https://127.0.0.1:$TP/{}" \
-        -H 'Host: paths.test' -w h.txt -f jsonl -X PUT -d 'x={}' --store-responses "h2.$cl" \
-        > h2.$cl.jsonl
+        -H 'Host: paths.test' -w h.txt -f jsonl --errors -X PUT -d 'x={}' \
+        --store-responses "h2.$cl" > h2.$cl.jsonl 2> h2.$cl.err
+    n=$(grep -c '"stored":' h2.$cl.jsonl)
+    [ "$n" -eq 3 ] || cat h2.$cl.jsonl h2.$cl.err >&2
+    check "HTTP/2 $cl: three hits stored ($n)" [ "$n" -eq 3 ]
     check "HTTP/2 $cl: three files" storecheck h2.$cl.jsonl "h2.$cl"
 done
 check "HTTP/2: salvo's client and curl's wrote the same (but the time)" \
