@@ -101,6 +101,7 @@ static int prepare_chunk(struct pool *p)
         r->root = p->rec.root;
         size_t lines = input_take(p->in, (size_t)p->c->chunk, &r->text, &r->words, &r->offs);
         r->lines = lines;
+        r->words -= recurse_filter(&p->rec, &r->text, &r->offs);
         if (!r->words) { /* only blank or skipped lines: done already */
             p->st->lines_done += lines;
             journal_root_done(p->j, r->root, r->first_line, r->first_line + lines);

@@ -127,6 +127,49 @@ static int known(const struct journal *j, int single, const char *prefix, size_t
     return 0;
 }
 
+/* The wordlist's words, read once (listed.h). 0, or -1 when there is no
+ * list to read again (stdin, combined lists) or it cannot be read. */
+static int listed_ready(struct recurse *rc)
+{
+    if (rc->listed_state)
+        return rc->listed_state > 0 ? 0 : -1;
+    rc->listed_state = -1;
+    if (!rc->wordlist || !strcmp(rc->wordlist, "-") || !rc->base->name ||
+        strcmp(rc->base->name, rc->wordlist))
+        return -1;
+    char err[512];
+    if (listed_read(&rc->listed, rc->wordlist, rc->base, err, sizeof err) < 0) {
+        log_msg(LOG_WARN, "follow-ups: %s; a follow-up that is a word of the list is probed "
+                "once more", err);
+        listed_free(&rc->listed);
+        return -1;
+    }
+    log_msg(LOG_DEBUG, "follow-ups: the list's %zu words read to know them", rc->listed.n);
+    rc->listed_state = 1;
+    return 0;
+}
+
+/* Whether the pass of root k (0 = the wordlist's own) makes word. */
+static int pass_makes(struct recurse *rc, size_t k, const char *word, size_t len)
+{
+    const char *prefix = k ? rc->j->roots[k - 1].prefix : "";
+    size_t pl = strlen(prefix);
+    return (k == 0 || !rc->j->roots[k - 1].single) && len > pl && !memcmp(word, prefix, pl) &&
+           listed_has(&rc->listed, word + pl, len - pl);
+}
+
+/* A follow-up that a pass probes anyway: the list's, or a directory's
+ * found before it. */
+static int in_a_pass(struct recurse *rc, const char *word, size_t len)
+{
+    if (listed_ready(rc) < 0)
+        return 0;
+    for (size_t k = 0; k <= rc->j->nroots; k++)
+        if (pass_makes(rc, k, word, len))
+            return 1;
+    return 0;
+}
+
 /* A follow-up over --max-follows is not kept: 1. */
 static int over_follows(struct recurse *rc, const char *word, size_t len, const char *parent)
 {
@@ -160,7 +203,15 @@ int recurse_commit(struct recurse *rc, const struct buf *found)
         int single = fr.single;
         uint32_t depth = fr.depth, plen = fr.len;
         const char *prefix = fr.word, *parent = fr.parent;
-        if (known(rc->j, single, prefix, plen) || (single && over_follows(rc, prefix, plen, parent)))
+        if (known(rc->j, single, prefix, plen))
+            continue;
+        if (single && in_a_pass(rc, prefix, plen)) {
+            rc->in_list++;
+            log_msg(LOG_DEBUG, "follow-up %.*s (from %s): a pass probes it", (int)plen, prefix,
+                    parent);
+            continue;
+        }
+        if (single && over_follows(rc, prefix, plen, parent))
             continue;
         if (!journal_add_root(rc->j, prefix, plen, parent, depth, single)) {
             log_msg(LOG_ERR, "out of memory: %.*s (from %s) is not scanned", (int)plen, prefix,
@@ -198,6 +249,57 @@ static void open_single(struct recurse *rc, const char *word)
     rc->rin.skip_ud = rc;
 }
 
+/* The words of directory root `root` (1-based) that follow-ups kept
+ * before it probed (a follow-up found after it is not kept: in_a_pass),
+ * its prefix taken off, into rc->skip. 0, or -1 out of memory. */
+static int directory_skips(struct recurse *rc, size_t root)
+{
+    const char *prefix = rc->j->roots[root - 1].prefix;
+    size_t pl = strlen(prefix);
+    for (size_t k = 0; k + 1 < root; k++) {
+        const char *w = rc->j->roots[k].prefix;
+        size_t n = strlen(w);
+        if (!rc->j->roots[k].single || n <= pl || memcmp(w, prefix, pl) || listed_ready(rc) < 0 ||
+            !listed_has(&rc->listed, w + pl, n - pl))
+            continue;
+        if (listed_add(&rc->skip, w + pl, n - pl) < 0)
+            return -1;
+    }
+    listed_seal(&rc->skip);
+    return 0;
+}
+
+size_t recurse_filter(struct recurse *rc, struct buf *text, struct buf *offs)
+{
+    if (!rc->skip.n || !text->len)
+        return 0;
+    size_t pl = rc->rin.prefix_len, i = 0, gone = 0, out = 0, o = 0;
+    char *p = text->p, *end = p + text->len;
+    uint32_t *offv = offs ? (uint32_t *)offs->p : NULL;
+    while (p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (n > pl && listed_has(&rc->skip, p + pl, n - pl)) {
+            gone++;
+        } else {
+            if (out)
+                text->p[out++] = '\n';
+            memmove(text->p + out, p, n);
+            out += n;
+            if (offv)
+                offv[o] = offv[i];
+            o++;
+        }
+        i++;
+        p = nl ? nl + 1 : end;
+    }
+    text->len = out;
+    if (offs)
+        offs->len = o * sizeof(uint32_t);
+    rc->skipped_before += gone;
+    return gone;
+}
+
 struct input *recurse_next(struct recurse *rc, int *failed)
 {
     if (!rc->on || rc->root >= rc->j->nroots)
@@ -208,10 +310,18 @@ struct input *recurse_next(struct recurse *rc, int *failed)
     } else {
         rc->skipped_before += rc->base->skipped_words;
     }
+    listed_free(&rc->skip);
     if (rc->j->roots[rc->root].single) {
         rc->root++;
         open_single(rc, rc->j->roots[rc->root - 1].prefix);
         return &rc->rin;
+    }
+    if (directory_skips(rc, rc->root + 1) < 0) {
+        log_msg(LOG_ERR, "--recursion: out of memory: the directories left are not scanned");
+        rc->root = rc->j->nroots;
+        rc->rin.fd = -1;
+        *failed = 1;
+        return NULL;
     }
     char err[512];
     if (input_open(&rc->rin, rc->wordlist, err, sizeof err) < 0) {
@@ -252,6 +362,11 @@ void recurse_label(const struct recurse *rc, size_t root, struct result *r)
 
 void recurse_finish(struct recurse *rc)
 {
+    listed_free(&rc->listed);
+    listed_free(&rc->skip);
+    if (rc->in_list)
+        log_msg(LOG_DEBUG, "follow-ups: %llu not probed once more: a pass probes them",
+                (unsigned long long)rc->in_list);
     if (rc->root > 0) { /* a file's pass, or a follow-up's from memory */
         rc->skipped_before += rc->rin.skipped_words;
         input_close(&rc->rin);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "base/input.h"
+#include "pool/listed.h"
 
 struct buf;
 struct journal;
@@ -34,6 +35,14 @@ struct recurse {
     uint64_t skipped_before;  /* words passed over as done by roots read before */
     uint64_t too_deep;        /* directories past the depth, not scanned */
     char first_too_deep[512];
+    /* The wordlist's words, read at the first follow-up that needs them
+     * (listed.h): a follow-up that the list's pass or a directory's
+     * probes is not kept, and a directory's pass passes over the words
+     * probed before as follow-ups (skip). */
+    struct listed listed;
+    int listed_state;         /* 0 not read yet, 1 read, -1 none (stdin, combined lists) */
+    uint64_t in_list;         /* follow-ups not kept: a pass probes them */
+    struct listed skip;       /* the current directory's words followed before */
 };
 
 struct recurse_limits {
@@ -73,6 +82,10 @@ int recurse_commit(struct recurse *rc, const struct buf *found);
  * lines done in an earlier run passed over), or NULL if no root waits
  * (yet), or on an error (*failed set, said). */
 struct input *recurse_next(struct recurse *rc, int *failed);
+/* A directory's chunk of words ('\n'-separated in text, a uint32_t line
+ * offset each in offs): those probed before as follow-ups are taken out.
+ * Returns how many. */
+size_t recurse_filter(struct recurse *rc, struct buf *text, struct buf *offs);
 /* Roots not started yet. */
 int recurse_waiting(const struct recurse *rc);
 /* The directory prefix of root's words ("" for root 0). */

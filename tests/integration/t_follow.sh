@@ -41,6 +41,28 @@ assert len(rows) == 6, rows
 assert (rows[b + "/secret-page.html"]["depth"], rows[b + "/secret-page.html"]["parent"]) == ("2", b + "/sitemap.xml"), rows
 assert (rows[b + "/robots.txt"]["depth"], rows[b + "/robots.txt"]["parent"]) == ("0", ""), rows' r.csv "$B"
 
+# 1b. A follow-up that a pass probes anyway is not probed once more: the
+# wordlist's words (-e's included: secret-page.html), and a directory's
+# (--recursion: robots.txt names private/ and private/key.txt, and the
+# directory private/ is scanned with the list, key.txt in it).
+printf 'robots.txt\nhidden.html\nsecret-page\n' > w2.txt
+"$SALVO" -j 2 -p "$SRC_DIR/scripts/robots.lua" -u "$U" -w w2.txt -e .html -f jsonl -o r2.jsonl 2> r2.err
+grep -o '"url":"[^"]*"' r2.jsonl | sed 's/"url":"//; s/"$//' > r2.got
+printf '%s\n' robots.txt hidden.html secret-page.html private/ sitemap.xml static/app.js | sed "s|^|$B/|" > r2.exp
+check "in the list: each URL once" same_set r2.got r2.exp
+check "... the list's own line (no depth)" [ "$(grep -F "\"url\":\"$B/hidden.html\"" r2.jsonl | grep -c '"depth"')" -eq 0 ]
+check "... 4 followed (gone.html too), 6 words of the list" contains r2.err "salvo: 10 words, 6 hits, 0 errors, 4 followed in"
+G="$NGX_DIR/www/tree/g"
+rm -rf "$G" && mkdir -p "$G/private"
+printf 'Disallow: /g/private/\nDisallow: /g/private/key.txt\n' > "$G/robots.txt"
+echo key > "$G/private/key.txt"
+printf 'robots.txt\nkey.txt\n' > g.txt
+"$SALVO" -j 2 -p "$SRC_DIR/scripts/robots.lua" --recursion -u "http://tree.test:$PORT/g/{}" -w g.txt \
+    -f jsonl -o g.jsonl 2> g.err
+grep -o '"url":"[^"]*"' g.jsonl | sed 's/"url":"//; s/"$//' > g.got
+printf '%s\n' robots.txt private/ private/key.txt | sed "s|^|http://tree.test:$PORT/g/|" > g.exp
+check "followed, then a directory's word: once" same_set g.got g.exp
+
 # 2. The links plugin: relative, absolute and full links; another site,
 # fragments and mailto passed over; a cycle (a <-> b) probed once each; a
 # chain past --max-depth 3 said at the end.

@@ -1,0 +1,112 @@
+/* listed: see listed.h. */
+#include "pool/listed.h"
+
+#include "base/buf.h"
+#include "base/input.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t word_hash(const char *w, size_t n)
+{
+    return util_fnv1a(UTIL_FNV_OFFSET, w, n);
+}
+
+int listed_add(struct listed *l, const char *w, size_t n)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap + l->cap / 2 : 1024;
+        uint64_t *h = realloc(l->h, cap * sizeof *h);
+        if (!h)
+            return -1;
+        l->h = h;
+        l->cap = cap;
+    }
+    l->h[l->n++] = word_hash(w, n);
+    return 0;
+}
+
+static int hash_order(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+void listed_seal(struct listed *l)
+{
+    if (!l->n)
+        return;
+    qsort(l->h, l->n, sizeof *l->h, hash_order);
+    size_t k = 1;
+    for (size_t i = 1; i < l->n; i++)
+        if (l->h[i] != l->h[k - 1])
+            l->h[k++] = l->h[i];
+    l->n = k;
+}
+
+int listed_has(const struct listed *l, const char *w, size_t n)
+{
+    uint64_t x = word_hash(w, n);
+    size_t lo = 0, hi = l->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->h[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < l->n && l->h[lo] == x;
+}
+
+/* The words of one chunk of text ('\n'-separated) into the set. */
+static int add_chunk_words(struct listed *l, const struct buf *text)
+{
+    const char *p = text->p, *end = p + text->len;
+    while (p && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (listed_add(l, p, n) < 0)
+            return -1;
+        p = nl ? nl + 1 : end;
+    }
+    return 0;
+}
+
+int listed_read(struct listed *l, const char *path, const struct input *like, char *err,
+                size_t errlen)
+{
+    struct input in;
+    if (input_open(&in, path, err, errlen) < 0)
+        return -1;
+    in.ignore_comments = like->ignore_comments;
+    in.exts = like->exts;
+    struct buf text = {0};
+    int rc = 0;
+    while (rc == 0 && !input_done(&in)) {
+        size_t words;
+        buf_reset(&text);
+        size_t lines = input_take(&in, 4096, &text, &words, NULL);
+        if (lines) {
+            if (add_chunk_words(l, &text) < 0) {
+                snprintf(err, errlen, "%s: out of memory", path);
+                rc = -1;
+            }
+        } else if (input_fill(&in) < 0) {
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+            rc = -1;
+        }
+    }
+    buf_free(&text);
+    input_close(&in);
+    listed_seal(l);
+    return rc;
+}
+
+void listed_free(struct listed *l)
+{
+    free(l->h);
+    memset(l, 0, sizeof *l);
+}
