@@ -106,7 +106,7 @@ int tmpl_check(const char *tmpl, char *err, size_t errlen)
     return tmpl_check_keys(tmpl, NULL, 1, err, errlen);
 }
 
-static int needs_escape(unsigned char c)
+int tmpl_escapes(unsigned char c)
 {
     return c <= 0x20 || c >= 0x7f || strchr("\"#<>\\^`{|}", c);
 }
@@ -183,7 +183,7 @@ static int put_url(struct buf *out, const char *w, size_t n)
     size_t host = (size_t)(rest - w) + strcspn(rest, "/?#");
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)w[i];
-        int rc = c <= 0x20 || c == 0x7f || (i >= host && needs_escape(c) && c != '#')
+        int rc = c <= 0x20 || c == 0x7f || (i >= host && tmpl_escapes(c) && c != '#')
                      ? buf_printf(out, "%%%02X", c) : buf_append_byte(out, (char)c);
         if (rc < 0)
             return TMPL_ENOMEM;
@@ -230,7 +230,7 @@ int tmpl_fill(const char *tmpl, const struct tmpl_keys *k, const char *word, siz
         }
         for (size_t i = 0; i < n; i++) {
             unsigned char c = (unsigned char)w[i];
-            int rc = needs_escape(c) ? buf_printf(out, "%%%02X", c) : buf_append_byte(out, (char)c);
+            int rc = tmpl_escapes(c) ? buf_printf(out, "%%%02X", c) : buf_append_byte(out, (char)c);
             if (rc < 0)
                 return -1;
         }

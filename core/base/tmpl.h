@@ -38,6 +38,8 @@ enum { TMPL_RAW = 0, TMPL_URL = 1, TMPL_SHOW = 2 };
 /* Why a word makes no URL (tmpl_fill's negative returns). */
 enum { TMPL_ENOMEM = -1, TMPL_ENUL = -2, TMPL_EHOST = -3, TMPL_EIDN = -4, TMPL_ESCHEME = -5 };
 
+/* Whether a word's byte goes into a URL's path or query as %XX. */
+int tmpl_escapes(unsigned char c);
 /* Append tmpl with every {} replaced by word to out (as TMPL_URL). In the
  * path, query and fragment the bytes that cannot appear in a URL (controls,
  * space, non-ASCII, "#<>\^`{|}) are percent-encoded; '/', '?', '&' and '%'

@@ -3,6 +3,7 @@
 
 #include "base/buf.h"
 #include "base/input.h"
+#include "base/tmpl.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -10,9 +11,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The hash of the word as a URL carries it (tmpl_expand's escapes): "ü"
+ * from the list and "%C3%BC" from a link make the same request. */
 static uint64_t word_hash(const char *w, size_t n)
 {
-    return util_fnv1a(UTIL_FNV_OFFSET, w, n);
+    static const char hex[] = "0123456789ABCDEF";
+    uint64_t h = UTIL_FNV_OFFSET;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (tmpl_escapes(c)) {
+            char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+            h = util_fnv1a(h, e, 3);
+        } else {
+            h = util_fnv1a(h, &c, 1);
+        }
+    }
+    return h;
 }
 
 int listed_add(struct listed *l, const char *w, size_t n)

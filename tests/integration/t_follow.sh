@@ -54,14 +54,15 @@ check "... the list's own line (no depth)" [ "$(grep -F "\"url\":\"$B/hidden.htm
 check "... 4 followed (gone.html too), 6 words of the list" contains r2.err "salvo: 10 words, 6 hits, 0 errors, 4 followed in"
 G="$NGX_DIR/www/tree/g"
 rm -rf "$G" && mkdir -p "$G/private"
-printf 'Disallow: /g/private/\nDisallow: /g/private/key.txt\n' > "$G/robots.txt"
+printf 'Disallow: /g/private/\nDisallow: /g/private/key.txt\nDisallow: /g/%%C3%%BC\n' > "$G/robots.txt"
 echo key > "$G/private/key.txt"
-printf 'robots.txt\nkey.txt\n' > g.txt
+echo u > "$G/ü"
+printf 'robots.txt\nkey.txt\nü\n' > g.txt
 "$SALVO" -j 2 -p "$SRC_DIR/scripts/robots.lua" --recursion -u "http://tree.test:$PORT/g/{}" -w g.txt \
     -f jsonl -o g.jsonl 2> g.err
 grep -o '"url":"[^"]*"' g.jsonl | sed 's/"url":"//; s/"$//' > g.got
-printf '%s\n' robots.txt private/ private/key.txt | sed "s|^|http://tree.test:$PORT/g/|" > g.exp
-check "followed, then a directory's word: once" same_set g.got g.exp
+printf '%s\n' robots.txt private/ private/key.txt %C3%BC | sed "s|^|http://tree.test:$PORT/g/|" > g.exp
+check "followed, then a directory's word; a link's %C3%BC, the list's ü: once each" same_set g.got g.exp
 
 # 2. The links plugin: relative, absolute and full links; another site,
 # fragments and mailto passed over; a cycle (a <-> b) probed once each; a

@@ -38,14 +38,17 @@ static void words_as_the_pass_reads_them(void **s)
     (void)s;
     char path[256];
     snprintf(path, sizeof path, "%s/w.txt", dir);
-    write_list(path, "\xef\xbb\xbf" "admin\r\n#note\n\npage\nadmin\n");
+    write_list(path, "\xef\xbb\xbf" "admin\r\n#note\n\npage\nadmin\n\xc3\xbc\n");
     struct strlist exts = {0};
     strlist_add(&exts, ".php");
     struct input like = {.ignore_comments = 1, .exts = &exts};
     struct listed l = {0};
     char err[256];
     assert_int_equal(listed_read(&l, path, &like, err, sizeof err), 0);
-    assert_int_equal(l.n, 4); /* admin, admin.php, page, page.php: once each */
+    assert_int_equal(l.n, 6); /* admin, page, ü, each also .php, once each */
+    /* as a URL carries it: the list's ü is a link's %C3%BC */
+    assert_true(has(&l, "\xc3\xbc") && has(&l, "%C3%BC") && has(&l, "%C3%BC.php"));
+    assert_false(has(&l, "%c3%bc"));
     assert_true(has(&l, "admin") && has(&l, "admin.php") && has(&l, "page.php"));
     assert_false(has(&l, "#note") || has(&l, "admin\r") || has(&l, "") || has(&l, "adm"));
     listed_free(&l);
