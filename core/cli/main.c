@@ -76,6 +76,12 @@ static const char *env_proxy_for(const struct engine_settings *e, const char *te
     return http ? http : https;
 }
 
+/* Whether the scan's plugin may follow: not the default probe, not none. */
+static int may_follow(const struct conf *c)
+{
+    return c->plugin && *c->plugin && strcmp(c->plugin, "none") && strcmp(c->plugin, "baidu");
+}
+
 static void settings_of(const struct conf *c, struct settings *s)
 {
     struct worker_settings *w = &s->worker;
@@ -153,7 +159,8 @@ static void settings_of(const struct conf *c, struct settings *s)
     s->queue = (struct queue_settings){c->redis, c->queue, c->claim_idle, c->chunk, c->wordlist,
                                        c->template, c->format, c->quiet, &s->pool,
                                        c->exts.n ? &c->exts : NULL,
-                                       c->recursion ? (unsigned)c->recursion_depth : 0};
+                                       c->recursion ? (unsigned)c->recursion_depth : 0,
+                                       may_follow(c)};
 }
 
 static struct script_limits script_limits_of(const struct conf *c)

@@ -11,9 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The hash of the word as a URL carries it (tmpl_expand's escapes): "ü"
- * from the list and "%C3%BC" from a link make the same request. */
-static uint64_t word_hash(const char *w, size_t n)
+uint64_t listed_hash(const char *w, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     uint64_t h = UTIL_FNV_OFFSET;
@@ -31,15 +29,20 @@ static uint64_t word_hash(const char *w, size_t n)
 
 int listed_add(struct listed *l, const char *w, size_t n)
 {
+    return listed_add_hash(l, listed_hash(w, n));
+}
+
+int listed_add_hash(struct listed *l, uint64_t h)
+{
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap + l->cap / 2 : 1024;
-        uint64_t *h = realloc(l->h, cap * sizeof *h);
-        if (!h)
+        uint64_t *grown = realloc(l->h, cap * sizeof *grown);
+        if (!grown)
             return -1;
-        l->h = h;
+        l->h = grown;
         l->cap = cap;
     }
-    l->h[l->n++] = word_hash(w, n);
+    l->h[l->n++] = h;
     return 0;
 }
 
@@ -63,7 +66,7 @@ void listed_seal(struct listed *l)
 
 int listed_has(const struct listed *l, const char *w, size_t n)
 {
-    uint64_t x = word_hash(w, n);
+    uint64_t x = listed_hash(w, n);
     size_t lo = 0, hi = l->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;

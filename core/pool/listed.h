@@ -14,8 +14,13 @@ struct listed {
     size_t n, cap;
 };
 
-/* Add a word (then seal before asking). 0, or -1 out of memory. */
+/* A word's hash: of the word as a URL carries it (tmpl_expand's
+ * escapes), so that the list's "ü" and a link's "%C3%BC" are one. */
+uint64_t listed_hash(const char *w, size_t n);
+/* Add a word, or its hash (then seal before asking). 0, or -1 out of
+ * memory. */
 int listed_add(struct listed *l, const char *w, size_t n);
+int listed_add_hash(struct listed *l, uint64_t h);
 /* Sort; drop repeats. */
 void listed_seal(struct listed *l);
 /* Whether the word is in the sealed set. */

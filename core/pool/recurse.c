@@ -129,7 +129,7 @@ static int known(const struct journal *j, int single, const char *prefix, size_t
 
 /* The wordlist's words, read once (listed.h). 0, or -1 when there is no
  * list to read again (stdin, combined lists) or it cannot be read. */
-static int listed_ready(struct recurse *rc)
+static int list_ready(struct recurse *rc)
 {
     if (rc->listed_state)
         return rc->listed_state > 0 ? 0 : -1;
@@ -162,7 +162,7 @@ static int pass_makes(struct recurse *rc, size_t k, const char *word, size_t len
  * found before it. */
 static int in_a_pass(struct recurse *rc, const char *word, size_t len)
 {
-    if (listed_ready(rc) < 0)
+    if (list_ready(rc) < 0)
         return 0;
     for (size_t k = 0; k <= rc->j->nroots; k++)
         if (pass_makes(rc, k, word, len))
@@ -259,7 +259,7 @@ static int directory_skips(struct recurse *rc, size_t root)
     for (size_t k = 0; k + 1 < root; k++) {
         const char *w = rc->j->roots[k].prefix;
         size_t n = strlen(w);
-        if (!rc->j->roots[k].single || n <= pl || memcmp(w, prefix, pl) || listed_ready(rc) < 0 ||
+        if (!rc->j->roots[k].single || n <= pl || memcmp(w, prefix, pl) || list_ready(rc) < 0 ||
             !listed_has(&rc->listed, w + pl, n - pl))
             continue;
         if (listed_add(&rc->skip, w + pl, n - pl) < 0)

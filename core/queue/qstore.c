@@ -30,10 +30,17 @@
  * answers -2 and writes nothing, and the worker tries again.
  * The meta hash counts words done, hits, errors and results, and keeps
  * when the first chunk was stored (status's rate and ETA).
+ * A follow-up a directory's chunks probe is not stored: the worker names
+ * the lengths of its word's prefixes after which the rest is a word of
+ * the list (lens, "3,9"), and one of them that is a directory in seen
+ * (stored in this script before the follow-ups, or earlier) drops it. (A
+ * follow-up that is a word of the list never comes here; a directory
+ * found after a follow-up leaves it out of its chunks: qwork.c.)
  * KEYS: chunks results done meta workers seen. ARGV: group id seq consumer
  * time gen words n max_follows fp nf, then n times: index verdict url
- * status frame, then nf times: kind (f or d) depth word parent. Returns
- * {stored, the follow-ups over --max-follows}. */
+ * status frame, then nf times: kind (f or d) depth word parent lens.
+ * Returns {stored, the follow-ups over --max-follows}. */
+#define FOLLOW_LENS 256 /* a follow-up's lens, at most */
 #define FOLLOW_SEQ0 "4294967296"
 #define DIR_SEQ0 "8589934592"
 static const char store_lua[] =
@@ -41,12 +48,16 @@ static const char store_lua[] =
     "local n, nf = tonumber(ARGV[8]), tonumber(ARGV[11])\n"
     "local f0 = 12 + n * 5\n"
     "for i = 0, nf - 1 do\n"
-    "  if ARGV[f0 + i * 4] == 'd' and redis.call('HGET', KEYS[4], 'complete') ~= '1' then\n"
+    "  if ARGV[f0 + i * 5] == 'd' and redis.call('HGET', KEYS[4], 'complete') ~= '1' then\n"
     "    return {-2, 0}\n"
     "  end\n"
     "end\n"
     "local stored, over = 0, 0\n"
     "local function follow(b)\n"
+    "  for l in string.gmatch(ARGV[b + 4], '%d+') do\n"
+    "    local d = '\\n' .. string.sub(ARGV[b + 2], 1, tonumber(l))\n"
+    "    if redis.call('SISMEMBER', KEYS[6], d) == 1 then return end\n"
+    "  end\n"
     "  if redis.call('SADD', KEYS[6], ARGV[b + 2]) == 0 then return end\n"
     "  local k = tonumber(redis.call('HGET', KEYS[4], 'follows') or '0')\n"
     "  if k < tonumber(ARGV[9]) then\n"
@@ -82,8 +93,10 @@ static const char store_lua[] =
     "    if ARGV[b + 1] == 'error' then errors = errors + 1 end\n"
     "  end\n"
     "  for i = 0, nf - 1 do\n"
-    "    local b = f0 + i * 4\n"
-    "    if ARGV[b] == 'd' then dir(b) else follow(b) end\n"
+    "    if ARGV[f0 + i * 5] == 'd' then dir(f0 + i * 5) end\n"
+    "  end\n"
+    "  for i = 0, nf - 1 do\n"
+    "    if ARGV[f0 + i * 5] == 'f' then follow(f0 + i * 5) end\n"
     "  end\n"
     "  redis.call('HINCRBY', KEYS[4], 'hits', hits)\n"
     "  redis.call('HINCRBY', KEYS[4], 'errors', errors)\n"
@@ -141,6 +154,8 @@ static void qstore_on_stored(redisAsyncContext *ac, void *reply, void *pd)
     }
     if (stored == 0)
         q->twice++;
+    if (stored == 1)
+        q->in_list += h->in_list;
     if (stored == -1)
         log_msg(LOG_WARN, "queue \"%s\": chunk %llu was taken from a push that is gone "
                 "(the queue was dropped, or dropped and pushed again): its results are not "
@@ -153,18 +168,107 @@ static void qstore_on_stored(redisAsyncContext *ac, void *reply, void *pd)
         }
 }
 
-void qstore_send(struct qw *q, struct held *h)
+/* The reply to load_listed(): the push's words' hashes, or nil while the
+ * push goes on. */
+static void qstore_on_listed(redisAsyncContext *ac, void *reply, void *pd)
 {
-    size_t nf = 0;
+    struct qw *q = ac->data;
+    redisReply *r = reply;
+    (void)pd;
+    if (reply)
+        q->last_reply = util_now();
+    q->listed_loading = 0;
+    if (!r || r->type == REDIS_REPLY_NIL || r->type == REDIS_REPLY_ERROR)
+        return; /* asked again */
+    q->listed_state = -1;
+    if (r->type != REDIS_REPLY_STRING || !r->len || r->len % 8) {
+        log_msg(LOG_DEBUG, "queue \"%s\": no words' hashes kept: a follow-up that is a word of "
+                "the list is probed once more", q->c->queue);
+        return;
+    }
+    for (size_t i = 0; i + 8 <= r->len; i += 8) {
+        uint64_t v = 0;
+        for (int b = 7; b >= 0; b--)
+            v = v << 8 | (unsigned char)r->str[i + (size_t)b];
+        if (listed_add_hash(&q->listed, v) < 0) {
+            log_msg(LOG_WARN, "queue \"%s\": out of memory for the list's words: a follow-up "
+                    "that is one of them is probed once more", q->c->queue);
+            listed_free(&q->listed);
+            return;
+        }
+    }
+    listed_seal(&q->listed);
+    q->listed_state = 1;
+}
+
+/* Whether the list's hashes are known (read, or known to be absent);
+ * asks for them if not. */
+static int hashes_known(struct qw *q)
+{
+    static const char lua[] =
+        "if redis.call('HGET', KEYS[1], 'complete') ~= '1' then return false end\n"
+        "return redis.call('GET', KEYS[2]) or ''\n";
+    if (q->listed_state)
+        return 1;
+    if (!q->listed_loading && q->up && q->ac) {
+        const char *a[] = {"EVAL", lua, "2", q->k_meta, q->k_listed};
+        q->listed_loading = 1;
+        qconn_send(q, qstore_on_listed, NULL, 5, a);
+    }
+    return 0;
+}
+
+/* Follow-up records the store script gets: not those the list's chunks
+ * probe. With lens, for those kept, the prefix lengths after which the
+ * rest is a word of the list ("" if none). */
+static int keep_follow(struct qw *q, const struct recurse_rec *fr, char *lens, size_t lenslen)
+{
+    lens[0] = '\0';
+    if (!fr->single || q->listed_state != 1)
+        return 1;
+    if (listed_has(&q->listed, fr->word, fr->len))
+        return 0;
+    size_t at = 0;
+    for (size_t i = 1; i < fr->len; i++)
+        if (fr->word[i - 1] == '/' && listed_has(&q->listed, fr->word + i, fr->len - i) &&
+            at + 24 < lenslen)
+            at += (size_t)snprintf(lens + at, lenslen - at, "%s%zu", at ? "," : "", i);
+    return 1;
+}
+
+static int has_follows(const struct held *h)
+{
     struct recurse_rec fr;
     const char *fend = h->follows.p ? h->follows.p + h->follows.len : NULL;
     for (const char *at = h->follows.p; recurse_rec_next(&at, fend, &fr);)
-        nf++;
-    size_t argc = 20 + 5 * (size_t)h->nframes + 4 * nf;
+        if (fr.single)
+            return 1;
+    return 0;
+}
+
+void qstore_send(struct qw *q, struct held *h)
+{
+    if (has_follows(h) && !hashes_known(q)) {
+        h->retry_at = util_now() + 0.25;
+        return;
+    }
+    size_t nf = 0;
+    struct recurse_rec fr;
+    const char *fend = h->follows.p ? h->follows.p + h->follows.len : NULL;
+    char lens0[FOLLOW_LENS];
+    h->in_list = 0;
+    for (const char *at = h->follows.p; recurse_rec_next(&at, fend, &fr);) {
+        if (keep_follow(q, &fr, lens0, sizeof lens0))
+            nf++;
+        else
+            h->in_list++;
+    }
+    size_t argc = 20 + 5 * (size_t)h->nframes + 5 * nf;
     const char **argv = calloc(argc, sizeof *argv);
     size_t *len = calloc(argc, sizeof *len);
     char *nums = calloc((size_t)h->nframes + nf + 8, 48);
-    if (!argv || !len || !nums)
+    char *lens = calloc(nf + 1, FOLLOW_LENS);
+    if (!argv || !len || !nums || !lens)
         goto out;
     char *num = nums;
 #define NUM(fmt, v) (snprintf(num, 48, fmt, v), num += 48, num - 48)
@@ -184,7 +288,7 @@ void qstore_send(struct qw *q, struct held *h)
     argv[k++] = q->consumer;
     argv[k++] = NUM("%lld", (long long)time(NULL));
     argv[k++] = h->gen;
-    argv[k++] = NUM("%zu", h->words);
+    argv[k++] = NUM("%zu", h->words + h->dropped);
     size_t nargs = k;
     argv[k++] = NUM("%u", h->nframes);
     argv[k++] = NUM("%llu", (unsigned long long)q->c->pool->max_follows);
@@ -223,7 +327,10 @@ void qstore_send(struct qw *q, struct held *h)
         len[k++] = ends[i] - off;
         off = ends[i];
     }
+    char *ln = lens;
     for (const char *at = h->follows.p; recurse_rec_next(&at, fend, &fr);) {
+        if (!keep_follow(q, &fr, ln, FOLLOW_LENS))
+            continue;
         argv[k] = fr.single ? "f" : "d";
         len[k++] = 1;
         argv[k] = NUM("%u", (unsigned)fr.depth);
@@ -234,6 +341,9 @@ void qstore_send(struct qw *q, struct held *h)
         argv[k] = fr.parent;
         len[k] = strlen(argv[k]);
         k++;
+        argv[k] = ln;
+        len[k++] = strlen(ln);
+        ln += FOLLOW_LENS;
     }
 #undef NUM
     if (n != h->nframes) { /* cannot happen: the frames were made here */
@@ -250,6 +360,7 @@ out:
     free(argv);
     free(len);
     free(nums);
+    free(lens);
 }
 
 void qstore_send_all(struct qw *q, double now)

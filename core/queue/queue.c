@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "base/msg.h"
 #include "out/out.h"
+#include "pool/listed.h"
 #include "pool/pooltypes.h"
 #include "base/util.h"
 
@@ -259,6 +260,29 @@ static int keep_chunk(redisContext *r, const char *key, uint64_t seq, const stru
     return redisAppendCommandArgv(r, 4, argv, len) == REDIS_OK ? 0 : -1;
 }
 
+/* The chunk's words as hashes (listed.h), appended to the listed string,
+ * 8 bytes a word, little-endian: a worker tells from them a follow-up the
+ * list's chunks probe anyway. */
+static int keep_hashes(redisContext *r, const char *key, const struct buf *text, struct buf *h)
+{
+    buf_reset(h);
+    const char *p = text->p, *end = p + text->len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        uint64_t v = listed_hash(p, n);
+        unsigned char le[8];
+        for (int i = 0; i < 8; i++)
+            le[i] = (unsigned char)(v >> (8 * i));
+        if (buf_append(h, le, 8) < 0)
+            return -1;
+        p = nl ? nl + 1 : end;
+    }
+    const char *argv[] = {"APPEND", key, h->p};
+    size_t len[] = {6, strlen(key), h->len};
+    return redisAppendCommandArgv(r, 3, argv, len) == REDIS_OK ? 0 : -1;
+}
+
 /* A push's generation: 16 hex digits no other push makes. Every chunk
  * carries it and a result is stored only while the queue's meta has it,
  * so a queue dropped and pushed again never takes a late worker's
@@ -278,10 +302,11 @@ static void new_generation(char out[17])
 static int push_words(redisContext *r, const struct queue_settings *c, const char *fp,
                       const char *gen, struct input *in, uint64_t *chunks, uint64_t *words)
 {
-    char key[256], list[256];
+    char key[256], list[256], listed[256];
     queue_key(c, "chunks", key, sizeof key);
     queue_key(c, "list", list, sizeof list);
-    struct buf text = {0};
+    queue_key(c, "listed", listed, sizeof listed);
+    struct buf text = {0}, hashes = {0};
     size_t have = 0;
     long pending = 0;
     int rc = 0;
@@ -294,11 +319,12 @@ static int push_words(redisContext *r, const struct queue_settings *c, const cha
         if (full && have) {
             if (add_chunk(r, key, *chunks, fp, gen, &text, have) < 0 ||
                 (c->recursion && keep_chunk(r, list, *chunks, &text) < 0) ||
+                (c->may_follow && keep_hashes(r, listed, &text, &hashes) < 0) ||
                 queue_drain(r, &pending, 256) < 0) {
                 rc = -1;
                 break;
             }
-            pending += 1 + (c->recursion != 0);
+            pending += 1 + (c->recursion != 0) + (c->may_follow != 0);
             (*chunks)++;
             *words += have;
             have = 0;
@@ -315,6 +341,7 @@ static int push_words(redisContext *r, const struct queue_settings *c, const cha
     if (rc == 0 && queue_drain(r, &pending, 0) < 0)
         rc = -1;
     buf_free(&text);
+    buf_free(&hashes);
     return rc;
 }
 
@@ -736,7 +763,7 @@ out:
 int queue_drop(const struct queue_settings *c)
 {
     static const char *const what[] = {"chunks", "results", "done", "meta", "workers", "seen",
-                                       "list"};
+                                       "list", "listed"};
     struct queue_url u;
     redisContext *r = connect_sync(c, &u);
     if (!r)

@@ -46,6 +46,9 @@ struct queue_settings {
     const struct pool_settings *pool;   /* work */
     const struct strlist *exts;         /* push: -e, or NULL */
     unsigned recursion;                 /* push: --recursion keeps the words (list) */
+    int may_follow;                     /* push: the plugin may follow: the words' hashes
+                                           are kept (listed), to know a follow-up the
+                                           list's chunks probe */
 };
 
 struct queue_url {

@@ -119,6 +119,84 @@ static void let_go(struct qw *q, const char *id)
     qconn_send(q, NULL, NULL, 9, a);
 }
 
+/* The reply to ask_followed(): its words that are follow-ups already
+ * (1s, in the words' order) are taken out of the chunk. */
+static void qwork_on_followed(redisAsyncContext *ac, void *reply, void *pd)
+{
+    struct qw *q = ac->data;
+    struct held *h = pd;
+    redisReply *r = reply;
+    if (reply)
+        q->last_reply = util_now();
+    h->loading = 0;
+    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != h->words) {
+        buf_reset(&h->text); /* its words are asked for again at the next tick */
+        return;
+    }
+    char *p = h->text.p, *end = p + h->text.len;
+    size_t out = 0, kept = 0;
+    for (size_t i = 0; p < end; i++) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (r->element[i]->type != REDIS_REPLY_INTEGER || !r->element[i]->integer) {
+            if (out)
+                h->text.p[out++] = '\n';
+            memmove(h->text.p + out, p, n);
+            out += n;
+            kept++;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    h->text.len = out;
+    h->dropped = h->words - kept;
+    q->dropped += h->dropped;
+    h->words = kept;
+    h->ref[0] = '\0';
+    if (!kept) { /* every word followed before: stored with no results */
+        h->given = h->scanned = 1;
+        qstore_send(q, h);
+    }
+}
+
+/* A directory's words that a script followed before the directory was
+ * found are not probed once more (a follow-up found after it is not
+ * stored: qstore.c): which of them the seen set holds. 0 when asked. */
+static int ask_followed(struct qw *q, struct held *h)
+{
+    size_t pl = strlen(h->from.prefix), argc = 2 + h->words;
+    const char **argv = calloc(argc, sizeof *argv);
+    size_t *len = calloc(argc, sizeof *len);
+    struct buf all = {0};
+    int rc = -1;
+    if (!argv || !len || buf_reserve(&all, h->text.len + h->words * (pl + 1)) < 0)
+        goto out;
+    argv[0] = "SMISMEMBER";
+    argv[1] = q->k_seen;
+    len[0] = 10;
+    len[1] = strlen(q->k_seen);
+    const char *p = h->text.p, *end = p + h->text.len;
+    size_t k = 2;
+    while (p < end && k < argc) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        argv[k] = all.p + all.len; /* reserved: the buffer does not move */
+        len[k++] = pl + n;
+        buf_append(&all, h->from.prefix, pl);
+        buf_append(&all, p, n);
+        p = nl ? nl + 1 : end;
+    }
+    if (k != argc)
+        goto out;
+    h->loading = 1; /* hiredis has the command written out when this returns */
+    qconn_send_argv(q, qwork_on_followed, h, (int)argc, argv, len);
+    rc = 0;
+out:
+    buf_free(&all);
+    free(argv);
+    free(len);
+    return rc;
+}
+
 /* A directory's chunk (--recursion) names a chunk of the push by its seq
  * (ref): its words come from the list hash, asked for here. */
 static void qwork_on_words(redisAsyncContext *ac, void *reply, void *pd)
@@ -148,6 +226,8 @@ static void qwork_on_words(redisAsyncContext *ac, void *reply, void *pd)
     h->words = 1;
     for (size_t c = 0; c < r->len; c++)
         h->words += r->str[c] == '\n';
+    if (q->c->may_follow && h->from.prefix && ask_followed(q, h) == 0)
+        return;
     h->ref[0] = '\0';
 }
 
@@ -535,6 +615,7 @@ static void init_keys(struct qw *q)
     queue_key(q->c, "results", q->k_results, sizeof q->k_results);
     queue_key(q->c, "seen", q->k_seen, sizeof q->k_seen);
     queue_key(q->c, "list", q->k_list, sizeof q->k_list);
+    queue_key(q->c, "listed", q->k_listed, sizeof q->k_listed);
     queue_key(q->c, "done", q->k_done, sizeof q->k_done);
     queue_key(q->c, "meta", q->k_meta, sizeof q->k_meta);
     queue_key(q->c, "workers", q->k_workers, sizeof q->k_workers);
@@ -654,6 +735,11 @@ int qwork_run(const struct queue_settings *c, struct plugin *plugin, const char 
     if (q->wordless)
         log_msg(LOG_WARN, "queue \"%s\": %llu directory chunk(s) had no words in the queue: "
                 "left unscanned", c->queue, (unsigned long long)q->wordless);
+    if (q->in_list || q->dropped)
+        log_msg(LOG_DEBUG, "queue \"%s\": %llu follow-up(s) not stored and %llu directory "
+                "word(s) not probed: the list's or a directory's chunks probe them",
+                c->queue, (unsigned long long)q->in_list, (unsigned long long)q->dropped);
+    listed_free(&q->listed);
     if (q->fatal)
         rc = q->fatal;
     else if ((left || q->wordless) && rc == 0)

@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "queue/queue.h"
+#include "pool/listed.h"
 #include "pool/pooltypes.h"
 
 
@@ -21,7 +22,9 @@ struct held {
     char gen[24];         /* the push that made it ("" before generations) */
     uint64_t seq, tag;
     struct buf text;
-    size_t words;
+    size_t words;         /* words handed to the pool */
+    size_t dropped;       /* a directory's words followed before it: not probed */
+    uint64_t in_list;     /* follow-ups the list's chunks probe: not stored */
     int given;            /* handed to the pool */
     int scanned;          /* its results are in frames */
     int sending;          /* the store command is in flight */
@@ -40,7 +43,7 @@ struct qw {
     int diff_pending;     /* a refusal waits for the queue's options, to name the difference */
     struct queue_url u;
     char k_chunks[256], k_results[256], k_done[256], k_meta[256], k_workers[256], k_seen[256];
-    char k_list[256];
+    char k_list[256], k_listed[256];
     char consumer[192];
     const char *fp, *config;
     uv_loop_t loop;
@@ -66,6 +69,14 @@ struct qw {
     uint64_t taken_over;       /* chunks claimed from other workers */
     uint64_t over_follows;     /* follow-ups past the queue's --max-follows */
     int dir_wait_said;         /* a directory waited for the push to end */
+    /* The push's words as hashes (its listed string), read at the first
+     * follow-up once the push is complete: a follow-up the list's chunks
+     * probe, or a directory's, is not stored. */
+    struct listed listed;
+    int listed_state;          /* 0 not read yet, 1 read, -1 none kept */
+    int listed_loading;
+    uint64_t in_list;          /* follow-ups not stored for that */
+    uint64_t dropped;          /* directories' words not probed: followed before */
 };
 
 /* The `queue work` subcommand: take chunks from the queue, scan them with

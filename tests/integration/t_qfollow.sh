@@ -173,6 +173,33 @@ check "and counted at the end" grep -q '4 directory chunk(s) had no words in the
 urls ml.jsonl > ml.txt
 grep -v '/tree/t[1-4]/' one.txt > top.txt
 check "the rest is scanned: the 5 results of the top level" same_set ml.txt top.txt
+# A follow-up that the list's chunks or a directory's probe anyway is
+# probed once: idx.html links to top.html (a word of the list), to
+# sub/k.html (sub is a directory of the list, k.html a word of it), to
+# late/k.html and to only.html, which links to late: the directory late/
+# is found after late/k.html was followed, and its chunks leave it out.
+# One salvo, then two machines through the queue.
+L="$F/lst"
+mkdir -p "$L/sub" "$L/late"
+echo '<a href="top.html">t</a> <a href="sub/k.html">k</a> <a href="late/k.html">l</a> <a href="only.html">o</a>' > "$L/idx.html"
+echo '<a href="late">l</a>' > "$L/only.html"
+echo top > "$L/top.html"; echo k > "$L/sub/k.html"; echo k > "$L/late/k.html"
+printf '%s\n' idx.html top.html k.html sub > lw.txt
+LK=(-p "$LINKS" -u "$B/$D/lst/{}" --recursion)
+printf "$B/$D/lst/%s\n" idx.html top.html sub sub/k.html only.html late late/k.html > lexp.txt
+"$SALVO" -q -j 2 "${LK[@]}" -w lw.txt -f jsonl -o lone.jsonl 2> lone.err
+urls lone.jsonl > lone.txt
+check "followed and in the list: one salvo probes each once" same_set lone.txt lexp.txt
+"$SALVO" queue drop "${Q[@]}" 2> /dev/null
+"$SALVO" queue push "${Q[@]}" "${LK[@]}" -w lw.txt --chunk 1 2> /dev/null
+"$SALVO" queue work "${Q[@]}" "${LK[@]}" -v -j 1 -f jsonl -o lm1.jsonl 2> lm1.err & lw1=$!
+"$SALVO" queue work "${Q[@]}" "${LK[@]}" -v -j 1 -f jsonl -o lm2.jsonl 2> lm2.err; rc2=$?
+wait $lw1; rc1=$?
+check "followed and in the list, queue: both machines exit 0 ($rc1, $rc2)" [ "$rc1" = 0 ] && [ "$rc2" = 0 ]
+"$SALVO" queue collect "${Q[@]}" -f jsonl > lall.jsonl 2> /dev/null
+urls lall.jsonl > lall.txt
+check "followed and in the list, queue: each once" same_set lall.txt lexp.txt
+check "... late/k.html left out of the chunks of late/" [ "$(sed -n 's/.* and \([0-9]*\) directory word(s) not probed.*/\1/p' lm1.err lm2.err | awk '{ s += $1 } END { print s + 0 }')" = 1 ]
 # --recursion through the queue against another server, over IPv6:
 # Python's http.server on [::1] (a directory without '/' is a 301 to it,
 # with '/' a listing). Two machines find what one salvo finds.
