@@ -206,6 +206,38 @@ static void one_host_busy_core(void **s)
     assert_true(r.lowest >= 30); /* the periodic tries of a quarter less */
 }
 
+/* The same target shared with other workers (-j 2 and more): the probes
+ * queue at the target, but the worker's core is the limit, so the shared
+ * rule (no growth while the probes queue where others wait too) does not
+ * hold: the window moves exactly as a lone worker's, periodic tries of a
+ * larger window included. */
+static void one_host_busy_core_shared(void **s)
+{
+    (void)s;
+    struct target t = {.lat = 0.0001, .cpu_cap = 25000, .conn_cost = 0.0015, .small_cost = 10,
+                       .fail_above = ~0u, .noise = 0.1};
+    unsigned cur[2], lowest[2], moves[2];
+    double rate[2];
+    for (int shared = 0; shared < 2; shared++) {
+        struct window w;
+        struct run r = {.now = 1000 * MS, .seed = 11};
+        window_init(&w, 32, 10, 4096, r.now, r.cpu);
+        w.shared = shared;
+        r.lowest = ~0u;
+        simulate(&w, &t, 60, &r);
+        cur[shared] = w.cur;
+        lowest[shared] = r.lowest;
+        moves[shared] = r.moves;
+        rate[shared] = r.probes / r.secs;
+    }
+    print_message("one_host_busy_core_shared: window %u/%u, lowest %u/%u, moves %u/%u, "
+                  "%.0f/%.0f per s\n", cur[0], cur[1], lowest[0], lowest[1], moves[0], moves[1],
+                  rate[0], rate[1]);
+    assert_int_equal(cur[1], cur[0]);
+    assert_int_equal(lowest[1], lowest[0]);
+    assert_int_equal(moves[1], moves[0]);
+}
+
 /* One near host on a busy machine: a period's rate is off by up to 30 %
  * either way, whatever the window (on 2 cores, 4,000 to 27,000/s were
  * seen at one window). Chance highs must not ratchet the window up: the
@@ -434,6 +466,7 @@ int main(void)
                                        cmocka_unit_test(distant_cheap),
                                        cmocka_unit_test(near), cmocka_unit_test(one_host),
                                        cmocka_unit_test(one_host_busy_core),
+                                       cmocka_unit_test(one_host_busy_core_shared),
                                        cmocka_unit_test(one_host_noisy),
                                        cmocka_unit_test(multiplexed),
                                        cmocka_unit_test(failures), cmocka_unit_test(not_the_limit),
