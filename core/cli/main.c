@@ -155,7 +155,7 @@ static void settings_of(const struct conf *c, struct settings *s)
                                      c->max_time, NULL,
                                      c->recursion ? (unsigned)c->recursion_depth : 0,
                                      c->wordlist, (unsigned)c->max_depth,
-                                     (uint64_t)c->max_follows};
+                                     (uint64_t)c->max_follows, may_follow(c)};
     s->queue = (struct queue_settings){c->redis, c->queue, c->claim_idle, c->chunk, c->wordlist,
                                        c->template, c->format, c->quiet, &s->pool,
                                        c->exts.n ? &c->exts : NULL,

@@ -64,9 +64,54 @@ void listed_seal(struct listed *l)
     l->n = k;
 }
 
+/* The open table's slot for x: its own, or the empty one it would take
+ * (0 marks an empty slot, so a hash of 0 is kept as 1). */
+static size_t slot(const struct listed *l, uint64_t x)
+{
+    size_t i = (size_t)(x ^ (x >> 29)) & (l->cap - 1);
+    while (l->h[i] && l->h[i] != x)
+        i = (i + 1) & (l->cap - 1);
+    return i;
+}
+
+static int open_grow(struct listed *l)
+{
+    size_t cap = l->cap ? l->cap * 2 : 1024;
+    uint64_t *old = l->h, *t = calloc(cap, sizeof *t);
+    if (!t)
+        return -1;
+    size_t was = l->cap;
+    l->h = t;
+    l->cap = cap;
+    for (size_t i = 0; i < was; i++)
+        if (old[i])
+            l->h[slot(l, old[i])] = old[i];
+    free(old);
+    return 0;
+}
+
+int listed_put(struct listed *l, const char *w, size_t n)
+{
+    uint64_t x = listed_hash(w, n);
+    x += !x;
+    l->open = 1;
+    if ((l->n + 1) * 2 > l->cap && open_grow(l) < 0)
+        return -1;
+    size_t i = slot(l, x);
+    if (!l->h[i]) {
+        l->h[i] = x;
+        l->n++;
+    }
+    return 0;
+}
+
 int listed_has(const struct listed *l, const char *w, size_t n)
 {
     uint64_t x = listed_hash(w, n);
+    if (l->open) {
+        x += !x;
+        return l->cap && l->h[slot(l, x)] == x;
+    }
     size_t lo = 0, hi = l->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;

@@ -10,8 +10,9 @@
 struct input;
 
 struct listed {
-    uint64_t *h;   /* sorted, no two the same, once sealed */
+    uint64_t *h;   /* sorted, no two the same, once sealed; or, open, a table */
     size_t n, cap;
+    int open;      /* filled with listed_put: asked while it grows */
 };
 
 /* A word's hash: of the word as a URL carries it (tmpl_expand's
@@ -21,9 +22,12 @@ uint64_t listed_hash(const char *w, size_t n);
  * memory. */
 int listed_add(struct listed *l, const char *w, size_t n);
 int listed_add_hash(struct listed *l, uint64_t h);
+/* Add a word to an open set (a table of hashes at most half full, 16
+ * bytes a word), which may be asked at any time. 0, or -1 out of memory. */
+int listed_put(struct listed *l, const char *w, size_t n);
 /* Sort; drop repeats. */
 void listed_seal(struct listed *l);
-/* Whether the word is in the sealed set. */
+/* Whether the word is in the set (sealed, or open). */
 int listed_has(const struct listed *l, const char *w, size_t n);
 /* Every word of the file at path as `like` reads it (its -e and comment
  * rule; no shard, no lines passed over: other shards and earlier runs

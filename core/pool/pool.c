@@ -476,7 +476,7 @@ static int run(const struct pool_settings *c, struct plugin *plugin, struct inpu
     struct pool p = {.c = c, .in = in, .src = src, .out = out, .st = st, .n = (int)c->procs,
                      .j = j};
     struct recurse_limits rl = {!src, c->recursion, c->follow_depth, c->max_follows,
-                                c->template};
+                                c->template, c->may_follow};
     recurse_init(&p.rec, &rl, c->wordlist, j, in);
     int resuming = j->lines.low || j->lines.n || j->nroots;
     if (resuming) { /* pass over what is done */

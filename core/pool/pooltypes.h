@@ -33,6 +33,7 @@ struct pool_settings {
     const char *wordlist;       /* --recursion: read again under each directory */
     unsigned follow_depth;      /* --max-depth: levels of salvo.follow() */
     uint64_t max_follows;       /* --max-follows: follow-ups in a scan */
+    int may_follow;             /* the plugin may follow: a list from stdin is kept */
 };
 
 

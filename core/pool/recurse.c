@@ -28,6 +28,9 @@ void recurse_init(struct recurse *rc, const struct recurse_limits *lim, const ch
     rc->j = j;
     rc->base = base;
     rc->rin.fd = -1;
+    rc->growing = lim->may_follow && wordlist && !strcmp(wordlist, "-");
+    if (rc->growing) /* filled as the pass takes the words */
+        rc->listed_state = 1;
     for (size_t k = 0; k < j->nroots; k++) /* resumed: the roots found before count */
         j->roots[k].single ? rc->follows++ : rc->dirs++;
     prog_passes(1 + rc->dirs, rc->follows);
@@ -213,6 +216,8 @@ int recurse_commit(struct recurse *rc, const struct buf *found)
         }
         if (single && over_follows(rc, prefix, plen, parent))
             continue;
+        if (single && rc->growing && listed_put(&rc->followed, prefix, plen) < 0)
+            rc->growing = 0; /* out of memory: the pass no longer drops them */
         if (!journal_add_root(rc->j, prefix, plen, parent, depth, single)) {
             log_msg(LOG_ERR, "out of memory: %.*s (from %s) is not scanned", (int)plen, prefix,
                     parent);
@@ -269,17 +274,36 @@ static int directory_skips(struct recurse *rc, size_t root)
     return 0;
 }
 
+/* Whether the pass drops this word of its chunk; a list's word from
+ * stdin is kept in mind. */
+static int drops(struct recurse *rc, const char *w, size_t n, size_t pl)
+{
+    if (rc->root > 0)
+        return n > pl && listed_has(&rc->skip, w + pl, n - pl);
+    if (listed_has(&rc->followed, w, n))
+        return 1;
+    if (listed_put(&rc->listed, w, n) < 0) {
+        log_msg(LOG_WARN, "follow-ups: out of memory for the list's words: a follow-up that is "
+                "one of them may be probed once more");
+        rc->growing = 0;
+        rc->listed_state = -1;
+        listed_free(&rc->listed);
+    }
+    return 0;
+}
+
 size_t recurse_filter(struct recurse *rc, struct buf *text, struct buf *offs)
 {
-    if (!rc->skip.n || !text->len)
+    int from_stdin = rc->root == 0 && rc->growing;
+    if ((!rc->skip.n && !from_stdin) || !text->len)
         return 0;
-    size_t pl = rc->rin.prefix_len, i = 0, gone = 0, out = 0, o = 0;
+    size_t pl = rc->root > 0 ? rc->rin.prefix_len : 0, i = 0, gone = 0, out = 0, o = 0;
     char *p = text->p, *end = p + text->len;
     uint32_t *offv = offs ? (uint32_t *)offs->p : NULL;
     while (p < end) {
         char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (n > pl && listed_has(&rc->skip, p + pl, n - pl)) {
+        if (drops(rc, p, n, pl)) {
             gone++;
         } else {
             if (out)
@@ -364,6 +388,7 @@ void recurse_finish(struct recurse *rc)
 {
     listed_free(&rc->listed);
     listed_free(&rc->skip);
+    listed_free(&rc->followed);
     if (rc->in_list)
         log_msg(LOG_DEBUG, "follow-ups: %llu not probed once more: a pass probes them",
                 (unsigned long long)rc->in_list);

@@ -43,6 +43,11 @@ struct recurse {
     int listed_state;         /* 0 not read yet, 1 read, -1 none (stdin, combined lists) */
     uint64_t in_list;         /* follow-ups not kept: a pass probes them */
     struct listed skip;       /* the current directory's words followed before */
+    /* A list from stdin cannot be read again: its words are kept as the
+     * wordlist's pass takes them (listed, open), and the pass drops the
+     * words followed before it came to them (followed). */
+    int growing;
+    struct listed followed;
 };
 
 struct recurse_limits {
@@ -51,6 +56,7 @@ struct recurse_limits {
     unsigned follow_depth;    /* --max-depth */
     uint64_t max_follows;     /* --max-follows */
     const char *template;     /* a follow-up's URL, to know it from its parent's */
+    int may_follow;           /* the plugin may follow (a list from stdin is kept) */
 };
 void recurse_init(struct recurse *rc, const struct recurse_limits *lim, const char *wordlist,
                   struct journal *j, const struct input *base);
@@ -82,9 +88,9 @@ int recurse_commit(struct recurse *rc, const struct buf *found);
  * lines done in an earlier run passed over), or NULL if no root waits
  * (yet), or on an error (*failed set, said). */
 struct input *recurse_next(struct recurse *rc, int *failed);
-/* A directory's chunk of words ('\n'-separated in text, a uint32_t line
- * offset each in offs): those probed before as follow-ups are taken out.
- * Returns how many. */
+/* A chunk of words just taken ('\n'-separated in text, a uint32_t line
+ * offset each in offs): those probed before as follow-ups are taken out
+ * (a directory's, or a list's from stdin). Returns how many. */
 size_t recurse_filter(struct recurse *rc, struct buf *text, struct buf *offs);
 /* Roots not started yet. */
 int recurse_waiting(const struct recurse *rc);

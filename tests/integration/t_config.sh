@@ -32,8 +32,8 @@ check "--timeout 0 refused as its range says (exit $?)" contains t0.err "option 
 printf 'a\nb\n' > self.txt
 "$SALVO" -q -w self.txt -o self.txt --connect-to "$CT" 2> self.err
 check "-o naming the wordlist: exit 2" [ $? -eq 2 ]
-check "-o naming the wordlist: said, the list intact" contains self.err "-o self.txt is the wordlist self.txt" && \
-    [ "$(cat self.txt)" = "$(printf 'a\nb')" ]
+check "-o naming the wordlist: said, the list intact" contains self.err "-o self.txt is the wordlist self.txt"
+check "-o naming the wordlist: said, the list intact (and)" [ "$(cat self.txt)" = "$(printf 'a\nb')" ]
 "$SALVO" -q -w self.txt --state self.txt --connect-to "$CT" 2> self2.err
 check "--state naming the wordlist: refused" contains self2.err "--state self.txt is the wordlist self.txt"
 # The user's configuration home: $XDG_CONFIG_HOME/salvo/salvo.ini is read

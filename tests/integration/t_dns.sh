@@ -107,10 +107,12 @@ check "--resolver curl" same_set curl.out <(printf 'http://hit-1.plain.dns.test:
 
 # Bad resolver settings stop salvo before any request.
 "$SALVO" -q -r 'not-an-ip' -w w.txt 2> bad.err; rc=$?
-check "bad resolver: exit 2, named" [ $rc -eq 2 ] && contains bad.err 'option --resolvers: "not-an-ip" is neither a file nor IP[:PORT]'
+check "bad resolver: exit 2, named" [ $rc -eq 2 ]
+check "bad resolver: exit 2, named (and)" contains bad.err 'option --resolvers: "not-an-ip" is neither a file nor IP[:PORT]'
 printf '127.0.0.1\nbogus line\n' > badr.txt
 "$SALVO" -q -r badr.txt -w w.txt 2> bad.err; rc=$?
-check "bad resolvers file: file:line" [ $rc -eq 2 ] && contains bad.err 'badr.txt:2: "bogus line" is not IP[:PORT]'
+check "bad resolvers file: file:line" [ $rc -eq 2 ]
+check "bad resolvers file: file:line (and)" contains bad.err 'badr.txt:2: "bogus line" is not IP[:PORT]'
 # A new name per probe on one address (the default job) goes through
 # salvo's own HTTP/1.1 client, keeping connections per address: the same
 # verdicts, statuses and lengths as curl's, and not one transfer by curl.

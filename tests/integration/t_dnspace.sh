@@ -32,8 +32,8 @@ seq -f 'auto%g' 3000 > auto.txt
     -f jsonl --errors -w auto.txt > auto.jsonl 2> auto.err
 rc=$?
 kill -TERM $l2pid; wait $l2pid 2>/dev/null
-check "-t auto behind a paced resolver: exit 0 ($rc), 3000 answers" \
-    [ $rc -eq 0 ] && [ "$(grep -c '"status":' auto.jsonl)" -eq 3000 ]
+check "-t auto behind a paced resolver: exit 0 ($rc), 3000 answers" [ $rc -eq 0 ]
+check "-t auto behind a paced resolver: exit 0 ($rc), 3000 answers (and)" [ "$(grep -c '"status":' auto.jsonl)" -eq 3000 ]
 check "... the pace was learnt" grep -q 'answers fell behind the queries: paced at' auto.err
 check "... the window stayed while the pace was the limit: $(grep -o -- '-t auto: [0-9]* -> [0-9]*\|paced at [0-9]*' auto.err | tr '\n' ' ')" \
     awk '/paced at/ { paced = 1 } paced && /-t auto: [0-9]+ -> [0-9]+/ { moved = 1 } END { exit !(paced && !moved) }' auto.err

@@ -25,6 +25,7 @@ run -c x.ini -f jsonl > ini.jsonl
 check "extract in the INI file" grep -q '"fields":{"key":"AbCdEf0123456789XyZ_"}' ini.jsonl
 for bad in 'nocolon' 'url:x' 'n:a(' ':x'; do
     run --extract "$bad" > /dev/null 2> bad.err; rc=$?
-    check "refused: --extract '$bad' (exit $rc)" [ $rc -eq 2 ] && grep -q 'option --extract' bad.err
+    check "refused: --extract '$bad' (exit $rc)" [ $rc -eq 2 ]
+    check "refused: --extract '$bad' (exit $rc) (and)" grep -q 'option --extract' bad.err
 done
 finish

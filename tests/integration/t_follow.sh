@@ -52,6 +52,25 @@ printf '%s\n' robots.txt hidden.html secret-page.html private/ sitemap.xml stati
 check "in the list: each URL once" same_set r2.got r2.exp
 check "... the list's own line (no depth)" [ "$(grep -F "\"url\":\"$B/hidden.html\"" r2.jsonl | grep -c '"depth"')" -eq 0 ]
 check "... 4 followed (gone.html too), 6 words of the list" contains r2.err "salvo: 10 words, 6 hits, 0 errors, 4 followed in"
+# The list from stdin (a FIFO the test holds): hidden.html given before
+# robots.txt is probed once, as the list's; private/ given after
+# robots.txt's result (and with it its follow-ups) is out is dropped from
+# the list: the follow-up probes it (follow-ups wait for the list's end).
+mkfifo in.fifo
+"$SALVO" -j 1 -p "$SRC_DIR/scripts/robots.lua" -u "$U" -w - -f jsonl -o s.jsonl < in.fifo 2> s.err & spid=$!
+exec 8> in.fifo
+printf 'hidden.html\nrobots.txt\n' >&8
+for _ in $(seq 200); do grep -q 'robots.txt' s.jsonl 2> /dev/null && break; sleep 0.05; done
+printf 'private/\n' >&8
+exec 8>&-
+wait $spid; rc=$?
+grep -o '"url":"[^"]*"' s.jsonl | sed 's/"url":"//; s/"$//' > s.got
+printf '%s\n' hidden.html robots.txt private/ sitemap.xml static/app.js secret-page.html |
+    sed "s|^|$B/|" > s.exp
+check "stdin: exit 0 ($rc)" [ $rc -eq 0 ]
+check "stdin: each URL once" same_set s.got s.exp
+check "... hidden.html the list's (no depth)" [ "$(grep -F "\"url\":\"$B/hidden.html\"" s.jsonl | grep -c '"depth"')" -eq 0 ]
+check "... private/ the follow-up's (depth 1)" [ "$(grep -F "\"url\":\"$B/private/\"" s.jsonl | grep -c '"depth":1')" -eq 1 ]
 G="$NGX_DIR/www/tree/g"
 rm -rf "$G" && mkdir -p "$G/private"
 printf 'Disallow: /g/private/\nDisallow: /g/private/key.txt\nDisallow: /g/%%C3%%BC\n' > "$G/robots.txt"

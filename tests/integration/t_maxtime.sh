@@ -25,5 +25,6 @@ printf '[scan]\nmax_time = 0.5\n' > mt.ini
 run -q -c mt.ini > /dev/null 2> err4.txt; rc=$?
 check "max_time in the INI file (exit $rc)" [ $rc -eq 6 ]
 run -q --max-time soon > /dev/null 2> err5.txt; rc=$?
-check "a bad --max-time is refused (exit $rc)" [ $rc -eq 2 ] && contains err5.txt '--max-time: "soon" is not a number'
+check "a bad --max-time is refused (exit $rc)" [ $rc -eq 2 ]
+check "a bad --max-time is refused (exit $rc) (and)" contains err5.txt '--max-time: "soon" is not a number'
 finish

@@ -104,5 +104,6 @@ bad "unnamed second list" 'each needs a name' -u 'http://{K}.x' -w kinds.txt:K -
 bad "stdin inside a clusterbomb" 'stdin (-) can only be the first list' -u 'http://{K}-{N}.x' -w kinds.txt:K -w -:N
 bad "same name twice"    'wordlist name K given twice' -u 'http://{K}.x' -w kinds.txt:K -w nums.txt:K
 "$SALVO" -q --connect-to "$CT" -u 'http://{K}-{N}.x' -w kinds.txt:K -w /nonexistent:N > /dev/null 2> bad.err
-check "missing list: exit 3, named" [ $? -eq 3 ] && contains bad.err "wordlist /nonexistent: No such file"
+check "missing list: exit 3, named" [ $? -eq 3 ]
+check "missing list: exit 3, named (and)" contains bad.err "wordlist /nonexistent: No such file"
 finish

@@ -257,10 +257,11 @@ SQ=(--redis "$R" --connect-to "$CT" --queue slowq --timeout 10 -p none --mc 200)
 "$SALVO" queue work "${SQ[@]}" -j 1 -t 2 --claim-idle 3 -f jsonl -o sl1.jsonl 2> sl1.err & sp=$!
 "$SALVO" queue work "${SQ[@]}" -j 1 -t 2 --claim-idle 3 -f jsonl -o sl2.jsonl 2> sl2.err; rc2=$?
 wait $sp; rc1=$?
-check "slow chunks: both workers exit 0 ($rc1, $rc2)" [ "$rc1" = 0 ] && [ "$rc2" = 0 ]
+check "slow chunks: both workers exit 0 ($rc1, $rc2)" [ "$rc1" = 0 ]
+check "slow chunks: both workers exit 0 ($rc1, $rc2) (and)" [ "$rc2" = 0 ]
 cat sl1.jsonl sl2.jsonl | grep -o '"url":"[^"]*"' | sort > sl.urls
-check "slow chunks: the 24 pages, each once ($(wc -l < sl.urls) lines, $(sort -u sl.urls | wc -l) apart)" \
-    [ "$(wc -l < sl.urls)" = 24 ] && [ "$(sort -u sl.urls | wc -l)" = 24 ]
+check "slow chunks: the 24 pages ($(wc -l < sl.urls) lines)" [ "$(wc -l < sl.urls)" = 24 ]
+check "slow chunks: each once ($(sort -u sl.urls | wc -l) apart)" [ "$(sort -u sl.urls | wc -l)" = 24 ]
 check "slow chunks: none taken over from a live worker" sh -c '! grep -l "taking over" sl1.err sl2.err'
 "$SALVO" queue drop "${SQ[@]}" -q
 

@@ -48,21 +48,27 @@ check "the word as the method" [ "$(log " /m1 " | awk '{print $1}' | sort | tr '
 # Refusals
 printf '{"not": "a request"}\n' > json.req
 scan --request json.req 2> e1.txt; rc=$?
-check "not a request line (exit $rc)" [ $rc -eq 2 ] && contains e1.txt "--request json.req:1: not a request line"
+check "not a request line (exit $rc)" [ $rc -eq 2 ]
+check "not a request line (exit $rc) (and)" contains e1.txt "--request json.req:1: not a request line"
 printf 'GET / HTTP/1.1\r\nHost: echo.test\r\nno colon here\r\n\r\n' > hdr.req
 scan --request hdr.req 2> e2.txt; rc=$?
-check "a bad header line is named (exit $rc)" [ $rc -eq 2 ] && contains e2.txt "--request hdr.req:3: not a header line"
+check "a bad header line is named (exit $rc)" [ $rc -eq 2 ]
+check "a bad header line is named (exit $rc) (and)" contains e2.txt "--request hdr.req:3: not a header line"
 printf 'GET /{} HTTP/1.1\r\nUser-Agent: x\r\n\r\n' > nohost.req
 scan --request nohost.req 2> e3.txt; rc=$?
-check "no Host (exit $rc)" [ $rc -eq 2 ] && contains e3.txt "no Host header"
+check "no Host (exit $rc)" [ $rc -eq 2 ]
+check "no Host (exit $rc) (and)" contains e3.txt "no Host header"
 scan --request get-lf.req -u 'http://echo.test/{}' 2> e4.txt; rc=$?
-check "-u and --request (exit $rc)" [ $rc -eq 2 ] && contains e4.txt "give -u or --request, not both"
+check "-u and --request (exit $rc)" [ $rc -eq 2 ]
+check "-u and --request (exit $rc) (and)" contains e4.txt "give -u or --request, not both"
 printf 'POST /b HTTP/1.1\r\nHost: echo.test\r\nContent-Length: 3\r\n\r\na\000b' > nul.req
 scan --request nul.req 2> e6.txt; rc=$?
-check "a body with a NUL byte (exit $rc)" [ $rc -eq 2 ] && contains e6.txt "the body holds a NUL byte"
+check "a body with a NUL byte (exit $rc)" [ $rc -eq 2 ]
+check "a body with a NUL byte (exit $rc) (and)" contains e6.txt "the body holds a NUL byte"
 printf 'GET / HTTP/1.1\r\nHost: echo.test\r\nthis line is long and has no colon at all, it goes on and on and on past sixty\r\n\r\n' > long.req
 scan --request long.req 2> e7.txt
 check "a bad line is quoted, cut at 60 bytes, not the lines after it" grep -q '"this line is long and has no colon at all, it goes on and on"$' e7.txt
 scan --request /nonexistent.req 2> e5.txt; rc=$?
-check "a missing file (exit $rc)" [ $rc -eq 2 ] && contains e5.txt "--request /nonexistent.req: No such file"
+check "a missing file (exit $rc)" [ $rc -eq 2 ]
+check "a missing file (exit $rc) (and)" contains e5.txt "--request /nonexistent.req: No such file"
 finish

@@ -138,7 +138,8 @@ check "queue push --recursion --calibrate: exit 0 ($rc)" [ $rc -eq 0 ]
 "$SALVO" queue work "${QS[@]}" -j 1 -o q1.txt 2> q1.err & qp=$!
 "$SALVO" queue work "${QS[@]}" -j 1 -o q2.txt 2> q2.err; rc2=$?
 wait $qp; rc1=$?
-check "queue: both machines exit 0 ($rc1, $rc2)" [ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ]
+check "queue: both machines exit 0 ($rc1, $rc2)" [ "$rc1" -eq 0 ]
+check "queue: both machines exit 0 ($rc1, $rc2) (and)" [ "$rc2" -eq 0 ]
 cat q1.txt q2.txt > q.txt
 check "queue: exactly the tree's files and directories, each once" same_set q.txt expected.txt
 "$SALVO" queue collect --redis "$R" > qc.txt 2> /dev/null

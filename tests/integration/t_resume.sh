@@ -52,7 +52,8 @@ exact "SIGTERM + resume from the printed state"
 # 5. Refusals
 cp words.txt words.orig; echo extra-word >> words.txt
 run -q --resume "$state" 2> err6.txt; rc=$?
-check "changed wordlist refused (exit $rc)" [ $rc -eq 2 ] && contains err6.txt "is not the one it was made with"
+check "changed wordlist refused (exit $rc)" [ $rc -eq 2 ]
+check "changed wordlist refused (exit $rc) (and)" contains err6.txt "is not the one it was made with"
 cp words.orig words.txt; touch -r "$state" words.txt
 "$SALVO" -j 4 --connect-to "$CT" -w words.txt -o out.txt -u 'http://{}.example.com' -q --resume "$state" 2> err7.txt
 check "changed options refused" contains err7.txt "written by a scan with other options"
@@ -63,8 +64,8 @@ check "a damaged state is refused" contains err8.txt "bad.state:1: not a salvo s
 sed 's/^low \([0-9]*\)[0-9]$/low \19/' "$state" > edited.state
 if cmp -s "$state" edited.state; then sed -i 's/^config 0/config 1/' edited.state; fi
 run -q --resume edited.state 2> err10.txt; rc=$?
-check "an edited state is refused (exit $rc)" [ $rc -eq 2 ] && \
-    contains err10.txt "its checksum does not match: the file was changed or cut"
+check "an edited state is refused (exit $rc)" [ $rc -eq 2 ]
+check "an edited state is refused (exit $rc) (and)" contains err10.txt "its checksum does not match: the file was changed or cut"
 # A state in use: a second scan on it is refused while the first runs.
 "$SALVO" -j 1 --rate 20 --connect-to "$CT" -w words.txt -o busy.out --state busy.st -q \
     2> busy1.err &
@@ -72,8 +73,8 @@ busy=$!
 for _ in $(seq 100); do [ -s busy.st.lock ] && break; sleep 0.1; done
 "$SALVO" -j 1 --connect-to "$CT" -w words.txt -o busy2.out --state busy.st -q 2> busy2.err
 rc=$?
-check "a state in use is refused (exit $rc)" [ $rc -eq 2 ] && \
-    contains busy2.err "state busy.st is in use by another salvo (pid $busy)"
+check "a state in use is refused (exit $rc)" [ $rc -eq 2 ]
+check "a state in use is refused (exit $rc) (and)" contains busy2.err "state busy.st is in use by another salvo (pid $busy)"
 check "a state in use: the first scan's output untouched" [ ! -e busy2.out ]
 kill -INT $busy; wait $busy
 # --shard auto/N: the state covers the shard this job resolved to.
@@ -82,8 +83,8 @@ JOB_COMPLETION_INDEX=0 "$SALVO" -j 1 --connect-to "$CT" -w words.txt -o sh.out -
 JOB_COMPLETION_INDEX=1 "$SALVO" -j 1 --connect-to "$CT" -w words.txt -o sh.out --shard auto/2 \
     --resume sh.st -q 2> sh.err
 rc=$?
-check "auto/N resumed under another job index is refused (exit $rc)" [ $rc -eq 2 ] && \
-    contains sh.err "written by a scan with other options"
+check "auto/N resumed under another job index is refused (exit $rc)" [ $rc -eq 2 ]
+check "auto/N resumed under another job index is refused (exit $rc) (and)" contains sh.err "written by a scan with other options"
 JOB_COMPLETION_INDEX=0 "$SALVO" -j 1 --connect-to "$CT" -w words.txt -o sh.out --shard auto/2 \
     --resume sh.st -q 2> sh2.err
 check "auto/N resumed under the same job index is taken" [ $? -eq 0 ]

@@ -36,5 +36,6 @@ check "while the scan runs, every whole line parses" [ $torn -eq 0 ]
 "$SALVO" -q -j 1 --connect-to "$CT" -w words.txt --stats-json - > /dev/null 2> e.txt
 check "'-' is standard error" python3 -c 'import json,sys; l=[json.loads(x) for x in open(sys.argv[1]) if x.startswith("{")]; assert l and l[-1]["final"]' e.txt
 "$SALVO" -q --connect-to "$CT" -w words.txt --stats-json /nonexistent/dir/s.json > /dev/null 2> bad.err; rc=$?
-check "an unwritable path is refused (exit $rc)" [ $rc -eq 2 ] && contains bad.err "--stats-json /nonexistent/dir/s.json"
+check "an unwritable path is refused (exit $rc)" [ $rc -eq 2 ]
+check "an unwritable path is refused (exit $rc) (and)" contains bad.err "--stats-json /nonexistent/dir/s.json"
 finish

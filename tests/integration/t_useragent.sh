@@ -27,5 +27,6 @@ check "the user's list replaces the shipped one" \
 printf '# nothing\n\n' > home/salvo/user-agents.txt
 XDG_CONFIG_HOME=$PWD/home "$SALVO" -q -A random -p none --connect-to "$CT" \
     -u "http://echo.test/{}" -w w.txt > /dev/null 2> empty.err; rc=$?
-check "an empty list is refused (exit $rc)" [ $rc -eq 2 ] && contains empty.err "no User-Agent in it"
+check "an empty list is refused (exit $rc)" [ $rc -eq 2 ]
+check "an empty list is refused (exit $rc) (and)" contains empty.err "no User-Agent in it"
 finish

@@ -119,7 +119,7 @@ static void directories(void **s)
     struct journal j;
     journal_init(&j, NULL);
     struct input base = {.fd = -1};
-    struct recurse_limits lim = {1, 2, 3, 5, "http://h.test/{}"};
+    struct recurse_limits lim = {1, 2, 3, 5, "http://h.test/{}", 0};
     struct recurse rc;
     recurse_init(&rc, &lim, "w.txt", &j, &base);
     struct buf found = {0};
@@ -174,7 +174,7 @@ static void follow_ups(void **s)
     struct journal j;
     journal_init(&j, NULL);
     struct input base = {.fd = -1};
-    struct recurse_limits lim = {1, 0, 2, 3, "http://h.test/{}"};
+    struct recurse_limits lim = {1, 0, 2, 3, "http://h.test/{}", 0};
     struct recurse rc;
     recurse_init(&rc, &lim, "w.txt", &j, &base);
     struct buf found = {0};

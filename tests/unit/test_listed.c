@@ -76,7 +76,7 @@ static void follow_ups_a_pass_makes(void **s)
     struct journal j;
     journal_init(&j, NULL);
     struct recurse rc;
-    struct recurse_limits lim = {1, 2, 3, 100, "http://h/{}"};
+    struct recurse_limits lim = {1, 2, 3, 100, "http://h/{}", 0};
     recurse_init(&rc, &lim, path, &j, &base);
     assert_int_equal(follow(&rc, "x"), 0);     /* the list's: not kept */
     assert_int_equal(follow(&rc, "d/x"), 1);   /* no pass makes it (yet) */
@@ -110,11 +110,61 @@ static void follow_ups_a_pass_makes(void **s)
     journal_free(&j);
 }
 
+/* An open set answers while it grows, through its table's doublings. */
+static void open_set(void **s)
+{
+    (void)s;
+    struct listed l = {0};
+    char w[32];
+    for (int i = 0; i < 20000; i++) {
+        snprintf(w, sizeof w, "w%d", i);
+        assert_int_equal(listed_put(&l, w, strlen(w)), 0);
+        assert_true(has(&l, w));
+        assert_true(has(&l, "w0"));
+    }
+    assert_int_equal(listed_put(&l, "w7", 2), 0); /* once */
+    assert_int_equal(l.n, 20000);
+    assert_true(l.cap >= 2 * l.n);
+    assert_false(has(&l, "w20000") || has(&l, "x1"));
+    listed_free(&l);
+}
+
+/* A list from stdin: its words are known as the pass takes them; a
+ * follow-up taken before is not kept, and one kept before the pass comes
+ * to its word drops that word from the pass. */
+static void stdin_list(void **s)
+{
+    (void)s;
+    struct input base = {.name = "stdin"};
+    struct journal j;
+    journal_init(&j, NULL);
+    struct recurse rc;
+    struct recurse_limits lim = {1, 0, 3, 100, "http://h/{}", 1};
+    recurse_init(&rc, &lim, "-", &j, &base);
+    struct buf text = {0};
+    buf_append_str(&text, "a\nb");
+    assert_int_equal(recurse_filter(&rc, &text, NULL), 0);
+    assert_int_equal(follow(&rc, "a"), 0);     /* taken: not kept */
+    assert_int_equal(follow(&rc, "c"), 1);     /* not yet */
+    buf_reset(&text);
+    buf_append_str(&text, "c\nd\nc");
+    assert_int_equal(recurse_filter(&rc, &text, NULL), 2);
+    assert_memory_equal(text.p, "d", 1);
+    assert_int_equal(text.len, 1);
+    assert_int_equal(follow(&rc, "d"), 1);     /* taken now: not kept */
+    assert_int_equal(rc.in_list, 2);
+    buf_free(&text);
+    recurse_finish(&rc);
+    journal_free(&j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(words_as_the_pass_reads_them),
         cmocka_unit_test(follow_ups_a_pass_makes),
+        cmocka_unit_test(open_set),
+        cmocka_unit_test(stdin_list),
     };
     return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }
