@@ -79,6 +79,44 @@ void buf_consume(struct buf *b, size_t n)
     b->p[b->len] = '\0';
 }
 
+int buf_next_line(const struct buf *b, size_t *at, const char **line, size_t *len)
+{
+    if (!b->p || *at >= b->len)
+        return 0;
+    const char *p = b->p + *at, *nl = memchr(p, '\n', b->len - *at);
+    *line = p;
+    *len = nl ? (size_t)(nl - p) : b->len - *at;
+    *at += *len + 1;
+    return 1;
+}
+
+size_t buf_keep_lines(struct buf *b, struct buf *each,
+                      int (*keep)(void *ud, size_t i, const char *line, size_t len), void *ud)
+{
+    uint32_t *ev = each ? (uint32_t *)each->p : NULL;
+    size_t at = 0, out = 0, i = 0, kept = 0, n;
+    const char *line;
+    while (buf_next_line(b, &at, &line, &n)) {
+        if (keep(ud, i, line, n)) {
+            if (kept)
+                b->p[out++] = '\n';
+            memmove(b->p + out, line, n); /* out never passes line */
+            out += n;
+            if (ev)
+                ev[kept] = ev[i];
+            kept++;
+        }
+        i++;
+    }
+    if (b->p) {
+        b->len = out;
+        b->p[out] = '\0';
+    }
+    if (each)
+        each->len = kept * sizeof(uint32_t);
+    return i - kept;
+}
+
 void buf_free(struct buf *b)
 {
     free(b->p);

@@ -20,6 +20,14 @@ int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf
 void buf_reset(struct buf *b);          /* len = 0, memory kept */
 void buf_consume(struct buf *b, size_t n); /* drop n bytes from the front */
 void buf_free(struct buf *b);
+/* The '\n'-separated lines of b (a chunk's words): the one at *at, which
+ * then moves past it. 0 at the end. */
+int buf_next_line(const struct buf *b, size_t *at, const char **line, size_t *len);
+/* Keep in place the lines of b that keep() takes (i counts every line),
+ * and each's uint32_t per line (NULL: none) in step. Returns how many
+ * went. */
+size_t buf_keep_lines(struct buf *b, struct buf *each,
+                      int (*keep)(void *ud, size_t i, const char *line, size_t len), void *ud);
 /* The length of the valid UTF-8 sequence at p (< end), 0 if none. */
 size_t buf_utf8_len(const unsigned char *p, const unsigned char *end);
 /* A JSON string literal of s[0..n) (quotes included): valid UTF-8 kept,

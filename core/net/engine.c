@@ -243,19 +243,20 @@ static void cap_connections(struct engine *e)
  * headers every time. */
 #define LOST_TRIES 2
 
-static int lost_early_answer(const struct xfer *p, CURLcode rc, long status, long ver)
+static int lost_early_answer(const struct xfer *p, CURLcode rc, long status)
 {
-    if (!p->req.has_body)
-        return 0;
-    return (rc == CURLE_HTTP2_STREAM && status == 0 && !p->errbuf[0]) ||
-           (rc == CURLE_PARTIAL_FILE && ver == CURL_HTTP_VERSION_2_0);
+    if (!p->req.has_body || (rc != CURLE_HTTP2_STREAM && rc != CURLE_PARTIAL_FILE))
+        return 0; /* every successful transfer leaves here */
+    if (rc == CURLE_HTTP2_STREAM)
+        return status == 0 && !p->errbuf[0];
+    long ver = 0;
+    curl_easy_getinfo(p->easy, CURLINFO_HTTP_VERSION, &ver);
+    return ver == CURL_HTTP_VERSION_2_0;
 }
 
 static int ask_again(struct engine *e, struct xfer *p, CURLcode rc, long status)
 {
-    long ver = 0;
-    curl_easy_getinfo(p->easy, CURLINFO_HTTP_VERSION, &ver);
-    if (p->lost >= LOST_TRIES || !lost_early_answer(p, rc, status, ver))
+    if (p->lost >= LOST_TRIES || !lost_early_answer(p, rc, status))
         return 0;
     p->lost++;
     return engine_start(e, p) == 0;

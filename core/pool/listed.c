@@ -15,16 +15,17 @@ uint64_t listed_hash(const char *w, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     uint64_t h = UTIL_FNV_OFFSET;
+    size_t run = 0; /* bytes a URL carries as they are, not hashed yet */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)w[i];
-        if (tmpl_escapes(c)) {
-            char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-            h = util_fnv1a(h, e, 3);
-        } else {
-            h = util_fnv1a(h, &c, 1);
-        }
+        if (!tmpl_escapes(c))
+            continue;
+        h = util_fnv1a(h, w + run, i - run);
+        char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+        h = util_fnv1a(h, e, 3);
+        run = i + 1;
     }
-    return h;
+    return util_fnv1a(h, w + run, n - run);
 }
 
 int listed_add(struct listed *l, const char *w, size_t n)
@@ -126,14 +127,11 @@ int listed_has(const struct listed *l, const char *w, size_t n)
 /* The words of one chunk of text ('\n'-separated) into the set. */
 static int add_chunk_words(struct listed *l, const struct buf *text)
 {
-    const char *p = text->p, *end = p + text->len;
-    while (p && p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (listed_add(l, p, n) < 0)
+    size_t at = 0, n;
+    const char *w;
+    while (buf_next_line(text, &at, &w, &n))
+        if (listed_add(l, w, n) < 0)
             return -1;
-        p = nl ? nl + 1 : end;
-    }
     return 0;
 }
 

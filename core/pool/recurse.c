@@ -274,14 +274,18 @@ static int directory_skips(struct recurse *rc, size_t root)
     return 0;
 }
 
-/* Whether the pass drops this word of its chunk; a list's word from
+/* Whether the pass keeps this word of its chunk; a list's word from
  * stdin is kept in mind. */
-static int drops(struct recurse *rc, const char *w, size_t n, size_t pl)
+static int pass_keeps(void *ud, size_t i, const char *w, size_t n)
 {
-    if (rc->root > 0)
-        return n > pl && listed_has(&rc->skip, w + pl, n - pl);
+    struct recurse *rc = ud;
+    (void)i;
+    if (rc->root > 0) {
+        size_t pl = rc->rin.prefix_len;
+        return !(n > pl && listed_has(&rc->skip, w + pl, n - pl));
+    }
     if (listed_has(&rc->followed, w, n))
-        return 1;
+        return 0;
     if (listed_put(&rc->listed, w, n) < 0) {
         log_msg(LOG_WARN, "follow-ups: out of memory for the list's words: a follow-up that is "
                 "one of them may be probed once more");
@@ -289,37 +293,15 @@ static int drops(struct recurse *rc, const char *w, size_t n, size_t pl)
         rc->listed_state = -1;
         listed_free(&rc->listed);
     }
-    return 0;
+    return 1;
 }
 
 size_t recurse_filter(struct recurse *rc, struct buf *text, struct buf *offs)
 {
     int from_stdin = rc->root == 0 && rc->growing;
-    if ((!rc->skip.n && !from_stdin) || !text->len)
+    if (!rc->skip.n && !from_stdin)
         return 0;
-    size_t pl = rc->root > 0 ? rc->rin.prefix_len : 0, i = 0, gone = 0, out = 0, o = 0;
-    char *p = text->p, *end = p + text->len;
-    uint32_t *offv = offs ? (uint32_t *)offs->p : NULL;
-    while (p < end) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (drops(rc, p, n, pl)) {
-            gone++;
-        } else {
-            if (out)
-                text->p[out++] = '\n';
-            memmove(text->p + out, p, n);
-            out += n;
-            if (offv)
-                offv[o] = offv[i];
-            o++;
-        }
-        i++;
-        p = nl ? nl + 1 : end;
-    }
-    text->len = out;
-    if (offs)
-        offs->len = o * sizeof(uint32_t);
+    size_t gone = buf_keep_lines(text, offs, pass_keeps, rc);
     rc->skipped_before += gone;
     return gone;
 }

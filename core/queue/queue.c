@@ -266,17 +266,15 @@ static int keep_chunk(redisContext *r, const char *key, uint64_t seq, const stru
 static int keep_hashes(redisContext *r, const char *key, const struct buf *text, struct buf *h)
 {
     buf_reset(h);
-    const char *p = text->p, *end = p + text->len;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        uint64_t v = listed_hash(p, n);
+    size_t at = 0, n;
+    const char *w;
+    while (buf_next_line(text, &at, &w, &n)) {
+        uint64_t v = listed_hash(w, n);
         unsigned char le[8];
         for (int i = 0; i < 8; i++)
             le[i] = (unsigned char)(v >> (8 * i));
         if (buf_append(h, le, 8) < 0)
             return -1;
-        p = nl ? nl + 1 : end;
     }
     const char *argv[] = {"APPEND", key, h->p};
     size_t len[] = {6, strlen(key), h->len};

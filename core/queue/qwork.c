@@ -119,40 +119,41 @@ static void let_go(struct qw *q, const char *id)
     qconn_send(q, NULL, NULL, 9, a);
 }
 
+/* A reply about h's words: heard from Redis, h no longer waits for it. */
+static redisReply *words_reply(redisAsyncContext *ac, void *reply, struct held *h)
+{
+    struct qw *q = ac->data;
+    if (reply)
+        q->last_reply = util_now();
+    h->loading = 0;
+    return reply;
+}
+
+/* Keeps a word the seen set does not hold (a 0 in SMISMEMBER's reply). */
+static int not_followed(void *ud, size_t i, const char *w, size_t n)
+{
+    const redisReply *r = ud;
+    (void)w;
+    (void)n;
+    return r->element[i]->type != REDIS_REPLY_INTEGER || !r->element[i]->integer;
+}
+
 /* The reply to ask_followed(): its words that are follow-ups already
  * (1s, in the words' order) are taken out of the chunk. */
 static void qwork_on_followed(redisAsyncContext *ac, void *reply, void *pd)
 {
     struct qw *q = ac->data;
     struct held *h = pd;
-    redisReply *r = reply;
-    if (reply)
-        q->last_reply = util_now();
-    h->loading = 0;
+    redisReply *r = words_reply(ac, reply, h);
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != h->words) {
         buf_reset(&h->text); /* its words are asked for again at the next tick */
         return;
     }
-    char *p = h->text.p, *end = p + h->text.len;
-    size_t out = 0, kept = 0;
-    for (size_t i = 0; p < end; i++) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (r->element[i]->type != REDIS_REPLY_INTEGER || !r->element[i]->integer) {
-            if (out)
-                h->text.p[out++] = '\n';
-            memmove(h->text.p + out, p, n);
-            out += n;
-            kept++;
-        }
-        p = nl ? nl + 1 : end;
-    }
-    h->text.len = out;
-    h->dropped = h->words - kept;
+    h->dropped = buf_keep_lines(&h->text, NULL, not_followed, r);
     q->dropped += h->dropped;
-    h->words = kept;
+    h->words -= h->dropped;
     h->ref[0] = '\0';
-    if (!kept) { /* every word followed before: stored with no results */
+    if (!h->words) { /* every word followed before: stored with no results */
         h->given = h->scanned = 1;
         qstore_send(q, h);
     }
@@ -174,16 +175,13 @@ static int ask_followed(struct qw *q, struct held *h)
     argv[1] = q->k_seen;
     len[0] = 10;
     len[1] = strlen(q->k_seen);
-    const char *p = h->text.p, *end = p + h->text.len;
-    size_t k = 2;
-    while (p < end && k < argc) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+    size_t k = 2, at = 0, n;
+    const char *w;
+    while (k < argc && buf_next_line(&h->text, &at, &w, &n)) {
         argv[k] = all.p + all.len; /* reserved: the buffer does not move */
         len[k++] = pl + n;
         buf_append(&all, h->from.prefix, pl);
-        buf_append(&all, p, n);
-        p = nl ? nl + 1 : end;
+        buf_append(&all, w, n);
     }
     if (k != argc)
         goto out;
@@ -203,10 +201,7 @@ static void qwork_on_words(redisAsyncContext *ac, void *reply, void *pd)
 {
     struct qw *q = ac->data;
     struct held *h = pd;
-    redisReply *r = reply;
-    if (reply)
-        q->last_reply = util_now();
-    h->loading = 0;
+    redisReply *r = words_reply(ac, reply, h);
     if (!r || r->type == REDIS_REPLY_ERROR)
         return; /* asked again at the next tick */
     if (r->type != REDIS_REPLY_STRING || !r->len) {

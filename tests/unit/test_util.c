@@ -7,8 +7,10 @@
 #include <arpa/inet.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/util.h"
 
 static void put_builds_and_cuts(void **s)
@@ -79,10 +81,45 @@ static void addr_text_as_inet_ntop(void **s)
     assert_null(util_addr_text(AF_INET, v4[3], small, sizeof small));
 }
 
+/* Keeps the lines that are not "x"; an empty line counts as a line. */
+static int not_x(void *ud, size_t i, const char *line, size_t len)
+{
+    size_t *seen = ud;
+    assert_int_equal(i, (*seen)++);
+    return !(len == 1 && line[0] == 'x');
+}
+
+/* A chunk's words walked and filtered in place, their offsets in step. */
+static void lines_walked_and_kept(void **s)
+{
+    (void)s;
+    struct buf b = {0}, offs = {0};
+    buf_append_str(&b, "x\n\nab\nx\nc:@#\xc3\xbc\nx");
+    for (uint32_t k = 0; k < 6; k++)
+        buf_append(&offs, &k, 4);
+    size_t at = 0, n, lines = 0;
+    const char *l;
+    while (buf_next_line(&b, &at, &l, &n))
+        lines++;
+    assert_int_equal(lines, 6);
+    size_t seen = 0;
+    assert_int_equal(buf_keep_lines(&b, &offs, not_x, &seen), 3);
+    assert_int_equal(seen, 6);
+    assert_string_equal(b.p, "\nab\nc:@#\xc3\xbc");
+    assert_int_equal(offs.len, 12);
+    const uint32_t *o = (const uint32_t *)offs.p;
+    assert_true(o[0] == 1 && o[1] == 2 && o[2] == 4);
+    struct buf none = {0};
+    assert_int_equal(buf_keep_lines(&none, NULL, not_x, &seen), 0);
+    buf_free(&b);
+    buf_free(&offs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(put_builds_and_cuts),
                                        cmocka_unit_test(put_long_as_printf),
-                                       cmocka_unit_test(addr_text_as_inet_ntop)};
+                                       cmocka_unit_test(addr_text_as_inet_ntop),
+                                       cmocka_unit_test(lines_walked_and_kept)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
