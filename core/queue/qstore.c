@@ -168,18 +168,22 @@ static void qstore_on_stored(redisAsyncContext *ac, void *reply, void *pd)
         }
 }
 
-/* The reply to load_listed(): the push's words' hashes, or nil while the
- * push goes on. */
+/* The reply to hashes_known(): the push's generation and its words'
+ * hashes, or nil while the push goes on. */
 static void qstore_on_listed(redisAsyncContext *ac, void *reply, void *pd)
 {
     struct qw *q = ac->data;
-    redisReply *r = reply;
+    redisReply *all = reply;
     (void)pd;
     if (reply)
         q->last_reply = util_now();
     q->listed_loading = 0;
-    if (!r || r->type == REDIS_REPLY_NIL || r->type == REDIS_REPLY_ERROR)
-        return; /* asked again */
+    if (!all || all->type != REDIS_REPLY_ARRAY || all->elements != 2 ||
+        all->element[0]->type != REDIS_REPLY_STRING)
+        return; /* nil while the push goes on, or an error: asked again */
+    redisReply *r = all->element[1];
+    snprintf(q->listed_gen, sizeof q->listed_gen, "%s", all->element[0]->str);
+    listed_free(&q->listed);
     q->listed_state = -1;
     if (r->type != REDIS_REPLY_STRING || !r->len || r->len % 8) {
         log_msg(LOG_DEBUG, "queue \"%s\": no words' hashes kept: a follow-up that is a word of "
@@ -201,16 +205,23 @@ static void qstore_on_listed(redisAsyncContext *ac, void *reply, void *pd)
     q->listed_state = 1;
 }
 
-/* Whether the list's hashes are known (read, or known to be absent);
- * asks for them if not. */
-static int hashes_known(struct qw *q)
+/* Whether the list's hashes are known for a chunk of push gen (read, or
+ * known to be absent); asks for them if not. Hashes of another push are
+ * read again; if the queue's push is not gen's either, the chunk's push is
+ * gone and its results are refused anyway: known. */
+static int hashes_known(struct qw *q, const char *gen)
 {
     static const char lua[] =
         "if redis.call('HGET', KEYS[1], 'complete') ~= '1' then return false end\n"
-        "return redis.call('GET', KEYS[2]) or ''\n";
-    if (q->listed_state)
+        "return {redis.call('HGET', KEYS[1], 'gen') or '', redis.call('GET', KEYS[2]) or ''}\n";
+    if (q->listed_state && (!strcmp(q->listed_gen, gen) || !strcmp(q->listed_for, gen)))
         return 1;
+    if (q->listed_state) {
+        listed_free(&q->listed);
+        q->listed_state = 0;
+    }
     if (!q->listed_loading && q->up && q->ac) {
+        snprintf(q->listed_for, sizeof q->listed_for, "%s", gen);
         const char *a[] = {"EVAL", lua, "2", q->k_meta, q->k_listed};
         q->listed_loading = 1;
         qconn_send(q, qstore_on_listed, NULL, 5, a);
@@ -248,7 +259,7 @@ static int has_follows(const struct held *h)
 
 void qstore_send(struct qw *q, struct held *h)
 {
-    if (has_follows(h) && !hashes_known(q)) {
+    if (has_follows(h) && !hashes_known(q, h->gen)) {
         h->retry_at = util_now() + 0.25;
         return;
     }

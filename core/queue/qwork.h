@@ -75,6 +75,9 @@ struct qw {
     struct listed listed;
     int listed_state;          /* 0 not read yet, 1 read, -1 none kept */
     int listed_loading;
+    /* The push the hashes are of, and the chunk's push they were read
+     * for: a worker outliving a drop and a new push reads them again. */
+    char listed_gen[24], listed_for[24];
     uint64_t in_list;          /* follow-ups not stored for that */
     uint64_t dropped;          /* directories' words not probed: followed before */
 };

@@ -202,6 +202,27 @@ check "followed and in the list, queue: the second machine exits 0 ($rc2)" [ "$r
 urls lall.jsonl > lall.txt
 check "followed and in the list, queue: each once" same_set lall.txt lexp.txt
 check "... late/k.html left out of the chunks of late/" [ "$(sed -n 's/.* and \([0-9]*\) directory word(s) not probed.*/\1/p' lm1.err lm2.err | awk '{ s += $1 } END { print s + 0 }')" = 1 ]
+# A worker that outlives a drop and a push of another list of the same
+# name reads the new list's words: top.html, a word of the first list
+# only, is a follow-up of the second's idx.html, and is probed.
+"$SALVO" queue drop "${Q[@]}" 2> /dev/null
+{ printf '%s\n' idx.html top.html; seq -f 'slow%g' 1000; } > ow.txt
+echo idx.html > nw.txt
+"$SALVO" -q -j 1 "${LK[@]}" -w nw.txt -f jsonl -o none.jsonl 2> /dev/null
+urls none.jsonl > none.txt
+check "one salvo on the second list: top.html followed" grep -qx "$B/$D/lst/top.html" none.txt
+"$SALVO" queue push "${Q[@]}" "${LK[@]}" -w ow.txt --chunk 1 2> /dev/null
+"$SALVO" queue work "${Q[@]}" "${LK[@]}" -j 1 --rate 40 -f jsonl -o ow.jsonl 2> ow.err & owp=$!
+for _ in $(seq 300); do [ "$(fields follows)" -ge 1 ] && break; sleep 0.1; done
+check "the first list's follow-ups are stored" [ "$(fields follows)" -ge 1 ]
+"$SALVO" queue drop "${Q[@]}" 2> /dev/null
+check "the worker outlives the drop" kill -0 $owp
+"$SALVO" queue push "${Q[@]}" "${LK[@]}" -w nw.txt --chunk 1 2> /dev/null
+wait $owp; rc=$?
+check "the worker ends (exit $rc)" [ $rc = 0 ]
+"$SALVO" queue collect "${Q[@]}" -f jsonl > nall.jsonl 2> /dev/null
+urls nall.jsonl > nall.txt
+check "the second list's scan: exactly one salvo's" same_set nall.txt none.txt
 # --recursion through the queue against another server, over IPv6:
 # Python's http.server on [::1] (a directory without '/' is a 301 to it,
 # with '/' a listing). Two machines find what one salvo finds.
