@@ -65,4 +65,22 @@ for s in "h2o https://127.0.0.1:$H2O_TLS" "apache https://127.0.0.1:$APACHE_TLS"
     check "$1: the page's links over HTTPS, each once" same_set "l-$1.got" "l-$1.exp"
     check "$1: depth 1 from the page" [ "$(grep -cF "\"depth\":1,\"parent\":\"$2/rt/links.html\"" "l-$1.jsonl")" = 3 ]
 done
+
+# Follow-ups that a pass probes anyway, with --recursion: d1/b.html and
+# /rt/d1/d2/c.html are words of the list under directories the scan
+# finds: each is probed once (the list's 6 words at the root and in each
+# of the 3 directories, and 2 follow-ups: 26), on two more servers.
+printf '%s\n' links.html b.html c.html d1 d2 missing > lw.txt
+printf '%s\n' links.html d1 d1/b.html d1/d2 d1/d2/c.html d1/d2/d3/ > lw.exp
+for s in "apache http://127.0.0.1:$APACHE_PORT" "lighttpd http://127.0.0.1:$LIGHTTPD_PORT" \
+         "h2o https://127.0.0.1:$H2O_TLS"; do
+    set -- $s
+    for j in 1 2; do
+        "$SALVO" -j $j -p "$TEST_PLUGINS/links.so" -u "$2/rt/{}" -w lw.txt --recursion -f jsonl \
+            -o "lw-$1$j.jsonl" 2> "lw-$1$j.err"
+        grep -o '"url":"[^"]*"' "lw-$1$j.jsonl" | sed "s|\"url\":\"$2/rt/||; s/\"$//" > "lw-$1$j.got"
+        check "$1 -j $j: followed and in the list, each once" same_set "lw-$1$j.got" lw.exp
+        check "$1 -j $j: 26 probes" contains "lw-$1$j.err" "salvo: 26 words, 6 hits, 0 errors, 3 directories scanned"
+    done
+done
 finish
