@@ -263,22 +263,16 @@ void qstore_send(struct qw *q, struct held *h)
         h->retry_at = util_now() + 0.25;
         return;
     }
-    size_t nf = 0;
+    size_t nall = 0, nf = 0;
     struct recurse_rec fr;
     const char *fend = h->follows.p ? h->follows.p + h->follows.len : NULL;
-    char lens0[FOLLOW_LENS];
-    h->in_list = 0;
-    for (const char *at = h->follows.p; recurse_rec_next(&at, fend, &fr);) {
-        if (keep_follow(q, &fr, lens0, sizeof lens0))
-            nf++;
-        else
-            h->in_list++;
-    }
-    size_t argc = 20 + 5 * (size_t)h->nframes + 5 * nf;
+    for (const char *at = h->follows.p; recurse_rec_next(&at, fend, &fr);)
+        nall++;
+    size_t argc = 20 + 5 * (size_t)h->nframes + 5 * nall;
     const char **argv = calloc(argc, sizeof *argv);
     size_t *len = calloc(argc, sizeof *len);
-    char *nums = calloc((size_t)h->nframes + nf + 8, 48);
-    char *lens = calloc(nf + 1, FOLLOW_LENS);
+    char *nums = calloc((size_t)h->nframes + nall + 8, 48);
+    char *lens = calloc(nall + 1, FOLLOW_LENS);
     if (!argv || !len || !nums || !lens)
         goto out;
     char *num = nums;
@@ -304,7 +298,9 @@ void qstore_send(struct qw *q, struct held *h)
     argv[k++] = NUM("%u", h->nframes);
     argv[k++] = NUM("%llu", (unsigned long long)q->c->pool->max_follows);
     argv[k++] = q->fp;
-    argv[k++] = NUM("%zu", nf);
+    size_t nf_at = k; /* the follow-ups kept: known once they are walked */
+    char *nf_arg = NUM("%zu", nall);
+    argv[k++] = nf_arg;
     for (size_t i = 0; i < k; i++)
         len[i] = strlen(argv[i]);
     /* What leaves the machine is the versioned record, not the frame.
@@ -339,9 +335,13 @@ void qstore_send(struct qw *q, struct held *h)
         off = ends[i];
     }
     char *ln = lens;
+    h->in_list = 0;
     for (const char *at = h->follows.p; recurse_rec_next(&at, fend, &fr);) {
-        if (!keep_follow(q, &fr, ln, FOLLOW_LENS))
+        if (!keep_follow(q, &fr, ln, FOLLOW_LENS)) {
+            h->in_list++;
             continue;
+        }
+        nf++;
         argv[k] = fr.single ? "f" : "d";
         len[k++] = 1;
         argv[k] = NUM("%u", (unsigned)fr.depth);
@@ -357,6 +357,8 @@ void qstore_send(struct qw *q, struct held *h)
         ln += FOLLOW_LENS;
     }
 #undef NUM
+    snprintf(nf_arg, 48, "%zu", nf);
+    len[nf_at] = strlen(nf_arg);
     if (n != h->nframes) { /* cannot happen: the frames were made here */
         snprintf(nums + 48 * 3, 48, "%u", n);
         argv[nargs] = nums + 48 * 3;
